@@ -1,0 +1,2 @@
+namespace Flock.Actors;
+internal static class AssemblyMarker { }

@@ -1,0 +1,2 @@
+namespace Flock.Hocon;
+internal static class AssemblyMarker { }

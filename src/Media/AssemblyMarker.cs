@@ -1,0 +1,2 @@
+namespace Flock.Media;
+internal static class AssemblyMarker { }

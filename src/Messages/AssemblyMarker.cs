@@ -1,0 +1,2 @@
+namespace Flock.Messages;
+internal static class AssemblyMarker { }

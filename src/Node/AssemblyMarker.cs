@@ -1,0 +1,2 @@
+namespace Flock.Node;
+internal static class AssemblyMarker { }

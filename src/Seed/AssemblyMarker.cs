@@ -1,0 +1,2 @@
+namespace Flock.Seed;
+internal static class AssemblyMarker { }
