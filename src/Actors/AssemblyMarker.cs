@@ -1,2 +1,0 @@
-namespace Flock.Actors;
-internal static class AssemblyMarker { }

@@ -1,2 +1,0 @@
-namespace Flock.Hocon;
-internal static class AssemblyMarker { }

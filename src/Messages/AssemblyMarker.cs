@@ -1,2 +1,0 @@
-namespace Flock.Messages;
-internal static class AssemblyMarker { }

@@ -1,0 +1,30 @@
+using Flock.Messages.Cluster;
+
+namespace Flock.Messages.Chunks;
+
+/// <summary>
+/// Everything a node needs to encode one chunk exactly. The node reads the source through
+/// <paramref name="SourcePath"/> (HTTP range requests on the seed), seeks to <paramref name="SeekSeconds"/> (ffmpeg lands on
+/// the keyframe at or before it) and keeps exactly the frames whose timestamps, in the source stream's time base,
+/// fall in [<paramref name="StartPts"/>, <paramref name="EndPts"/>); EndPts null means to the end.
+/// </summary>
+public sealed record AssignChunk(
+    string JobId,
+    int ChunkIndex,
+    int Attempt,
+    string SourcePath,
+    string ResultPath,
+    double SeekSeconds,
+    long StartPts,
+    long? EndPts,
+    int StreamIndex,
+    IReadOnlyList<string> VideoOptions,
+    int ExpectedFrames) : ControlMessage;
+
+/// <summary>The seed no longer wants this attempt (job cancelled, chunk reassigned, or another node won the race).</summary>
+public sealed record CancelChunk(string JobId, int ChunkIndex, int Attempt, string Reason) : ControlMessage;
+
+public sealed record ReportChunkProgress(string JobId, int ChunkIndex, int Attempt, int Frames, double FramesPerSecond) : ControlMessage;
+
+/// <summary><paramref name="Error"/> carries ffmpeg's own last error lines, so a failed job explains itself.</summary>
+public sealed record ReportChunkFailed(string JobId, int ChunkIndex, int Attempt, string Error) : ControlMessage;

@@ -1,0 +1,40 @@
+namespace Flock.Messages.Cluster;
+
+/// <summary>Sent by the seed first on every new control connection: the seed's half of the challenge.</summary>
+public sealed record Challenge(string SeedNonce, int ProtocolVersion) : ControlMessage;
+
+/// <summary>
+/// A node's request to join. <paramref name="Proof"/> is HMAC-SHA256(cluster key, "node|seedNonce|nodeNonce|name"),
+/// so the key itself never crosses the wire.
+/// </summary>
+public sealed record JoinCluster(
+    int ProtocolVersion,
+    string Name,
+    string NodeNonce,
+    string Proof,
+    string FfmpegVersion,
+    IReadOnlyList<string> Encoders,
+    int Cores,
+    IReadOnlyList<HeldResult> HeldResults) : ControlMessage;
+
+/// <summary>A result a node finished while it was cut off from the seed and still holds, so it can upload instead of re-encoding.</summary>
+public sealed record HeldResult(string JobId, int ChunkIndex, int Attempt);
+
+/// <summary>
+/// <paramref name="Proof"/> is HMAC-SHA256(key, "seed|nodeNonce|seedNonce|name"): the node checks that the seed knows the key too.
+/// <paramref name="SessionToken"/> authorises the node's HTTP chunk transfers for this session.
+/// </summary>
+public sealed record JoinAccepted(string NodeId, string Proof, string SessionToken, TimeSpan HeartbeatInterval) : ControlMessage;
+
+public sealed record JoinRejected(string Reason) : ControlMessage;
+
+/// <summary>Power is the node's benchmark speed relative to the reference (1.0 ≈ one modern core at x264 medium).</summary>
+public sealed record ReportBenchmark(double Power, double FramesPerSecond) : ControlMessage;
+
+public sealed record Heartbeat(DateTimeOffset SentAt) : ControlMessage;
+
+/// <summary>A node pulls: it asks for as many chunks as it has free slots (encoding plus one in reserve).</summary>
+public sealed record RequestWork(int FreeSlots) : ControlMessage;
+
+/// <summary>Graceful leave: the node finishes or hands back its chunks and expects no more work.</summary>
+public sealed record LeaveCluster(string Reason) : ControlMessage;

@@ -1,0 +1,23 @@
+namespace Flock.Messages.Cluster;
+
+/// <summary>Member statuses as Akka names them: joining, up, leaving, exiting, unreachable, down.</summary>
+public static class MemberStatus
+{
+    public const string Joining = "joining";
+    public const string Up = "up";
+    public const string Leaving = "leaving";
+    public const string Exiting = "exiting";
+    public const string Unreachable = "unreachable";
+    public const string Down = "down";
+}
+
+public sealed record NodeResponse(
+    string Name,
+    string Address,
+    string Status,
+    double Power,
+    int Cores,
+    IReadOnlyList<string> Work,
+    string FfmpegVersion);
+
+public sealed record ClusterResponse(IReadOnlyList<NodeResponse> Nodes);

@@ -1,0 +1,23 @@
+using System.Text.Json.Serialization;
+using Flock.Messages.Chunks;
+
+namespace Flock.Messages.Cluster;
+
+/// <summary>
+/// Everything that travels on a node's WebSocket control channel. One JSON object per frame, discriminated by
+/// "type", so a reader can reject what it does not know without guessing.
+/// </summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "type", UnknownDerivedTypeHandling = JsonUnknownDerivedTypeHandling.FailSerialization)]
+[JsonDerivedType(typeof(Challenge), "challenge")]
+[JsonDerivedType(typeof(JoinCluster), "join-cluster")]
+[JsonDerivedType(typeof(JoinAccepted), "join-accepted")]
+[JsonDerivedType(typeof(JoinRejected), "join-rejected")]
+[JsonDerivedType(typeof(ReportBenchmark), "report-benchmark")]
+[JsonDerivedType(typeof(Heartbeat), "heartbeat")]
+[JsonDerivedType(typeof(RequestWork), "request-work")]
+[JsonDerivedType(typeof(AssignChunk), "assign-chunk")]
+[JsonDerivedType(typeof(CancelChunk), "cancel-chunk")]
+[JsonDerivedType(typeof(ReportChunkProgress), "report-chunk-progress")]
+[JsonDerivedType(typeof(ReportChunkFailed), "report-chunk-failed")]
+[JsonDerivedType(typeof(LeaveCluster), "leave-cluster")]
+public abstract record ControlMessage;

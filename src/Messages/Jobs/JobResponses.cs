@@ -1,0 +1,50 @@
+namespace Flock.Messages.Jobs;
+
+/// <summary>Job states, lower-case on the wire: queued, planning, encoding, assembling, completed, failed, cancelled.</summary>
+public static class JobStates
+{
+    public const string Queued = "queued";
+    public const string Planning = "planning";
+    public const string Encoding = "encoding";
+    public const string Assembling = "assembling";
+    public const string Completed = "completed";
+    public const string Failed = "failed";
+    public const string Cancelled = "cancelled";
+
+    public static bool IsFinal(string state) => state is Completed or Failed or Cancelled;
+}
+
+/// <summary>Chunk states: pending, assigned, encoding, verifying, done (failed only when the job gave up on it).</summary>
+public static class ChunkStates
+{
+    public const string Pending = "pending";
+    public const string Assigned = "assigned";
+    public const string Encoding = "encoding";
+    public const string Verifying = "verifying";
+    public const string Done = "done";
+    public const string Failed = "failed";
+}
+
+public sealed record JobResponse(
+    string Id,
+    string State,
+    string? Error,
+    string Input,
+    string Output,
+    int Priority,
+    double ChunkSeconds,
+    IReadOnlyList<string> Options,
+    DateTimeOffset SubmittedAt,
+    DateTimeOffset? FinishedAt,
+    int TotalFrames,
+    int EncodedFrames,
+    IReadOnlyList<ChunkResponse> Chunks);
+
+public sealed record ChunkResponse(int Index, string State, int Attempts, string? Node, int Frames);
+
+public sealed record JobListResponse(IReadOnlyList<JobResponse> Jobs);
+
+public sealed record SubmitJobResponse(string Id);
+
+/// <summary>Every API error is one line of text in this shape, with a non-2xx status.</summary>
+public sealed record ErrorResponse(string Error);
