@@ -1,0 +1,15 @@
+using Flock.Media.Planning;
+using Flock.Media.Probing;
+
+namespace Flock.Media.Assembly;
+
+/// <summary>Everything the seed joins into one output: verified chunk files in plan order, the source for every other stream.</summary>
+public sealed record AssemblyRequest(
+    string SourcePath,
+    MediaInfo Source,
+    ChunkPlan Plan,
+    IReadOnlyList<string> ChunkFiles,
+    string OutputPath,
+    IReadOnlyList<string> AudioOptions,
+    IReadOnlyList<string> SubtitleOptions,
+    string WorkDirectory);

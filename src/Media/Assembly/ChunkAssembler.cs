@@ -1,0 +1,76 @@
+using System.Globalization;
+using System.Text;
+using Flock.Media.Processes;
+
+namespace Flock.Media.Assembly;
+
+/// <summary>
+/// Joins encoded chunks by stream copy and muxes them with every other stream of the source. The concat demuxer is
+/// given each chunk's exact duration (next chunk's first timestamp minus its own) so VFR timestamps never drift at a
+/// boundary, and `-itsoffset` puts the video back where it was relative to the audio, as a single encode would.
+/// </summary>
+public static class ChunkAssembler
+{
+    public static async Task AssembleAsync(AssemblyRequest r, CancellationToken ct)
+    {
+        if (r.ChunkFiles.Count != r.Plan.Chunks.Count)
+            throw new MediaException($"cannot assemble: {r.ChunkFiles.Count} chunk files for {r.Plan.Chunks.Count} planned chunks");
+        var container = OutputContainers.FromPath(r.OutputPath);
+        Directory.CreateDirectory(r.WorkDirectory);
+        var listPath = Path.Combine(r.WorkDirectory, "concat.ffconcat");
+        await File.WriteAllTextAsync(listPath, ConcatList(r), ct).ConfigureAwait(false);
+
+        var video = r.Source.MainVideo!;
+        var tb = r.Plan.TimeBase;
+        var firstPts = r.Plan.Chunks[0].FirstPts;
+        var offset = tb.ToSeconds(firstPts) - r.Plan.FormatStartSeconds;
+        var args = new List<string>
+        {
+            "-nostdin", "-hide_banner", "-v", "error", "-y",
+            "-itsoffset", offset.ToString("0.000000", CultureInfo.InvariantCulture),
+            "-f", "concat", "-safe", "0", "-protocol_whitelist", "file", "-i", listPath,
+            "-i", r.SourcePath,
+            "-map", "0:v:0",
+        };
+        // Every other stream of the source, in source order; the encoded video stands where the source's stood.
+        foreach (var s in r.Source.Streams)
+        {
+            if (s.Index == video.Index) continue;
+            if (s.CodecType is "audio" or "subtitle" || (s.CodecType == "attachment" && container == OutputContainer.Matroska))
+                args.AddRange(["-map", $"1:{s.Index}"]);
+        }
+        args.AddRange(["-c", "copy"]);
+        args.AddRange(r.AudioOptions);
+        if (r.Source.CountOf("subtitle") > 0 && r.SubtitleOptions.Count == 0)
+        {
+            if (container == OutputContainer.Mp4) args.AddRange(["-c:s", "mov_text"]);
+            else if (container == OutputContainer.WebM) args.AddRange(["-c:s", "webvtt"]);
+        }
+        args.AddRange(r.SubtitleOptions);
+        args.AddRange(["-map_metadata", "1", "-map_chapters", "1", "-map_metadata:s:v:0", $"1:s:{video.Index}"]);
+        if (container == OutputContainer.Mp4) args.AddRange(["-movflags", "+faststart"]);
+        var partial = r.OutputPath + ".partial" + Path.GetExtension(r.OutputPath);
+        args.Add(partial);
+        try
+        {
+            await Ffmpeg.RunCheckedAsync(args, ct).ConfigureAwait(false);
+            File.Move(partial, r.OutputPath, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(partial)) File.Delete(partial);
+        }
+    }
+
+    public static string ConcatList(AssemblyRequest r)
+    {
+        var sb = new StringBuilder("ffconcat version 1.0\n");
+        for (var i = 0; i < r.ChunkFiles.Count; i++)
+        {
+            sb.Append("file '").Append(r.ChunkFiles[i].Replace("'", "'\\''", StringComparison.Ordinal)).Append("'\n");
+            if (r.Plan.DurationTicks(r.Plan.Chunks[i]) is { } d)
+                sb.Append("duration ").Append(r.Plan.TimeBase.ToSecondsText(d)).Append('\n');
+        }
+        return sb.ToString();
+    }
+}

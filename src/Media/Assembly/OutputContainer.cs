@@ -1,0 +1,17 @@
+namespace Flock.Media.Assembly;
+
+/// <summary>The output container follows the output file's extension.</summary>
+public enum OutputContainer { Mp4, Matroska, WebM }
+
+public static class OutputContainers
+{
+    public static OutputContainer FromPath(string path) =>
+        Path.GetExtension(path).ToLowerInvariant() switch
+        {
+            ".mp4" or ".m4v" or ".mov" => OutputContainer.Mp4,
+            ".mkv" => OutputContainer.Matroska,
+            ".webm" => OutputContainer.WebM,
+            var other => throw new Processes.MediaException(
+                $"unsupported output extension '{(other.Length == 0 ? "(none)" : other)}': use .mp4, .mkv or .webm"),
+        };
+}

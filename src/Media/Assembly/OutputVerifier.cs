@@ -1,0 +1,85 @@
+using System.Globalization;
+using Flock.Media.Planning;
+using Flock.Media.Probing;
+using Flock.Media.Processes;
+
+namespace Flock.Media.Assembly;
+
+/// <summary>
+/// Checks a file's video frames against the plan before anything is called done: a broken file is never delivered.
+/// Timestamps are compared relative to the plan's start, within half a tick of the file's own time base (Matroska
+/// stores milliseconds), plus one microsecond for ffprobe's printing.
+/// </summary>
+public static class OutputVerifier
+{
+    /// <summary>Checks one returned chunk: its frame count and first/last timestamps must be the plan's.</summary>
+    public static async Task VerifyChunkAsync(string path, ChunkPlan plan, PlannedChunk chunk, CancellationToken ct)
+    {
+        var (pts, tb) = await ReadVideoPtsAsync(path, ct).ConfigureAwait(false);
+        if (pts.Length != chunk.FrameCount)
+            throw new MediaException($"chunk {chunk.Index}: {pts.Length} frames returned, {chunk.FrameCount} planned");
+        var tol = Tolerance(plan.TimeBase, tb);
+        Expect(chunk.Index, "first", plan.TimeBase.ToSeconds(chunk.FirstPts), tb.ToSeconds(pts[0]), tol);
+        Expect(chunk.Index, "last", plan.TimeBase.ToSeconds(chunk.LastPts), tb.ToSeconds(pts[^1]), tol);
+    }
+
+    /// <summary>Checks the assembled output: every frame of the timeline, in order, at its timestamp, and every other stream present.</summary>
+    public static async Task VerifyOutputAsync(string path, FrameTimeline timeline, ChunkPlan plan, MediaInfo source, CancellationToken ct)
+    {
+        var info = await MediaProbe.ProbeAsync(path, ct).ConfigureAwait(false);
+        foreach (var type in new[] { "audio", "subtitle" })
+        {
+            if (info.CountOf(type) != source.CountOf(type))
+                throw new MediaException($"output has {info.CountOf(type)} {type} streams, the source {source.CountOf(type)}");
+        }
+        var (pts, tb) = await ReadVideoPtsAsync(path, ct).ConfigureAwait(false);
+        if (pts.Length != timeline.FrameCount)
+            throw new MediaException($"output has {pts.Length} video frames, the plan {timeline.FrameCount}");
+        var tol = Tolerance(plan.TimeBase, tb);
+        var expectedStart = plan.TimeBase.ToSeconds(timeline.Pts[0]) - plan.FormatStartSeconds;
+        var actualStart = tb.ToSeconds(pts[0]) - info.StartSeconds;
+        for (var i = 0; i < pts.Length; i++)
+        {
+            var expected = plan.TimeBase.ToSeconds(timeline.Pts[i]) - plan.TimeBase.ToSeconds(timeline.Pts[0]);
+            var actual = tb.ToSeconds(pts[i]) - tb.ToSeconds(pts[0]);
+            if (Math.Abs(expected - actual) > tol)
+                throw new MediaException(string.Create(CultureInfo.InvariantCulture,
+                    $"output frame {i} is at {actual:0.######}s from the start, the plan says {expected:0.######}s"));
+        }
+        // A/V sync: the video must start where it started relative to the rest of the file.
+        if (Math.Abs(expectedStart - actualStart) > tol + 0.0015)
+            throw new MediaException(string.Create(CultureInfo.InvariantCulture,
+                $"output video starts at {actualStart:0.######}s into the file, the source's at {expectedStart:0.######}s"));
+    }
+
+    private static double Tolerance(TimeBase planTb, TimeBase fileTb) =>
+        Math.Max(planTb.ToSeconds(1), fileTb.ToSeconds(1)) / 2 + 1e-6;
+
+    private static void Expect(int index, string which, double expected, double actual, double tol)
+    {
+        if (Math.Abs(expected - actual) > tol)
+            throw new MediaException(string.Create(CultureInfo.InvariantCulture,
+                $"chunk {index}: {which} frame at {actual:0.######}s, planned {expected:0.######}s"));
+    }
+
+    /// <summary>Sorted presentation timestamps of the first video stream's packets (every output container here stores one frame per packet).</summary>
+    public static async Task<(long[] Pts, TimeBase TimeBase)> ReadVideoPtsAsync(string path, CancellationToken ct)
+    {
+        var info = await MediaProbe.ProbeAsync(path, ct).ConfigureAwait(false);
+        var video = info.MainVideo!;
+        var list = new List<long>();
+        await Ffmpeg.ProbeCheckedAsync(
+            ["-v", "error", "-select_streams", video.Index.ToString(CultureInfo.InvariantCulture), "-show_entries", "packet=pts,flags", "-of", "csv=p=0", path],
+            ct,
+            line =>
+            {
+                var comma = line.IndexOf(',');
+                if (comma <= 0 || line.AsSpan(comma + 1).Contains('D')) return;
+                if (long.TryParse(line.AsSpan(0, comma), NumberStyles.Integer, CultureInfo.InvariantCulture, out var p)) list.Add(p);
+            },
+            captureStdout: false).ConfigureAwait(false);
+        var arr = list.ToArray();
+        Array.Sort(arr);
+        return (arr, video.TimeBase);
+    }
+}

@@ -1,2 +1,0 @@
-namespace Flock.Media;
-internal static class AssemblyMarker { }

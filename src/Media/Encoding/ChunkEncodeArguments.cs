@@ -1,0 +1,48 @@
+using System.Globalization;
+
+namespace Flock.Media.Encoding;
+
+/// <summary>What a node needs to know to run ffmpeg on one chunk.</summary>
+public sealed record ChunkEncodeSpec(
+    string SourceUrl,
+    string? AuthorizationHeader,
+    double? SeekSeconds,
+    int StreamIndex,
+    long StartPts,
+    long? EndPts,
+    IReadOnlyList<string> VideoOptions,
+    string? VideoFilter,
+    string OutputPath);
+
+/// <summary>
+/// The one ffmpeg command line for a chunk. `-copyts` keeps the source's own timestamps, so the trim compares exact
+/// integers in the stream's time base (no float rounding at boundaries) and the chunk file carries the final
+/// timestamps; `-enc_time_base -1` stops the encoder quantising VFR timestamps to 1/fps; MP4 keeps the time base.
+/// </summary>
+public static class ChunkEncodeArguments
+{
+    public static IReadOnlyList<string> Build(ChunkEncodeSpec spec)
+    {
+        var args = new List<string> { "-nostdin", "-hide_banner", "-v", "error", "-progress", "pipe:1", "-nostats", "-y" };
+        var isRemote = spec.SourceUrl.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || spec.SourceUrl.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
+        if (isRemote)
+        {
+            // Only what the node itself opens; a source can never make ffmpeg reach for another protocol.
+            args.AddRange(["-protocol_whitelist", "http,https,tcp,tls", "-reconnect", "1", "-reconnect_on_network_error", "1", "-reconnect_delay_max", "20"]);
+            if (spec.AuthorizationHeader is not null) args.AddRange(["-headers", $"Authorization: {spec.AuthorizationHeader}\r\n"]);
+        }
+        else
+        {
+            args.AddRange(["-protocol_whitelist", "file"]);
+        }
+        args.AddRange(["-copyts", "-noaccurate_seek"]);
+        if (spec.SeekSeconds is { } ss) args.AddRange(["-ss", ss.ToString("0.000000", CultureInfo.InvariantCulture)]);
+        args.AddRange(["-i", spec.SourceUrl, "-map", $"0:{spec.StreamIndex.ToString(CultureInfo.InvariantCulture)}"]);
+        var trim = $"trim=start_pts={spec.StartPts.ToString(CultureInfo.InvariantCulture)}"
+            + (spec.EndPts is { } end ? $":end_pts={end.ToString(CultureInfo.InvariantCulture)}" : "");
+        args.AddRange(["-vf", spec.VideoFilter is { Length: > 0 } f ? $"{trim},{f}" : trim]);
+        args.AddRange(spec.VideoOptions);
+        args.AddRange(["-an", "-sn", "-dn", "-map_metadata", "-1", "-map_chapters", "-1", "-fps_mode", "passthrough", "-enc_time_base", "-1", "-f", "mp4", spec.OutputPath]);
+        return args;
+    }
+}

@@ -1,0 +1,26 @@
+namespace Flock.Media.Probing;
+
+/// <summary>What ffprobe says of a source: enough to plan, map every stream and check the result.</summary>
+public sealed record MediaInfo(
+    string FormatName,
+    double StartSeconds,
+    double DurationSeconds,
+    IReadOnlyList<StreamInfo> Streams,
+    int ChapterCount)
+{
+    /// <summary>The stream Flock encodes: the first video stream that is not a cover picture.</summary>
+    public StreamInfo? MainVideo => Streams.FirstOrDefault(s => s.CodecType == "video" && !s.IsAttachedPicture);
+
+    public int CountOf(string codecType) => Streams.Count(s => s.CodecType == codecType && !s.IsAttachedPicture);
+}
+
+public sealed record StreamInfo(
+    int Index,
+    string CodecType,
+    string CodecName,
+    TimeBase TimeBase,
+    string? Language,
+    bool IsAttachedPicture,
+    int Width,
+    int Height,
+    string? PixelFormat);

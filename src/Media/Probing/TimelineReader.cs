@@ -1,0 +1,78 @@
+using System.Globalization;
+using Flock.Media.Processes;
+
+namespace Flock.Media.Probing;
+
+/// <summary>
+/// Builds the <see cref="FrameTimeline"/>. Containers whose packets are frames (MP4, MOV, Matroska/WebM) are read
+/// from packets without decoding, which is fast; any other (AVI with packed B-frames has fewer packets than frames,
+/// and frames without timestamps) is read through ffmpeg's own pipeline, so the timeline holds the very timestamps a
+/// single-machine encode would give each frame.
+/// </summary>
+public static class TimelineReader
+{
+    private static readonly string[] PacketTrustworthyFormats = ["mov", "mp4", "matroska", "webm"];
+
+    public static async Task<FrameTimeline> ReadAsync(string path, MediaInfo info, CancellationToken ct)
+    {
+        var video = info.MainVideo ?? throw new MediaException("not a video: no video stream");
+        var formats = info.FormatName.Split(',');
+        if (formats.Any(f => PacketTrustworthyFormats.Contains(f)))
+        {
+            var fromPackets = await FromPacketsAsync(path, video, ct).ConfigureAwait(false);
+            if (fromPackets is not null) return fromPackets;
+        }
+        return await FromDecoderAsync(path, video, ct).ConfigureAwait(false);
+    }
+
+    /// <returns>null when some packet has no timestamp, so the caller falls back to decoding.</returns>
+    private static async Task<FrameTimeline?> FromPacketsAsync(string path, StreamInfo video, CancellationToken ct)
+    {
+        var pts = new List<long>();
+        var keys = new List<long>();
+        var missing = false;
+        await Ffmpeg.ProbeCheckedAsync(
+            ["-v", "error", "-select_streams", video.Index.ToString(CultureInfo.InvariantCulture), "-show_entries", "packet=pts,flags", "-of", "csv=p=0", path],
+            ct,
+            line =>
+            {
+                var comma = line.IndexOf(',');
+                if (comma <= 0) return;
+                var flags = line.AsSpan(comma + 1);
+                if (flags.Contains('D')) return; // discarded by an edit list: never decoded into a frame
+                if (!long.TryParse(line.AsSpan(0, comma), NumberStyles.Integer, CultureInfo.InvariantCulture, out var p)) { missing = true; return; }
+                pts.Add(p);
+                if (flags.Contains('K')) keys.Add(p);
+            },
+            captureStdout: false).ConfigureAwait(false);
+        if (missing || pts.Count == 0) return null;
+        var sorted = pts.ToArray();
+        Array.Sort(sorted);
+        var sortedKeys = keys.ToArray();
+        Array.Sort(sortedKeys);
+        return new FrameTimeline(video.TimeBase, sorted, sortedKeys);
+    }
+
+    private static async Task<FrameTimeline> FromDecoderAsync(string path, StreamInfo video, CancellationToken ct)
+    {
+        // wrapped_avframe "encodes" nothing: framecrc then lists each frame with the timestamp ffmpeg assigned it.
+        var pts = new List<long>();
+        TimeBase? tb = null;
+        await Ffmpeg.RunCheckedAsync(
+            ["-nostdin", "-v", "error", "-copyts", "-i", path, "-map", $"0:{video.Index}", "-fps_mode", "passthrough",
+             "-enc_time_base", "-1", "-c:v", "wrapped_avframe", "-f", "framecrc", "-"],
+            ct,
+            line =>
+            {
+                if (line.StartsWith("#tb 0:", StringComparison.Ordinal)) tb = TimeBase.Parse(line[6..].Trim());
+                if (line.Length == 0 || line[0] == '#') return;
+                var parts = line.Split(',', 4);
+                if (parts.Length >= 3 && long.TryParse(parts[2].Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var p)) pts.Add(p);
+            }).ConfigureAwait(false);
+        if (pts.Count == 0) throw new MediaException($"not a decodable video: {Path.GetFileName(path)} has no video frames");
+        var sorted = pts.ToArray();
+        Array.Sort(sorted);
+        // No cheap keyframe list here: the planner then cuts anywhere and nodes decode from the previous keyframe.
+        return new FrameTimeline(tb ?? video.TimeBase, sorted, []);
+    }
+}
