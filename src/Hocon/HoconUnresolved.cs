@@ -3,7 +3,8 @@ namespace Flock.Hocon;
 // Nodes that exist only between parsing and resolution; the resolver replaces every one of them.
 
 /// <summary><c>${path}</c> or <c>${?path}</c>.</summary>
-internal sealed class HoconSubstitution(HoconPath path, string raw, bool optional, HoconPath fieldPath, HoconOrigin? origin)
+internal sealed class HoconSubstitution(
+    HoconPath path, string raw, bool optional, HoconPath fieldPath, HoconOrigin? origin, bool readsEnvironment = true)
     : HoconValue(origin)
 {
     public HoconPath Path { get; } = path;
@@ -20,6 +21,9 @@ internal sealed class HoconSubstitution(HoconPath path, string raw, bool optiona
     public HoconPath FieldPath { get; } = fieldPath;
 
     public bool IsSelfReference => Path.Equals(FieldPath);
+
+    /// <summary>False for the hidden self-reference of <c>+=</c>, which must not pick up a variable named like the key.</summary>
+    public bool ReadsEnvironment { get; } = readsEnvironment;
 
     internal override bool NeedsResolve => true;
 
