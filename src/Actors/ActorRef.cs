@@ -25,6 +25,9 @@ public class ActorRef
 
     internal ActorCell? Cell => _cell;
 
+    /// <summary>Completes once the actor has fully stopped (children stopped, PostStopAsync run); without stopping it.</summary>
+    public Task WhenTerminated => _cell?.Terminated ?? Task.CompletedTask;
+
     /// <summary>True once the actor has fully stopped (always false for <see cref="NoSender"/>).</summary>
     public bool IsTerminated => _cell?.IsTerminated ?? false;
 
