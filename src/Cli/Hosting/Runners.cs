@@ -8,25 +8,3 @@ public sealed record EncodeArguments(
     double ChunkSeconds,
     string? ReportPath,
     IReadOnlyList<string> Options);
-
-public static class SeedRunner
-{
-    public static Task<int> RunAsync(string? configFile, string? urls, string? dataDir, CancellationToken ct) =>
-        throw new NotImplementedException();
-}
-
-public static class NodeRunner
-{
-    public static Task<int> RunAsync(string seed, string? name, string? configFile, CancellationToken ct) =>
-        throw new NotImplementedException();
-}
-
-public static class EncodeRunner
-{
-    public static Task<int> RunAsync(EncodeArguments args, CancellationToken ct) => throw new NotImplementedException();
-}
-
-public static class DemoRunner
-{
-    public static Task<int> RunAsync(string? input, string? output, CancellationToken ct) => throw new NotImplementedException();
-}

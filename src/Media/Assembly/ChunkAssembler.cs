@@ -40,6 +40,10 @@ public static class ChunkAssembler
                 args.AddRange(["-map", $"1:{s.Index}"]);
         }
         args.AddRange(["-c", "copy"]);
+        // WebM holds only Opus/Vorbis audio: convert once, for the whole track, unless the user chose.
+        if (container == OutputContainer.WebM && !r.AudioOptions.Any(o => o is "-c:a" or "-codec:a" or "-acodec")
+            && r.Source.Streams.Any(s => s.CodecType == "audio" && s.CodecName is not ("opus" or "vorbis")))
+            args.AddRange(["-c:a", "libopus"]);
         args.AddRange(r.AudioOptions);
         if (r.Source.CountOf("subtitle") > 0 && r.SubtitleOptions.Count == 0)
         {
@@ -48,7 +52,11 @@ public static class ChunkAssembler
         }
         args.AddRange(r.SubtitleOptions);
         args.AddRange(["-map_metadata", "1", "-map_chapters", "1", "-map_metadata:s:v:0", $"1:s:{video.Index}"]);
-        if (container == OutputContainer.Mp4) args.AddRange(["-movflags", "+faststart"]);
+        if (container == OutputContainer.Mp4)
+        {
+            args.AddRange(["-movflags", "+faststart"]);
+            if (tb.Denominator <= int.MaxValue) args.AddRange(["-movie_timescale", tb.Denominator.ToString(CultureInfo.InvariantCulture)]);
+        }
         var partial = r.OutputPath + ".partial" + Path.GetExtension(r.OutputPath);
         args.Add(partial);
         try

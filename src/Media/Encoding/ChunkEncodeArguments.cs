@@ -8,6 +8,7 @@ public sealed record ChunkEncodeSpec(
     string? AuthorizationHeader,
     double? SeekSeconds,
     int StreamIndex,
+    long TimeBaseDenominator,
     long StartPts,
     long? EndPts,
     IReadOnlyList<string> VideoOptions,
@@ -17,7 +18,8 @@ public sealed record ChunkEncodeSpec(
 /// <summary>
 /// The one ffmpeg command line for a chunk. `-copyts` keeps the source's own timestamps, so the trim compares exact
 /// integers in the stream's time base (no float rounding at boundaries) and the chunk file carries the final
-/// timestamps; `-enc_time_base -1` stops the encoder quantising VFR timestamps to 1/fps; MP4 keeps the time base.
+/// timestamps; `-enc_time_base -1` stops the encoder quantising VFR timestamps to 1/fps; MP4 keeps the time base,
+/// and its movie timescale is set to it so the edit list does not round the start to milliseconds.
 /// </summary>
 public static class ChunkEncodeArguments
 {
@@ -42,7 +44,10 @@ public static class ChunkEncodeArguments
             + (spec.EndPts is { } end ? $":end_pts={end.ToString(CultureInfo.InvariantCulture)}" : "");
         args.AddRange(["-vf", spec.VideoFilter is { Length: > 0 } f ? $"{trim},{f}" : trim]);
         args.AddRange(spec.VideoOptions);
-        args.AddRange(["-an", "-sn", "-dn", "-map_metadata", "-1", "-map_chapters", "-1", "-fps_mode", "passthrough", "-enc_time_base", "-1", "-f", "mp4", spec.OutputPath]);
+        args.AddRange(["-an", "-sn", "-dn", "-map_metadata", "-1", "-map_chapters", "-1", "-fps_mode", "passthrough", "-enc_time_base", "-1"]);
+        // MP4 edit lists are written in the movie timescale (1/1000 by default), which would round a chunk's start.
+        if (spec.TimeBaseDenominator is > 0 and <= int.MaxValue) args.AddRange(["-movie_timescale", spec.TimeBaseDenominator.ToString(CultureInfo.InvariantCulture)]);
+        args.AddRange(["-f", "mp4", spec.OutputPath]);
         return args;
     }
 }

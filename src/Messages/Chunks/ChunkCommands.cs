@@ -14,11 +14,13 @@ public sealed record AssignChunk(
     int Attempt,
     string SourcePath,
     string ResultPath,
-    double SeekSeconds,
+    double? SeekSeconds,
     long StartPts,
     long? EndPts,
     int StreamIndex,
+    long TimeBaseDenominator,
     IReadOnlyList<string> VideoOptions,
+    string? VideoFilter,
     int ExpectedFrames) : ControlMessage;
 
 /// <summary>The seed no longer wants this attempt (job cancelled, chunk reassigned, or another node won the race).</summary>

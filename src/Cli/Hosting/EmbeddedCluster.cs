@@ -1,0 +1,97 @@
+using System.Security.Cryptography;
+using Flock.Actors;
+using Flock.Messages.Jobs;
+using Flock.Node;
+using Flock.Node.Options;
+using Flock.Seed;
+using Flock.Seed.Api;
+using Flock.Seed.Jobs;
+using Flock.Seed.Options;
+using Microsoft.Extensions.Logging;
+
+namespace Flock.Cli.Hosting;
+
+/// <summary>
+/// A seed with SQLite in a temporary data dir and N local nodes in this process, talking over 127.0.0.1 exactly as
+/// a real cluster does (WebSocket control channel, HTTP chunk bytes): what `flock encode` and `flock demo` run on.
+/// </summary>
+public sealed class EmbeddedCluster : IAsyncDisposable
+{
+    private readonly SeedServer _seed;
+    private readonly CancellationTokenSource _nodesStop = new();
+    private readonly List<Task<string?>> _nodes = [];
+    private readonly string _dataDir;
+
+    private EmbeddedCluster(SeedServer seed, string dataDir)
+    {
+        _seed = seed;
+        _dataDir = dataDir;
+    }
+
+    public int NodeCount => _nodes.Count;
+
+    public static async Task<EmbeddedCluster> StartAsync(int nodes, ILoggerFactory logs, CancellationToken ct)
+    {
+        var dataDir = Path.Combine(Path.GetTempPath(), $"flock-{Guid.NewGuid():N}");
+        var key = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        var seed = await SeedServer.StartAsync(new SeedOptions { Urls = "http://127.0.0.1:0", DataDir = dataDir, ClusterKey = key }, logs, null, ct);
+        var cluster = new EmbeddedCluster(seed, dataDir);
+        // Local nodes share this machine's cores: each encoder gets its share instead of all of them.
+        var threads = Math.Max(1, Environment.ProcessorCount / nodes);
+        for (var i = 1; i <= nodes; i++)
+        {
+            var options = new NodeOptions
+            {
+                Seed = seed.Address.ToString(),
+                ClusterKey = key,
+                Threads = threads,
+                BenchmarkSeconds = 0.5,
+                WorkDir = Path.Combine(dataDir, $"node-{i}"),
+                ReconnectMin = TimeSpan.FromMilliseconds(200),
+            };
+            cluster._nodes.Add(NodeAgent.RunAsync(options, $"local-{i}", logs, cluster._nodesStop.Token));
+        }
+        return cluster;
+    }
+
+    public SeedRuntime Seed => _seed.Runtime;
+
+    /// <summary>Validates and submits a job whose input and output are on this machine.</summary>
+    public async Task<string> SubmitAsync(string input, string output, IReadOnlyList<string> options, double chunkSeconds, CancellationToken ct)
+    {
+        await SubmissionValidator.ValidateAsync(input, output, options, chunkSeconds, ct);
+        var response = await Seed.Jobs.Ask<SubmitJobResponse>(
+            new SubmitJob(input, Path.GetFileName(input), output, output, options, chunkSeconds, 0, InputIsOwned: false), TimeSpan.FromSeconds(30));
+        return response.Id;
+    }
+
+    /// <summary>Polls until the job is final, reporting each change.</summary>
+    public async Task<JobResponse> WaitAsync(string id, Action<JobResponse> onChange, CancellationToken ct)
+    {
+        string? last = null;
+        while (true)
+        {
+            var job = await Seed.Jobs.Ask<JobResponse>(new FetchJob(id), TimeSpan.FromSeconds(30));
+            var summary = $"{job.State} {job.EncodedFrames}/{job.TotalFrames}";
+            if (summary != last) { onChange(job); last = summary; }
+            if (JobStates.IsFinal(job.State)) return job;
+            foreach (var node in _nodes.Where(n => n.IsCompleted))
+            {
+                var error = await node;
+                if (error is not null) throw new InvalidOperationException($"a local node stopped: {error}");
+            }
+            await Task.Delay(250, ct);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _nodesStop.CancelAsync();
+        try { await Task.WhenAll(_nodes).WaitAsync(TimeSpan.FromSeconds(10)); }
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException) { }
+        await _seed.DisposeAsync();
+        _nodesStop.Dispose();
+        try { Directory.Delete(_dataDir, recursive: true); }
+        catch (IOException) { }
+    }
+}

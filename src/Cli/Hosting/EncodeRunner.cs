@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Flock.Media.Processes;
+using Flock.Messages;
+using Flock.Messages.Jobs;
+using Microsoft.Extensions.Logging;
+
+namespace Flock.Cli.Hosting;
+
+/// <summary>`flock encode`: one job on an embedded cluster; exit 0 only for a verified output.</summary>
+public static class EncodeRunner
+{
+    public static async Task<int> RunAsync(EncodeArguments args, CancellationToken ct)
+    {
+        var result = await EncodeAsync(args, Console.Error, ct);
+        return result.Job?.State == JobStates.Completed ? 0 : 1;
+    }
+
+    public sealed record EncodeResult(JobResponse? Job, TimeSpan Elapsed, int Nodes);
+
+    public static async Task<EncodeResult> EncodeAsync(EncodeArguments args, TextWriter progress, CancellationToken ct)
+    {
+        var input = Path.GetFullPath(args.Input);
+        var output = Path.GetFullPath(args.Output);
+        if (!File.Exists(input)) return Fail(progress, $"input not found: {args.Input}");
+        var outDir = Path.GetDirectoryName(output)!;
+        if (!CanWrite(outDir)) return Fail(progress, $"output directory not writable: {outDir}");
+        var nodes = Math.Max(1, args.Nodes ?? Environment.ProcessorCount);
+        var watch = Stopwatch.StartNew();
+        using var logs = ConsoleLogging.Create(Environment.GetEnvironmentVariable("FLOCK_VERBOSE") == "1" ? LogLevel.Information : LogLevel.Warning);
+        await using var cluster = await EmbeddedCluster.StartAsync(nodes, logs, ct);
+        string id;
+        try
+        {
+            id = await cluster.SubmitAsync(input, output, args.Options, args.ChunkSeconds, ct);
+        }
+        catch (MediaException e)
+        {
+            return Fail(progress, e.Message);
+        }
+        progress.WriteLine($"job {id}: {Path.GetFileName(input)} -> {output} on {nodes} local node(s)");
+        var job = await cluster.WaitAsync(id, j =>
+        {
+            var done = j.Chunks.Count(c => c.State == ChunkStates.Done);
+            progress.WriteLine($"job {id}: {j.State}, {done}/{j.Chunks.Count} chunks, {j.EncodedFrames}/{j.TotalFrames} frames");
+        }, ct);
+        watch.Stop();
+        if (args.ReportPath is not null)
+            await File.WriteAllTextAsync(args.ReportPath, JsonSerializer.Serialize(job, WireJson.Options), ct);
+        if (job.State != JobStates.Completed)
+        {
+            progress.WriteLine($"error: job {id} {job.State}: {job.Error}");
+            return new EncodeResult(job, watch.Elapsed, nodes);
+        }
+        progress.WriteLine($"done: {output} ({job.TotalFrames} frames in {job.Chunks.Count} chunks, verified) in {watch.Elapsed.TotalSeconds:0.0}s");
+        return new EncodeResult(job, watch.Elapsed, nodes);
+    }
+
+    private static EncodeResult Fail(TextWriter progress, string message)
+    {
+        progress.WriteLine($"error: {message}");
+        return new EncodeResult(null, TimeSpan.Zero, 0);
+    }
+
+    private static bool CanWrite(string dir)
+    {
+        try
+        {
+            if (!Directory.Exists(dir)) return false;
+            var probe = Path.Combine(dir, $".flock-write-test-{Guid.NewGuid():N}");
+            File.WriteAllText(probe, "");
+            File.Delete(probe);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,39 @@
+using Flock.Hocon;
+using Flock.Node;
+using Flock.Node.Options;
+using Microsoft.Extensions.Logging;
+
+namespace Flock.Cli.Hosting;
+
+/// <summary>`flock node`: one encoder node as a long-running service.</summary>
+public static class NodeRunner
+{
+    public static async Task<int> RunAsync(string seed, string? name, string? configFile, CancellationToken ct)
+    {
+        NodeOptions options;
+        try
+        {
+            options = NodeConfiguration.Load(configFile);
+        }
+        catch (Exception e) when (e is HoconException or IOException)
+        {
+            Console.Error.WriteLine($"error: configuration: {e.Message}");
+            return 1;
+        }
+        if (!string.IsNullOrWhiteSpace(seed)) options.Seed = seed;
+        if (name is not null) options.Name = name;
+        using var logs = ConsoleLogging.Create(LogLevel.Information);
+        try
+        {
+            var error = await NodeAgent.RunAsync(options, NodeAgent.DefaultName(options.Name), logs, ct);
+            if (error is null) return 0;
+            Console.Error.WriteLine($"error: {error}");
+            return 1;
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,56 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Flock.Messages.Cluster;
+
+/// <summary>
+/// The shared secret of a cluster. Joining proves knowledge of it by HMAC over nonces from both sides, so the key
+/// never travels; HTTP transfers use a per-node token derived from it, so they survive a seed restart.
+/// </summary>
+public sealed class ClusterKey
+{
+    private readonly byte[] _key;
+
+    public ClusterKey(string key)
+    {
+        if (string.IsNullOrWhiteSpace(key)) throw new ArgumentException("the cluster key is empty", nameof(key));
+        _key = Encoding.UTF8.GetBytes(key.Trim());
+    }
+
+    /// <summary>The configured key, else the one in the data dir, else a new one written there (owner-only).</summary>
+    public static (ClusterKey Key, string? CreatedAt) LoadOrCreate(string? configured, string dataDir)
+    {
+        if (!string.IsNullOrWhiteSpace(configured)) return (new ClusterKey(configured), null);
+        var path = Path.Combine(dataDir, "cluster.key");
+        if (File.Exists(path)) return (new ClusterKey(File.ReadAllText(path)), null);
+        Directory.CreateDirectory(dataDir);
+        var key = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        File.WriteAllText(path, key + "\n");
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        return (new ClusterKey(key), path);
+    }
+
+    public static string NewNonce() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+
+    public string NodeProof(string seedNonce, string nodeNonce, string name) => Mac($"node|{seedNonce}|{nodeNonce}|{name}");
+
+    public string SeedProof(string seedNonce, string nodeNonce, string name) => Mac($"seed|{nodeNonce}|{seedNonce}|{name}");
+
+    /// <summary>The bearer token a node sends on chunk transfers: "name:mac".</summary>
+    public string TransferToken(string nodeName) => $"{nodeName}:{Mac($"transfer|{nodeName}")}";
+
+    /// <returns>the node's name when the token is genuine, else null.</returns>
+    public string? ValidateTransferToken(string? token)
+    {
+        if (string.IsNullOrEmpty(token)) return null;
+        var colon = token.LastIndexOf(':');
+        if (colon <= 0) return null;
+        var name = token[..colon];
+        return FixedEquals(token, TransferToken(name)) ? name : null;
+    }
+
+    public static bool FixedEquals(string a, string b) =>
+        CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(a), Encoding.UTF8.GetBytes(b));
+
+    private string Mac(string text) => Convert.ToHexStringLower(HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(text)));
+}

@@ -1,2 +1,0 @@
-namespace Flock.Node;
-internal static class AssemblyMarker { }

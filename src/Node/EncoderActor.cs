@@ -1,0 +1,285 @@
+using Flock.Actors;
+using Flock.Media.Processes;
+using Flock.Messages.Chunks;
+using Flock.Messages.Cluster;
+using Flock.Node.Connection;
+using Flock.Node.Encoding;
+using Flock.Node.Options;
+using Microsoft.Extensions.Logging;
+
+namespace Flock.Node;
+
+/// <summary>
+/// A node's worker: joins the seed (and rejoins with backoff), benchmarks itself, pulls chunks — one encoding, one in
+/// reserve — encodes them and uploads results while the next chunk encodes. A result finished while the seed is
+/// away is kept and uploaded after reconnecting.
+/// </summary>
+public sealed class EncoderActor : Actor
+{
+    private readonly NodeOptions _options;
+    private readonly string _name;
+    private readonly Uri _seed;
+    private readonly ClusterKey _key;
+    private readonly HttpClient _http;
+    private readonly TaskCompletionSource<string> _fatal;
+    private readonly string _workDir;
+    private readonly List<ChunkJob> _reserve = [];
+    private readonly Dictionary<string, ChunkJob> _encoding = [];
+    private readonly Dictionary<string, ChunkJob> _uploading = [];
+    private SeedConnection? _connection;
+    private string? _transferToken;
+    private (double Power, double Fps)? _benchmark;
+    private string _ffmpegVersion = "";
+    private IReadOnlyList<string> _encoders = [];
+    private TimeSpan _backoff;
+    private bool _stopping;
+
+    public EncoderActor(NodeOptions options, string name, TaskCompletionSource<string> fatal)
+    {
+        _options = options;
+        _name = name;
+        _seed = SeedAddress.Parse(options.Seed);
+        _key = new ClusterKey(options.ClusterKey);
+        _fatal = fatal;
+        _backoff = options.ReconnectMin;
+        _workDir = options.WorkDir is { Length: > 0 } w ? w : Path.Combine(Path.GetTempPath(), $"flock-node-{name}");
+        _http = new HttpClient(new SocketsHttpHandler { PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30) }) { Timeout = TimeSpan.FromMinutes(30) };
+    }
+
+    public static Props Props(NodeOptions options, string name, TaskCompletionSource<string> fatal) =>
+        Flock.Actors.Props.Create(() => new EncoderActor(options, name, fatal));
+
+    private int Capacity => Math.Max(1, _options.ParallelEncodes) + Math.Max(0, _options.Reserve);
+
+    protected override Task PreStartAsync()
+    {
+        Context.ScheduleTellRepeatedly(_options.HeartbeatInterval, _options.HeartbeatInterval, Self, new HeartbeatTick());
+        Context.RunTask(async ct => (await Ffmpeg.VersionAsync(ct).ConfigureAwait(false), await Ffmpeg.VideoEncodersAsync(ct).ConfigureAwait(false)),
+            r => new ToolsKnown(r.Item1, r.Item2), e => new FatalError($"cannot run ffmpeg: {e.Message}"));
+        return Task.CompletedTask;
+    }
+
+    protected override async Task PostStopAsync()
+    {
+        foreach (var job in _reserve.Concat(_encoding.Values)) await job.Cancellation.CancelAsync().ConfigureAwait(false);
+        if (_connection is not null) await _connection.DisposeAsync().ConfigureAwait(false);
+        _http.Dispose();
+    }
+
+    protected override async Task ReceiveAsync(object message)
+    {
+        switch (message)
+        {
+            case ToolsKnown t:
+                _ffmpegVersion = t.Version;
+                _encoders = t.Encoders;
+                Self.Tell(new Connect());
+                break;
+            case Connect when _connection is null && !_stopping:
+                var held = _uploading.Values.Select(j => new HeldResult(j.Assignment.JobId, j.Assignment.ChunkIndex, j.Assignment.Attempt)).ToArray();
+                Context.RunTask(ct => SeedConnection.JoinAsync(_seed, _key, _name, _ffmpegVersion, _encoders, held, ct), c => new Joined(c), e => new JoinFailed(e));
+                break;
+            case Joined j:
+                OnJoined(j.Connection);
+                break;
+            case JoinFailed f when f.Error is JoinRefusedException:
+                Log.LogError("{Error}", f.Error.Message);
+                _fatal.TrySetResult(f.Error.Message);
+                break;
+            case JoinFailed f:
+                Log.LogWarning("cannot reach the seed at {Seed}: {Error}; retrying in {Delay:0.#}s", _seed, f.Error.Message, _backoff.TotalSeconds);
+                ScheduleReconnect();
+                break;
+            case Benchmarked b:
+                _benchmark = (b.Power, b.Fps);
+                _connection?.Send(new ReportBenchmark(b.Power, b.Fps));
+                RequestWork();
+                break;
+            case Received r when r.Connection == _connection:
+                OnControl(r.Message);
+                break;
+            case Lost l when l.Connection == _connection:
+                Log.LogWarning("lost the seed: {Reason}", l.Reason);
+                await DropConnectionAsync().ConfigureAwait(false);
+                ScheduleReconnect();
+                break;
+            case HeartbeatTick:
+                _connection?.Send(new Heartbeat(DateTimeOffset.UtcNow));
+                break;
+            case Progress p when _encoding.ContainsKey(p.Job.Key):
+                _connection?.Send(new ReportChunkProgress(p.Job.Assignment.JobId, p.Job.Assignment.ChunkIndex, p.Job.Assignment.Attempt, p.Frames, p.Fps));
+                break;
+            case Encoded e:
+                _encoding.Remove(e.Job.Key);
+                e.Job.ResultFile = e.File;
+                _uploading[e.Job.Key] = e.Job;
+                StartUpload(e.Job);
+                StartEncodes();
+                RequestWork();
+                break;
+            case EncodeFailed f:
+                _encoding.Remove(f.Job.Key);
+                if (!f.Job.Cancellation.IsCancellationRequested)
+                {
+                    Log.LogWarning("chunk {Chunk} failed: {Error}", f.Job.Key, f.Error);
+                    _connection?.Send(new ReportChunkFailed(f.Job.Assignment.JobId, f.Job.Assignment.ChunkIndex, f.Job.Assignment.Attempt, f.Error));
+                }
+                StartEncodes();
+                RequestWork();
+                break;
+            case Uploaded u:
+                _uploading.Remove(u.Job.Key);
+                if (u.Job.ResultFile is { } file && File.Exists(file)) File.Delete(file);
+                if (u.Outcome == UploadOutcome.NotWanted) Log.LogInformation("chunk {Chunk} not wanted any more: {Message}", u.Job.Key, u.Message);
+                break;
+            case UploadFailed u when _uploading.ContainsKey(u.Job.Key):
+                Log.LogWarning("upload of chunk {Chunk} failed: {Error}; will retry", u.Job.Key, u.Error);
+                Context.ScheduleTellOnce(TimeSpan.FromSeconds(2), Self, new RetryUpload(u.Job));
+                break;
+            case RetryUpload r when _uploading.ContainsKey(r.Job.Key):
+                StartUpload(r.Job);
+                break;
+            case FatalError f:
+                Log.LogError("{Error}", f.Message);
+                _fatal.TrySetResult(f.Message);
+                break;
+            case Leave:
+                _stopping = true;
+                _connection?.Send(new LeaveCluster("node stopping"));
+                foreach (var job in _reserve) await job.Cancellation.CancelAsync().ConfigureAwait(false);
+                _reserve.Clear();
+                break;
+        }
+    }
+
+    private void OnJoined(SeedConnection connection)
+    {
+        _connection = connection;
+        _transferToken = connection.TransferToken;
+        _backoff = _options.ReconnectMin;
+        Log.LogInformation("joined the seed at {Seed} as {Name}", _seed, _name);
+        var self = Self;
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                while (await connection.ReceiveAsync(CancellationToken.None).ConfigureAwait(false) is { } message)
+                    self.Tell(new Received(connection, message));
+                self.Tell(new Lost(connection, "the seed closed the connection"));
+            }
+            catch (Exception e)
+            {
+                self.Tell(new Lost(connection, e.Message));
+            }
+        });
+        if (_benchmark is { } b)
+        {
+            connection.Send(new ReportBenchmark(b.Power, b.Fps));
+            RequestWork();
+        }
+        else
+        {
+            Context.RunTask(ct => Benchmark.RunAsync(_options.BenchmarkSeconds, _options.Threads, ct), r => new Benchmarked(r.Power, r.Fps),
+                e => new Benchmarked(0.01, 0));
+        }
+        foreach (var job in _uploading.Values) StartUpload(job);
+    }
+
+    private void OnControl(ControlMessage message)
+    {
+        switch (message)
+        {
+            case AssignChunk a:
+                if (_stopping) return;
+                _reserve.Add(new ChunkJob(a));
+                StartEncodes();
+                break;
+            case CancelChunk c:
+                foreach (var job in _reserve.Concat(_encoding.Values).Concat(_uploading.Values).ToList())
+                {
+                    var a = job.Assignment;
+                    if (a.JobId != c.JobId || a.ChunkIndex != c.ChunkIndex || a.Attempt != c.Attempt) continue;
+                    Log.LogInformation("chunk {Chunk} cancelled: {Reason}", job.Key, c.Reason);
+                    job.Cancellation.Cancel();
+                    _reserve.Remove(job);
+                    _uploading.Remove(job.Key);
+                }
+                RequestWork();
+                break;
+        }
+    }
+
+    private void StartEncodes()
+    {
+        while (_encoding.Count < Math.Max(1, _options.ParallelEncodes) && _reserve.Count > 0 && _transferToken is not null)
+        {
+            var job = _reserve[0];
+            _reserve.RemoveAt(0);
+            _encoding[job.Key] = job;
+            var self = Self;
+            var token = _transferToken;
+            var lastReport = DateTime.MinValue;
+            Context.RunTask(
+                async ct =>
+                {
+                    using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, job.Cancellation.Token);
+                    return await ChunkEncoder.EncodeAsync(job.Assignment, _seed, token, _workDir, _options.Threads, p =>
+                    {
+                        if (DateTime.UtcNow - lastReport < TimeSpan.FromSeconds(1) && !p.Ended) return;
+                        lastReport = DateTime.UtcNow;
+                        self.Tell(new Progress(job, p.Frame, p.FramesPerSecond));
+                    }, linked.Token).ConfigureAwait(false);
+                },
+                file => new Encoded(job, file),
+                e => new EncodeFailed(job, e is MediaException m ? $"{m.Message}\n{m.Details}".Trim() : e.Message));
+        }
+    }
+
+    private void StartUpload(ChunkJob job)
+    {
+        if (_transferToken is not { } token || job.ResultFile is not { } file) return;
+        Context.RunTask(ct => ResultUploader.UploadAsync(_http, _seed, token, job.Assignment, file, ct),
+            r => new Uploaded(job, r.Outcome, r.Message), e => new UploadFailed(job, e.Message));
+    }
+
+    private void RequestWork()
+    {
+        if (_connection is null || _benchmark is null || _stopping) return;
+        var free = Capacity - _reserve.Count - _encoding.Count;
+        if (free > 0) _connection.Send(new RequestWork(free));
+    }
+
+    private async Task DropConnectionAsync()
+    {
+        if (_connection is not null) await _connection.DisposeAsync().ConfigureAwait(false);
+        _connection = null;
+        // The seed hands chunks not yet started to other nodes when we vanish; running ones may still finish and count.
+        _reserve.Clear();
+    }
+
+    private void ScheduleReconnect()
+    {
+        if (_stopping) return;
+        Context.ScheduleTellOnce(_backoff, Self, new Connect());
+        _backoff = TimeSpan.FromTicks(Math.Min(_options.ReconnectMax.Ticks, _backoff.Ticks * 2));
+    }
+
+    /// <summary>Asks the node to leave the cluster gracefully: no new work, reserve handed back.</summary>
+    public sealed record Leave;
+
+    private sealed record ToolsKnown(string Version, IReadOnlyList<string> Encoders);
+    private sealed record Connect;
+    private sealed record Joined(SeedConnection Connection);
+    private sealed record JoinFailed(Exception Error);
+    private sealed record Benchmarked(double Power, double Fps);
+    private sealed record Received(SeedConnection Connection, ControlMessage Message);
+    private sealed record Lost(SeedConnection Connection, string Reason);
+    private sealed record HeartbeatTick;
+    private sealed record Progress(ChunkJob Job, int Frames, double Fps);
+    private sealed record Encoded(ChunkJob Job, string File);
+    private sealed record EncodeFailed(ChunkJob Job, string Error);
+    private sealed record Uploaded(ChunkJob Job, UploadOutcome Outcome, string Message);
+    private sealed record UploadFailed(ChunkJob Job, string Error);
+    private sealed record RetryUpload(ChunkJob Job);
+    private sealed record FatalError(string Message);
+}

@@ -1,0 +1,25 @@
+using System.Reflection;
+using Flock.Hocon;
+
+namespace Flock.Node.Options;
+
+/// <summary>node.conf (embedded) under the user's file, bound to <see cref="NodeOptions"/>.</summary>
+public static class NodeConfiguration
+{
+    public static NodeOptions Load(string? userFile, Func<string, string?>? env = null)
+    {
+        var defaults = HoconConfig.Parse(ReadEmbedded(), env);
+        var config = userFile is null ? defaults : HoconConfig.Load(userFile, env).WithFallback(defaults);
+        var options = config.GetConfig("flock.node").Bind<NodeOptions>();
+        options.ClusterKey = config.GetString("flock.cluster.key", "") ?? "";
+        return options;
+    }
+
+    private static string ReadEmbedded()
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("node.conf")
+            ?? throw new InvalidOperationException("embedded node.conf missing");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+}

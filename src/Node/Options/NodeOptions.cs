@@ -1,0 +1,28 @@
+namespace Flock.Node.Options;
+
+/// <summary>The `flock.node` section of node.conf; every key is documented there.</summary>
+public sealed class NodeOptions
+{
+    public string Seed { get; set; } = "127.0.0.1:4053";
+
+    public string Name { get; set; } = "";
+
+    public string WorkDir { get; set; } = "";
+
+    public int ParallelEncodes { get; set; } = 1;
+
+    public int Reserve { get; set; } = 1;
+
+    public int Threads { get; set; }
+
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    public TimeSpan ReconnectMin { get; set; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan ReconnectMax { get; set; } = TimeSpan.FromSeconds(30);
+
+    public double BenchmarkSeconds { get; set; } = 2;
+
+    /// <summary>From `flock.cluster.key`.</summary>
+    public string ClusterKey { get; set; } = "";
+}

@@ -1,0 +1,113 @@
+using System.Globalization;
+using System.Text.Json;
+using Flock.Actors;
+using Flock.Media.Processes;
+using Flock.Messages;
+using Flock.Messages.Cluster;
+using Flock.Messages.Jobs;
+using Flock.Seed.Cluster;
+using Flock.Seed.Jobs;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Flock.Seed.Api;
+
+/// <summary>The job API pbm and scripts use: submit (by path or upload), list, show, cancel, fetch the output, cluster view.</summary>
+internal static class JobEndpoints
+{
+    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(30);
+
+    public static void Map(IEndpointRouteBuilder app, SeedRuntime seed)
+    {
+        var api = app.MapGroup("/api").AddEndpointFilter(async (ctx, next) =>
+            Authorization.IsAdmin(ctx.HttpContext, seed.Options.AdminToken) ? await next(ctx) : ApiResults.Error(401, "a valid token is required (FLOCK_TOKEN)"));
+
+        api.MapPost("/jobs", async (HttpContext http, CancellationToken ct) =>
+        {
+            SubmitJobRequest? request;
+            try { request = await JsonSerializer.DeserializeAsync<SubmitJobRequest>(http.Request.Body, WireJson.Options, ct); }
+            catch (JsonException e) { return ApiResults.Error(400, $"malformed request: {e.Message}"); }
+            if (request is null) return ApiResults.Error(400, "empty request");
+            var output = request.OutputPath is null ? null : Path.GetFullPath(request.OutputPath);
+            return await SubmitAsync(seed, new SubmitJob(Path.GetFullPath(request.InputPath), Path.GetFileName(request.InputPath), output,
+                request.OutputPath ?? request.InputPath, request.Options, request.ChunkSeconds, request.Priority, InputIsOwned: false), ct);
+        });
+
+        api.MapPost("/jobs/upload", async (HttpContext http, string name, string? output, double? chunkSeconds, int? priority, CancellationToken ct) =>
+        {
+            var safeName = Path.GetFileName(name);
+            if (string.IsNullOrWhiteSpace(safeName)) return ApiResults.Error(400, "name is required");
+            string[] options;
+            try { options = http.Request.Headers[Protocol.OptionsHeader] is { Count: > 0 } h ? JsonSerializer.Deserialize<string[]>(h.ToString(), WireJson.Options) ?? [] : []; }
+            catch (JsonException) { return ApiResults.Error(400, $"{Protocol.OptionsHeader} must be a JSON array of strings"); }
+            Directory.CreateDirectory(seed.UploadsDirectory);
+            var temp = Path.Combine(seed.UploadsDirectory, $"{Guid.NewGuid():N}{Path.GetExtension(safeName)}");
+            try
+            {
+                await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20, FileOptions.Asynchronous))
+                    await http.Request.Body.CopyToAsync(file, 1 << 20, ct);
+                var result = await SubmitAsync(seed, new SubmitJob(temp, safeName, null, Path.GetFileName(output ?? safeName), options,
+                    chunkSeconds ?? seed.Options.DefaultChunkSeconds, priority ?? 0, InputIsOwned: true), ct);
+                return result;
+            }
+            catch (IOException e)
+            {
+                return ApiResults.Error(507, $"cannot store the upload: {e.Message}");
+            }
+            finally
+            {
+                if (File.Exists(temp)) File.Delete(temp); // only still there when the submit was refused
+            }
+        });
+
+        api.MapGet("/jobs", async () => ApiResults.Ok(await seed.Jobs.Ask<JobListResponse>(new FetchJobs(), AskTimeout)));
+
+        api.MapGet("/jobs/{id}", async (string id) =>
+            !IsJobId(id) ? ApiResults.Error(400, "bad job id") : await AskJobAsync(seed, new FetchJob(id), id));
+
+        api.MapPost("/jobs/{id}/cancel", async (string id) =>
+            !IsJobId(id) ? ApiResults.Error(400, "bad job id") : await AskJobAsync(seed, new CancelJob(id), id));
+
+        api.MapGet("/jobs/{id}/output", async (string id) =>
+        {
+            if (!IsJobId(id)) return ApiResults.Error(400, "bad job id");
+            var file = await seed.Jobs.Ask<JobFileResponse>(new FetchJobFile(id, JobFileKind.Output), AskTimeout);
+            return file.Path is null
+                ? ApiResults.Error(file.Error!.StartsWith("no job", StringComparison.Ordinal) ? 404 : 409, file.Error)
+                : Results.File(file.Path, "application/octet-stream", Path.GetFileName(file.Path), enableRangeProcessing: true);
+        });
+
+        api.MapGet("/cluster", async () => ApiResults.Ok(await seed.Cluster.Ask<ClusterResponse>(new FetchCluster(), AskTimeout)));
+    }
+
+    public static bool IsJobId(string id) => id.Length is > 0 and <= 18 && id.All(char.IsAsciiDigit);
+
+    private static async Task<IResult> SubmitAsync(SeedRuntime seed, SubmitJob submit, CancellationToken ct)
+    {
+        try
+        {
+            await SubmissionValidator.ValidateAsync(submit.InputPath, submit.OutputName, submit.Options, submit.ChunkSeconds, ct);
+        }
+        catch (MediaException e)
+        {
+            return ApiResults.Error(400, e.Message.Replace(submit.InputPath, submit.InputName, StringComparison.Ordinal));
+        }
+        var response = await seed.Jobs.Ask<SubmitJobResponse>(submit, AskTimeout);
+        return ApiResults.Ok(response, 201);
+    }
+
+    private static async Task<IResult> AskJobAsync(SeedRuntime seed, object query, string id)
+    {
+        try
+        {
+            return ApiResults.Ok(await seed.Jobs.Ask<JobResponse>(query, AskTimeout));
+        }
+        catch (KeyNotFoundException)
+        {
+            return ApiResults.Error(404, $"no job {id}");
+        }
+    }
+
+    internal static string Invariant(double d) => d.ToString(CultureInfo.InvariantCulture);
+}

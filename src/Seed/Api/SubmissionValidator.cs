@@ -1,0 +1,31 @@
+using Flock.Media.Assembly;
+using Flock.Media.Options;
+using Flock.Media.Probing;
+using Flock.Media.Processes;
+
+namespace Flock.Seed.Api;
+
+/// <summary>
+/// Refuses a bad submission before it becomes a job: a missing or non-video input, an output container Flock cannot
+/// write, options that are refused, or an encoder or option ffmpeg does not know (found by encoding one tiny frame).
+/// </summary>
+public static class SubmissionValidator
+{
+    public static async Task ValidateAsync(string inputPath, string outputName, IReadOnlyList<string> options, double chunkSeconds, CancellationToken ct)
+    {
+        if (!(chunkSeconds >= 0.5 && chunkSeconds <= 3600)) throw new MediaException($"chunk length {chunkSeconds}s is out of range (0.5 to 3600)");
+        OutputContainers.FromPath(outputName);
+        var parsed = EncoderOptions.Parse(options);
+        await MediaProbe.ProbeAsync(inputPath, ct).ConfigureAwait(false);
+        var vf = parsed.VideoFilter is null ? Array.Empty<string>() : ["-vf", parsed.VideoFilter];
+        var video = await ProcessRunner.RunAsync(Ffmpeg.FfmpegPath,
+            ["-nostdin", "-hide_banner", "-v", "error", "-f", "lavfi", "-i", "testsrc2=s=128x72:r=10:d=0.3", .. vf, .. parsed.Video, "-f", "null", "-"], ct).ConfigureAwait(false);
+        if (!video.Succeeded) throw new MediaException($"video options refused by ffmpeg: {video.LastErrorLine}", video.StandardErrorTail);
+        if (parsed.Audio.Count > 0)
+        {
+            var audio = await ProcessRunner.RunAsync(Ffmpeg.FfmpegPath,
+                ["-nostdin", "-hide_banner", "-v", "error", "-f", "lavfi", "-i", "sine=d=0.3", .. parsed.Audio, "-f", "null", "-"], ct).ConfigureAwait(false);
+            if (!audio.Succeeded) throw new MediaException($"audio options refused by ffmpeg: {audio.LastErrorLine}", audio.StandardErrorTail);
+        }
+    }
+}

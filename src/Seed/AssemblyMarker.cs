@@ -1,2 +1,0 @@
-namespace Flock.Seed;
-internal static class AssemblyMarker { }

@@ -1,0 +1,153 @@
+using Flock.Actors;
+using Flock.Actors.Persistence;
+using Flock.Media.Assembly;
+using Flock.Messages.Chunks;
+using Flock.Messages.Jobs;
+using Flock.Seed.Jobs;
+using Flock.Seed.Planning;
+using Microsoft.Extensions.Logging;
+
+namespace Flock.Seed.Chunks;
+
+/// <summary>
+/// One chunk of one job (persistence id chunk-JOB-INDEX). Every state change is journalled before it is acted on,
+/// so a restarted seed knows exactly which chunks are verified and which attempt each is on.
+/// </summary>
+public sealed class ChunkActor : PersistentActor
+{
+    private readonly string _jobId;
+    private readonly JobPlanFiles _plan;
+    private readonly string _chunkDirectory;
+    private readonly TimeProvider _clock;
+    private ChunkState _state;
+    private ActorRef? _resultWaiter;
+
+    public ChunkActor(string jobId, int index, JobPlanFiles plan, string chunkDirectory, TimeProvider clock)
+    {
+        _jobId = jobId;
+        _plan = plan;
+        _chunkDirectory = chunkDirectory;
+        _clock = clock;
+        _state = ChunkState.Initial(index);
+    }
+
+    public static Props Props(string jobId, int index, JobPlanFiles plan, string chunkDirectory, TimeProvider clock) =>
+        Flock.Actors.Props.Create(() => new ChunkActor(jobId, index, plan, chunkDirectory, clock));
+
+    public override string PersistenceId => $"chunk-{_jobId}-{_state.Index}";
+
+    protected override int SnapshotEvery => 50;
+
+    public static string ResultFile(string chunkDirectory, int index) => Path.Combine(chunkDirectory, $"{index:D6}.mp4");
+
+    protected override void OnRecover(object @event) => _state = _state.Apply((ChunkEvent)@event);
+
+    protected override object? GetSnapshotState() => _state;
+
+    protected override void OnRecoverSnapshot(object snapshot) => _state = (ChunkState)snapshot;
+
+    protected override void OnRecoveryCompleted()
+    {
+        // A result that was being checked when the seed stopped is checked again: it is on disk, nothing is lost.
+        if (_state.Status == ChunkStates.Verifying) StartVerification(PendingFile(_state.CurrentAttempt), _state.Node!, _state.CurrentAttempt, _state.Sha256 ?? "");
+        Context.Parent.Tell(new ChunkChanged(_state));
+    }
+
+    protected override async Task ReceiveAsync(object message)
+    {
+        switch (message)
+        {
+            case AssignChunkTo a:
+                var events = _state.Process(a);
+                if (events.Count == 0) { Sender.Tell(new NothingToClaim()); return; }
+                await PersistAllAsync(events, Apply).ConfigureAwait(false);
+                Sender.Tell(new ChunkClaimed(BuildAssignment()));
+                break;
+            case SubmitChunkResult r:
+                await OnResultAsync(r).ConfigureAwait(false);
+                break;
+            case VerificationDone v:
+                await OnVerifiedAsync(v).ConfigureAwait(false);
+                break;
+            case ChunkCommand c:
+                await PersistAllAsync(_state.Process(c), Apply).ConfigureAwait(false);
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+
+    private async Task OnResultAsync(SubmitChunkResult r)
+    {
+        var events = _state.Process(new AcceptResult(r.NodeName, r.Attempt, r.Sha256, r.Bytes));
+        if (events.Count == 0)
+        {
+            File.Delete(r.FilePath);
+            Sender.Tell(new ChunkResultAnswer(false, _state.IsFinal ? $"chunk {_state.Index} is already {_state.Status}" : $"chunk {_state.Index} does not expect attempt {r.Attempt}"));
+            return;
+        }
+        var pending = PendingFile(r.Attempt);
+        File.Move(r.FilePath, pending, overwrite: true);
+        await PersistAllAsync(events, Apply).ConfigureAwait(false);
+        _resultWaiter = Sender;
+        StartVerification(pending, r.NodeName, r.Attempt, r.Sha256);
+    }
+
+    private void StartVerification(string file, string node, int attempt, string sha)
+    {
+        var chunk = _plan.Plan.Chunks[_state.Index];
+        Context.RunTask(
+            async ct => { await OutputVerifier.VerifyChunkAsync(file, _plan.Plan, chunk, ct).ConfigureAwait(false); return chunk.FrameCount; },
+            frames => new VerificationDone(node, attempt, sha, file, frames, null),
+            e => new VerificationDone(node, attempt, sha, file, 0, e.Message));
+    }
+
+    private async Task OnVerifiedAsync(VerificationDone v)
+    {
+        if (v.Error is null)
+        {
+            File.Move(v.File, ResultFile(_chunkDirectory, _state.Index), overwrite: true);
+            await PersistAllAsync(_state.Process(new MarkVerified(v.Node, v.Attempt, v.Sha256, v.Frames)), Apply).ConfigureAwait(false);
+            _resultWaiter?.Tell(new ChunkResultAnswer(true, $"chunk {_state.Index} verified"));
+        }
+        else
+        {
+            Log.LogWarning("job {Job} chunk {Chunk} attempt {Attempt} from {Node} rejected: {Error}", _jobId, _state.Index, v.Attempt, v.Node, v.Error);
+            if (File.Exists(v.File)) File.Delete(v.File);
+            await PersistAllAsync(_state.Process(new FailAttempt(v.Node, v.Attempt, v.Error)), Apply).ConfigureAwait(false);
+            _resultWaiter?.Tell(new ChunkResultAnswer(false, v.Error));
+        }
+        _resultWaiter = null;
+    }
+
+    private void Apply(ChunkEvent e)
+    {
+        _state = _state.Apply(e);
+        Context.Parent.Tell(new ChunkChanged(_state));
+    }
+
+    private string PendingFile(int attempt) => Path.Combine(_chunkDirectory, $"{_state.Index:D6}.attempt{attempt}.mp4");
+
+    private AssignChunk BuildAssignment()
+    {
+        var plan = _plan.Plan;
+        var chunk = plan.Chunks[_state.Index];
+        return new AssignChunk(
+            _jobId,
+            _state.Index,
+            _state.CurrentAttempt,
+            $"/api/jobs/{_jobId}/source",
+            $"/api/jobs/{_jobId}/chunks/{_state.Index}/result",
+            plan.SeekSecondsFor(chunk),
+            chunk.StartPts,
+            chunk.EndPts,
+            plan.StreamIndex,
+            plan.TimeBase.Denominator,
+            _plan.Options.Video,
+            _plan.Options.VideoFilter,
+            chunk.FrameCount);
+    }
+
+    private sealed record VerificationDone(string Node, int Attempt, string Sha256, string File, int Frames, string? Error);
+}

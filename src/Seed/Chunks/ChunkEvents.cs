@@ -1,0 +1,21 @@
+namespace Flock.Seed.Chunks;
+
+/// <summary>What happened to a chunk, in the order it happened; replaying these rebuilds <see cref="ChunkState"/>.</summary>
+public abstract record ChunkEvent;
+
+public sealed record ChunkAssigned(string Node, int Attempt, DateTimeOffset At) : ChunkEvent;
+
+public sealed record ChunkEncodingStarted(string Node, int Attempt) : ChunkEvent;
+
+public sealed record ChunkResultReceived(string Node, int Attempt, string Sha256, long Bytes) : ChunkEvent;
+
+public sealed record ChunkVerified(string Node, int Attempt, string Sha256, int Frames) : ChunkEvent;
+
+/// <summary>An attempt ended without a usable result (ffmpeg error, bad upload, failed check); the chunk goes back to the queue.</summary>
+public sealed record ChunkAttemptFailed(string Node, int Attempt, string Error) : ChunkEvent;
+
+/// <summary>The node holding the chunk left or became unreachable; nothing was wrong with the chunk.</summary>
+public sealed record ChunkReleased(string Node, int Attempt, string Reason) : ChunkEvent;
+
+/// <summary>The chunk failed on too many different nodes: the job fails with this reason.</summary>
+public sealed record ChunkFailed(string Reason) : ChunkEvent;

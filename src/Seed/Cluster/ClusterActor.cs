@@ -1,0 +1,131 @@
+using System.Collections.Immutable;
+using Flock.Actors;
+using Flock.Messages.Chunks;
+using Flock.Messages.Cluster;
+using Flock.Seed.Jobs;
+using Microsoft.Extensions.Logging;
+
+namespace Flock.Seed.Cluster;
+
+/// <summary>
+/// Membership: who is connected, their status and power, and heartbeat-based failure detection. Work requests and
+/// chunk reports are passed to the jobs actor; a member that goes away hands its chunks back through it.
+/// </summary>
+public sealed class ClusterActor : Actor
+{
+    private readonly ActorRef _jobs;
+    private readonly TimeSpan _unreachableAfter;
+    private readonly TimeProvider _clock;
+    private readonly Dictionary<string, Member> _members = new(StringComparer.Ordinal);
+
+    public ClusterActor(ActorRef jobs, TimeSpan heartbeatInterval, TimeSpan unreachableAfter, TimeProvider clock)
+    {
+        _jobs = jobs;
+        _unreachableAfter = unreachableAfter;
+        _clock = clock;
+        var check = TimeSpan.FromMilliseconds(Math.Max(200, heartbeatInterval.TotalMilliseconds / 2));
+        Context.ScheduleTellRepeatedly(check, check, Self, new CheckHeartbeats());
+    }
+
+    public static Props Props(ActorRef jobs, TimeSpan heartbeatInterval, TimeSpan unreachableAfter, TimeProvider clock) =>
+        Flock.Actors.Props.Create(() => new ClusterActor(jobs, heartbeatInterval, unreachableAfter, clock));
+
+    protected override Task ReceiveAsync(object message)
+    {
+        switch (message)
+        {
+            case NodeConnected c:
+                OnConnected(c);
+                break;
+            case NodeDisconnected d:
+                if (_members.TryGetValue(d.Name, out var gone) && gone.Handle.SessionId == d.SessionId)
+                    MarkGone(gone, gone.Status is MemberStatus.Leaving or MemberStatus.Exiting ? MemberStatus.Exiting : MemberStatus.Down, d.Reason);
+                break;
+            case NodeMessage m:
+                OnNodeMessage(m);
+                break;
+            case NodeWorkChanged w when _members.TryGetValue(w.Name, out var member):
+                _members[w.Name] = member with { Work = w.Holding ? member.Work.Add(w.ChunkId) : member.Work.Remove(w.ChunkId) };
+                break;
+            case CancelOnNode c when _members.TryGetValue(c.NodeName, out var holder):
+                holder.Handle.Send(c.Cancel);
+                break;
+            case CheckHeartbeats:
+                CheckHeartbeatsNow();
+                break;
+            case FetchCluster:
+                Sender.Tell(new ClusterResponse(_members.Values.OrderBy(m => m.Name, StringComparer.Ordinal).Select(m => m.ToResponse()).ToArray()));
+                break;
+            case FetchConnectedNodes:
+                Sender.Tell((IReadOnlySet<string>)_members.Values.Where(m => m.Status is MemberStatus.Up or MemberStatus.Joining or MemberStatus.Leaving)
+                    .Select(m => m.Name).ToHashSet(StringComparer.Ordinal));
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+        return Task.CompletedTask;
+    }
+
+    private void OnConnected(NodeConnected c)
+    {
+        if (_members.TryGetValue(c.Handle.Name, out var old) && old.Handle.SessionId != c.Handle.SessionId && old.Status is not (MemberStatus.Down or MemberStatus.Exiting))
+        {
+            // Same name on a new session: the old connection is dead even if its socket has not noticed yet.
+            _jobs.Tell(new NodeGone(old.Name, "reconnected on a new session"));
+        }
+        _members[c.Handle.Name] = new Member(c.Handle, c.Address, MemberStatus.Joining, old?.Power ?? 0, c.Cores, c.FfmpegVersion, _clock.GetUtcNow(), []);
+        Log.LogInformation("node {Node} joining from {Address} ({Cores} cores, ffmpeg {Version})", c.Handle.Name, c.Address, c.Cores, c.FfmpegVersion);
+    }
+
+    private void OnNodeMessage(NodeMessage m)
+    {
+        if (!_members.TryGetValue(m.Name, out var member) || member.Handle.SessionId != m.SessionId) return;
+        member = member with { LastSeen = _clock.GetUtcNow() };
+        if (member.Status == MemberStatus.Unreachable)
+        {
+            // Back from a partition on the same session: it is welcome again, but what it held was already given away.
+            member = member with { Status = MemberStatus.Up };
+            Log.LogInformation("node {Node} reachable again", m.Name);
+        }
+        switch (m.Message)
+        {
+            case ReportBenchmark b:
+                member = member with { Power = b.Power, Status = member.Status == MemberStatus.Joining ? MemberStatus.Up : member.Status };
+                Log.LogInformation("node {Node} is up, power {Power:0.00} ({Fps:0.0} fps)", m.Name, b.Power, b.FramesPerSecond);
+                break;
+            case RequestWork w when member.Status == MemberStatus.Up:
+                _jobs.Tell(new WorkWanted(member.Handle, w.FreeSlots));
+                break;
+            case LeaveCluster l:
+                member = member with { Status = MemberStatus.Leaving };
+                Log.LogInformation("node {Node} leaving: {Reason}", m.Name, l.Reason);
+                _jobs.Tell(new WorkWanted(member.Handle, 0));
+                break;
+            case ReportChunkProgress p:
+                _jobs.Tell(new ChunkReport(p.JobId, p.ChunkIndex, m.Name, p));
+                break;
+            case ReportChunkFailed f:
+                _jobs.Tell(new ChunkReport(f.JobId, f.ChunkIndex, m.Name, f));
+                break;
+        }
+        _members[m.Name] = member;
+    }
+
+    private void CheckHeartbeatsNow()
+    {
+        var now = _clock.GetUtcNow();
+        foreach (var member in _members.Values.ToList())
+        {
+            if (member.Status is MemberStatus.Joining or MemberStatus.Up or MemberStatus.Leaving && now - member.LastSeen > _unreachableAfter)
+                MarkGone(member, MemberStatus.Unreachable, $"no heartbeat for {(now - member.LastSeen).TotalSeconds:0.0}s");
+        }
+    }
+
+    private void MarkGone(Member member, string status, string reason)
+    {
+        Log.LogWarning("node {Node} is {Status}: {Reason}", member.Name, status, reason);
+        _members[member.Name] = member with { Status = status, Work = ImmutableSortedSet<string>.Empty };
+        _jobs.Tell(new NodeGone(member.Name, $"node {member.Name} {status}: {reason}"));
+    }
+}

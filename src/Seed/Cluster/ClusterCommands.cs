@@ -1,0 +1,21 @@
+using Flock.Messages.Cluster;
+
+namespace Flock.Seed.Cluster;
+
+public sealed record NodeConnected(NodeHandle Handle, string Address, int Cores, string FfmpegVersion, IReadOnlyList<HeldResult> Held);
+
+public sealed record NodeDisconnected(string Name, string SessionId, string Reason);
+
+/// <summary>Any control message from a node: proof of life, and the message itself to act on.</summary>
+public sealed record NodeMessage(string Name, string SessionId, ControlMessage Message);
+
+/// <summary>Replied to with <see cref="ClusterResponse"/>.</summary>
+public sealed record FetchCluster;
+
+/// <summary>Replied to with the set of node names currently up.</summary>
+public sealed record FetchConnectedNodes;
+
+/// <summary>A job tells the cluster view which chunks a node works on, for `pbm cluster show`.</summary>
+public sealed record NodeWorkChanged(string Name, string ChunkId, bool Holding);
+
+internal sealed record CheckHeartbeats;

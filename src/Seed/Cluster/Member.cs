@@ -1,0 +1,20 @@
+using System.Collections.Immutable;
+using Flock.Messages.Cluster;
+
+namespace Flock.Seed.Cluster;
+
+/// <summary>A member of the cluster and its lifecycle: joining → up → (leaving → exiting | unreachable) → down.</summary>
+public sealed record Member(
+    NodeHandle Handle,
+    string Address,
+    string Status,
+    double Power,
+    int Cores,
+    string FfmpegVersion,
+    DateTimeOffset LastSeen,
+    ImmutableSortedSet<string> Work)
+{
+    public string Name => Handle.Name;
+
+    public NodeResponse ToResponse() => new(Name, Address, Status, Math.Round(Power, 2), Cores, Work.ToArray(), FfmpegVersion);
+}

@@ -1,0 +1,293 @@
+using Flock.Actors;
+using Flock.Actors.Persistence;
+using Flock.Media.Assembly;
+using Flock.Messages.Chunks;
+using Flock.Messages.Cluster;
+using Flock.Messages.Jobs;
+using Flock.Seed.Chunks;
+using Flock.Seed.Cluster;
+using Flock.Seed.Planning;
+using Microsoft.Extensions.Logging;
+
+namespace Flock.Seed.Jobs;
+
+/// <summary>
+/// One job (persistence id job-ID): plans it, spawns a <see cref="ChunkActor"/> per chunk, hands chunks out on claim,
+/// and assembles and verifies the output once every chunk is verified. Its chunk view is derived from the children,
+/// so only stage changes are journalled here.
+/// </summary>
+public sealed class JobActor : PersistentActor
+{
+    private readonly string _id;
+    private readonly JobSpec? _newSpec;
+    private readonly string _directory;
+    private readonly TimeProvider _clock;
+    private readonly ActorRef _jobs;
+    private JobState? _state;
+    private JobPlanFiles? _plan;
+    private readonly SortedDictionary<int, ChunkView> _chunks = new();
+    private readonly Dictionary<int, ActorRef> _chunkActors = new();
+    private bool _assemblyRunning;
+
+    public JobActor(string id, JobSpec? newSpec, string directory, ActorRef jobs, TimeProvider clock)
+    {
+        _id = id;
+        _newSpec = newSpec;
+        _directory = directory;
+        _jobs = jobs;
+        _clock = clock;
+    }
+
+    public static Props Props(string id, JobSpec? newSpec, string directory, ActorRef jobs, TimeProvider clock) =>
+        Flock.Actors.Props.Create(() => new JobActor(id, newSpec, directory, jobs, clock));
+
+    public override string PersistenceId => $"job-{_id}";
+
+    private string ChunkDirectory => Path.Combine(_directory, "chunks");
+
+    protected override void OnRecover(object @event) =>
+        _state = @event is JobSubmitted s ? JobState.Start(s) : _state!.Apply((JobEvent)@event);
+
+    protected override void OnRecoveryCompleted() => Self.Tell(new Resume());
+
+    protected override async Task ReceiveAsync(object message)
+    {
+        switch (message)
+        {
+            case Resume:
+                await ResumeAsync().ConfigureAwait(false);
+                break;
+            case PlanFinished p:
+                await OnPlannedAsync(p.Plan).ConfigureAwait(false);
+                break;
+            case PlanFailed f:
+                await FailAsync(f.Reason).ConfigureAwait(false);
+                break;
+            case ClaimChunk c:
+                await ClaimAsync(c).ConfigureAwait(false);
+                break;
+            case ChunkChanged changed:
+                await OnChunkChangedAsync(changed.State).ConfigureAwait(false);
+                break;
+            case ChunkReport r:
+                OnReport(r);
+                break;
+            case SubmitChunkResult r when _chunkActors.TryGetValue(r.ChunkIndex, out var chunk) && _state is { IsFinal: false }:
+                chunk.Tell(r, Sender);
+                break;
+            case SubmitChunkResult r:
+                File.Delete(r.FilePath);
+                Sender.Tell(new ChunkResultAnswer(false, $"job {_id} is {_state?.Stage ?? "unknown"}"));
+                break;
+            case NodeGone g:
+                foreach (var (index, view) in _chunks.Where(c => c.Value.State.IsHeldBy(g.NodeName)))
+                    _chunkActors[index].Tell(new ReleaseFromNode(g.NodeName, g.Reason));
+                break;
+            case ReleaseOrphanedChunks o:
+                foreach (var (index, view) in _chunks.Where(c => c.Value.State.Node is { } n && c.Value.State.IsHeldBy(n) && !o.ConnectedNodes.Contains(n)))
+                    _chunkActors[index].Tell(new ReleaseFromNode(view.State.Node!, "node did not come back after the seed restarted"));
+                break;
+            case CancelJob:
+                if (_state is { IsFinal: false })
+                {
+                    await PersistAsync(new JobCancelled(_clock.GetUtcNow()), ApplyAndAnnounce).ConfigureAwait(false);
+                    CancelRunningAttempts("job cancelled");
+                }
+                Sender.Tell(ToResponse());
+                break;
+            case AssemblyFinished a:
+                _assemblyRunning = false;
+                if (_state?.Accepts(new JobCompleted(a.OutputPath, default)) == true)
+                {
+                    await PersistAsync(new JobCompleted(a.OutputPath, _clock.GetUtcNow()), ApplyAndAnnounce).ConfigureAwait(false);
+                    Log.LogInformation("job {Job} completed: {Output}", _id, a.OutputPath);
+                }
+                break;
+            case AssemblyFailed f:
+                _assemblyRunning = false;
+                await FailAsync(f.Reason).ConfigureAwait(false);
+                break;
+            case FetchJob:
+                Sender.Tell(ToResponse());
+                break;
+            case FetchJobFile f:
+                Sender.Tell(FileFor(f.Kind));
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+
+    private async Task ResumeAsync()
+    {
+        if (_state is null)
+        {
+            if (_newSpec is null) { Log.LogError("job {Job} has no journal and no spec: stopping", _id); Context.Stop(Self); return; }
+            Directory.CreateDirectory(ChunkDirectory);
+            await PersistAsync(new JobSubmitted(_newSpec, _clock.GetUtcNow()), e => _state = JobState.Start(e)).ConfigureAwait(false);
+        }
+        Announce();
+        var state = _state!;
+        if (state.Stage is JobStates.Queued or JobStates.Planning)
+        {
+            var spec = state.Spec;
+            Context.RunTask(ct => JobPlanner.PlanAsync(spec, _directory, ct), p => new PlanFinished(p), e => new PlanFailed(e.Message));
+        }
+        else if (state.Stage is JobStates.Encoding or JobStates.Assembling)
+        {
+            _plan = JobPlanFiles.Load(_directory);
+            SpawnChunks();
+        }
+    }
+
+    private async Task OnPlannedAsync(JobPlanFiles plan)
+    {
+        var planned = new JobPlanned(plan.Plan.Chunks.Count, plan.Plan.TotalFrames, plan.Options.VideoEncoder);
+        if (_state?.Accepts(planned) != true) return; // cancelled while planning
+        _plan = plan;
+        await PersistAsync(planned, ApplyAndAnnounce).ConfigureAwait(false);
+        Log.LogInformation("job {Job} planned: {Chunks} chunks, {Frames} frames", _id, planned.ChunkCount, planned.TotalFrames);
+        SpawnChunks();
+    }
+
+    private void SpawnChunks()
+    {
+        Directory.CreateDirectory(ChunkDirectory);
+        foreach (var chunk in _plan!.Plan.Chunks)
+        {
+            _chunks[chunk.Index] = new ChunkView(ChunkState.Initial(chunk.Index), 0, 0);
+            _chunkActors[chunk.Index] = Context.ActorOf(ChunkActor.Props(_id, chunk.Index, _plan, ChunkDirectory, _clock), $"chunk-{chunk.Index}");
+        }
+    }
+
+    private async Task ClaimAsync(ClaimChunk claim)
+    {
+        if (_state?.Stage != JobStates.Encoding) { Sender.Tell(new NothingToClaim()); return; }
+        foreach (var (index, view) in _chunks)
+        {
+            if (view.State.Status != ChunkStates.Pending) continue;
+            var answer = await _chunkActors[index].Ask<object>(new AssignChunkTo(claim.NodeName, _clock.GetUtcNow()), TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+            if (answer is ChunkClaimed claimed)
+            {
+                // The child's ChunkChanged is still in our mailbox; mark it here so the next claim skips it.
+                _chunks[index] = view with { State = view.State.Apply(new ChunkAssigned(claim.NodeName, claimed.Assignment.Attempt, _clock.GetUtcNow())) };
+                Sender.Tell(claimed);
+                return;
+            }
+        }
+        Sender.Tell(new NothingToClaim());
+    }
+
+    private async Task OnChunkChangedAsync(ChunkState chunk)
+    {
+        var before = _chunks.TryGetValue(chunk.Index, out var old) ? old : null;
+        var wasHeldBy = before?.State.Node;
+        _chunks[chunk.Index] = new ChunkView(chunk, before?.EncodedFrames ?? 0, before?.FramesPerSecond ?? 0);
+        var chunkId = $"{_id}/{chunk.Index}";
+        if (wasHeldBy is not null && wasHeldBy != chunk.Node) TellCluster(new NodeWorkChanged(wasHeldBy, chunkId, false));
+        if (chunk.Node is not null && chunk.Status is ChunkStates.Assigned or ChunkStates.Encoding) TellCluster(new NodeWorkChanged(chunk.Node, chunkId, true));
+        else if (chunk.Node is not null) TellCluster(new NodeWorkChanged(chunk.Node, chunkId, false));
+        if (_state is null || _state.IsFinal) return;
+
+        if (chunk.Status == ChunkStates.Pending && before?.State.Status != ChunkStates.Pending) _jobs.Tell(new WorkAvailable());
+        if (chunk.Status == ChunkStates.Failed)
+        {
+            await FailAsync(chunk.LastError ?? $"chunk {chunk.Index} failed").ConfigureAwait(false);
+            return;
+        }
+        if (chunk.Status == ChunkStates.Done && before?.State.Status != ChunkStates.Done && wasHeldBy is { } winner)
+        {
+            // Another node may still run an older attempt of this chunk (it was released, then came back): stop it.
+            _ = winner;
+        }
+        if (_state.Stage == JobStates.Encoding && _chunks.Count == _plan?.Plan.Chunks.Count && _chunks.Values.All(c => c.State.Status == ChunkStates.Done))
+            await PersistAsync(new JobAssemblyStarted(_clock.GetUtcNow()), ApplyAndAnnounce).ConfigureAwait(false);
+        if (_state.Stage == JobStates.Assembling && !_assemblyRunning && _chunks.Count == _plan?.Plan.Chunks.Count && _chunks.Values.All(c => c.State.Status == ChunkStates.Done))
+            StartAssembly();
+    }
+
+    private void StartAssembly()
+    {
+        _assemblyRunning = true;
+        var plan = _plan!;
+        var spec = _state!.Spec;
+        var files = plan.Plan.Chunks.Select(c => ChunkActor.ResultFile(ChunkDirectory, c.Index)).ToArray();
+        var work = Path.Combine(_directory, "assembly");
+        var staged = Path.Combine(work, "output" + Path.GetExtension(spec.OutputPath));
+        Log.LogInformation("job {Job}: all {Chunks} chunks verified, assembling", _id, files.Length);
+        Context.RunTask(
+            async ct =>
+            {
+                await ChunkAssembler.AssembleAsync(new AssemblyRequest(spec.InputPath, plan.Source, plan.Plan, files, staged, plan.Options.Audio, plan.Options.Subtitle, work), ct).ConfigureAwait(false);
+                await OutputVerifier.VerifyOutputAsync(staged, plan.Timeline, plan.Plan, plan.Source, ct).ConfigureAwait(false);
+                var dir = Path.GetDirectoryName(Path.GetFullPath(spec.OutputPath));
+                if (dir is not null) Directory.CreateDirectory(dir);
+                File.Move(staged, spec.OutputPath, overwrite: true);
+                return spec.OutputPath;
+            },
+            path => new AssemblyFinished(path),
+            e => new AssemblyFailed($"assembly failed: {e.Message}"));
+    }
+
+    private void OnReport(ChunkReport r)
+    {
+        if (!_chunkActors.TryGetValue(r.ChunkIndex, out var chunk) || !_chunks.TryGetValue(r.ChunkIndex, out var view)) return;
+        switch (r.Report)
+        {
+            case ReportChunkProgress p:
+                if (view.State.Status == ChunkStates.Assigned && view.State.CurrentAttempt == p.Attempt) chunk.Tell(new StartEncoding(r.NodeName, p.Attempt));
+                if (view.State.CurrentAttempt == p.Attempt) _chunks[r.ChunkIndex] = view with { EncodedFrames = p.Frames, FramesPerSecond = p.FramesPerSecond };
+                break;
+            case ReportChunkFailed f:
+                chunk.Tell(new FailAttempt(r.NodeName, f.Attempt, f.Error));
+                break;
+        }
+    }
+
+    private async Task FailAsync(string reason)
+    {
+        var failed = new JobFailed(reason, _clock.GetUtcNow());
+        if (_state?.Accepts(failed) != true) return;
+        await PersistAsync(failed, ApplyAndAnnounce).ConfigureAwait(false);
+        Log.LogWarning("job {Job} failed: {Reason}", _id, reason);
+        CancelRunningAttempts(reason);
+    }
+
+    private void CancelRunningAttempts(string reason)
+    {
+        foreach (var view in _chunks.Values.Where(v => v.State.Node is not null && v.State.Status is ChunkStates.Assigned or ChunkStates.Encoding))
+            _jobs.Tell(new CancelOnNode(view.State.Node!, new CancelChunk(_id, view.State.Index, view.State.CurrentAttempt, reason)));
+    }
+
+    private void ApplyAndAnnounce(JobEvent e)
+    {
+        _state = _state!.Apply(e);
+        Announce();
+    }
+
+    private void Announce() =>
+        _jobs.Tell(new JobStageChanged(_id, _state!.Stage, _state.Spec.Priority, _state.SubmittedAt, _state.VideoEncoder));
+
+    private void TellCluster(NodeWorkChanged message) => Context.System.Lookup("/user/cluster")?.Tell(message);
+
+    private JobFileResponse FileFor(JobFileKind kind) => kind switch
+    {
+        JobFileKind.Source when _state is { IsFinal: false } => new JobFileResponse(_state.Spec.InputPath, null),
+        JobFileKind.Source => new JobFileResponse(null, $"job {_id} is {_state?.Stage}"),
+        JobFileKind.Output when _state?.Stage == JobStates.Completed && File.Exists(_state.Spec.OutputPath) => new JobFileResponse(_state.Spec.OutputPath, null),
+        _ => new JobFileResponse(null, $"job {_id} is {_state?.Stage ?? "unknown"}, not completed"),
+    };
+
+    private JobResponse ToResponse()
+    {
+        var s = _state;
+        if (s is null) return new JobResponse(_id, JobStates.Queued, null, "", "", 0, 0, [], _clock.GetUtcNow(), null, 0, 0, []);
+        var stage = s.Stage == JobStates.Queued && _plan is null && !s.IsFinal ? JobStates.Planning : s.Stage;
+        var chunks = _chunks.Values.Select(c => c.ToResponse()).ToArray();
+        return new JobResponse(_id, stage, s.Error, s.Spec.InputName, s.Spec.OutputPath, s.Spec.Priority, s.Spec.ChunkSeconds, s.Spec.Options,
+            s.SubmittedAt, s.FinishedAt, s.TotalFrames, chunks.Sum(c => c.Frames), chunks);
+    }
+
+    private sealed record Resume;
+}

@@ -1,0 +1,55 @@
+using Flock.Actors;
+using Flock.Seed.Cluster;
+
+namespace Flock.Seed.Jobs;
+
+/// <summary>Submit a job; replied to with <see cref="Messages.Jobs.SubmitJobResponse"/> or Status.Failure.</summary>
+/// <remarks>OutputPath null: the output goes to the job's folder, with <paramref name="OutputName"/>'s extension.</remarks>
+public sealed record SubmitJob(string InputPath, string InputName, string? OutputPath, string OutputName, IReadOnlyList<string> Options, double ChunkSeconds, int Priority, bool InputIsOwned);
+
+public sealed record CancelJob(string JobId);
+
+/// <summary>A node has free slots; the jobs actor hands it chunks in queue order.</summary>
+public sealed record WorkWanted(NodeHandle Node, int FreeSlots);
+
+/// <summary>The node will take no more work (left, lost or down); what it held goes back to the queue.</summary>
+public sealed record NodeGone(string NodeName, string Reason);
+
+/// <summary>A job asks for a dispatch round: a chunk became pending or the job finished planning.</summary>
+public sealed record WorkAvailable;
+
+/// <summary>Claim the next pending chunk of this job for a node; replied to with <see cref="ChunkClaimed"/> or <see cref="NothingToClaim"/>.</summary>
+public sealed record ClaimChunk(string NodeName);
+
+public sealed record ChunkClaimed(Messages.Chunks.AssignChunk Assignment);
+
+public sealed record NothingToClaim;
+
+/// <summary>A node reports an attempt's progress or failure.</summary>
+public sealed record ChunkReport(string JobId, int ChunkIndex, string NodeName, object Report);
+
+/// <summary>A node uploaded a result (checksum already checked); replied to with <see cref="ChunkResultAnswer"/>.</summary>
+public sealed record SubmitChunkResult(string JobId, int ChunkIndex, int Attempt, string NodeName, string FilePath, string Sha256, long Bytes);
+
+public sealed record ChunkResultAnswer(bool Accepted, string Message);
+
+/// <summary>A job's stage changed: the jobs actor keeps its queue view current.</summary>
+public sealed record JobStageChanged(string JobId, string Stage, int Priority, DateTimeOffset SubmittedAt, string? VideoEncoder);
+
+/// <summary>Chunks still held by nodes that are not connected after a seed restart are released after a grace period.</summary>
+public sealed record ReleaseOrphanedChunks(IReadOnlySet<string> ConnectedNodes);
+
+internal sealed record PlanFinished(Planning.JobPlanFiles Plan);
+
+internal sealed record PlanFailed(string Reason);
+
+internal sealed record AssemblyFinished(string OutputPath);
+
+internal sealed record AssemblyFailed(string Reason);
+
+/// <summary>Internal: a chunk actor's state changed; the job keeps a derived view for claims and queries.</summary>
+internal sealed record ChunkChanged(Chunks.ChunkState State);
+
+
+/// <summary>Tell a node to stop an attempt it no longer needs to finish.</summary>
+public sealed record CancelOnNode(string NodeName, Messages.Chunks.CancelChunk Cancel);

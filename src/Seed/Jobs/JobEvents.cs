@@ -1,0 +1,16 @@
+namespace Flock.Seed.Jobs;
+
+public abstract record JobEvent;
+
+public sealed record JobSubmitted(JobSpec Spec, DateTimeOffset At) : JobEvent;
+
+/// <summary>The plan is on disk in the job's folder (plan.json, timeline.json) before this is journalled.</summary>
+public sealed record JobPlanned(int ChunkCount, int TotalFrames, string VideoEncoder) : JobEvent;
+
+public sealed record JobAssemblyStarted(DateTimeOffset At) : JobEvent;
+
+public sealed record JobCompleted(string OutputPath, DateTimeOffset At) : JobEvent;
+
+public sealed record JobFailed(string Reason, DateTimeOffset At) : JobEvent;
+
+public sealed record JobCancelled(DateTimeOffset At) : JobEvent;

@@ -1,0 +1,41 @@
+using Flock.Messages.Jobs;
+
+namespace Flock.Seed.Jobs;
+
+/// <summary>A job as an immutable value rebuilt by replaying its events.</summary>
+public sealed record JobState(
+    JobSpec Spec,
+    string Stage,
+    DateTimeOffset SubmittedAt,
+    int ChunkCount,
+    int TotalFrames,
+    string? VideoEncoder,
+    string? Error,
+    DateTimeOffset? FinishedAt)
+{
+    public static JobState? Empty => null;
+
+    public bool IsFinal => JobStates.IsFinal(Stage);
+
+    public static JobState Start(JobSubmitted e) => new(e.Spec, JobStates.Queued, e.At, 0, 0, null, null, null);
+
+    public JobState Apply(JobEvent e) => e switch
+    {
+        JobPlanned p => this with { Stage = JobStates.Encoding, ChunkCount = p.ChunkCount, TotalFrames = p.TotalFrames, VideoEncoder = p.VideoEncoder },
+        JobAssemblyStarted => this with { Stage = JobStates.Assembling },
+        JobCompleted c => this with { Stage = JobStates.Completed, FinishedAt = c.At, Spec = Spec with { OutputPath = c.OutputPath } },
+        JobFailed f => this with { Stage = JobStates.Failed, Error = f.Reason, FinishedAt = f.At },
+        JobCancelled c => this with { Stage = JobStates.Cancelled, FinishedAt = c.At },
+        JobSubmitted => throw new InvalidOperationException("a job is submitted once"),
+        _ => throw new ArgumentOutOfRangeException(nameof(e), e, "unknown job event"),
+    };
+
+    /// <summary>Whether an event may follow the current stage: a settled job never changes again.</summary>
+    public bool Accepts(JobEvent e) => !IsFinal && e switch
+    {
+        JobPlanned => Stage is JobStates.Queued or JobStates.Planning,
+        JobAssemblyStarted => Stage == JobStates.Encoding,
+        JobCompleted => Stage == JobStates.Assembling,
+        _ => true,
+    };
+}

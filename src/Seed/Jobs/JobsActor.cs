@@ -1,0 +1,198 @@
+using System.Globalization;
+using Flock.Actors;
+using Flock.Messages.Cluster;
+using Flock.Messages.Jobs;
+using Flock.Seed.Cluster;
+using Microsoft.Extensions.Logging;
+
+namespace Flock.Seed.Jobs;
+
+/// <summary>
+/// The queue: owns every <see cref="JobActor"/>, recreates them from the journal on start, and hands chunks to nodes
+/// that ask for work — highest priority first, then first in, first out.
+/// </summary>
+public sealed class JobsActor : Actor
+{
+    private readonly string _jobsDirectory;
+    private readonly TimeProvider _clock;
+    private readonly TimeSpan _orphanGrace;
+    private readonly Dictionary<string, JobEntry> _jobs = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Want> _wants = new(StringComparer.Ordinal);
+    private long _nextId = 1;
+    private bool _dispatchQueued;
+
+    public JobsActor(string jobsDirectory, TimeSpan orphanGrace, TimeProvider clock)
+    {
+        _jobsDirectory = jobsDirectory;
+        _orphanGrace = orphanGrace;
+        _clock = clock;
+    }
+
+    public static Props Props(string jobsDirectory, TimeSpan orphanGrace, TimeProvider clock) =>
+        Flock.Actors.Props.Create(() => new JobsActor(jobsDirectory, orphanGrace, clock));
+
+    protected override async Task PreStartAsync()
+    {
+        var journal = Context.System.Journal ?? throw new InvalidOperationException("the seed needs a journal");
+        var ids = await journal.PersistenceIdsAsync("job-").ConfigureAwait(false);
+        foreach (var pid in ids)
+        {
+            var id = pid["job-".Length..];
+            if (!long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var n)) continue;
+            _nextId = Math.Max(_nextId, n + 1);
+            Spawn(id, null);
+        }
+        if (ids.Count > 0)
+        {
+            Log.LogInformation("resuming {Count} job(s) from the journal", ids.Count);
+            // Nodes that held chunks get this long to reconnect and claim them before they are handed to others.
+            Context.ScheduleTellOnce(_orphanGrace, Self, new ReleaseOrphansNow());
+        }
+    }
+
+    protected override async Task ReceiveAsync(object message)
+    {
+        switch (message)
+        {
+            case SubmitJob s:
+                Submit(s);
+                break;
+            case JobStageChanged c:
+                if (_jobs.TryGetValue(c.JobId, out var entry))
+                {
+                    _jobs[c.JobId] = entry with { Stage = c.Stage, Priority = c.Priority, SubmittedAt = c.SubmittedAt, Encoder = c.VideoEncoder };
+                    if (c.Stage == JobStates.Encoding) QueueDispatch();
+                }
+                break;
+            case WorkWanted w:
+                _wants[w.Node.Name] = new Want(w.Node, w.FreeSlots);
+                QueueDispatch();
+                break;
+            case WorkAvailable:
+                QueueDispatch();
+                break;
+            case DispatchNow:
+                _dispatchQueued = false;
+                await DispatchAsync().ConfigureAwait(false);
+                break;
+            case NodeGone g:
+                _wants.Remove(g.NodeName);
+                foreach (var job in _jobs.Values) job.Ref.Tell(g);
+                break;
+            case ReleaseOrphansNow:
+                var cluster = Context.System.Lookup("/user/cluster");
+                var connected = cluster is null ? new HashSet<string>() : await cluster.Ask<IReadOnlySet<string>>(new FetchConnectedNodes()).ConfigureAwait(false);
+                foreach (var job in _jobs.Values) job.Ref.Tell(new ReleaseOrphanedChunks(connected));
+                break;
+            case CancelOnNode c:
+                if (_wants.TryGetValue(c.NodeName, out var want)) want.Node.Send(c.Cancel);
+                else Context.System.Lookup("/user/cluster")?.Tell(c);
+                break;
+            case ChunkReport r:
+                Forward(r.JobId, r);
+                break;
+            case SubmitChunkResult r:
+                if (!Forward(r.JobId, r)) { File.Delete(r.FilePath); Sender.Tell(new ChunkResultAnswer(false, $"no job {r.JobId}")); }
+                break;
+            case FetchJob f:
+                if (!Forward(f.JobId, f)) Sender.Tell(new Status.Failure(new KeyNotFoundException($"no job {f.JobId}")));
+                break;
+            case FetchJobFile f:
+                if (!Forward(f.JobId, f)) Sender.Tell(new JobFileResponse(null, $"no job {f.JobId}"));
+                break;
+            case CancelJob c:
+                if (!Forward(c.JobId, c)) Sender.Tell(new Status.Failure(new KeyNotFoundException($"no job {c.JobId}")));
+                break;
+            case FetchJobs:
+                var list = new List<JobResponse>();
+                foreach (var job in Ordered(_jobs.Values))
+                    list.Add(await job.Ref.Ask<JobResponse>(new FetchJob(job.Id), TimeSpan.FromSeconds(10)).ConfigureAwait(false));
+                Sender.Tell(new JobListResponse(list));
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+
+    private void Submit(SubmitJob s)
+    {
+        var id = (_nextId++).ToString(CultureInfo.InvariantCulture);
+        var dir = Path.Combine(_jobsDirectory, id);
+        Directory.CreateDirectory(dir);
+        var input = s.InputPath;
+        if (s.InputIsOwned)
+        {
+            // An uploaded input lives in the job's own folder from now on.
+            var owned = Path.Combine(dir, "input" + Path.GetExtension(s.InputName));
+            File.Move(s.InputPath, owned, overwrite: true);
+            input = owned;
+        }
+        var output = s.OutputPath ?? Path.Combine(dir, "output" + Path.GetExtension(s.OutputName));
+        var spec = new JobSpec(id, input, s.InputName, output, s.Options, s.ChunkSeconds, s.Priority);
+        Spawn(id, spec);
+        Log.LogInformation("job {Job} submitted: {Input} -> {Output} ({Options})", id, s.InputName, output, string.Join(' ', s.Options));
+        Sender.Tell(new SubmitJobResponse(id));
+    }
+
+    private void Spawn(string id, JobSpec? spec)
+    {
+        var actor = Context.ActorOf(JobActor.Props(id, spec, Path.Combine(_jobsDirectory, id), Self, _clock), $"job-{id}");
+        _jobs[id] = new JobEntry(id, actor, JobStates.Queued, spec?.Priority ?? 0, _clock.GetUtcNow(), null);
+    }
+
+    private bool Forward(string jobId, object message)
+    {
+        if (!_jobs.TryGetValue(jobId, out var job)) return false;
+        job.Ref.Tell(message, Sender);
+        return true;
+    }
+
+    /// <summary>Coalesces bursts of triggers (many chunks released at once) into one dispatch round.</summary>
+    private void QueueDispatch()
+    {
+        if (_dispatchQueued) return;
+        _dispatchQueued = true;
+        Self.Tell(new DispatchNow());
+    }
+
+    private async Task DispatchAsync()
+    {
+        var encoding = Ordered(_jobs.Values.Where(j => j.Stage == JobStates.Encoding)).ToList();
+        if (encoding.Count == 0) return;
+        foreach (var name in _wants.Keys.ToList())
+        {
+            var want = _wants[name];
+            foreach (var job in encoding)
+            {
+                if (want.Slots <= 0) break;
+                if (!want.Node.CanEncode(job.Encoder)) continue;
+                while (want.Slots > 0)
+                {
+                    var answer = await job.Ref.Ask<object>(new ClaimChunk(name), TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+                    if (answer is not ChunkClaimed claimed) break;
+                    if (!want.Node.Send(claimed.Assignment))
+                    {
+                        // The socket closed under us: the chunk goes straight back.
+                        job.Ref.Tell(new NodeGone(name, "connection closed while assigning"));
+                        want = want with { Slots = 0 };
+                        break;
+                    }
+                    want = want with { Slots = want.Slots - 1 };
+                }
+            }
+            _wants[name] = want;
+        }
+    }
+
+    private static IEnumerable<JobEntry> Ordered(IEnumerable<JobEntry> jobs) =>
+        jobs.OrderByDescending(j => j.Priority).ThenBy(j => j.SubmittedAt).ThenBy(j => long.Parse(j.Id, CultureInfo.InvariantCulture));
+
+    private sealed record JobEntry(string Id, ActorRef Ref, string Stage, int Priority, DateTimeOffset SubmittedAt, string? Encoder);
+
+    private sealed record Want(NodeHandle Node, int Slots);
+
+    private sealed record DispatchNow;
+
+    private sealed record ReleaseOrphansNow;
+}

@@ -1,0 +1,25 @@
+using System.Reflection;
+using Flock.Hocon;
+
+namespace Flock.Seed.Options;
+
+/// <summary>seed.conf (embedded, so an installed seed needs no source tree) under the user's file, bound to <see cref="SeedOptions"/>.</summary>
+public static class SeedConfiguration
+{
+    public static SeedOptions Load(string? userFile, Func<string, string?>? env = null)
+    {
+        var defaults = HoconConfig.Parse(ReadEmbedded("seed.conf"), env);
+        var config = userFile is null ? defaults : HoconConfig.Load(userFile, env).WithFallback(defaults);
+        var options = config.GetConfig("flock.seed").Bind<SeedOptions>();
+        options.ClusterKey = config.GetString("flock.cluster.key", "") ?? "";
+        return options;
+    }
+
+    internal static string ReadEmbedded(string name)
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(name)
+            ?? throw new InvalidOperationException($"embedded {name} missing");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+}

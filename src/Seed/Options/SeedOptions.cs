@@ -1,0 +1,34 @@
+namespace Flock.Seed.Options;
+
+/// <summary>The `flock.seed` section of seed.conf; every key is documented there.</summary>
+public sealed class SeedOptions
+{
+    public string Urls { get; set; } = "http://127.0.0.1:4053";
+
+    public string DataDir { get; set; } = ".flock/seed";
+
+    public string AdminToken { get; set; } = "";
+
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    public TimeSpan UnreachableAfter { get; set; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan OrphanGrace { get; set; } = TimeSpan.FromSeconds(10);
+
+    [Flock.Hocon.ByteSize]
+    public long MaxUploadSize { get; set; } = 64L << 30;
+
+    public double DefaultChunkSeconds { get; set; } = 30;
+
+    public JournalOptions Journal { get; set; } = new();
+
+    /// <summary>From `flock.cluster.key`.</summary>
+    public string ClusterKey { get; set; } = "";
+}
+
+public sealed class JournalOptions
+{
+    public string Provider { get; set; } = "sqlite";
+
+    public string ConnectionString { get; set; } = "";
+}

@@ -1,0 +1,36 @@
+using System.Text.Json;
+using Flock.Media.Options;
+using Flock.Media.Planning;
+using Flock.Media.Probing;
+
+namespace Flock.Seed.Planning;
+
+/// <summary>
+/// A job's plan as kept in its folder: the source's streams, every frame's timestamp and the chunk split. Written
+/// before JobPlanned is journalled, so a recovered job always finds it; too large for the journal itself.
+/// </summary>
+public sealed record JobPlanFiles(MediaInfo Source, FrameTimeline Timeline, ChunkPlan Plan, EncoderOptions Options)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.General) { IncludeFields = false };
+
+    public const string FileName = "plan.json";
+
+    public async Task SaveAsync(string jobDirectory, CancellationToken ct)
+    {
+        var path = Path.Combine(jobDirectory, FileName);
+        var temp = path + ".tmp";
+        await using (var stream = File.Create(temp))
+        {
+            await JsonSerializer.SerializeAsync(stream, this, Json, ct).ConfigureAwait(false);
+            await stream.FlushAsync(ct).ConfigureAwait(false);
+            stream.Flush(flushToDisk: true);
+        }
+        File.Move(temp, path, overwrite: true);
+    }
+
+    public static JobPlanFiles Load(string jobDirectory)
+    {
+        using var stream = File.OpenRead(Path.Combine(jobDirectory, FileName));
+        return JsonSerializer.Deserialize<JobPlanFiles>(stream, Json) ?? throw new InvalidDataException("empty plan file");
+    }
+}

@@ -1,0 +1,28 @@
+using Flock.Actors.Persistence;
+using Flock.Seed.Chunks;
+using Flock.Seed.Jobs;
+
+namespace Flock.Seed.Storage;
+
+/// <summary>
+/// The journal's manifest for every event and snapshot the seed writes. These names are stored forever: rename a
+/// type freely, never its manifest.
+/// </summary>
+public static class SeedEventTypes
+{
+    public static EventTypeRegistry Create() => new EventTypeRegistry()
+        .Register<JobSubmitted>("job-submitted")
+        .Register<JobPlanned>("job-planned")
+        .Register<JobAssemblyStarted>("job-assembly-started")
+        .Register<JobCompleted>("job-completed")
+        .Register<JobFailed>("job-failed")
+        .Register<JobCancelled>("job-cancelled")
+        .Register<ChunkAssigned>("chunk-assigned")
+        .Register<ChunkEncodingStarted>("chunk-encoding-started")
+        .Register<ChunkResultReceived>("chunk-result-received")
+        .Register<ChunkVerified>("chunk-verified")
+        .Register<ChunkAttemptFailed>("chunk-attempt-failed")
+        .Register<ChunkReleased>("chunk-released")
+        .Register<ChunkFailed>("chunk-failed")
+        .Register<ChunkState>("chunk-state");
+}
