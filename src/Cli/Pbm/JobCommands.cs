@@ -1,0 +1,251 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Flock.Cli.Pbm.Output;
+using Flock.Messages;
+using Flock.Messages.Jobs;
+
+namespace Flock.Cli.Pbm;
+
+/// <summary>`pbm job submit|list|show|wait|fetch|cancel`.</summary>
+public static class JobCommands
+{
+    public static Command Build(PbmContext context)
+    {
+        var job = new Command("job", "Submit, follow, fetch and cancel encoding jobs.");
+        job.Subcommands.Add(Submit(context));
+        job.Subcommands.Add(List(context));
+        job.Subcommands.Add(Show(context));
+        job.Subcommands.Add(Wait(context));
+        job.Subcommands.Add(Fetch(context));
+        job.Subcommands.Add(Cancel(context));
+        return job;
+    }
+
+    private static Command Submit(PbmContext context)
+    {
+        var input = new Argument<string>("IN") { Description = "Local input video; it is uploaded to the seed." };
+        var output = new Argument<string>("OUT") { Description = "Where to write the result (its file name also names the seed's copy)." };
+        var options = new Argument<string[]>("FFMPEG_OPTIONS")
+        {
+            Description = "ffmpeg output options, after `--` (default: " + string.Join(' ', Protocol.DefaultVideoOptions) + ").",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var chunkSeconds = new Option<double>("--chunk-seconds")
+        {
+            Description = "Target chunk length in seconds.",
+            HelpName = "S",
+            DefaultValueFactory = _ => 30,
+        };
+        chunkSeconds.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<double>() is <= 0 or double.NaN)
+            {
+                r.AddError("--chunk-seconds must be positive");
+            }
+        });
+        var priority = new Option<int>("--priority") { Description = "Higher runs first.", HelpName = "P" };
+        var detach = new Option<bool>("--detach") { Description = "Print the job id and return at once." };
+
+        var command = new Command("submit", "Upload IN as a new job, follow it and download the result to OUT.");
+        command.Arguments.Add(input);
+        command.Arguments.Add(output);
+        command.Arguments.Add(options);
+        command.Options.Add(chunkSeconds);
+        command.Options.Add(priority);
+        command.Options.Add(detach);
+        command.SetAction(async (parse, ct) =>
+        {
+            var inPath = parse.GetValue(input)!;
+            var outPath = parse.GetValue(output)!;
+            if (!File.Exists(inPath))
+            {
+                throw new PbmException("input not found: " + inPath);
+            }
+
+            var detached = parse.GetValue(detach);
+            if (!detached)
+            {
+                EnsureOutputDirectory(outPath);
+            }
+
+            using var client = context.Connect(parse);
+            var id = await client.UploadJobAsync(
+                inPath, Path.GetFileName(outPath), parse.GetValue(options) ?? [], parse.GetValue(chunkSeconds), parse.GetValue(priority), ct)
+                .ConfigureAwait(false);
+            if (detached)
+            {
+                context.WriteLine(id);
+                return PbmExitCodes.Success;
+            }
+
+            var job = await FollowAsync(client, id, context, showProgress: true, ct).ConfigureAwait(false);
+            if (job.State != JobStates.Completed)
+            {
+                var reason = string.IsNullOrWhiteSpace(job.Error) ? job.State : Program.OneLine(job.Error);
+                throw new PbmException($"job {id} failed: {reason}");
+            }
+
+            var bytes = await client.DownloadOutputAsync(id, outPath, ct).ConfigureAwait(false);
+            context.WriteLine(Wrote(outPath, bytes));
+            return PbmExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command List(PbmContext context)
+    {
+        var json = JsonOption();
+        var command = new Command("list", "List jobs: id | state | input | output | progress.");
+        command.Options.Add(json);
+        command.SetAction(async (parse, ct) =>
+        {
+            using var client = context.Connect(parse);
+            var list = await client.ListJobsAsync(ct).ConfigureAwait(false);
+            if (parse.GetValue(json))
+            {
+                context.WriteLine(JsonSerializer.Serialize(list, WireJson.Options));
+                return PbmExitCodes.Success;
+            }
+
+            foreach (var job in list.Jobs)
+            {
+                context.WriteLine(JobFormatter.ListRow(job));
+            }
+
+            context.WriteLine(JobFormatter.CountFooter(list.Jobs.Count));
+            return PbmExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command Show(PbmContext context)
+    {
+        var id = IdArgument();
+        var json = JsonOption();
+        var command = new Command("show", "Show one job and its chunks.");
+        command.Arguments.Add(id);
+        command.Options.Add(json);
+        command.SetAction(async (parse, ct) =>
+        {
+            using var client = context.Connect(parse);
+            var job = await client.GetJobAsync(parse.GetValue(id)!, ct).ConfigureAwait(false);
+            if (parse.GetValue(json))
+            {
+                context.WriteLine(JsonSerializer.Serialize(job, WireJson.Options));
+                return PbmExitCodes.Success;
+            }
+
+            foreach (var line in JobFormatter.Details(job))
+            {
+                context.WriteLine(line);
+            }
+
+            return PbmExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command Wait(PbmContext context)
+    {
+        var id = IdArgument();
+        var command = new Command("wait", "Wait until a job is final; exit 0 completed, 1 failed, 2 cancelled.");
+        command.Arguments.Add(id);
+        command.SetAction(async (parse, ct) =>
+        {
+            using var client = context.Connect(parse);
+            // Progress only on a terminal: redirected, `job wait` prints just the final state line.
+            var job = await FollowAsync(client, parse.GetValue(id)!, context, showProgress: context.Console.IsOutputTerminal, ct)
+                .ConfigureAwait(false);
+            context.WriteLine(JobFormatter.FinalLine(job));
+            return job.State switch
+            {
+                JobStates.Completed => PbmExitCodes.Success,
+                JobStates.Cancelled => PbmExitCodes.Cancelled,
+                _ => PbmExitCodes.Failure,
+            };
+        });
+        return command;
+    }
+
+    private static Command Fetch(PbmContext context)
+    {
+        var id = IdArgument();
+        var output = new Argument<string>("OUT") { Description = "Where to write the result." };
+        var command = new Command("fetch", "Download a completed job's output to OUT.");
+        command.Arguments.Add(id);
+        command.Arguments.Add(output);
+        command.SetAction(async (parse, ct) =>
+        {
+            var outPath = parse.GetValue(output)!;
+            EnsureOutputDirectory(outPath);
+            using var client = context.Connect(parse);
+            var bytes = await client.DownloadOutputAsync(parse.GetValue(id)!, outPath, ct).ConfigureAwait(false);
+            context.WriteLine(Wrote(outPath, bytes));
+            return PbmExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command Cancel(PbmContext context)
+    {
+        var id = IdArgument();
+        var command = new Command("cancel", "Cancel a job.");
+        command.Arguments.Add(id);
+        command.SetAction(async (parse, ct) =>
+        {
+            using var client = context.Connect(parse);
+            var job = await client.CancelJobAsync(parse.GetValue(id)!, ct).ConfigureAwait(false);
+            context.WriteLine(job.Id + " " + job.State);
+            return PbmExitCodes.Success;
+        });
+        return command;
+    }
+
+    /// <summary>Polls until the job is final, showing each change; on Ctrl+C says the job goes on without us.</summary>
+    private static async Task<JobResponse> FollowAsync(
+        SeedClient client, string id, PbmContext context, bool showProgress, CancellationToken ct)
+    {
+        var display = new ProgressDisplay(context.Console);
+        try
+        {
+            return await JobPoller.WaitUntilFinalAsync(
+                client,
+                id,
+                context,
+                job =>
+                {
+                    if (showProgress)
+                    {
+                        display.Update(JobFormatter.ProgressLine(job));
+                    }
+                },
+                ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            throw new PbmException(
+                $"interrupted; job {id} goes on at the seed (stop it with: flock pbm job cancel {id})", PbmExitCodes.Interrupted);
+        }
+        finally
+        {
+            display.Finish();
+        }
+    }
+
+    private static void EnsureOutputDirectory(string outPath)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(outPath));
+        if (directory is not null && !Directory.Exists(directory))
+        {
+            throw new PbmException("output directory not found: " + directory);
+        }
+    }
+
+    private static string Wrote(string path, long bytes) =>
+        string.Create(CultureInfo.InvariantCulture, $"wrote {path} ({bytes} bytes)");
+
+    private static Argument<string> IdArgument() => new("ID") { Description = "Job id." };
+
+    private static Option<bool> JsonOption() => new("--json") { Description = "Print the seed's JSON instead of text." };
+}

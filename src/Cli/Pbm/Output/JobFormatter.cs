@@ -1,0 +1,97 @@
+using System.Globalization;
+using Flock.Messages.Jobs;
+
+namespace Flock.Cli.Pbm.Output;
+
+/// <summary>The human forms of jobs: list rows, the `job show` page, progress and final-state lines.</summary>
+public static class JobFormatter
+{
+    public const string Separator = " | ";
+
+    /// <summary>`id | state | input | output | progress`.</summary>
+    public static string ListRow(JobResponse job) =>
+        string.Join(Separator, job.Id, job.State, job.Input, job.Output, Percent(job));
+
+    public static string CountFooter(int count) => string.Create(CultureInfo.InvariantCulture, $"Count: {count} jobs");
+
+    /// <summary>Header lines, then `index | state | attempts | node | frames` per chunk.</summary>
+    public static IEnumerable<string> Details(JobResponse job)
+    {
+        yield return "id: " + job.Id;
+        yield return "state: " + job.State;
+        if (!string.IsNullOrEmpty(job.Error))
+        {
+            yield return "reason: " + Program.OneLine(job.Error);
+        }
+
+        yield return "input: " + job.Input;
+        yield return "output: " + job.Output;
+        yield return "options: " + (job.Options.Count == 0 ? "-" : string.Join(' ', job.Options));
+        yield return string.Create(CultureInfo.InvariantCulture, $"chunk seconds: {job.ChunkSeconds:0.###}");
+        yield return string.Create(CultureInfo.InvariantCulture, $"priority: {job.Priority}");
+        yield return "submitted: " + Timestamp(job.SubmittedAt);
+        yield return "finished: " + (job.FinishedAt is { } finished ? Timestamp(finished) : "-");
+        yield return "progress: " + Progress(job);
+        yield return string.Create(CultureInfo.InvariantCulture, $"chunks: {job.Chunks.Count}");
+        foreach (var chunk in job.Chunks)
+        {
+            yield return ChunkRow(chunk);
+        }
+    }
+
+    /// <summary>`index | state | attempts | node | frames` (node `-` when unassigned).</summary>
+    public static string ChunkRow(ChunkResponse chunk) =>
+        string.Join(
+            Separator,
+            chunk.Index.ToString(CultureInfo.InvariantCulture),
+            chunk.State,
+            chunk.Attempts.ToString(CultureInfo.InvariantCulture),
+            string.IsNullOrEmpty(chunk.Node) ? "-" : chunk.Node,
+            chunk.Frames.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>One line saying where a running job stands, e.g. `abc encoding 41.7% (500/1200 frames, 3/8 chunks)`.</summary>
+    public static string ProgressLine(JobResponse job) => job.Id + " " + job.State + " " + Progress(job);
+
+    /// <summary>The line `job wait` ends with: `ID completed`, `ID failed: REASON`, `ID cancelled`.</summary>
+    public static string FinalLine(JobResponse job) =>
+        string.IsNullOrEmpty(job.Error) ? job.Id + " " + job.State : job.Id + " " + job.State + ": " + Program.OneLine(job.Error);
+
+    /// <summary>`41.7% (500/1200 frames, 3/8 chunks)`; frames/chunks parts only once known.</summary>
+    public static string Progress(JobResponse job)
+    {
+        var text = Percent(job);
+        var parts = new List<string>(2);
+        if (job.TotalFrames > 0)
+        {
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"{job.EncodedFrames}/{job.TotalFrames} frames"));
+        }
+
+        if (job.Chunks.Count > 0)
+        {
+            var done = job.Chunks.Count(c => c.State == ChunkStates.Done);
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"{done}/{job.Chunks.Count} chunks"));
+        }
+
+        return parts.Count == 0 ? text : text + " (" + string.Join(", ", parts) + ")";
+    }
+
+    /// <summary>Encoded share of the frames: `41.7%`; `100.0%` once completed; `-` before the job is planned.</summary>
+    public static string Percent(JobResponse job)
+    {
+        if (job.State == JobStates.Completed)
+        {
+            return "100.0%";
+        }
+
+        if (job.TotalFrames <= 0)
+        {
+            return "-";
+        }
+
+        var share = Math.Clamp((double)job.EncodedFrames / job.TotalFrames, 0, 1);
+        return (share * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%";
+    }
+
+    private static string Timestamp(DateTimeOffset at) =>
+        at.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,251 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text.Json;
+using Flock.Messages;
+using Flock.Messages.Cluster;
+using Flock.Messages.Jobs;
+
+namespace Flock.Cli.Pbm;
+
+/// <summary>
+/// The seed's HTTP API as pbm uses it. Every failure surfaces as a <see cref="PbmException"/> whose message is
+/// one line: unreachable seed, refused token, or the seed's own `{"error": ...}`.
+/// </summary>
+public sealed class SeedClient : IDisposable
+{
+    /// <summary>Small API calls give up after this long; uploads and downloads have no time limit.</summary>
+    public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
+
+    private const int CopyBufferSize = 1 << 20;
+
+    private readonly HttpClient _http;
+
+    public SeedClient(Uri baseAddress, string? token, HttpMessageHandler? handler = null)
+    {
+        BaseAddress = baseAddress;
+        _http = handler is null
+            ? new HttpClient(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(10) }, disposeHandler: true)
+            : new HttpClient(handler, disposeHandler: false);
+        _http.BaseAddress = baseAddress;
+        _http.Timeout = Timeout.InfiniteTimeSpan;
+        if (!string.IsNullOrEmpty(token))
+        {
+            _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+    }
+
+    public Uri BaseAddress { get; }
+
+    public Task<JobListResponse> ListJobsAsync(CancellationToken ct) =>
+        SendJsonAsync<JobListResponse>(HttpMethod.Get, "api/jobs", ct);
+
+    public Task<JobResponse> GetJobAsync(string id, CancellationToken ct) =>
+        SendJsonAsync<JobResponse>(HttpMethod.Get, "api/jobs/" + Uri.EscapeDataString(id), ct);
+
+    public Task<JobResponse> CancelJobAsync(string id, CancellationToken ct) =>
+        SendJsonAsync<JobResponse>(HttpMethod.Post, "api/jobs/" + Uri.EscapeDataString(id) + "/cancel", ct);
+
+    public Task<ClusterResponse> GetClusterAsync(CancellationToken ct) =>
+        SendJsonAsync<ClusterResponse>(HttpMethod.Get, "api/cluster", ct);
+
+    /// <summary>Streams <paramref name="inputPath"/> to the seed as a new job; returns the job id.</summary>
+    public async Task<string> UploadJobAsync(
+        string inputPath,
+        string outputName,
+        IReadOnlyList<string> options,
+        double chunkSeconds,
+        int priority,
+        CancellationToken ct)
+    {
+        var query = string.Create(
+            CultureInfo.InvariantCulture,
+            $"api/jobs/upload?name={Uri.EscapeDataString(Path.GetFileName(inputPath))}&output={Uri.EscapeDataString(outputName)}&chunkSeconds={chunkSeconds}&priority={priority}");
+
+        await using var file = new FileStream(
+            inputPath, FileMode.Open, FileAccess.Read, FileShare.Read, CopyBufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        using var request = new HttpRequestMessage(HttpMethod.Post, query);
+        // The default JSON encoder escapes every non-ASCII character, so the header value stays plain ASCII.
+        request.Headers.TryAddWithoutValidation(Protocol.OptionsHeader, JsonSerializer.Serialize(options, WireJson.Options));
+        var content = new StreamContent(file, CopyBufferSize);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        content.Headers.ContentLength = file.Length;
+        request.Content = content;
+
+        using var response = await SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout: null, ct).ConfigureAwait(false);
+        var submitted = await ReadJsonAsync<SubmitJobResponse>(response, ct).ConfigureAwait(false);
+        return submitted.Id;
+    }
+
+    /// <summary>
+    /// Downloads a completed job's output into a temporary file next to <paramref name="outputPath"/> and renames it
+    /// into place, so OUT never holds a partial file. Returns the number of bytes written.
+    /// </summary>
+    public async Task<long> DownloadOutputAsync(string id, string outputPath, CancellationToken ct)
+    {
+        var full = Path.GetFullPath(outputPath);
+        var directory = Path.GetDirectoryName(full) ?? ".";
+        if (!Directory.Exists(directory))
+        {
+            throw new PbmException($"output directory not found: {directory}");
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "api/jobs/" + Uri.EscapeDataString(id) + "/output");
+        using var response = await SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout: null, ct).ConfigureAwait(false);
+
+        var temp = Path.Combine(directory, "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N")[..8] + ".part");
+        try
+        {
+            long written;
+            await using (var target = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, CopyBufferSize, FileOptions.Asynchronous))
+            {
+                await using var body = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+                try
+                {
+                    await body.CopyToAsync(target, CopyBufferSize, ct).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is HttpRequestException or IOException && !ct.IsCancellationRequested)
+                {
+                    throw new PbmException($"download of job {id} broke off: {Program.OneLine(ex.Message)}", PbmExitCodes.Failure, ex);
+                }
+
+                await target.FlushAsync(ct).ConfigureAwait(false);
+                written = target.Length;
+            }
+
+            var expected = response.Content.Headers.ContentLength;
+            if (expected is { } length && length != written)
+            {
+                throw new PbmException($"download of job {id} is incomplete: {written} of {length} bytes");
+            }
+
+            File.Move(temp, full, overwrite: true);
+            return written;
+        }
+        finally
+        {
+            if (File.Exists(temp))
+            {
+                File.Delete(temp);
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        _http.Dispose();
+    }
+
+    private async Task<T> SendJsonAsync<T>(HttpMethod method, string path, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        using var response = await SendAsync(request, HttpCompletionOption.ResponseContentRead, RequestTimeout, ct).ConfigureAwait(false);
+        return await ReadJsonAsync<T>(response, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Sends, turning transport failures and non-2xx answers into one-line <see cref="PbmException"/>s.</summary>
+    private async Task<HttpResponseMessage> SendAsync(
+        HttpRequestMessage request, HttpCompletionOption completion, TimeSpan? timeout, CancellationToken ct)
+    {
+        using var timeoutCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        if (timeout is { } t)
+        {
+            timeoutCts.CancelAfter(t);
+        }
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.SendAsync(request, completion, timeoutCts.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw Unreachable($"no answer within {timeout?.TotalSeconds ?? 0:0} s");
+        }
+        catch (HttpRequestException ex)
+        {
+            throw Unreachable(Describe(ex), ex);
+        }
+
+        if (response.IsSuccessStatusCode)
+        {
+            return response;
+        }
+
+        using (response)
+        {
+            if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+            {
+                throw new PbmException("the seed refused the token (set FLOCK_TOKEN or --token)");
+            }
+
+            var message = await ReadErrorAsync(response, ct).ConfigureAwait(false);
+            throw new PbmException(message);
+        }
+    }
+
+    private static async Task<string> ReadErrorAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        var status = $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}".TrimEnd();
+        string body;
+        try
+        {
+            body = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
+        }
+        catch (HttpRequestException)
+        {
+            return "the seed answered " + status;
+        }
+
+        try
+        {
+            var error = JsonSerializer.Deserialize<ErrorResponse>(body, WireJson.Options);
+            if (!string.IsNullOrWhiteSpace(error?.Error))
+            {
+                return Program.OneLine(error.Error);
+            }
+        }
+        catch (JsonException)
+        {
+            // not the API's error shape (a proxy, another server): fall through
+        }
+
+        return "the seed answered " + status;
+    }
+
+    private async Task<T> ReadJsonAsync<T>(HttpResponseMessage response, CancellationToken ct)
+    {
+        try
+        {
+            await using var stream = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+            return await JsonSerializer.DeserializeAsync<T>(stream, WireJson.Options, ct).ConfigureAwait(false)
+                   ?? throw new JsonException("empty body");
+        }
+        catch (JsonException ex)
+        {
+            throw new PbmException(
+                $"unexpected answer from {SeedAddress.Display(BaseAddress)}{response.RequestMessage?.RequestUri?.AbsolutePath}: {Program.OneLine(ex.Message)}",
+                PbmExitCodes.Failure,
+                ex);
+        }
+    }
+
+    private PbmException Unreachable(string reason, Exception? inner = null) =>
+        new($"cannot reach seed at {SeedAddress.Display(BaseAddress)}: {reason}", PbmExitCodes.Failure, inner) { Unreachable = true };
+
+    private static string Describe(HttpRequestException ex)
+    {
+        // The innermost socket error says it best ("Connection refused"); HttpClient appends host:port to it.
+        for (Exception? e = ex; e is not null; e = e.InnerException)
+        {
+            if (e is SocketException socket)
+            {
+                return Program.OneLine(socket.Message);
+            }
+        }
+
+        return Program.OneLine(ex.InnerException?.Message ?? ex.Message);
+    }
+}
