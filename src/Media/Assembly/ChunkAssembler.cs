@@ -32,12 +32,18 @@ public static class ChunkAssembler
             "-i", r.SourcePath,
             "-map", "0:v:0",
         };
-        // Every other stream of the source, in source order; the encoded video stands where the source's stood.
+        // Every other stream of the source, in source order. Naming one stream's metadata turns off ffmpeg's automatic
+        // per-stream copy, so each output stream gets its source stream's tags (language, title) explicitly.
+        var metadata = new List<string> { "-map_metadata:s:0", $"1:s:{video.Index}" };
+        var outputIndex = 1;
         foreach (var s in r.Source.Streams)
         {
             if (s.Index == video.Index) continue;
             if (s.CodecType is "audio" or "subtitle" || (s.CodecType == "attachment" && container == OutputContainer.Matroska))
+            {
                 args.AddRange(["-map", $"1:{s.Index}"]);
+                metadata.AddRange([$"-map_metadata:s:{outputIndex++}", $"1:s:{s.Index}"]);
+            }
         }
         args.AddRange(["-c", "copy"]);
         // WebM holds only Opus/Vorbis audio: convert once, for the whole track, unless the user chose.
@@ -51,7 +57,7 @@ public static class ChunkAssembler
             else if (container == OutputContainer.WebM) args.AddRange(["-c:s", "webvtt"]);
         }
         args.AddRange(r.SubtitleOptions);
-        args.AddRange(["-map_metadata", "1", "-map_chapters", "1", "-map_metadata:s:v:0", $"1:s:{video.Index}"]);
+        args.AddRange(["-map_metadata", "1", "-map_chapters", "1", .. metadata]);
         if (container == OutputContainer.Mp4)
         {
             args.AddRange(["-movflags", "+faststart"]);

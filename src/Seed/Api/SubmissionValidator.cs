@@ -20,12 +20,12 @@ public static class SubmissionValidator
         var vf = parsed.VideoFilter is null ? Array.Empty<string>() : ["-vf", parsed.VideoFilter];
         var video = await ProcessRunner.RunAsync(Ffmpeg.FfmpegPath,
             ["-nostdin", "-hide_banner", "-v", "error", "-f", "lavfi", "-i", "testsrc2=s=128x72:r=10:d=0.3", .. vf, .. parsed.Video, "-f", "null", "-"], ct).ConfigureAwait(false);
-        if (!video.Succeeded) throw new MediaException($"video options refused by ffmpeg: {video.LastErrorLine}", video.StandardErrorTail);
+        if (!video.Succeeded) throw new MediaException($"video options refused by ffmpeg: {video.FirstErrorLine}", video.StandardErrorTail);
         if (parsed.Audio.Count > 0)
         {
             var audio = await ProcessRunner.RunAsync(Ffmpeg.FfmpegPath,
                 ["-nostdin", "-hide_banner", "-v", "error", "-f", "lavfi", "-i", "sine=d=0.3", .. parsed.Audio, "-f", "null", "-"], ct).ConfigureAwait(false);
-            if (!audio.Succeeded) throw new MediaException($"audio options refused by ffmpeg: {audio.LastErrorLine}", audio.StandardErrorTail);
+            if (!audio.Succeeded) throw new MediaException($"audio options refused by ffmpeg: {audio.FirstErrorLine}", audio.StandardErrorTail);
         }
     }
 }

@@ -1,0 +1,54 @@
+using Flock.Tests.Support;
+using Xunit;
+
+namespace Flock.Tests.Integration;
+
+/// <summary>Bad input gets one clear error line and a non-zero exit, never a hang or a stack trace.</summary>
+public sealed class BadInputTests
+{
+    public static TheoryData<string, string[], string> Cases => new()
+    {
+        { "missing", [], "input not found" },
+        { nameof(TestClips.NotAVideo), [], "not a readable video" },
+        { nameof(TestClips.TruncatedMp4), [], "truncated" },
+        { nameof(TestClips.ConstantFrameRateMp4), ["-c:v", "libnope"], "libnope" },
+        { nameof(TestClips.ConstantFrameRateMp4), ["-c:v", "libx264", "-i", "/etc/passwd"], "option -i is not allowed" },
+        { nameof(TestClips.ConstantFrameRateMp4), ["-c:v", "libx264", "-vf", "movie=/etc/passwd"], "filter 'movie' is not allowed" },
+        { nameof(TestClips.ConstantFrameRateMp4), ["-c:v", "libx264", "-nonsense-option", "1"], "nonsense" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task Bad_input_should_fail_with_one_clear_error_line(string clip, string[] options, string expected)
+    {
+        using var scratch = ScratchDirectory.Create("flock-bad");
+        var source = clip == "missing" ? scratch.File("nope.mp4") : await EncodeTests.Clip(clip);
+        var output = scratch.File("out.mp4");
+        var run = await FlockProcess.RunAsync(["encode", source, output, "--nodes", "1", "--", .. options], TimeSpan.FromMinutes(2));
+        Assert.NotEqual(0, run.ExitCode);
+        var errors = run.Stderr.Split('\n').Where(l => l.StartsWith("error: ", StringComparison.Ordinal)).ToList();
+        Assert.True(errors.Count == 1, $"expected one error line, got:\n{run.Stderr}");
+        Assert.Contains(expected, errors[0], StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("   at ", run.Stderr, StringComparison.Ordinal); // no stack trace
+        Assert.False(File.Exists(output), "no output may be delivered for a failed job");
+    }
+
+    [Fact]
+    public async Task Unwritable_output_directory_should_fail_before_encoding()
+    {
+        var source = await TestClips.ConstantFrameRateMp4();
+        var run = await FlockProcess.RunAsync(["encode", source, "/proc/flock-test/out.mp4"]);
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("error: output directory not writable", run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Unknown_output_extension_should_be_refused()
+    {
+        var source = await TestClips.ConstantFrameRateMp4();
+        using var scratch = ScratchDirectory.Create("flock-bad-ext");
+        var run = await FlockProcess.RunAsync(["encode", source, scratch.File("out.xyz")]);
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("unsupported output extension '.xyz'", run.Stderr, StringComparison.Ordinal);
+    }
+}
