@@ -1,0 +1,125 @@
+using System.Text.Json;
+using Flock.Tests.Support;
+using Xunit;
+
+namespace Flock.Tests.Integration;
+
+/// <summary>A real seed and real nodes as processes: joining, pbm, and surviving a node or the seed dying mid-job.</summary>
+public sealed class ClusterTests
+{
+    private static readonly string[] Options = ["-c:v", "libx264", "-preset", "medium", "-crf", "23", "-threads", "1"];
+
+    /// <summary>Long enough (12 s of 640x360 at x264 medium) that a kill lands while chunks are being encoded.</summary>
+    private static async Task<string> BusyClipAsync(ScratchDirectory scratch)
+    {
+        var path = scratch.File("busy.mp4");
+        await FfmpegTool.FfmpegAsync(["-y", "-f", "lavfi", "-i", "testsrc2=s=640x360:r=25:d=12", "-f", "lavfi", "-i", "sine=d=12",
+            "-c:v", "libx264", "-preset", "ultrafast", "-g", "25", "-bf", "2", "-c:a", "aac", "-shortest", path]);
+        return path;
+    }
+
+    [Fact]
+    public async Task Pbm_should_submit_a_job_and_fetch_an_exact_output()
+    {
+        using var cluster = new TestCluster();
+        await cluster.StartSeedAsync();
+        await cluster.StartNodeAsync("node-a");
+        var source = await TestClips.ConstantFrameRateMp4();
+        var output = cluster.Scratch.File("pbm-out.mp4");
+        var submit = await cluster.PbmAsync(["job", "submit", source, output, "--chunk-seconds", "2", "--", .. ReferenceEncode.DefaultVideoOptions]);
+        Assert.True(submit.ExitCode == 0, submit.Stdout + submit.Stderr);
+        var reference = await ReferenceEncode.EncodeAsync(source, cluster.Scratch.File("reference.mp4"), [.. ReferenceEncode.DefaultVideoOptions]);
+        await MediaComparer.AssertEquivalentAsync(reference, output);
+
+        var list = await cluster.PbmAsync("job", "list", "--json");
+        Assert.True(list.ExitCode == 0, list.Stderr);
+        Assert.Equal("completed", JsonDocument.Parse(list.Stdout).RootElement.GetProperty("jobs")[0].GetProperty("state").GetString());
+
+        var show = await cluster.PbmAsync("cluster", "show");
+        Assert.True(show.ExitCode == 0, show.Stderr);
+        Assert.Contains("node-a | ", show.Stdout, StringComparison.Ordinal);
+        Assert.Contains(" | up | ", show.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Count: 1 nodes", show.Stdout, StringComparison.Ordinal);
+        var json = JsonDocument.Parse((await cluster.PbmAsync("cluster", "show", "--json")).Stdout).RootElement;
+        var node = json.GetProperty("nodes")[0];
+        Assert.Equal("node-a", node.GetProperty("name").GetString());
+        Assert.Equal("up", node.GetProperty("status").GetString());
+        Assert.True(node.GetProperty("power").GetDouble() > 0, "the join benchmark should give the node a power");
+    }
+
+    [Fact]
+    public async Task Node_with_a_wrong_cluster_key_should_be_refused_on_both_sides()
+    {
+        using var cluster = new TestCluster();
+        var seed = await cluster.StartSeedAsync();
+        var intruder = await cluster.StartNodeAsync("intruder", key: "not-the-key", waitForJoin: false);
+        await intruder.WaitForOutputAsync("wrong cluster key", TimeSpan.FromSeconds(30));
+        await seed.WaitForOutputAsync("wrong cluster key", TimeSpan.FromSeconds(10));
+        for (var i = 0; i < 50 && !intruder.HasExited; i++) await Task.Delay(100);
+        Assert.True(intruder.HasExited, "a refused node should stop, not retry forever");
+        var show = await cluster.PbmAsync("cluster", "show");
+        Assert.Contains("Count: 0 nodes", show.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Node_killed_mid_encode_should_not_lose_the_chunk()
+    {
+        using var cluster = new TestCluster();
+        await cluster.StartSeedAsync();
+        var victim = await cluster.StartNodeAsync("node-a");
+        await cluster.StartNodeAsync("node-b");
+        var source = await BusyClipAsync(cluster.Scratch);
+        var output = cluster.Scratch.File("out.mp4");
+        var id = await cluster.SubmitDetachedAsync(source, output, 3, Options);
+
+        // Kill while node-a is truly mid-chunk (some of its 75 frames encoded, far from all), not as it uploads.
+        static bool MidEncodeOnA(JsonElement c) => c.GetProperty("state").GetString() == "encoding" && c.GetProperty("node").GetString() == "node-a"
+            && c.GetProperty("frames").GetInt32() is > 0 and < 60;
+        var running = await cluster.WaitForJobAsync(id, j => j.GetProperty("chunks").EnumerateArray().Any(MidEncodeOnA), TimeSpan.FromMinutes(2), "node-a mid-encode");
+        var lost = running.GetProperty("chunks").EnumerateArray().First(MidEncodeOnA).GetProperty("index").GetInt32();
+        victim.KillHard();
+
+        var wait = await cluster.PbmAsync("job", "wait", id);
+        Assert.True(wait.ExitCode == 0, wait.Stdout + wait.Stderr);
+        var job = await cluster.JobAsync(id);
+        var chunk = job.GetProperty("chunks")[lost];
+        Assert.Equal("done", chunk.GetProperty("state").GetString());
+        Assert.Equal("node-b", chunk.GetProperty("node").GetString());
+        Assert.True(chunk.GetProperty("attempts").GetInt32() >= 2, $"the lost chunk should have been encoded again: {chunk}");
+        var fetch = await cluster.PbmAsync("job", "fetch", id, output);
+        Assert.True(fetch.ExitCode == 0, fetch.Stderr);
+
+        var reference = await ReferenceEncode.EncodeAsync(source, cluster.Scratch.File("reference.mp4"), Options);
+        await MediaComparer.AssertEquivalentAsync(reference, output);
+    }
+
+    [Fact]
+    public async Task Seed_killed_mid_job_should_resume_without_encoding_verified_chunks_again()
+    {
+        using var cluster = new TestCluster();
+        var seed = await cluster.StartSeedAsync();
+        var node = await cluster.StartNodeAsync("node-a");
+        var source = await BusyClipAsync(cluster.Scratch);
+        var output = cluster.Scratch.File("out.mp4");
+        var id = await cluster.SubmitDetachedAsync(source, output, 1, Options);
+
+        var before = await cluster.WaitForJobAsync(id, j => j.GetProperty("chunks").EnumerateArray().Count(c => c.GetProperty("state").GetString() == "done") >= 2,
+            TimeSpan.FromMinutes(2), "two verified chunks");
+        var verified = before.GetProperty("chunks").EnumerateArray().Where(c => c.GetProperty("state").GetString() == "done")
+            .Select(c => c.GetProperty("index").GetInt32()).ToList();
+        seed.KillHard();
+
+        await cluster.StartSeedAsync();
+        var wait = await cluster.PbmAsync("job", "wait", id);
+        Assert.True(wait.ExitCode == 0, wait.Stdout + wait.Stderr + "\nseed:\n" + cluster.Seed!.Output + "\nnode:\n" + node.Output);
+        var job = await cluster.JobAsync(id);
+        foreach (var index in verified)
+            Assert.Equal(1, job.GetProperty("chunks")[index].GetProperty("attempts").GetInt32());
+        Assert.Contains("joined the seed", node.Output.Split("lost the seed").Last(), StringComparison.Ordinal);
+        var fetch = await cluster.PbmAsync("job", "fetch", id, output);
+        Assert.True(fetch.ExitCode == 0, fetch.Stderr);
+
+        var reference = await ReferenceEncode.EncodeAsync(source, cluster.Scratch.File("reference.mp4"), Options);
+        await MediaComparer.AssertEquivalentAsync(reference, output);
+    }
+}

@@ -1,0 +1,86 @@
+using System.Text.Json;
+using Flock.Tests.Support;
+using Xunit;
+
+namespace Flock.Tests.Integration;
+
+/// <summary>A seed and nodes as separate `flock` processes on 127.0.0.1, driven through pbm as a user would.</summary>
+public sealed class TestCluster : IDisposable
+{
+    private readonly List<FlockProcess> _processes = [];
+
+    public TestCluster(string key = "test-cluster-key")
+    {
+        Key = key;
+        Port = FlockProcess.FreePort();
+        Scratch = ScratchDirectory.Create("flock-cluster");
+    }
+
+    public string Key { get; }
+
+    public int Port { get; }
+
+    public ScratchDirectory Scratch { get; }
+
+    public string DataDir => Scratch.File("seed-data");
+
+    public FlockProcess? Seed { get; private set; }
+
+    public async Task<FlockProcess> StartSeedAsync()
+    {
+        Seed = Track(FlockProcess.Start(["seed", "--urls", $"http://127.0.0.1:{Port}", "--data", DataDir],
+            new Dictionary<string, string> { ["FLOCK_CLUSTER_KEY"] = Key, ["FLOCK_TOKEN"] = "" }));
+        await Seed.WaitForOutputAsync("seed listening on", TimeSpan.FromSeconds(30));
+        return Seed;
+    }
+
+    public async Task<FlockProcess> StartNodeAsync(string name, string? key = null, bool waitForJoin = true)
+    {
+        var node = Track(FlockProcess.Start(["node", "--seed", $"127.0.0.1:{Port}", "--name", name],
+            new Dictionary<string, string> { ["FLOCK_CLUSTER_KEY"] = key ?? Key }));
+        if (waitForJoin) await node.WaitForOutputAsync("joined the seed", TimeSpan.FromSeconds(30));
+        return node;
+    }
+
+    public Task<(int ExitCode, string Stdout, string Stderr)> PbmAsync(params string[] args) =>
+        FlockProcess.RunAsync(["pbm", $"127.0.0.1:{Port}", .. args], TimeSpan.FromMinutes(4));
+
+    public async Task<JsonElement> JobAsync(string id)
+    {
+        var show = await PbmAsync("job", "show", id, "--json");
+        Assert.True(show.ExitCode == 0, show.Stderr);
+        return JsonDocument.Parse(show.Stdout).RootElement.Clone();
+    }
+
+    /// <summary>Polls the job until the condition holds (or fails the test after the timeout).</summary>
+    public async Task<JsonElement> WaitForJobAsync(string id, Func<JsonElement, bool> condition, TimeSpan timeout, string what)
+    {
+        var until = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var job = await JobAsync(id);
+            if (condition(job)) return job;
+            if (DateTime.UtcNow > until) Assert.Fail($"timed out waiting for {what}: {job}");
+            await Task.Delay(200);
+        }
+    }
+
+    public async Task<string> SubmitDetachedAsync(string input, string output, double chunkSeconds, params string[] options)
+    {
+        var submit = await PbmAsync(["job", "submit", input, output, "--chunk-seconds", chunkSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture), "--detach", "--", .. options]);
+        Assert.True(submit.ExitCode == 0, submit.Stderr);
+        return submit.Stdout.Trim();
+    }
+
+    private FlockProcess Track(FlockProcess p)
+    {
+        _processes.Add(p);
+        return p;
+    }
+
+    public void Dispose()
+    {
+        foreach (var p in _processes) p.Dispose();
+        Scratch.Dispose();
+    }
+}

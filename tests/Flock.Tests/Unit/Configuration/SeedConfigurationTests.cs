@@ -1,0 +1,98 @@
+using Flock.Hocon;
+using Flock.Seed.Options;
+using Flock.Tests.Support;
+using Xunit;
+
+namespace Flock.Tests.Unit.Configuration;
+
+/// <summary>The seed's options: the embedded seed.conf, the user's file over it, environment variables in both.</summary>
+public sealed class SeedConfigurationTests
+{
+    [Fact]
+    public void Defaults_should_come_from_the_embedded_file()
+    {
+        var options = SeedConfiguration.Load(null, ConfigFiles.NoEnvironment);
+
+        Assert.Equal("http://127.0.0.1:4053", options.Urls);
+        Assert.Equal(TimeSpan.FromSeconds(10), options.UnreachableAfter);
+        Assert.Equal(TimeSpan.FromSeconds(2), options.HeartbeatInterval);
+        Assert.Equal(68719476736L, options.MaxUploadSize);
+        Assert.Equal(30, options.DefaultChunkSeconds);
+        Assert.Equal("sqlite", options.Journal.Provider);
+        Assert.Equal("", options.ClusterKey);
+    }
+
+    [Fact]
+    public void Embedded_defaults_should_agree_with_the_code_defaults()
+    {
+        // Code that builds SeedOptions directly (tests, tools) must behave like a seed started without a config file.
+        var loaded = SeedConfiguration.Load(null, ConfigFiles.NoEnvironment);
+        var coded = new SeedOptions();
+
+        foreach (var property in typeof(SeedOptions).GetProperties().Where(p => p.PropertyType != typeof(JournalOptions)))
+            Assert.True(Equals(property.GetValue(coded), property.GetValue(loaded)), property.Name);
+        Assert.Equal(coded.Journal.Provider, loaded.Journal.Provider);
+        Assert.Equal(coded.Journal.ConnectionString, loaded.Journal.ConnectionString);
+    }
+
+    [Fact]
+    public void Environment_variables_should_override_the_defaults()
+    {
+        var env = ConfigFiles.Environment(("FLOCK_CLUSTER_KEY", "s3cret"), ("FLOCK_SEED_URLS", "http://0.0.0.0:9000"), ("FLOCK_JOURNAL_PROVIDER", "postgresql"));
+
+        var options = SeedConfiguration.Load(null, env);
+
+        Assert.Equal("s3cret", options.ClusterKey);
+        Assert.Equal("http://0.0.0.0:9000", options.Urls);
+        Assert.Equal("postgresql", options.Journal.Provider);
+    }
+
+    [Fact]
+    public void User_file_should_override_one_key_and_keep_the_others()
+    {
+        using var scratch = ScratchDirectory.Create();
+        var file = scratch.File("seed.conf");
+        File.WriteAllText(file, "flock.seed.unreachable-after = 45s\nflock.seed.max-upload-size = 2GiB\n");
+
+        var options = SeedConfiguration.Load(file, ConfigFiles.NoEnvironment);
+
+        Assert.Equal(TimeSpan.FromSeconds(45), options.UnreachableAfter);
+        Assert.Equal(2L << 30, options.MaxUploadSize);
+        Assert.Equal("http://127.0.0.1:4053", options.Urls);
+        Assert.Equal(TimeSpan.FromSeconds(2), options.HeartbeatInterval);
+    }
+
+    [Fact]
+    public void User_file_should_set_the_cluster_key()
+    {
+        using var scratch = ScratchDirectory.Create();
+        var file = scratch.File("seed.conf");
+        File.WriteAllText(file, "flock { cluster { key = \"from-file\" } }\n");
+
+        Assert.Equal("from-file", SeedConfiguration.Load(file, ConfigFiles.NoEnvironment).ClusterKey);
+    }
+
+    [Fact]
+    public void Typo_in_the_user_file_should_throw_naming_the_key()
+    {
+        using var scratch = ScratchDirectory.Create();
+        var file = scratch.File("seed.conf");
+        File.WriteAllText(file, "flock.seed.unreachable-aftr = 45s\n");
+
+        var e = Assert.Throws<HoconException>(() => SeedConfiguration.Load(file, ConfigFiles.NoEnvironment));
+
+        Assert.Contains("unreachable-aftr", e.Message);
+    }
+
+    [Fact(Skip = "bug: only flock.seed is bound strictly; a typo under flock.cluster (e.g. kye) is silently ignored and the seed falls back to cluster.key")]
+    public void Typo_in_the_cluster_section_should_throw_naming_the_key()
+    {
+        using var scratch = ScratchDirectory.Create();
+        var file = scratch.File("seed.conf");
+        File.WriteAllText(file, "flock.cluster.kye = \"s3cret\"\n");
+
+        var e = Assert.Throws<HoconException>(() => SeedConfiguration.Load(file, ConfigFiles.NoEnvironment));
+
+        Assert.Contains("kye", e.Message);
+    }
+}

@@ -1,0 +1,29 @@
+using Flock.Messages.Chunks;
+using Flock.Messages.Cluster;
+using Xunit;
+
+namespace Flock.Tests.Unit.Messages;
+
+/// <summary>One filled-in message of every kind, keyed by the discriminator the protocol promises for it.</summary>
+internal static class ControlMessageSamples
+{
+    public static readonly IReadOnlyDictionary<string, ControlMessage> ByType = new Dictionary<string, ControlMessage>
+    {
+        ["challenge"] = new Challenge("5eed", 1),
+        ["join-cluster"] = new JoinCluster(1, "node-a", "n0de", "proof", "ffmpeg 7.1", ["libx264", "libx265"], 8,
+            [new HeldResult("job-1", 3, 2), new HeldResult("job-2", 0, 1)]),
+        ["join-accepted"] = new JoinAccepted("node-a#1", "proof", "session", TimeSpan.FromMilliseconds(2500)),
+        ["join-rejected"] = new JoinRejected("wrong cluster key"),
+        ["report-benchmark"] = new ReportBenchmark(1.25, 118.5),
+        ["heartbeat"] = new Heartbeat(new DateTimeOffset(2025, 3, 1, 12, 30, 15, 250, TimeSpan.FromHours(2))),
+        ["request-work"] = new RequestWork(2),
+        ["assign-chunk"] = new AssignChunk("job-1", 4, 2, "/jobs/job-1/source", "/jobs/job-1/chunks/4", 40.0000390625,
+            512000, null, 0, 12800, ["-c:v", "libx264", "-crf", "20"], "scale=640:-2", 250),
+        ["cancel-chunk"] = new CancelChunk("job-1", 4, 2, "job cancelled"),
+        ["report-chunk-progress"] = new ReportChunkProgress("job-1", 4, 2, 120, 33.5),
+        ["report-chunk-failed"] = new ReportChunkFailed("job-1", 4, 2, "Error while decoding\n\"quoted\" line"),
+        ["leave-cluster"] = new LeaveCluster("shutting down"),
+    };
+
+    public static TheoryData<string> Types => [.. ByType.Keys];
+}
