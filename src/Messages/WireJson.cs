@@ -14,6 +14,8 @@ public static class WireJson
         {
             WriteIndented = false,
             UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+            RespectRequiredConstructorParameters = true,
+            RespectNullableAnnotations = true,
         };
         o.MakeReadOnly(populateMissingResolver: true);
         return o;

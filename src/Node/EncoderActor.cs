@@ -76,7 +76,7 @@ public sealed class EncoderActor : Actor
                 Self.Tell(new Connect());
                 break;
             case Connect when _connection is null && !_stopping:
-                var held = _uploading.Values.Select(j => new HeldResult(j.Assignment.JobId, j.Assignment.ChunkIndex, j.Assignment.Attempt)).ToArray();
+                var held = _uploading.Values.Concat(_encoding.Values).Select(j => new HeldResult(j.Assignment.JobId, j.Assignment.ChunkIndex, j.Assignment.Attempt)).ToArray();
                 Context.RunTask(ct => SeedConnection.JoinAsync(_seed, _key, _name, _ffmpegVersion, _encoders, held, ct), c => new Joined(c), e => new JoinFailed(e));
                 break;
             case Joined j:

@@ -9,8 +9,10 @@ namespace Flock.Media.Options;
 /// </summary>
 public sealed record EncoderOptions(IReadOnlyList<string> Video, IReadOnlyList<string> Audio, IReadOnlyList<string> Subtitle, string VideoEncoder, string? VideoFilter)
 {
-    private static readonly HashSet<string> VideoCodecKeys = ["-c:v", "-codec:v", "-vcodec", "-c:v:0", "-codec:v:0"];
-    private static readonly HashSet<string> VideoFilterKeys = ["-vf", "-filter:v", "-filter:v:0"];
+    // Stream specifiers are case-sensitive in meaning (V: video but not cover art) but both select the encoded stream.
+    private static readonly System.Text.RegularExpressions.Regex VideoCodecKey = new(@"^-(?:(?:c|codec):[vV](?::0)?|vcodec)$");
+    private static readonly System.Text.RegularExpressions.Regex VideoFilterKey = new(@"^-(?:vf|filter:[vV](?::0)?)$");
+    private static readonly System.Text.RegularExpressions.Regex AnyFilterKey = new(@"^-(?:vf|af|filter(?::.*)?)$");
     private static readonly HashSet<string> AudioKeys = ["-acodec", "-ab", "-ar", "-ac", "-aq", "-af", "-sample_fmt", "-channel_layout"];
 
     /// <summary>Refused outright, each with the reason a user is told.</summary>
@@ -61,8 +63,11 @@ public sealed record EncoderOptions(IReadOnlyList<string> Video, IReadOnlyList<s
                 throw new MediaException($"option {key} is not allowed: {why}");
             if (i + 1 >= options.Count) throw new MediaException($"option {key} needs a value");
             var value = options[++i];
-            if (VideoCodecKeys.Contains(key)) { encoder = value; video.Add("-c:v"); video.Add(value); }
-            else if (VideoFilterKeys.Contains(key)) filter = CheckFilter(value);
+            if (VideoCodecKey.IsMatch(key)) { encoder = value; video.Add("-c:v"); video.Add(value); }
+            else if (VideoFilterKey.IsMatch(key)) filter = CheckFilter(value);
+            else if (key == "-filter") throw new MediaException("option -filter is ambiguous: say -filter:v (or -vf) or -filter:a (or -af)");
+            else if (AnyFilterKey.IsMatch(key) && !IsAudio(key)) throw new MediaException($"option {key} is not allowed: only video (-vf) and audio (-af) filters");
+            else if (AnyFilterKey.IsMatch(key)) { CheckFilter(value); audio.Add(key); audio.Add(value); }
             else if (IsAudio(key)) { audio.Add(key); audio.Add(value); }
             else if (IsSubtitle(key)) { subtitle.Add(key); subtitle.Add(value); }
             else if (key is "-c" or "-codec") throw new MediaException($"option {key} is ambiguous: say -c:v or -c:a");
@@ -95,8 +100,9 @@ public sealed record EncoderOptions(IReadOnlyList<string> Video, IReadOnlyList<s
             var name = part.Split('=', 2)[0].Trim().TrimStart('[');
             var close = name.LastIndexOf(']');
             if (close >= 0) name = name[(close + 1)..];
+            name = name.Split('@', 2)[0].Trim(); // "movie@x" is the movie filter under an instance name
             if (FileReadingFilters.Contains(name)) throw new MediaException($"filter '{name}' is not allowed: it reads files");
-            if (name is "select" or "trim" or "setpts" or "fps" or "framerate" or "minterpolate" or "tpad" or "loop" or "reverse" or "framestep" or "decimate" or "mpdecimate" or "tinterlace" or "telecine")
+            if (name is "select" or "aselect" or "trim" or "setpts" or "fps" or "framerate" or "minterpolate" or "tpad" or "loop" or "reverse" or "framestep" or "decimate" or "mpdecimate" or "tinterlace" or "telecine")
                 throw new MediaException($"filter '{name}' is not allowed: it changes which frames exist or their timestamps");
         }
         return graph;

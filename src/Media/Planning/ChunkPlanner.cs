@@ -36,6 +36,8 @@ public static class ChunkPlanner
             if (last - ideal < minTail) break; // what remains after this chunk would be too short: this chunk takes it
             var cut = BestCut(pts, timeline.KeyframePts, startIndex, ideal, snap);
             if (cut <= startIndex || cut >= pts.Length) break;
+            // A keyframe snapped late can leave less than the ideal cut did: judge the tail by the real cut.
+            if (last - pts[cut] < minTail) break;
             cuts.Add(cut);
         }
 

@@ -17,7 +17,7 @@ public sealed record JoinCluster(
     int Cores,
     IReadOnlyList<HeldResult> HeldResults) : ControlMessage;
 
-/// <summary>A result a node finished while it was cut off from the seed and still holds, so it can upload instead of re-encoding.</summary>
+/// <summary>A chunk attempt a node still encodes, or whose result it holds for upload; whatever else the seed thinks it holds is released.</summary>
 public sealed record HeldResult(string JobId, int ChunkIndex, int Attempt);
 
 /// <summary>

@@ -33,13 +33,20 @@ public static class ControlChannel
             if (buffer.WrittenCount > MaxMessageBytes) throw new InvalidDataException($"control message larger than {MaxMessageBytes} bytes");
             if (result.EndOfMessage) break;
         }
+        return Decode(buffer.WrittenSpan);
+    }
+
+    /// <summary>Reads one message; anything malformed (including a missing or misplaced "type") is an <see cref="InvalidDataException"/>.</summary>
+    public static ControlMessage Decode(ReadOnlySpan<byte> utf8Json)
+    {
         try
         {
-            return JsonSerializer.Deserialize<ControlMessage>(buffer.WrittenSpan, WireJson.Options)
+            return JsonSerializer.Deserialize<ControlMessage>(utf8Json, WireJson.Options)
                 ?? throw new InvalidDataException("empty control message");
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or NotSupportedException)
         {
+            // System.Text.Json reports a missing or late discriminator as NotSupportedException: still just bad input.
             throw new InvalidDataException($"malformed control message: {e.Message}", e);
         }
     }

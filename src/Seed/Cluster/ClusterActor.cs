@@ -69,11 +69,10 @@ public sealed class ClusterActor : Actor
 
     private void OnConnected(NodeConnected c)
     {
-        if (_members.TryGetValue(c.Handle.Name, out var old) && old.Handle.SessionId != c.Handle.SessionId && old.Status is not (MemberStatus.Down or MemberStatus.Exiting))
-        {
-            // Same name on a new session: the old connection is dead even if its socket has not noticed yet.
-            _jobs.Tell(new NodeGone(old.Name, "reconnected on a new session"));
-        }
+        _members.TryGetValue(c.Handle.Name, out var old);
+        // A node that comes back (after its own restart, a partition, or the seed's restart) says what it still has;
+        // chunks recorded against it that it no longer has are released at once instead of waiting forever.
+        _jobs.Tell(new NodeRejoined(c.Handle.Name, c.Held));
         _members[c.Handle.Name] = new Member(c.Handle, c.Address, MemberStatus.Joining, old?.Power ?? 0, c.Cores, c.FfmpegVersion, _clock.GetUtcNow(), []);
         Log.LogInformation("node {Node} joining from {Address} ({Cores} cores, ffmpeg {Version})", c.Handle.Name, c.Address, c.Cores, c.FfmpegVersion);
     }

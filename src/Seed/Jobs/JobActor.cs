@@ -83,6 +83,13 @@ public sealed class JobActor : PersistentActor
                 foreach (var (index, view) in _chunks.Where(c => c.Value.State.IsHeldBy(g.NodeName)))
                     _chunkActors[index].Tell(new ReleaseFromNode(g.NodeName, g.Reason));
                 break;
+            case NodeRejoined r:
+                foreach (var (index, view) in _chunks.Where(c => c.Value.State.IsHeldBy(r.NodeName)))
+                {
+                    var stillHeld = r.Held.Any(h => h.JobId == _id && h.ChunkIndex == index && h.Attempt == view.State.CurrentAttempt);
+                    if (!stillHeld) _chunkActors[index].Tell(new ReleaseFromNode(r.NodeName, "node rejoined without it"));
+                }
+                break;
             case ReleaseOrphanedChunks o:
                 foreach (var (index, view) in _chunks.Where(c => c.Value.State.Node is { } n && c.Value.State.IsHeldBy(n) && !o.ConnectedNodes.Contains(n)))
                     _chunkActors[index].Tell(new ReleaseFromNode(view.State.Node!, "node did not come back after the seed restarted"));

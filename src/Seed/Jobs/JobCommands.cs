@@ -15,6 +15,9 @@ public sealed record WorkWanted(NodeHandle Node, int FreeSlots);
 /// <summary>The node will take no more work (left, lost or down); what it held goes back to the queue.</summary>
 public sealed record NodeGone(string NodeName, string Reason);
 
+/// <summary>A node (re)joined and listed what it still works on: anything else it is recorded as holding goes back to the queue.</summary>
+public sealed record NodeRejoined(string NodeName, IReadOnlyList<Messages.Cluster.HeldResult> Held);
+
 /// <summary>A job asks for a dispatch round: a chunk became pending or the job finished planning.</summary>
 public sealed record WorkAvailable;
 

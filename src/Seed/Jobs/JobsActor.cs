@@ -75,6 +75,9 @@ public sealed class JobsActor : Actor
                 _dispatchQueued = false;
                 await DispatchAsync().ConfigureAwait(false);
                 break;
+            case NodeRejoined r:
+                foreach (var job in _jobs.Values) job.Ref.Tell(r);
+                break;
             case NodeGone g:
                 _wants.Remove(g.NodeName);
                 foreach (var job in _jobs.Values) job.Ref.Tell(g);

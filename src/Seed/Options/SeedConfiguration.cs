@@ -11,7 +11,7 @@ public static class SeedConfiguration
         var defaults = HoconConfig.Parse(ReadEmbedded("seed.conf"), env);
         var config = userFile is null ? defaults : HoconConfig.Load(userFile, env).WithFallback(defaults);
         var options = config.GetConfig("flock.seed").Bind<SeedOptions>();
-        options.ClusterKey = config.GetString("flock.cluster.key", "") ?? "";
+        options.ClusterKey = config.GetConfig("flock.cluster").Bind<ClusterSection>().Key;
         return options;
     }
 
@@ -21,5 +21,11 @@ public static class SeedConfiguration
             ?? throw new InvalidOperationException($"embedded {name} missing");
         using var reader = new StreamReader(stream);
         return reader.ReadToEnd();
+    }
+
+    /// <summary>`flock.cluster`, bound strictly so a misspelt key is an error rather than a silently ignored secret.</summary>
+    private sealed class ClusterSection
+    {
+        public string Key { get; set; } = "";
     }
 }

@@ -84,7 +84,7 @@ public sealed class SeedConfigurationTests
         Assert.Contains("unreachable-aftr", e.Message);
     }
 
-    [Fact(Skip = "bug: only flock.seed is bound strictly; a typo under flock.cluster (e.g. kye) is silently ignored and the seed falls back to cluster.key")]
+    [Fact]
     public void Typo_in_the_cluster_section_should_throw_naming_the_key()
     {
         using var scratch = ScratchDirectory.Create();

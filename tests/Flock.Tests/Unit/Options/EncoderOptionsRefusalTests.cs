@@ -80,7 +80,7 @@ public sealed class EncoderOptionsRefusalTests
         Assert.Contains(key, e.Message);
     }
 
-    [Fact(Skip = "bug: only the exact keys -c:v/-codec:v/-vcodec/-c:v:0/-codec:v:0 are checked for copy; -c:V copy goes to the video options unchecked after the default -c:v libx264 and wins")]
+    [Fact]
     public void Stream_copy_under_another_video_stream_specifier_should_be_refused()
     {
         // ffmpeg takes the last -c for a stream: [-c:v libx264 ... -c:V copy] copies the video.

@@ -41,13 +41,13 @@ public sealed class VideoFilterRefusalTests
         Assert.Throws<MediaException>(() => EncoderOptions.Parse(["-filter:v", "movie=x.mp4"]));
     }
 
-    [Fact(Skip = "bug: the filter name is taken up to '=', so an instance name (movie@x=...) hides it; ffmpeg accepts 'movie@x=src.mp4,[in]overlay' and reads the file")]
+    [Fact]
     public void File_reading_filter_with_an_instance_name_should_be_refused()
     {
         Assert.Throws<MediaException>(() => EncoderOptions.Parse(["-vf", "movie@x=/etc/secret.mp4,[in]overlay"]));
     }
 
-    [Theory(Skip = "bug: only -vf/-filter:v/-filter:v:0 go through the filter check; -filter and -filter:V reach the video options unchecked")]
+    [Theory]
     [InlineData("-filter", "select=lt(n\\,5)")]
     [InlineData("-filter:V", "movie=x.mp4,[in]overlay")]
     public void Refused_filter_should_be_caught_under_any_filter_option(string key, string graph)
@@ -55,7 +55,7 @@ public sealed class VideoFilterRefusalTests
         Assert.Throws<MediaException>(() => EncoderOptions.Parse([key, graph]));
     }
 
-    [Theory(Skip = "bug: audio filters (-af, -filter:a) are never checked, although amovie/azmq are on the file-reading list; the seed runs them in SubmissionValidator and ChunkAssembler")]
+    [Theory]
     [InlineData("-af", "amovie=/etc/secret.wav")]
     [InlineData("-filter:a", "amovie=/etc/secret.wav")]
     public void File_reading_audio_filter_should_be_refused(string key, string graph)
