@@ -123,7 +123,8 @@ public sealed class ClusterActor : Actor
 
     private void MarkGone(Member member, string status, string reason)
     {
-        Log.LogWarning("node {Node} is {Status}: {Reason}", member.Name, status, reason);
+        // Leaving on purpose is ordinary; losing a node is worth a warning.
+        Log.Log(status == MemberStatus.Exiting ? LogLevel.Information : LogLevel.Warning, "node {Node} is {Status}: {Reason}", member.Name, status, reason);
         _members[member.Name] = member with { Status = status, Work = ImmutableSortedSet<string>.Empty };
         _jobs.Tell(new NodeGone(member.Name, $"node {member.Name} {status}: {reason}"));
     }
