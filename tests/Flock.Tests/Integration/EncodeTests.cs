@@ -41,6 +41,20 @@ public sealed class EncodeTests
     }
 
     [Fact]
+    public async Task Hevc_into_matroska_should_equal_a_single_machine_encode()
+    {
+        // Matroska cannot store negative timestamps, so B-frame video is shifted: it must be shifted exactly as ffmpeg does alone.
+        var source = await TestClips.ConstantFrameRateMp4();
+        using var scratch = ScratchDirectory.Create("flock-hevc");
+        var output = scratch.File("out.mkv");
+        string[] options = ["-c:v", "libx265", "-preset", "ultrafast", "-x265-params", "log-level=error"];
+        var run = await FlockProcess.RunAsync(["encode", source, output, "--nodes", "2", "--chunk-seconds", "1.5", "--", .. options]);
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        var reference = await ReferenceEncode.EncodeAsync(source, scratch.File("reference.mkv"), options);
+        await MediaComparer.AssertEquivalentAsync(reference, output);
+    }
+
+    [Fact]
     public async Task Webm_output_should_get_opus_audio_and_keep_the_frames()
     {
         var source = await TestClips.ConstantFrameRateMp4();

@@ -33,3 +33,4 @@ public sealed class QueueTests
             $"expected urgent < first < second, got {string.Join(", ", finished.Select(f => f.ToString("HH:mm:ss.fff")))}");
     }
 }
+

@@ -34,10 +34,10 @@ public sealed class TestCluster : IDisposable
         return Seed;
     }
 
-    public async Task<FlockProcess> StartNodeAsync(string name, string? key = null, bool waitForJoin = true)
+    public async Task<FlockProcess> StartNodeAsync(string name, string? key = null, bool waitForJoin = true, IReadOnlyDictionary<string, string>? env = null)
     {
-        var node = Track(FlockProcess.Start(["node", "--seed", $"127.0.0.1:{Port}", "--name", name],
-            new Dictionary<string, string> { ["FLOCK_CLUSTER_KEY"] = key ?? Key }));
+        var environment = new Dictionary<string, string>(env ?? new Dictionary<string, string>()) { ["FLOCK_CLUSTER_KEY"] = key ?? Key };
+        var node = Track(FlockProcess.Start(["node", "--seed", $"127.0.0.1:{Port}", "--name", name], environment));
         if (waitForJoin) await node.WaitForOutputAsync("joined the seed", TimeSpan.FromSeconds(30));
         return node;
     }
