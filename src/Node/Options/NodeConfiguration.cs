@@ -8,19 +8,10 @@ public static class NodeConfiguration
 {
     public static NodeOptions Load(string? userFile, Func<string, string?>? env = null)
     {
-        var defaults = HoconConfig.Parse(ReadEmbedded(), env);
-        var config = userFile is null ? defaults : HoconConfig.Load(userFile, env).WithFallback(defaults);
+        var config = LayeredConfig.Load(Assembly.GetExecutingAssembly(), "node.conf", userFile, env);
         var options = config.GetConfig("flock.node").Bind<NodeOptions>();
         options.ClusterKey = config.GetConfig("flock.cluster").Bind<ClusterSection>().Key;
         return options;
-    }
-
-    private static string ReadEmbedded()
-    {
-        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("node.conf")
-            ?? throw new InvalidOperationException("embedded node.conf missing");
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
     }
 
     /// <summary>`flock.cluster`, bound strictly so a misspelt key is an error rather than a silently ignored secret.</summary>

@@ -8,19 +8,10 @@ public static class SeedConfiguration
 {
     public static SeedOptions Load(string? userFile, Func<string, string?>? env = null)
     {
-        var defaults = HoconConfig.Parse(ReadEmbedded("seed.conf"), env);
-        var config = userFile is null ? defaults : HoconConfig.Load(userFile, env).WithFallback(defaults);
+        var config = LayeredConfig.Load(Assembly.GetExecutingAssembly(), "seed.conf", userFile, env);
         var options = config.GetConfig("flock.seed").Bind<SeedOptions>();
         options.ClusterKey = config.GetConfig("flock.cluster").Bind<ClusterSection>().Key;
         return options;
-    }
-
-    internal static string ReadEmbedded(string name)
-    {
-        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(name)
-            ?? throw new InvalidOperationException($"embedded {name} missing");
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
     }
 
     /// <summary>`flock.cluster`, bound strictly so a misspelt key is an error rather than a silently ignored secret.</summary>
