@@ -60,6 +60,9 @@ public sealed class JobActor : PersistentActor
             case PlanFinished p:
                 await OnPlannedAsync(p.Plan).ConfigureAwait(false);
                 break;
+            case FailJob f:
+                await FailAsync(f.Reason).ConfigureAwait(false);
+                break;
             case PlanFailed f:
                 await FailAsync(f.Reason).ConfigureAwait(false);
                 break;

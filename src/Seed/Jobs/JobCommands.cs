@@ -9,6 +9,9 @@ public sealed record SubmitJob(string InputPath, string InputName, string? Outpu
 
 public sealed record CancelJob(string JobId);
 
+/// <summary>The queue gives up on a job for a reason the job itself cannot see (no node can run its encoder).</summary>
+public sealed record FailJob(string Reason);
+
 /// <summary>A node has free slots; the jobs actor hands it chunks in queue order.</summary>
 public sealed record WorkWanted(NodeHandle Node, int FreeSlots);
 

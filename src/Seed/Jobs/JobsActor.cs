@@ -18,6 +18,7 @@ public sealed class JobsActor : Actor
     private readonly TimeSpan _orphanGrace;
     private readonly Dictionary<string, JobEntry> _jobs = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Want> _wants = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> _uncapableSince = new(StringComparer.Ordinal);
     private long _nextId = 1;
     private bool _dispatchQueued;
 
@@ -163,6 +164,29 @@ public sealed class JobsActor : Actor
     {
         var encoding = Ordered(_jobs.Values.Where(j => j.Stage == JobStates.Encoding)).ToList();
         if (encoding.Count == 0) return;
+        foreach (var job in encoding.ToList())
+        {
+            if (_wants.Count == 0 || _wants.Values.Any(w => w.Node.CanEncode(job.Encoder)))
+            {
+                _uncapableSince.Remove(job.Id);
+                continue;
+            }
+            // Nodes are connected but none has this encoder. A capable one may still be joining, so wait a grace
+            // period; after that, say so rather than leave the job waiting in silence.
+            encoding.Remove(job);
+            var now = _clock.GetUtcNow();
+            if (!_uncapableSince.TryGetValue(job.Id, out var since))
+            {
+                _uncapableSince[job.Id] = now;
+                Context.ScheduleTellOnce(_orphanGrace, Self, new WorkAvailable());
+            }
+            else if (now - since >= _orphanGrace)
+            {
+                _uncapableSince.Remove(job.Id);
+                var nodes = string.Join(", ", _wants.Keys.Order(StringComparer.Ordinal));
+                job.Ref.Tell(new FailJob($"no connected node can run encoder {job.Encoder} (connected: {nodes})"));
+            }
+        }
         foreach (var name in _wants.Keys.ToList())
         {
             var want = _wants[name];

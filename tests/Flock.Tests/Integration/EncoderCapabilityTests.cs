@@ -11,12 +11,7 @@ public sealed class EncoderCapabilityTests
     {
         using var cluster = new TestCluster();
         await cluster.StartSeedAsync();
-        // An ffmpeg that does not list libx265, as on a machine built without it.
-        var wrapper = cluster.Scratch.File("ffmpeg-without-x265");
-        await File.WriteAllTextAsync(wrapper,
-            "#!/bin/sh\nfor a in \"$@\"; do [ \"$a\" = -encoders ] && { ffmpeg \"$@\" | grep -v libx265; exit 0; }; done\nexec ffmpeg \"$@\"\n");
-        if (OperatingSystem.IsLinux()) File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        await cluster.StartNodeAsync("no-x265", env: new Dictionary<string, string> { ["FLOCK_FFMPEG"] = wrapper });
+        await cluster.StartNodeAsync("no-x265", env: new Dictionary<string, string> { ["FLOCK_FFMPEG"] = await WithoutX265Async(cluster) });
         await cluster.StartNodeAsync("has-x265");
 
         var source = await TestClips.ConstantFrameRateMp4();
@@ -27,5 +22,30 @@ public sealed class EncoderCapabilityTests
         var chunks = (await cluster.JobAsync(id)).GetProperty("chunks").EnumerateArray().ToList();
         Assert.True(chunks.Count >= 3, $"expected several chunks, got {chunks.Count}");
         Assert.All(chunks, c => Assert.Equal("has-x265", c.GetProperty("node").GetString()));
+    }
+
+    [Fact]
+    public async Task Job_should_fail_with_its_reason_when_no_connected_node_has_the_encoder()
+    {
+        using var cluster = new TestCluster();
+        await cluster.StartSeedAsync();
+        await cluster.StartNodeAsync("no-x265", env: new Dictionary<string, string> { ["FLOCK_FFMPEG"] = await WithoutX265Async(cluster) });
+        var source = await TestClips.ConstantFrameRateMp4();
+        var id = await cluster.SubmitDetachedAsync(source, "out.mkv", 2, ["-c:v", "libx265", "-x265-params", "log-level=error"]);
+        var wait = await cluster.PbmAsync("job", "wait", id);
+        Assert.Equal(1, wait.ExitCode);
+        var job = await cluster.JobAsync(id);
+        Assert.Equal("failed", job.GetProperty("state").GetString());
+        Assert.Contains("no connected node can run encoder libx265", job.GetProperty("error").GetString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>An ffmpeg that does not list libx265, as on a machine built without it.</summary>
+    private static async Task<string> WithoutX265Async(TestCluster cluster)
+    {
+        var wrapper = cluster.Scratch.File("ffmpeg-without-x265");
+        await File.WriteAllTextAsync(wrapper,
+            "#!/bin/sh\nfor a in \"$@\"; do [ \"$a\" = -encoders ] && { ffmpeg \"$@\" | grep -v libx265; exit 0; }; done\nexec ffmpeg \"$@\"\n");
+        if (OperatingSystem.IsLinux()) File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return wrapper;
     }
 }
