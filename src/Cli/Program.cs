@@ -135,19 +135,7 @@ public static class Program
                 r.AddError("--nodes must be at least 1");
             }
         });
-        var chunkSeconds = new Option<double>("--chunk-seconds")
-        {
-            Description = "Target chunk length in seconds.",
-            HelpName = "S",
-            DefaultValueFactory = _ => 30,
-        };
-        chunkSeconds.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<double>() is <= 0 or double.NaN)
-            {
-                r.AddError("--chunk-seconds must be positive");
-            }
-        });
+        var chunkSeconds = CommonOptions.ChunkSeconds();
         var report = new Option<string?>("--report") { Description = "Write a JSON report of the run to FILE.", HelpName = "FILE" };
 
         var command = new Command("encode", "Encode IN to OUT with a throwaway local cluster (seed and nodes in this process).");

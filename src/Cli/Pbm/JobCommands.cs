@@ -31,19 +31,7 @@ public static class JobCommands
             Description = "ffmpeg output options, after `--` (default: " + string.Join(' ', Protocol.DefaultVideoOptions) + ").",
             Arity = ArgumentArity.ZeroOrMore,
         };
-        var chunkSeconds = new Option<double>("--chunk-seconds")
-        {
-            Description = "Target chunk length in seconds.",
-            HelpName = "S",
-            DefaultValueFactory = _ => 30,
-        };
-        chunkSeconds.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<double>() is <= 0 or double.NaN)
-            {
-                r.AddError("--chunk-seconds must be positive");
-            }
-        });
+        var chunkSeconds = CommonOptions.ChunkSeconds();
         var priority = new Option<int>("--priority") { Description = "Higher runs first.", HelpName = "P" };
         var detach = new Option<bool>("--detach") { Description = "Print the job id and return at once." };
 
