@@ -32,7 +32,7 @@ public static class OutputVerifier
             if (info.CountOf(type) != source.CountOf(type))
                 throw new MediaException($"output has {info.CountOf(type)} {type} streams, the source {source.CountOf(type)}");
         }
-        var (pts, tb) = await ReadVideoPtsAsync(path, ct).ConfigureAwait(false);
+        var (pts, tb) = await ReadVideoPtsAsync(path, info, ct).ConfigureAwait(false);
         if (pts.Length != timeline.FrameCount)
             throw new MediaException($"output has {pts.Length} video frames, the plan {timeline.FrameCount}");
         var tol = Tolerance(plan.TimeBase, tb);
@@ -82,9 +82,12 @@ public static class OutputVerifier
     }
 
     /// <summary>Sorted presentation timestamps of the first video stream's packets (every output container here stores one frame per packet).</summary>
-    public static async Task<(long[] Pts, TimeBase TimeBase)> ReadVideoPtsAsync(string path, CancellationToken ct)
+    public static async Task<(long[] Pts, TimeBase TimeBase)> ReadVideoPtsAsync(string path, CancellationToken ct) =>
+        await ReadVideoPtsAsync(path, await MediaProbe.ProbeAsync(path, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+
+    /// <summary>As above, for a file already probed.</summary>
+    public static async Task<(long[] Pts, TimeBase TimeBase)> ReadVideoPtsAsync(string path, MediaInfo info, CancellationToken ct)
     {
-        var info = await MediaProbe.ProbeAsync(path, ct).ConfigureAwait(false);
         var video = info.MainVideo!;
         var list = new List<long>();
         await Ffmpeg.ProbeCheckedAsync(

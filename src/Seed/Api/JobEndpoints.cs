@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Flock.Actors;
 using Flock.Media.Processes;
@@ -108,6 +107,4 @@ internal static class JobEndpoints
             return ApiResults.Error(404, $"no job {id}");
         }
     }
-
-    internal static string Invariant(double d) => d.ToString(CultureInfo.InvariantCulture);
 }

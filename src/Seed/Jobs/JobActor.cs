@@ -206,11 +206,6 @@ public sealed class JobActor : PersistentActor
             await FailAsync(chunk.LastError ?? $"chunk {chunk.Index} failed").ConfigureAwait(false);
             return;
         }
-        if (chunk.Status == ChunkStates.Done && before?.State.Status != ChunkStates.Done && wasHeldBy is { } winner)
-        {
-            // Another node may still run an older attempt of this chunk (it was released, then came back): stop it.
-            _ = winner;
-        }
         if (_state.Stage == JobStates.Encoding && _chunks.Count == _plan?.Plan.Chunks.Count && _chunks.Values.All(c => c.State.Status == ChunkStates.Done))
             await PersistAsync(new JobAssemblyStarted(_clock.GetUtcNow()), ApplyAndAnnounce).ConfigureAwait(false);
         if (_state.Stage == JobStates.Assembling && !_assemblyRunning && _chunks.Count == _plan?.Plan.Chunks.Count && _chunks.Values.All(c => c.State.Status == ChunkStates.Done))

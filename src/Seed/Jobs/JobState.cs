@@ -13,8 +13,6 @@ public sealed record JobState(
     string? Error,
     DateTimeOffset? FinishedAt)
 {
-    public static JobState? Empty => null;
-
     public bool IsFinal => JobStates.IsFinal(Stage);
 
     public static JobState Start(JobSubmitted e) => new(e.Spec, JobStates.Queued, e.At, 0, 0, null, null, null);

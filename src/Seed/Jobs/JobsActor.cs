@@ -89,8 +89,8 @@ public sealed class JobsActor : Actor
                 foreach (var job in _jobs.Values) job.Ref.Tell(new ReleaseOrphanedChunks(connected));
                 break;
             case CancelOnNode c:
-                if (_wants.TryGetValue(c.NodeName, out var want)) want.Node.Send(c.Cancel);
-                else Context.System.Lookup("/user/cluster")?.Tell(c);
+                // The cluster actor holds every member's connection, wanting work or not.
+                Context.System.Lookup("/user/cluster")?.Tell(c);
                 break;
             case ChunkReport r:
                 Forward(r.JobId, r);
