@@ -28,6 +28,7 @@ public sealed class JobActor : PersistentActor
     private readonly SortedDictionary<int, ChunkView> _chunks = new();
     private readonly Dictionary<int, ActorRef> _chunkActors = new();
     private bool _assemblyRunning;
+    private JobThroughput _throughput = JobThroughput.Empty();
 
     public JobActor(string id, JobSpec? newSpec, string directory, ActorRef jobs, TimeProvider clock)
     {
@@ -164,6 +165,7 @@ public sealed class JobActor : PersistentActor
     private void SpawnChunks()
     {
         Directory.CreateDirectory(ChunkDirectory);
+        _throughput = JobThroughput.Empty().Record(_clock.GetUtcNow(), 0);
         foreach (var chunk in _plan!.Plan.Chunks)
         {
             _chunks[chunk.Index] = new ChunkView(ChunkState.Initial(chunk.Index), 0, 0);
@@ -193,7 +195,11 @@ public sealed class JobActor : PersistentActor
     {
         var before = _chunks.TryGetValue(chunk.Index, out var old) ? old : null;
         var wasHeldBy = before?.State.Node;
-        _chunks[chunk.Index] = new ChunkView(chunk, before?.EncodedFrames ?? 0, before?.FramesPerSecond ?? 0);
+        // Progress belongs to one attempt: a chunk handed back or given to another node starts again from zero.
+        var sameAttempt = before is not null && before.State.CurrentAttempt == chunk.CurrentAttempt && chunk.Status != ChunkStates.Pending;
+        _chunks[chunk.Index] = sameAttempt ? before! with { State = chunk } : new ChunkView(chunk, 0, 0);
+        if (chunk.Status == ChunkStates.Done && before?.State.Status is ChunkStates.Assigned or ChunkStates.Encoding or ChunkStates.Verifying)
+            _throughput = _throughput.Record(_clock.GetUtcNow(), chunk.Frames - (sameAttempt ? before!.EncodedFrames : 0));
         var chunkId = $"{_id}/{chunk.Index}";
         if (wasHeldBy is not null && wasHeldBy != chunk.Node) TellCluster(new NodeWorkChanged(wasHeldBy, chunkId, false));
         if (chunk.Node is not null && chunk.Status is ChunkStates.Assigned or ChunkStates.Encoding) TellCluster(new NodeWorkChanged(chunk.Node, chunkId, true));
@@ -242,7 +248,11 @@ public sealed class JobActor : PersistentActor
         {
             case ReportChunkProgress p:
                 if (view.State.Status == ChunkStates.Assigned && view.State.CurrentAttempt == p.Attempt) chunk.Tell(new StartEncoding(r.NodeName, p.Attempt));
-                if (view.State.CurrentAttempt == p.Attempt) _chunks[r.ChunkIndex] = view with { EncodedFrames = p.Frames, FramesPerSecond = p.FramesPerSecond };
+                if (view.State.CurrentAttempt == p.Attempt && view.IsRunning)
+                {
+                    _throughput = _throughput.Record(_clock.GetUtcNow(), p.Frames - view.EncodedFrames);
+                    _chunks[r.ChunkIndex] = view with { EncodedFrames = Math.Max(view.EncodedFrames, p.Frames), FramesPerSecond = p.FramesPerSecond };
+                }
                 break;
             case ReportChunkFailed f:
                 chunk.Tell(new FailAttempt(r.NodeName, f.Attempt, f.Error));
@@ -289,10 +299,21 @@ public sealed class JobActor : PersistentActor
         var s = _state;
         if (s is null) return new JobResponse(_id, JobStates.Queued, null, "", "", 0, 0, [], _clock.GetUtcNow(), null, 0, 0, []);
         var stage = s.Stage == JobStates.Queued && _plan is null && !s.IsFinal ? JobStates.Planning : s.Stage;
-        var chunks = _chunks.Values.Select(c => c.ToResponse()).ToArray();
+        var chunks = _chunks.Values.Select(c => c.ToResponse(ExpectedFrames(c.State.Index))).ToArray();
+        var encoded = _chunks.Values.Sum(c => c.State.Status == ChunkStates.Done ? ExpectedFrames(c.State.Index) : Math.Min(c.EncodedFrames, ExpectedFrames(c.State.Index)));
+        var fps = stage == JobStates.Encoding ? _throughput.FramesPerSecond(_clock.GetUtcNow()) : null;
+        double? eta = stage switch
+        {
+            JobStates.Encoding => JobThroughput.EtaSeconds(s.TotalFrames - encoded, fps),
+            JobStates.Assembling or JobStates.Completed => 0,
+            _ => null,
+        };
         return new JobResponse(_id, stage, s.Error, s.Spec.InputName, s.Spec.OutputPath, s.Spec.Priority, s.Spec.ChunkSeconds, s.Spec.Options,
-            s.SubmittedAt, s.FinishedAt, s.TotalFrames, chunks.Sum(c => c.Frames), chunks);
+            s.SubmittedAt, s.FinishedAt, s.TotalFrames, chunks.Sum(c => c.Frames), chunks,
+            fps is { } f ? Math.Round(f, 1) : null, eta is { } e ? Math.Round(e, 1) : null);
     }
+
+    private int ExpectedFrames(int index) => _plan is { } p && index < p.Plan.Chunks.Count ? p.Plan.Chunks[index].FrameCount : 0;
 
     private sealed record Resume;
 }
