@@ -87,6 +87,12 @@ public sealed class JobActor : PersistentActor
                 foreach (var (index, view) in _chunks.Where(c => c.Value.State.IsHeldBy(g.NodeName)))
                     _chunkActors[index].Tell(new ReleaseFromNode(g.NodeName, g.Reason));
                 break;
+            case NodeLeaving l:
+                // Not started yet means still in the node's reserve, which it drops on leaving. A chunk it did start in
+                // the meantime and finishes anyway is a late result, accepted once.
+                foreach (var (index, _) in _chunks.Where(c => c.Value.State.Status == ChunkStates.Assigned && c.Value.State.Node == l.NodeName))
+                    _chunkActors[index].Tell(new ReleaseFromNode(l.NodeName, "node leaving before it started the chunk"));
+                break;
             case NodeRejoined r:
                 foreach (var (index, view) in _chunks.Where(c => c.Value.State.IsHeldBy(r.NodeName)))
                 {
@@ -105,6 +111,18 @@ public sealed class JobActor : PersistentActor
                     CancelRunningAttempts("job cancelled");
                 }
                 Sender.Tell(ToResponse());
+                break;
+            case RetryJob:
+                await RetryAsync().ConfigureAwait(false);
+                break;
+            case SetJobPriority p:
+                if (_state is { IsFinal: false } && _state.Spec.Priority != p.Priority)
+                {
+                    await PersistAsync(new JobPriorityChanged(p.Priority, _clock.GetUtcNow()), ApplyAndAnnounce).ConfigureAwait(false);
+                    Log.LogInformation("job {Job} priority {Priority}", _id, p.Priority);
+                }
+                if (_state is { IsFinal: true }) Sender.Tell(new Status.Failure(new InvalidOperationException($"job {_id} is {_state.Stage}; its priority no longer matters")));
+                else Sender.Tell(ToResponse());
                 break;
             case AssemblyFinished a:
                 _assemblyRunning = false;
@@ -216,6 +234,39 @@ public sealed class JobActor : PersistentActor
             await PersistAsync(new JobAssemblyStarted(_clock.GetUtcNow()), ApplyAndAnnounce).ConfigureAwait(false);
         if (_state.Stage == JobStates.Assembling && !_assemblyRunning && _chunks.Count == _plan?.Plan.Chunks.Count && _chunks.Values.All(c => c.State.Status == ChunkStates.Done))
             StartAssembly();
+    }
+
+    private async Task RetryAsync()
+    {
+        if (_plan is null && _state is { IsFinal: true, ChunkCount: > 0 } && File.Exists(Path.Combine(_directory, JobPlanFiles.FileName)))
+        {
+            // Settled jobs are not re-spawned after a seed restart; their plan and verified chunks are still on disk.
+            _plan = JobPlanFiles.Load(_directory);
+            SpawnChunks();
+        }
+        var stage = _plan is null ? JobStates.Queued : JobStates.Encoding;
+        var retried = new JobRetried(stage, _clock.GetUtcNow());
+        if (_state?.Accepts(retried) != true)
+        {
+            Sender.Tell(new Status.Failure(new InvalidOperationException($"job {_id} is {_state?.Stage ?? "unknown"}; only a failed or cancelled job can be retried")));
+            return;
+        }
+        await PersistAsync(retried, ApplyAndAnnounce).ConfigureAwait(false);
+        Log.LogInformation("job {Job} retried from {Stage}; {Done} chunk(s) already verified are kept", _id, stage, _chunks.Values.Count(c => c.State.Status == ChunkStates.Done));
+        if (_plan is null)
+        {
+            var spec = _state!.Spec;
+            Context.RunTask(ct => JobPlanner.PlanAsync(spec, _directory, ct), p => new PlanFinished(p), e => new PlanFailed(e.Message));
+        }
+        else
+        {
+            _throughput = JobThroughput.Empty().Record(_clock.GetUtcNow(), 0);
+            foreach (var actor in _chunkActors.Values) actor.Tell(new RetryChunk(_clock.GetUtcNow()));
+            // Every chunk may already be verified (the job failed while assembling): nothing will change, so look now.
+            if (_chunks.Count > 0 && _chunks.Values.All(c => c.State.Status == ChunkStates.Done)) await OnChunkChangedAsync(_chunks.Values.First().State).ConfigureAwait(false);
+            _jobs.Tell(new WorkAvailable());
+        }
+        Sender.Tell(ToResponse());
     }
 
     private void StartAssembly()

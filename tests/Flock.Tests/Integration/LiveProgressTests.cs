@@ -24,13 +24,14 @@ public sealed class LiveProgressTests
         && chunk.GetProperty("fps").ValueKind == JsonValueKind.Number && chunk.GetProperty("fps").GetDouble() > 0;
 
     [Fact]
-    public async Task Running_job_should_report_throughput_eta_and_per_chunk_percent_and_fps()
+    public async Task Running_job_should_report_throughput_eta_and_per_chunk_percent_and_fps_and_pbm_watch_should_follow_it()
     {
         using var cluster = new TestCluster();
         await cluster.StartSeedAsync();
         await cluster.StartNodeAsync("node-a");
         var source = await BusyClipAsync(cluster.Scratch);
         var id = await cluster.SubmitDetachedAsync(source, cluster.Scratch.File("out.mp4"), 3, SlowOptions);
+        var watch = cluster.PbmAsync("job", "watch", id);
 
         var running = await cluster.WaitForJobAsync(id,
             j => j.GetProperty("framesPerSecond").ValueKind == JsonValueKind.Number && j.GetProperty("framesPerSecond").GetDouble() > 0
@@ -50,5 +51,12 @@ public sealed class LiveProgressTests
         Assert.All(done.GetProperty("chunks").EnumerateArray(), c => Assert.Equal(100, c.GetProperty("percent").GetDouble()));
         Assert.Equal(0, done.GetProperty("etaSeconds").GetDouble());
         Assert.Equal(JsonValueKind.Null, done.GetProperty("framesPerSecond").ValueKind);
+
+        // Redirected, watch prints plain blocks: a job line with rate and ETA, then node | chunk | fps | percent rows.
+        var (exit, stdout, stderr) = await watch;
+        Assert.True(exit == 0, stderr);
+        Assert.Matches($@"(?m)^{id} encoding .* \| \d+\.\d fps \| eta \d+(m\d\ds|s)$", stdout);
+        Assert.Matches($@"(?m)^node-a \| {id}/\d+ \| \d+\.\d fps \| \d+\.\d%$", stdout);
+        Assert.EndsWith($"{id} completed", stdout.TrimEnd(), StringComparison.Ordinal);
     }
 }
