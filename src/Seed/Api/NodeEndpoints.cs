@@ -75,7 +75,7 @@ internal static class NodeEndpoints
                 }
                 if (actual != expected)
                 {
-                    log.LogWarning("job {Job} chunk {Chunk} from {Node}: checksum mismatch", id, index, node);
+                    log.LogWarning("job {JobId} chunk {ChunkIndex} from {Node}: checksum mismatch", id, index, node);
                     return ApiResults.Error(422, "checksum mismatch: the result was damaged in transit, send it again");
                 }
                 var answer = await seed.Jobs.Ask<ChunkResultAnswer>(new SubmitChunkResult(id, index, attempt, node, temp, actual, bytes), TimeSpan.FromMinutes(5));
@@ -83,7 +83,7 @@ internal static class NodeEndpoints
             }
             catch (IOException e)
             {
-                log.LogError("job {Job} chunk {Chunk}: cannot store the result: {Error}", id, index, e.Message);
+                log.LogError("job {JobId} chunk {ChunkIndex}: cannot store the result: {Error}", id, index, e.Message);
                 return ApiResults.Error(507, $"seed cannot store the result: {e.Message}");
             }
             finally

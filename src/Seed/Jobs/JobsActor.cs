@@ -141,7 +141,7 @@ public sealed class JobsActor : Actor
         var output = s.OutputPath ?? Path.Combine(dir, "output" + Path.GetExtension(s.OutputName));
         var spec = new JobSpec(id, input, s.InputName, output, s.Options, s.ChunkSeconds, s.Priority);
         Spawn(id, spec);
-        Log.LogInformation("job {Job} submitted: {Input} -> {Output} ({Options})", id, s.InputName, output, string.Join(' ', s.Options));
+        Log.LogInformation("job {JobId} submitted: {Input} -> {Output} ({Options})", id, s.InputName, output, string.Join(' ', s.Options));
         Sender.Tell(new SubmitJobResponse(id));
     }
 
@@ -213,6 +213,7 @@ public sealed class JobsActor : Actor
                     }
                     want = want with { Slots = want.Slots - 1 };
                     Measure(job, claimed.Assignment.Attempt);
+                    Log.LogInformation("job {JobId} chunk {ChunkIndex} attempt {Attempt} assigned to {Node}", job.Id, claimed.Assignment.ChunkIndex, claimed.Assignment.Attempt, name);
                 }
             }
             _wants[name] = want;
