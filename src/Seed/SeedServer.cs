@@ -3,6 +3,7 @@ using Flock.Actors.Persistence;
 using Flock.Messages.Cluster;
 using Flock.Seed.Api;
 using Flock.Seed.Cluster;
+using Flock.Seed.Dashboard;
 using Flock.Seed.Jobs;
 using Flock.Seed.Metrics;
 using Flock.Seed.Options;
@@ -79,6 +80,7 @@ public sealed class SeedServer : IAsyncDisposable
         JobEndpoints.Map(app, runtime);
         NodeEndpoints.Map(app, runtime, logs);
         MetricsEndpoints.Map(app, runtime);
+        DashboardEndpoints.Map(app, runtime);
 
         await app.StartAsync(ct).ConfigureAwait(false);
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? options.Urls;
