@@ -115,6 +115,7 @@ public sealed class EncoderActor : Actor
                 break;
             case Encoded e:
                 _encoding.Remove(e.Job.Key);
+                Log.LogInformation("job {JobId} chunk {ChunkIndex} attempt {Attempt} encoded, uploading", e.Job.Assignment.JobId, e.Job.Assignment.ChunkIndex, e.Job.Assignment.Attempt);
                 e.Job.ResultFile = e.File;
                 _uploading[e.Job.Key] = e.Job;
                 StartUpload(e.Job);
@@ -126,7 +127,7 @@ public sealed class EncoderActor : Actor
                 _encoding.Remove(f.Job.Key);
                 if (!f.Job.Cancellation.IsCancellationRequested)
                 {
-                    Log.LogWarning("chunk {Chunk} failed: {Error}", f.Job.Key, f.Error);
+                    Log.LogWarning("job {JobId} chunk {ChunkIndex} attempt {Attempt} failed: {Error}", f.Job.Assignment.JobId, f.Job.Assignment.ChunkIndex, f.Job.Assignment.Attempt, f.Error);
                     _connection?.Send(new ReportChunkFailed(f.Job.Assignment.JobId, f.Job.Assignment.ChunkIndex, f.Job.Assignment.Attempt, f.Error));
                 }
                 StartEncodes();
@@ -136,11 +137,11 @@ public sealed class EncoderActor : Actor
             case Uploaded u:
                 _uploading.Remove(u.Job.Key);
                 if (u.Job.ResultFile is { } file && File.Exists(file)) File.Delete(file);
-                if (u.Outcome == UploadOutcome.NotWanted) Log.LogInformation("chunk {Chunk} not wanted any more: {Message}", u.Job.Key, u.Message);
+                if (u.Outcome == UploadOutcome.NotWanted) Log.LogInformation("job {JobId} chunk {ChunkIndex} attempt {Attempt} not wanted any more: {Message}", u.Job.Assignment.JobId, u.Job.Assignment.ChunkIndex, u.Job.Assignment.Attempt, u.Message);
                 await FinishLeavingIfDrainedAsync().ConfigureAwait(false);
                 break;
             case UploadFailed u when _uploading.ContainsKey(u.Job.Key):
-                Log.LogWarning("upload of chunk {Chunk} failed: {Error}; will retry", u.Job.Key, u.Error);
+                Log.LogWarning("job {JobId} chunk {ChunkIndex} attempt {Attempt}: upload failed: {Error}; will retry", u.Job.Assignment.JobId, u.Job.Assignment.ChunkIndex, u.Job.Assignment.Attempt, u.Error);
                 Context.ScheduleTellOnce(TimeSpan.FromSeconds(2), Self, new RetryUpload(u.Job));
                 break;
             case RetryUpload r when _uploading.ContainsKey(r.Job.Key):
@@ -223,7 +224,7 @@ public sealed class EncoderActor : Actor
                 {
                     var a = job.Assignment;
                     if (a.JobId != c.JobId || a.ChunkIndex != c.ChunkIndex || a.Attempt != c.Attempt) continue;
-                    Log.LogInformation("chunk {Chunk} cancelled: {Reason}", job.Key, c.Reason);
+                    Log.LogInformation("job {JobId} chunk {ChunkIndex} attempt {Attempt} cancelled: {Reason}", a.JobId, a.ChunkIndex, a.Attempt, c.Reason);
                     job.Cancellation.Cancel();
                     _reserve.Remove(job);
                     _uploading.Remove(job.Key);
@@ -273,6 +274,7 @@ public sealed class EncoderActor : Actor
             var job = _reserve[0];
             _reserve.RemoveAt(0);
             _encoding[job.Key] = job;
+            Log.LogInformation("job {JobId} chunk {ChunkIndex} attempt {Attempt}: encoding {Frames} frames", job.Assignment.JobId, job.Assignment.ChunkIndex, job.Assignment.Attempt, job.Assignment.ExpectedFrames);
             var self = Self;
             var token = _transferToken;
             var lastReport = DateTime.MinValue;

@@ -27,4 +27,7 @@ public sealed class NodeOptions
 
     /// <summary>From `flock.cluster.key`.</summary>
     public string ClusterKey { get; set; } = "";
+
+    /// <summary>From `flock.log.format`: text or json.</summary>
+    public string LogFormat { get; set; } = "text";
 }

@@ -3,6 +3,7 @@ using Flock.Actors;
 using Flock.Messages.Chunks;
 using Flock.Messages.Cluster;
 using Flock.Seed.Jobs;
+using Flock.Seed.Metrics;
 using Microsoft.Extensions.Logging;
 
 namespace Flock.Seed.Cluster;
@@ -16,10 +17,12 @@ public sealed class ClusterActor : Actor
     private readonly ActorRef _jobs;
     private readonly TimeSpan _unreachableAfter;
     private readonly TimeProvider _clock;
+    private readonly SeedMetrics _metrics;
     private readonly Dictionary<string, Member> _members = new(StringComparer.Ordinal);
 
-    public ClusterActor(ActorRef jobs, TimeSpan heartbeatInterval, TimeSpan unreachableAfter, TimeProvider clock)
+    public ClusterActor(ActorRef jobs, TimeSpan heartbeatInterval, TimeSpan unreachableAfter, TimeProvider clock, SeedMetrics metrics)
     {
+        _metrics = metrics;
         _jobs = jobs;
         _unreachableAfter = unreachableAfter;
         _clock = clock;
@@ -27,8 +30,8 @@ public sealed class ClusterActor : Actor
         Context.ScheduleTellRepeatedly(check, check, Self, new CheckHeartbeats());
     }
 
-    public static Props Props(ActorRef jobs, TimeSpan heartbeatInterval, TimeSpan unreachableAfter, TimeProvider clock) =>
-        Flock.Actors.Props.Create(() => new ClusterActor(jobs, heartbeatInterval, unreachableAfter, clock));
+    public static Props Props(ActorRef jobs, TimeSpan heartbeatInterval, TimeSpan unreachableAfter, TimeProvider clock, SeedMetrics metrics) =>
+        Flock.Actors.Props.Create(() => new ClusterActor(jobs, heartbeatInterval, unreachableAfter, clock, metrics));
 
     protected override Task ReceiveAsync(object message)
     {
@@ -46,6 +49,7 @@ public sealed class ClusterActor : Actor
                 break;
             case NodeWorkChanged w when _members.TryGetValue(w.Name, out var member):
                 _members[w.Name] = member with { Work = w.Holding ? member.Work.Add(w.ChunkId) : member.Work.Remove(w.ChunkId) };
+                if (!w.Holding) _metrics.ChunkLeft(w.Name, w.ChunkId);
                 break;
             case CancelOnNode c when _members.TryGetValue(c.NodeName, out var holder):
                 holder.Handle.Send(c.Cancel);
@@ -111,6 +115,7 @@ public sealed class ClusterActor : Actor
                 _jobs.Tell(new NodeLeaving(m.Name));
                 break;
             case ReportChunkProgress p:
+                if (member.Work.Contains($"{p.JobId}/{p.ChunkIndex}")) _metrics.ChunkProgressed(m.Name, $"{p.JobId}/{p.ChunkIndex}", p.FramesPerSecond);
                 _jobs.Tell(new ChunkReport(p.JobId, p.ChunkIndex, m.Name, p));
                 break;
             case ReportChunkFailed f:
@@ -163,6 +168,7 @@ public sealed class ClusterActor : Actor
         // Leaving on purpose is ordinary; losing a node is worth a warning.
         Log.Log(status == MemberStatus.Exiting ? LogLevel.Information : LogLevel.Warning, "node {Node} is {Status}: {Reason}", member.Name, status, reason);
         _members[member.Name] = member with { Status = status, Work = ImmutableSortedSet<string>.Empty };
+        _metrics.NodeIdle(member.Name);
         _jobs.Tell(new NodeGone(member.Name, $"node {member.Name} {status}: {reason}"));
     }
 }

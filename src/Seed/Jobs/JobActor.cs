@@ -129,7 +129,7 @@ public sealed class JobActor : PersistentActor
                 if (_state?.Accepts(new JobCompleted(a.OutputPath, default)) == true)
                 {
                     await PersistAsync(new JobCompleted(a.OutputPath, _clock.GetUtcNow()), ApplyAndAnnounce).ConfigureAwait(false);
-                    Log.LogInformation("job {Job} completed: {Output}", _id, a.OutputPath);
+                    Log.LogInformation("job {JobId} completed: {Output}", _id, a.OutputPath);
                 }
                 break;
             case AssemblyFailed f:
@@ -152,7 +152,7 @@ public sealed class JobActor : PersistentActor
     {
         if (_state is null)
         {
-            if (_newSpec is null) { Log.LogError("job {Job} has no journal and no spec: stopping", _id); Context.Stop(Self); return; }
+            if (_newSpec is null) { Log.LogError("job {JobId} has no journal and no spec: stopping", _id); Context.Stop(Self); return; }
             Directory.CreateDirectory(ChunkDirectory);
             await PersistAsync(new JobSubmitted(_newSpec, _clock.GetUtcNow()), e => _state = JobState.Start(e)).ConfigureAwait(false);
         }
@@ -176,7 +176,7 @@ public sealed class JobActor : PersistentActor
         if (_state?.Accepts(planned) != true) return; // cancelled while planning
         _plan = plan;
         await PersistAsync(planned, ApplyAndAnnounce).ConfigureAwait(false);
-        Log.LogInformation("job {Job} planned: {Chunks} chunks, {Frames} frames", _id, planned.ChunkCount, planned.TotalFrames);
+        Log.LogInformation("job {JobId} planned: {Chunks} chunks, {Frames} frames", _id, planned.ChunkCount, planned.TotalFrames);
         SpawnChunks();
     }
 
@@ -277,7 +277,7 @@ public sealed class JobActor : PersistentActor
         var files = plan.Plan.Chunks.Select(c => ChunkActor.ResultFile(ChunkDirectory, c.Index)).ToArray();
         var work = Path.Combine(_directory, "assembly");
         var staged = Path.Combine(work, "output" + Path.GetExtension(spec.OutputPath));
-        Log.LogInformation("job {Job}: all {Chunks} chunks verified, assembling", _id, files.Length);
+        Log.LogInformation("job {JobId}: all {Chunks} chunks verified, assembling", _id, files.Length);
         Context.RunTask(
             async ct =>
             {
@@ -316,7 +316,7 @@ public sealed class JobActor : PersistentActor
         var failed = new JobFailed(reason, _clock.GetUtcNow());
         if (_state?.Accepts(failed) != true) return;
         await PersistAsync(failed, ApplyAndAnnounce).ConfigureAwait(false);
-        Log.LogWarning("job {Job} failed: {Reason}", _id, reason);
+        Log.LogWarning("job {JobId} failed: {Reason}", _id, reason);
         CancelRunningAttempts(reason);
     }
 
