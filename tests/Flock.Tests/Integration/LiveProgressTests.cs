@@ -28,7 +28,7 @@ public sealed class LiveProgressTests
     {
         using var cluster = new TestCluster();
         await cluster.StartSeedAsync();
-        await cluster.StartNodeAsync("node-a");
+        await cluster.StartNodeAsync("watched-a");
         var source = await BusyClipAsync(cluster.Scratch);
         var id = await cluster.SubmitDetachedAsync(source, cluster.Scratch.File("out.mp4"), 3, SlowOptions);
         var watch = cluster.PbmAsync("job", "watch", id);
@@ -56,7 +56,7 @@ public sealed class LiveProgressTests
         var (exit, stdout, stderr) = await watch;
         Assert.True(exit == 0, stderr);
         Assert.Matches($@"(?m)^{id} encoding .* \| \d+\.\d fps \| eta \d+(m\d\ds|s)$", stdout);
-        Assert.Matches($@"(?m)^node-a \| {id}/\d+ \| \d+\.\d fps \| \d+\.\d%$", stdout);
+        Assert.Matches($@"(?m)^watched-a \| {id}/\d+ \| \d+\.\d fps \| \d+\.\d%$", stdout);
         Assert.EndsWith($"{id} completed", stdout.TrimEnd(), StringComparison.Ordinal);
     }
 }

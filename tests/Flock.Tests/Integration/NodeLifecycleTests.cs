@@ -28,20 +28,20 @@ public sealed class NodeLifecycleTests
     {
         using var cluster = new TestCluster();
         await cluster.StartSeedAsync();
-        var leaver = await cluster.StartNodeAsync("node-a");
-        await cluster.StartNodeAsync("node-b");
+        var leaver = await cluster.StartNodeAsync("leaver-a");
+        await cluster.StartNodeAsync("stayer-b");
         var source = await LiveProgressTests.BusyClipAsync(cluster.Scratch);
         var id = await cluster.SubmitDetachedAsync(source, cluster.Scratch.File("out.mp4"), 3, SlowOptions);
-        var running = await cluster.WaitForJobAsync(id, MidEncodeOn("node-a"), TimeSpan.FromMinutes(3), "node-a mid-encode");
-        var chunk = running.GetProperty("chunks").EnumerateArray().First(c => c.GetProperty("node").GetString() == "node-a" && c.GetProperty("state").GetString() == "encoding");
+        var running = await cluster.WaitForJobAsync(id, MidEncodeOn("leaver-a"), TimeSpan.FromMinutes(3), "leaver-a mid-encode");
+        var chunk = running.GetProperty("chunks").EnumerateArray().First(c => c.GetProperty("node").GetString() == "leaver-a" && c.GetProperty("state").GetString() == "encoding");
         var index = chunk.GetProperty("index").GetInt32();
         var attempts = chunk.GetProperty("attempts").GetInt32();
 
         if (how == "pbm")
         {
-            var leave = await cluster.PbmAsync("cluster", "leave", "node-a");
+            var leave = await cluster.PbmAsync("cluster", "leave", "leaver-a");
             Assert.True(leave.ExitCode == 0, leave.Stderr);
-            Assert.Equal("node-a leaving", leave.Stdout.Trim());
+            Assert.Equal("leaver-a leaving", leave.Stdout.Trim());
         }
         else
         {
@@ -49,14 +49,14 @@ public sealed class NodeLifecycleTests
         }
 
         await leaver.WaitForOutputAsync("leaving the cluster", TimeSpan.FromSeconds(30));
-        if (!leaver.HasExited) Assert.Contains(await StatusAsync(cluster, "node-a"), new[] { "leaving", "exiting" });
+        if (!leaver.HasExited) Assert.Contains(await StatusAsync(cluster, "leaver-a"), new[] { "leaving", "exiting" });
         Assert.Equal(0, await leaver.WaitForExitAsync(TimeSpan.FromMinutes(3)));
-        Assert.Equal("exiting", await StatusAsync(cluster, "node-a"));
+        Assert.Equal("exiting", await StatusAsync(cluster, "leaver-a"));
 
         await AssertCompletedWithEveryFrameAsync(cluster, id);
         // It finished the chunk it was encoding rather than throwing the work away.
         var after = (await cluster.JobAsync(id)).GetProperty("chunks")[index];
-        Assert.True(after.GetProperty("node").GetString() == "node-a", $"chunk {index} should have been finished by node-a: {after}\n{leaver.Output}");
+        Assert.True(after.GetProperty("node").GetString() == "leaver-a", $"chunk {index} should have been finished by leaver-a: {after}\n{leaver.Output}");
         Assert.Equal(attempts, after.GetProperty("attempts").GetInt32());
         Assert.Contains("left the cluster", leaver.Output, StringComparison.Ordinal);
     }
@@ -66,28 +66,28 @@ public sealed class NodeLifecycleTests
     {
         using var cluster = new TestCluster();
         await cluster.StartSeedAsync();
-        var downed = await cluster.StartNodeAsync("node-a");
-        await cluster.StartNodeAsync("node-b");
+        var downed = await cluster.StartNodeAsync("downed-a");
+        await cluster.StartNodeAsync("other-b");
         var source = await LiveProgressTests.BusyClipAsync(cluster.Scratch);
         var id = await cluster.SubmitDetachedAsync(source, cluster.Scratch.File("out.mp4"), 3, SlowOptions);
-        var running = await cluster.WaitForJobAsync(id, MidEncodeOn("node-a"), TimeSpan.FromMinutes(3), "node-a mid-encode");
-        var index = running.GetProperty("chunks").EnumerateArray().First(c => c.GetProperty("node").GetString() == "node-a" && c.GetProperty("state").GetString() == "encoding").GetProperty("index").GetInt32();
+        var running = await cluster.WaitForJobAsync(id, MidEncodeOn("downed-a"), TimeSpan.FromMinutes(3), "downed-a mid-encode");
+        var index = running.GetProperty("chunks").EnumerateArray().First(c => c.GetProperty("node").GetString() == "downed-a" && c.GetProperty("state").GetString() == "encoding").GetProperty("index").GetInt32();
 
-        var down = await cluster.PbmAsync("cluster", "down", "node-a");
+        var down = await cluster.PbmAsync("cluster", "down", "downed-a");
         Assert.True(down.ExitCode == 0, down.Stderr);
-        Assert.Equal("node-a down", down.Stdout.Trim());
+        Assert.Equal("downed-a down", down.Stdout.Trim());
 
         // Released at once, not after a heartbeat timeout: the very next look shows it elsewhere or waiting.
         var chunk = (await cluster.JobAsync(id)).GetProperty("chunks")[index];
-        Assert.NotEqual("node-a", chunk.GetProperty("node").GetString());
+        Assert.NotEqual("downed-a", chunk.GetProperty("node").GetString());
         Assert.Equal(0, await downed.WaitForExitAsync(TimeSpan.FromMinutes(1)));
         Assert.Contains("marked this node down", downed.Output, StringComparison.Ordinal);
-        Assert.Equal("down", await StatusAsync(cluster, "node-a"));
+        Assert.Equal("down", await StatusAsync(cluster, "downed-a"));
 
         await AssertCompletedWithEveryFrameAsync(cluster, id);
         var show = await cluster.PbmAsync("cluster", "show");
-        Assert.Matches(@"(?m)^node-a \| [^|]+ \| down \| unreachable \(heartbeat \d+\.\ds ago\) \| \d+\.\d\d \| -$", show.Stdout);
-        Assert.Matches(@"(?m)^node-b \| [^|]+ \| up \| reachable \(heartbeat \d+\.\ds ago\) \| \d+\.\d\d \| ", show.Stdout);
+        Assert.Matches(@"(?m)^downed-a \| [^|]+ \| down \| unreachable \(heartbeat \d+\.\ds ago\) \| \d+\.\d\d \| -$", show.Stdout);
+        Assert.Matches(@"(?m)^other-b \| [^|]+ \| up \| reachable \(heartbeat \d+\.\ds ago\) \| \d+\.\d\d \| ", show.Stdout);
         Assert.Contains("Count: 2 nodes", show.Stdout, StringComparison.Ordinal);
 
         var unknown = await cluster.PbmAsync("cluster", "leave", "no-such-node");
