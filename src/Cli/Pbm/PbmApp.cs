@@ -13,17 +13,28 @@ public sealed class PbmApp
 
     public const string Usage = """
         usage: flock pbm [HOST:PORT|URL] [--token TOKEN] <palette> <verb> [arguments]
+               flock pbm HOST:PORT [--token TOKEN]          (interactive session)
 
+        """ + Commands + """
+
+        The seed defaults to 127.0.0.1:4053; HOST:PORT means http://HOST:PORT.
+        The token defaults to $FLOCK_TOKEN. Add --help after any verb for its options.
+        """;
+
+    /// <summary>Every verb, as `help` lists them in an interactive session.</summary>
+    public const string Commands = """
           job submit IN OUT [--chunk-seconds S] [--priority P] [--detach] [-- FFMPEG_OPTIONS...]
           job list [--json]
           job show ID [--json]
           job wait ID
+          job watch ID [--json]
           job fetch ID OUT
           job cancel ID
+          job retry ID
+          job priority ID P
           cluster show [--json]
-
-        The seed defaults to 127.0.0.1:4053; HOST:PORT means http://HOST:PORT.
-        The token defaults to $FLOCK_TOKEN. Add --help after any verb for its options.
+          cluster leave NODE
+          cluster down NODE
         """;
 
     private static readonly string[] Palettes = ["job", "cluster"];

@@ -85,6 +85,9 @@ public sealed class JobsActor : Actor
             case NodeRejoined r:
                 foreach (var job in _jobs.Values) job.Ref.Tell(r);
                 break;
+            case NodeLeaving l:
+                foreach (var job in _jobs.Values) job.Ref.Tell(l);
+                break;
             case NodeGone g:
                 _wants.Remove(g.NodeName);
                 foreach (var job in _jobs.Values) job.Ref.Tell(g);
@@ -112,6 +115,12 @@ public sealed class JobsActor : Actor
                 break;
             case CancelJob c:
                 if (!Forward(c.JobId, c)) Sender.Tell(new Status.Failure(new KeyNotFoundException($"no job {c.JobId}")));
+                break;
+            case RetryJob r:
+                if (!Forward(r.JobId, r)) Sender.Tell(new Status.Failure(new KeyNotFoundException($"no job {r.JobId}")));
+                break;
+            case SetJobPriority p:
+                if (!Forward(p.JobId, p)) Sender.Tell(new Status.Failure(new KeyNotFoundException($"no job {p.JobId}")));
                 break;
             case FetchJobs:
                 var list = new List<JobResponse>();

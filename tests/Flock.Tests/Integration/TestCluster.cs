@@ -45,6 +45,14 @@ public sealed class TestCluster : IDisposable
     public Task<(int ExitCode, string Stdout, string Stderr)> PbmAsync(params string[] args) =>
         FlockProcess.RunAsync(["pbm", $"127.0.0.1:{Port}", .. args], TimeSpan.FromMinutes(4));
 
+    /// <summary>The `cluster show --json` entry of one node.</summary>
+    public async Task<JsonElement> NodeAsync(string name)
+    {
+        var show = await PbmAsync("cluster", "show", "--json");
+        Assert.True(show.ExitCode == 0, show.Stderr);
+        return JsonDocument.Parse(show.Stdout).RootElement.GetProperty("nodes").EnumerateArray().Single(n => n.GetProperty("name").GetString() == name).Clone();
+    }
+
     public async Task<JsonElement> JobAsync(string id)
     {
         var show = await PbmAsync("job", "show", id, "--json");
