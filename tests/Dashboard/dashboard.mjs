@@ -57,11 +57,14 @@ try {
   await page.locator('#access', { hasText: 'admin' }).waitFor();
   result.adminSubmitVisible = await page.locator('#submit-section').isVisible();
 
-  // While it runs: some chunks done, one being encoded, the job not finished yet.
-  await page.waitForFunction((id) => {
+  // While it runs: some chunks done, one being encoded with the node's live fps shown, the job not finished yet.
+  await page.waitForFunction(([id, node]) => {
     const c = document.querySelector(`div.job[data-job-id="${id}"]`);
-    return c && c.dataset.state === 'encoding' && c.querySelector('.chunk.done') && c.querySelector('.chunk.encoding');
-  }, result.jobId);
+    const fps = document.querySelector(`tr.node-row[data-node="${node}"] td.fps`);
+    return c && c.dataset.state === 'encoding' && c.querySelector('.chunk.done') && c.querySelector('.chunk.encoding')
+      && fps && Number(fps.textContent) > 0;
+  }, [result.jobId, nodeName]);
+  result.nodeFps = Number(await page.locator(`tr.node-row[data-node="${nodeName}"] td.fps`).innerText());
   await card.locator('button.cancel').waitFor();
   result.gridCells = await card.locator('.grid .chunk').count();
   result.nodeRowStatus = await page.locator(`tr.node-row[data-node="${nodeName}"] .status`).innerText();

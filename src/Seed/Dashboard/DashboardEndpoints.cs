@@ -42,7 +42,8 @@ internal static class DashboardEndpoints
         {
             var cluster = await seed.Cluster.Ask<ClusterResponse>(new FetchCluster(), TimeSpan.FromSeconds(30));
             var jobs = await seed.Jobs.Ask<JobListResponse>(new FetchJobs(), TimeSpan.FromSeconds(30));
-            return ApiResults.Ok(new OverviewResponse(seed.Options.AdminToken.Length > 0, cluster.Nodes, jobs.Jobs));
+            var fps = cluster.Nodes.ToDictionary(n => n.Name, n => Math.Round(seed.Metrics.FramesPerSecond(n.Name), 1), StringComparer.Ordinal);
+            return ApiResults.Ok(new OverviewResponse(seed.Options.AdminToken.Length > 0, cluster.Nodes, fps, jobs.Jobs));
         });
     }
 
@@ -57,4 +58,5 @@ internal static class DashboardEndpoints
 }
 
 /// <summary>What the dashboard polls: open to read, like /metrics; whether a token is needed to change anything.</summary>
-public sealed record OverviewResponse(bool TokenRequired, IReadOnlyList<NodeResponse> Nodes, IReadOnlyList<JobResponse> Jobs);
+/// <param name="NodeFramesPerSecond">What each node encodes now, summed over its chunks (as flock_node_fps).</param>
+public sealed record OverviewResponse(bool TokenRequired, IReadOnlyList<NodeResponse> Nodes, IReadOnlyDictionary<string, double> NodeFramesPerSecond, IReadOnlyList<JobResponse> Jobs);

@@ -28,9 +28,11 @@ public sealed class DashboardTests
         using var cluster = new TestCluster();
         await cluster.StartSeedAsync(adminToken: AdminToken);
         await cluster.StartNodeAsync("node-d");
-        // Slow enough to be watched: 500 frames through x264's slowest preset, in 2 s chunks.
+        // Slow enough to be watched: 4 s chunks through x264's slowest preset take seconds each, long enough for
+        // ffmpeg to report a rate (it says 0 fps for the first second of an encode). The short lookahead makes
+        // frames come out steadily instead of all at the end of a chunk.
         var source = cluster.Scratch.File("source.mp4");
-        await FfmpegTool.FfmpegAsync(["-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25:duration=20",
+        await FfmpegTool.FfmpegAsync(["-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25:duration=24",
             "-c:v", "libx264", "-preset", "ultrafast", "-g", "25", "-pix_fmt", "yuv420p", source]);
 
         var screenshot = Path.Combine(AppContext.BaseDirectory, "dashboard", "dashboard.png");
@@ -49,8 +51,8 @@ public sealed class DashboardTests
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{cluster.Port}") };
         Assert.Equal(HttpStatusCode.Unauthorized, (await http.PostAsJsonAsync("/api/jobs", new { inputPath = source })).StatusCode);
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminToken);
-        var submit = await http.PostAsJsonAsync("/api/jobs", new { inputPath = source, outputPath = cluster.Scratch.File("out.mp4"), chunkSeconds = 2.0,
-            options = new[] { "-c:v", "libx264", "-preset", "veryslow", "-crf", "23" } });
+        var submit = await http.PostAsJsonAsync("/api/jobs", new { inputPath = source, outputPath = cluster.Scratch.File("out.mp4"), chunkSeconds = 4.0,
+            options = new[] { "-c:v", "libx264", "-preset", "placebo", "-rc-lookahead", "5", "-crf", "23" } });
         Assert.True(submit.IsSuccessStatusCode, await submit.Content.ReadAsStringAsync());
         var id = (await submit.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
 
@@ -69,6 +71,7 @@ public sealed class DashboardTests
         Assert.True(seen.GetProperty("adminSubmitVisible").GetBoolean(), "the admin token should show the submit form");
         Assert.Equal(chunks, seen.GetProperty("gridCells").GetInt32());
         Assert.Equal("up", seen.GetProperty("nodeRowStatus").GetString());
+        Assert.True(seen.GetProperty("nodeFps").GetDouble() > 0, "the node row should show the frames per second it encodes");
         Assert.True(seen.GetProperty("stateAfterScreenshot").GetString() == "encoding", "the screenshot should be of a job still running");
         var atScreenshot = seen.GetProperty("chunkStatesAtScreenshot").EnumerateArray().Select(s => s.GetString()).ToList();
         Assert.True(atScreenshot.Any(s => s != "done"), $"some chunk should still be unfinished in the screenshot: {string.Join(",", atScreenshot)}");

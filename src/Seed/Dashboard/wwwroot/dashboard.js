@@ -120,11 +120,7 @@ async function download(job, link) {
 
 // --- rendering ----------------------------------------------------------------------------------------------------
 
-function renderNodes(nodes, jobs) {
-  const fpsByNode = {};
-  for (const job of jobs)
-    for (const c of job.chunks || [])
-      if (c.node && c.state === 'encoding' && typeof c.fps === 'number') fpsByNode[c.node] = (fpsByNode[c.node] || 0) + c.fps;
+function renderNodes(nodes, fpsByNode) {
   const body = $('nodes').tBodies[0];
   body.replaceChildren(...nodes.map((n) => {
     const row = el('tr', { className: 'node-row' },
@@ -132,7 +128,7 @@ function renderNodes(nodes, jobs) {
       el('td', {}, el('span', { className: 'status ' + n.status, textContent: n.status })),
       el('td', { textContent: num(n.power, 2) }),
       el('td', { textContent: n.cores ?? DASH }),
-      el('td', { textContent: n.name in fpsByNode ? num(fpsByNode[n.name], 1) : DASH }),
+      el('td', { className: 'fps', textContent: fpsByNode[n.name] > 0 ? num(fpsByNode[n.name], 1) : DASH }),
       el('td', { className: 'work', textContent: (n.work || []).map(workLabel).join(', ') || 'idle' }));
     row.dataset.node = n.name;
     return row;
@@ -227,7 +223,7 @@ async function refresh() {
       state.tokenRequired = overview.tokenRequired;
       await checkAccess();
     }
-    renderNodes(overview.nodes || [], overview.jobs || []);
+    renderNodes(overview.nodes || [], overview.nodeFramesPerSecond || {});
     renderJobs(overview.jobs || []);
     $('connection').textContent = 'live';
     $('connection').className = 'badge live';
