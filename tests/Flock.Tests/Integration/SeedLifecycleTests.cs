@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Flock.Tests.Support;
 using Xunit;
 
 namespace Flock.Tests.Integration;
@@ -7,6 +8,30 @@ namespace Flock.Tests.Integration;
 public sealed class SeedLifecycleTests
 {
     private static readonly string[] SlowOptions = ["-c:v", "libx264", "-preset", "medium", "-crf", "23", "-threads", "1"];
+
+    [Fact]
+    public async Task Seed_with_local_node_on_should_encode_a_job_alone_and_stop_cleanly_on_sigterm()
+    {
+        using var cluster = new TestCluster();
+        var seed = await cluster.StartSeedAsync(new Dictionary<string, string> { ["FLOCK_LOCAL_NODE"] = "on", ["FLOCK_NODE_NAME"] = "seed-local-node" });
+        await seed.WaitForOutputAsync("joined the seed", TimeSpan.FromSeconds(30));
+        var source = await TestClips.ConstantFrameRateMp4();
+        var output = cluster.Scratch.File("local.mp4");
+
+        var submit = await cluster.PbmAsync(["job", "submit", source, output, "--chunk-seconds", "2", "--", .. ReferenceEncode.DefaultVideoOptions]);
+
+        Assert.True(submit.ExitCode == 0, submit.Stdout + submit.Stderr);
+        var reference = await ReferenceEncode.EncodeAsync(source, cluster.Scratch.File("reference.mp4"), [.. ReferenceEncode.DefaultVideoOptions]);
+        await MediaComparer.AssertEquivalentAsync(reference, output);
+        var node = await cluster.NodeAsync("seed-local-node");
+        Assert.Equal("up", node.GetProperty("status").GetString());
+        Assert.Equal(1, JsonDocument.Parse((await cluster.PbmAsync("cluster", "show", "--json")).Stdout).RootElement.GetProperty("nodes").GetArrayLength());
+
+        seed.Terminate();
+        Assert.Equal(0, await seed.WaitForExitAsync(TimeSpan.FromMinutes(1)));
+        Assert.Contains("left the cluster", seed.Output, StringComparison.Ordinal);
+        Assert.Contains("seed stopping", seed.Output, StringComparison.Ordinal);
+    }
 
     [Fact]
     public async Task Seed_given_sigterm_mid_job_should_exit_0_and_resume_the_job_after_a_restart()
