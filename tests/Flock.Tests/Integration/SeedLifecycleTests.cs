@@ -7,8 +7,6 @@ namespace Flock.Tests.Integration;
 /// <summary>The seed as a service: stopped by SIGTERM mid-job it exits 0 with its journal intact, and the job finishes after a restart.</summary>
 public sealed class SeedLifecycleTests
 {
-    private static readonly string[] SlowOptions = ["-c:v", "libx264", "-preset", "medium", "-crf", "23", "-threads", "1"];
-
     [Fact]
     public async Task Seed_with_local_node_on_should_encode_a_job_alone_and_stop_cleanly_on_sigterm()
     {
@@ -39,8 +37,8 @@ public sealed class SeedLifecycleTests
         using var cluster = new TestCluster();
         var seed = await cluster.StartSeedAsync();
         await cluster.StartNodeAsync("resume-a");
-        var source = await LiveProgressTests.BusyClipAsync(cluster.Scratch);
-        var id = await cluster.SubmitDetachedAsync(source, cluster.Scratch.File("out.mp4"), 3, SlowOptions);
+        var source = await ClusterTests.BusyClipAsync(cluster.Scratch);
+        var id = await cluster.SubmitDetachedAsync(source, cluster.Scratch.File("out.mp4"), 3, ClusterTests.Options);
         var before = await cluster.WaitForJobAsync(id,
             j => j.GetProperty("chunks").EnumerateArray().Any(c => c.GetProperty("state").GetString() == "done"), TimeSpan.FromMinutes(3), "a verified chunk");
         var verified = before.GetProperty("chunks").EnumerateArray().Where(c => c.GetProperty("state").GetString() == "done")
