@@ -20,6 +20,9 @@ public sealed class SeedOptions
 
     public double DefaultChunkSeconds { get; set; } = 30;
 
+    /// <summary>`local-node = on`: the seed process also runs an encoder node (configured by node.conf and FLOCK_NODE_* as usual).</summary>
+    public bool LocalNode { get; set; }
+
     public JournalOptions Journal { get; set; } = new();
 
     /// <summary>From `flock.log.format`: text or json.</summary>

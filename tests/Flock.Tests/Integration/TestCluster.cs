@@ -26,10 +26,10 @@ public sealed class TestCluster : IDisposable
 
     public FlockProcess? Seed { get; private set; }
 
-    public async Task<FlockProcess> StartSeedAsync(IReadOnlyList<string>? extraArgs = null, string adminToken = "")
+    public async Task<FlockProcess> StartSeedAsync(IReadOnlyList<string>? extraArgs = null, string adminToken = "", IReadOnlyDictionary<string, string>? env = null)
     {
-        Seed = Track(FlockProcess.Start(["seed", "--urls", $"http://127.0.0.1:{Port}", "--data", DataDir, .. extraArgs ?? []],
-            new Dictionary<string, string> { ["FLOCK_CLUSTER_KEY"] = Key, ["FLOCK_TOKEN"] = adminToken }));
+        var environment = new Dictionary<string, string>(env ?? new Dictionary<string, string>()) { ["FLOCK_CLUSTER_KEY"] = Key, ["FLOCK_TOKEN"] = adminToken };
+        Seed = Track(FlockProcess.Start(["seed", "--urls", $"http://127.0.0.1:{Port}", "--data", DataDir, .. extraArgs ?? []], environment));
         await Seed.WaitForOutputAsync("seed listening on", TimeSpan.FromSeconds(30));
         return Seed;
     }

@@ -23,6 +23,13 @@ public sealed class SeedConfigurationTests
     }
 
     [Fact]
+    public void Local_node_should_be_off_unless_turned_on_in_the_environment()
+    {
+        Assert.False(SeedConfiguration.Load(null, ConfigFiles.NoEnvironment).LocalNode);
+        Assert.True(SeedConfiguration.Load(null, ConfigFiles.Environment(("FLOCK_LOCAL_NODE", "on"))).LocalNode);
+    }
+
+    [Fact]
     public void Embedded_defaults_should_agree_with_the_code_defaults()
     {
         // Code that builds SeedOptions directly (tests, tools) must behave like a seed started without a config file.
