@@ -32,6 +32,7 @@ public sealed class EncoderActor : Actor
     private string _ffmpegVersion = "";
     private IReadOnlyList<string> _encoders = [];
     private TimeSpan _backoff;
+    private DateTime _lastHeard;
     private bool _stopping;
 
     public EncoderActor(NodeOptions options, string name, TaskCompletionSource<string> fatal)
@@ -96,10 +97,17 @@ public sealed class EncoderActor : Actor
                 RequestWork();
                 break;
             case Received r when r.Connection == _connection:
+                _lastHeard = DateTime.UtcNow;
                 OnControl(r.Message);
                 break;
             case Lost l when l.Connection == _connection:
                 Log.LogWarning("lost the seed: {Reason}", l.Reason);
+                await DropConnectionAsync().ConfigureAwait(false);
+                ScheduleReconnect();
+                break;
+            case HeartbeatTick when _connection is not null && DateTime.UtcNow - _lastHeard > _options.SeedUnreachableAfter:
+                // A partition closes nothing: silence is the only sign, so the node gives up on this socket itself.
+                Log.LogWarning("lost the seed: no heartbeat from the seed for {Seconds:0.0}s", (DateTime.UtcNow - _lastHeard).TotalSeconds);
                 await DropConnectionAsync().ConfigureAwait(false);
                 ScheduleReconnect();
                 break;
@@ -131,6 +139,7 @@ public sealed class EncoderActor : Actor
                 _uploading.Remove(u.Job.Key);
                 if (u.Job.ResultFile is { } file && File.Exists(file)) File.Delete(file);
                 if (u.Outcome == UploadOutcome.NotWanted) Log.LogInformation("chunk {Chunk} not wanted any more: {Message}", u.Job.Key, u.Message);
+                else Log.LogInformation("chunk {Chunk} uploaded", u.Job.Key);
                 break;
             case UploadFailed u when _uploading.ContainsKey(u.Job.Key):
                 Log.LogWarning("upload of chunk {Chunk} failed: {Error}; will retry", u.Job.Key, u.Error);
@@ -155,6 +164,7 @@ public sealed class EncoderActor : Actor
     private void OnJoined(SeedConnection connection)
     {
         _connection = connection;
+        _lastHeard = DateTime.UtcNow;
         _transferToken = connection.TransferToken;
         _backoff = _options.ReconnectMin;
         Log.LogInformation("joined the seed at {Seed} as {Name}", _seed, _name);
