@@ -63,6 +63,21 @@ public sealed class TcpProxy : IAsyncDisposable
     /// <summary>Flips one byte, once, <paramref name="bytesAfterPut"/> bytes after a "PUT " request line in the client-to-seed direction: inside an upload body.</summary>
     public void CorruptUploadOnce(int bytesAfterPut) => Volatile.Write(ref _corruptAfter, bytesAfterPut);
 
+    /// <summary>
+    /// Resets every open connection at once, dropping whatever bytes are still in flight: a machine losing power.
+    /// (A killed process alone is not enough: its kernel still delivers what the process had written.)
+    /// </summary>
+    public void Sever()
+    {
+        foreach (var c in Connections.Where(c => c.IsOpen))
+        {
+            foreach (var socket in new[] { c.Client, c.Server })
+            {
+                try { socket?.Close(0); } catch (ObjectDisposedException) { }
+            }
+        }
+    }
+
     private async Task AcceptLoopAsync()
     {
         while (!_stop.IsCancellationRequested)
@@ -76,9 +91,9 @@ public sealed class TcpProxy : IAsyncDisposable
 
     private async Task ServeAsync(Socket client)
     {
-        var connection = new ProxyConnection();
-        lock (_connections) _connections.Add(connection);
         using var server = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        var connection = new ProxyConnection { Client = client, Server = server };
+        lock (_connections) _connections.Add(connection);
         try
         {
             await WhileBlackHoledAsync();
@@ -120,7 +135,12 @@ public sealed class TcpProxy : IAsyncDisposable
                 var text = tail + Encoding.Latin1.GetString(buffer, 0, read);
                 if (connection.FirstLine is null && text.Contains("\r\n", StringComparison.Ordinal)) connection.FirstLine = text[..text.IndexOf("\r\n", StringComparison.Ordinal)];
                 var put = text.LastIndexOf("PUT /", StringComparison.Ordinal);
-                if (put >= 0) sincePut = text.Length - put;
+                if (put >= 0)
+                {
+                    sincePut = text.Length - put;
+                    var end = text.IndexOf("\r\n", put, StringComparison.Ordinal);
+                    connection.PutLine = end > put ? text[put..end] : text[put..];
+                }
                 else if (sincePut >= 0) sincePut += read;
                 tail = text.Length > 4 ? text[^4..] : text; // shorter than "PUT /", so a match is never counted twice
                 var after = Volatile.Read(ref _corruptAfter);
@@ -136,6 +156,7 @@ public sealed class TcpProxy : IAsyncDisposable
             await WhileBlackHoledAsync();
             await to.SendAsync(buffer.AsMemory(0, read), SocketFlags.None, _stop.Token);
             if (toServer) Interlocked.Add(ref connection.BytesToServerField, read);
+            if (toServer && sincePut >= 0) Interlocked.Exchange(ref connection.BytesSincePutField, sincePut);
             else Interlocked.Add(ref connection.BytesToClientField, read);
             if (rate > 0) await Task.Delay(50, _stop.Token);
         }
@@ -159,6 +180,7 @@ public sealed class ProxyConnection
 {
     internal long BytesToServerField;
     internal long BytesToClientField;
+    internal long BytesSincePutField;
 
     /// <summary>The client's first line, e.g. "GET /api/jobs/1/source HTTP/1.1"; null until sent.</summary>
     public string? FirstLine { get; internal set; }
@@ -167,7 +189,17 @@ public sealed class ProxyConnection
 
     public long BytesToClient => Interlocked.Read(ref BytesToClientField);
 
+    /// <summary>The request line of the last upload sent on this connection, e.g. "PUT /api/jobs/1/chunks/3/result?attempt=1 HTTP/1.1".</summary>
+    public string? PutLine { get; internal set; }
+
+    /// <summary>Bytes forwarded since that PUT began (headers included).</summary>
+    public long BytesSincePut => Interlocked.Read(ref BytesSincePutField);
+
     public bool IsOpen { get; internal set; } = true;
 
     public bool CorruptedHere { get; internal set; }
+
+    internal Socket? Client { get; init; }
+
+    internal Socket? Server { get; init; }
 }
