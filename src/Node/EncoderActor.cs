@@ -136,12 +136,16 @@ public sealed class EncoderActor : Actor
                 RequestWork();
                 break;
             case Uploaded u:
+                u.Job.UploadInFlight = false;
                 _uploading.Remove(u.Job.Key);
                 if (u.Job.ResultFile is { } file && File.Exists(file)) File.Delete(file);
                 if (u.Outcome == UploadOutcome.NotWanted) Log.LogInformation("chunk {Chunk} not wanted any more: {Message}", u.Job.Key, u.Message);
-                else Log.LogInformation("chunk {Chunk} uploaded", u.Job.Key);
+                else if (u.Message.Length == 0) Log.LogInformation("chunk {Chunk} uploaded", u.Job.Key);
+                else Log.LogInformation("chunk {Chunk} uploaded, {Resumed}", u.Job.Key, u.Message);
                 break;
-            case UploadFailed u when _uploading.ContainsKey(u.Job.Key):
+            case UploadFailed u:
+                u.Job.UploadInFlight = false;
+                if (!_uploading.ContainsKey(u.Job.Key)) break;
                 Log.LogWarning("upload of chunk {Chunk} failed: {Error}; will retry", u.Job.Key, u.Error);
                 Context.ScheduleTellOnce(TimeSpan.FromSeconds(2), Self, new RetryUpload(u.Job));
                 break;
@@ -247,7 +251,9 @@ public sealed class EncoderActor : Actor
 
     private void StartUpload(ChunkJob job)
     {
-        if (_transferToken is not { } token || job.ResultFile is not { } file) return;
+        // A rejoin and a retry timer may both ask: one upload of a result at a time.
+        if (_transferToken is not { } token || job.ResultFile is not { } file || job.UploadInFlight) return;
+        job.UploadInFlight = true;
         Context.RunTask(ct => ResultUploader.UploadAsync(_http, _seed, token, job.Assignment, file, ct),
             r => new Uploaded(job, r.Outcome, r.Message), e => new UploadFailed(job, e.Message));
     }

@@ -42,7 +42,9 @@ public sealed class TestCluster : IDisposable
         string? seed = null, string? config = null)
     {
         var environment = new Dictionary<string, string>(env ?? new Dictionary<string, string>()) { ["FLOCK_CLUSTER_KEY"] = key ?? Key };
-        string[] extra = config is null ? [] : ["--config", WriteConfig($"node-{name}", config)];
+        // Each node its own work dir: the default (temp/flock-node-NAME) would be shared by same-named nodes of parallel tests.
+        var workDir = Scratch.File($"work-{name}").Replace("\\", "/", StringComparison.Ordinal);
+        string[] extra = ["--config", WriteConfig($"node-{name}", $"flock.node.work-dir = \"{workDir}\"\n{config}")];
         var node = Track(FlockProcess.Start(["node", "--seed", seed ?? $"127.0.0.1:{Port}", "--name", name, .. extra], environment));
         if (waitForJoin) await node.WaitForOutputAsync("joined the seed", TimeSpan.FromSeconds(30));
         return node;

@@ -140,6 +140,7 @@ public sealed class TcpProxy : IAsyncDisposable
                     sincePut = text.Length - put;
                     var end = text.IndexOf("\r\n", put, StringComparison.Ordinal);
                     connection.PutLine = end > put ? text[put..end] : text[put..];
+                    connection.PutAnswered = false;
                 }
                 else if (sincePut >= 0) sincePut += read;
                 tail = text.Length > 4 ? text[^4..] : text; // shorter than "PUT /", so a match is never counted twice
@@ -157,7 +158,9 @@ public sealed class TcpProxy : IAsyncDisposable
             await to.SendAsync(buffer.AsMemory(0, read), SocketFlags.None, _stop.Token);
             if (toServer) Interlocked.Add(ref connection.BytesToServerField, read);
             if (toServer && sincePut >= 0) Interlocked.Exchange(ref connection.BytesSincePutField, sincePut);
+            if (toServer) connection.LastToServerAt = DateTime.UtcNow;
             else Interlocked.Add(ref connection.BytesToClientField, read);
+            if (!toServer && connection.PutLine is not null) connection.PutAnswered = true;
             if (rate > 0) await Task.Delay(50, _stop.Token);
         }
     }
@@ -191,6 +194,17 @@ public sealed class ProxyConnection
 
     /// <summary>The request line of the last upload sent on this connection, e.g. "PUT /api/jobs/1/chunks/3/result?attempt=1 HTTP/1.1".</summary>
     public string? PutLine { get; internal set; }
+
+    /// <summary>The seed has started answering that PUT: the upload is over.</summary>
+    public bool PutAnswered { get; internal set; }
+
+    /// <summary>
+    /// An upload body is flowing through this connection right now (unanswered, and bytes moved in the last half
+    /// second: a complete body can wait unanswered for a while as the seed verifies it).
+    /// </summary>
+    public bool Uploading => IsOpen && PutLine is not null && !PutAnswered && DateTime.UtcNow - LastToServerAt < TimeSpan.FromMilliseconds(500);
+
+    public DateTime LastToServerAt { get; internal set; }
 
     /// <summary>Bytes forwarded since that PUT began (headers included).</summary>
     public long BytesSincePut => Interlocked.Read(ref BytesSincePutField);

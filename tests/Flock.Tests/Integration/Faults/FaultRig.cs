@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Flock.Messages.Jobs;
 using Flock.Tests.Support;
 using Xunit;
 
@@ -76,8 +77,15 @@ public sealed class FaultRig : IAsyncDisposable
     /// <summary>Polls until the predicate holds, returning the time it took from <paramref name="since"/>.</summary>
     public async Task<(JsonElement Job, TimeSpan Elapsed)> WaitForAsync(string id, Stopwatch since, Func<JsonElement, bool> condition, string what, TimeSpan? timeout = null)
     {
-        var job = await Cluster.WaitForJobAsync(id, condition, timeout ?? TimeSpan.FromMinutes(2), what);
-        return (job, since.Elapsed);
+        var elapsed = TimeSpan.Zero;
+        var job = await Cluster.WaitForJobAsync(id, j =>
+        {
+            elapsed = since.Elapsed;
+            if (condition(j)) return true;
+            if (JobStates.IsFinal(j.GetProperty("state").GetString()!)) Assert.Fail($"job ended before {what}: {j}\nseed:\n{Cluster.Seed?.Output}");
+            return false;
+        }, timeout ?? TimeSpan.FromMinutes(2), what);
+        return (job, elapsed);
     }
 
     /// <summary>
