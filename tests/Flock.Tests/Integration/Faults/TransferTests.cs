@@ -77,7 +77,7 @@ public sealed partial class TransferTests
         Assert.Equal(1, FaultRig.Chunk(job, index).GetProperty("attempts").GetInt32());
         ReliabilityLog.Record("seed SIGKILLed mid-upload and restarted on the same data dir",
             "the node's upload and control socket break; it reconnects and asks the seed how much it holds (HEAD)",
-            recovery, $"nothing (upload resumed at byte {offset}, chunk not encoded again)",
+            recovery, "nothing (upload resumed from the bytes the seed held, chunk not encoded again)",
             nameof(Seed_killed_mid_upload_should_resume_the_upload_from_its_offset_without_encoding_again));
     }
 
