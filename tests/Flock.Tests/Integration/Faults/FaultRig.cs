@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
 using System.Text.Json;
 using Flock.Messages.Jobs;
 using Flock.Tests.Support;
@@ -10,7 +12,7 @@ namespace Flock.Tests.Integration.Faults;
 /// A seed with short failure-detection settings, a <see cref="TcpProxy"/> in front of it for nodes that should suffer
 /// a bad network, and the checks every fault test ends with: the job completed, each chunk counted once, the output exact.
 /// </summary>
-public sealed class FaultRig : IAsyncDisposable
+public sealed partial class FaultRig : IAsyncDisposable
 {
     /// <summary>Detection in 3 s instead of the default 10 s keeps the suite fast; the mechanism is the same.</summary>
     public const string SeedConfig = """
@@ -108,6 +110,17 @@ public sealed class FaultRig : IAsyncDisposable
         await MediaComparer.AssertEquivalentAsync(reference, output);
         return job;
     }
+
+    /// <summary>The chunk and attempt of an upload the proxy saw, from its request line.</summary>
+    public static (int Index, int Attempt) UploadOf(ProxyConnection upload)
+    {
+        var put = UploadLine().Match(upload.PutLine ?? "");
+        Assert.True(put.Success, $"not a chunk upload: {upload.PutLine}");
+        return (int.Parse(put.Groups["index"].Value, CultureInfo.InvariantCulture), int.Parse(put.Groups["attempt"].Value, CultureInfo.InvariantCulture));
+    }
+
+    [GeneratedRegex(@"^PUT /api/jobs/[^/]+/chunks/(?<index>\d+)/result\?attempt=(?<attempt>\d+)")]
+    private static partial Regex UploadLine();
 
     public async ValueTask DisposeAsync()
     {

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Flock.Tests.Support;
 using Xunit;
 
@@ -10,7 +9,7 @@ namespace Flock.Tests.Integration.Faults;
 /// A node SIGKILLed in the two transfer phases: reading its chunk's source, and sending its result. The proxy slows
 /// that one direction so the kill lands inside the phase, and shows the phase (an open source read, an open upload).
 /// </summary>
-public sealed partial class NodeKillTests
+public sealed class NodeKillTests
 {
     [Fact]
     public async Task Node_killed_while_downloading_its_chunk_should_not_lose_the_chunk()
@@ -52,10 +51,7 @@ public sealed partial class NodeKillTests
         await UntilAsync(uploading, "node-a uploading");
         var b = await rig.NodeAsync("node-b", viaProxy: false);
         var upload = await UntilAsync(uploading, "node-a uploading");
-        var put = UploadLine().Match(upload.PutLine!);
-        Assert.True(put.Success, upload.PutLine);
-        var index = int.Parse(put.Groups["index"].Value, System.Globalization.CultureInfo.InvariantCulture);
-        var attempt = int.Parse(put.Groups["attempt"].Value, System.Globalization.CultureInfo.InvariantCulture);
+        var (index, attempt) = FaultRig.UploadOf(upload);
         victim.KillHard();
         // Otherwise node-a's kernel would still deliver the upload bytes it had buffered, and the chunk would arrive whole.
         rig.Proxy.Sever();
@@ -90,7 +86,4 @@ public sealed partial class NodeKillTests
         var chunk = FaultRig.Chunk(job, held.Index);
         return chunk.GetProperty("attempts").GetInt32() > held.Attempts && chunk.GetProperty("node").GetString() != "node-a";
     }
-
-    [GeneratedRegex(@"^PUT /api/jobs/[^/]+/chunks/(?<index>\d+)/result\?attempt=(?<attempt>\d+)")]
-    private static partial Regex UploadLine();
 }

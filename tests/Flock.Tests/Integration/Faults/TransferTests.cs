@@ -7,7 +7,7 @@ using Xunit;
 namespace Flock.Tests.Integration.Faults;
 
 /// <summary>Uploads that go wrong on the way: damaged bytes, and a seed that dies halfway through receiving.</summary>
-public sealed partial class TransferTests
+public sealed class TransferTests
 {
     [Fact]
     public async Task Bytes_flipped_in_an_upload_should_be_caught_by_the_checksum_and_sent_again()
@@ -23,10 +23,8 @@ public sealed partial class TransferTests
         var until = DateTime.UtcNow + TimeSpan.FromMinutes(2);
         while (!rig.Proxy.Corrupted) { Assert.True(DateTime.UtcNow < until, "no upload went through the proxy"); await Task.Delay(20); }
         clock.Start();
-        var damaged = rig.Proxy.Connections.Single(c => c.CorruptedHere);
-        var put = UploadLine().Match(damaged.PutLine ?? "");
-        Assert.True(put.Success, damaged.PutLine);
-        var key = $"{id}/{put.Groups["index"].Value}/{put.Groups["attempt"].Value}";
+        var (damagedIndex, damagedAttempt) = FaultRig.UploadOf(rig.Proxy.Connections.Single(c => c.CorruptedHere));
+        var key = $"{id}/{damagedIndex}/{damagedAttempt}";
         await rig.Cluster.Seed!.WaitForOutputAsync("checksum mismatch", TimeSpan.FromSeconds(30));
         await a.WaitForOutputAsync($"upload of chunk {key} failed: upload refused with 422", TimeSpan.FromSeconds(30));
         await a.WaitForOutputAsync($"chunk {key} uploaded", TimeSpan.FromMinutes(1));
@@ -34,7 +32,7 @@ public sealed partial class TransferTests
 
         var job = await rig.AssertCompletedExactlyAsync(id, source, a);
         // The damaged copy never counted: the same attempt was sent again and verified, no new encode was needed.
-        var chunk = FaultRig.Chunk(job, int.Parse(put.Groups["index"].Value, CultureInfo.InvariantCulture));
+        var chunk = FaultRig.Chunk(job, damagedIndex);
         Assert.Equal(1, chunk.GetProperty("attempts").GetInt32());
         ReliabilityLog.Record("one byte flipped in transit in a chunk upload", "SHA-256 of the whole result checked by the seed (422)",
             recovery, "nothing (same attempt re-sent)", nameof(Bytes_flipped_in_an_upload_should_be_caught_by_the_checksum_and_sent_again));
@@ -56,16 +54,14 @@ public sealed partial class TransferTests
             Assert.True(DateTime.UtcNow < until, "node-a never got 40 KiB into an upload");
             await Task.Delay(50);
         }
-        var put = UploadLine().Match(upload.PutLine!);
-        Assert.True(put.Success, upload.PutLine);
-        var index = int.Parse(put.Groups["index"].Value, CultureInfo.InvariantCulture);
-        var key = $"{id}/{index}/{put.Groups["attempt"].Value}";
+        var (index, attempt) = FaultRig.UploadOf(upload);
+        var key = $"{id}/{index}/{attempt}";
         rig.Cluster.Seed!.KillHard();
         var clock = Stopwatch.StartNew();
         rig.Proxy.Pass();
 
         var seed = await rig.RestartSeedAsync();
-        var resuming = $"job {id} chunk {index} attempt {put.Groups["attempt"].Value} from node-a: resuming upload at byte ";
+        var resuming = $"job {id} chunk {index} attempt {attempt} from node-a: resuming upload at byte ";
         await seed.WaitForOutputAsync(resuming, TimeSpan.FromMinutes(1));
         var recovery = clock.Elapsed;
         var offset = long.Parse(Regex.Match(seed.Output, Regex.Escape(resuming) + @"(\d+)").Groups[1].Value, CultureInfo.InvariantCulture);
@@ -80,7 +76,4 @@ public sealed partial class TransferTests
             recovery, "nothing (upload resumed from the bytes the seed held, chunk not encoded again)",
             nameof(Seed_killed_mid_upload_should_resume_the_upload_from_its_offset_without_encoding_again));
     }
-
-    [GeneratedRegex(@"^PUT /api/jobs/[^/]+/chunks/(?<index>\d+)/result\?attempt=(?<attempt>\d+)")]
-    private static partial Regex UploadLine();
 }
