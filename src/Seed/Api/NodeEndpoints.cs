@@ -32,7 +32,14 @@ internal static class NodeEndpoints
             if (Authorization.NodeOf(http, seed.Key) is null) return ApiResults.Error(401, "node token required");
             if (!JobEndpoints.IsJobId(id)) return ApiResults.Error(400, "bad job id");
             var file = await seed.Jobs.Ask<JobFileResponse>(new FetchJobFile(id, JobFileKind.Source), TimeSpan.FromSeconds(30));
-            return file.Path is null ? ApiResults.Error(404, file.Error ?? "no source") : Results.File(file.Path, "application/octet-stream", enableRangeProcessing: true);
+            if (file.Path is null) return ApiResults.Error(404, file.Error ?? "no source");
+            // Content-Length is the range actually served; a transfer cut short is not counted.
+            http.Response.OnCompleted(() =>
+            {
+                if (!http.RequestAborted.IsCancellationRequested && http.Response.StatusCode is 200 or 206) seed.Metrics.SourceBytesSent(http.Response.ContentLength ?? 0);
+                return Task.CompletedTask;
+            });
+            return Results.File(file.Path, "application/octet-stream", enableRangeProcessing: true);
         });
 
         var results = new ResultReceiver(seed, log);

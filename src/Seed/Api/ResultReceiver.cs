@@ -70,7 +70,7 @@ internal sealed class ResultReceiver(SeedRuntime seed, ILogger log)
                 file.SetLength(start);
                 if (start > 0)
                 {
-                    log.LogInformation("job {Job} chunk {Chunk} attempt {Attempt} from {Node}: resuming upload at byte {Offset} of {Total}", id, index, attempt, node, start, total);
+                    log.LogInformation("job {JobId} chunk {ChunkIndex} attempt {Attempt} from {Node}: resuming upload at byte {Offset} of {Total}", id, index, attempt, node, start, total);
                     // The checksum covers the whole result, including what arrived before the interruption.
                     file.Position = 0;
                     await HashPrefixAsync(file, start, hash, ct);
@@ -84,7 +84,7 @@ internal sealed class ResultReceiver(SeedRuntime seed, ILogger log)
                     catch (Exception e) when (e is IOException or OperationCanceledException)
                     {
                         // The sender is gone (killed, partitioned, or the seed is stopping): keep what arrived for a resume.
-                        log.LogInformation("job {Job} chunk {Chunk} attempt {Attempt} from {Node}: upload interrupted at byte {Offset}", id, index, attempt, node, file.Length);
+                        log.LogInformation("job {JobId} chunk {ChunkIndex} attempt {Attempt} from {Node}: upload interrupted at byte {Offset}", id, index, attempt, node, file.Length);
                         return ApiResults.Error(400, "upload interrupted");
                     }
                     if (read == 0) break;
@@ -93,13 +93,14 @@ internal sealed class ResultReceiver(SeedRuntime seed, ILogger log)
                 }
                 file.Flush(flushToDisk: true);
                 bytes = file.Length;
+                seed.Metrics.ResultBytesReceived(bytes - start);
                 actual = Convert.ToHexStringLower(hash.GetHashAndReset());
             }
             if (total is { } t && bytes != t) return ApiResults.Error(400, $"upload incomplete: {bytes} of {t} bytes");
             keep = false;
             if (actual != expected)
             {
-                log.LogWarning("job {Job} chunk {Chunk} from {Node}: checksum mismatch", id, index, node);
+                log.LogWarning("job {JobId} chunk {ChunkIndex} from {Node}: checksum mismatch", id, index, node);
                 return ApiResults.Error(422, "checksum mismatch: the result was damaged in transit, send it again");
             }
             var answer = await seed.Jobs.Ask<ChunkResultAnswer>(new SubmitChunkResult(id, index, attempt, node, partial, actual, bytes), TimeSpan.FromMinutes(5));
@@ -107,7 +108,7 @@ internal sealed class ResultReceiver(SeedRuntime seed, ILogger log)
         }
         catch (IOException e)
         {
-            log.LogError("job {Job} chunk {Chunk}: cannot store the result: {Error}", id, index, e.Message);
+            log.LogError("job {JobId} chunk {ChunkIndex}: cannot store the result: {Error}", id, index, e.Message);
             return ApiResults.Error(507, $"seed cannot store the result: {e.Message}");
         }
         finally

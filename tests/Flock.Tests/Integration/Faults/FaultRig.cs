@@ -49,11 +49,11 @@ public sealed partial class FaultRig : IAsyncDisposable
     public static async Task<FaultRig> StartAsync()
     {
         var cluster = new TestCluster();
-        await cluster.StartSeedAsync(SeedConfig);
+        await cluster.StartSeedAsync(config: SeedConfig);
         return new FaultRig(cluster, new TcpProxy(cluster.Port));
     }
 
-    public Task<FlockProcess> RestartSeedAsync() => Cluster.StartSeedAsync(SeedConfig);
+    public Task<FlockProcess> RestartSeedAsync() => Cluster.StartSeedAsync(config: SeedConfig);
 
     /// <summary>A node that reaches the seed through the proxy (<paramref name="viaProxy"/>) or directly.</summary>
     public Task<FlockProcess> NodeAsync(string name, bool viaProxy, string extraConfig = "") =>

@@ -54,7 +54,7 @@ public sealed class PartitionTests
         Assert.Contains("joined the seed", rejoinedOutput(), StringComparison.Ordinal);
 
         var job = await rig.AssertCompletedExactlyAsync(id, source, a, b);
-        var key = $"{id}/{index}/{attempt}";
+        var key = $"job {id} chunk {index} attempt {attempt}";
         until = DateTime.UtcNow + TimeSpan.FromMinutes(1);
         while (!LateResultSettled(a.Output, key) && DateTime.UtcNow < until) await Task.Delay(200);
         Assert.True(LateResultSettled(a.Output, key), $"node-a's late result for {key} should be uploaded or refused:\n{a.Output}");
@@ -62,13 +62,13 @@ public sealed class PartitionTests
         Assert.Equal("done", final.GetProperty("state").GetString());
         Assert.Equal(FaultRig.Chunk(job, index).GetProperty("frames").GetInt32(), final.GetProperty("frames").GetInt32());
         Assert.Equal(job.GetProperty("totalFrames").GetInt32(), FaultRig.Chunks(await rig.Cluster.JobAsync(id)).Sum(c => c.GetProperty("frames").GetInt32()));
-        var fate = a.Output.Contains($"chunk {key} uploaded", StringComparison.Ordinal) ? "accepted once" : "dropped";
+        var fate = a.Output.Contains($"{key} uploaded", StringComparison.Ordinal) ? "accepted once" : "dropped";
         ReliabilityLog.Record("node cut off without a close (network partition), then healed",
             "no heartbeat for unreachable-after (seed side); no heartbeat answer for seed-unreachable-after (node side)",
             recovery, $"nothing (late result {fate}, chunk counted once)", nameof(Node_cut_off_without_a_close_should_lose_its_chunks_to_others_and_never_count_its_late_result_twice));
     }
 
     private static bool LateResultSettled(string output, string key) =>
-        output.Contains($"chunk {key} not wanted", StringComparison.Ordinal) || output.Contains($"chunk {key} uploaded", StringComparison.Ordinal)
-        || output.Contains($"chunk {key} failed", StringComparison.Ordinal);
+        output.Contains($"{key} not wanted", StringComparison.Ordinal) || output.Contains($"{key} uploaded", StringComparison.Ordinal)
+        || output.Contains($"{key} failed", StringComparison.Ordinal);
 }

@@ -24,10 +24,10 @@ public sealed class TransferTests
         while (!rig.Proxy.Corrupted) { Assert.True(DateTime.UtcNow < until, "no upload went through the proxy"); await Task.Delay(20); }
         clock.Start();
         var (damagedIndex, damagedAttempt) = FaultRig.UploadOf(rig.Proxy.Connections.Single(c => c.CorruptedHere));
-        var key = $"{id}/{damagedIndex}/{damagedAttempt}";
+        var key = $"job {id} chunk {damagedIndex} attempt {damagedAttempt}";
         await rig.Cluster.Seed!.WaitForOutputAsync("checksum mismatch", TimeSpan.FromSeconds(30));
-        await a.WaitForOutputAsync($"upload of chunk {key} failed: upload refused with 422", TimeSpan.FromSeconds(30));
-        await a.WaitForOutputAsync($"chunk {key} uploaded", TimeSpan.FromMinutes(1));
+        await a.WaitForOutputAsync($"{key}: upload failed: upload refused with 422", TimeSpan.FromSeconds(30));
+        await a.WaitForOutputAsync($"{key} uploaded", TimeSpan.FromMinutes(1));
         var recovery = clock.Elapsed;
 
         var job = await rig.AssertCompletedExactlyAsync(id, source, a);
@@ -55,7 +55,7 @@ public sealed class TransferTests
             await Task.Delay(50);
         }
         var (index, attempt) = FaultRig.UploadOf(upload);
-        var key = $"{id}/{index}/{attempt}";
+        var key = $"job {id} chunk {index} attempt {attempt}";
         rig.Cluster.Seed!.KillHard();
         var clock = Stopwatch.StartNew();
         rig.Proxy.Pass();
@@ -66,7 +66,7 @@ public sealed class TransferTests
         var recovery = clock.Elapsed;
         var offset = long.Parse(Regex.Match(seed.Output, Regex.Escape(resuming) + @"(\d+)").Groups[1].Value, CultureInfo.InvariantCulture);
         Assert.True(offset > 0, seed.Output);
-        await a.WaitForOutputAsync($"chunk {key} uploaded, resumed at byte {offset}", TimeSpan.FromMinutes(1));
+        await a.WaitForOutputAsync($"{key} uploaded, resumed at byte {offset}", TimeSpan.FromMinutes(1));
 
         var job = await rig.AssertCompletedExactlyAsync(id, source, a);
         // The result finished before the crash was sent on after it, not encoded again.
