@@ -11,6 +11,12 @@ public static class Protocol
     /// <summary>Header carrying the SHA-256 (hex) of an uploaded chunk result.</summary>
     public const string Sha256Header = "X-Flock-Sha256";
 
+    /// <summary>
+    /// On a HEAD of a chunk result: how many bytes of that attempt's upload the seed already holds, so an interrupted
+    /// upload resumes with a Content-Range from there instead of starting over.
+    /// </summary>
+    public const string UploadOffsetHeader = "X-Flock-Upload-Offset";
+
     /// <summary>Header carrying the JSON array of ffmpeg output options on an upload submit.</summary>
     public const string OptionsHeader = "X-Flock-Options";
 

@@ -33,6 +33,7 @@ public sealed class EncoderActor : Actor
     private string _ffmpegVersion = "";
     private IReadOnlyList<string> _encoders = [];
     private TimeSpan _backoff;
+    private DateTime _lastHeard;
     private bool _stopping;
 
     public EncoderActor(NodeOptions options, string name, TaskCompletionSource<string> fatal, TaskCompletionSource left)
@@ -99,6 +100,7 @@ public sealed class EncoderActor : Actor
                 RequestWork();
                 break;
             case Received r when r.Connection == _connection:
+                _lastHeard = DateTime.UtcNow;
                 OnControl(r.Message);
                 break;
             case Lost l when l.Connection == _connection:
@@ -106,6 +108,12 @@ public sealed class EncoderActor : Actor
                 await DropConnectionAsync().ConfigureAwait(false);
                 if (_stopping) await FinishLeavingAsync("the seed went away while leaving").ConfigureAwait(false);
                 else ScheduleReconnect();
+                break;
+            case HeartbeatTick when _connection is not null && DateTime.UtcNow - _lastHeard > _options.SeedUnreachableAfter:
+                // A partition closes nothing: silence is the only sign, so the node gives up on this socket itself.
+                Log.LogWarning("lost the seed: no heartbeat from the seed for {Seconds:0.0}s", (DateTime.UtcNow - _lastHeard).TotalSeconds);
+                await DropConnectionAsync().ConfigureAwait(false);
+                ScheduleReconnect();
                 break;
             case HeartbeatTick:
                 _connection?.Send(new Heartbeat(DateTimeOffset.UtcNow));
@@ -135,12 +143,18 @@ public sealed class EncoderActor : Actor
                 await FinishLeavingIfDrainedAsync().ConfigureAwait(false);
                 break;
             case Uploaded u:
+                u.Job.UploadInFlight = false;
                 _uploading.Remove(u.Job.Key);
                 if (u.Job.ResultFile is { } file && File.Exists(file)) File.Delete(file);
-                if (u.Outcome == UploadOutcome.NotWanted) Log.LogInformation("job {JobId} chunk {ChunkIndex} attempt {Attempt} not wanted any more: {Message}", u.Job.Assignment.JobId, u.Job.Assignment.ChunkIndex, u.Job.Assignment.Attempt, u.Message);
+                var a = u.Job.Assignment;
+                if (u.Outcome == UploadOutcome.NotWanted) Log.LogInformation("job {JobId} chunk {ChunkIndex} attempt {Attempt} not wanted any more: {Message}", a.JobId, a.ChunkIndex, a.Attempt, u.Message);
+                else if (u.Message.Length == 0) Log.LogInformation("job {JobId} chunk {ChunkIndex} attempt {Attempt} uploaded", a.JobId, a.ChunkIndex, a.Attempt);
+                else Log.LogInformation("job {JobId} chunk {ChunkIndex} attempt {Attempt} uploaded, {Resumed}", a.JobId, a.ChunkIndex, a.Attempt, u.Message);
                 await FinishLeavingIfDrainedAsync().ConfigureAwait(false);
                 break;
-            case UploadFailed u when _uploading.ContainsKey(u.Job.Key):
+            case UploadFailed u:
+                u.Job.UploadInFlight = false;
+                if (!_uploading.ContainsKey(u.Job.Key)) break;
                 Log.LogWarning("job {JobId} chunk {ChunkIndex} attempt {Attempt}: upload failed: {Error}; will retry", u.Job.Assignment.JobId, u.Job.Assignment.ChunkIndex, u.Job.Assignment.Attempt, u.Error);
                 Context.ScheduleTellOnce(TimeSpan.FromSeconds(2), Self, new RetryUpload(u.Job));
                 break;
@@ -168,6 +182,7 @@ public sealed class EncoderActor : Actor
     private void OnJoined(SeedConnection connection)
     {
         _connection = connection;
+        _lastHeard = DateTime.UtcNow;
         _transferToken = connection.TransferToken;
         _backoff = _options.ReconnectMin;
         Log.LogInformation("joined the seed at {Seed} as {Name}", _seed, _name);
@@ -296,7 +311,9 @@ public sealed class EncoderActor : Actor
 
     private void StartUpload(ChunkJob job)
     {
-        if (_transferToken is not { } token || job.ResultFile is not { } file) return;
+        // A rejoin and a retry timer may both ask: one upload of a result at a time.
+        if (_transferToken is not { } token || job.ResultFile is not { } file || job.UploadInFlight) return;
+        job.UploadInFlight = true;
         Context.RunTask(ct => ResultUploader.UploadAsync(_http, _seed, token, job.Assignment, file, ct),
             r => new Uploaded(job, r.Outcome, r.Message), e => new UploadFailed(job, e.Message));
     }

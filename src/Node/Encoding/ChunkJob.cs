@@ -12,4 +12,6 @@ public sealed class ChunkJob(AssignChunk assignment)
     public CancellationTokenSource Cancellation { get; } = new();
 
     public string? ResultFile { get; set; }
+
+    public bool UploadInFlight { get; set; }
 }

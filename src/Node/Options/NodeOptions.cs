@@ -17,6 +17,8 @@ public sealed class NodeOptions
 
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(2);
 
+    public TimeSpan SeedUnreachableAfter { get; set; } = TimeSpan.FromSeconds(10);
+
     public TimeSpan ReconnectMin { get; set; } = TimeSpan.FromSeconds(1);
 
     public TimeSpan ReconnectMax { get; set; } = TimeSpan.FromSeconds(30);

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Flock.Messages;
 using Flock.Seed.Cluster;
 using Flock.Seed.Jobs;
@@ -11,7 +10,7 @@ namespace Flock.Seed.Api;
 
 /// <summary>
 /// What nodes use: the control WebSocket, the source bytes of a job (HTTP ranges, served straight from the input
-/// file: no split copy is ever written) and the upload of a chunk result (streamed to disk, checksummed on the way).
+/// file: no split copy is ever written) and the upload of a chunk result (see <see cref="ResultReceiver"/>).
 /// </summary>
 internal static class NodeEndpoints
 {
@@ -43,53 +42,10 @@ internal static class NodeEndpoints
             return Results.File(file.Path, "application/octet-stream", enableRangeProcessing: true);
         });
 
-        app.MapPut("/api/jobs/{id}/chunks/{index:int}/result", async (HttpContext http, string id, int index, int attempt, CancellationToken ct) =>
-        {
-            var node = Authorization.NodeOf(http, seed.Key);
-            if (node is null) return ApiResults.Error(401, "node token required");
-            if (!JobEndpoints.IsJobId(id) || index < 0) return ApiResults.Error(400, "bad job or chunk id");
-            var expected = http.Request.Headers[Protocol.Sha256Header].ToString().ToLowerInvariant();
-            if (expected.Length != 64) return ApiResults.Error(400, $"{Protocol.Sha256Header} header required");
-            var dir = Path.Combine(seed.JobsDirectory, id, "chunks");
-            if (!Directory.Exists(dir)) return ApiResults.Error(404, $"no job {id}");
-            var temp = Path.Combine(dir, $"upload-{Guid.NewGuid():N}.part");
-            try
-            {
-                long bytes;
-                string actual;
-                using (var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
-                {
-                    await using var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20, FileOptions.Asynchronous);
-                    var buffer = new byte[1 << 20];
-                    int read;
-                    while ((read = await http.Request.Body.ReadAsync(buffer, ct)) > 0)
-                    {
-                        hash.AppendData(buffer, 0, read);
-                        await file.WriteAsync(buffer.AsMemory(0, read), ct);
-                    }
-                    await file.FlushAsync(ct);
-                    file.Flush(flushToDisk: true);
-                    bytes = file.Length;
-                    seed.Metrics.ResultBytesReceived(bytes);
-                    actual = Convert.ToHexStringLower(hash.GetHashAndReset());
-                }
-                if (actual != expected)
-                {
-                    log.LogWarning("job {JobId} chunk {ChunkIndex} from {Node}: checksum mismatch", id, index, node);
-                    return ApiResults.Error(422, "checksum mismatch: the result was damaged in transit, send it again");
-                }
-                var answer = await seed.Jobs.Ask<ChunkResultAnswer>(new SubmitChunkResult(id, index, attempt, node, temp, actual, bytes), TimeSpan.FromMinutes(5));
-                return answer.Accepted ? Results.Ok() : ApiResults.Error(409, answer.Message);
-            }
-            catch (IOException e)
-            {
-                log.LogError("job {JobId} chunk {ChunkIndex}: cannot store the result: {Error}", id, index, e.Message);
-                return ApiResults.Error(507, $"seed cannot store the result: {e.Message}");
-            }
-            finally
-            {
-                if (File.Exists(temp)) File.Delete(temp);
-            }
-        });
+        var results = new ResultReceiver(seed, log);
+        app.MapMethods("/api/jobs/{id}/chunks/{index:int}/result", [HttpMethods.Head], (HttpContext http, string id, int index, int attempt) =>
+            results.Offset(http, id, index, attempt));
+        app.MapPut("/api/jobs/{id}/chunks/{index:int}/result", (HttpContext http, string id, int index, int attempt, CancellationToken ct) =>
+            results.ReceiveAsync(http, id, index, attempt, ct));
     }
 }

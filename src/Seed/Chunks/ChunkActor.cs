@@ -108,6 +108,8 @@ public sealed class ChunkActor : PersistentActor
         if (v.Error is null)
         {
             File.Move(v.File, ResultFile(_chunkDirectory, _state.Index), overwrite: true);
+            // Interrupted uploads of other attempts can never be needed now.
+            foreach (var stale in Directory.EnumerateFiles(_chunkDirectory, $"{_state.Index:D6}.attempt*.part")) File.Delete(stale);
             await PersistAllAsync(_state.Process(new MarkVerified(v.Node, v.Attempt, v.Sha256, v.Frames)), Apply).ConfigureAwait(false);
             Log.LogInformation("job {JobId} chunk {ChunkIndex} attempt {Attempt} from {Node} verified: {Frames} frames", _jobId, _state.Index, v.Attempt, v.Node, v.Frames);
             _resultWaiter?.Tell(new ChunkResultAnswer(true, $"chunk {_state.Index} verified"));

@@ -61,6 +61,8 @@ public sealed class NodeSession(WebSocket socket, string address, ClusterKey key
             {
                 var message = await ControlChannel.ReceiveAsync(socket, stop.Token).ConfigureAwait(false);
                 if (message is null) break;
+                // Answering each heartbeat lets the node tell a silent seed (a partition) from a quiet one.
+                if (message is Heartbeat) outbound.Writer.TryWrite(new Heartbeat(DateTimeOffset.UtcNow));
                 cluster.Tell(new NodeMessage(join.Name, sessionId, message));
             }
         }

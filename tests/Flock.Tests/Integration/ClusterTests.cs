@@ -77,7 +77,11 @@ public sealed class ClusterTests
             && c.GetProperty("frames").GetInt32() is > 0 and < 60;
         var running = await cluster.WaitForJobAsync(id, j => j.GetProperty("chunks").EnumerateArray().Any(MidEncodeOnA), TimeSpan.FromMinutes(2), "node-a mid-encode");
         var lost = running.GetProperty("chunks").EnumerateArray().First(MidEncodeOnA).GetProperty("index").GetInt32();
+        var attempts = running.GetProperty("chunks")[lost].GetProperty("attempts").GetInt32();
         victim.KillHard();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await cluster.WaitForJobAsync(id, j => j.GetProperty("chunks")[lost].GetProperty("attempts").GetInt32() > attempts, TimeSpan.FromMinutes(2), "the lost chunk reassigned");
+        var recovery = clock.Elapsed;
 
         var wait = await cluster.PbmAsync("job", "wait", id);
         Assert.True(wait.ExitCode == 0, wait.Stdout + wait.Stderr);
@@ -91,6 +95,8 @@ public sealed class ClusterTests
 
         var reference = await ReferenceEncode.EncodeAsync(source, cluster.Scratch.File("reference.mp4"), Options);
         await MediaComparer.AssertEquivalentAsync(reference, output);
+        ReliabilityLog.Record("node SIGKILLed while encoding", "control socket closed by the node's kernel", recovery, "nothing",
+            nameof(Node_killed_mid_encode_should_not_lose_the_chunk));
     }
 
     [Fact]
@@ -108,8 +114,13 @@ public sealed class ClusterTests
         var verified = before.GetProperty("chunks").EnumerateArray().Where(c => c.GetProperty("state").GetString() == "done")
             .Select(c => c.GetProperty("index").GetInt32()).ToList();
         seed.KillHard();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
 
         await cluster.StartSeedAsync();
+        // Back in hand once the node has rejoined the restarted seed (it then uploads or continues what it held).
+        var until = DateTime.UtcNow + TimeSpan.FromMinutes(1);
+        while (!node.Output.Split("lost the seed").Last().Contains("joined the seed", StringComparison.Ordinal) && DateTime.UtcNow < until) await Task.Delay(50);
+        var recovery = clock.Elapsed;
         var wait = await cluster.PbmAsync("job", "wait", id);
         Assert.True(wait.ExitCode == 0, wait.Stdout + wait.Stderr + "\nseed:\n" + cluster.Seed!.Output + "\nnode:\n" + node.Output);
         var job = await cluster.JobAsync(id);
@@ -121,5 +132,7 @@ public sealed class ClusterTests
 
         var reference = await ReferenceEncode.EncodeAsync(source, cluster.Scratch.File("reference.mp4"), Options);
         await MediaComparer.AssertEquivalentAsync(reference, output);
+        ReliabilityLog.Record("seed SIGKILLed mid-job and restarted on the same data dir", "nodes' control sockets break; they reconnect with backoff",
+            recovery, "nothing (chunks verified before the crash not encoded again)", nameof(Seed_killed_mid_job_should_resume_without_encoding_verified_chunks_again));
     }
 }

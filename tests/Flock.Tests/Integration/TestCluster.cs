@@ -26,18 +26,26 @@ public sealed class TestCluster : IDisposable
 
     public FlockProcess? Seed { get; private set; }
 
-    public async Task<FlockProcess> StartSeedAsync(IReadOnlyList<string>? extraArgs = null, string adminToken = "", IReadOnlyDictionary<string, string>? env = null)
+    /// <param name="config">HOCON merged over seed.conf, e.g. short heartbeat settings for a fault test.</param>
+    public async Task<FlockProcess> StartSeedAsync(IReadOnlyList<string>? extraArgs = null, string adminToken = "", string? config = null, IReadOnlyDictionary<string, string>? env = null)
     {
+        string[] configArgs = config is null ? [] : ["--config", WriteConfig("seed", config)];
         var environment = new Dictionary<string, string>(env ?? new Dictionary<string, string>()) { ["FLOCK_CLUSTER_KEY"] = Key, ["FLOCK_TOKEN"] = adminToken };
-        Seed = Track(FlockProcess.Start(["seed", "--urls", $"http://127.0.0.1:{Port}", "--data", DataDir, .. extraArgs ?? []], environment));
+        Seed = Track(FlockProcess.Start(["seed", "--urls", $"http://127.0.0.1:{Port}", "--data", DataDir, .. extraArgs ?? [], .. configArgs], environment));
         await Seed.WaitForOutputAsync("seed listening on", TimeSpan.FromSeconds(30));
         return Seed;
     }
 
-    public async Task<FlockProcess> StartNodeAsync(string name, string? key = null, bool waitForJoin = true, IReadOnlyDictionary<string, string>? env = null)
+    /// <param name="seed">Where the node finds the seed: a <see cref="TcpProxy"/> address to put a bad network in between.</param>
+    /// <param name="config">HOCON merged over node.conf.</param>
+    public async Task<FlockProcess> StartNodeAsync(string name, string? key = null, bool waitForJoin = true, IReadOnlyDictionary<string, string>? env = null,
+        string? seed = null, string? config = null)
     {
         var environment = new Dictionary<string, string>(env ?? new Dictionary<string, string>()) { ["FLOCK_CLUSTER_KEY"] = key ?? Key };
-        var node = Track(FlockProcess.Start(["node", "--seed", $"127.0.0.1:{Port}", "--name", name], environment));
+        // Each node its own work dir: the default (temp/flock-node-NAME) would be shared by same-named nodes of parallel tests.
+        var workDir = Scratch.File($"work-{name}").Replace("\\", "/", StringComparison.Ordinal);
+        string[] extra = ["--config", WriteConfig($"node-{name}", $"flock.node.work-dir = \"{workDir}\"\n{config}")];
+        var node = Track(FlockProcess.Start(["node", "--seed", seed ?? $"127.0.0.1:{Port}", "--name", name, .. extra], environment));
         if (waitForJoin) await node.WaitForOutputAsync("joined the seed", TimeSpan.FromSeconds(30));
         return node;
     }
@@ -78,6 +86,13 @@ public sealed class TestCluster : IDisposable
         var submit = await PbmAsync(["job", "submit", input, output, "--chunk-seconds", chunkSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture), "--detach", "--", .. options]);
         Assert.True(submit.ExitCode == 0, submit.Stderr);
         return submit.Stdout.Trim();
+    }
+
+    private string WriteConfig(string name, string hocon)
+    {
+        var path = Scratch.File($"{name}.conf");
+        File.WriteAllText(path, hocon);
+        return path;
     }
 
     private FlockProcess Track(FlockProcess p)

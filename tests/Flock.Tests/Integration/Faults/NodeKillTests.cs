@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Flock.Tests.Support;
+using Xunit;
+
+namespace Flock.Tests.Integration.Faults;
+
+/// <summary>
+/// A node SIGKILLed in the two transfer phases: reading its chunk's source, and sending its result. The proxy slows
+/// that one direction so the kill lands inside the phase, and shows the phase (an open source read, an open upload).
+/// </summary>
+public sealed class NodeKillTests
+{
+    [Fact]
+    public async Task Node_killed_while_downloading_its_chunk_should_not_lose_the_chunk()
+    {
+        await using var rig = await FaultRig.StartAsync();
+        rig.Proxy.Throttle(0, 24 * 1024);
+        var victim = await rig.NodeAsync("node-a", viaProxy: true);
+        var source = await rig.ClipAsync();
+        var id = await rig.SubmitAsync(source);
+
+        // Mid-download: a source read is open and has moved some bytes (an earlier result may be uploading meanwhile).
+        var downloading = () => rig.Proxy.Connections.FirstOrDefault(c => c.IsOpen && c.FirstLine?.StartsWith($"GET /api/jobs/{id}/source", StringComparison.Ordinal) == true
+            && c.BytesToClient > 16 * 1024);
+        await UntilAsync(downloading, "node-a reading its source");
+        // node-b is up before the kill, so the time measured is detection and reassignment, not a join.
+        var b = await rig.NodeAsync("node-b", viaProxy: false);
+        await UntilAsync(downloading, "node-a reading its source");
+        var held = HeldBy(await rig.Cluster.JobAsync(id), "node-a");
+        Assert.NotEmpty(held);
+        victim.KillHard();
+        var clock = Stopwatch.StartNew();
+
+        var (_, recovery) = await rig.WaitForAsync(id, clock, j => held.All(h => Reassigned(j, h)), "node-a's chunks reassigned");
+        await rig.AssertCompletedExactlyAsync(id, source, victim, b);
+        ReliabilityLog.Record("node SIGKILLed while downloading its chunk's source",
+            "control socket closed by the node's kernel", recovery, "nothing", nameof(Node_killed_while_downloading_its_chunk_should_not_lose_the_chunk));
+    }
+
+    [Fact]
+    public async Task Node_killed_while_uploading_its_result_should_not_lose_the_chunk()
+    {
+        await using var rig = await FaultRig.StartAsync();
+        rig.Proxy.Throttle(16 * 1024, 0);
+        var victim = await rig.NodeAsync("node-a", viaProxy: true);
+        var source = await rig.ClipAsync();
+        var id = await rig.SubmitAsync(source);
+
+        var uploading = () => rig.Proxy.Connections.FirstOrDefault(c => c.Uploading && c.BytesSincePut > 16 * 1024);
+        await UntilAsync(uploading, "node-a uploading");
+        var b = await rig.NodeAsync("node-b", viaProxy: false);
+        var upload = await UntilAsync(uploading, "node-a uploading");
+        var (index, attempt) = FaultRig.UploadOf(upload);
+        victim.KillHard();
+        // Otherwise node-a's kernel would still deliver the upload bytes it had buffered, and the chunk would arrive whole.
+        rig.Proxy.Sever();
+        var clock = Stopwatch.StartNew();
+
+        var (_, recovery) = await rig.WaitForAsync(id, clock, j => FaultRig.Chunk(j, index).GetProperty("attempts").GetInt32() > attempt
+            && FaultRig.Chunk(j, index).GetProperty("node").GetString() != "node-a", $"chunk {index} reassigned");
+        var job = await rig.AssertCompletedExactlyAsync(id, source, victim, b);
+        Assert.Equal("node-b", FaultRig.Chunk(job, index).GetProperty("node").GetString());
+        ReliabilityLog.Record("node SIGKILLed while uploading its result (its connections reset, buffered bytes lost)",
+            "control connection reset: the seed releases the chunk at once", recovery, "nothing",
+            nameof(Node_killed_while_uploading_its_result_should_not_lose_the_chunk));
+    }
+
+    private static async Task<ProxyConnection> UntilAsync(Func<ProxyConnection?> phase, string what)
+    {
+        var until = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        while (true)
+        {
+            if (phase() is { } connection) return connection;
+            Assert.True(DateTime.UtcNow < until, $"timed out waiting for {what}");
+            await Task.Delay(50);
+        }
+    }
+
+    private static List<(int Index, int Attempts)> HeldBy(JsonElement job, string node) =>
+        FaultRig.Chunks(job).Where(c => c.GetProperty("node").GetString() == node && c.GetProperty("state").GetString() is "assigned" or "encoding")
+            .Select(c => (c.GetProperty("index").GetInt32(), c.GetProperty("attempts").GetInt32())).ToList();
+
+    private static bool Reassigned(JsonElement job, (int Index, int Attempts) held)
+    {
+        var chunk = FaultRig.Chunk(job, held.Index);
+        return chunk.GetProperty("attempts").GetInt32() > held.Attempts && chunk.GetProperty("node").GetString() != "node-a";
+    }
+}

@@ -1,0 +1,74 @@
+using System.Diagnostics;
+using Flock.Tests.Support;
+using Xunit;
+
+namespace Flock.Tests.Integration.Faults;
+
+/// <summary>A node cut off without any close: traffic through the proxy simply stops, then comes back.</summary>
+public sealed class PartitionTests
+{
+    [Fact]
+    public async Task Node_cut_off_without_a_close_should_lose_its_chunks_to_others_and_never_count_its_late_result_twice()
+    {
+        await using var rig = await FaultRig.StartAsync();
+        // Slow source reads keep node-a's chunk in flight long enough to cut it off mid-chunk.
+        rig.Proxy.Throttle(0, 32 * 1024);
+        var a = await rig.NodeAsync("node-a", viaProxy: true);
+        var b = await rig.NodeAsync("node-b", viaProxy: false);
+        var source = await rig.ClipAsync();
+        var id = await rig.SubmitAsync(source);
+
+        // Cut node-a off while the seed records it holding a chunk. (What the seed saw just before the cut is what
+        // counts: a chunk node-a finished a moment earlier is simply done.)
+        List<(int Index, int Attempts)> held = [];
+        var clock = new Stopwatch();
+        for (var tries = 0; held.Count == 0; tries++)
+        {
+            Assert.True(tries < 5, "node-a never held a chunk at the moment of the cut");
+            await rig.Cluster.WaitForJobAsync(id, j => FaultRig.Chunks(j).Any(c => c.GetProperty("node").GetString() == "node-a"
+                && c.GetProperty("state").GetString() == "encoding"), TimeSpan.FromMinutes(2), "node-a encoding a chunk");
+            rig.Proxy.BlackHole();
+            clock.Restart();
+            held = FaultRig.Chunks(await rig.Cluster.JobAsync(id)).Where(c => c.GetProperty("node").GetString() == "node-a"
+                && c.GetProperty("state").GetString() is "assigned" or "encoding").Select(c => (c.GetProperty("index").GetInt32(), c.GetProperty("attempts").GetInt32())).ToList();
+            if (held.Count == 0) rig.Proxy.Resume();
+        }
+        var (index, attempt) = held[0];
+
+        var (reassigned, recovery) = await rig.WaitForAsync(id, clock, j => held.All(h => FaultRig.Chunk(j, h.Index).GetProperty("attempts").GetInt32() > h.Attempts),
+            "node-a's chunks reassigned after it went silent");
+        await rig.Cluster.Seed!.WaitForOutputAsync("node node-a is unreachable", TimeSpan.FromSeconds(30));
+        Assert.NotEqual("node-a", FaultRig.Chunk(reassigned, index).GetProperty("node").GetString());
+        // The node notices on its own that the seed went silent, and drops the dead socket.
+        await a.WaitForOutputAsync("no heartbeat from the seed", TimeSpan.FromSeconds(30));
+        var show = await rig.Cluster.PbmAsync("cluster", "show");
+        Assert.Contains(show.Stdout.Split('\n'), row => row.StartsWith("node-a | ", StringComparison.Ordinal) && row.Contains(" | unreachable | ", StringComparison.Ordinal));
+
+        // Heal: node-a reconnects, its encode of the old attempt resumes and finishes, and its late result meets a
+        // chunk that is settled (409, dropped) or still open (accepted once, and then the other result is dropped).
+        rig.Proxy.Pass();
+        var rejoinedOutput = () => a.Output.Split("no heartbeat from the seed").Last();
+        await a.WaitForOutputAsync("no heartbeat from the seed", TimeSpan.FromSeconds(1));
+        var until = DateTime.UtcNow + TimeSpan.FromMinutes(1);
+        while (!rejoinedOutput().Contains("joined the seed", StringComparison.Ordinal) && DateTime.UtcNow < until) await Task.Delay(200);
+        Assert.Contains("joined the seed", rejoinedOutput(), StringComparison.Ordinal);
+
+        var job = await rig.AssertCompletedExactlyAsync(id, source, a, b);
+        var key = $"job {id} chunk {index} attempt {attempt}";
+        until = DateTime.UtcNow + TimeSpan.FromMinutes(1);
+        while (!LateResultSettled(a.Output, key) && DateTime.UtcNow < until) await Task.Delay(200);
+        Assert.True(LateResultSettled(a.Output, key), $"node-a's late result for {key} should be uploaded or refused:\n{a.Output}");
+        var final = FaultRig.Chunk(await rig.Cluster.JobAsync(id), index);
+        Assert.Equal("done", final.GetProperty("state").GetString());
+        Assert.Equal(FaultRig.Chunk(job, index).GetProperty("frames").GetInt32(), final.GetProperty("frames").GetInt32());
+        Assert.Equal(job.GetProperty("totalFrames").GetInt32(), FaultRig.Chunks(await rig.Cluster.JobAsync(id)).Sum(c => c.GetProperty("frames").GetInt32()));
+        var fate = a.Output.Contains($"{key} uploaded", StringComparison.Ordinal) ? "accepted once" : "dropped";
+        ReliabilityLog.Record("node cut off without a close (network partition), then healed",
+            "no heartbeat for unreachable-after (seed side); no heartbeat answer for seed-unreachable-after (node side)",
+            recovery, $"nothing (late result {fate}, chunk counted once)", nameof(Node_cut_off_without_a_close_should_lose_its_chunks_to_others_and_never_count_its_late_result_twice));
+    }
+
+    private static bool LateResultSettled(string output, string key) =>
+        output.Contains($"{key} not wanted", StringComparison.Ordinal) || output.Contains($"{key} uploaded", StringComparison.Ordinal)
+        || output.Contains($"{key} failed", StringComparison.Ordinal);
+}
