@@ -1,6 +1,7 @@
 using Flock.Actors;
 using Flock.Actors.Persistence;
 using Flock.Media.Assembly;
+using Flock.Media.Planning;
 using Flock.Messages.Chunks;
 using Flock.Messages.Cluster;
 using Flock.Messages.Jobs;
@@ -23,14 +24,18 @@ public sealed class JobActor : PersistentActor
     private readonly string _directory;
     private readonly TimeProvider _clock;
     private readonly ActorRef _jobs;
+    private readonly ChunkSizing _sizing;
     private JobState? _state;
     private JobPlanFiles? _plan;
+    /// <summary>Set while only the first chunk is planned: it is handed out while the rest of the file is read.</summary>
+    private JobPlanFiles? _head;
     private readonly SortedDictionary<int, ChunkView> _chunks = new();
     private readonly Dictionary<int, ActorRef> _chunkActors = new();
     private bool _assemblyRunning;
 
-    public JobActor(string id, JobSpec? newSpec, string directory, ActorRef jobs, TimeProvider clock)
+    public JobActor(string id, JobSpec? newSpec, string directory, ActorRef jobs, ChunkSizing sizing, TimeProvider clock)
     {
+        _sizing = sizing;
         _id = id;
         _newSpec = newSpec;
         _directory = directory;
@@ -38,8 +43,8 @@ public sealed class JobActor : PersistentActor
         _clock = clock;
     }
 
-    public static Props Props(string id, JobSpec? newSpec, string directory, ActorRef jobs, TimeProvider clock) =>
-        Flock.Actors.Props.Create(() => new JobActor(id, newSpec, directory, jobs, clock));
+    public static Props Props(string id, JobSpec? newSpec, string directory, ActorRef jobs, ChunkSizing sizing, TimeProvider clock) =>
+        Flock.Actors.Props.Create(() => new JobActor(id, newSpec, directory, jobs, sizing, clock));
 
     public override string PersistenceId => $"job-{_id}";
 
@@ -56,6 +61,9 @@ public sealed class JobActor : PersistentActor
         {
             case Resume:
                 await ResumeAsync().ConfigureAwait(false);
+                break;
+            case HeadPlanFinished h:
+                OnHeadPlanned(h.Head);
                 break;
             case PlanFinished p:
                 await OnPlannedAsync(p.Plan).ConfigureAwait(false);
@@ -141,14 +149,30 @@ public sealed class JobActor : PersistentActor
         var state = _state!;
         if (state.Stage is JobStates.Queued or JobStates.Planning)
         {
-            var spec = state.Spec;
-            Context.RunTask(ct => JobPlanner.PlanAsync(spec, _directory, ct), p => new PlanFinished(p), e => new PlanFailed(e.Message));
+            // A head planned before a restart may already be out on a node: the whole plan must keep its cut.
+            if (JobPlanFiles.LoadHead(_directory) is { } head) OnHeadPlanned(head);
+            else Context.RunTask(ct => JobPlanner.PlanHeadAsync(state.Spec, Sizing(state.Spec), _directory, ct), h => new HeadPlanFinished(h), e => new PlanFailed(e.Message));
         }
         else if (state.Stage is JobStates.Encoding or JobStates.Assembling)
         {
             _plan = JobPlanFiles.Load(_directory);
-            SpawnChunks();
+            SpawnChunks(_plan);
         }
+    }
+
+    private ChunkSizing Sizing(JobSpec spec) => _sizing with { ChunkSeconds = spec.ChunkSeconds };
+
+    private void OnHeadPlanned(JobPlanFiles? head)
+    {
+        if (_state is not { Stage: JobStates.Queued or JobStates.Planning }) return; // cancelled meanwhile
+        var spec = _state.Spec;
+        if (head is not null)
+        {
+            _head = head;
+            SpawnChunks(head);
+            Announce();
+        }
+        Context.RunTask(ct => JobPlanner.PlanAsync(spec, Sizing(spec), _directory, head, ct), p => new PlanFinished(p), e => new PlanFailed(e.Message));
     }
 
     private async Task OnPlannedAsync(JobPlanFiles plan)
@@ -156,24 +180,27 @@ public sealed class JobActor : PersistentActor
         var planned = new JobPlanned(plan.Plan.Chunks.Count, plan.Plan.TotalFrames, plan.Options.VideoEncoder);
         if (_state?.Accepts(planned) != true) return; // cancelled while planning
         _plan = plan;
+        _head = null;
         await PersistAsync(planned, ApplyAndAnnounce).ConfigureAwait(false);
         Log.LogInformation("job {Job} planned: {Chunks} chunks, {Frames} frames", _id, planned.ChunkCount, planned.TotalFrames);
-        SpawnChunks();
+        SpawnChunks(plan);
     }
 
-    private void SpawnChunks()
+    /// <summary>Starts an actor for each chunk of the plan that has none yet (the head's first chunk already has one).</summary>
+    private void SpawnChunks(JobPlanFiles plan)
     {
         Directory.CreateDirectory(ChunkDirectory);
-        foreach (var chunk in _plan!.Plan.Chunks)
+        foreach (var chunk in plan.Plan.Chunks)
         {
+            if (_chunkActors.ContainsKey(chunk.Index)) continue;
             _chunks[chunk.Index] = new ChunkView(ChunkState.Initial(chunk.Index), 0, 0);
-            _chunkActors[chunk.Index] = Context.ActorOf(ChunkActor.Props(_id, chunk.Index, _plan, ChunkDirectory, _clock), $"chunk-{chunk.Index}");
+            _chunkActors[chunk.Index] = Context.ActorOf(ChunkActor.Props(_id, chunk.Index, plan, ChunkDirectory, _clock), $"chunk-{chunk.Index}");
         }
     }
 
     private async Task ClaimAsync(ClaimChunk claim)
     {
-        if (_state?.Stage != JobStates.Encoding) { Sender.Tell(new NothingToClaim()); return; }
+        if (Stage != JobStates.Encoding) { Sender.Tell(new NothingToClaim()); return; }
         foreach (var (index, view) in _chunks)
         {
             if (view.State.Status != ChunkStates.Pending) continue;
@@ -271,8 +298,13 @@ public sealed class JobActor : PersistentActor
         Announce();
     }
 
+    /// <summary>The journalled stage, except that a job whose first chunk is out while it is still being planned is encoding.</summary>
+    private string Stage => _state is null ? JobStates.Queued
+        : _head is not null && _state.Stage is JobStates.Queued or JobStates.Planning ? JobStates.Encoding
+        : _state.Stage;
+
     private void Announce() =>
-        _jobs.Tell(new JobStageChanged(_id, _state!.Stage, _state.Spec.Priority, _state.SubmittedAt, _state.VideoEncoder));
+        _jobs.Tell(new JobStageChanged(_id, Stage, _state!.Spec.Priority, _state.SubmittedAt, _state.VideoEncoder ?? _head?.Options.VideoEncoder));
 
     private void TellCluster(NodeWorkChanged message) => Context.System.Lookup("/user/cluster")?.Tell(message);
 
@@ -288,7 +320,7 @@ public sealed class JobActor : PersistentActor
     {
         var s = _state;
         if (s is null) return new JobResponse(_id, JobStates.Queued, null, "", "", 0, 0, [], _clock.GetUtcNow(), null, 0, 0, []);
-        var stage = s.Stage == JobStates.Queued && _plan is null && !s.IsFinal ? JobStates.Planning : s.Stage;
+        var stage = s.Stage == JobStates.Queued && _plan is null && _head is null && !s.IsFinal ? JobStates.Planning : Stage;
         var chunks = _chunks.Values.Select(c => c.ToResponse()).ToArray();
         return new JobResponse(_id, stage, s.Error, s.Spec.InputName, s.Spec.OutputPath, s.Spec.Priority, s.Spec.ChunkSeconds, s.Spec.Options,
             s.SubmittedAt, s.FinishedAt, s.TotalFrames, chunks.Sum(c => c.Frames), chunks);

@@ -1,3 +1,5 @@
+using Flock.Media.Planning;
+
 namespace Flock.Seed.Options;
 
 /// <summary>The `flock.seed` section of seed.conf; every key is documented there.</summary>
@@ -20,7 +22,16 @@ public sealed class SeedOptions
 
     public double DefaultChunkSeconds { get; set; } = 30;
 
+    public int TailChunks { get; set; } = 4;
+
+    public double MinChunkSeconds { get; set; } = 2;
+
+    public bool PreferSceneCuts { get; set; } = true;
+
     public JournalOptions Journal { get; set; } = new();
+
+    /// <summary>The seed's way of cutting jobs, with the default chunk length standing in for each job's own.</summary>
+    public ChunkSizing ChunkSizing() => new(DefaultChunkSeconds, TailChunks, MinChunkSeconds, PreferSceneCuts);
 
     /// <summary>From `flock.cluster.key`.</summary>
     public string ClusterKey { get; set; } = "";
