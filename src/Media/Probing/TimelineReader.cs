@@ -34,10 +34,13 @@ public static class TimelineReader
     {
         var video = info.MainVideo ?? throw new MediaException("not a video: no video stream");
         if (!info.FormatName.Split(',').Any(f => PacketTrustworthyFormats.Contains(f))) return null;
-        var read = await FromPacketsAsync(path, video, ct, seconds + 1).ConfigureAwait(false);
+        var read = await FromPacketsAsync(path, video, ct, seconds + 2).ConfigureAwait(false);
         if (read is null) return null;
         var tb = read.TimeBase;
-        var limit = read.Pts[0] + (long)(seconds * tb.Denominator / tb.Numerator);
+        // ffprobe measures the interval from the first packet of any stream, which need not be video's: judge by
+        // what was really read, and drop its last second, where reordered frames may still be missing.
+        var second = (long)Math.Ceiling((double)tb.Denominator / tb.Numerator);
+        var limit = Math.Min(read.Pts[0] + (long)(seconds * tb.Denominator / tb.Numerator), read.Pts[^1] - second);
         return new FrameTimeline(tb, read.Pts.Where(p => p < limit).ToArray(), read.KeyframePts.Where(p => p < limit).ToArray());
     }
 

@@ -41,6 +41,26 @@ public sealed class HeadPlanTests
     }
 
     [Fact]
+    public async Task Head_plan_should_hold_when_audio_starts_seconds_before_the_video()
+    {
+        // ffprobe counts the read interval from the first packet of any stream; here that is audio, 4 s early.
+        using var scratch = ScratchDirectory.Create("flock-head-late-video");
+        var source = scratch.File("late.mp4");
+        await FfmpegTool.FfmpegAsync(["-y", "-itsoffset", "4", "-f", "lavfi", "-i", "testsrc2=size=160x120:rate=25:duration=20",
+            "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=24", "-map", "0:v", "-map", "1:a",
+            "-c:v", "libx264", "-preset", "ultrafast", "-bf", "3", "-g", "25", "-pix_fmt", "yuv420p", "-c:a", "aac", source]);
+        var spec = new JobSpec("1", source, "late.mp4", scratch.File("out.mp4"), ["-c:v", "libx264"], 2, 0);
+        var sizing = new ChunkSizing(2, TailChunks: 4, MinimumChunkSeconds: 0.5);
+
+        var head = await JobPlanner.PlanHeadAsync(spec, sizing, scratch.Path, CancellationToken.None);
+        var whole = await JobPlanner.PlanAsync(spec, sizing, scratch.Path, head, CancellationToken.None);
+
+        Assert.NotNull(head);
+        Assert.Equal(head.Plan.Chunks.Single(), whole.Plan.Chunks[0]);
+        Assert.Equal(whole.Timeline.FrameCount, whole.Plan.TotalFrames);
+    }
+
+    [Fact]
     public async Task Head_plan_should_be_skipped_for_a_source_a_few_chunks_long()
     {
         using var scratch = ScratchDirectory.Create("flock-head-short");
