@@ -33,6 +33,9 @@ public sealed class SeedOptions
     /// <summary>The seed's way of cutting jobs, with the default chunk length standing in for each job's own.</summary>
     public ChunkSizing ChunkSizing() => new(DefaultChunkSeconds, TailChunks, MinChunkSeconds, PreferSceneCuts);
 
+    /// <summary>From `flock.log.format`: text or json.</summary>
+    public string LogFormat { get; set; } = "text";
+
     /// <summary>From `flock.cluster.key`.</summary>
     public string ClusterKey { get; set; } = "";
 }

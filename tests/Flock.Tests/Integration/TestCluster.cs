@@ -26,10 +26,10 @@ public sealed class TestCluster : IDisposable
 
     public FlockProcess? Seed { get; private set; }
 
-    public async Task<FlockProcess> StartSeedAsync()
+    public async Task<FlockProcess> StartSeedAsync(IReadOnlyList<string>? extraArgs = null, string adminToken = "")
     {
-        Seed = Track(FlockProcess.Start(["seed", "--urls", $"http://127.0.0.1:{Port}", "--data", DataDir],
-            new Dictionary<string, string> { ["FLOCK_CLUSTER_KEY"] = Key, ["FLOCK_TOKEN"] = "" }));
+        Seed = Track(FlockProcess.Start(["seed", "--urls", $"http://127.0.0.1:{Port}", "--data", DataDir, .. extraArgs ?? []],
+            new Dictionary<string, string> { ["FLOCK_CLUSTER_KEY"] = Key, ["FLOCK_TOKEN"] = adminToken }));
         await Seed.WaitForOutputAsync("seed listening on", TimeSpan.FromSeconds(30));
         return Seed;
     }
@@ -44,6 +44,14 @@ public sealed class TestCluster : IDisposable
 
     public Task<(int ExitCode, string Stdout, string Stderr)> PbmAsync(params string[] args) =>
         FlockProcess.RunAsync(["pbm", $"127.0.0.1:{Port}", .. args], TimeSpan.FromMinutes(4));
+
+    /// <summary>The `cluster show --json` entry of one node.</summary>
+    public async Task<JsonElement> NodeAsync(string name)
+    {
+        var show = await PbmAsync("cluster", "show", "--json");
+        Assert.True(show.ExitCode == 0, show.Stderr);
+        return JsonDocument.Parse(show.Stdout).RootElement.GetProperty("nodes").EnumerateArray().Single(n => n.GetProperty("name").GetString() == name).Clone();
+    }
 
     public async Task<JsonElement> JobAsync(string id)
     {
