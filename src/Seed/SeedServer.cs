@@ -5,7 +5,10 @@ using Flock.Seed.Api;
 using Flock.Seed.Cluster;
 using Flock.Seed.Jobs;
 using Flock.Seed.Options;
+using Flock.Seed.Security;
 using Flock.Seed.Storage;
+using System.Security.Cryptography.X509Certificates;
+using Flock.Messages.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -44,13 +47,28 @@ public sealed class SeedServer : IAsyncDisposable
         Directory.CreateDirectory(dataDir);
         var (key, createdAt) = ClusterKey.LoadOrCreate(options.ClusterKey, dataDir);
         if (createdAt is not null) say?.Invoke($"created a cluster key in {createdAt}: give it to nodes as FLOCK_CLUSTER_KEY");
+        var (tokens, tokenAt) = ApiTokens.LoadOrCreate(options, dataDir);
+        if (tokenAt is not null) say?.Invoke($"created an admin token in {tokenAt} (readable by its owner only): give it to pbm as FLOCK_TOKEN");
+        var urls = CheckUrls(options);
+        X509Certificate2? certificate = null;
+        if (options.Tls)
+        {
+            (certificate, var certAt) = SeedCertificate.LoadOrCreate(options, dataDir);
+            if (certAt is not null) say?.Invoke($"created a self-signed TLS certificate in {certAt}");
+            say?.Invoke($"TLS certificate {CertificateFingerprint.Of(certificate)}: nodes and pbm pin it on first contact");
+        }
 
         var connection = options.Journal.ConnectionString is { Length: > 0 } cs ? cs : $"Data Source={Path.Combine(dataDir, "journal.db")}";
         var stores = JournalFactory.Create(options.Journal.Provider, connection, SeedEventTypes.Create());
 
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls(options.Urls);
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxUploadSize);
+        builder.WebHost.UseUrls(urls);
+        if (certificate is not null) builder.WebHost.UseKestrelHttpsConfiguration(); // the slim builder leaves HTTPS out
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = options.MaxUploadSize;
+            if (certificate is not null) k.ConfigureHttpsDefaults(h => h.ServerCertificate = certificate);
+        });
         if (loggerFactory is not null)
         {
             builder.Logging.ClearProviders();
@@ -70,7 +88,7 @@ public sealed class SeedServer : IAsyncDisposable
         Directory.CreateDirectory(jobsDir);
         var jobs = system.ActorOf(JobsActor.Props(jobsDir, options.OrphanGrace, clock), "jobs");
         var cluster = system.ActorOf(ClusterActor.Props(jobs, options.HeartbeatInterval, options.UnreachableAfter, clock), "cluster");
-        var runtime = new SeedRuntime(options, key, system, jobs, cluster, dataDir);
+        var runtime = new SeedRuntime(options, key, system, jobs, cluster, dataDir, tokens, new AuthFailures(options.AuthFailureLimit, clock));
 
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = options.HeartbeatInterval });
         app.MapGet("/healthz", () => "ok");
@@ -78,9 +96,10 @@ public sealed class SeedServer : IAsyncDisposable
         NodeEndpoints.Map(app, runtime, logs);
 
         await app.StartAsync(ct).ConfigureAwait(false);
-        var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? options.Urls;
-        if (options.AdminToken.Length == 0 && !IsLoopback(bound))
-            logs.CreateLogger("flock.seed").LogWarning("the job API has no token and listens on {Address}: set flock.seed.admin-token or FLOCK_TOKEN", bound);
+        var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? urls;
+        // The embedded cluster of `flock encode` (no `say`) is loopback-only by construction and stays quiet.
+        if (!options.Tls && say is not null)
+            say($"warning: TLS is off (flock.seed.tls = off): tokens and video travel in clear on {bound}; only do this on a trusted network");
         return new SeedServer(app, system, runtime, new Uri(bound));
     }
 
@@ -91,6 +110,21 @@ public sealed class SeedServer : IAsyncDisposable
         await _app.StopAsync().ConfigureAwait(false);
         await _system.TerminateAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>The scheme in `urls` must agree with `tls`, so nobody believes they are encrypted when they are not.</summary>
+    private static string CheckUrls(SeedOptions options)
+    {
+        var urls = options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        foreach (var url in urls)
+        {
+            var https = url.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
+            if (options.Tls && !https)
+                throw new ArgumentException($"flock.seed.urls has {url} but TLS is on: write https://, or set flock.seed.tls = off for a trusted network");
+            if (!options.Tls && https)
+                throw new ArgumentException($"flock.seed.urls has {url} but flock.seed.tls = off: write http://");
+        }
+        return string.Join(';', urls);
     }
 
     private static bool IsLoopback(string url) =>

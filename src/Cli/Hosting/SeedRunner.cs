@@ -1,6 +1,7 @@
 using Flock.Hocon;
 using Flock.Seed;
 using Flock.Seed.Options;
+using Flock.Seed.Security;
 using Microsoft.Extensions.Logging;
 
 namespace Flock.Cli.Hosting;
@@ -41,5 +42,27 @@ public static class SeedRunner
             Console.Error.WriteLine("seed stopping");
         }
         return 0;
+    }
+
+    /// <summary>`flock seed token create --read-only`: prints the new token on stdout, where it was kept on stderr.</summary>
+    public static int CreateToken(string? configFile, string? dataDir, bool readOnly)
+    {
+        if (!readOnly)
+        {
+            Console.Error.WriteLine("error: only read-only tokens are created here (--read-only); the admin token is flock.seed.admin-token, FLOCK_TOKEN or <data-dir>/admin.token");
+            return 2;
+        }
+        try
+        {
+            var dir = Path.GetFullPath(dataDir ?? SeedConfiguration.Load(configFile).DataDir);
+            Console.WriteLine(ApiTokens.CreateReadOnly(dir));
+            Console.Error.WriteLine($"added a read-only token to {Path.Combine(dir, ApiTokens.ReadOnlyFileName)}");
+            return 0;
+        }
+        catch (Exception e) when (e is HoconException or IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 1;
+        }
     }
 }

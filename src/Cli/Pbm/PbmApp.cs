@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Flock.Cli.Pbm.Output;
+using Flock.Messages.Security;
 
 namespace Flock.Cli.Pbm;
 
@@ -12,7 +13,7 @@ public sealed class PbmApp
     public const string TokenEnvironmentVariable = "FLOCK_TOKEN";
 
     public const string Usage = """
-        usage: flock pbm [HOST:PORT|URL] [--token TOKEN] <palette> <verb> [arguments]
+        usage: flock pbm [HOST:PORT|URL] [--token TOKEN] [--accept-fingerprint SHA256:HEX] <palette> <verb> [arguments]
 
           job submit IN OUT [--chunk-seconds S] [--priority P] [--detach] [-- FFMPEG_OPTIONS...]
           job list [--json]
@@ -22,7 +23,9 @@ public sealed class PbmApp
           job cancel ID
           cluster show [--json]
 
-        The seed defaults to 127.0.0.1:4053; HOST:PORT means http://HOST:PORT.
+        The seed defaults to 127.0.0.1:4053. HOST:PORT uses TLS when the seed offers it; its certificate is pinned on
+        first contact in $FLOCK_KNOWN_SEEDS (default ~/.config/flock/known_seeds), and a changed one is refused unless
+        --accept-fingerprint names it. A full http:// or https:// URL is used as written.
         The token defaults to $FLOCK_TOKEN. Add --help after any verb for its options.
         """;
 
@@ -59,6 +62,13 @@ public sealed class PbmApp
         {
             var (address, rest) = SplitAddress(args);
             var seed = address is null ? SeedAddress.Default : SeedAddress.Parse(address);
+            var schemeGiven = address?.Contains("://", StringComparison.Ordinal) == true;
+            var accept = new Option<string?>("--accept-fingerprint")
+            {
+                Description = "Trust the seed's new certificate with this fingerprint (SHA256:HEX), replacing the pinned one.",
+                HelpName = "SHA256:HEX",
+                Recursive = true,
+            };
             var token = new Option<string?>("--token")
             {
                 Description = "Bearer token for the seed (default: $" + TokenEnvironmentVariable + ").",
@@ -67,12 +77,21 @@ public sealed class PbmApp
             };
             var context = new PbmContext(
                 _console,
-                parse => new SeedClient(seed, parse.GetValue(token) ?? NonEmpty(_environment(TokenEnvironmentVariable)), _handler),
+                parse => new SeedClient(
+                    seed,
+                    parse.GetValue(token) ?? NonEmpty(_environment(TokenEnvironmentVariable)),
+                    _handler,
+                    new KnownSeeds(KnownSeeds.DefaultPath(_environment), parse.GetValue(accept) ?? NonEmpty(_environment(KnownSeeds.AcceptVariable)))
+                    {
+                        Notice = line => _console.Error.WriteLine(line),
+                    },
+                    schemeGiven),
                 _pollInterval);
 
             // Nested under a root so that help reads `flock pbm job submit ...`.
             var pbm = new Command("pbm", "pbm: the command-line client of a Flock seed.");
             pbm.Options.Add(token);
+            pbm.Options.Add(accept);
             pbm.Subcommands.Add(JobCommands.Build(context));
             pbm.Subcommands.Add(ClusterCommands.Build(context));
             var root = new RootCommand { pbm };
@@ -125,10 +144,10 @@ public sealed class PbmApp
     {
         var leading = new List<string>();
         var i = 0;
-        while (i < args.Count && args[i].StartsWith("--token", StringComparison.Ordinal))
+        while (i < args.Count && (args[i].StartsWith("--token", StringComparison.Ordinal) || args[i].StartsWith("--accept-fingerprint", StringComparison.Ordinal)))
         {
             leading.Add(args[i]);
-            if (args[i] == "--token" && i + 1 < args.Count)
+            if (args[i] is "--token" or "--accept-fingerprint" && i + 1 < args.Count)
             {
                 leading.Add(args[i + 1]);
                 i++;
