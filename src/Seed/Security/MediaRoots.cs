@@ -43,7 +43,7 @@ public sealed class MediaRoots
         if (!Any) return "naming files on the seed is off: set flock.seed.media-roots, or upload the input (pbm does)";
         if (path.Length > 4096 || path.Contains('\0', StringComparison.Ordinal)) return "bad path";
         if (!System.IO.Path.IsPathFullyQualified(path)) return $"path {path} must be absolute";
-        return path.Split('/').Contains("..") ? $"path {path} must not contain '..'" : null;
+        return path.Split('/').Contains("..") ? $"path {path} must not contain .. segments" : null;
     }
 
     private bool Inside(string real) => _roots.Any(root => real.StartsWith(root, StringComparison.Ordinal));
