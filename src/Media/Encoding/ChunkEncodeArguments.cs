@@ -42,7 +42,7 @@ public static class ChunkEncodeArguments
         {
             args.AddRange(["-protocol_whitelist", "file"]);
         }
-        args.AddRange(["-copyts", "-noaccurate_seek"]);
+        args.AddRange(["-format_whitelist", Probing.MediaProbe.InputFormats, "-copyts", "-noaccurate_seek"]);
         if (spec.SeekSeconds is { } ss) args.AddRange(["-ss", ss.ToString("0.000000", CultureInfo.InvariantCulture)]);
         args.AddRange(["-i", spec.SourceUrl, "-map", $"0:{spec.StreamIndex.ToString(CultureInfo.InvariantCulture)}"]);
         var trim = $"trim=start_pts={spec.StartPts.ToString(CultureInfo.InvariantCulture)}"

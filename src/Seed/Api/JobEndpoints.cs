@@ -99,7 +99,9 @@ internal static class JobEndpoints
         }
         catch (MediaException e)
         {
-            return ApiResults.Error(400, e.Message.Replace(submit.InputPath, submit.InputName, StringComparison.Ordinal));
+            // Name the input as the user knows it, not by the seed's private upload path or file name.
+            return ApiResults.Error(400, e.Message.Replace(submit.InputPath, submit.InputName, StringComparison.Ordinal)
+                .Replace(Path.GetFileName(submit.InputPath), submit.InputName, StringComparison.Ordinal));
         }
         var response = await seed.Jobs.Ask<SubmitJobResponse>(submit, AskTimeout);
         return ApiResults.Ok(response, 201);

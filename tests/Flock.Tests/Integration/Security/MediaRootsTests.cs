@@ -63,4 +63,22 @@ public sealed class MediaRootsTests
         Assert.True(accepted.Status == HttpStatusCode.Created, accepted.Body);
         Assert.False(File.Exists(Path.Combine(outside, "overwritten.mp4")));
     }
+
+    [Fact]
+    public async Task An_uploaded_playlist_should_be_refused_before_ffmpeg_follows_it()
+    {
+        using var cluster = new TestCluster();
+        await cluster.StartSeedAsync();
+        var clip = await Support.TestClips.ConstantFrameRateMp4();
+        // An HLS playlist named .mp4 whose segment is a file on the seed: ffmpeg would read it if it probed freely.
+        var playlist = cluster.Scratch.File("innocent.mp4");
+        await File.WriteAllTextAsync(playlist, $"#EXTM3U\n#EXT-X-TARGETDURATION:10\n#EXTINF:10,\nfile://{clip}\n#EXT-X-ENDLIST\n");
+
+        var submit = await cluster.PbmAsync("job", "submit", playlist, cluster.Scratch.File("out.mp4"), "--detach");
+
+        Assert.Equal(1, submit.ExitCode);
+        var line = Assert.Single(submit.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.StartsWith("error:", StringComparison.Ordinal));
+        Assert.Contains("not a readable video: innocent.mp4", line, StringComparison.Ordinal);
+        Assert.Contains("\"jobs\":[]", await cluster.Http.GetStringAsync("api/jobs"), StringComparison.Ordinal);
+    }
 }
