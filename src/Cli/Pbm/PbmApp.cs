@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Flock.Cli.Pbm.Interactive;
 using Flock.Cli.Pbm.Output;
 using Flock.Messages.Security;
 
@@ -14,19 +15,30 @@ public sealed class PbmApp
 
     public const string Usage = """
         usage: flock pbm [HOST:PORT|URL] [--token TOKEN] [--accept-fingerprint SHA256:HEX] <palette> <verb> [arguments]
+               flock pbm HOST:PORT [--token TOKEN]          (interactive session)
 
-          job submit IN OUT [--chunk-seconds S] [--priority P] [--detach] [-- FFMPEG_OPTIONS...]
-          job list [--json]
-          job show ID [--json]
-          job wait ID
-          job fetch ID OUT
-          job cancel ID
-          cluster show [--json]
+        """ + Commands + """
 
         The seed defaults to 127.0.0.1:4053. HOST:PORT uses TLS when the seed offers it; its certificate is pinned on
         first contact in $FLOCK_KNOWN_SEEDS (default ~/.config/flock/known_seeds), and a changed one is refused unless
         --accept-fingerprint names it. A full http:// or https:// URL is used as written.
         The token defaults to $FLOCK_TOKEN. Add --help after any verb for its options.
+        """;
+
+    /// <summary>Every verb, as `help` lists them in an interactive session.</summary>
+    public const string Commands = """
+          job submit IN OUT [--chunk-seconds S] [--priority P] [--detach] [-- FFMPEG_OPTIONS...]
+          job list [--json]
+          job show ID [--json]
+          job wait ID
+          job watch ID [--json]
+          job fetch ID OUT
+          job cancel ID
+          job retry ID
+          job priority ID P
+          cluster show [--json]
+          cluster leave NODE
+          cluster down NODE
         """;
 
     private static readonly string[] Palettes = ["job", "cluster"];
@@ -35,17 +47,21 @@ public sealed class PbmApp
     private readonly Func<string, string?> _environment;
     private readonly HttpMessageHandler? _handler;
     private readonly TimeSpan _pollInterval;
+    private readonly ILineInput? _input;
 
     /// <param name="console">Where output goes.</param>
     /// <param name="environment">Reads environment variables (FLOCK_TOKEN).</param>
     /// <param name="handler">HTTP handler to reach the seed through (tests); null for real sockets.</param>
     /// <param name="pollInterval">How often `job submit` and `job wait` poll (default 500 ms).</param>
+    /// <param name="input">Lines for an interactive session (null: the process's stdin).</param>
     public PbmApp(
         IConsoleOutput console,
         Func<string, string?>? environment = null,
         HttpMessageHandler? handler = null,
-        TimeSpan? pollInterval = null)
+        TimeSpan? pollInterval = null,
+        ILineInput? input = null)
     {
+        _input = input;
         _console = console;
         _environment = environment ?? Environment.GetEnvironmentVariable;
         _handler = handler;
@@ -58,11 +74,86 @@ public sealed class PbmApp
 
     public async Task<int> InvokeAsync(IReadOnlyList<string> args, CancellationToken ct)
     {
+        string? address;
+        IReadOnlyList<string> rest;
+        Uri seed;
         try
         {
-            var (address, rest) = SplitAddress(args);
-            var seed = address is null ? SeedAddress.Default : SeedAddress.Parse(address);
-            var schemeGiven = address?.Contains("://", StringComparison.Ordinal) == true;
+            (address, rest) = SplitAddress(args);
+            seed = address is null ? SeedAddress.Default : SeedAddress.Parse(address);
+        }
+        catch (PbmException ex)
+        {
+            return Fail(ex.Message, ex.ExitCode);
+        }
+
+        var schemeGiven = address?.Contains("://", StringComparison.Ordinal) == true;
+        if (address is not null && rest.All(a => IsConnectionOption(a) || IsTokenValue(rest, a)))
+        {
+            return await RunSessionAsync(seed, schemeGiven, rest, ct).ConfigureAwait(false);
+        }
+
+        return await RunCommandAsync(seed, schemeGiven, rest, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// `flock pbm HOST:PORT`: a prompt per line, each line parsed by the same commands as the one-shot form; errors
+    /// are printed and the session goes on. `help`, `history`, `exit`/`quit`; end of input or Ctrl+C ends it.
+    /// </summary>
+    private async Task<int> RunSessionAsync(Uri seed, bool schemeGiven, IReadOnlyList<string> sessionOptions, CancellationToken ct)
+    {
+        var prompt = $"[{seed.Authority}] pbm> ";
+        var input = _input ?? (Console.IsInputRedirected ? new TextLineInput(Console.In, _console.Out) : new TerminalLineInput());
+        var history = new List<string>();
+        while (!ct.IsCancellationRequested)
+        {
+            var line = input.ReadLine(prompt, history);
+            if (line is null)
+            {
+                break;
+            }
+
+            line = line.Trim();
+            if (line.Length == 0 || line.StartsWith('#'))
+            {
+                continue;
+            }
+
+            history.Add(line);
+            switch (line)
+            {
+                case "exit" or "quit":
+                    return PbmExitCodes.Success;
+                case "help" or "?":
+                    _console.Out.WriteLine(Commands.TrimEnd());
+                    _console.Out.WriteLine("  history | help | exit");
+                    continue;
+                case "history":
+                    for (var i = 0; i < history.Count; i++)
+                    {
+                        _console.Out.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{i + 1,4}  {history[i]}"));
+                    }
+
+                    continue;
+            }
+
+            var tokens = System.CommandLine.Parsing.CommandLineParser.SplitCommandLine(line).ToList();
+            if (tokens.Count > 0 && tokens[0] == "pbm")
+            {
+                tokens.RemoveAt(0);
+            }
+
+            await RunCommandAsync(seed, schemeGiven, [.. sessionOptions, .. tokens], ct).ConfigureAwait(false);
+            await _console.Error.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+
+        return PbmExitCodes.Success;
+    }
+
+    private async Task<int> RunCommandAsync(Uri seed, bool schemeGiven, IReadOnlyList<string> rest, CancellationToken ct)
+    {
+        try
+        {
             var accept = new Option<string?>("--accept-fingerprint")
             {
                 Description = "Trust the seed's new certificate with this fingerprint (SHA256:HEX), replacing the pinned one.",
@@ -135,6 +226,19 @@ public sealed class PbmApp
         }
     }
 
+    private static bool IsTokenValue(IReadOnlyList<string> args, string candidate)
+    {
+        for (var i = 1; i < args.Count; i++)
+        {
+            if (args[i - 1] is "--token" or "--accept-fingerprint" && ReferenceEquals(args[i], candidate))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>
     /// Takes an optional leading seed address off the arguments (also when `--token` comes first). A first token
     /// is an address when it is not a palette and looks like one (has ':' or '.', or is localhost) or is followed
@@ -144,7 +248,7 @@ public sealed class PbmApp
     {
         var leading = new List<string>();
         var i = 0;
-        while (i < args.Count && (args[i].StartsWith("--token", StringComparison.Ordinal) || args[i].StartsWith("--accept-fingerprint", StringComparison.Ordinal)))
+        while (i < args.Count && IsConnectionOption(args[i]))
         {
             leading.Add(args[i]);
             if (args[i] is "--token" or "--accept-fingerprint" && i + 1 < args.Count)
@@ -166,6 +270,10 @@ public sealed class PbmApp
 
         return (null, args);
     }
+
+    /// <summary>Options about reaching the seed rather than about a command: they may come before the address.</summary>
+    private static bool IsConnectionOption(string arg) =>
+        arg.StartsWith("--token", StringComparison.Ordinal) || arg.StartsWith("--accept-fingerprint", StringComparison.Ordinal);
 
     private static bool IsPalette(string token) => Palettes.Contains(token, StringComparer.Ordinal);
 

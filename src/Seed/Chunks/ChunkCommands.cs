@@ -14,3 +14,6 @@ public sealed record MarkVerified(string Node, int Attempt, string Sha256, int F
 public sealed record FailAttempt(string Node, int Attempt, string Error) : ChunkCommand;
 
 public sealed record ReleaseFromNode(string Node, string Reason) : ChunkCommand;
+
+/// <summary>The job runs again: anything not verified (and not being verified) goes back to the queue.</summary>
+public sealed record RetryChunk(DateTimeOffset At) : ChunkCommand;

@@ -39,6 +39,7 @@ public sealed record ChunkState(
         ChunkAttemptFailed f => this with { Status = ChunkStates.Pending, Node = null, LastError = f.Error, FailedNodes = FailedNodes.Add(f.Node) },
         ChunkReleased => this with { Status = ChunkStates.Pending, Node = null },
         ChunkFailed f => this with { Status = ChunkStates.Failed, Node = null, LastError = f.Reason },
+        ChunkRetried => this with { Status = ChunkStates.Pending, Node = null, FailedNodes = [], LastError = null },
         _ => throw new ArgumentOutOfRangeException(nameof(e), e, "unknown chunk event"),
     };
 
@@ -52,6 +53,8 @@ public sealed record ChunkState(
         MarkVerified v when Status == ChunkStates.Verifying && v.Attempt == CurrentAttempt => [new ChunkVerified(v.Node, v.Attempt, v.Sha256, v.Frames)],
         FailAttempt f when (Status is ChunkStates.Assigned or ChunkStates.Encoding or ChunkStates.Verifying) && f.Attempt == CurrentAttempt => FailAndMaybeGiveUp(f),
         ReleaseFromNode r when IsHeldBy(r.Node) => [new ChunkReleased(r.Node, CurrentAttempt, r.Reason)],
+        RetryChunk r when Status is ChunkStates.Failed or ChunkStates.Assigned or ChunkStates.Encoding
+            || (Status == ChunkStates.Pending && FailedNodes.Count > 0) => [new ChunkRetried(r.At)],
         _ => [],
     };
 

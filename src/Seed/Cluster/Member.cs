@@ -16,5 +16,8 @@ public sealed record Member(
 {
     public string Name => Handle.Name;
 
-    public NodeResponse ToResponse() => new(Name, Address, Status, Math.Round(Power, 2), Cores, Work.ToArray(), FfmpegVersion);
+    public bool IsConnected => Status is MemberStatus.Joining or MemberStatus.Up or MemberStatus.Leaving;
+
+    public NodeResponse ToResponse(DateTimeOffset now) => new(Name, Address, Status, Math.Round(Power, 2), Cores, Work.ToArray(), FfmpegVersion,
+        IsConnected ? Reachability.Reachable : Reachability.Unreachable, Math.Round(Math.Max(0, (now - LastSeen).TotalSeconds), 1));
 }

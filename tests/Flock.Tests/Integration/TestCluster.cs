@@ -25,7 +25,7 @@ public sealed class TestCluster : IDisposable
     public bool Tls { get; }
 
     /// <summary>The job API's admin token, given to the seed and to every pbm run.</summary>
-    public string AdminToken { get; } = "test-admin-token-" + Guid.NewGuid().ToString("N");
+    public string AdminToken { get; private set; } = "test-admin-token-" + Guid.NewGuid().ToString("N");
 
     public string BaseUrl => $"{(Tls ? "https" : "http")}://127.0.0.1:{Port}";
 
@@ -48,13 +48,18 @@ public sealed class TestCluster : IDisposable
 
     public FlockProcess? Seed { get; private set; }
 
+    /// <param name="extraArgs">More `flock seed` arguments.</param>
+    /// <param name="adminToken">The admin token to give the seed (and then pbm); null: <see cref="AdminToken"/>.</param>
     /// <param name="env">Overrides for the seed's environment (FLOCK_TOKEN = "" lets it create its own admin token).</param>
     /// <param name="config">A HOCON file for the seed (--config), for limits and roots.</param>
-    public async Task<FlockProcess> StartSeedAsync(IReadOnlyDictionary<string, string>? env = null, string? config = null)
+    public async Task<FlockProcess> StartSeedAsync(IReadOnlyList<string>? extraArgs = null, string? adminToken = null,
+        IReadOnlyDictionary<string, string>? env = null, string? config = null)
     {
+        if (adminToken is not null) AdminToken = adminToken;
         var environment = new Dictionary<string, string> { ["FLOCK_CLUSTER_KEY"] = Key, ["FLOCK_TOKEN"] = AdminToken, ["FLOCK_SEED_TLS"] = Tls ? "on" : "off" };
         foreach (var (k, v) in env ?? new Dictionary<string, string>()) environment[k] = v;
-        Seed = Track(FlockProcess.Start(["seed", "--urls", BaseUrl, "--data", DataDir, .. config is null ? Array.Empty<string>() : ["--config", config]], environment));
+        Seed = Track(FlockProcess.Start(["seed", "--urls", BaseUrl, "--data", DataDir, .. config is null ? Array.Empty<string>() : ["--config", config], .. extraArgs ?? []],
+            environment));
         await Seed.WaitForOutputAsync("seed listening on", TimeSpan.FromSeconds(30));
         return Seed;
     }
@@ -74,6 +79,14 @@ public sealed class TestCluster : IDisposable
     /// <summary>pbm with environment changes (another token, none, another pin file).</summary>
     public Task<(int ExitCode, string Stdout, string Stderr)> PbmWithAsync(IReadOnlyDictionary<string, string> env, params string[] args) =>
         FlockProcess.RunAsync(["pbm", $"127.0.0.1:{Port}", .. args], TimeSpan.FromMinutes(4), ClientEnvironment(env));
+
+    /// <summary>The `cluster show --json` entry of one node.</summary>
+    public async Task<JsonElement> NodeAsync(string name)
+    {
+        var show = await PbmAsync("cluster", "show", "--json");
+        Assert.True(show.ExitCode == 0, show.Stderr);
+        return JsonDocument.Parse(show.Stdout).RootElement.GetProperty("nodes").EnumerateArray().Single(n => n.GetProperty("name").GetString() == name).Clone();
+    }
 
     /// <summary>The job as the API returns it (what `pbm job show --json` prints), read in-process so polling is quick.</summary>
     public async Task<JsonElement> JobAsync(string id)

@@ -14,7 +14,7 @@ public sealed class TokenTests
     public async Task Seed_without_a_configured_token_should_create_one_that_only_its_owner_can_read()
     {
         using var cluster = new TestCluster();
-        var seed = await cluster.StartSeedAsync(NoToken);
+        var seed = await cluster.StartSeedAsync(env: NoToken);
         var file = Path.Combine(cluster.DataDir, "admin.token");
         Assert.Contains($"created an admin token in {file}", seed.Output, StringComparison.Ordinal);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
@@ -30,11 +30,11 @@ public sealed class TokenTests
 
         var wrong = await cluster.PbmWithAsync(new Dictionary<string, string> { ["FLOCK_TOKEN"] = "guess" }, "job", "list");
         Assert.Equal(1, wrong.ExitCode);
-        Assert.Equal("error: the seed refused the token (check FLOCK_TOKEN or --token)", wrong.Stderr.Trim());
+        Assert.Equal("error: the seed refused the token (set FLOCK_TOKEN or --token)", wrong.Stderr.Trim());
 
         // A restart keeps the same token.
         seed.KillHard();
-        var again = await cluster.StartSeedAsync(NoToken);
+        var again = await cluster.StartSeedAsync(env: NoToken);
         Assert.DoesNotContain("created an admin token", again.Output, StringComparison.Ordinal);
         Assert.Equal(0, (await cluster.PbmWithAsync(new Dictionary<string, string> { ["FLOCK_TOKEN"] = token }, "job", "list")).ExitCode);
     }
