@@ -97,28 +97,50 @@ public static class Program
         command.Options.Add(logFormat);
         command.SetAction((parse, ct) =>
             SeedRunner.RunAsync(parse.GetValue(config), parse.GetValue(urls), parse.GetValue(data), parse.GetValue(logFormat), ct));
+        command.Subcommands.Add(SeedTokenCommand());
         return command;
+    }
+
+    private static Command SeedTokenCommand()
+    {
+        var config = new Option<string?>("--config") { Description = "HOCON configuration file (for its data-dir).", HelpName = "FILE" };
+        var data = new Option<string?>("--data") { Description = "The seed's data directory.", HelpName = "DIR" };
+        var readOnly = new Option<bool>("--read-only") { Description = "A token that can list and show, not submit or cancel (required: the admin token is configured or created by the seed)." };
+        var create = new Command("create", "Create an API token in the seed's data dir (a running seed picks it up) and print it.");
+        create.Options.Add(readOnly);
+        create.Options.Add(config);
+        create.Options.Add(data);
+        create.SetAction(parse => SeedRunner.CreateToken(parse.GetValue(config), parse.GetValue(data), parse.GetValue(readOnly)));
+        var token = new Command("token", "Manage the seed's API tokens.");
+        token.Subcommands.Add(create);
+        return token;
     }
 
     private static Command NodeCommand()
     {
         var seed = new Option<string>("--seed")
         {
-            Description = "The seed to join, as HOST:PORT.",
+            Description = "The seed to join: HOST:PORT (TLS when the seed offers it) or an http(s):// URL.",
             HelpName = "HOST:PORT",
             Required = true,
         };
         var name = new Option<string?>("--name") { Description = "Node name (default: the host name).", HelpName = "NAME" };
         var config = new Option<string?>("--config") { Description = "HOCON configuration file.", HelpName = "FILE" };
+        var accept = new Option<string?>("--accept-fingerprint")
+        {
+            Description = "Trust the seed's new certificate with this fingerprint, replacing the pinned one.",
+            HelpName = "SHA256:HEX",
+        };
         var logFormat = LogFormatOption();
 
         var command = new Command("node", "Run a worker node that encodes chunks for a seed.");
         command.Options.Add(seed);
+        command.Options.Add(accept);
         command.Options.Add(name);
         command.Options.Add(config);
         command.Options.Add(logFormat);
         command.SetAction((parse, ct) =>
-            NodeRunner.RunAsync(parse.GetValue(seed)!, parse.GetValue(name), parse.GetValue(config), parse.GetValue(logFormat), ct));
+            NodeRunner.RunAsync(parse.GetValue(seed)!, parse.GetValue(name), parse.GetValue(config), parse.GetValue(logFormat), parse.GetValue(accept), ct));
         return command;
     }
 

@@ -2,6 +2,7 @@ using Flock.Actors;
 using Flock.Media.Processes;
 using Flock.Messages.Chunks;
 using Flock.Messages.Cluster;
+using Flock.Messages.Security;
 using Flock.Node.Connection;
 using Flock.Node.Encoding;
 using Flock.Node.Options;
@@ -18,9 +19,8 @@ public sealed class EncoderActor : Actor
 {
     private readonly NodeOptions _options;
     private readonly string _name;
-    private readonly Uri _seed;
+    private readonly SeedLink _seed;
     private readonly ClusterKey _key;
-    private readonly HttpClient _http;
     private readonly TaskCompletionSource<string> _fatal;
     private readonly TaskCompletionSource _left;
     private readonly string _workDir;
@@ -41,12 +41,12 @@ public sealed class EncoderActor : Actor
         _left = left;
         _options = options;
         _name = name;
-        _seed = SeedAddress.Parse(options.Seed);
+        _workDir = options.WorkDir is { Length: > 0 } w ? w : Path.Combine(Path.GetTempPath(), $"flock-node-{name}");
+        _seed = new SeedLink(options.Seed, new KnownSeeds(options.KnownSeeds.Length > 0 ? options.KnownSeeds : KnownSeeds.DefaultPath(Environment.GetEnvironmentVariable),
+            options.AcceptFingerprint), _workDir);
         _key = new ClusterKey(options.ClusterKey);
         _fatal = fatal;
         _backoff = options.ReconnectMin;
-        _workDir = options.WorkDir is { Length: > 0 } w ? w : Path.Combine(Path.GetTempPath(), $"flock-node-{name}");
-        _http = new HttpClient(new SocketsHttpHandler { PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30) }) { Timeout = TimeSpan.FromMinutes(30) };
     }
 
     /// <param name="left">Completed once the node has left the cluster (asked by SIGTERM or by the seed) and may exit.</param>
@@ -67,7 +67,7 @@ public sealed class EncoderActor : Actor
     {
         foreach (var job in _reserve.Concat(_encoding.Values)) await job.Cancellation.CancelAsync().ConfigureAwait(false);
         if (_connection is not null) await _connection.DisposeAsync().ConfigureAwait(false);
-        _http.Dispose();
+        _seed.Dispose();
     }
 
     protected override async Task ReceiveAsync(object message)
@@ -91,7 +91,7 @@ public sealed class EncoderActor : Actor
                 _fatal.TrySetResult(f.Error.Message);
                 break;
             case JoinFailed f:
-                Log.LogWarning("cannot reach the seed at {Seed}: {Error}; retrying in {Delay:0.#}s", _seed, f.Error.Message, _backoff.TotalSeconds);
+                Log.LogWarning("cannot reach the seed at {Seed}: {Error}; retrying in {Delay:0.#}s", _seed.BaseUri, f.Error.Message, _backoff.TotalSeconds);
                 ScheduleReconnect();
                 break;
             case Benchmarked b:
@@ -185,7 +185,7 @@ public sealed class EncoderActor : Actor
         _lastHeard = DateTime.UtcNow;
         _transferToken = connection.TransferToken;
         _backoff = _options.ReconnectMin;
-        Log.LogInformation("joined the seed at {Seed} as {Name}", _seed, _name);
+        Log.LogInformation("joined the seed at {Seed} as {Name}", _seed.BaseUri, _name);
         var self = Self;
         _ = Task.Run(async () =>
         {
@@ -314,7 +314,7 @@ public sealed class EncoderActor : Actor
         // A rejoin and a retry timer may both ask: one upload of a result at a time.
         if (_transferToken is not { } token || job.ResultFile is not { } file || job.UploadInFlight) return;
         job.UploadInFlight = true;
-        Context.RunTask(ct => ResultUploader.UploadAsync(_http, _seed, token, job.Assignment, file, ct),
+        Context.RunTask(ct => ResultUploader.UploadAsync(_seed.Http, _seed.BaseUri, token, job.Assignment, file, ct),
             r => new Uploaded(job, r.Outcome, r.Message), e => new UploadFailed(job, e.Message));
     }
 

@@ -7,6 +7,7 @@ using Flock.Seed;
 using Flock.Seed.Api;
 using Flock.Seed.Jobs;
 using Flock.Seed.Options;
+using Flock.Seed.Security;
 using Microsoft.Extensions.Logging;
 
 namespace Flock.Cli.Hosting;
@@ -34,7 +35,7 @@ public sealed class EmbeddedCluster : IAsyncDisposable
     {
         var dataDir = Path.Combine(Path.GetTempPath(), $"flock-{Guid.NewGuid():N}");
         var key = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        var seed = await SeedServer.StartAsync(new SeedOptions { Urls = "http://127.0.0.1:0", DataDir = dataDir, ClusterKey = key }, logs, null, ct);
+        var seed = await SeedServer.StartAsync(new SeedOptions { Urls = "http://127.0.0.1:0", Tls = false, AdminToken = ApiTokens.NewToken(), DataDir = dataDir, ClusterKey = key }, logs, null, ct);
         var cluster = new EmbeddedCluster(seed, dataDir);
         // Local nodes share this machine's cores: each encoder gets its share instead of all of them.
         var threads = Math.Max(1, Environment.ProcessorCount / nodes);

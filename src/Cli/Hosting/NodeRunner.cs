@@ -8,7 +8,7 @@ namespace Flock.Cli.Hosting;
 /// <summary>`flock node`: one encoder node as a long-running service.</summary>
 public static class NodeRunner
 {
-    public static async Task<int> RunAsync(string seed, string? name, string? configFile, string? logFormat, CancellationToken ct)
+    public static async Task<int> RunAsync(string seed, string? name, string? configFile, string? logFormat, string? acceptFingerprint, CancellationToken ct)
     {
         NodeOptions options;
         try
@@ -22,6 +22,7 @@ public static class NodeRunner
         }
         if (!string.IsNullOrWhiteSpace(seed)) options.Seed = seed;
         if (name is not null) options.Name = name;
+        if (acceptFingerprint is not null) options.AcceptFingerprint = acceptFingerprint;
         var format = ConsoleLogging.Validate(logFormat ?? options.LogFormat);
         if (format is null)
         {

@@ -3,6 +3,7 @@ using Flock.Node;
 using Flock.Node.Options;
 using Flock.Seed;
 using Flock.Seed.Options;
+using Flock.Seed.Security;
 using Microsoft.Extensions.Logging;
 
 namespace Flock.Cli.Hosting;
@@ -82,8 +83,33 @@ public static class SeedRunner
         node.ClusterKey = seedOptions.ClusterKey is { Length: > 0 } configured
             ? configured
             : File.ReadAllText(Path.Combine(server.Runtime.DataDir, "cluster.key")).Trim();
+        // The node trusts exactly this process's certificate, pinned in the seed's own data dir, not the user's home.
+        node.KnownSeeds = Path.Combine(server.Runtime.DataDir, "local-node.known_seeds");
+        node.AcceptFingerprint = server.CertificateFingerprint ?? "";
         var name = NodeAgent.DefaultName(node.Name);
         Console.Error.WriteLine($"local node {name} joining {node.Seed}");
         return Task.Run(() => NodeAgent.RunAsync(node, name, logs, ct), CancellationToken.None);
+    }
+
+    /// <summary>`flock seed token create --read-only`: prints the new token on stdout, where it was kept on stderr.</summary>
+    public static int CreateToken(string? configFile, string? dataDir, bool readOnly)
+    {
+        if (!readOnly)
+        {
+            Console.Error.WriteLine("error: only read-only tokens are created here (--read-only); the admin token is flock.seed.admin-token, FLOCK_TOKEN or <data-dir>/admin.token");
+            return 2;
+        }
+        try
+        {
+            var dir = Path.GetFullPath(dataDir ?? SeedConfiguration.Load(configFile).DataDir);
+            Console.WriteLine(ApiTokens.CreateReadOnly(dir));
+            Console.Error.WriteLine($"added a read-only token to {Path.Combine(dir, ApiTokens.ReadOnlyFileName)}");
+            return 0;
+        }
+        catch (Exception e) when (e is HoconException or IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 1;
+        }
     }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Flock.Cli.Pbm.Interactive;
 using Flock.Cli.Pbm.Output;
+using Flock.Messages.Security;
 
 namespace Flock.Cli.Pbm;
 
@@ -13,12 +14,14 @@ public sealed class PbmApp
     public const string TokenEnvironmentVariable = "FLOCK_TOKEN";
 
     public const string Usage = """
-        usage: flock pbm [HOST:PORT|URL] [--token TOKEN] <palette> <verb> [arguments]
+        usage: flock pbm [HOST:PORT|URL] [--token TOKEN] [--accept-fingerprint SHA256:HEX] <palette> <verb> [arguments]
                flock pbm HOST:PORT [--token TOKEN]          (interactive session)
 
         """ + Commands + """
 
-        The seed defaults to 127.0.0.1:4053; HOST:PORT means http://HOST:PORT.
+        The seed defaults to 127.0.0.1:4053. HOST:PORT uses TLS when the seed offers it; its certificate is pinned on
+        first contact in $FLOCK_KNOWN_SEEDS (default ~/.config/flock/known_seeds), and a changed one is refused unless
+        --accept-fingerprint names it. A full http:// or https:// URL is used as written.
         The token defaults to $FLOCK_TOKEN. Add --help after any verb for its options.
         """;
 
@@ -84,19 +87,20 @@ public sealed class PbmApp
             return Fail(ex.Message, ex.ExitCode);
         }
 
-        if (address is not null && rest.All(a => a.StartsWith("--token", StringComparison.Ordinal) || IsTokenValue(rest, a)))
+        var schemeGiven = address?.Contains("://", StringComparison.Ordinal) == true;
+        if (address is not null && rest.All(a => IsConnectionOption(a) || IsTokenValue(rest, a)))
         {
-            return await RunSessionAsync(seed, rest, ct).ConfigureAwait(false);
+            return await RunSessionAsync(seed, schemeGiven, rest, ct).ConfigureAwait(false);
         }
 
-        return await RunCommandAsync(seed, rest, ct).ConfigureAwait(false);
+        return await RunCommandAsync(seed, schemeGiven, rest, ct).ConfigureAwait(false);
     }
 
     /// <summary>
     /// `flock pbm HOST:PORT`: a prompt per line, each line parsed by the same commands as the one-shot form; errors
     /// are printed and the session goes on. `help`, `history`, `exit`/`quit`; end of input or Ctrl+C ends it.
     /// </summary>
-    private async Task<int> RunSessionAsync(Uri seed, IReadOnlyList<string> sessionOptions, CancellationToken ct)
+    private async Task<int> RunSessionAsync(Uri seed, bool schemeGiven, IReadOnlyList<string> sessionOptions, CancellationToken ct)
     {
         var prompt = $"[{seed.Authority}] pbm> ";
         var input = _input ?? (Console.IsInputRedirected ? new TextLineInput(Console.In, _console.Out) : new TerminalLineInput());
@@ -139,17 +143,23 @@ public sealed class PbmApp
                 tokens.RemoveAt(0);
             }
 
-            await RunCommandAsync(seed, [.. sessionOptions, .. tokens], ct).ConfigureAwait(false);
+            await RunCommandAsync(seed, schemeGiven, [.. sessionOptions, .. tokens], ct).ConfigureAwait(false);
             await _console.Error.FlushAsync(CancellationToken.None).ConfigureAwait(false);
         }
 
         return PbmExitCodes.Success;
     }
 
-    private async Task<int> RunCommandAsync(Uri seed, IReadOnlyList<string> rest, CancellationToken ct)
+    private async Task<int> RunCommandAsync(Uri seed, bool schemeGiven, IReadOnlyList<string> rest, CancellationToken ct)
     {
         try
         {
+            var accept = new Option<string?>("--accept-fingerprint")
+            {
+                Description = "Trust the seed's new certificate with this fingerprint (SHA256:HEX), replacing the pinned one.",
+                HelpName = "SHA256:HEX",
+                Recursive = true,
+            };
             var token = new Option<string?>("--token")
             {
                 Description = "Bearer token for the seed (default: $" + TokenEnvironmentVariable + ").",
@@ -158,12 +168,21 @@ public sealed class PbmApp
             };
             var context = new PbmContext(
                 _console,
-                parse => new SeedClient(seed, parse.GetValue(token) ?? NonEmpty(_environment(TokenEnvironmentVariable)), _handler),
+                parse => new SeedClient(
+                    seed,
+                    parse.GetValue(token) ?? NonEmpty(_environment(TokenEnvironmentVariable)),
+                    _handler,
+                    new KnownSeeds(KnownSeeds.DefaultPath(_environment), parse.GetValue(accept) ?? NonEmpty(_environment(KnownSeeds.AcceptVariable)))
+                    {
+                        Notice = line => _console.Error.WriteLine(line),
+                    },
+                    schemeGiven),
                 _pollInterval);
 
             // Nested under a root so that help reads `flock pbm job submit ...`.
             var pbm = new Command("pbm", "pbm: the command-line client of a Flock seed.");
             pbm.Options.Add(token);
+            pbm.Options.Add(accept);
             pbm.Subcommands.Add(JobCommands.Build(context));
             pbm.Subcommands.Add(ClusterCommands.Build(context));
             var root = new RootCommand { pbm };
@@ -211,7 +230,7 @@ public sealed class PbmApp
     {
         for (var i = 1; i < args.Count; i++)
         {
-            if (args[i - 1] == "--token" && ReferenceEquals(args[i], candidate))
+            if (args[i - 1] is "--token" or "--accept-fingerprint" && ReferenceEquals(args[i], candidate))
             {
                 return true;
             }
@@ -229,10 +248,10 @@ public sealed class PbmApp
     {
         var leading = new List<string>();
         var i = 0;
-        while (i < args.Count && args[i].StartsWith("--token", StringComparison.Ordinal))
+        while (i < args.Count && IsConnectionOption(args[i]))
         {
             leading.Add(args[i]);
-            if (args[i] == "--token" && i + 1 < args.Count)
+            if (args[i] is "--token" or "--accept-fingerprint" && i + 1 < args.Count)
             {
                 leading.Add(args[i + 1]);
                 i++;
@@ -251,6 +270,10 @@ public sealed class PbmApp
 
         return (null, args);
     }
+
+    /// <summary>Options about reaching the seed rather than about a command: they may come before the address.</summary>
+    private static bool IsConnectionOption(string arg) =>
+        arg.StartsWith("--token", StringComparison.Ordinal) || arg.StartsWith("--accept-fingerprint", StringComparison.Ordinal);
 
     private static bool IsPalette(string token) => Palettes.Contains(token, StringComparer.Ordinal);
 

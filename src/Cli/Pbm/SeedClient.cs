@@ -7,6 +7,7 @@ using System.Text.Json;
 using Flock.Messages;
 using Flock.Messages.Cluster;
 using Flock.Messages.Jobs;
+using Flock.Messages.Security;
 
 namespace Flock.Cli.Pbm;
 
@@ -21,23 +22,67 @@ public sealed class SeedClient : IDisposable
 
     private const int CopyBufferSize = 1 << 20;
 
-    private readonly HttpClient _http;
+    private readonly HttpMessageHandler? _handler;
+    private readonly string? _token;
+    private readonly KnownSeeds? _trust;
+    private readonly bool _schemeGiven;
+    private HttpClient? _http;
 
-    public SeedClient(Uri baseAddress, string? token, HttpMessageHandler? handler = null)
+    /// <param name="baseAddress">The seed; http:// when the user typed no scheme (TLS is then used if the seed offers it).</param>
+    /// <param name="handler">HTTP handler to reach the seed through (tests); null for real sockets with <paramref name="trust"/>.</param>
+    /// <param name="trust">Pinned seed certificates; null only with a <paramref name="handler"/>.</param>
+    /// <param name="schemeGiven">Whether the user typed the scheme (then no TLS probing happens).</param>
+    public SeedClient(Uri baseAddress, string? token, HttpMessageHandler? handler = null, KnownSeeds? trust = null, bool schemeGiven = true)
     {
         BaseAddress = baseAddress;
-        _http = handler is null
-            ? new HttpClient(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(10) }, disposeHandler: true)
-            : new HttpClient(handler, disposeHandler: false);
-        _http.BaseAddress = baseAddress;
-        _http.Timeout = Timeout.InfiniteTimeSpan;
-        if (!string.IsNullOrEmpty(token))
-        {
-            _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
+        _handler = handler;
+        _token = token;
+        _trust = trust;
+        _schemeGiven = schemeGiven;
     }
 
-    public Uri BaseAddress { get; }
+    public Uri BaseAddress { get; private set; }
+
+    /// <summary>The HttpClient, created on first use once the seed's scheme is known and its certificate checked.</summary>
+    private async Task<HttpClient> ClientAsync(CancellationToken ct)
+    {
+        if (_http is not null)
+        {
+            return _http;
+        }
+
+        HttpClient http;
+        if (_handler is not null || _trust is null)
+        {
+            http = _handler is null ? new HttpClient() : new HttpClient(_handler, disposeHandler: false);
+        }
+        else
+        {
+            try
+            {
+                BaseAddress = await SeedEndpoint.ResolveAsync(BaseAddress, _schemeGiven, _trust, ct).ConfigureAwait(false);
+            }
+            catch (SeedTrustException ex)
+            {
+                throw new PbmException(ex.Message);
+            }
+            catch (HttpRequestException ex)
+            {
+                throw Unreachable(Describe(ex), ex);
+            }
+
+            http = new HttpClient(SeedEndpoint.Handler(_trust, BaseAddress), disposeHandler: true);
+        }
+
+        http.BaseAddress = BaseAddress;
+        http.Timeout = Timeout.InfiniteTimeSpan;
+        if (!string.IsNullOrEmpty(_token))
+        {
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _token);
+        }
+
+        return _http = http;
+    }
 
     public Task<JobListResponse> ListJobsAsync(CancellationToken ct) =>
         SendJsonAsync<JobListResponse>(HttpMethod.Get, "api/jobs", ct);
@@ -145,7 +190,7 @@ public sealed class SeedClient : IDisposable
 
     public void Dispose()
     {
-        _http.Dispose();
+        _http?.Dispose();
     }
 
     private async Task<T> SendJsonAsync<T>(HttpMethod method, string path, CancellationToken ct, object? body = null)
@@ -174,11 +219,16 @@ public sealed class SeedClient : IDisposable
         HttpResponseMessage response;
         try
         {
-            response = await _http.SendAsync(request, completion, timeoutCts.Token).ConfigureAwait(false);
+            var http = await ClientAsync(timeoutCts.Token).ConfigureAwait(false);
+            response = await http.SendAsync(request, completion, timeoutCts.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
             throw Unreachable($"no answer within {timeout?.TotalSeconds ?? 0:0} s");
+        }
+        catch (HttpRequestException ex) when (_trust?.LastRefusal is { } refusal)
+        {
+            throw new PbmException(refusal, PbmExitCodes.Failure, ex);
         }
         catch (HttpRequestException ex)
         {
@@ -192,9 +242,11 @@ public sealed class SeedClient : IDisposable
 
         using (response)
         {
-            if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+            if (response.StatusCode is HttpStatusCode.Unauthorized)
             {
-                throw new PbmException("the seed refused the token (set FLOCK_TOKEN or --token)");
+                throw new PbmException(string.IsNullOrEmpty(_token)
+                    ? "no token: set FLOCK_TOKEN or pass --token (the seed keeps its admin token in <data-dir>/admin.token)"
+                    : "the seed refused the token (set FLOCK_TOKEN or --token)");
             }
 
             var message = await ReadErrorAsync(response, ct).ConfigureAwait(false);

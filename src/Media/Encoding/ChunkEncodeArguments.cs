@@ -13,7 +13,11 @@ public sealed record ChunkEncodeSpec(
     long? EndPts,
     IReadOnlyList<string> VideoOptions,
     string? VideoFilter,
-    string OutputPath);
+    string OutputPath)
+{
+    /// <summary>Over HTTPS: the only certificate ffmpeg may trust (the seed's pinned one) and the name to verify in it.</summary>
+    public (string CaFile, string VerifyHost)? Tls { get; init; }
+}
 
 /// <summary>
 /// The one ffmpeg command line for a chunk. `-copyts` keeps the source's own timestamps, so the trim compares exact
@@ -31,13 +35,14 @@ public static class ChunkEncodeArguments
         {
             // Only what the node itself opens; a source can never make ffmpeg reach for another protocol.
             args.AddRange(["-protocol_whitelist", "http,https,tcp,tls", "-reconnect", "1", "-reconnect_on_network_error", "1", "-reconnect_delay_max", "20"]);
+            if (spec.Tls is { } tls) args.AddRange(["-tls_verify", "1", "-ca_file", tls.CaFile, "-verifyhost", tls.VerifyHost]);
             if (spec.AuthorizationHeader is not null) args.AddRange(["-headers", $"Authorization: {spec.AuthorizationHeader}\r\n"]);
         }
         else
         {
             args.AddRange(["-protocol_whitelist", "file"]);
         }
-        args.AddRange(["-copyts", "-noaccurate_seek"]);
+        args.AddRange(["-format_whitelist", Probing.MediaProbe.InputFormats, "-copyts", "-noaccurate_seek"]);
         if (spec.SeekSeconds is { } ss) args.AddRange(["-ss", ss.ToString("0.000000", CultureInfo.InvariantCulture)]);
         args.AddRange(["-i", spec.SourceUrl, "-map", $"0:{spec.StreamIndex.ToString(CultureInfo.InvariantCulture)}"]);
         var trim = $"trim=start_pts={spec.StartPts.ToString(CultureInfo.InvariantCulture)}"

@@ -7,11 +7,20 @@ namespace Flock.Media.Probing;
 /// <summary>Reads a source's streams with ffprobe and refuses what Flock cannot encode, with one clear line.</summary>
 public static class MediaProbe
 {
+    /// <summary>
+    /// Demuxers a source may use. Playlists and lists (hls, dash, concat, image sequences) are left out: they make
+    /// ffmpeg open other files or URLs named inside the input, so an uploaded "video" could read the seed's files.
+    /// </summary>
+    public const string InputFormats = "mov,matroska,webm,avi,mpegts,mpeg,mpegvideo,flv,ogg,asf,mxf,nut,ivf,h264,hevc,m4v,yuv4mpegpipe,dv,obu,av1";
+
+    /// <summary>The arguments that hold ffmpeg and ffprobe to a plain local file in one of <see cref="InputFormats"/>.</summary>
+    public static IReadOnlyList<string> LocalInputGuard { get; } = ["-protocol_whitelist", "file", "-format_whitelist", InputFormats];
+
     public static async Task<MediaInfo> ProbeAsync(string path, CancellationToken ct)
     {
         if (!File.Exists(path)) throw new MediaException($"input not found: {path}");
         var result = await ProcessRunner.RunAsync(Ffmpeg.FfprobePath,
-            ["-v", "error", "-show_format", "-show_streams", "-show_chapters", "-of", "json", path], ct).ConfigureAwait(false);
+            ["-v", "error", .. LocalInputGuard, "-show_format", "-show_streams", "-show_chapters", "-of", "json", path], ct).ConfigureAwait(false);
         if (!result.Succeeded)
             throw new MediaException($"not a readable video: {Path.GetFileName(path)}: {result.LastErrorLine}", result.StandardErrorTail);
         var info = Parse(result.StandardOutput);

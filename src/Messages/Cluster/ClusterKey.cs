@@ -23,10 +23,8 @@ public sealed class ClusterKey
         if (!string.IsNullOrWhiteSpace(configured)) return (new ClusterKey(configured), null);
         var path = Path.Combine(dataDir, "cluster.key");
         if (File.Exists(path)) return (new ClusterKey(File.ReadAllText(path)), null);
-        Directory.CreateDirectory(dataDir);
         var key = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
-        File.WriteAllText(path, key + "\n");
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        Security.OwnerOnlyFile.WriteAllText(path, key + "\n");
         return (new ClusterKey(key), path);
     }
 

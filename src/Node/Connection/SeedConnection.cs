@@ -2,6 +2,7 @@ using System.Net.WebSockets;
 using System.Threading.Channels;
 using Flock.Messages;
 using Flock.Messages.Cluster;
+using Flock.Messages.Security;
 
 namespace Flock.Node.Connection;
 
@@ -25,16 +26,25 @@ public sealed class SeedConnection : IAsyncDisposable
     public string TransferToken => Accepted.SessionToken;
 
     /// <summary>Connects and proves the cluster key. A refusal throws <see cref="JoinRefusedException"/>: retrying will not help.</summary>
-    public static async Task<SeedConnection> JoinAsync(Uri seed, ClusterKey key, string name, string ffmpegVersion, IReadOnlyList<string> encoders,
+    public static async Task<SeedConnection> JoinAsync(SeedLink seed, ClusterKey key, string name, string ffmpegVersion, IReadOnlyList<string> encoders,
         IReadOnlyList<HeldResult> held, CancellationToken ct)
     {
+        try
+        {
+            await seed.ResolveAsync(ct).ConfigureAwait(false);
+        }
+        catch (SeedTrustException e)
+        {
+            throw new JoinRefusedException(e.Message);
+        }
         var socket = new ClientWebSocket();
         socket.Options.KeepAliveInterval = TimeSpan.FromSeconds(5);
+        socket.Options.RemoteCertificateValidationCallback = SeedEndpoint.Validator(seed.Trust, seed.BaseUri);
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
             timeout.CancelAfter(TimeSpan.FromSeconds(20));
-            await socket.ConnectAsync(SeedAddress.WebSocketUri(seed), timeout.Token).ConfigureAwait(false);
+            await socket.ConnectAsync(SeedAddress.WebSocketUri(seed.BaseUri), timeout.Token).ConfigureAwait(false);
             if (await ControlChannel.ReceiveAsync(socket, timeout.Token).ConfigureAwait(false) is not Challenge challenge)
                 throw new IOException("the seed did not send a challenge");
             if (challenge.ProtocolVersion != Protocol.Version)
@@ -53,6 +63,11 @@ public sealed class SeedConnection : IAsyncDisposable
                 default:
                     throw new IOException("unexpected answer to join-cluster");
             }
+        }
+        catch (Exception e) when (seed.Trust.LastRefusal is { } refusal && e is WebSocketException or HttpRequestException)
+        {
+            socket.Dispose();
+            throw new JoinRefusedException(refusal);
         }
         catch
         {

@@ -1,22 +1,25 @@
 using System.Globalization;
 using Flock.Media.Encoding;
+using Flock.Media.Options;
 using Flock.Media.Processes;
 using Flock.Messages.Chunks;
+using Flock.Node.Connection;
 
 namespace Flock.Node.Encoding;
 
 /// <summary>Runs ffmpeg for one assignment, reading the source from the seed over HTTP ranges.</summary>
 public static class ChunkEncoder
 {
-    public static async Task<string> EncodeAsync(AssignChunk a, Uri seed, string transferToken, string workDir, int threads,
+    public static async Task<string> EncodeAsync(AssignChunk a, SeedLink seed, string transferToken, string workDir, int threads,
         Action<FfmpegProgress> onProgress, CancellationToken ct)
     {
+        CheckAssignment(a);
         Directory.CreateDirectory(workDir);
         var output = Path.Combine(workDir, $"job{a.JobId}-chunk{a.ChunkIndex}-attempt{a.Attempt}.mp4");
         var video = a.VideoOptions.ToList();
         if (threads > 0) video.AddRange(["-threads", threads.ToString(CultureInfo.InvariantCulture)]);
-        var spec = new ChunkEncodeSpec(new Uri(seed, a.SourcePath).ToString(), $"Bearer {transferToken}", a.SeekSeconds, a.StreamIndex, a.TimeBaseDenominator, a.StartPts, a.EndPts,
-            video, a.VideoFilter, output);
+        var spec = new ChunkEncodeSpec(new Uri(seed.BaseUri, a.SourcePath).ToString(), $"Bearer {transferToken}", a.SeekSeconds, a.StreamIndex, a.TimeBaseDenominator, a.StartPts, a.EndPts,
+            video, a.VideoFilter, output) { Tls = seed.FfmpegTls };
         var parser = new FfmpegProgressParser();
         var result = await ProcessRunner.RunAsync(Ffmpeg.FfmpegPath, ChunkEncodeArguments.Build(spec), ct,
             line => { if (parser.Feed(line) is { } p) onProgress(p); }, captureStdout: false).ConfigureAwait(false);
@@ -26,5 +29,27 @@ public static class ChunkEncoder
             throw new MediaException($"ffmpeg failed on chunk {a.ChunkIndex}: {result.LastErrorLine}", result.StandardErrorTail);
         }
         return output;
+    }
+
+    /// <summary>
+    /// The node does not take the seed's word for it: ids must be ids, the source must be the job's own source on
+    /// the seed, and the options must pass the allowlist, before ffmpeg ever starts.
+    /// </summary>
+    public static void CheckAssignment(AssignChunk a)
+    {
+        if (a.JobId.Length is 0 or > 18 || !a.JobId.All(char.IsAsciiDigit) || a.ChunkIndex < 0 || a.Attempt < 0)
+            throw new MediaException($"the node refused the assignment: bad job or chunk id '{a.JobId}'/{a.ChunkIndex}");
+        if (a.SourcePath != $"/api/jobs/{a.JobId}/source")
+            throw new MediaException($"the node refused the assignment: the source must be the job's source on the seed, not '{a.SourcePath}'");
+        if (a.ResultPath != $"/api/jobs/{a.JobId}/chunks/{a.ChunkIndex}/result")
+            throw new MediaException($"the node refused the assignment: the result must go to the chunk's own address, not '{a.ResultPath}'");
+        try
+        {
+            EncoderOptions.CheckVideoAssignment(a.VideoOptions, a.VideoFilter);
+        }
+        catch (MediaException e)
+        {
+            throw new MediaException($"the node refused the assignment: {e.Message}");
+        }
     }
 }

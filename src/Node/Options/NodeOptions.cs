@@ -7,6 +7,10 @@ public sealed class NodeOptions
 
     public string Name { get; set; } = "";
 
+    public string KnownSeeds { get; set; } = "";
+
+    public string AcceptFingerprint { get; set; } = "";
+
     public string WorkDir { get; set; } = "";
 
     public int ParallelEncodes { get; set; } = 1;

@@ -1,9 +1,10 @@
 using Flock.Messages.Cluster;
+using Flock.Seed.Security;
 using Microsoft.AspNetCore.Http;
 
 namespace Flock.Seed.Api;
 
-/// <summary>Bearer checks: the admin token guards the job API (when configured), the per-node transfer token guards chunk bytes.</summary>
+/// <summary>Bearer checks: API tokens guard the job API (reads for read-only tokens, everything for the admin), the per-node transfer token guards chunk bytes.</summary>
 internal static class Authorization
 {
     public static string? BearerOf(HttpContext context)
@@ -12,8 +13,26 @@ internal static class Authorization
         return header.StartsWith("Bearer ", StringComparison.Ordinal) ? header["Bearer ".Length..].Trim() : null;
     }
 
-    public static bool IsAdmin(HttpContext context, string adminToken) =>
-        adminToken.Length == 0 || (BearerOf(context) is { } t && ClusterKey.FixedEquals(t, adminToken));
+    /// <returns>null when the request may go on, else the refusal to send.</returns>
+    public static async Task<IResult?> CheckApiAsync(HttpContext context, SeedRuntime seed)
+    {
+        var access = seed.Tokens.Check(BearerOf(context));
+        if (access == ApiAccess.None)
+        {
+            var throttled = await seed.AuthFailures.FailAsync(context.Connection.RemoteIpAddress, context.RequestAborted);
+            return throttled
+                ? ApiResults.Error(429, "too many failed attempts from this address: slow down")
+                : ApiResults.Error(401, "a valid token is required (FLOCK_TOKEN or --token)");
+        }
+        var reads = HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method);
+        return access == ApiAccess.ReadOnly && !reads ? ApiResults.Error(403, "this token is read-only: it can list and show, not submit or cancel") : null;
+    }
 
-    public static string? NodeOf(HttpContext context, ClusterKey key) => key.ValidateTransferToken(BearerOf(context));
+    /// <returns>the node's name when the transfer token is genuine; a bad one counts as a failed attempt.</returns>
+    public static async Task<string?> NodeOfAsync(HttpContext context, SeedRuntime seed)
+    {
+        var node = seed.Key.ValidateTransferToken(BearerOf(context));
+        if (node is null) await seed.AuthFailures.FailAsync(context.Connection.RemoteIpAddress, context.RequestAborted);
+        return node;
+    }
 }

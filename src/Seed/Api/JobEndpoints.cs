@@ -20,21 +20,30 @@ internal static class JobEndpoints
     public static void Map(IEndpointRouteBuilder app, SeedRuntime seed)
     {
         var api = app.MapGroup("/api").AddEndpointFilter(async (ctx, next) =>
-            Authorization.IsAdmin(ctx.HttpContext, seed.Options.AdminToken) ? await next(ctx) : ApiResults.Error(401, "a valid token is required (FLOCK_TOKEN)"));
+            await Authorization.CheckApiAsync(ctx.HttpContext, seed) ?? await next(ctx));
 
         api.MapPost("/jobs", async (HttpContext http, CancellationToken ct) =>
         {
             SubmitJobRequest? request;
             try { request = await JsonSerializer.DeserializeAsync<SubmitJobRequest>(http.Request.Body, WireJson.Options, ct); }
             catch (JsonException e) { return ApiResults.Error(400, $"malformed request: {e.Message}"); }
-            if (request is null) return ApiResults.Error(400, "empty request");
-            var output = request.OutputPath is null ? null : Path.GetFullPath(request.OutputPath);
-            return await SubmitAsync(seed, new SubmitJob(Path.GetFullPath(request.InputPath), Path.GetFileName(request.InputPath), output,
-                request.OutputPath ?? request.InputPath, request.Options, request.ChunkSeconds, request.Priority, InputIsOwned: false), ct);
+            if (request is null || string.IsNullOrEmpty(request.InputPath)) return ApiResults.Error(400, "empty request");
+            var (input, inputError) = seed.MediaRoots.Input(request.InputPath);
+            if (input is null) return ApiResults.Error(403, inputError!);
+            string? output = null;
+            if (request.OutputPath is not null)
+            {
+                (output, var outputError) = seed.MediaRoots.Output(request.OutputPath);
+                if (output is null) return ApiResults.Error(403, outputError!);
+            }
+            return await SubmitAsync(seed, new SubmitJob(input, Path.GetFileName(request.InputPath), output,
+                request.OutputPath ?? request.InputPath, request.Options ?? [], request.ChunkSeconds, request.Priority, InputIsOwned: false), ct);
         });
 
         api.MapPost("/jobs/upload", async (HttpContext http, string name, string? output, double? chunkSeconds, int? priority, CancellationToken ct) =>
         {
+            if (http.Request.ContentLength > seed.Options.MaxUploadSize)
+                return ApiResults.Error(413, $"the input is larger than flock.seed.max-upload-size ({seed.Options.MaxUploadSize} bytes)");
             var safeName = Path.GetFileName(name);
             if (string.IsNullOrWhiteSpace(safeName)) return ApiResults.Error(400, "name is required");
             string[] options;
@@ -102,11 +111,13 @@ internal static class JobEndpoints
     {
         try
         {
-            await SubmissionValidator.ValidateAsync(submit.InputPath, submit.OutputName, submit.Options, submit.ChunkSeconds, ct);
+            await SubmissionValidator.ValidateAsync(submit.InputPath, submit.OutputName, submit.Options, submit.ChunkSeconds, ct, seed.Options.MaxChunksPerJob);
         }
         catch (MediaException e)
         {
-            return ApiResults.Error(400, e.Message.Replace(submit.InputPath, submit.InputName, StringComparison.Ordinal));
+            // Name the input as the user knows it, not by the seed's private upload path or file name.
+            return ApiResults.Error(400, e.Message.Replace(submit.InputPath, submit.InputName, StringComparison.Ordinal)
+                .Replace(Path.GetFileName(submit.InputPath), submit.InputName, StringComparison.Ordinal));
         }
         var response = await seed.Jobs.Ask<SubmitJobResponse>(submit, AskTimeout);
         return ApiResults.Ok(response, 201);

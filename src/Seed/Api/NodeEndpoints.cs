@@ -17,19 +17,34 @@ internal static class NodeEndpoints
     public static void Map(IEndpointRouteBuilder app, SeedRuntime seed, ILoggerFactory logs)
     {
         var log = logs.CreateLogger("flock.seed.nodes");
+        var connections = 0;
 
         app.Map("/api/nodes/connect", async (HttpContext http) =>
         {
             if (!http.WebSockets.IsWebSocketRequest) return ApiResults.Error(400, "expected a WebSocket");
-            using var socket = await http.WebSockets.AcceptWebSocketAsync();
-            var address = $"{http.Connection.RemoteIpAddress}:{http.Connection.RemotePort}";
-            await new NodeSession(socket, address, seed.Key, seed.Cluster, seed.Options.HeartbeatInterval, log).RunAsync(http.RequestAborted);
-            return Results.Empty;
+            if (Interlocked.Increment(ref connections) > seed.Options.MaxNodeConnections)
+            {
+                Interlocked.Decrement(ref connections);
+                log.LogWarning("refused a node connection from {Address}: {Max} already open (flock.seed.max-node-connections)", http.Connection.RemoteIpAddress, seed.Options.MaxNodeConnections);
+                return ApiResults.Error(503, "the seed has as many node connections as it accepts");
+            }
+            try
+            {
+                using var socket = await http.WebSockets.AcceptWebSocketAsync();
+                var address = $"{http.Connection.RemoteIpAddress}:{http.Connection.RemotePort}";
+                await new NodeSession(socket, http.Connection.RemoteIpAddress, address, seed.Key, seed.Cluster, seed.Options.HeartbeatInterval, seed.AuthFailures, log)
+                    .RunAsync(http.RequestAborted);
+                return Results.Empty;
+            }
+            finally
+            {
+                Interlocked.Decrement(ref connections);
+            }
         });
 
         app.MapGet("/api/jobs/{id}/source", async (HttpContext http, string id) =>
         {
-            if (Authorization.NodeOf(http, seed.Key) is null) return ApiResults.Error(401, "node token required");
+            if (await Authorization.NodeOfAsync(http, seed) is null) return ApiResults.Error(401, "node token required");
             if (!JobEndpoints.IsJobId(id)) return ApiResults.Error(400, "bad job id");
             var file = await seed.Jobs.Ask<JobFileResponse>(new FetchJobFile(id, JobFileKind.Source), TimeSpan.FromSeconds(30));
             if (file.Path is null) return ApiResults.Error(404, file.Error ?? "no source");
@@ -44,7 +59,7 @@ internal static class NodeEndpoints
 
         var results = new ResultReceiver(seed, log);
         app.MapMethods("/api/jobs/{id}/chunks/{index:int}/result", [HttpMethods.Head], (HttpContext http, string id, int index, int attempt) =>
-            results.Offset(http, id, index, attempt));
+            results.OffsetAsync(http, id, index, attempt));
         app.MapPut("/api/jobs/{id}/chunks/{index:int}/result", (HttpContext http, string id, int index, int attempt, CancellationToken ct) =>
             results.ReceiveAsync(http, id, index, attempt, ct));
     }

@@ -19,13 +19,16 @@ internal sealed class ResultReceiver(SeedRuntime seed, ILogger log)
     // One writer per partial file: a retry arriving while a stale connection still feeds the same file must wait.
     private readonly ConcurrentDictionary<string, byte> _busy = new(StringComparer.Ordinal);
 
+    private bool IsValid(string id, int index, int attempt) =>
+        JobEndpoints.IsJobId(id) && index >= 0 && index < seed.Options.MaxChunksPerJob && attempt >= 0;
+
     public static string PartialFile(string chunkDirectory, int index, int attempt) =>
         Path.Combine(chunkDirectory, $"{index:D6}.attempt{attempt}.part");
 
-    public IResult Offset(HttpContext http, string id, int index, int attempt)
+    public async Task<IResult> OffsetAsync(HttpContext http, string id, int index, int attempt)
     {
-        if (Authorization.NodeOf(http, seed.Key) is null) return ApiResults.Error(401, "node token required");
-        if (!JobEndpoints.IsJobId(id) || index < 0) return ApiResults.Error(400, "bad job or chunk id");
+        if (await Authorization.NodeOfAsync(http, seed) is null) return ApiResults.Error(401, "node token required");
+        if (!IsValid(id, index, attempt)) return ApiResults.Error(400, "bad job, chunk or attempt id");
         var dir = Path.Combine(seed.JobsDirectory, id, "chunks");
         if (!Directory.Exists(dir)) return ApiResults.Error(404, $"no job {id}");
         var partial = new FileInfo(PartialFile(dir, index, attempt));
@@ -35,9 +38,9 @@ internal sealed class ResultReceiver(SeedRuntime seed, ILogger log)
 
     public async Task<IResult> ReceiveAsync(HttpContext http, string id, int index, int attempt, CancellationToken ct)
     {
-        var node = Authorization.NodeOf(http, seed.Key);
+        var node = await Authorization.NodeOfAsync(http, seed);
         if (node is null) return ApiResults.Error(401, "node token required");
-        if (!JobEndpoints.IsJobId(id) || index < 0) return ApiResults.Error(400, "bad job or chunk id");
+        if (!IsValid(id, index, attempt)) return ApiResults.Error(400, "bad job, chunk or attempt id");
         var expected = http.Request.Headers[Protocol.Sha256Header].ToString().ToLowerInvariant();
         if (expected.Length != 64) return ApiResults.Error(400, $"{Protocol.Sha256Header} header required");
         long start = 0;

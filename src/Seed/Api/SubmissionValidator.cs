@@ -11,12 +11,17 @@ namespace Flock.Seed.Api;
 /// </summary>
 public static class SubmissionValidator
 {
-    public static async Task ValidateAsync(string inputPath, string outputName, IReadOnlyList<string> options, double chunkSeconds, CancellationToken ct)
+    public static async Task ValidateAsync(string inputPath, string outputName, IReadOnlyList<string> options, double chunkSeconds, CancellationToken ct,
+        int maxChunks = int.MaxValue)
     {
         if (!(chunkSeconds >= 0.5 && chunkSeconds <= 3600)) throw new MediaException($"chunk length {chunkSeconds}s is out of range (0.5 to 3600)");
         OutputContainers.FromPath(outputName);
         var parsed = EncoderOptions.Parse(options);
-        await MediaProbe.ProbeAsync(inputPath, ct).ConfigureAwait(false);
+        var source = await MediaProbe.ProbeAsync(inputPath, ct).ConfigureAwait(false);
+        // The planner cuts near every chunk length (at keyframes): this many chunks, give or take one.
+        var chunks = Math.Ceiling(source.DurationSeconds / chunkSeconds);
+        if (chunks > maxChunks)
+            throw new MediaException($"the job would have about {chunks:0} chunks, more than flock.seed.max-chunks-per-job ({maxChunks}): use longer chunks");
         var vf = parsed.VideoFilter is null ? Array.Empty<string>() : ["-vf", parsed.VideoFilter];
         var video = await ProcessRunner.RunAsync(Ffmpeg.FfmpegPath,
             ["-nostdin", "-hide_banner", "-v", "error", "-f", "lavfi", "-i", "testsrc2=s=128x72:r=10:d=0.3", .. vf, .. parsed.Video, "-f", "null", "-"], ct).ConfigureAwait(false);

@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Flock.Actors;
 using Flock.Messages;
 using Flock.Messages.Cluster;
+using Flock.Seed.Security;
 using Microsoft.Extensions.Logging;
 
 namespace Flock.Seed.Cluster;
@@ -11,7 +12,8 @@ namespace Flock.Seed.Cluster;
 /// One node's control connection: challenge, join, then a receive loop feeding the cluster actor and a send loop
 /// draining the node's outbound queue. Anything malformed closes this connection only.
 /// </summary>
-public sealed class NodeSession(WebSocket socket, string address, ClusterKey key, ActorRef cluster, TimeSpan heartbeatInterval, ILogger log)
+public sealed class NodeSession(WebSocket socket, System.Net.IPAddress? remote, string address, ClusterKey key, ActorRef cluster, TimeSpan heartbeatInterval,
+    Security.AuthFailures failures, ILogger log)
 {
     private static readonly TimeSpan JoinTimeout = TimeSpan.FromSeconds(15);
 
@@ -40,8 +42,9 @@ public sealed class NodeSession(WebSocket socket, string address, ClusterKey key
         if (!ClusterKey.FixedEquals(join.Proof, key.NodeProof(seedNonce, join.NodeNonce, join.Name)))
         {
             log.LogWarning("node {Node} from {Address} refused: wrong cluster key", join.Name, address);
-            await Task.Delay(TimeSpan.FromSeconds(1), ct).ConfigureAwait(false); // slows down key guessing
-            await RejectAsync("wrong cluster key", ct).ConfigureAwait(false);
+            var throttled = await failures.FailAsync(remote, ct).ConfigureAwait(false);
+            if (!throttled) await Task.Delay(AuthFailures.Penalty, ct).ConfigureAwait(false); // every wrong proof costs the guesser a second
+            await RejectAsync(throttled ? "wrong cluster key (too many failed attempts from this address: slow down)" : "wrong cluster key", ct).ConfigureAwait(false);
             return;
         }
 

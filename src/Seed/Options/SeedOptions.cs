@@ -5,11 +5,29 @@ namespace Flock.Seed.Options;
 /// <summary>The `flock.seed` section of seed.conf; every key is documented there.</summary>
 public sealed class SeedOptions
 {
-    public string Urls { get; set; } = "http://127.0.0.1:4053";
+    public string Urls { get; set; } = "https://127.0.0.1:4053";
+
+    public bool Tls { get; set; } = true;
+
+    public string TlsCertificate { get; set; } = "";
+
+    public string TlsKey { get; set; } = "";
+
+    public string TlsPassword { get; set; } = "";
 
     public string DataDir { get; set; } = ".flock/seed";
 
     public string AdminToken { get; set; } = "";
+
+    public List<string> ReadOnlyTokens { get; set; } = [];
+
+    public List<string> MediaRoots { get; set; } = [];
+
+    public int MaxChunksPerJob { get; set; } = 10000;
+
+    public int MaxNodeConnections { get; set; } = 256;
+
+    public int AuthFailureLimit { get; set; } = 5;
 
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(2);
 

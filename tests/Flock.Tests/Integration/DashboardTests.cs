@@ -25,8 +25,12 @@ public sealed class DashboardTests
         Assert.True(File.Exists(Chromium), $"chromium is missing ({Chromium}): the dashboard test needs Debian's chromium; `./flock test` installs it when run as root, otherwise run 'sudo apt-get install chromium'");
         var scripts = await PrepareScriptsAsync();
 
-        using var cluster = new TestCluster();
-        await cluster.StartSeedAsync(adminToken: AdminToken);
+        // Plain HTTP (tls = off) so the headless browser needs no certificate exception; the job is named by path, so
+        // the scratch folder is a media root.
+        using var cluster = new TestCluster(tls: false);
+        var roots = cluster.Scratch.File("roots.conf");
+        await File.WriteAllTextAsync(roots, $"flock.seed.media-roots = [{JsonSerializer.Serialize(cluster.Scratch.Path)}]\n");
+        await cluster.StartSeedAsync(adminToken: AdminToken, configFile: roots);
         await cluster.StartNodeAsync("node-d");
         // Slow enough to be watched: 4 s chunks through x264's slowest preset take seconds each, long enough for
         // ffmpeg to report a rate (it says 0 fps for the first second of an encode). The short lookahead makes

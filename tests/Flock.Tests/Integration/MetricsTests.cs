@@ -19,7 +19,7 @@ public sealed class MetricsTests
         var job = await cluster.JobAsync(id);
         var chunkCount = job.GetProperty("chunks").GetArrayLength();
 
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{cluster.Port}") };
+        using var http = cluster.CreateClient(null); // /metrics needs no token
         using var response = await http.GetAsync(new Uri("/metrics", UriKind.Relative));
         Assert.True(response.IsSuccessStatusCode, $"/metrics answered {(int)response.StatusCode}");
         Assert.StartsWith("text/plain", response.Content.Headers.ContentType?.ToString(), StringComparison.Ordinal);

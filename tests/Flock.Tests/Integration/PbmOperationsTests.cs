@@ -57,8 +57,9 @@ public sealed class PbmOperationsTests
         await cluster.StartSeedAsync();
         await cluster.StartNodeAsync("session-a");
         var lines = "help\ncluster show\n\njob show 99\njob list --json\nhistory\nquit\ncluster show\n";
+        Assert.Equal(0, (await cluster.PbmAsync("job", "list")).ExitCode); // pins the seed's certificate, so the session says nothing about it
 
-        var (exit, stdout, stderr) = await FlockProcess.RunAsync(["pbm", $"127.0.0.1:{cluster.Port}"], TimeSpan.FromMinutes(2), stdin: lines);
+        var (exit, stdout, stderr) = await FlockProcess.RunAsync(["pbm", $"127.0.0.1:{cluster.Port}"], TimeSpan.FromMinutes(2), cluster.ClientEnvironment(), stdin: lines);
 
         Assert.True(exit == 0, stderr);
         var prompt = $"[127.0.0.1:{cluster.Port}] pbm> ";
@@ -85,7 +86,7 @@ public sealed class PbmOperationsTests
         using var scratch = Support.ScratchDirectory.Create("flock-token");
         var port = FlockProcess.FreePort();
         using var seed = FlockProcess.Start(["seed", "--urls", $"http://127.0.0.1:{port}", "--data", scratch.File("data")],
-            new Dictionary<string, string> { ["FLOCK_CLUSTER_KEY"] = "k", ["FLOCK_TOKEN"] = "right-token" });
+            new Dictionary<string, string> { ["FLOCK_CLUSTER_KEY"] = "k", ["FLOCK_TOKEN"] = "right-token", ["FLOCK_SEED_TLS"] = "off" });
         await seed.WaitForOutputAsync("seed listening on", TimeSpan.FromSeconds(30));
 
         var wrong = await FlockProcess.RunAsync(["pbm", $"127.0.0.1:{port}", "--token", "wrong-token", "job", "list"]);

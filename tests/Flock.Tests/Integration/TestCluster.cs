@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Flock.Messages.Security;
 using Flock.Tests.Support;
 using Xunit;
 
@@ -8,15 +9,36 @@ namespace Flock.Tests.Integration;
 public sealed class TestCluster : IDisposable
 {
     private readonly List<FlockProcess> _processes = [];
+    private HttpClient? _http;
 
-    public TestCluster(string key = "test-cluster-key")
+    /// <param name="tls">false: the seed runs with `tls = off` (plain HTTP), as configured for a trusted network.</param>
+    public TestCluster(string key = "test-cluster-key", bool tls = true)
     {
         Key = key;
+        Tls = tls;
         Port = FlockProcess.FreePort();
         Scratch = ScratchDirectory.Create("flock-cluster");
     }
 
     public string Key { get; }
+
+    public bool Tls { get; }
+
+    /// <summary>The job API's admin token, given to the seed and to every pbm run.</summary>
+    public string AdminToken { get; private set; } = "test-admin-token-" + Guid.NewGuid().ToString("N");
+
+    public string BaseUrl => $"{(Tls ? "https" : "http")}://127.0.0.1:{Port}";
+
+    /// <summary>This cluster's own known-seeds file, so tests never touch the user's ~/.config/flock.</summary>
+    public string KnownSeedsFile => Scratch.File("known_seeds");
+
+    /// <summary>Environment for nodes and pbm: the pin file, the token; extra entries override.</summary>
+    public Dictionary<string, string> ClientEnvironment(IReadOnlyDictionary<string, string>? extra = null)
+    {
+        var env = new Dictionary<string, string> { ["FLOCK_KNOWN_SEEDS"] = KnownSeedsFile, ["FLOCK_TOKEN"] = AdminToken };
+        foreach (var (k, v) in extra ?? new Dictionary<string, string>()) env[k] = v;
+        return env;
+    }
 
     public int Port { get; }
 
@@ -26,12 +48,20 @@ public sealed class TestCluster : IDisposable
 
     public FlockProcess? Seed { get; private set; }
 
-    /// <param name="config">HOCON merged over seed.conf, e.g. short heartbeat settings for a fault test.</param>
-    public async Task<FlockProcess> StartSeedAsync(IReadOnlyList<string>? extraArgs = null, string adminToken = "", string? config = null, IReadOnlyDictionary<string, string>? env = null)
+    /// <param name="extraArgs">More `flock seed` arguments.</param>
+    /// <param name="adminToken">The admin token to give the seed (and then pbm); null: <see cref="AdminToken"/>.</param>
+    /// <param name="env">Overrides for the seed's environment (FLOCK_TOKEN = "" lets it create its own admin token).</param>
+    /// <param name="configFile">A HOCON file for the seed (--config), for limits and roots.</param>
+    /// <param name="config">HOCON text merged over seed.conf, e.g. short heartbeat settings for a fault test.</param>
+    public async Task<FlockProcess> StartSeedAsync(IReadOnlyList<string>? extraArgs = null, string? adminToken = null,
+        IReadOnlyDictionary<string, string>? env = null, string? configFile = null, string? config = null)
     {
-        string[] configArgs = config is null ? [] : ["--config", WriteConfig("seed", config)];
-        var environment = new Dictionary<string, string>(env ?? new Dictionary<string, string>()) { ["FLOCK_CLUSTER_KEY"] = Key, ["FLOCK_TOKEN"] = adminToken };
-        Seed = Track(FlockProcess.Start(["seed", "--urls", $"http://127.0.0.1:{Port}", "--data", DataDir, .. extraArgs ?? [], .. configArgs], environment));
+        if (adminToken is not null) AdminToken = adminToken;
+        var environment = new Dictionary<string, string> { ["FLOCK_CLUSTER_KEY"] = Key, ["FLOCK_TOKEN"] = AdminToken, ["FLOCK_SEED_TLS"] = Tls ? "on" : "off" };
+        foreach (var (k, v) in env ?? new Dictionary<string, string>()) environment[k] = v;
+        configFile ??= config is null ? null : WriteConfig("seed", config);
+        Seed = Track(FlockProcess.Start(["seed", "--urls", BaseUrl, "--data", DataDir, .. configFile is null ? Array.Empty<string>() : ["--config", configFile], .. extraArgs ?? []],
+            environment));
         await Seed.WaitForOutputAsync("seed listening on", TimeSpan.FromSeconds(30));
         return Seed;
     }
@@ -41,7 +71,8 @@ public sealed class TestCluster : IDisposable
     public async Task<FlockProcess> StartNodeAsync(string name, string? key = null, bool waitForJoin = true, IReadOnlyDictionary<string, string>? env = null,
         string? seed = null, string? config = null)
     {
-        var environment = new Dictionary<string, string>(env ?? new Dictionary<string, string>()) { ["FLOCK_CLUSTER_KEY"] = key ?? Key };
+        var environment = ClientEnvironment(env);
+        environment["FLOCK_CLUSTER_KEY"] = key ?? Key;
         // Each node its own work dir: the default (temp/flock-node-NAME) would be shared by same-named nodes of parallel tests.
         var workDir = Scratch.File($"work-{name}").Replace("\\", "/", StringComparison.Ordinal);
         string[] extra = ["--config", WriteConfig($"node-{name}", $"flock.node.work-dir = \"{workDir}\"\n{config}")];
@@ -51,7 +82,11 @@ public sealed class TestCluster : IDisposable
     }
 
     public Task<(int ExitCode, string Stdout, string Stderr)> PbmAsync(params string[] args) =>
-        FlockProcess.RunAsync(["pbm", $"127.0.0.1:{Port}", .. args], TimeSpan.FromMinutes(4));
+        FlockProcess.RunAsync(["pbm", $"127.0.0.1:{Port}", .. args], TimeSpan.FromMinutes(4), ClientEnvironment());
+
+    /// <summary>pbm with environment changes (another token, none, another pin file).</summary>
+    public Task<(int ExitCode, string Stdout, string Stderr)> PbmWithAsync(IReadOnlyDictionary<string, string> env, params string[] args) =>
+        FlockProcess.RunAsync(["pbm", $"127.0.0.1:{Port}", .. args], TimeSpan.FromMinutes(4), ClientEnvironment(env));
 
     /// <summary>The `cluster show --json` entry of one node.</summary>
     public async Task<JsonElement> NodeAsync(string name)
@@ -61,11 +96,26 @@ public sealed class TestCluster : IDisposable
         return JsonDocument.Parse(show.Stdout).RootElement.GetProperty("nodes").EnumerateArray().Single(n => n.GetProperty("name").GetString() == name).Clone();
     }
 
+    /// <summary>The job as the API returns it (what `pbm job show --json` prints), read in-process so polling is quick.</summary>
     public async Task<JsonElement> JobAsync(string id)
     {
-        var show = await PbmAsync("job", "show", id, "--json");
-        Assert.True(show.ExitCode == 0, show.Stderr);
-        return JsonDocument.Parse(show.Stdout).RootElement.Clone();
+        using var response = await Http.GetAsync($"api/jobs/{id}");
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, body);
+        return JsonDocument.Parse(body).RootElement.Clone();
+    }
+
+    /// <summary>An HttpClient on the seed with the admin token, checking the certificate against this cluster's pin file.</summary>
+    public HttpClient Http => _http ??= CreateClient(AdminToken);
+
+    public HttpClient CreateClient(string? token, SocketsHttpHandler? handler = null)
+    {
+        var baseUri = new Uri(BaseUrl + "/");
+        handler ??= new SocketsHttpHandler();
+        handler.SslOptions.RemoteCertificateValidationCallback = SeedEndpoint.Validator(new KnownSeeds(KnownSeedsFile), baseUri);
+        var client = new HttpClient(handler) { BaseAddress = baseUri, Timeout = TimeSpan.FromMinutes(2) };
+        if (token is not null) client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return client;
     }
 
     /// <summary>Polls the job until the condition holds (or fails the test after the timeout).</summary>
@@ -103,6 +153,7 @@ public sealed class TestCluster : IDisposable
 
     public void Dispose()
     {
+        _http?.Dispose();
         foreach (var p in _processes) p.Dispose();
         Scratch.Dispose();
     }

@@ -48,7 +48,9 @@ public sealed partial class FaultRig : IAsyncDisposable
 
     public static async Task<FaultRig> StartAsync()
     {
-        var cluster = new TestCluster();
+        // Plain HTTP (tls = off, as on a trusted network): the proxy must read request lines to find and damage an upload.
+        // TLS itself is covered by the security suite; the recovery paths are the same either way.
+        var cluster = new TestCluster(tls: false);
         await cluster.StartSeedAsync(config: SeedConfig);
         return new FaultRig(cluster, new TcpProxy(cluster.Port));
     }

@@ -13,7 +13,7 @@ public sealed class SeedConfigurationTests
     {
         var options = SeedConfiguration.Load(null, ConfigFiles.NoEnvironment);
 
-        Assert.Equal("http://127.0.0.1:4053", options.Urls);
+        Assert.Equal("https://127.0.0.1:4053", options.Urls);
         Assert.Equal(TimeSpan.FromSeconds(10), options.UnreachableAfter);
         Assert.Equal(TimeSpan.FromSeconds(2), options.HeartbeatInterval);
         Assert.Equal(68719476736L, options.MaxUploadSize);
@@ -37,7 +37,8 @@ public sealed class SeedConfigurationTests
         var coded = new SeedOptions();
 
         foreach (var property in typeof(SeedOptions).GetProperties().Where(p => p.PropertyType != typeof(JournalOptions)))
-            Assert.True(Equals(property.GetValue(coded), property.GetValue(loaded)), property.Name);
+            if (property.GetValue(coded) is List<string> list) Assert.Equal(list, (List<string>)property.GetValue(loaded)!);
+            else Assert.True(Equals(property.GetValue(coded), property.GetValue(loaded)), property.Name);
         Assert.Equal(coded.Journal.Provider, loaded.Journal.Provider);
         Assert.Equal(coded.Journal.ConnectionString, loaded.Journal.ConnectionString);
     }
@@ -65,7 +66,7 @@ public sealed class SeedConfigurationTests
 
         Assert.Equal(TimeSpan.FromSeconds(45), options.UnreachableAfter);
         Assert.Equal(2L << 30, options.MaxUploadSize);
-        Assert.Equal("http://127.0.0.1:4053", options.Urls);
+        Assert.Equal("https://127.0.0.1:4053", options.Urls);
         Assert.Equal(TimeSpan.FromSeconds(2), options.HeartbeatInterval);
     }
 
