@@ -71,7 +71,7 @@ public sealed class SeedServer : IAsyncDisposable
         var jobsDir = Path.Combine(dataDir, "jobs");
         Directory.CreateDirectory(jobsDir);
         var metrics = new SeedMetrics();
-        var jobs = system.ActorOf(JobsActor.Props(jobsDir, options.OrphanGrace, clock, metrics), "jobs");
+        var jobs = system.ActorOf(JobsActor.Props(jobsDir, options.OrphanGrace, options.ChunkSizing(), clock, metrics), "jobs");
         var cluster = system.ActorOf(ClusterActor.Props(jobs, options.HeartbeatInterval, options.UnreachableAfter, clock, metrics), "cluster");
         var runtime = new SeedRuntime(options, key, system, jobs, cluster, dataDir, metrics);
 

@@ -1,4 +1,6 @@
 using Flock.Hocon;
+using Flock.Node;
+using Flock.Node.Options;
 using Flock.Seed;
 using Flock.Seed.Options;
 using Microsoft.Extensions.Logging;
@@ -42,10 +44,46 @@ public static class SeedRunner
         await using (server)
         {
             Console.Error.WriteLine($"seed listening on {server.Address}, data in {server.Runtime.DataDir}");
+            Task<string?>? localNode = null;
+            if (options.LocalNode)
+            {
+                try
+                {
+                    localNode = StartLocalNode(options, server, logs, ct);
+                }
+                catch (Exception e) when (e is HoconException or IOException or ArgumentException)
+                {
+                    Console.Error.WriteLine($"error: cannot start the local node: {e.Message}");
+                    return 1;
+                }
+            }
+
             try { await Task.Delay(Timeout.Infinite, ct); }
             catch (OperationCanceledException) { }
+            if (localNode is not null)
+            {
+                // The node leaves first (finishing its chunk), while the seed can still take its result.
+                Console.Error.WriteLine("local node leaving");
+                var error = await localNode;
+                if (error is not null) Console.Error.WriteLine($"local node: {error}");
+            }
             Console.Error.WriteLine("seed stopping");
         }
         return 0;
+    }
+
+    /// <summary>`local-node = on`: an encoder node in this process, joining this seed over loopback with its own key.</summary>
+    private static Task<string?> StartLocalNode(SeedOptions seedOptions, SeedServer server, ILoggerFactory logs, CancellationToken ct)
+    {
+        var node = NodeConfiguration.Load(null);
+        var address = new UriBuilder(server.Address);
+        if (address.Host is "0.0.0.0" or "[::]" or "::" or "+" or "*") address.Host = "127.0.0.1";
+        node.Seed = address.Uri.ToString();
+        node.ClusterKey = seedOptions.ClusterKey is { Length: > 0 } configured
+            ? configured
+            : File.ReadAllText(Path.Combine(server.Runtime.DataDir, "cluster.key")).Trim();
+        var name = NodeAgent.DefaultName(node.Name);
+        Console.Error.WriteLine($"local node {name} joining {node.Seed}");
+        return Task.Run(() => NodeAgent.RunAsync(node, name, logs, ct), CancellationToken.None);
     }
 }

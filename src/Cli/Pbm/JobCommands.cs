@@ -149,12 +149,7 @@ public static class JobCommands
             var job = await FollowAsync(client, parse.GetValue(id)!, context, showProgress: context.Console.IsOutputTerminal, ct)
                 .ConfigureAwait(false);
             context.WriteLine(JobFormatter.FinalLine(job));
-            return job.State switch
-            {
-                JobStates.Completed => PbmExitCodes.Success,
-                JobStates.Cancelled => PbmExitCodes.Cancelled,
-                _ => PbmExitCodes.Failure,
-            };
+            return ExitCodeOf(job);
         });
         return command;
     }
@@ -173,43 +168,25 @@ public static class JobCommands
             using var client = context.Connect(parse);
             var asJson = parse.GetValue(json);
             var display = new BlockDisplay(context.Console);
-            JobResponse job;
-            try
+            var job = await PollAsync(client, parse.GetValue(id)!, context, update =>
             {
-                job = await JobPoller.WaitUntilFinalAsync(
-                    client,
-                    parse.GetValue(id)!,
-                    context,
-                    update =>
-                    {
-                        if (asJson)
-                        {
-                            context.WriteLine(JsonSerializer.Serialize(update, WireJson.Options));
-                            context.Console.Out.Flush();
-                        }
-                        else
-                        {
-                            display.Update(JobFormatter.WatchLines(update, context.Console.IsOutputTerminal).ToArray());
-                        }
-                    },
-                    ct).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                throw new PbmException("interrupted; the job goes on at the seed", PbmExitCodes.Interrupted);
-            }
+                if (asJson)
+                {
+                    context.WriteLine(JsonSerializer.Serialize(update, WireJson.Options));
+                    context.Console.Out.Flush();
+                }
+                else
+                {
+                    display.Update(JobFormatter.WatchLines(update, context.Console.IsOutputTerminal).ToArray());
+                }
+            }, ct).ConfigureAwait(false);
 
             if (!asJson)
             {
                 context.WriteLine(JobFormatter.FinalLine(job));
             }
 
-            return job.State switch
-            {
-                JobStates.Completed => PbmExitCodes.Success,
-                JobStates.Cancelled => PbmExitCodes.Cancelled,
-                _ => PbmExitCodes.Failure,
-            };
+            return ExitCodeOf(job);
         });
         return command;
     }
@@ -281,36 +258,49 @@ public static class JobCommands
         return command;
     }
 
-    /// <summary>Polls until the job is final, showing each change; on Ctrl+C says the job goes on without us.</summary>
+    /// <summary>Polls until the job is final, showing each change on one progress line (when asked).</summary>
     private static async Task<JobResponse> FollowAsync(
         SeedClient client, string id, PbmContext context, bool showProgress, CancellationToken ct)
     {
         var display = new ProgressDisplay(context.Console);
         try
         {
-            return await JobPoller.WaitUntilFinalAsync(
-                client,
-                id,
-                context,
-                job =>
+            return await PollAsync(client, id, context, job =>
+            {
+                if (showProgress)
                 {
-                    if (showProgress)
-                    {
-                        display.Update(JobFormatter.ProgressLine(job));
-                    }
-                },
-                ct).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            throw new PbmException(
-                $"interrupted; job {id} goes on at the seed (stop it with: flock pbm job cancel {id})", PbmExitCodes.Interrupted);
+                    display.Update(JobFormatter.ProgressLine(job));
+                }
+            }, ct).ConfigureAwait(false);
         }
         finally
         {
             display.Finish();
         }
     }
+
+    /// <summary>Polls until the job is final; on Ctrl+C says the job goes on without us.</summary>
+    private static async Task<JobResponse> PollAsync(
+        SeedClient client, string id, PbmContext context, Action<JobResponse> onUpdate, CancellationToken ct)
+    {
+        try
+        {
+            return await JobPoller.WaitUntilFinalAsync(client, id, context, onUpdate, ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            throw new PbmException(
+                $"interrupted; job {id} goes on at the seed (stop it with: flock pbm job cancel {id})", PbmExitCodes.Interrupted);
+        }
+    }
+
+    /// <summary>`job wait` and `job watch` end with: 0 completed, 2 cancelled, 1 failed.</summary>
+    private static int ExitCodeOf(JobResponse job) => job.State switch
+    {
+        JobStates.Completed => PbmExitCodes.Success,
+        JobStates.Cancelled => PbmExitCodes.Cancelled,
+        _ => PbmExitCodes.Failure,
+    };
 
     private static void EnsureOutputDirectory(string outPath)
     {

@@ -25,14 +25,34 @@ public static class TimelineReader
         return await FromDecoderAsync(path, video, ct).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// The frames of the source's first <paramref name="seconds"/>, from packets, without reading the rest of the file;
+    /// null when the container's packets are not its frames (or lack timestamps). Frames whose packets may come after
+    /// the read interval ends (B-frame reordering) are left out: the last second read is dropped.
+    /// </summary>
+    public static async Task<FrameTimeline?> ReadHeadAsync(string path, MediaInfo info, double seconds, CancellationToken ct)
+    {
+        var video = info.MainVideo ?? throw new MediaException("not a video: no video stream");
+        if (!info.FormatName.Split(',').Any(f => PacketTrustworthyFormats.Contains(f))) return null;
+        var read = await FromPacketsAsync(path, video, ct, seconds + 2).ConfigureAwait(false);
+        if (read is null) return null;
+        var tb = read.TimeBase;
+        // ffprobe measures the interval from the first packet of any stream, which need not be video's: judge by
+        // what was really read, and drop its last second, where reordered frames may still be missing.
+        var second = (long)Math.Ceiling((double)tb.Denominator / tb.Numerator);
+        var limit = Math.Min(read.Pts[0] + (long)(seconds * tb.Denominator / tb.Numerator), read.Pts[^1] - second);
+        return new FrameTimeline(tb, read.Pts.Where(p => p < limit).ToArray(), read.KeyframePts.Where(p => p < limit).ToArray());
+    }
+
     /// <returns>null when some packet has no timestamp, so the caller falls back to decoding.</returns>
-    private static async Task<FrameTimeline?> FromPacketsAsync(string path, StreamInfo video, CancellationToken ct)
+    private static async Task<FrameTimeline?> FromPacketsAsync(string path, StreamInfo video, CancellationToken ct, double? headSeconds = null)
     {
         var pts = new List<long>();
         var keys = new List<long>();
         var missing = false;
+        string[] head = headSeconds is { } h ? ["-read_intervals", "%+" + h.ToString("0.###", CultureInfo.InvariantCulture)] : [];
         await Ffmpeg.ProbeCheckedAsync(
-            ["-v", "error", "-select_streams", video.Index.ToString(CultureInfo.InvariantCulture), "-show_entries", "packet=pts,flags", "-of", "csv=p=0", path],
+            ["-v", "error", .. head, "-select_streams", video.Index.ToString(CultureInfo.InvariantCulture), "-show_entries", "packet=pts,flags", "-of", "csv=p=0", path],
             ct,
             line =>
             {

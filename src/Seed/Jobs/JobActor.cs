@@ -1,6 +1,7 @@
 using Flock.Actors;
 using Flock.Actors.Persistence;
 using Flock.Media.Assembly;
+using Flock.Media.Planning;
 using Flock.Messages.Chunks;
 using Flock.Messages.Cluster;
 using Flock.Messages.Jobs;
@@ -23,15 +24,19 @@ public sealed class JobActor : PersistentActor
     private readonly string _directory;
     private readonly TimeProvider _clock;
     private readonly ActorRef _jobs;
+    private readonly ChunkSizing _sizing;
     private JobState? _state;
     private JobPlanFiles? _plan;
+    /// <summary>Set while only the first chunk is planned: it is handed out while the rest of the file is read.</summary>
+    private JobPlanFiles? _head;
     private readonly SortedDictionary<int, ChunkView> _chunks = new();
     private readonly Dictionary<int, ActorRef> _chunkActors = new();
     private bool _assemblyRunning;
     private JobThroughput _throughput = JobThroughput.Empty();
 
-    public JobActor(string id, JobSpec? newSpec, string directory, ActorRef jobs, TimeProvider clock)
+    public JobActor(string id, JobSpec? newSpec, string directory, ActorRef jobs, ChunkSizing sizing, TimeProvider clock)
     {
+        _sizing = sizing;
         _id = id;
         _newSpec = newSpec;
         _directory = directory;
@@ -39,8 +44,8 @@ public sealed class JobActor : PersistentActor
         _clock = clock;
     }
 
-    public static Props Props(string id, JobSpec? newSpec, string directory, ActorRef jobs, TimeProvider clock) =>
-        Flock.Actors.Props.Create(() => new JobActor(id, newSpec, directory, jobs, clock));
+    public static Props Props(string id, JobSpec? newSpec, string directory, ActorRef jobs, ChunkSizing sizing, TimeProvider clock) =>
+        Flock.Actors.Props.Create(() => new JobActor(id, newSpec, directory, jobs, sizing, clock));
 
     public override string PersistenceId => $"job-{_id}";
 
@@ -57,6 +62,9 @@ public sealed class JobActor : PersistentActor
         {
             case Resume:
                 await ResumeAsync().ConfigureAwait(false);
+                break;
+            case HeadPlanFinished h:
+                OnHeadPlanned(h.Head);
                 break;
             case PlanFinished p:
                 await OnPlannedAsync(p.Plan).ConfigureAwait(false);
@@ -160,14 +168,36 @@ public sealed class JobActor : PersistentActor
         var state = _state!;
         if (state.Stage is JobStates.Queued or JobStates.Planning)
         {
-            var spec = state.Spec;
-            Context.RunTask(ct => JobPlanner.PlanAsync(spec, _directory, ct), p => new PlanFinished(p), e => new PlanFailed(e.Message));
+            StartPlanning();
         }
         else if (state.Stage is JobStates.Encoding or JobStates.Assembling)
         {
             _plan = JobPlanFiles.Load(_directory);
-            SpawnChunks();
+            SpawnChunks(_plan);
         }
+    }
+
+    private ChunkSizing Sizing(JobSpec spec) => _sizing with { ChunkSeconds = spec.ChunkSeconds };
+
+    private void StartPlanning()
+    {
+        var spec = _state!.Spec;
+        // A head planned before (a restart, a retry) may already be out on a node: the whole plan must keep its cut.
+        if ((_head ?? JobPlanFiles.LoadHead(_directory)) is { } head) OnHeadPlanned(head);
+        else Context.RunTask(ct => JobPlanner.PlanHeadAsync(spec, Sizing(spec), _directory, ct), h => new HeadPlanFinished(h), e => new PlanFailed(e.Message));
+    }
+
+    private void OnHeadPlanned(JobPlanFiles? head)
+    {
+        if (_state is not { Stage: JobStates.Queued or JobStates.Planning }) return; // cancelled meanwhile
+        var spec = _state.Spec;
+        if (head is not null)
+        {
+            _head = head;
+            SpawnChunks(head);
+            Announce();
+        }
+        Context.RunTask(ct => JobPlanner.PlanAsync(spec, Sizing(spec), _directory, head, ct), p => new PlanFinished(p), e => new PlanFailed(e.Message));
     }
 
     private async Task OnPlannedAsync(JobPlanFiles plan)
@@ -175,25 +205,28 @@ public sealed class JobActor : PersistentActor
         var planned = new JobPlanned(plan.Plan.Chunks.Count, plan.Plan.TotalFrames, plan.Options.VideoEncoder);
         if (_state?.Accepts(planned) != true) return; // cancelled while planning
         _plan = plan;
+        _head = null;
         await PersistAsync(planned, ApplyAndAnnounce).ConfigureAwait(false);
         Log.LogInformation("job {JobId} planned: {Chunks} chunks, {Frames} frames", _id, planned.ChunkCount, planned.TotalFrames);
-        SpawnChunks();
+        SpawnChunks(plan);
     }
 
-    private void SpawnChunks()
+    /// <summary>Starts an actor for each chunk of the plan that has none yet (the head's first chunk already has one).</summary>
+    private void SpawnChunks(JobPlanFiles plan)
     {
         Directory.CreateDirectory(ChunkDirectory);
-        _throughput = JobThroughput.Empty().Record(_clock.GetUtcNow(), 0);
-        foreach (var chunk in _plan!.Plan.Chunks)
+        if (_chunkActors.Count == 0) _throughput = JobThroughput.Empty().Record(_clock.GetUtcNow(), 0);
+        foreach (var chunk in plan.Plan.Chunks)
         {
+            if (_chunkActors.ContainsKey(chunk.Index)) continue;
             _chunks[chunk.Index] = new ChunkView(ChunkState.Initial(chunk.Index), 0, 0);
-            _chunkActors[chunk.Index] = Context.ActorOf(ChunkActor.Props(_id, chunk.Index, _plan, ChunkDirectory, _clock), $"chunk-{chunk.Index}");
+            _chunkActors[chunk.Index] = Context.ActorOf(ChunkActor.Props(_id, chunk.Index, plan, ChunkDirectory, _clock), $"chunk-{chunk.Index}");
         }
     }
 
     private async Task ClaimAsync(ClaimChunk claim)
     {
-        if (_state?.Stage != JobStates.Encoding) { Sender.Tell(new NothingToClaim()); return; }
+        if (Stage != JobStates.Encoding) { Sender.Tell(new NothingToClaim()); return; }
         foreach (var (index, view) in _chunks)
         {
             if (view.State.Status != ChunkStates.Pending) continue;
@@ -242,7 +275,7 @@ public sealed class JobActor : PersistentActor
         {
             // Settled jobs are not re-spawned after a seed restart; their plan and verified chunks are still on disk.
             _plan = JobPlanFiles.Load(_directory);
-            SpawnChunks();
+            SpawnChunks(_plan);
         }
         var stage = _plan is null ? JobStates.Queued : JobStates.Encoding;
         var retried = new JobRetried(stage, _clock.GetUtcNow());
@@ -255,8 +288,8 @@ public sealed class JobActor : PersistentActor
         Log.LogInformation("job {Job} retried from {Stage}; {Done} chunk(s) already verified are kept", _id, stage, _chunks.Values.Count(c => c.State.Status == ChunkStates.Done));
         if (_plan is null)
         {
-            var spec = _state!.Spec;
-            Context.RunTask(ct => JobPlanner.PlanAsync(spec, _directory, ct), p => new PlanFinished(p), e => new PlanFailed(e.Message));
+            foreach (var actor in _chunkActors.Values) actor.Tell(new RetryChunk(_clock.GetUtcNow())); // a head chunk handed out before
+            StartPlanning();
         }
         else
         {
@@ -332,8 +365,13 @@ public sealed class JobActor : PersistentActor
         Announce();
     }
 
+    /// <summary>The journalled stage, except that a job whose first chunk is out while it is still being planned is encoding.</summary>
+    private string Stage => _state is null ? JobStates.Queued
+        : _head is not null && _state.Stage is JobStates.Queued or JobStates.Planning ? JobStates.Encoding
+        : _state.Stage;
+
     private void Announce() =>
-        _jobs.Tell(new JobStageChanged(_id, _state!.Stage, _state.Spec.Priority, _state.SubmittedAt, _state.VideoEncoder));
+        _jobs.Tell(new JobStageChanged(_id, Stage, _state!.Spec.Priority, _state.SubmittedAt, _state.VideoEncoder ?? _head?.Options.VideoEncoder));
 
     private void TellCluster(NodeWorkChanged message) => Context.System.Lookup("/user/cluster")?.Tell(message);
 
@@ -349,7 +387,7 @@ public sealed class JobActor : PersistentActor
     {
         var s = _state;
         if (s is null) return new JobResponse(_id, JobStates.Queued, null, "", "", 0, 0, [], _clock.GetUtcNow(), null, 0, 0, []);
-        var stage = s.Stage == JobStates.Queued && _plan is null && !s.IsFinal ? JobStates.Planning : s.Stage;
+        var stage = s.Stage == JobStates.Queued && _plan is null && _head is null && !s.IsFinal ? JobStates.Planning : Stage;
         var chunks = _chunks.Values.Select(c => c.ToResponse(ExpectedFrames(c.State.Index))).ToArray();
         var encoded = _chunks.Values.Sum(c => c.State.Status == ChunkStates.Done ? ExpectedFrames(c.State.Index) : Math.Min(c.EncodedFrames, ExpectedFrames(c.State.Index)));
         var fps = stage == JobStates.Encoding ? _throughput.FramesPerSecond(_clock.GetUtcNow()) : null;
@@ -364,7 +402,7 @@ public sealed class JobActor : PersistentActor
             fps is { } f ? Math.Round(f, 1) : null, eta is { } e ? Math.Round(e, 1) : null);
     }
 
-    private int ExpectedFrames(int index) => _plan is { } p && index < p.Plan.Chunks.Count ? p.Plan.Chunks[index].FrameCount : 0;
+    private int ExpectedFrames(int index) => (_plan ?? _head) is { } p && index < p.Plan.Chunks.Count ? p.Plan.Chunks[index].FrameCount : 0;
 
     private sealed record Resume;
 }

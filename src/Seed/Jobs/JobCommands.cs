@@ -56,6 +56,9 @@ public sealed record ReleaseOrphanedChunks(IReadOnlySet<string> ConnectedNodes);
 
 internal sealed record PlanFinished(Planning.JobPlanFiles Plan);
 
+/// <summary>Internal: the first chunk is planned from the source's first seconds (null: the file is planned whole).</summary>
+internal sealed record HeadPlanFinished(Planning.JobPlanFiles? Head);
+
 internal sealed record PlanFailed(string Reason);
 
 internal sealed record AssemblyFinished(string OutputPath);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Flock.Actors;
+using Flock.Media.Planning;
 using Flock.Messages.Cluster;
 using Flock.Messages.Jobs;
 using Flock.Seed.Cluster;
@@ -17,6 +18,7 @@ public sealed class JobsActor : Actor
     private readonly string _jobsDirectory;
     private readonly TimeProvider _clock;
     private readonly TimeSpan _orphanGrace;
+    private readonly ChunkSizing _sizing;
     private readonly SeedMetrics _metrics;
     private readonly HashSet<string> _waitMeasured = new(StringComparer.Ordinal);
     private readonly Dictionary<string, JobEntry> _jobs = new(StringComparer.Ordinal);
@@ -25,16 +27,18 @@ public sealed class JobsActor : Actor
     private long _nextId = 1;
     private bool _dispatchQueued;
 
-    public JobsActor(string jobsDirectory, TimeSpan orphanGrace, TimeProvider clock, SeedMetrics metrics)
+    public JobsActor(string jobsDirectory, TimeSpan orphanGrace, ChunkSizing sizing, TimeProvider clock, SeedMetrics metrics)
     {
         _metrics = metrics;
         _jobsDirectory = jobsDirectory;
         _orphanGrace = orphanGrace;
+        _sizing = sizing;
         _clock = clock;
     }
 
-    public static Props Props(string jobsDirectory, TimeSpan orphanGrace, TimeProvider clock, SeedMetrics metrics) =>
-        Flock.Actors.Props.Create(() => new JobsActor(jobsDirectory, orphanGrace, clock, metrics));
+    /// <param name="sizing">How jobs are cut; each job's own chunk length replaces <see cref="ChunkSizing.ChunkSeconds"/>.</param>
+    public static Props Props(string jobsDirectory, TimeSpan orphanGrace, ChunkSizing sizing, TimeProvider clock, SeedMetrics metrics) =>
+        Flock.Actors.Props.Create(() => new JobsActor(jobsDirectory, orphanGrace, sizing, clock, metrics));
 
     protected override async Task PreStartAsync()
     {
@@ -156,7 +160,7 @@ public sealed class JobsActor : Actor
 
     private void Spawn(string id, JobSpec? spec)
     {
-        var actor = Context.ActorOf(JobActor.Props(id, spec, Path.Combine(_jobsDirectory, id), Self, _clock), $"job-{id}");
+        var actor = Context.ActorOf(JobActor.Props(id, spec, Path.Combine(_jobsDirectory, id), Self, _sizing, _clock), $"job-{id}");
         _jobs[id] = new JobEntry(id, actor, JobStates.Queued, spec?.Priority ?? 0, _clock.GetUtcNow(), null);
     }
 

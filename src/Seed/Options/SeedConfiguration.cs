@@ -12,6 +12,8 @@ public static class SeedConfiguration
         var options = config.GetConfig("flock.seed").Bind<SeedOptions>();
         options.ClusterKey = config.GetConfig("flock.cluster").Bind<ClusterSection>().Key;
         options.LogFormat = config.GetConfig("flock.log").Bind<LogSection>().Format;
+        if (options.TailChunks < 0) throw new HoconException($"flock.seed.tail-chunks must be 0 or more, not {options.TailChunks}");
+        if (!(options.MinChunkSeconds > 0)) throw new HoconException($"flock.seed.min-chunk-seconds must be positive, not {options.MinChunkSeconds}");
         return options;
     }
 

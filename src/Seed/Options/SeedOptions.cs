@@ -1,3 +1,5 @@
+using Flock.Media.Planning;
+
 namespace Flock.Seed.Options;
 
 /// <summary>The `flock.seed` section of seed.conf; every key is documented there.</summary>
@@ -20,7 +22,19 @@ public sealed class SeedOptions
 
     public double DefaultChunkSeconds { get; set; } = 30;
 
+    /// <summary>`local-node = on`: the seed process also runs an encoder node (configured by node.conf and FLOCK_NODE_* as usual).</summary>
+    public bool LocalNode { get; set; }
+
+    public int TailChunks { get; set; } = 4;
+
+    public double MinChunkSeconds { get; set; } = 2;
+
+    public bool PreferSceneCuts { get; set; } = true;
+
     public JournalOptions Journal { get; set; } = new();
+
+    /// <summary>The seed's way of cutting jobs, with the default chunk length standing in for each job's own.</summary>
+    public ChunkSizing ChunkSizing() => new(DefaultChunkSeconds, TailChunks, MinChunkSeconds, PreferSceneCuts);
 
     /// <summary>From `flock.log.format`: text or json.</summary>
     public string LogFormat { get; set; } = "text";

@@ -15,9 +15,12 @@ public sealed record JobPlanFiles(MediaInfo Source, FrameTimeline Timeline, Chun
 
     public const string FileName = "plan.json";
 
-    public async Task SaveAsync(string jobDirectory, CancellationToken ct)
+    /// <summary>The first chunk, planned from the source's first seconds while the whole file is still being read.</summary>
+    public const string HeadFileName = "plan-head.json";
+
+    public async Task SaveAsync(string jobDirectory, string fileName, CancellationToken ct)
     {
-        var path = Path.Combine(jobDirectory, FileName);
+        var path = Path.Combine(jobDirectory, fileName);
         var temp = path + ".tmp";
         await using (var stream = File.Create(temp))
         {
@@ -28,9 +31,12 @@ public sealed record JobPlanFiles(MediaInfo Source, FrameTimeline Timeline, Chun
         File.Move(temp, path, overwrite: true);
     }
 
-    public static JobPlanFiles Load(string jobDirectory)
+    public static JobPlanFiles? LoadHead(string jobDirectory) =>
+        File.Exists(Path.Combine(jobDirectory, HeadFileName)) ? Load(jobDirectory, HeadFileName) : null;
+
+    public static JobPlanFiles Load(string jobDirectory, string fileName = FileName)
     {
-        using var stream = File.OpenRead(Path.Combine(jobDirectory, FileName));
+        using var stream = File.OpenRead(Path.Combine(jobDirectory, fileName));
         return JsonSerializer.Deserialize<JobPlanFiles>(stream, Json) ?? throw new InvalidDataException("empty plan file");
     }
 }

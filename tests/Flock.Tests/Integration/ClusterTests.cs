@@ -7,10 +7,10 @@ namespace Flock.Tests.Integration;
 /// <summary>A real seed and real nodes as processes: joining, pbm, and surviving a node or the seed dying mid-job.</summary>
 public sealed class ClusterTests
 {
-    private static readonly string[] Options = ["-c:v", "libx264", "-preset", "medium", "-crf", "23", "-threads", "1"];
+    internal static readonly string[] Options = ["-c:v", "libx264", "-preset", "medium", "-crf", "23", "-threads", "1"];
 
     /// <summary>Long enough (12 s of 640x360 at x264 medium) that a kill lands while chunks are being encoded.</summary>
-    private static async Task<string> BusyClipAsync(ScratchDirectory scratch)
+    internal static async Task<string> BusyClipAsync(ScratchDirectory scratch)
     {
         var path = scratch.File("busy.mp4");
         await FfmpegTool.FfmpegAsync(["-y", "-f", "lavfi", "-i", "testsrc2=s=640x360:r=25:d=12", "-f", "lavfi", "-i", "sine=d=12",

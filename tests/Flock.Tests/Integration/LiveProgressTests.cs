@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Flock.Tests.Support;
 using Xunit;
 
 namespace Flock.Tests.Integration;
@@ -7,17 +6,6 @@ namespace Flock.Tests.Integration;
 /// <summary>The seed's live progress (job fps and ETA, chunk percent and fps) as a real job runs on real nodes.</summary>
 public sealed class LiveProgressTests
 {
-    private static readonly string[] SlowOptions = ["-c:v", "libx264", "-preset", "medium", "-crf", "23", "-threads", "1"];
-
-    /// <summary>12 s of 640x360 at x264 medium: slow enough that chunks are seen mid-encode.</summary>
-    internal static async Task<string> BusyClipAsync(ScratchDirectory scratch)
-    {
-        var path = scratch.File("busy.mp4");
-        await FfmpegTool.FfmpegAsync(["-y", "-f", "lavfi", "-i", "testsrc2=s=640x360:r=25:d=12",
-            "-c:v", "libx264", "-preset", "ultrafast", "-g", "25", "-bf", "2", path]);
-        return path;
-    }
-
     private static bool MidEncode(JsonElement chunk) =>
         chunk.GetProperty("state").GetString() == "encoding"
         && chunk.GetProperty("percent").GetDouble() is > 0 and < 100
@@ -29,8 +17,8 @@ public sealed class LiveProgressTests
         using var cluster = new TestCluster();
         await cluster.StartSeedAsync();
         await cluster.StartNodeAsync("watched-a");
-        var source = await BusyClipAsync(cluster.Scratch);
-        var id = await cluster.SubmitDetachedAsync(source, cluster.Scratch.File("out.mp4"), 3, SlowOptions);
+        var source = await ClusterTests.BusyClipAsync(cluster.Scratch);
+        var id = await cluster.SubmitDetachedAsync(source, cluster.Scratch.File("out.mp4"), 3, ClusterTests.Options);
         var watch = cluster.PbmAsync("job", "watch", id);
 
         var running = await cluster.WaitForJobAsync(id,

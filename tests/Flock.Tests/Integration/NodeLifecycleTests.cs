@@ -6,8 +6,6 @@ namespace Flock.Tests.Integration;
 /// <summary>Nodes coming and going on purpose: `pbm cluster leave`, SIGTERM and `pbm cluster down`, with a job running.</summary>
 public sealed class NodeLifecycleTests
 {
-    private static readonly string[] SlowOptions = ["-c:v", "libx264", "-preset", "medium", "-crf", "23", "-threads", "1"];
-
     private static Func<JsonElement, bool> MidEncodeOn(string node) => j => j.GetProperty("chunks").EnumerateArray().Any(c =>
         c.GetProperty("state").GetString() == "encoding" && c.GetProperty("node").GetString() == node && c.GetProperty("percent").GetDouble() is > 0 and < 80);
 
@@ -30,8 +28,8 @@ public sealed class NodeLifecycleTests
         await cluster.StartSeedAsync();
         var leaver = await cluster.StartNodeAsync("leaver-a");
         await cluster.StartNodeAsync("stayer-b");
-        var source = await LiveProgressTests.BusyClipAsync(cluster.Scratch);
-        var id = await cluster.SubmitDetachedAsync(source, cluster.Scratch.File("out.mp4"), 3, SlowOptions);
+        var source = await ClusterTests.BusyClipAsync(cluster.Scratch);
+        var id = await cluster.SubmitDetachedAsync(source, cluster.Scratch.File("out.mp4"), 3, ClusterTests.Options);
         var running = await cluster.WaitForJobAsync(id, MidEncodeOn("leaver-a"), TimeSpan.FromMinutes(3), "leaver-a mid-encode");
         var chunk = running.GetProperty("chunks").EnumerateArray().First(c => c.GetProperty("node").GetString() == "leaver-a" && c.GetProperty("state").GetString() == "encoding");
         var index = chunk.GetProperty("index").GetInt32();
@@ -68,8 +66,8 @@ public sealed class NodeLifecycleTests
         await cluster.StartSeedAsync();
         var downed = await cluster.StartNodeAsync("downed-a");
         await cluster.StartNodeAsync("other-b");
-        var source = await LiveProgressTests.BusyClipAsync(cluster.Scratch);
-        var id = await cluster.SubmitDetachedAsync(source, cluster.Scratch.File("out.mp4"), 3, SlowOptions);
+        var source = await ClusterTests.BusyClipAsync(cluster.Scratch);
+        var id = await cluster.SubmitDetachedAsync(source, cluster.Scratch.File("out.mp4"), 3, ClusterTests.Options);
         var running = await cluster.WaitForJobAsync(id, MidEncodeOn("downed-a"), TimeSpan.FromMinutes(3), "downed-a mid-encode");
         var index = running.GetProperty("chunks").EnumerateArray().First(c => c.GetProperty("node").GetString() == "downed-a" && c.GetProperty("state").GetString() == "encoding").GetProperty("index").GetInt32();
 

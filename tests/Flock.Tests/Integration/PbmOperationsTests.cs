@@ -6,8 +6,6 @@ namespace Flock.Tests.Integration;
 /// <summary>pbm as an operator uses it: retry and priority, the interactive session, and its errors.</summary>
 public sealed class PbmOperationsTests
 {
-    private static readonly string[] SlowOptions = ["-c:v", "libx264", "-preset", "medium", "-crf", "23", "-threads", "1"];
-
     private static int DoneChunks(JsonElement job) => job.GetProperty("chunks").EnumerateArray().Count(c => c.GetProperty("state").GetString() == "done");
 
     [Fact]
@@ -16,8 +14,8 @@ public sealed class PbmOperationsTests
         using var cluster = new TestCluster();
         await cluster.StartSeedAsync();
         await cluster.StartNodeAsync("retry-a");
-        var source = await LiveProgressTests.BusyClipAsync(cluster.Scratch);
-        var id = await cluster.SubmitDetachedAsync(source, cluster.Scratch.File("out.mp4"), 3, SlowOptions);
+        var source = await ClusterTests.BusyClipAsync(cluster.Scratch);
+        var id = await cluster.SubmitDetachedAsync(source, cluster.Scratch.File("out.mp4"), 3, ClusterTests.Options);
 
         var priority = await cluster.PbmAsync("job", "priority", id, "7");
         Assert.True(priority.ExitCode == 0, priority.Stderr);

@@ -27,11 +27,11 @@ public sealed class TestCluster : IDisposable
     public FlockProcess? Seed { get; private set; }
 
     /// <param name="config">HOCON merged over seed.conf, e.g. short heartbeat settings for a fault test.</param>
-    public async Task<FlockProcess> StartSeedAsync(IReadOnlyList<string>? extraArgs = null, string adminToken = "", string? config = null)
+    public async Task<FlockProcess> StartSeedAsync(IReadOnlyList<string>? extraArgs = null, string adminToken = "", string? config = null, IReadOnlyDictionary<string, string>? env = null)
     {
         string[] configArgs = config is null ? [] : ["--config", WriteConfig("seed", config)];
-        Seed = Track(FlockProcess.Start(["seed", "--urls", $"http://127.0.0.1:{Port}", "--data", DataDir, .. extraArgs ?? [], .. configArgs],
-            new Dictionary<string, string> { ["FLOCK_CLUSTER_KEY"] = Key, ["FLOCK_TOKEN"] = adminToken }));
+        var environment = new Dictionary<string, string>(env ?? new Dictionary<string, string>()) { ["FLOCK_CLUSTER_KEY"] = Key, ["FLOCK_TOKEN"] = adminToken };
+        Seed = Track(FlockProcess.Start(["seed", "--urls", $"http://127.0.0.1:{Port}", "--data", DataDir, .. extraArgs ?? [], .. configArgs], environment));
         await Seed.WaitForOutputAsync("seed listening on", TimeSpan.FromSeconds(30));
         return Seed;
     }

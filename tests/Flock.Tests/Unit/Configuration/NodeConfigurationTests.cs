@@ -9,6 +9,13 @@ namespace Flock.Tests.Unit.Configuration;
 public sealed class NodeConfigurationTests
 {
     [Fact]
+    public void Drain_timeout_should_default_to_five_minutes_and_work_dir_follow_the_environment()
+    {
+        Assert.Equal(TimeSpan.FromMinutes(5), NodeConfiguration.Load(null, ConfigFiles.NoEnvironment).DrainTimeout);
+        Assert.Equal("/var/cache/flock-node", NodeConfiguration.Load(null, ConfigFiles.Environment(("FLOCK_NODE_WORK_DIR", "/var/cache/flock-node"))).WorkDir);
+    }
+
+    [Fact]
     public void Defaults_should_come_from_the_embedded_file()
     {
         var options = NodeConfiguration.Load(null, ConfigFiles.NoEnvironment);

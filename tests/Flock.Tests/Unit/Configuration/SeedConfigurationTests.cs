@@ -23,6 +23,13 @@ public sealed class SeedConfigurationTests
     }
 
     [Fact]
+    public void Local_node_should_be_off_unless_turned_on_in_the_environment()
+    {
+        Assert.False(SeedConfiguration.Load(null, ConfigFiles.NoEnvironment).LocalNode);
+        Assert.True(SeedConfiguration.Load(null, ConfigFiles.Environment(("FLOCK_LOCAL_NODE", "on"))).LocalNode);
+    }
+
+    [Fact]
     public void Embedded_defaults_should_agree_with_the_code_defaults()
     {
         // Code that builds SeedOptions directly (tests, tools) must behave like a seed started without a config file.
@@ -94,5 +101,32 @@ public sealed class SeedConfigurationTests
         var e = Assert.Throws<HoconException>(() => SeedConfiguration.Load(file, ConfigFiles.NoEnvironment));
 
         Assert.Contains("kye", e.Message);
+    }
+
+    [Fact]
+    public void Chunk_sizing_should_come_from_the_tail_and_scene_cut_keys()
+    {
+        using var scratch = ScratchDirectory.Create();
+        var file = scratch.File("seed.conf");
+        File.WriteAllText(file, "flock.seed { default-chunk-seconds = 12, tail-chunks = 0, min-chunk-seconds = 3, prefer-scene-cuts = false }\n");
+
+        var sizing = SeedConfiguration.Load(file, ConfigFiles.NoEnvironment).ChunkSizing();
+
+        Assert.Equal(new Flock.Media.Planning.ChunkSizing(12, 0, 3, false), sizing);
+        Assert.Equal(new Flock.Media.Planning.ChunkSizing(30, 4, 2, true), SeedConfiguration.Load(null, ConfigFiles.NoEnvironment).ChunkSizing());
+    }
+
+    [Theory]
+    [InlineData("tail-chunks = -1", "tail-chunks")]
+    [InlineData("min-chunk-seconds = 0", "min-chunk-seconds")]
+    public void Impossible_chunk_sizing_should_throw_naming_the_key(string line, string key)
+    {
+        using var scratch = ScratchDirectory.Create();
+        var file = scratch.File("seed.conf");
+        File.WriteAllText(file, $"flock.seed.{line}\n");
+
+        var e = Assert.Throws<HoconException>(() => SeedConfiguration.Load(file, ConfigFiles.NoEnvironment));
+
+        Assert.Contains(key, e.Message);
     }
 }

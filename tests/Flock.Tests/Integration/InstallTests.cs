@@ -1,0 +1,48 @@
+using Flock.Tests.Support;
+using Xunit;
+
+namespace Flock.Tests.Integration;
+
+/// <summary>`./flock install PREFIX` gives a flock and pbm that run without the source tree, and systemd units that verify.</summary>
+public sealed class InstallTests
+{
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "flock")) && File.Exists(Path.Combine(dir.FullName, "Akka.sln"))) return dir.FullName;
+        throw new InvalidOperationException("repository root not found above " + AppContext.BaseDirectory);
+    }
+
+    [Fact]
+    public async Task Installed_flock_and_pbm_should_run_outside_the_repository_and_its_units_should_verify()
+    {
+        using var scratch = ScratchDirectory.Create("flock-install");
+        var prefix = scratch.File("prefix with space");
+        var outside = Directory.CreateDirectory(scratch.File("elsewhere")).FullName;
+
+        var install = await FlockProcess.RunAsync(["install", prefix], TimeSpan.FromMinutes(10), workingDirectory: outside, fileName: Path.Combine(RepositoryRoot(), "flock"));
+        Assert.True(install.ExitCode == 0, install.Stdout + install.Stderr);
+
+        var version = await FlockProcess.RunAsync(["--version"], workingDirectory: outside, fileName: Path.Combine(prefix, "bin", "flock"));
+        Assert.True(version.ExitCode == 0, version.Stderr);
+        Assert.Matches(@"^\d+\.\d+\.\d+", version.Stdout.Trim());
+
+        using var cluster = new TestCluster();
+        await cluster.StartSeedAsync();
+        var show = await FlockProcess.RunAsync([$"127.0.0.1:{cluster.Port}", "cluster", "show"], workingDirectory: outside, fileName: Path.Combine(prefix, "bin", "pbm"));
+        Assert.True(show.ExitCode == 0, show.Stderr);
+        Assert.Equal("Count: 0 nodes", show.Stdout.Trim());
+
+        if (!File.Exists("/usr/bin/systemd-analyze") && !File.Exists("/bin/systemd-analyze")) return; // verified wherever systemd is installed
+        var units = Path.Combine(prefix, "share", "flock", "systemd");
+        var verify = await FlockProcess.RunAsync(["verify", Path.Combine(units, "flock-seed.service"), Path.Combine(units, "flock-node.service")],
+            TimeSpan.FromMinutes(1), workingDirectory: outside, fileName: "systemd-analyze");
+        Assert.True(verify.ExitCode == 0, verify.Stdout + verify.Stderr);
+
+        // The check has teeth: a unit whose ExecStart points nowhere is refused.
+        var broken = Path.Combine(outside, "flock-broken.service");
+        File.WriteAllText(broken, File.ReadAllText(Path.Combine(units, "flock-node.service")).Replace(Path.Combine(prefix, "bin", "flock"), "/nonexistent/flock", StringComparison.Ordinal));
+        var refused = await FlockProcess.RunAsync(["verify", broken], TimeSpan.FromMinutes(1), workingDirectory: outside, fileName: "systemd-analyze");
+        Assert.NotEqual(0, refused.ExitCode);
+    }
+}

@@ -1,0 +1,74 @@
+using Flock.Media.Planning;
+using Flock.Seed.Jobs;
+using Flock.Seed.Planning;
+using Flock.Tests.Support;
+using Xunit;
+
+namespace Flock.Tests.Media;
+
+/// <summary>
+/// The first chunk planned from a source's first seconds, handed out while the rest is read, is the very chunk the
+/// whole plan begins with: same frames, same timestamps.
+/// </summary>
+public sealed class HeadPlanTests
+{
+    private static async Task<string> LongClipAsync(ScratchDirectory scratch)
+    {
+        // 24 s with B-frames and x264's scene-cut keyframes on a 25-frame GOP: reordered packets around every cut.
+        var path = scratch.File("long.mp4");
+        await FfmpegTool.FfmpegAsync(["-y", "-f", "lavfi", "-i", "testsrc2=size=160x120:rate=25:duration=24", "-c:v", "libx264", "-preset", "ultrafast",
+            "-bf", "3", "-g", "25", "-pix_fmt", "yuv420p", path]);
+        return path;
+    }
+
+    [Fact]
+    public async Task Head_plan_first_chunk_should_be_the_first_chunk_of_the_whole_plan()
+    {
+        using var scratch = ScratchDirectory.Create("flock-head");
+        var source = await LongClipAsync(scratch);
+        var spec = new JobSpec("1", source, "long.mp4", scratch.File("out.mp4"), ["-c:v", "libx264"], 2, 0);
+        var sizing = new ChunkSizing(2, TailChunks: 4, MinimumChunkSeconds: 0.5, PreferSceneCuts: true);
+
+        var head = await JobPlanner.PlanHeadAsync(spec, sizing, scratch.Path, CancellationToken.None);
+        var whole = await JobPlanner.PlanAsync(spec, sizing, scratch.Path, head, CancellationToken.None);
+
+        Assert.NotNull(head);
+        Assert.True(head.Timeline.FrameCount < whole.Timeline.FrameCount / 2, $"the head read {head.Timeline.FrameCount} of {whole.Timeline.FrameCount} frames");
+        Assert.Equal(head.Plan.Chunks.Single(), whole.Plan.Chunks[0]);
+        Assert.Equal(whole.Timeline.Pts.Take(head.Plan.Chunks[0].FrameCount), head.Timeline.Pts.Take(head.Plan.Chunks[0].FrameCount));
+        Assert.Equal(whole.Timeline.FrameCount, whole.Plan.TotalFrames);
+        Assert.Equal(JobPlanFiles.Load(scratch.Path, JobPlanFiles.HeadFileName).Plan.Chunks, head.Plan.Chunks);
+    }
+
+    [Fact]
+    public async Task Head_plan_should_hold_when_audio_starts_seconds_before_the_video()
+    {
+        // ffprobe counts the read interval from the first packet of any stream; here that is audio, 4 s early.
+        using var scratch = ScratchDirectory.Create("flock-head-late-video");
+        var source = scratch.File("late.mp4");
+        await FfmpegTool.FfmpegAsync(["-y", "-itsoffset", "4", "-f", "lavfi", "-i", "testsrc2=size=160x120:rate=25:duration=20",
+            "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=24", "-map", "0:v", "-map", "1:a",
+            "-c:v", "libx264", "-preset", "ultrafast", "-bf", "3", "-g", "25", "-pix_fmt", "yuv420p", "-c:a", "aac", source]);
+        var spec = new JobSpec("1", source, "late.mp4", scratch.File("out.mp4"), ["-c:v", "libx264"], 2, 0);
+        var sizing = new ChunkSizing(2, TailChunks: 4, MinimumChunkSeconds: 0.5);
+
+        var head = await JobPlanner.PlanHeadAsync(spec, sizing, scratch.Path, CancellationToken.None);
+        var whole = await JobPlanner.PlanAsync(spec, sizing, scratch.Path, head, CancellationToken.None);
+
+        Assert.NotNull(head);
+        Assert.Equal(head.Plan.Chunks.Single(), whole.Plan.Chunks[0]);
+        Assert.Equal(whole.Timeline.FrameCount, whole.Plan.TotalFrames);
+    }
+
+    [Fact]
+    public async Task Head_plan_should_be_skipped_for_a_source_a_few_chunks_long()
+    {
+        using var scratch = ScratchDirectory.Create("flock-head-short");
+        var source = await LongClipAsync(scratch);
+        var spec = new JobSpec("1", source, "long.mp4", scratch.File("out.mp4"), ["-c:v", "libx264"], 8, 0);
+
+        var head = await JobPlanner.PlanHeadAsync(spec, new ChunkSizing(8), scratch.Path, CancellationToken.None);
+
+        Assert.Null(head);
+    }
+}

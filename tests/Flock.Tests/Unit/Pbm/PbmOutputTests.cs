@@ -1,0 +1,68 @@
+using Flock.Cli.Pbm.Output;
+using Flock.Messages.Cluster;
+using Flock.Messages.Jobs;
+using Xunit;
+
+namespace Flock.Tests.Unit.Pbm;
+
+/// <summary>pbm's text forms: aligned tables with a header on a terminal, plain pipe rows when redirected.</summary>
+public sealed class PbmOutputTests
+{
+    private static readonly ClusterResponse Cluster = new(
+    [
+        new NodeResponse("box1", "10.0.0.5:50311", "up", 1, 8, ["4/3", "4/4"], "ffmpeg 5.1", Reachability.Reachable, 0.4),
+        new NodeResponse("b2", "10.0.0.6:41822", "unreachable", 0.456, 4, [], "ffmpeg 5.1", Reachability.Unreachable, 14.2),
+    ]);
+
+    [Fact]
+    public void Redirected_cluster_show_should_print_plain_rows_and_the_count()
+    {
+        Assert.Equal(
+        [
+            "box1 | 10.0.0.5:50311 | up | reachable (heartbeat 0.4s ago) | 1.00 | 4/3,4/4",
+            "b2 | 10.0.0.6:41822 | unreachable | unreachable (heartbeat 14.2s ago) | 0.46 | -",
+            "Count: 2 nodes",
+        ], ClusterFormatter.Table(Cluster, terminal: false));
+    }
+
+    [Fact]
+    public void Terminal_cluster_show_should_add_a_header_and_line_up_the_columns()
+    {
+        var lines = ClusterFormatter.Table(Cluster, terminal: true).ToList();
+
+        Assert.StartsWith("name | address        | status      | reachability", lines[0], StringComparison.Ordinal);
+        Assert.StartsWith("b2   | 10.0.0.6:41822 | unreachable | ", lines[2], StringComparison.Ordinal);
+        Assert.Equal(lines[1].IndexOf("| up", StringComparison.Ordinal), lines[2].IndexOf("| unreachable", StringComparison.Ordinal));
+        Assert.Equal("Count: 2 nodes", lines[^1]);
+    }
+
+    [Fact]
+    public void Watch_should_show_the_job_rate_and_eta_then_one_row_per_running_chunk()
+    {
+        var job = new JobResponse("4", JobStates.Encoding, null, "in.mp4", "out.mp4", 0, 3, [], DateTimeOffset.UnixEpoch, null, 300, 120,
+        [
+            new ChunkResponse(0, ChunkStates.Done, 1, "box1", 75, 100, null),
+            new ChunkResponse(1, ChunkStates.Encoding, 1, "box2", 30, 40, 12.34),
+            new ChunkResponse(2, ChunkStates.Assigned, 1, "box1", 0, 0, null),
+            new ChunkResponse(3, ChunkStates.Pending, 0, null, 0, 0, null),
+        ], 25.06, 72.4);
+
+        Assert.Equal(
+        [
+            "4 encoding 40.0% (120/300 frames, 1/4 chunks) | 25.1 fps | eta 1m12s",
+            "box1 | 4/2 | - | 0.0%",
+            "box2 | 4/1 | 12.3 fps | 40.0%",
+        ], JobFormatter.WatchLines(job, terminal: false));
+    }
+
+    [Theory]
+    [InlineData(null, "-")]
+    [InlineData(0.2, "0s")]
+    [InlineData(45.4, "45s")]
+    [InlineData(187.0, "3m07s")]
+    [InlineData(7500.0, "2h05m")]
+    public void Eta_should_read_as_a_short_duration(double? seconds, string expected)
+    {
+        Assert.Equal(expected, JobFormatter.Duration(seconds));
+    }
+}
