@@ -2,7 +2,7 @@
 // saw. Run by tests/Flock.Tests/Integration/DashboardTests.cs, which starts the seed, the node and the job and checks
 // the result. Any failure exits non-zero with the reason on stderr.
 //
-// env: FLOCK_URL (seed), FLOCK_ADMIN_TOKEN, FLOCK_NODE (a node expected in the table), FLOCK_SCREENSHOT (png path),
+// env: FLOCK_URL (seed), FLOCK_ADMIN_TOKEN, FLOCK_READ_TOKEN, FLOCK_NODE (a node expected in the table), FLOCK_SCREENSHOT (png path),
 //      FLOCK_DOWNLOAD (where to save the downloaded output), FLOCK_TIMEOUT_MS (per wait; default 180000)
 import { chromium } from 'playwright-core';
 
@@ -13,6 +13,7 @@ const env = (name) => {
 };
 const url = env('FLOCK_URL');
 const token = env('FLOCK_ADMIN_TOKEN');
+const readToken = env('FLOCK_READ_TOKEN');
 const nodeName = env('FLOCK_NODE');
 const screenshot = env('FLOCK_SCREENSHOT');
 const downloadPath = env('FLOCK_DOWNLOAD');
@@ -34,7 +35,14 @@ try {
   await page.goto(url);
   const result = {};
 
-  // Read-only at first: rows and the grid show, nothing that changes state does.
+  // Without a token the page shows nothing of the cluster and asks for one.
+  await page.locator('#access', { hasText: 'token needed' }).waitFor();
+  result.noTokenNodeRows = await page.locator('tr.node-row').count();
+  result.noTokenJobs = await page.locator('div.job').count();
+
+  // A read-only token: rows and the grid show, nothing that changes state does.
+  await page.fill('#token-input', readToken);
+  await page.click('#token-save');
   await page.locator(`tr.node-row[data-node="${nodeName}"]`).waitFor();
   const job = page.locator('div.job').first();
   await job.waitFor();

@@ -5,6 +5,7 @@ using Flock.Messages.Jobs;
 using Flock.Seed.Api;
 using Flock.Seed.Cluster;
 using Flock.Seed.Jobs;
+using Flock.Seed.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -13,7 +14,7 @@ namespace Flock.Seed.Dashboard;
 
 /// <summary>
 /// The web dashboard: three static files embedded in this assembly (no build step, nothing on disk to install) and
-/// the read-only overview they poll. Anything that changes state still goes through the token-guarded job API.
+/// the overview they poll (any API token). Anything that changes state still goes through the token-guarded job API.
 /// </summary>
 internal static class DashboardEndpoints
 {
@@ -38,12 +39,15 @@ internal static class DashboardEndpoints
             });
         }
 
-        app.MapGet("/api/overview", async () =>
+        app.MapGet("/api/overview", async (HttpContext http) =>
         {
+            // Names, paths and errors of jobs are the job API's to guard: any API token may read them, nobody else.
+            if (await Authorization.CheckApiAsync(http, seed) is { } refused) return refused;
+            var access = seed.Tokens.Check(Authorization.BearerOf(http)) == ApiAccess.Admin ? "admin" : "read-only";
             var cluster = await seed.Cluster.Ask<ClusterResponse>(new FetchCluster(), TimeSpan.FromSeconds(30));
             var jobs = await seed.Jobs.Ask<JobListResponse>(new FetchJobs(), TimeSpan.FromSeconds(30));
             var fps = cluster.Nodes.ToDictionary(n => n.Name, n => Math.Round(seed.Metrics.FramesPerSecond(n.Name), 1), StringComparer.Ordinal);
-            return ApiResults.Ok(new OverviewResponse(true /* the job API always wants a token */, cluster.Nodes, fps, jobs.Jobs));
+            return ApiResults.Ok(new OverviewResponse(access, cluster.Nodes, fps, jobs.Jobs));
         });
     }
 
@@ -57,6 +61,5 @@ internal static class DashboardEndpoints
     }
 }
 
-/// <summary>What the dashboard polls: open to read, like /metrics; whether a token is needed to change anything.</summary>
-/// <param name="NodeFramesPerSecond">What each node encodes now, summed over its chunks (as flock_node_fps).</param>
-public sealed record OverviewResponse(bool TokenRequired, IReadOnlyList<NodeResponse> Nodes, IReadOnlyDictionary<string, double> NodeFramesPerSecond, IReadOnlyList<JobResponse> Jobs);
+/// <summary>What the dashboard polls, for any API token; Access is "admin" or "read-only": what that token may do.</summary>
+public sealed record OverviewResponse(string Access, IReadOnlyList<NodeResponse> Nodes, IReadOnlyDictionary<string, double> NodeFramesPerSecond, IReadOnlyList<JobResponse> Jobs);

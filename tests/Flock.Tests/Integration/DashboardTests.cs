@@ -11,13 +11,14 @@ namespace Flock.Tests.Integration;
 
 /// <summary>
 /// The web dashboard in Debian's headless chromium (driven by playwright-core, tests/Dashboard/dashboard.mjs) against a
-/// real seed and node: read-only without the token, live grid and node row, a screenshot while the job runs, and the
+/// real seed and node: nothing without a token, read-only with a read-only token, live grid and node row, a screenshot while the job runs, and the
 /// output downloaded through the page once it is done.
 /// </summary>
 public sealed class DashboardTests
 {
     private const string Chromium = "/usr/bin/chromium";
     private const string AdminToken = "dashboard-test-token";
+    private const string ReadToken = "dashboard-read-only-token";
 
     [Fact]
     public async Task Dashboard_should_show_a_running_job_live_and_download_its_output()
@@ -29,7 +30,7 @@ public sealed class DashboardTests
         // the scratch folder is a media root.
         using var cluster = new TestCluster(tls: false);
         var roots = cluster.Scratch.File("roots.conf");
-        await File.WriteAllTextAsync(roots, $"flock.seed.media-roots = [{JsonSerializer.Serialize(cluster.Scratch.Path)}]\n");
+        await File.WriteAllTextAsync(roots, $"flock.seed.media-roots = [{JsonSerializer.Serialize(cluster.Scratch.Path)}]\nflock.seed.read-only-tokens = [\"{ReadToken}\"]\n");
         await cluster.StartSeedAsync(adminToken: AdminToken, configFile: roots);
         await cluster.StartNodeAsync("node-d");
         // Slow enough to be watched: 4 s chunks through x264's slowest preset take seconds each, long enough for
@@ -47,6 +48,7 @@ public sealed class DashboardTests
         {
             ["FLOCK_URL"] = $"http://127.0.0.1:{cluster.Port}/",
             ["FLOCK_ADMIN_TOKEN"] = AdminToken,
+            ["FLOCK_READ_TOKEN"] = ReadToken,
             ["FLOCK_NODE"] = "node-d",
             ["FLOCK_SCREENSHOT"] = screenshot,
             ["FLOCK_DOWNLOAD"] = download,
@@ -54,6 +56,7 @@ public sealed class DashboardTests
 
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{cluster.Port}") };
         Assert.Equal(HttpStatusCode.Unauthorized, (await http.PostAsJsonAsync("/api/jobs", new { inputPath = source })).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("/api/overview")).StatusCode);
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminToken);
         var submit = await http.PostAsJsonAsync("/api/jobs", new { inputPath = source, outputPath = cluster.Scratch.File("out.mp4"), chunkSeconds = 4.0,
             options = new[] { "-c:v", "libx264", "-preset", "placebo", "-rc-lookahead", "5", "-crf", "23" } });
@@ -68,6 +71,8 @@ public sealed class DashboardTests
 
         Assert.Equal(id, seen.GetProperty("jobId").GetString());
         Assert.Equal("completed", job.GetProperty("state").GetString());
+        Assert.Equal(0, seen.GetProperty("noTokenNodeRows").GetInt32());
+        Assert.Equal(0, seen.GetProperty("noTokenJobs").GetInt32());
         Assert.Equal("read-only", seen.GetProperty("readOnlyAccess").GetString());
         Assert.False(seen.GetProperty("readOnlySubmitVisible").GetBoolean(), "submit should be hidden without a token");
         Assert.Equal(0, seen.GetProperty("readOnlyCancelButtons").GetInt32());

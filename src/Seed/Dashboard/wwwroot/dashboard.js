@@ -1,13 +1,13 @@
 // Flock dashboard: polls the seed's read-only overview once a second and renders nodes and jobs.
-// An admin token pasted here (kept in sessionStorage, gone when the tab closes) unlocks submit, cancel and downloads
-// on a seed that requires one.
+// A token pasted here (kept in sessionStorage, gone when the tab closes) opens it: a read-only token shows the cluster,
+// the admin token also unlocks submit and cancel.
 'use strict';
 
 const POLL_MS = 1000;
 const TOKEN_KEY = 'flock.admin-token';
 const DASH = '—';
 
-const state = { tokenRequired: true, admin: false };
+const state = { access: null, admin: false };
 const $ = (id) => document.getElementById(id);
 
 function token() { return sessionStorage.getItem(TOKEN_KEY) || ''; }
@@ -38,29 +38,23 @@ function duration(seconds) {
 
 // --- access -------------------------------------------------------------------------------------------------------
 
-async function checkAccess() {
-  // An open seed (no admin token configured) lets anyone drive it; otherwise the stored token must be accepted.
-  if (!state.tokenRequired) { setAdmin(true); return; }
-  if (!token()) { setAdmin(false); return; }
-  const response = await fetch('/api/cluster', { headers: authHeaders() });
-  if (response.status === 401) {
-    sessionStorage.removeItem(TOKEN_KEY);
-    setAdmin(false, 'token refused');
-    return;
+// Seeing the cluster takes a token too (read-only or admin): job names and paths are not for anyone on the network.
+// Without one stored, nothing is polled, so a page left open never counts as a failed login at the seed.
+function setAccess(access, note) {
+  state.access = access;
+  state.admin = access === 'admin';
+  document.body.classList.toggle('admin', state.admin);
+  const label = $('access');
+  label.textContent = note || access || 'token needed';
+  label.classList.toggle('admin', state.admin);
+  $('token-input').hidden = state.admin;
+  $('token-save').hidden = state.admin;
+  $('token-clear').hidden = !token();
+  for (const section of document.querySelectorAll('.admin-only')) section.hidden = !state.admin;
+  if (!access) {
+    renderNodes([], {});
+    renderJobs([]);
   }
-  setAdmin(response.ok);
-}
-
-function setAdmin(admin, note) {
-  state.admin = admin;
-  document.body.classList.toggle('admin', admin);
-  const access = $('access');
-  access.textContent = note || (admin ? (state.tokenRequired ? 'admin' : 'open seed (no token configured)') : 'read-only');
-  access.classList.toggle('admin', admin);
-  $('token-input').hidden = admin || !state.tokenRequired;
-  $('token-save').hidden = admin || !state.tokenRequired;
-  $('token-clear').hidden = !admin || !state.tokenRequired;
-  for (const section of document.querySelectorAll('.admin-only')) section.hidden = !admin;
 }
 
 $('token-form').addEventListener('submit', async (e) => {
@@ -69,14 +63,12 @@ $('token-form').addEventListener('submit', async (e) => {
   if (!value) return;
   sessionStorage.setItem(TOKEN_KEY, value);
   $('token-input').value = '';
-  await checkAccess();
   refresh();
 });
 
 $('token-clear').addEventListener('click', () => {
   sessionStorage.removeItem(TOKEN_KEY);
-  setAdmin(false);
-  refresh();
+  setAccess(null);
 });
 
 // --- actions ------------------------------------------------------------------------------------------------------
@@ -169,12 +161,9 @@ function renderJob(job) {
   if (job.state === 'completed') {
     const link = el('a', { href: '/api/jobs/' + encodeURIComponent(job.id) + '/output', textContent: 'download output', className: 'download' });
     link.download = (job.output || 'output').split('/').pop();
-    if (state.tokenRequired && !state.admin) {
-      actions.append(el('span', { className: 'muted', textContent: 'unlock to download' }));
-    } else {
-      if (state.tokenRequired) link.addEventListener('click', (e) => { e.preventDefault(); download(job, link); });
-      actions.append(link);
-    }
+    // The output endpoint wants the token too, which a plain link cannot send.
+    link.addEventListener('click', (e) => { e.preventDefault(); download(job, link); });
+    actions.append(link);
   }
   if (state.admin && !['completed', 'failed', 'cancelled'].includes(job.state)) {
     const cancel = el('button', { className: 'danger cancel', textContent: 'cancel' });
@@ -216,13 +205,16 @@ async function refresh() {
   if (polling) return;
   polling = true;
   try {
-    const response = await fetch('/api/overview', { cache: 'no-store' });
+    if (!token()) { setAccess(null); return; }
+    const response = await fetch('/api/overview', { cache: 'no-store', headers: authHeaders() });
+    if (response.status === 401 || response.status === 429) {
+      sessionStorage.removeItem(TOKEN_KEY);
+      setAccess(null, response.status === 401 ? 'token refused' : 'too many attempts: wait a minute');
+      return;
+    }
     if (!response.ok) throw new Error('HTTP ' + response.status);
     const overview = await response.json();
-    if (overview.tokenRequired !== state.tokenRequired) {
-      state.tokenRequired = overview.tokenRequired;
-      await checkAccess();
-    }
+    if (overview.access !== state.access) setAccess(overview.access);
     renderNodes(overview.nodes || [], overview.nodeFramesPerSecond || {});
     renderJobs(overview.jobs || []);
     $('connection').textContent = 'live';
@@ -235,5 +227,6 @@ async function refresh() {
   }
 }
 
-checkAccess().then(refresh);
+setAccess(null);
+refresh();
 setInterval(refresh, POLL_MS);
