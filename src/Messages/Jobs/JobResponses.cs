@@ -40,7 +40,10 @@ public sealed record JobResponse(
     int EncodedFrames,
     IReadOnlyList<ChunkResponse> Chunks);
 
-public sealed record ChunkResponse(int Index, string State, int Attempts, string? Node, int Frames);
+public sealed record ChunkResponse(int Index, string State, int Attempts, string? Node, int Frames, IReadOnlyList<ChunkRunResponse>? Runs = null);
+
+/// <summary>An attempt of a chunk still out on a node: two of them while a straggler is being run again elsewhere.</summary>
+public sealed record ChunkRunResponse(int Attempt, string Node, string State);
 
 public sealed record JobListResponse(IReadOnlyList<JobResponse> Jobs);
 

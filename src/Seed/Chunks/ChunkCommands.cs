@@ -14,3 +14,6 @@ public sealed record MarkVerified(string Node, int Attempt, string Sha256, int F
 public sealed record FailAttempt(string Node, int Attempt, string Error) : ChunkCommand;
 
 public sealed record ReleaseFromNode(string Node, string Reason) : ChunkCommand;
+
+/// <summary>Run the chunk a second time on an idle node while its first attempt is still going; the first verified result wins.</summary>
+public sealed record SpeculateOn(string Node, DateTimeOffset At, TimeSpan MinElapsed) : ChunkCommand;

@@ -60,6 +60,10 @@ public sealed class ClusterActor : Actor
                 Sender.Tell((IReadOnlySet<string>)_members.Values.Where(m => m.Status is MemberStatus.Up or MemberStatus.Joining or MemberStatus.Leaving)
                     .Select(m => m.Name).ToHashSet(StringComparer.Ordinal));
                 break;
+            case FetchIdleNodes:
+                Sender.Tell((IReadOnlySet<string>)_members.Values.Where(m => m.Status == MemberStatus.Up && m.Work.IsEmpty)
+                    .Select(m => m.Name).ToHashSet(StringComparer.Ordinal));
+                break;
             default:
                 Unhandled(message);
                 break;

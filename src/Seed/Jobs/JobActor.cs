@@ -89,13 +89,15 @@ public sealed class JobActor : PersistentActor
             case NodeRejoined r:
                 foreach (var (index, view) in _chunks.Where(c => c.Value.State.IsHeldBy(r.NodeName)))
                 {
-                    var stillHeld = r.Held.Any(h => h.JobId == _id && h.ChunkIndex == index && h.Attempt == view.State.CurrentAttempt);
+                    var stillHeld = r.Held.Any(h => h.JobId == _id && h.ChunkIndex == index
+                        && view.State.LiveRuns.Any(run => run.Node == r.NodeName && run.Attempt == h.Attempt));
                     if (!stillHeld) _chunkActors[index].Tell(new ReleaseFromNode(r.NodeName, "node rejoined without it"));
                 }
                 break;
             case ReleaseOrphanedChunks o:
-                foreach (var (index, view) in _chunks.Where(c => c.Value.State.Node is { } n && c.Value.State.IsHeldBy(n) && !o.ConnectedNodes.Contains(n)))
-                    _chunkActors[index].Tell(new ReleaseFromNode(view.State.Node!, "node did not come back after the seed restarted"));
+                foreach (var (index, view) in _chunks)
+                    foreach (var node in view.State.LiveRuns.Select(run => run.Node).Where(n => !o.ConnectedNodes.Contains(n)).Distinct().ToList())
+                        _chunkActors[index].Tell(new ReleaseFromNode(node, "node did not come back after the seed restarted"));
                 break;
             case CancelJob:
                 if (_state is { IsFinal: false })
@@ -174,14 +176,20 @@ public sealed class JobActor : PersistentActor
     private async Task ClaimAsync(ClaimChunk claim)
     {
         if (_state?.Stage != JobStates.Encoding) { Sender.Tell(new NothingToClaim()); return; }
-        foreach (var (index, view) in _chunks)
+        var now = _clock.GetUtcNow();
+        var candidates = claim.SpeculateAfter is { } minElapsed
+            ? SpeculationCandidates(claim.NodeName, now, minElapsed).Select(index => (index, (ChunkCommand)new SpeculateOn(claim.NodeName, now, minElapsed)))
+            : _chunks.Where(c => c.Value.State.Status == ChunkStates.Pending).Select(c => (c.Key, (ChunkCommand)new AssignChunkTo(claim.NodeName, now)));
+        foreach (var (index, command) in candidates.ToList())
         {
-            if (view.State.Status != ChunkStates.Pending) continue;
-            var answer = await _chunkActors[index].Ask<object>(new AssignChunkTo(claim.NodeName, _clock.GetUtcNow()), TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+            var answer = await _chunkActors[index].Ask<object>(command, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
             if (answer is ChunkClaimed claimed)
             {
                 // The child's ChunkChanged is still in our mailbox; mark it here so the next claim skips it.
-                _chunks[index] = view with { State = view.State.Apply(new ChunkAssigned(claim.NodeName, claimed.Assignment.Attempt, _clock.GetUtcNow())) };
+                var view = _chunks[index];
+                _chunks[index] = view with { State = view.State.Apply(new ChunkAssigned(claim.NodeName, claimed.Assignment.Attempt, now)) };
+                if (claim.SpeculateAfter is not null)
+                    Log.LogInformation("job {Job} chunk {Chunk}: speculative attempt {Attempt} on idle node {Node}", _id, index, claimed.Assignment.Attempt, claim.NodeName);
                 Sender.Tell(claimed);
                 return;
             }
@@ -189,15 +197,36 @@ public sealed class JobActor : PersistentActor
         Sender.Tell(new NothingToClaim());
     }
 
+    /// <summary>
+    /// Only once nothing is pending, and only for a node holding none of this job's chunks: the chunks expected to
+    /// finish last first — no progress reported at all, then the most time left at the reported speed.
+    /// </summary>
+    private IEnumerable<int> SpeculationCandidates(string node, DateTimeOffset now, TimeSpan minElapsed)
+    {
+        if (_chunks.Values.Any(c => c.State.Status == ChunkStates.Pending || c.State.IsHeldBy(node))) return [];
+        return _chunks
+            .Where(c => c.Value.State.CanSpeculateOn(node, now, minElapsed))
+            .OrderByDescending(c => c.Value.SecondsLeft(_plan!.Plan.Chunks[c.Key].FrameCount))
+            .ThenBy(c => c.Value.State.LiveRuns.Min(r => r.At))
+            .Select(c => c.Key);
+    }
+
     private async Task OnChunkChangedAsync(ChunkState chunk)
     {
         var before = _chunks.TryGetValue(chunk.Index, out var old) ? old : null;
-        var wasHeldBy = before?.State.Node;
         _chunks[chunk.Index] = new ChunkView(chunk, before?.EncodedFrames ?? 0, before?.FramesPerSecond ?? 0);
         var chunkId = $"{_id}/{chunk.Index}";
-        if (wasHeldBy is not null && wasHeldBy != chunk.Node) TellCluster(new NodeWorkChanged(wasHeldBy, chunkId, false));
-        if (chunk.Node is not null && chunk.Status is ChunkStates.Assigned or ChunkStates.Encoding) TellCluster(new NodeWorkChanged(chunk.Node, chunkId, true));
-        else if (chunk.Node is not null) TellCluster(new NodeWorkChanged(chunk.Node, chunkId, false));
+        var holders = chunk.IsFinal ? [] : chunk.LiveRuns.Select(r => r.Node).ToHashSet(StringComparer.Ordinal);
+        var previous = before?.State.Runs.Select(r => r.Node) ?? [];
+        foreach (var node in previous.Concat(chunk.Runs.Select(r => r.Node)).Distinct(StringComparer.Ordinal))
+            TellCluster(new NodeWorkChanged(node, chunkId, holders.Contains(node)));
+        if (chunk.IsFinal && before?.State.IsFinal != true)
+        {
+            // The first verified result won (or the chunk gave up): every other attempt still out there is stopped.
+            foreach (var loser in chunk.Losers)
+                _jobs.Tell(new CancelOnNode(loser.Node, new CancelChunk(_id, chunk.Index, loser.Attempt,
+                    chunk.Status == ChunkStates.Done ? $"chunk {chunk.Index} was finished by {chunk.Node}" : $"chunk {chunk.Index} failed")));
+        }
         if (_state is null || _state.IsFinal) return;
 
         if (chunk.Status == ChunkStates.Pending && before?.State.Status != ChunkStates.Pending) _jobs.Tell(new WorkAvailable());
@@ -241,8 +270,10 @@ public sealed class JobActor : PersistentActor
         switch (r.Report)
         {
             case ReportChunkProgress p:
-                if (view.State.Status == ChunkStates.Assigned && view.State.CurrentAttempt == p.Attempt) chunk.Tell(new StartEncoding(r.NodeName, p.Attempt));
-                if (view.State.CurrentAttempt == p.Attempt) _chunks[r.ChunkIndex] = view with { EncodedFrames = p.Frames, FramesPerSecond = p.FramesPerSecond };
+                if (view.State.LiveRuns.Any(run => run.Attempt == p.Attempt && run.Node == r.NodeName && !run.Encoding)) chunk.Tell(new StartEncoding(r.NodeName, p.Attempt));
+                // With a speculative copy running, the one furthest along is what the job shows and estimates from.
+                if (view.State.LiveRuns.Any(run => run.Attempt == p.Attempt) && (view.State.CurrentAttempt == p.Attempt || p.Frames >= view.EncodedFrames))
+                    _chunks[r.ChunkIndex] = view with { EncodedFrames = p.Frames, FramesPerSecond = p.FramesPerSecond };
                 break;
             case ReportChunkFailed f:
                 chunk.Tell(new FailAttempt(r.NodeName, f.Attempt, f.Error));
@@ -261,8 +292,9 @@ public sealed class JobActor : PersistentActor
 
     private void CancelRunningAttempts(string reason)
     {
-        foreach (var view in _chunks.Values.Where(v => v.State.Node is not null && v.State.Status is ChunkStates.Assigned or ChunkStates.Encoding))
-            _jobs.Tell(new CancelOnNode(view.State.Node!, new CancelChunk(_id, view.State.Index, view.State.CurrentAttempt, reason)));
+        foreach (var view in _chunks.Values.Where(v => v.State.Status != ChunkStates.Done))
+            foreach (var run in view.State.Runs)
+                _jobs.Tell(new CancelOnNode(run.Node, new CancelChunk(_id, view.State.Index, run.Attempt, reason)));
     }
 
     private void ApplyAndAnnounce(JobEvent e)

@@ -25,7 +25,8 @@ public sealed record NodeRejoined(string NodeName, IReadOnlyList<Messages.Cluste
 public sealed record WorkAvailable;
 
 /// <summary>Claim the next pending chunk of this job for a node; replied to with <see cref="ChunkClaimed"/> or <see cref="NothingToClaim"/>.</summary>
-public sealed record ClaimChunk(string NodeName);
+/// <param name="SpeculateAfter">Set: the node is idle and nothing is pending, so claim a second attempt of a chunk that has run at least this long.</param>
+public sealed record ClaimChunk(string NodeName, TimeSpan? SpeculateAfter = null);
 
 public sealed record ChunkClaimed(Messages.Chunks.AssignChunk Assignment);
 

@@ -3,6 +3,7 @@ using Flock.Actors;
 using Flock.Messages.Cluster;
 using Flock.Messages.Jobs;
 using Flock.Seed.Cluster;
+using Flock.Seed.Options;
 using Microsoft.Extensions.Logging;
 
 namespace Flock.Seed.Jobs;
@@ -16,25 +17,33 @@ public sealed class JobsActor : Actor
     private readonly string _jobsDirectory;
     private readonly TimeProvider _clock;
     private readonly TimeSpan _orphanGrace;
+    private readonly SpeculationOptions _speculation;
     private readonly Dictionary<string, JobEntry> _jobs = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Want> _wants = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _uncapableSince = new(StringComparer.Ordinal);
     private long _nextId = 1;
     private bool _dispatchQueued;
 
-    public JobsActor(string jobsDirectory, TimeSpan orphanGrace, TimeProvider clock)
+    public JobsActor(string jobsDirectory, TimeSpan orphanGrace, SpeculationOptions speculation, TimeProvider clock)
     {
         _jobsDirectory = jobsDirectory;
         _orphanGrace = orphanGrace;
+        _speculation = speculation;
         _clock = clock;
     }
 
-    public static Props Props(string jobsDirectory, TimeSpan orphanGrace, TimeProvider clock) =>
-        Flock.Actors.Props.Create(() => new JobsActor(jobsDirectory, orphanGrace, clock));
+    public static Props Props(string jobsDirectory, TimeSpan orphanGrace, SpeculationOptions speculation, TimeProvider clock) =>
+        Flock.Actors.Props.Create(() => new JobsActor(jobsDirectory, orphanGrace, speculation, clock));
 
     protected override async Task PreStartAsync()
     {
         var journal = Context.System.Journal ?? throw new InvalidOperationException("the seed needs a journal");
+        if (_speculation.Enabled)
+        {
+            // A node that went idle asks for work once; stragglers only become worth copying later, so look again.
+            var every = _speculation.CheckInterval > TimeSpan.Zero ? _speculation.CheckInterval : TimeSpan.FromSeconds(1);
+            Context.ScheduleTellRepeatedly(every, every, Self, new SpeculationTick());
+        }
         var ids = await journal.PersistenceIdsAsync("job-").ConfigureAwait(false);
         foreach (var pid in ids)
         {
@@ -71,6 +80,9 @@ public sealed class JobsActor : Actor
                 break;
             case WorkAvailable:
                 QueueDispatch();
+                break;
+            case SpeculationTick:
+                if (_wants.Values.Any(w => w.Slots > 0) && _jobs.Values.Any(j => j.Stage == JobStates.Encoding)) QueueDispatch();
                 break;
             case DispatchNow:
                 _dispatchQueued = false;
@@ -187,29 +199,45 @@ public sealed class JobsActor : Actor
                 job.Ref.Tell(new FailJob($"no connected node can run encoder {job.Encoder} (connected: {nodes})"));
             }
         }
+        var served = new HashSet<string>(StringComparer.Ordinal);
         foreach (var name in _wants.Keys.ToList())
+            if (await ClaimForAsync(name, encoding, new ClaimChunk(name), oneOnly: false).ConfigureAwait(false)) served.Add(name);
+        if (!_speculation.Enabled || _wants.Values.All(w => w.Slots <= 0)) return;
+
+        // Only after every pending chunk found a node: idle nodes take a second attempt of the stragglers.
+        var cluster = Context.System.Lookup("/user/cluster");
+        if (cluster is null) return;
+        var idle = await cluster.Ask<IReadOnlySet<string>>(new FetchIdleNodes(), TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        foreach (var name in _wants.Keys.Where(n => idle.Contains(n) && !served.Contains(n)).ToList())
+            await ClaimForAsync(name, encoding, new ClaimChunk(name, _speculation.MinElapsed), oneOnly: true).ConfigureAwait(false);
+    }
+
+    /// <summary>Hands the node chunks from the jobs in queue order while it has free slots; true when it got any.</summary>
+    private async Task<bool> ClaimForAsync(string name, IReadOnlyList<JobEntry> encoding, ClaimChunk claim, bool oneOnly)
+    {
+        var want = _wants[name];
+        var got = false;
+        foreach (var job in encoding)
         {
-            var want = _wants[name];
-            foreach (var job in encoding)
+            if (want.Slots <= 0 || (oneOnly && got)) break;
+            if (!want.Node.CanEncode(job.Encoder)) continue;
+            while (want.Slots > 0 && !(oneOnly && got))
             {
-                if (want.Slots <= 0) break;
-                if (!want.Node.CanEncode(job.Encoder)) continue;
-                while (want.Slots > 0)
+                var answer = await job.Ref.Ask<object>(claim, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+                if (answer is not ChunkClaimed claimed) break;
+                if (!want.Node.Send(claimed.Assignment))
                 {
-                    var answer = await job.Ref.Ask<object>(new ClaimChunk(name), TimeSpan.FromSeconds(30)).ConfigureAwait(false);
-                    if (answer is not ChunkClaimed claimed) break;
-                    if (!want.Node.Send(claimed.Assignment))
-                    {
-                        // The socket closed under us: the chunk goes straight back.
-                        job.Ref.Tell(new NodeGone(name, "connection closed while assigning"));
-                        want = want with { Slots = 0 };
-                        break;
-                    }
-                    want = want with { Slots = want.Slots - 1 };
+                    // The socket closed under us: the chunk goes straight back.
+                    job.Ref.Tell(new NodeGone(name, "connection closed while assigning"));
+                    want = want with { Slots = 0 };
+                    break;
                 }
+                want = want with { Slots = want.Slots - 1 };
+                got = true;
             }
-            _wants[name] = want;
         }
+        _wants[name] = want;
+        return got;
     }
 
     private static IEnumerable<JobEntry> Ordered(IEnumerable<JobEntry> jobs) =>
@@ -222,4 +250,6 @@ public sealed class JobsActor : Actor
     private sealed record DispatchNow;
 
     private sealed record ReleaseOrphansNow;
+
+    private sealed record SpeculationTick;
 }

@@ -22,6 +22,8 @@ public sealed class SeedOptions
 
     public JournalOptions Journal { get; set; } = new();
 
+    public SpeculationOptions Speculation { get; set; } = new();
+
     /// <summary>From `flock.cluster.key`.</summary>
     public string ClusterKey { get; set; } = "";
 }
@@ -31,4 +33,16 @@ public sealed class JournalOptions
     public string Provider { get; set; } = "sqlite";
 
     public string ConnectionString { get; set; } = "";
+}
+
+/// <summary>`flock.seed.speculation`: running the last straggling chunks again on idle nodes.</summary>
+public sealed record SpeculationOptions
+{
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>A chunk is copied only after its attempt has run this long, so ordinary chunks are never doubled.</summary>
+    public TimeSpan MinElapsed { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often idle nodes are matched with stragglers while nothing else triggers a dispatch.</summary>
+    public TimeSpan CheckInterval { get; set; } = TimeSpan.FromSeconds(1);
 }

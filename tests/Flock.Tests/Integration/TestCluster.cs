@@ -26,9 +26,17 @@ public sealed class TestCluster : IDisposable
 
     public FlockProcess? Seed { get; private set; }
 
-    public async Task<FlockProcess> StartSeedAsync()
+    /// <param name="config">HOCON merged over the seed's defaults (written to a file and passed as --config).</param>
+    public async Task<FlockProcess> StartSeedAsync(string? config = null)
     {
-        Seed = Track(FlockProcess.Start(["seed", "--urls", $"http://127.0.0.1:{Port}", "--data", DataDir],
+        string[] extra = [];
+        if (config is not null)
+        {
+            var file = Scratch.File("seed-test.conf");
+            await File.WriteAllTextAsync(file, config);
+            extra = ["--config", file];
+        }
+        Seed = Track(FlockProcess.Start(["seed", "--urls", $"http://127.0.0.1:{Port}", "--data", DataDir, .. extra],
             new Dictionary<string, string> { ["FLOCK_CLUSTER_KEY"] = Key, ["FLOCK_TOKEN"] = "" }));
         await Seed.WaitForOutputAsync("seed listening on", TimeSpan.FromSeconds(30));
         return Seed;
@@ -70,6 +78,33 @@ public sealed class TestCluster : IDisposable
         var submit = await PbmAsync(["job", "submit", input, output, "--chunk-seconds", chunkSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture), "--detach", "--", .. options]);
         Assert.True(submit.ExitCode == 0, submit.Stderr);
         return submit.Stdout.Trim();
+    }
+
+    /// <summary>Writes an executable sh script to the scratch folder (an ffmpeg wrapper for FLOCK_FFMPEG, say).</summary>
+    public async Task<string> ScriptAsync(string name, string body)
+    {
+        var path = Scratch.File(name);
+        await File.WriteAllTextAsync(path, "#!/bin/sh\n" + body);
+        if (OperatingSystem.IsLinux()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return path;
+    }
+
+    /// <summary>Ids of live processes whose command line mentions <paramref name="text"/> (a wrapper's path, say).</summary>
+    public static IReadOnlyList<int> ProcessesMentioning(string text)
+    {
+        var found = new List<int>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid) || pid == Environment.ProcessId) continue;
+            try
+            {
+                var cmdline = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ');
+                if (cmdline.Contains(text, StringComparison.Ordinal)) found.Add(pid);
+            }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
+        return found;
     }
 
     private FlockProcess Track(FlockProcess p)
