@@ -3,7 +3,8 @@ namespace Flock.Seed.Chunks;
 /// <summary>What a chunk is asked to do; <see cref="ChunkState.Process"/> turns each into events or a refusal.</summary>
 public abstract record ChunkCommand;
 
-public sealed record AssignChunkTo(string Node, DateTimeOffset At) : ChunkCommand;
+/// <param name="Peers">Other nodes that could take the chunk: a node that already failed it waits for one of them.</param>
+public sealed record AssignChunkTo(string Node, DateTimeOffset At, IReadOnlyCollection<string>? Peers = null) : ChunkCommand;
 
 public sealed record StartEncoding(string Node, int Attempt) : ChunkCommand;
 

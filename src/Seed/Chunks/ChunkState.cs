@@ -63,7 +63,7 @@ public sealed record ChunkState(
     /// <summary>The events a command leads to; an empty list means the command no longer applies (late or duplicate) and is dropped.</summary>
     public IReadOnlyList<ChunkEvent> Process(ChunkCommand command) => IsFinal ? [] : command switch
     {
-        AssignChunkTo a when Status == ChunkStates.Pending => [new ChunkAssigned(a.Node, Attempts + 1, a.At)],
+        AssignChunkTo a when Status == ChunkStates.Pending && !BetterLeftTo(a.Node, a.Peers) => [new ChunkAssigned(a.Node, Attempts + 1, a.At)],
         SpeculateOn s when CanSpeculateOn(s.Node, s.At, s.MinElapsed) => [new ChunkAssigned(s.Node, Attempts + 1, s.At)],
         StartEncoding s when Run(s.Attempt) is { IsLive: true, Encoding: false } r && r.Node == s.Node => [new ChunkEncodingStarted(s.Node, s.Attempt)],
         // A late result from an attempt that was released is still good work: accept it once, unless the chunk is already settled.
@@ -87,6 +87,13 @@ public sealed record ChunkState(
             && !FailedNodes.Contains(node);
     }
 
+    /// <summary>
+    /// A node that failed this chunk takes it again only when no other node that could take it has not failed it:
+    /// so a broken chunk is tried on different nodes (and fails with a clear reason), while a lone node still retries.
+    /// </summary>
+    public bool BetterLeftTo(string node, IReadOnlyCollection<string>? peers) =>
+        FailedNodes.Contains(node) && peers is not null && peers.Any(p => p != node && !FailedNodes.Contains(p));
+
     private ChunkRun? Run(int attempt) => Runs.Find(r => r.Attempt == attempt);
 
     private ImmutableList<ChunkRun> Update(int attempt, Func<ChunkRun, ChunkRun> change) =>
@@ -104,13 +111,17 @@ public sealed record ChunkState(
         return this with { Runs = runs, Status = status, Node = focus?.Node, CurrentAttempt = focus?.Attempt ?? CurrentAttempt };
     }
 
+    /// <summary>A node's error starts with ffmpeg's own last error line; the stderr tail after it stays in the chunk's LastError.</summary>
+    private static string Headline(string error) =>
+        error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? error;
+
     private IReadOnlyList<ChunkEvent> FailAndMaybeGiveUp(FailAttempt f)
     {
         var failed = new ChunkAttemptFailed(f.Node, f.Attempt, f.Error);
         var after = Apply(failed);
         var distinct = after.FailedNodes.Distinct().Count();
         if (distinct >= MaxFailedNodes || after.FailedNodes.Count >= MaxFailedAttempts)
-            return [failed, new ChunkFailed($"chunk {Index} failed on {distinct} node(s), {after.FailedNodes.Count} attempt(s): {f.Error}")];
+            return [failed, new ChunkFailed($"chunk {Index} failed on {distinct} node(s), {after.FailedNodes.Count} attempt(s): {Headline(f.Error)}")];
         return [failed];
     }
 }

@@ -179,7 +179,8 @@ public sealed class JobActor : PersistentActor
         var now = _clock.GetUtcNow();
         var candidates = claim.SpeculateAfter is { } minElapsed
             ? SpeculationCandidates(claim.NodeName, now, minElapsed).Select(index => (index, (ChunkCommand)new SpeculateOn(claim.NodeName, now, minElapsed)))
-            : _chunks.Where(c => c.Value.State.Status == ChunkStates.Pending).Select(c => (c.Key, (ChunkCommand)new AssignChunkTo(claim.NodeName, now)));
+            : _chunks.Where(c => c.Value.State.Status == ChunkStates.Pending && !c.Value.State.BetterLeftTo(claim.NodeName, claim.Peers))
+                .Select(c => (c.Key, (ChunkCommand)new AssignChunkTo(claim.NodeName, now, claim.Peers)));
         foreach (var (index, command) in candidates.ToList())
         {
             var answer = await _chunkActors[index].Ask<object>(command, TimeSpan.FromSeconds(30)).ConfigureAwait(false);

@@ -26,7 +26,8 @@ public sealed record WorkAvailable;
 
 /// <summary>Claim the next pending chunk of this job for a node; replied to with <see cref="ChunkClaimed"/> or <see cref="NothingToClaim"/>.</summary>
 /// <param name="SpeculateAfter">Set: the node is idle and nothing is pending, so claim a second attempt of a chunk that has run at least this long.</param>
-public sealed record ClaimChunk(string NodeName, TimeSpan? SpeculateAfter = null);
+/// <param name="Peers">The other nodes that can take this job's chunks now or later.</param>
+public sealed record ClaimChunk(string NodeName, TimeSpan? SpeculateAfter = null, IReadOnlyCollection<string>? Peers = null);
 
 public sealed record ChunkClaimed(Messages.Chunks.AssignChunk Assignment);
 

@@ -223,7 +223,8 @@ public sealed class JobsActor : Actor
             if (!want.Node.CanEncode(job.Encoder)) continue;
             while (want.Slots > 0 && !(oneOnly && got))
             {
-                var answer = await job.Ref.Ask<object>(claim, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+                var peers = _wants.Values.Where(w => w.Node.Name != name && w.Node.CanEncode(job.Encoder)).Select(w => w.Node.Name).ToList();
+                var answer = await job.Ref.Ask<object>(claim with { Peers = peers }, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
                 if (answer is not ChunkClaimed claimed) break;
                 if (!want.Node.Send(claimed.Assignment))
                 {
