@@ -69,7 +69,7 @@ public sealed class SeedServer : IAsyncDisposable
         var jobsDir = Path.Combine(dataDir, "jobs");
         Directory.CreateDirectory(jobsDir);
         var jobs = system.ActorOf(JobsActor.Props(jobsDir, options.OrphanGrace, options.Speculation, clock), "jobs");
-        var cluster = system.ActorOf(ClusterActor.Props(jobs, options.HeartbeatInterval, options.UnreachableAfter, clock), "cluster");
+        var cluster = system.ActorOf(ClusterActor.Props(jobs, options.HeartbeatInterval, options.UnreachableAfter, options.Quarantine, clock), "cluster");
         var runtime = new SeedRuntime(options, key, system, jobs, cluster, dataDir);
 
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = options.HeartbeatInterval });

@@ -9,6 +9,9 @@ public static class MemberStatus
     public const string Exiting = "exiting";
     public const string Unreachable = "unreachable";
     public const string Down = "down";
+
+    /// <summary>Connected, but given no new chunks for a while because its chunks kept failing.</summary>
+    public const string Quarantined = "quarantined";
 }
 
 public sealed record NodeResponse(
@@ -18,6 +21,7 @@ public sealed record NodeResponse(
     double Power,
     int Cores,
     IReadOnlyList<string> Work,
-    string FfmpegVersion);
+    string FfmpegVersion,
+    DateTimeOffset? QuarantinedUntil = null);
 
 public sealed record ClusterResponse(IReadOnlyList<NodeResponse> Nodes);

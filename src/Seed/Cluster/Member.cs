@@ -12,9 +12,11 @@ public sealed record Member(
     int Cores,
     string FfmpegVersion,
     DateTimeOffset LastSeen,
-    ImmutableSortedSet<string> Work)
+    ImmutableSortedSet<string> Work,
+    NodeHealth Health,
+    int FreeSlots = 0)
 {
     public string Name => Handle.Name;
 
-    public NodeResponse ToResponse() => new(Name, Address, Status, Math.Round(Power, 2), Cores, Work.ToArray(), FfmpegVersion);
+    public NodeResponse ToResponse() => new(Name, Address, Status, Math.Round(Power, 2), Cores, Work.ToArray(), FfmpegVersion, Health.QuarantinedUntil);
 }

@@ -15,6 +15,9 @@ public sealed record FailJob(string Reason);
 /// <summary>A node has free slots; the jobs actor hands it chunks in queue order.</summary>
 public sealed record WorkWanted(NodeHandle Node, int FreeSlots);
 
+/// <summary>The node gets no new work for now (quarantined); what it holds it keeps.</summary>
+public sealed record WorkWithdrawn(string NodeName);
+
 /// <summary>The node will take no more work (left, lost or down); what it held goes back to the queue.</summary>
 public sealed record NodeGone(string NodeName, string Reason);
 

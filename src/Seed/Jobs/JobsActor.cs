@@ -81,6 +81,9 @@ public sealed class JobsActor : Actor
             case WorkAvailable:
                 QueueDispatch();
                 break;
+            case WorkWithdrawn w:
+                _wants.Remove(w.NodeName);
+                break;
             case SpeculationTick:
                 if (_wants.Values.Any(w => w.Slots > 0) && _jobs.Values.Any(j => j.Stage == JobStates.Encoding)) QueueDispatch();
                 break;

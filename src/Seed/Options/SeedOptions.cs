@@ -24,6 +24,8 @@ public sealed class SeedOptions
 
     public SpeculationOptions Speculation { get; set; } = new();
 
+    public QuarantineOptions Quarantine { get; set; } = new();
+
     /// <summary>From `flock.cluster.key`.</summary>
     public string ClusterKey { get; set; } = "";
 }
@@ -33,6 +35,20 @@ public sealed class JournalOptions
     public string Provider { get; set; } = "sqlite";
 
     public string ConnectionString { get; set; } = "";
+}
+
+/// <summary>`flock.seed.quarantine`: a node whose chunks keep failing gets no new chunks for a while.</summary>
+public sealed record QuarantineOptions
+{
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>This many different chunks failing on one node inside <see cref="Window"/> quarantine it.</summary>
+    public int Failures { get; set; } = 3;
+
+    public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long a quarantined node gets no new chunks; it returns by itself afterwards.</summary>
+    public TimeSpan Duration { get; set; } = TimeSpan.FromMinutes(2);
 }
 
 /// <summary>`flock.seed.speculation`: running the last straggling chunks again on idle nodes.</summary>
