@@ -68,7 +68,7 @@ public sealed class SeedServer : IAsyncDisposable
         var clock = TimeProvider.System;
         var jobsDir = Path.Combine(dataDir, "jobs");
         Directory.CreateDirectory(jobsDir);
-        var jobs = system.ActorOf(JobsActor.Props(jobsDir, options.OrphanGrace, options.Speculation, clock), "jobs");
+        var jobs = system.ActorOf(JobsActor.Props(jobsDir, options.OrphanGrace, options.Speculation, options.MinFreeSpace, clock), "jobs");
         var cluster = system.ActorOf(ClusterActor.Props(jobs, options.HeartbeatInterval, options.UnreachableAfter, options.Quarantine, clock), "cluster");
         var runtime = new SeedRuntime(options, key, system, jobs, cluster, dataDir);
 

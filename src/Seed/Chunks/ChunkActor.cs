@@ -107,6 +107,8 @@ public sealed class ChunkActor : PersistentActor
     private async Task OnVerifiedAsync(VerificationDone v)
     {
         _resultWaiters.Remove(v.Attempt, out var waiter);
+        // The job settled while this result was checked and its work files were removed.
+        if (v.Error is null && !File.Exists(v.File)) v = v with { Error = "the result file is gone: the job is over" };
         if (v.Error is null)
         {
             var verified = _state.Process(new MarkVerified(v.Node, v.Attempt, v.Sha256, v.Frames));

@@ -7,6 +7,7 @@ using Flock.Messages.Jobs;
 using Flock.Seed.Chunks;
 using Flock.Seed.Cluster;
 using Flock.Seed.Planning;
+using Flock.Seed.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace Flock.Seed.Jobs;
@@ -23,14 +24,16 @@ public sealed class JobActor : PersistentActor
     private readonly string _directory;
     private readonly TimeProvider _clock;
     private readonly ActorRef _jobs;
+    private readonly long _minFreeSpace;
     private JobState? _state;
     private JobPlanFiles? _plan;
     private readonly SortedDictionary<int, ChunkView> _chunks = new();
     private readonly Dictionary<int, ActorRef> _chunkActors = new();
     private bool _assemblyRunning;
 
-    public JobActor(string id, JobSpec? newSpec, string directory, ActorRef jobs, TimeProvider clock)
+    public JobActor(string id, JobSpec? newSpec, string directory, ActorRef jobs, long minFreeSpace, TimeProvider clock)
     {
+        _minFreeSpace = minFreeSpace;
         _id = id;
         _newSpec = newSpec;
         _directory = directory;
@@ -38,8 +41,8 @@ public sealed class JobActor : PersistentActor
         _clock = clock;
     }
 
-    public static Props Props(string id, JobSpec? newSpec, string directory, ActorRef jobs, TimeProvider clock) =>
-        Flock.Actors.Props.Create(() => new JobActor(id, newSpec, directory, jobs, clock));
+    public static Props Props(string id, JobSpec? newSpec, string directory, ActorRef jobs, long minFreeSpace, TimeProvider clock) =>
+        Flock.Actors.Props.Create(() => new JobActor(id, newSpec, directory, jobs, minFreeSpace, clock));
 
     public override string PersistenceId => $"job-{_id}";
 
@@ -141,6 +144,7 @@ public sealed class JobActor : PersistentActor
         }
         Announce();
         var state = _state!;
+        if (state.IsFinal) RemoveWorkFiles();
         if (state.Stage is JobStates.Queued or JobStates.Planning)
         {
             var spec = state.Spec;
@@ -239,7 +243,24 @@ public sealed class JobActor : PersistentActor
         if (_state.Stage == JobStates.Encoding && _chunks.Count == _plan?.Plan.Chunks.Count && _chunks.Values.All(c => c.State.Status == ChunkStates.Done))
             await PersistAsync(new JobAssemblyStarted(_clock.GetUtcNow()), ApplyAndAnnounce).ConfigureAwait(false);
         if (_state.Stage == JobStates.Assembling && !_assemblyRunning && _chunks.Count == _plan?.Plan.Chunks.Count && _chunks.Values.All(c => c.State.Status == ChunkStates.Done))
-            StartAssembly();
+        {
+            if (AssemblySpaceProblem() is { } problem) await FailAsync(problem).ConfigureAwait(false);
+            else StartAssembly();
+        }
+    }
+
+    /// <summary>
+    /// The output needs about as much room as the chunk results (plus the copied audio, which the margin covers);
+    /// saying so before starting beats a half-written output and ffmpeg's view of it.
+    /// </summary>
+    private string? AssemblySpaceProblem()
+    {
+        var chunkBytes = _plan!.Plan.Chunks.Sum(c => new FileInfo(ChunkActor.ResultFile(ChunkDirectory, c.Index)) is { Exists: true } f ? f.Length : 0);
+        var free = DiskSpace.FreeBytes(_directory);
+        var need = chunkBytes + _minFreeSpace;
+        return free is { } bytes && bytes < need
+            ? $"not enough disk space to assemble the output: about {DiskSpace.Format(chunkBytes)} needed plus min-free-space {DiskSpace.Format(_minFreeSpace)}, {DiskSpace.Format(bytes)} free"
+            : null;
     }
 
     private void StartAssembly()
@@ -302,6 +323,30 @@ public sealed class JobActor : PersistentActor
     {
         _state = _state!.Apply(e);
         Announce();
+        if (_state.IsFinal) RemoveWorkFiles();
+    }
+
+    /// <summary>
+    /// A settled job needs no chunk results, uploads in flight or assembly scraps: they go, so a full disk or a crash
+    /// leaves nothing behind. The input, plan and an output kept in the job's folder stay.
+    /// </summary>
+    private void RemoveWorkFiles()
+    {
+        foreach (var dir in new[] { ChunkDirectory, Path.Combine(_directory, "assembly") })
+        {
+            try
+            {
+                if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+            }
+            catch (IOException e)
+            {
+                Log.LogWarning("job {Job}: cannot remove {Dir}: {Error}", _id, dir, e.Message);
+            }
+            catch (UnauthorizedAccessException e)
+            {
+                Log.LogWarning("job {Job}: cannot remove {Dir}: {Error}", _id, dir, e.Message);
+            }
+        }
     }
 
     private void Announce() =>

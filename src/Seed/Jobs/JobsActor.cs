@@ -4,6 +4,7 @@ using Flock.Messages.Cluster;
 using Flock.Messages.Jobs;
 using Flock.Seed.Cluster;
 using Flock.Seed.Options;
+using Flock.Seed.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace Flock.Seed.Jobs;
@@ -18,22 +19,24 @@ public sealed class JobsActor : Actor
     private readonly TimeProvider _clock;
     private readonly TimeSpan _orphanGrace;
     private readonly SpeculationOptions _speculation;
+    private readonly long _minFreeSpace;
     private readonly Dictionary<string, JobEntry> _jobs = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Want> _wants = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _uncapableSince = new(StringComparer.Ordinal);
     private long _nextId = 1;
     private bool _dispatchQueued;
 
-    public JobsActor(string jobsDirectory, TimeSpan orphanGrace, SpeculationOptions speculation, TimeProvider clock)
+    public JobsActor(string jobsDirectory, TimeSpan orphanGrace, SpeculationOptions speculation, long minFreeSpace, TimeProvider clock)
     {
+        _minFreeSpace = minFreeSpace;
         _jobsDirectory = jobsDirectory;
         _orphanGrace = orphanGrace;
         _speculation = speculation;
         _clock = clock;
     }
 
-    public static Props Props(string jobsDirectory, TimeSpan orphanGrace, SpeculationOptions speculation, TimeProvider clock) =>
-        Flock.Actors.Props.Create(() => new JobsActor(jobsDirectory, orphanGrace, speculation, clock));
+    public static Props Props(string jobsDirectory, TimeSpan orphanGrace, SpeculationOptions speculation, long minFreeSpace, TimeProvider clock) =>
+        Flock.Actors.Props.Create(() => new JobsActor(jobsDirectory, orphanGrace, speculation, minFreeSpace, clock));
 
     protected override async Task PreStartAsync()
     {
@@ -136,6 +139,13 @@ public sealed class JobsActor : Actor
 
     private void Submit(SubmitJob s)
     {
+        if (DiskSpace.FreeBytes(_jobsDirectory) is { } free && free < _minFreeSpace)
+        {
+            if (s.InputIsOwned && File.Exists(s.InputPath)) File.Delete(s.InputPath);
+            Sender.Tell(new Status.Failure(new IOException(
+                $"seed has {DiskSpace.Format(free)} free on its data disk, less than min-free-space {DiskSpace.Format(_minFreeSpace)}: job refused")));
+            return;
+        }
         var id = (_nextId++).ToString(CultureInfo.InvariantCulture);
         var dir = Path.Combine(_jobsDirectory, id);
         Directory.CreateDirectory(dir);
@@ -144,7 +154,19 @@ public sealed class JobsActor : Actor
         {
             // An uploaded input lives in the job's own folder from now on.
             var owned = Path.Combine(dir, "input" + Path.GetExtension(s.InputName));
-            File.Move(s.InputPath, owned, overwrite: true);
+            try
+            {
+                File.Move(s.InputPath, owned, overwrite: true);
+            }
+            catch (IOException e)
+            {
+                // A full disk refuses this one job, clearly; the queue and every other job carry on.
+                if (File.Exists(owned)) File.Delete(owned);
+                if (File.Exists(s.InputPath)) File.Delete(s.InputPath);
+                Log.LogWarning("job {Job} refused: cannot store its input: {Error}", id, e.Message);
+                Sender.Tell(new Status.Failure(new IOException($"seed cannot store the input: {e.Message}", e)));
+                return;
+            }
             input = owned;
         }
         var output = s.OutputPath ?? Path.Combine(dir, "output" + Path.GetExtension(s.OutputName));
@@ -156,7 +178,7 @@ public sealed class JobsActor : Actor
 
     private void Spawn(string id, JobSpec? spec)
     {
-        var actor = Context.ActorOf(JobActor.Props(id, spec, Path.Combine(_jobsDirectory, id), Self, _clock), $"job-{id}");
+        var actor = Context.ActorOf(JobActor.Props(id, spec, Path.Combine(_jobsDirectory, id), Self, _minFreeSpace, _clock), $"job-{id}");
         _jobs[id] = new JobEntry(id, actor, JobStates.Queued, spec?.Priority ?? 0, _clock.GetUtcNow(), null);
     }
 

@@ -20,6 +20,10 @@ public sealed class SeedOptions
 
     public double DefaultChunkSeconds { get; set; } = 30;
 
+    /// <summary>Space kept free on the data disk: assembly and submissions that would eat into it are refused.</summary>
+    [Flock.Hocon.ByteSize]
+    public long MinFreeSpace { get; set; } = 64L << 20;
+
     public JournalOptions Journal { get; set; } = new();
 
     public SpeculationOptions Speculation { get; set; } = new();
