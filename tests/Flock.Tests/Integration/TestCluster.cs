@@ -42,10 +42,17 @@ public sealed class TestCluster : IDisposable
         return Seed;
     }
 
-    public async Task<FlockProcess> StartNodeAsync(string name, string? key = null, bool waitForJoin = true, IReadOnlyDictionary<string, string>? env = null)
+    public async Task<FlockProcess> StartNodeAsync(string name, string? key = null, bool waitForJoin = true, IReadOnlyDictionary<string, string>? env = null, string? config = null)
     {
         var environment = new Dictionary<string, string>(env ?? new Dictionary<string, string>()) { ["FLOCK_CLUSTER_KEY"] = key ?? Key };
-        var node = Track(FlockProcess.Start(["node", "--seed", $"127.0.0.1:{Port}", "--name", name], environment));
+        string[] extra = [];
+        if (config is not null)
+        {
+            var file = Scratch.File($"node-{name}.conf");
+            await File.WriteAllTextAsync(file, config);
+            extra = ["--config", file];
+        }
+        var node = Track(FlockProcess.Start(["node", "--seed", $"127.0.0.1:{Port}", "--name", name, .. extra], environment));
         if (waitForJoin) await node.WaitForOutputAsync("joined the seed", TimeSpan.FromSeconds(30));
         return node;
     }
