@@ -88,13 +88,15 @@ public static class Program
             HelpName = "URL",
         };
         var data = new Option<string?>("--data") { Description = "Data directory (journal, chunks, cluster key).", HelpName = "DIR" };
+        var logFormat = LogFormatOption();
 
         var command = new Command("seed", "Run the seed: job queue, splitting, joining and the HTTP API.");
         command.Options.Add(config);
         command.Options.Add(urls);
         command.Options.Add(data);
+        command.Options.Add(logFormat);
         command.SetAction((parse, ct) =>
-            SeedRunner.RunAsync(parse.GetValue(config), parse.GetValue(urls), parse.GetValue(data), ct));
+            SeedRunner.RunAsync(parse.GetValue(config), parse.GetValue(urls), parse.GetValue(data), parse.GetValue(logFormat), ct));
         return command;
     }
 
@@ -108,15 +110,20 @@ public static class Program
         };
         var name = new Option<string?>("--name") { Description = "Node name (default: the host name).", HelpName = "NAME" };
         var config = new Option<string?>("--config") { Description = "HOCON configuration file.", HelpName = "FILE" };
+        var logFormat = LogFormatOption();
 
         var command = new Command("node", "Run a worker node that encodes chunks for a seed.");
         command.Options.Add(seed);
         command.Options.Add(name);
         command.Options.Add(config);
+        command.Options.Add(logFormat);
         command.SetAction((parse, ct) =>
-            NodeRunner.RunAsync(parse.GetValue(seed)!, parse.GetValue(name), parse.GetValue(config), ct));
+            NodeRunner.RunAsync(parse.GetValue(seed)!, parse.GetValue(name), parse.GetValue(config), parse.GetValue(logFormat), ct));
         return command;
     }
+
+    private static Option<string?> LogFormatOption() =>
+        new("--log-format") { Description = "Console logs as text or json (default: flock.log.format).", HelpName = "text|json" };
 
     private static Command EncodeCommand()
     {

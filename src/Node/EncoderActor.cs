@@ -22,6 +22,7 @@ public sealed class EncoderActor : Actor
     private readonly ClusterKey _key;
     private readonly HttpClient _http;
     private readonly TaskCompletionSource<string> _fatal;
+    private readonly TaskCompletionSource _left;
     private readonly string _workDir;
     private readonly List<ChunkJob> _reserve = [];
     private readonly Dictionary<string, ChunkJob> _encoding = [];
@@ -34,8 +35,9 @@ public sealed class EncoderActor : Actor
     private TimeSpan _backoff;
     private bool _stopping;
 
-    public EncoderActor(NodeOptions options, string name, TaskCompletionSource<string> fatal)
+    public EncoderActor(NodeOptions options, string name, TaskCompletionSource<string> fatal, TaskCompletionSource left)
     {
+        _left = left;
         _options = options;
         _name = name;
         _seed = SeedAddress.Parse(options.Seed);
@@ -46,8 +48,9 @@ public sealed class EncoderActor : Actor
         _http = new HttpClient(new SocketsHttpHandler { PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30) }) { Timeout = TimeSpan.FromMinutes(30) };
     }
 
-    public static Props Props(NodeOptions options, string name, TaskCompletionSource<string> fatal) =>
-        Flock.Actors.Props.Create(() => new EncoderActor(options, name, fatal));
+    /// <param name="left">Completed once the node has left the cluster (asked by SIGTERM or by the seed) and may exit.</param>
+    public static Props Props(NodeOptions options, string name, TaskCompletionSource<string> fatal, TaskCompletionSource left) =>
+        Flock.Actors.Props.Create(() => new EncoderActor(options, name, fatal, left));
 
     private int Capacity => Math.Max(1, _options.ParallelEncodes) + Math.Max(0, _options.Reserve);
 
@@ -102,7 +105,8 @@ public sealed class EncoderActor : Actor
             case Lost l when l.Connection == _connection:
                 Log.LogWarning("lost the seed: {Reason}", l.Reason);
                 await DropConnectionAsync().ConfigureAwait(false);
-                ScheduleReconnect();
+                if (_stopping) await FinishLeavingAsync("the seed went away while leaving").ConfigureAwait(false);
+                else ScheduleReconnect();
                 break;
             case HeartbeatTick:
                 _connection?.Send(new Heartbeat(DateTimeOffset.UtcNow));
@@ -112,43 +116,52 @@ public sealed class EncoderActor : Actor
                 break;
             case Encoded e:
                 _encoding.Remove(e.Job.Key);
+                Log.LogInformation("job {JobId} chunk {ChunkIndex} attempt {Attempt} encoded, uploading", e.Job.Assignment.JobId, e.Job.Assignment.ChunkIndex, e.Job.Assignment.Attempt);
                 e.Job.ResultFile = e.File;
                 _uploading[e.Job.Key] = e.Job;
                 StartUpload(e.Job);
                 StartEncodes();
                 RequestWork();
+                await FinishLeavingIfDrainedAsync().ConfigureAwait(false);
                 break;
             case EncodeFailed f:
                 _encoding.Remove(f.Job.Key);
                 if (!f.Job.Cancellation.IsCancellationRequested)
                 {
-                    Log.LogWarning("chunk {Chunk} failed: {Error}", f.Job.Key, f.Error);
+                    Log.LogWarning("job {JobId} chunk {ChunkIndex} attempt {Attempt} failed: {Error}", f.Job.Assignment.JobId, f.Job.Assignment.ChunkIndex, f.Job.Assignment.Attempt, f.Error);
                     _connection?.Send(new ReportChunkFailed(f.Job.Assignment.JobId, f.Job.Assignment.ChunkIndex, f.Job.Assignment.Attempt, f.Error));
                 }
                 StartEncodes();
                 RequestWork();
+                await FinishLeavingIfDrainedAsync().ConfigureAwait(false);
                 break;
             case Uploaded u:
                 _uploading.Remove(u.Job.Key);
                 if (u.Job.ResultFile is { } file && File.Exists(file)) File.Delete(file);
-                if (u.Outcome == UploadOutcome.NotWanted) Log.LogInformation("chunk {Chunk} not wanted any more: {Message}", u.Job.Key, u.Message);
+                if (u.Outcome == UploadOutcome.NotWanted) Log.LogInformation("job {JobId} chunk {ChunkIndex} attempt {Attempt} not wanted any more: {Message}", u.Job.Assignment.JobId, u.Job.Assignment.ChunkIndex, u.Job.Assignment.Attempt, u.Message);
+                await FinishLeavingIfDrainedAsync().ConfigureAwait(false);
                 break;
             case UploadFailed u when _uploading.ContainsKey(u.Job.Key):
-                Log.LogWarning("upload of chunk {Chunk} failed: {Error}; will retry", u.Job.Key, u.Error);
+                Log.LogWarning("job {JobId} chunk {ChunkIndex} attempt {Attempt}: upload failed: {Error}; will retry", u.Job.Assignment.JobId, u.Job.Assignment.ChunkIndex, u.Job.Assignment.Attempt, u.Error);
                 Context.ScheduleTellOnce(TimeSpan.FromSeconds(2), Self, new RetryUpload(u.Job));
                 break;
             case RetryUpload r when _uploading.ContainsKey(r.Job.Key):
                 StartUpload(r.Job);
                 break;
+            case Drained d:
+                await FinishLeavingAsync(d.Why).ConfigureAwait(false);
+                break;
             case FatalError f:
                 Log.LogError("{Error}", f.Message);
                 _fatal.TrySetResult(f.Message);
                 break;
-            case Leave:
-                _stopping = true;
-                _connection?.Send(new LeaveCluster("node stopping"));
-                foreach (var job in _reserve) await job.Cancellation.CancelAsync().ConfigureAwait(false);
-                _reserve.Clear();
+            case Leave l when !_stopping:
+                await StartLeavingAsync(l.Reason).ConfigureAwait(false);
+                break;
+            case DrainTimedOut when _stopping:
+                Log.LogWarning("chunks still running after {Timeout}; handing them back", _options.DrainTimeout);
+                foreach (var job in _encoding.Values.Concat(_uploading.Values)) await job.Cancellation.CancelAsync().ConfigureAwait(false);
+                await FinishLeavingAsync("drain timeout").ConfigureAwait(false);
                 break;
         }
     }
@@ -195,12 +208,24 @@ public sealed class EncoderActor : Actor
                 _reserve.Add(new ChunkJob(a));
                 StartEncodes();
                 break;
+            case LeaveCluster l:
+                Self.Tell(new Leave(l.Reason));
+                break;
+            case NodeDowned d:
+                Log.LogWarning("the seed marked this node down: {Reason}; stopping", d.Reason);
+                _stopping = true;
+                foreach (var job in _reserve.Concat(_encoding.Values).Concat(_uploading.Values)) job.Cancellation.Cancel();
+                _reserve.Clear();
+                _encoding.Clear();
+                _uploading.Clear();
+                Self.Tell(new Drained("marked down"));
+                break;
             case CancelChunk c:
                 foreach (var job in _reserve.Concat(_encoding.Values).Concat(_uploading.Values).ToList())
                 {
                     var a = job.Assignment;
                     if (a.JobId != c.JobId || a.ChunkIndex != c.ChunkIndex || a.Attempt != c.Attempt) continue;
-                    Log.LogInformation("chunk {Chunk} cancelled: {Reason}", job.Key, c.Reason);
+                    Log.LogInformation("job {JobId} chunk {ChunkIndex} attempt {Attempt} cancelled: {Reason}", a.JobId, a.ChunkIndex, a.Attempt, c.Reason);
                     job.Cancellation.Cancel();
                     _reserve.Remove(job);
                     _uploading.Remove(job.Key);
@@ -224,6 +249,39 @@ public sealed class EncoderActor : Actor
         }
     }
 
+    /// <summary>
+    /// Graceful leave: no new work, chunks held in reserve handed back at once, the running encode and uploads allowed
+    /// to finish (up to drain-timeout), then the connection closes — the seed shows leaving, then exiting.
+    /// </summary>
+    private async Task StartLeavingAsync(string reason)
+    {
+        _stopping = true;
+        Log.LogInformation("leaving the cluster ({Reason}); finishing {Running} running chunk(s)", reason, _encoding.Count + _uploading.Count);
+        _connection?.Send(new LeaveCluster(reason));
+        foreach (var job in _reserve) await job.Cancellation.CancelAsync().ConfigureAwait(false);
+        _reserve.Clear();
+        Context.ScheduleTellOnce(_options.DrainTimeout, Self, new DrainTimedOut());
+        await FinishLeavingIfDrainedAsync().ConfigureAwait(false);
+    }
+
+    private async Task FinishLeavingIfDrainedAsync()
+    {
+        if (_stopping && _encoding.Count == 0 && (_uploading.Count == 0 || _connection is null))
+            await FinishLeavingAsync("nothing left to finish").ConfigureAwait(false);
+    }
+
+    private async Task FinishLeavingAsync(string why)
+    {
+        if (_left.Task.IsCompleted) return;
+        Log.LogInformation("left the cluster: {Why}", why);
+        if (_connection is { } c)
+        {
+            _connection = null;
+            await c.DisposeAsync().ConfigureAwait(false);
+        }
+        _left.TrySetResult();
+    }
+
     private void StartEncodes()
     {
         while (_encoding.Count < Math.Max(1, _options.ParallelEncodes) && _reserve.Count > 0 && _transferToken is not null)
@@ -231,6 +289,7 @@ public sealed class EncoderActor : Actor
             var job = _reserve[0];
             _reserve.RemoveAt(0);
             _encoding[job.Key] = job;
+            Log.LogInformation("job {JobId} chunk {ChunkIndex} attempt {Attempt}: encoding {Frames} frames", job.Assignment.JobId, job.Assignment.ChunkIndex, job.Assignment.Attempt, job.Assignment.ExpectedFrames);
             var self = Self;
             var token = _transferToken;
             var lastReport = DateTime.MinValue;
@@ -279,8 +338,11 @@ public sealed class EncoderActor : Actor
         _backoff = TimeSpan.FromTicks(Math.Min(_options.ReconnectMax.Ticks, _backoff.Ticks * 2));
     }
 
-    /// <summary>Asks the node to leave the cluster gracefully: no new work, reserve handed back.</summary>
-    public sealed record Leave;
+    /// <summary>Asks the node to leave the cluster gracefully: no new work, reserve handed back, running chunk finished.</summary>
+    public sealed record Leave(string Reason);
+
+    private sealed record DrainTimedOut;
+    private sealed record Drained(string Why);
 
     private sealed record ToolsKnown(string Version, IReadOnlyList<string> Encoders);
     private sealed record Connect;

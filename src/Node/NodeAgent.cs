@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Flock.Node;
 
-/// <summary>Runs one encoder node until cancelled (then leaves gracefully) or until the seed refuses it.</summary>
+/// <summary>Runs one encoder node until cancelled or asked to leave by the seed (then leaves gracefully), or until the seed refuses it.</summary>
 public static class NodeAgent
 {
     /// <returns>null after a normal stop, else the reason the node could not work.</returns>
@@ -13,15 +13,17 @@ public static class NodeAgent
         if (string.IsNullOrWhiteSpace(options.ClusterKey)) return "no cluster key: set FLOCK_CLUSTER_KEY (the seed prints where it keeps it)";
         var fatal = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var system = ActorSystem.Create($"flock-node", logs);
-        var encoder = system.ActorOf(EncoderActor.Props(options, name, fatal), "encoder");
+        var left = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var encoder = system.ActorOf(EncoderActor.Props(options, name, fatal, left), "encoder");
         var stopped = new TaskCompletionSource();
         using (ct.Register(() => stopped.TrySetResult()))
         {
-            var first = await Task.WhenAny(fatal.Task, stopped.Task).ConfigureAwait(false);
+            var first = await Task.WhenAny(fatal.Task, stopped.Task, left.Task).ConfigureAwait(false);
             if (first == fatal.Task) return await fatal.Task.ConfigureAwait(false);
         }
-        encoder.Tell(new EncoderActor.Leave());
-        await Task.Delay(200, CancellationToken.None).ConfigureAwait(false);
+        encoder.Tell(new EncoderActor.Leave("node stopping"));
+        // The encoder hands its chunk back itself when the drain timeout passes; this is only a backstop.
+        await Task.WhenAny(left.Task, fatal.Task, Task.Delay(options.DrainTimeout + TimeSpan.FromSeconds(30), CancellationToken.None)).ConfigureAwait(false);
         return null;
     }
 

@@ -3,7 +3,9 @@ using Flock.Actors.Persistence;
 using Flock.Messages.Cluster;
 using Flock.Seed.Api;
 using Flock.Seed.Cluster;
+using Flock.Seed.Dashboard;
 using Flock.Seed.Jobs;
+using Flock.Seed.Metrics;
 using Flock.Seed.Options;
 using Flock.Seed.Storage;
 using Microsoft.AspNetCore.Builder;
@@ -68,14 +70,17 @@ public sealed class SeedServer : IAsyncDisposable
         var clock = TimeProvider.System;
         var jobsDir = Path.Combine(dataDir, "jobs");
         Directory.CreateDirectory(jobsDir);
-        var jobs = system.ActorOf(JobsActor.Props(jobsDir, options.OrphanGrace, options.Speculation, options.MinFreeSpace, clock), "jobs");
-        var cluster = system.ActorOf(ClusterActor.Props(jobs, options.HeartbeatInterval, options.UnreachableAfter, options.Quarantine, clock), "cluster");
-        var runtime = new SeedRuntime(options, key, system, jobs, cluster, dataDir);
+        var metrics = new SeedMetrics();
+        var jobs = system.ActorOf(JobsActor.Props(jobsDir, options.OrphanGrace, options.Speculation, options.MinFreeSpace, clock, metrics), "jobs");
+        var cluster = system.ActorOf(ClusterActor.Props(jobs, options.HeartbeatInterval, options.UnreachableAfter, options.Quarantine, clock, metrics), "cluster");
+        var runtime = new SeedRuntime(options, key, system, jobs, cluster, dataDir, metrics);
 
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = options.HeartbeatInterval });
         app.MapGet("/healthz", () => "ok");
         JobEndpoints.Map(app, runtime);
         NodeEndpoints.Map(app, runtime, logs);
+        MetricsEndpoints.Map(app, runtime);
+        DashboardEndpoints.Map(app, runtime);
 
         await app.StartAsync(ct).ConfigureAwait(false);
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? options.Urls;

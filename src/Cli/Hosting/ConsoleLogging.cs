@@ -5,9 +5,19 @@ namespace Flock.Cli.Hosting;
 /// <summary>Logs go to stderr, one line each, so stdout stays for results scripts read.</summary>
 internal static class ConsoleLogging
 {
-    public static ILoggerFactory Create(LogLevel minimum) => LoggerFactory.Create(b =>
+    public const string Text = "text";
+    public const string Json = "json";
+
+    /// <summary>The log format a command line or configuration asked for; null when it is neither text nor json.</summary>
+    public static string? Validate(string format) => format.Trim().ToLowerInvariant() is Text or Json ? format.Trim().ToLowerInvariant() : null;
+
+    /// <param name="format">text: one readable line per entry; json: one JSON object per line, template fields (JobId, ChunkIndex...) under State.</param>
+    public static ILoggerFactory Create(LogLevel minimum, string format = Text) => LoggerFactory.Create(b =>
     {
-        b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        if (Validate(format) == Json)
+            b.AddJsonConsole(o => { o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ"; o.UseUtcTimestamp = true; o.IncludeScopes = true; });
+        else
+            b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
         b.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         b.SetMinimumLevel(minimum);
         b.AddFilter("Microsoft", LogLevel.Warning);

@@ -8,7 +8,7 @@ namespace Flock.Cli.Hosting;
 /// <summary>`flock node`: one encoder node as a long-running service.</summary>
 public static class NodeRunner
 {
-    public static async Task<int> RunAsync(string seed, string? name, string? configFile, CancellationToken ct)
+    public static async Task<int> RunAsync(string seed, string? name, string? configFile, string? logFormat, CancellationToken ct)
     {
         NodeOptions options;
         try
@@ -22,7 +22,13 @@ public static class NodeRunner
         }
         if (!string.IsNullOrWhiteSpace(seed)) options.Seed = seed;
         if (name is not null) options.Name = name;
-        using var logs = ConsoleLogging.Create(LogLevel.Information);
+        var format = ConsoleLogging.Validate(logFormat ?? options.LogFormat);
+        if (format is null)
+        {
+            Console.Error.WriteLine($"error: log format '{logFormat ?? options.LogFormat}' is neither text nor json");
+            return 1;
+        }
+        using var logs = ConsoleLogging.Create(LogLevel.Information, format);
         try
         {
             var error = await NodeAgent.RunAsync(options, NodeAgent.DefaultName(options.Name), logs, ct);

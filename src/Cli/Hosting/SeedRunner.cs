@@ -8,7 +8,7 @@ namespace Flock.Cli.Hosting;
 /// <summary>`flock seed`: the seed as a long-running service.</summary>
 public static class SeedRunner
 {
-    public static async Task<int> RunAsync(string? configFile, string? urls, string? dataDir, CancellationToken ct)
+    public static async Task<int> RunAsync(string? configFile, string? urls, string? dataDir, string? logFormat, CancellationToken ct)
     {
         SeedOptions options;
         try
@@ -22,7 +22,13 @@ public static class SeedRunner
         }
         if (urls is not null) options.Urls = urls;
         if (dataDir is not null) options.DataDir = dataDir;
-        using var logs = ConsoleLogging.Create(LogLevel.Information);
+        var format = ConsoleLogging.Validate(logFormat ?? options.LogFormat);
+        if (format is null)
+        {
+            Console.Error.WriteLine($"error: log format '{logFormat ?? options.LogFormat}' is neither text nor json");
+            return 1;
+        }
+        using var logs = ConsoleLogging.Create(LogLevel.Information, format);
         SeedServer server;
         try
         {

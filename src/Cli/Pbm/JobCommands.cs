@@ -7,7 +7,7 @@ using Flock.Messages.Jobs;
 
 namespace Flock.Cli.Pbm;
 
-/// <summary>`pbm job submit|list|show|wait|fetch|cancel`.</summary>
+/// <summary>`pbm job submit|list|show|wait|watch|fetch|cancel|retry|priority`.</summary>
 public static class JobCommands
 {
     public static Command Build(PbmContext context)
@@ -17,8 +17,11 @@ public static class JobCommands
         job.Subcommands.Add(List(context));
         job.Subcommands.Add(Show(context));
         job.Subcommands.Add(Wait(context));
+        job.Subcommands.Add(Watch(context));
         job.Subcommands.Add(Fetch(context));
         job.Subcommands.Add(Cancel(context));
+        job.Subcommands.Add(Retry(context));
+        job.Subcommands.Add(Priority(context));
         return job;
     }
 
@@ -84,7 +87,7 @@ public static class JobCommands
     private static Command List(PbmContext context)
     {
         var json = JsonOption();
-        var command = new Command("list", "List jobs: id | state | input | output | progress.");
+        var command = new Command("list", "List jobs: id | state | priority | input | output | progress | eta.");
         command.Options.Add(json);
         command.SetAction(async (parse, ct) =>
         {
@@ -96,9 +99,9 @@ public static class JobCommands
                 return PbmExitCodes.Success;
             }
 
-            foreach (var job in list.Jobs)
+            foreach (var line in TextTable.Render(JobFormatter.ListHeader, list.Jobs.Select(JobFormatter.ListCells).ToArray(), context.Console.IsOutputTerminal))
             {
-                context.WriteLine(JobFormatter.ListRow(job));
+                context.WriteLine(line);
             }
 
             context.WriteLine(JobFormatter.CountFooter(list.Jobs.Count));
@@ -152,6 +155,94 @@ public static class JobCommands
                 JobStates.Cancelled => PbmExitCodes.Cancelled,
                 _ => PbmExitCodes.Failure,
             };
+        });
+        return command;
+    }
+
+    private static Command Watch(PbmContext context)
+    {
+        var id = IdArgument();
+        var json = new Option<bool>("--json") { Description = "Print the seed's JSON for the job once per poll, one object per line." };
+        var command = new Command(
+            "watch",
+            "Show live progress per node (node | chunk | fps | percent) and the job's ETA until it ends; exit 0 completed, 1 failed, 2 cancelled.");
+        command.Arguments.Add(id);
+        command.Options.Add(json);
+        command.SetAction(async (parse, ct) =>
+        {
+            using var client = context.Connect(parse);
+            var asJson = parse.GetValue(json);
+            var display = new BlockDisplay(context.Console);
+            JobResponse job;
+            try
+            {
+                job = await JobPoller.WaitUntilFinalAsync(
+                    client,
+                    parse.GetValue(id)!,
+                    context,
+                    update =>
+                    {
+                        if (asJson)
+                        {
+                            context.WriteLine(JsonSerializer.Serialize(update, WireJson.Options));
+                            context.Console.Out.Flush();
+                        }
+                        else
+                        {
+                            display.Update(JobFormatter.WatchLines(update, context.Console.IsOutputTerminal).ToArray());
+                        }
+                    },
+                    ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                throw new PbmException("interrupted; the job goes on at the seed", PbmExitCodes.Interrupted);
+            }
+
+            if (!asJson)
+            {
+                context.WriteLine(JobFormatter.FinalLine(job));
+            }
+
+            return job.State switch
+            {
+                JobStates.Completed => PbmExitCodes.Success,
+                JobStates.Cancelled => PbmExitCodes.Cancelled,
+                _ => PbmExitCodes.Failure,
+            };
+        });
+        return command;
+    }
+
+    private static Command Retry(PbmContext context)
+    {
+        var id = IdArgument();
+        var command = new Command("retry", "Run a failed or cancelled job again, keeping its verified chunks.");
+        command.Arguments.Add(id);
+        command.SetAction(async (parse, ct) =>
+        {
+            using var client = context.Connect(parse);
+            var job = await client.RetryJobAsync(parse.GetValue(id)!, ct).ConfigureAwait(false);
+            var kept = job.Chunks.Count(c => c.State == ChunkStates.Done);
+            context.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{job.Id} {job.State} ({kept}/{job.Chunks.Count} chunks kept)"));
+            return PbmExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command Priority(PbmContext context)
+    {
+        var id = IdArgument();
+        var priority = new Argument<int>("P") { Description = "New priority; higher runs first." };
+        var command = new Command("priority", "Change a waiting or running job's priority.");
+        command.Arguments.Add(id);
+        command.Arguments.Add(priority);
+        command.SetAction(async (parse, ct) =>
+        {
+            using var client = context.Connect(parse);
+            var job = await client.SetPriorityAsync(parse.GetValue(id)!, parse.GetValue(priority), ct).ConfigureAwait(false);
+            context.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{job.Id} priority {job.Priority}"));
+            return PbmExitCodes.Success;
         });
         return command;
     }

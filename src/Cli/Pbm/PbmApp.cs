@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Flock.Cli.Pbm.Interactive;
 using Flock.Cli.Pbm.Output;
 
 namespace Flock.Cli.Pbm;
@@ -13,17 +14,28 @@ public sealed class PbmApp
 
     public const string Usage = """
         usage: flock pbm [HOST:PORT|URL] [--token TOKEN] <palette> <verb> [arguments]
+               flock pbm HOST:PORT [--token TOKEN]          (interactive session)
 
+        """ + Commands + """
+
+        The seed defaults to 127.0.0.1:4053; HOST:PORT means http://HOST:PORT.
+        The token defaults to $FLOCK_TOKEN. Add --help after any verb for its options.
+        """;
+
+    /// <summary>Every verb, as `help` lists them in an interactive session.</summary>
+    public const string Commands = """
           job submit IN OUT [--chunk-seconds S] [--priority P] [--detach] [-- FFMPEG_OPTIONS...]
           job list [--json]
           job show ID [--json]
           job wait ID
+          job watch ID [--json]
           job fetch ID OUT
           job cancel ID
+          job retry ID
+          job priority ID P
           cluster show [--json]
-
-        The seed defaults to 127.0.0.1:4053; HOST:PORT means http://HOST:PORT.
-        The token defaults to $FLOCK_TOKEN. Add --help after any verb for its options.
+          cluster leave NODE
+          cluster down NODE
         """;
 
     private static readonly string[] Palettes = ["job", "cluster"];
@@ -32,17 +44,21 @@ public sealed class PbmApp
     private readonly Func<string, string?> _environment;
     private readonly HttpMessageHandler? _handler;
     private readonly TimeSpan _pollInterval;
+    private readonly ILineInput? _input;
 
     /// <param name="console">Where output goes.</param>
     /// <param name="environment">Reads environment variables (FLOCK_TOKEN).</param>
     /// <param name="handler">HTTP handler to reach the seed through (tests); null for real sockets.</param>
     /// <param name="pollInterval">How often `job submit` and `job wait` poll (default 500 ms).</param>
+    /// <param name="input">Lines for an interactive session (null: the process's stdin).</param>
     public PbmApp(
         IConsoleOutput console,
         Func<string, string?>? environment = null,
         HttpMessageHandler? handler = null,
-        TimeSpan? pollInterval = null)
+        TimeSpan? pollInterval = null,
+        ILineInput? input = null)
     {
+        _input = input;
         _console = console;
         _environment = environment ?? Environment.GetEnvironmentVariable;
         _handler = handler;
@@ -55,10 +71,85 @@ public sealed class PbmApp
 
     public async Task<int> InvokeAsync(IReadOnlyList<string> args, CancellationToken ct)
     {
+        string? address;
+        IReadOnlyList<string> rest;
+        Uri seed;
         try
         {
-            var (address, rest) = SplitAddress(args);
-            var seed = address is null ? SeedAddress.Default : SeedAddress.Parse(address);
+            (address, rest) = SplitAddress(args);
+            seed = address is null ? SeedAddress.Default : SeedAddress.Parse(address);
+        }
+        catch (PbmException ex)
+        {
+            return Fail(ex.Message, ex.ExitCode);
+        }
+
+        if (address is not null && rest.All(a => a.StartsWith("--token", StringComparison.Ordinal) || IsTokenValue(rest, a)))
+        {
+            return await RunSessionAsync(seed, rest, ct).ConfigureAwait(false);
+        }
+
+        return await RunCommandAsync(seed, rest, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// `flock pbm HOST:PORT`: a prompt per line, each line parsed by the same commands as the one-shot form; errors
+    /// are printed and the session goes on. `help`, `history`, `exit`/`quit`; end of input or Ctrl+C ends it.
+    /// </summary>
+    private async Task<int> RunSessionAsync(Uri seed, IReadOnlyList<string> sessionOptions, CancellationToken ct)
+    {
+        var prompt = $"[{seed.Authority}] pbm> ";
+        var input = _input ?? (Console.IsInputRedirected ? new TextLineInput(Console.In, _console.Out) : new TerminalLineInput());
+        var history = new List<string>();
+        while (!ct.IsCancellationRequested)
+        {
+            var line = input.ReadLine(prompt, history);
+            if (line is null)
+            {
+                break;
+            }
+
+            line = line.Trim();
+            if (line.Length == 0 || line.StartsWith('#'))
+            {
+                continue;
+            }
+
+            history.Add(line);
+            switch (line)
+            {
+                case "exit" or "quit":
+                    return PbmExitCodes.Success;
+                case "help" or "?":
+                    _console.Out.WriteLine(Commands.TrimEnd());
+                    _console.Out.WriteLine("  history | help | exit");
+                    continue;
+                case "history":
+                    for (var i = 0; i < history.Count; i++)
+                    {
+                        _console.Out.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{i + 1,4}  {history[i]}"));
+                    }
+
+                    continue;
+            }
+
+            var tokens = System.CommandLine.Parsing.CommandLineParser.SplitCommandLine(line).ToList();
+            if (tokens.Count > 0 && tokens[0] == "pbm")
+            {
+                tokens.RemoveAt(0);
+            }
+
+            await RunCommandAsync(seed, [.. sessionOptions, .. tokens], ct).ConfigureAwait(false);
+            await _console.Error.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+
+        return PbmExitCodes.Success;
+    }
+
+    private async Task<int> RunCommandAsync(Uri seed, IReadOnlyList<string> rest, CancellationToken ct)
+    {
+        try
+        {
             var token = new Option<string?>("--token")
             {
                 Description = "Bearer token for the seed (default: $" + TokenEnvironmentVariable + ").",
@@ -114,6 +205,19 @@ public sealed class PbmApp
         {
             await _console.Out.FlushAsync(CancellationToken.None).ConfigureAwait(false);
         }
+    }
+
+    private static bool IsTokenValue(IReadOnlyList<string> args, string candidate)
+    {
+        for (var i = 1; i < args.Count; i++)
+        {
+            if (args[i - 1] == "--token" && ReferenceEquals(args[i], candidate))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
 using Flock.Messages;
@@ -47,8 +48,18 @@ public sealed class SeedClient : IDisposable
     public Task<JobResponse> CancelJobAsync(string id, CancellationToken ct) =>
         SendJsonAsync<JobResponse>(HttpMethod.Post, "api/jobs/" + Uri.EscapeDataString(id) + "/cancel", ct);
 
+    public Task<JobResponse> RetryJobAsync(string id, CancellationToken ct) =>
+        SendJsonAsync<JobResponse>(HttpMethod.Post, "api/jobs/" + Uri.EscapeDataString(id) + "/retry", ct);
+
+    public Task<JobResponse> SetPriorityAsync(string id, int priority, CancellationToken ct) =>
+        SendJsonAsync<JobResponse>(HttpMethod.Post, "api/jobs/" + Uri.EscapeDataString(id) + "/priority", ct, new SetPriorityRequest(priority));
+
     public Task<ClusterResponse> GetClusterAsync(CancellationToken ct) =>
         SendJsonAsync<ClusterResponse>(HttpMethod.Get, "api/cluster", ct);
+
+    /// <summary>Asks a node to leave gracefully (<paramref name="force"/>: mark it down at once).</summary>
+    public Task<NodeResponse> RemoveNodeAsync(string name, bool force, CancellationToken ct) =>
+        SendJsonAsync<NodeResponse>(HttpMethod.Post, "api/cluster/nodes/" + Uri.EscapeDataString(name) + (force ? "/down" : "/leave"), ct);
 
     /// <summary>Streams <paramref name="inputPath"/> to the seed as a new job; returns the job id.</summary>
     public async Task<string> UploadJobAsync(
@@ -137,9 +148,14 @@ public sealed class SeedClient : IDisposable
         _http.Dispose();
     }
 
-    private async Task<T> SendJsonAsync<T>(HttpMethod method, string path, CancellationToken ct)
+    private async Task<T> SendJsonAsync<T>(HttpMethod method, string path, CancellationToken ct, object? body = null)
     {
         using var request = new HttpRequestMessage(method, path);
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body, body.GetType(), options: WireJson.Options);
+        }
+
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         using var response = await SendAsync(request, HttpCompletionOption.ResponseContentRead, RequestTimeout, ct).ConfigureAwait(false);
         return await ReadJsonAsync<T>(response, ct).ConfigureAwait(false);

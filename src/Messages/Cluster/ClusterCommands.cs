@@ -36,5 +36,11 @@ public sealed record Heartbeat(DateTimeOffset SentAt) : ControlMessage;
 /// <summary>A node pulls: it asks for as many chunks as it has free slots (encoding plus one in reserve).</summary>
 public sealed record RequestWork(int FreeSlots) : ControlMessage;
 
-/// <summary>Graceful leave: the node finishes or hands back its chunks and expects no more work.</summary>
+/// <summary>
+/// Graceful leave: the node finishes or hands back its chunks and expects no more work. Node to seed when the node
+/// stops (SIGTERM); seed to node when an operator asks it to leave (`pbm cluster leave`).
+/// </summary>
 public sealed record LeaveCluster(string Reason) : ControlMessage;
+
+/// <summary>Seed to node: an operator marked it down (`pbm cluster down`); its chunks are already given to others, so it stops at once.</summary>
+public sealed record NodeDowned(string Reason) : ControlMessage;

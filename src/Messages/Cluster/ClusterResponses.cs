@@ -14,6 +14,17 @@ public static class MemberStatus
     public const string Quarantined = "quarantined";
 }
 
+/// <summary>Whether the seed hears from a member, for `pbm cluster show`: reachable or unreachable.</summary>
+public static class Reachability
+{
+    public const string Reachable = "reachable";
+    public const string Unreachable = "unreachable";
+}
+
+/// <summary>
+/// A member. <paramref name="Reachability"/> is reachable while heartbeats arrive on a live connection;
+/// <paramref name="LastHeartbeatSeconds"/> is how long ago the seed last heard from it.
+/// </summary>
 public sealed record NodeResponse(
     string Name,
     string Address,
@@ -22,6 +33,8 @@ public sealed record NodeResponse(
     int Cores,
     IReadOnlyList<string> Work,
     string FfmpegVersion,
+    string Reachability = Reachability.Unreachable,
+    double LastHeartbeatSeconds = 0,
     DateTimeOffset? QuarantinedUntil = null);
 
 public sealed record ClusterResponse(IReadOnlyList<NodeResponse> Nodes);

@@ -20,4 +20,5 @@ namespace Flock.Messages.Cluster;
 [JsonDerivedType(typeof(ReportChunkProgress), "report-chunk-progress")]
 [JsonDerivedType(typeof(ReportChunkFailed), "report-chunk-failed")]
 [JsonDerivedType(typeof(LeaveCluster), "leave-cluster")]
+[JsonDerivedType(typeof(NodeDowned), "node-downed")]
 public abstract record ControlMessage;

@@ -10,3 +10,6 @@ public sealed record SubmitJobRequest(
     IReadOnlyList<string> Options,
     double ChunkSeconds = 30,
     int Priority = 0);
+
+/// <summary>Body of POST /api/jobs/{id}/priority: higher runs first.</summary>
+public sealed record SetPriorityRequest(int Priority);

@@ -25,6 +25,11 @@ public static class ChunkStates
     public const string Failed = "failed";
 }
 
+/// <summary>
+/// A job. <paramref name="FramesPerSecond"/> is its recent encode throughput (frames/s over roughly the last 15 s,
+/// all nodes together; null before there is enough to say and once the job is final); <paramref name="EtaSeconds"/> is
+/// the remaining frames at that rate (0 once every frame is encoded, null when unknown).
+/// </summary>
 public sealed record JobResponse(
     string Id,
     string State,
@@ -38,11 +43,19 @@ public sealed record JobResponse(
     DateTimeOffset? FinishedAt,
     int TotalFrames,
     int EncodedFrames,
-    IReadOnlyList<ChunkResponse> Chunks);
+    IReadOnlyList<ChunkResponse> Chunks,
+    double? FramesPerSecond = null,
+    double? EtaSeconds = null);
 
-public sealed record ChunkResponse(int Index, string State, int Attempts, string? Node, int Frames, IReadOnlyList<ChunkRunResponse>? Runs = null);
+/// <summary>
+/// One chunk. <paramref name="Percent"/> is 0–100 from the node's progress reports against the chunk's planned frames
+/// (100 once verified); <paramref name="Fps"/> is the node's current rate while it encodes, otherwise null;
+/// <paramref name="Runs"/> lists the attempts still out on nodes (two while a straggler is run again elsewhere).
+/// </summary>
+public sealed record ChunkResponse(int Index, string State, int Attempts, string? Node, int Frames, double Percent = 0, double? Fps = null,
+    IReadOnlyList<ChunkRunResponse>? Runs = null);
 
-/// <summary>An attempt of a chunk still out on a node: two of them while a straggler is being run again elsewhere.</summary>
+/// <summary>An attempt of a chunk still out on a node.</summary>
 public sealed record ChunkRunResponse(int Attempt, string Node, string State);
 
 public sealed record JobListResponse(IReadOnlyList<JobResponse> Jobs);

@@ -11,7 +11,13 @@ public static class NodeConfiguration
         var config = LayeredConfig.Load(Assembly.GetExecutingAssembly(), "node.conf", userFile, env);
         var options = config.GetConfig("flock.node").Bind<NodeOptions>();
         options.ClusterKey = config.GetConfig("flock.cluster").Bind<ClusterSection>().Key;
+        options.LogFormat = config.GetConfig("flock.log").Bind<LogSection>().Format;
         return options;
+    }
+
+    private sealed class LogSection
+    {
+        public string Format { get; set; } = "text";
     }
 
     /// <summary>`flock.cluster`, bound strictly so a misspelt key is an error rather than a silently ignored secret.</summary>

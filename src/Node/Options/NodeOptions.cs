@@ -23,6 +23,11 @@ public sealed class NodeOptions
 
     public double BenchmarkSeconds { get; set; } = 2;
 
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>From `flock.cluster.key`.</summary>
     public string ClusterKey { get; set; } = "";
+
+    /// <summary>From `flock.log.format`: text or json.</summary>
+    public string LogFormat { get; set; } = "text";
 }

@@ -68,6 +68,18 @@ internal static class JobEndpoints
         api.MapPost("/jobs/{id}/cancel", async (string id) =>
             !IsJobId(id) ? ApiResults.Error(400, "bad job id") : await AskJobAsync(seed, new CancelJob(id), id));
 
+        api.MapPost("/jobs/{id}/retry", async (string id) =>
+            !IsJobId(id) ? ApiResults.Error(400, "bad job id") : await AskJobAsync(seed, new RetryJob(id), id));
+
+        api.MapPost("/jobs/{id}/priority", async (string id, HttpContext http, CancellationToken ct) =>
+        {
+            if (!IsJobId(id)) return ApiResults.Error(400, "bad job id");
+            SetPriorityRequest? request;
+            try { request = await JsonSerializer.DeserializeAsync<SetPriorityRequest>(http.Request.Body, WireJson.Options, ct); }
+            catch (JsonException e) { return ApiResults.Error(400, $"malformed request: {e.Message}"); }
+            return request is null ? ApiResults.Error(400, "empty request") : await AskJobAsync(seed, new SetJobPriority(id, request.Priority), id);
+        });
+
         api.MapGet("/jobs/{id}/output", async (string id) =>
         {
             if (!IsJobId(id)) return ApiResults.Error(400, "bad job id");
@@ -78,6 +90,10 @@ internal static class JobEndpoints
         });
 
         api.MapGet("/cluster", async () => ApiResults.Ok(await seed.Cluster.Ask<ClusterResponse>(new FetchCluster(), AskTimeout)));
+
+        api.MapPost("/cluster/nodes/{name}/leave", (string name) => AskNodeAsync(seed, new LeaveNode(name)));
+
+        api.MapPost("/cluster/nodes/{name}/down", (string name) => AskNodeAsync(seed, new DownNode(name)));
     }
 
     public static bool IsJobId(string id) => id.Length is > 0 and <= 18 && id.All(char.IsAsciiDigit);
@@ -112,6 +128,26 @@ internal static class JobEndpoints
         catch (KeyNotFoundException)
         {
             return ApiResults.Error(404, $"no job {id}");
+        }
+        catch (InvalidOperationException e)
+        {
+            return ApiResults.Error(409, e.Message);
+        }
+    }
+
+    private static async Task<IResult> AskNodeAsync(SeedRuntime seed, object command)
+    {
+        try
+        {
+            return ApiResults.Ok(await seed.Cluster.Ask<NodeResponse>(command, AskTimeout));
+        }
+        catch (KeyNotFoundException e)
+        {
+            return ApiResults.Error(404, e.Message);
+        }
+        catch (InvalidOperationException e)
+        {
+            return ApiResults.Error(409, e.Message);
         }
     }
 }

@@ -33,7 +33,14 @@ internal static class NodeEndpoints
             if (Authorization.NodeOf(http, seed.Key) is null) return ApiResults.Error(401, "node token required");
             if (!JobEndpoints.IsJobId(id)) return ApiResults.Error(400, "bad job id");
             var file = await seed.Jobs.Ask<JobFileResponse>(new FetchJobFile(id, JobFileKind.Source), TimeSpan.FromSeconds(30));
-            return file.Path is null ? ApiResults.Error(404, file.Error ?? "no source") : Results.File(file.Path, "application/octet-stream", enableRangeProcessing: true);
+            if (file.Path is null) return ApiResults.Error(404, file.Error ?? "no source");
+            // Content-Length is the range actually served; a transfer cut short is not counted.
+            http.Response.OnCompleted(() =>
+            {
+                if (!http.RequestAborted.IsCancellationRequested && http.Response.StatusCode is 200 or 206) seed.Metrics.SourceBytesSent(http.Response.ContentLength ?? 0);
+                return Task.CompletedTask;
+            });
+            return Results.File(file.Path, "application/octet-stream", enableRangeProcessing: true);
         });
 
         app.MapPut("/api/jobs/{id}/chunks/{index:int}/result", async (HttpContext http, string id, int index, int attempt, CancellationToken ct) =>
@@ -63,11 +70,12 @@ internal static class NodeEndpoints
                     await file.FlushAsync(ct);
                     file.Flush(flushToDisk: true);
                     bytes = file.Length;
+                    seed.Metrics.ResultBytesReceived(bytes);
                     actual = Convert.ToHexStringLower(hash.GetHashAndReset());
                 }
                 if (actual != expected)
                 {
-                    log.LogWarning("job {Job} chunk {Chunk} from {Node}: checksum mismatch", id, index, node);
+                    log.LogWarning("job {JobId} chunk {ChunkIndex} from {Node}: checksum mismatch", id, index, node);
                     return ApiResults.Error(422, "checksum mismatch: the result was damaged in transit, send it again");
                 }
                 var answer = await seed.Jobs.Ask<ChunkResultAnswer>(new SubmitChunkResult(id, index, attempt, node, temp, actual, bytes), TimeSpan.FromMinutes(5));
@@ -75,7 +83,7 @@ internal static class NodeEndpoints
             }
             catch (IOException e)
             {
-                log.LogError("job {Job} chunk {Chunk}: cannot store the result: {Error}", id, index, e.Message);
+                log.LogError("job {JobId} chunk {ChunkIndex}: cannot store the result: {Error}", id, index, e.Message);
                 return ApiResults.Error(507, $"seed cannot store the result: {e.Message}");
             }
             finally

@@ -121,11 +121,12 @@ public sealed class ChunkActor : PersistentActor
             }
             File.Move(v.File, ResultFile(_chunkDirectory, _state.Index), overwrite: true);
             await PersistAllAsync(verified, Apply).ConfigureAwait(false);
+            Log.LogInformation("job {JobId} chunk {ChunkIndex} attempt {Attempt} from {Node} verified: {Frames} frames", _jobId, _state.Index, v.Attempt, v.Node, v.Frames);
             waiter?.Tell(new ChunkResultAnswer(true, $"chunk {_state.Index} verified"));
         }
         else
         {
-            Log.LogWarning("job {Job} chunk {Chunk} attempt {Attempt} from {Node} rejected: {Error}", _jobId, _state.Index, v.Attempt, v.Node, v.Error);
+            Log.LogWarning("job {JobId} chunk {ChunkIndex} attempt {Attempt} from {Node} rejected: {Error}", _jobId, _state.Index, v.Attempt, v.Node, v.Error);
             if (File.Exists(v.File)) File.Delete(v.File);
             await PersistAllAsync(_state.Process(new FailAttempt(v.Node, v.Attempt, v.Error)), Apply).ConfigureAwait(false);
             waiter?.Tell(new ChunkResultAnswer(false, v.Error));

@@ -18,3 +18,6 @@ public sealed record ReleaseFromNode(string Node, string Reason) : ChunkCommand;
 
 /// <summary>Run the chunk a second time on an idle node while its first attempt is still going; the first verified result wins.</summary>
 public sealed record SpeculateOn(string Node, DateTimeOffset At, TimeSpan MinElapsed) : ChunkCommand;
+
+/// <summary>The job runs again: anything not verified (and not being verified) goes back to the queue.</summary>
+public sealed record RetryChunk(DateTimeOffset At) : ChunkCommand;

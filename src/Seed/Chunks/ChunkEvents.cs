@@ -19,3 +19,6 @@ public sealed record ChunkReleased(string Node, int Attempt, string Reason) : Ch
 
 /// <summary>The chunk failed on too many different nodes: the job fails with this reason.</summary>
 public sealed record ChunkFailed(string Reason) : ChunkEvent;
+
+/// <summary>Its job is run again (`pbm job retry`): the chunk is pending with a clean failure record.</summary>
+public sealed record ChunkRetried(DateTimeOffset At) : ChunkEvent;

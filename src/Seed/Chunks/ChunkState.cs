@@ -57,11 +57,13 @@ public sealed record ChunkState(
         ChunkAttemptFailed f => With(Runs.RemoveAll(r => r.Attempt == f.Attempt)) with { LastError = f.Error, FailedNodes = FailedNodes.Add(f.Node) },
         ChunkReleased r => With(Update(r.Attempt, run => run with { Released = true })),
         ChunkFailed f => this with { Status = ChunkStates.Failed, Node = null, LastError = f.Reason },
+        // Attempts of the settled job were cancelled; only a result already being checked may still count.
+        ChunkRetried => (this with { Status = ChunkStates.Pending, FailedNodes = [], LastError = null }).With(Runs.RemoveAll(r => !r.Verifying)),
         _ => throw new ArgumentOutOfRangeException(nameof(e), e, "unknown chunk event"),
     };
 
     /// <summary>The events a command leads to; an empty list means the command no longer applies (late or duplicate) and is dropped.</summary>
-    public IReadOnlyList<ChunkEvent> Process(ChunkCommand command) => IsFinal ? [] : command switch
+    public IReadOnlyList<ChunkEvent> Process(ChunkCommand command) => command is RetryChunk retry ? Retry(retry) : IsFinal ? [] : command switch
     {
         AssignChunkTo a when Status == ChunkStates.Pending && !BetterLeftTo(a.Node, a.Peers) => [new ChunkAssigned(a.Node, Attempts + 1, a.At)],
         SpeculateOn s when CanSpeculateOn(s.Node, s.At, s.MinElapsed) => [new ChunkAssigned(s.Node, Attempts + 1, s.At)],
@@ -93,6 +95,12 @@ public sealed record ChunkState(
     /// </summary>
     public bool BetterLeftTo(string node, IReadOnlyCollection<string>? peers) =>
         FailedNodes.Contains(node) && peers is not null && peers.Any(p => p != node && !FailedNodes.Contains(p));
+
+    /// <summary>The job runs again: anything not verified (and not being verified) goes back to the queue.</summary>
+    private IReadOnlyList<ChunkEvent> Retry(RetryChunk r) =>
+        Status is ChunkStates.Failed or ChunkStates.Assigned or ChunkStates.Encoding || (Status == ChunkStates.Pending && (FailedNodes.Count > 0 || !Runs.IsEmpty))
+            ? [new ChunkRetried(r.At)]
+            : [];
 
     private ChunkRun? Run(int attempt) => Runs.Find(r => r.Attempt == attempt);
 

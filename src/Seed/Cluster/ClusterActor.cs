@@ -3,6 +3,7 @@ using Flock.Actors;
 using Flock.Messages.Chunks;
 using Flock.Messages.Cluster;
 using Flock.Seed.Jobs;
+using Flock.Seed.Metrics;
 using Flock.Seed.Options;
 using Microsoft.Extensions.Logging;
 
@@ -18,10 +19,12 @@ public sealed class ClusterActor : Actor
     private readonly TimeSpan _unreachableAfter;
     private readonly QuarantineOptions _quarantine;
     private readonly TimeProvider _clock;
+    private readonly SeedMetrics _metrics;
     private readonly Dictionary<string, Member> _members = new(StringComparer.Ordinal);
 
-    public ClusterActor(ActorRef jobs, TimeSpan heartbeatInterval, TimeSpan unreachableAfter, QuarantineOptions quarantine, TimeProvider clock)
+    public ClusterActor(ActorRef jobs, TimeSpan heartbeatInterval, TimeSpan unreachableAfter, QuarantineOptions quarantine, TimeProvider clock, SeedMetrics metrics)
     {
+        _metrics = metrics;
         _jobs = jobs;
         _unreachableAfter = unreachableAfter;
         _quarantine = quarantine;
@@ -30,8 +33,8 @@ public sealed class ClusterActor : Actor
         Context.ScheduleTellRepeatedly(check, check, Self, new CheckHeartbeats());
     }
 
-    public static Props Props(ActorRef jobs, TimeSpan heartbeatInterval, TimeSpan unreachableAfter, QuarantineOptions quarantine, TimeProvider clock) =>
-        Flock.Actors.Props.Create(() => new ClusterActor(jobs, heartbeatInterval, unreachableAfter, quarantine, clock));
+    public static Props Props(ActorRef jobs, TimeSpan heartbeatInterval, TimeSpan unreachableAfter, QuarantineOptions quarantine, TimeProvider clock, SeedMetrics metrics) =>
+        Flock.Actors.Props.Create(() => new ClusterActor(jobs, heartbeatInterval, unreachableAfter, quarantine, clock, metrics));
 
     protected override Task ReceiveAsync(object message)
     {
@@ -41,7 +44,7 @@ public sealed class ClusterActor : Actor
                 OnConnected(c);
                 break;
             case NodeDisconnected d:
-                if (_members.TryGetValue(d.Name, out var gone) && gone.Handle.SessionId == d.SessionId)
+                if (_members.TryGetValue(d.Name, out var gone) && gone.Handle.SessionId == d.SessionId && gone.Status != MemberStatus.Down)
                     MarkGone(gone, gone.Status is MemberStatus.Leaving or MemberStatus.Exiting ? MemberStatus.Exiting : MemberStatus.Down, d.Reason);
                 break;
             case NodeMessage m:
@@ -49,6 +52,7 @@ public sealed class ClusterActor : Actor
                 break;
             case NodeWorkChanged w when _members.TryGetValue(w.Name, out var member):
                 _members[w.Name] = member with { Work = w.Holding ? member.Work.Add(w.ChunkId) : member.Work.Remove(w.ChunkId) };
+                if (!w.Holding) _metrics.ChunkLeft(w.Name, w.ChunkId);
                 break;
             case CancelOnNode c when _members.TryGetValue(c.NodeName, out var holder):
                 holder.Handle.Send(c.Cancel);
@@ -57,7 +61,14 @@ public sealed class ClusterActor : Actor
                 CheckHeartbeatsNow();
                 break;
             case FetchCluster:
-                Sender.Tell(new ClusterResponse(_members.Values.OrderBy(m => m.Name, StringComparer.Ordinal).Select(m => m.ToResponse()).ToArray()));
+                var now = _clock.GetUtcNow();
+                Sender.Tell(new ClusterResponse(_members.Values.OrderBy(m => m.Name, StringComparer.Ordinal).Select(m => m.ToResponse(now)).ToArray()));
+                break;
+            case LeaveNode l:
+                OnLeaveRequested(l.Name);
+                break;
+            case DownNode d:
+                OnDownRequested(d.Name);
                 break;
             case FetchConnectedNodes:
                 Sender.Tell((IReadOnlySet<string>)_members.Values.Where(m => m.Status is MemberStatus.Up or MemberStatus.Joining or MemberStatus.Leaving or MemberStatus.Quarantined)
@@ -88,7 +99,8 @@ public sealed class ClusterActor : Actor
 
     private void OnNodeMessage(NodeMessage m)
     {
-        if (!_members.TryGetValue(m.Name, out var member) || member.Handle.SessionId != m.SessionId) return;
+        // A member marked down is out until it joins again on a new session.
+        if (!_members.TryGetValue(m.Name, out var member) || member.Handle.SessionId != m.SessionId || member.Status == MemberStatus.Down) return;
         member = member with { LastSeen = _clock.GetUtcNow() };
         if (member.Status == MemberStatus.Unreachable)
         {
@@ -107,12 +119,14 @@ public sealed class ClusterActor : Actor
                 member = member with { FreeSlots = w.FreeSlots };
                 if (member.Status == MemberStatus.Up) _jobs.Tell(new WorkWanted(member.Handle, w.FreeSlots));
                 break;
-            case LeaveCluster l:
+            case LeaveCluster l when member.Status != MemberStatus.Exiting:
                 member = member with { Status = MemberStatus.Leaving };
                 Log.LogInformation("node {Node} leaving: {Reason}", m.Name, l.Reason);
                 _jobs.Tell(new WorkWanted(member.Handle, 0));
+                _jobs.Tell(new NodeLeaving(m.Name));
                 break;
             case ReportChunkProgress p:
+                if (member.Work.Contains($"{p.JobId}/{p.ChunkIndex}")) _metrics.ChunkProgressed(m.Name, $"{p.JobId}/{p.ChunkIndex}", p.FramesPerSecond);
                 _jobs.Tell(new ChunkReport(p.JobId, p.ChunkIndex, m.Name, p));
                 break;
             case ReportChunkFailed f:
@@ -121,6 +135,34 @@ public sealed class ClusterActor : Actor
                 break;
         }
         _members[m.Name] = member;
+    }
+
+    private void OnLeaveRequested(string name)
+    {
+        if (!_members.TryGetValue(name, out var member)) { Sender.Tell(new Status.Failure(new KeyNotFoundException($"no node {name}"))); return; }
+        if (!member.IsConnected)
+        {
+            Sender.Tell(new Status.Failure(new InvalidOperationException($"node {name} is {member.Status}; only a connected node can leave (use cluster down)")));
+            return;
+        }
+        member.Handle.Send(new LeaveCluster("asked to leave by an operator"));
+        member = member with { Status = MemberStatus.Leaving };
+        _members[name] = member;
+        _jobs.Tell(new WorkWanted(member.Handle, 0));
+        _jobs.Tell(new NodeLeaving(name));
+        Log.LogInformation("node {Node} asked to leave", name);
+        Sender.Tell(member.ToResponse(_clock.GetUtcNow()));
+    }
+
+    private void OnDownRequested(string name)
+    {
+        if (!_members.TryGetValue(name, out var member)) { Sender.Tell(new Status.Failure(new KeyNotFoundException($"no node {name}"))); return; }
+        if (member.Status != MemberStatus.Down)
+        {
+            member.Handle.Send(new NodeDowned("marked down by an operator"));
+            MarkGone(member, MemberStatus.Down, "marked down by an operator");
+        }
+        Sender.Tell(_members[name].ToResponse(_clock.GetUtcNow()));
     }
 
     private void CheckHeartbeatsNow()
@@ -156,6 +198,7 @@ public sealed class ClusterActor : Actor
         // Leaving on purpose is ordinary; losing a node is worth a warning.
         Log.Log(status == MemberStatus.Exiting ? LogLevel.Information : LogLevel.Warning, "node {Node} is {Status}: {Reason}", member.Name, status, reason);
         _members[member.Name] = member with { Status = status, Work = ImmutableSortedSet<string>.Empty };
+        _metrics.NodeIdle(member.Name);
         _jobs.Tell(new NodeGone(member.Name, $"node {member.Name} {status}: {reason}"));
     }
 }

@@ -21,4 +21,10 @@ public sealed record FetchIdleNodes;
 /// <summary>A job tells the cluster view which chunks a node works on, for `pbm cluster show`.</summary>
 public sealed record NodeWorkChanged(string Name, string ChunkId, bool Holding);
 
+/// <summary>An operator asks a node to leave gracefully; replied to with its <see cref="NodeResponse"/> or Status.Failure.</summary>
+public sealed record LeaveNode(string Name);
+
+/// <summary>An operator marks a node down: its chunks go back to the queue at once; replied to like <see cref="LeaveNode"/>.</summary>
+public sealed record DownNode(string Name);
+
 internal sealed record CheckHeartbeats;

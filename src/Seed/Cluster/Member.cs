@@ -18,5 +18,8 @@ public sealed record Member(
 {
     public string Name => Handle.Name;
 
-    public NodeResponse ToResponse() => new(Name, Address, Status, Math.Round(Power, 2), Cores, Work.ToArray(), FfmpegVersion, Health.QuarantinedUntil);
+    public bool IsConnected => Status is MemberStatus.Joining or MemberStatus.Up or MemberStatus.Leaving or MemberStatus.Quarantined;
+
+    public NodeResponse ToResponse(DateTimeOffset now) => new(Name, Address, Status, Math.Round(Power, 2), Cores, Work.ToArray(), FfmpegVersion,
+        IsConnected ? Reachability.Reachable : Reachability.Unreachable, Math.Round(Math.Max(0, (now - LastSeen).TotalSeconds), 1), Health.QuarantinedUntil);
 }

@@ -30,6 +30,7 @@ public sealed class JobActor : PersistentActor
     private readonly SortedDictionary<int, ChunkView> _chunks = new();
     private readonly Dictionary<int, ActorRef> _chunkActors = new();
     private bool _assemblyRunning;
+    private JobThroughput _throughput = JobThroughput.Empty();
 
     public JobActor(string id, JobSpec? newSpec, string directory, ActorRef jobs, long minFreeSpace, TimeProvider clock)
     {
@@ -89,6 +90,12 @@ public sealed class JobActor : PersistentActor
                 foreach (var (index, view) in _chunks.Where(c => c.Value.State.IsHeldBy(g.NodeName)))
                     _chunkActors[index].Tell(new ReleaseFromNode(g.NodeName, g.Reason));
                 break;
+            case NodeLeaving l:
+                // Not started yet means still in the node's reserve, which it drops on leaving. A chunk it did start in
+                // the meantime and finishes anyway is a late result, accepted once.
+                foreach (var (index, _) in _chunks.Where(c => c.Value.State.Status == ChunkStates.Assigned && c.Value.State.Node == l.NodeName))
+                    _chunkActors[index].Tell(new ReleaseFromNode(l.NodeName, "node leaving before it started the chunk"));
+                break;
             case NodeRejoined r:
                 foreach (var (index, view) in _chunks.Where(c => c.Value.State.IsHeldBy(r.NodeName)))
                 {
@@ -110,12 +117,24 @@ public sealed class JobActor : PersistentActor
                 }
                 Sender.Tell(ToResponse());
                 break;
+            case RetryJob:
+                await RetryAsync().ConfigureAwait(false);
+                break;
+            case SetJobPriority p:
+                if (_state is { IsFinal: false } && _state.Spec.Priority != p.Priority)
+                {
+                    await PersistAsync(new JobPriorityChanged(p.Priority, _clock.GetUtcNow()), ApplyAndAnnounce).ConfigureAwait(false);
+                    Log.LogInformation("job {Job} priority {Priority}", _id, p.Priority);
+                }
+                if (_state is { IsFinal: true }) Sender.Tell(new Status.Failure(new InvalidOperationException($"job {_id} is {_state.Stage}; its priority no longer matters")));
+                else Sender.Tell(ToResponse());
+                break;
             case AssemblyFinished a:
                 _assemblyRunning = false;
                 if (_state?.Accepts(new JobCompleted(a.OutputPath, default)) == true)
                 {
                     await PersistAsync(new JobCompleted(a.OutputPath, _clock.GetUtcNow()), ApplyAndAnnounce).ConfigureAwait(false);
-                    Log.LogInformation("job {Job} completed: {Output}", _id, a.OutputPath);
+                    Log.LogInformation("job {JobId} completed: {Output}", _id, a.OutputPath);
                 }
                 break;
             case AssemblyFailed f:
@@ -138,7 +157,7 @@ public sealed class JobActor : PersistentActor
     {
         if (_state is null)
         {
-            if (_newSpec is null) { Log.LogError("job {Job} has no journal and no spec: stopping", _id); Context.Stop(Self); return; }
+            if (_newSpec is null) { Log.LogError("job {JobId} has no journal and no spec: stopping", _id); Context.Stop(Self); return; }
             Directory.CreateDirectory(ChunkDirectory);
             await PersistAsync(new JobSubmitted(_newSpec, _clock.GetUtcNow()), e => _state = JobState.Start(e)).ConfigureAwait(false);
         }
@@ -163,13 +182,14 @@ public sealed class JobActor : PersistentActor
         if (_state?.Accepts(planned) != true) return; // cancelled while planning
         _plan = plan;
         await PersistAsync(planned, ApplyAndAnnounce).ConfigureAwait(false);
-        Log.LogInformation("job {Job} planned: {Chunks} chunks, {Frames} frames", _id, planned.ChunkCount, planned.TotalFrames);
+        Log.LogInformation("job {JobId} planned: {Chunks} chunks, {Frames} frames", _id, planned.ChunkCount, planned.TotalFrames);
         SpawnChunks();
     }
 
     private void SpawnChunks()
     {
         Directory.CreateDirectory(ChunkDirectory);
+        _throughput = JobThroughput.Empty().Record(_clock.GetUtcNow(), 0);
         foreach (var chunk in _plan!.Plan.Chunks)
         {
             _chunks[chunk.Index] = new ChunkView(ChunkState.Initial(chunk.Index), 0, 0);
@@ -219,7 +239,11 @@ public sealed class JobActor : PersistentActor
     private async Task OnChunkChangedAsync(ChunkState chunk)
     {
         var before = _chunks.TryGetValue(chunk.Index, out var old) ? old : null;
-        _chunks[chunk.Index] = new ChunkView(chunk, before?.EncodedFrames ?? 0, before?.FramesPerSecond ?? 0);
+        // Progress belongs to one attempt: a chunk handed back or given to another node starts again from zero.
+        var sameAttempt = before is not null && before.State.CurrentAttempt == chunk.CurrentAttempt && chunk.Status != ChunkStates.Pending;
+        _chunks[chunk.Index] = sameAttempt ? before! with { State = chunk } : new ChunkView(chunk, 0, 0);
+        if (chunk.Status == ChunkStates.Done && before?.State.Status is ChunkStates.Assigned or ChunkStates.Encoding or ChunkStates.Verifying)
+            _throughput = _throughput.Record(_clock.GetUtcNow(), chunk.Frames - (sameAttempt ? before!.EncodedFrames : 0));
         var chunkId = $"{_id}/{chunk.Index}";
         var holders = chunk.IsFinal ? [] : chunk.LiveRuns.Select(r => r.Node).ToHashSet(StringComparer.Ordinal);
         var previous = before?.State.Runs.Select(r => r.Node) ?? [];
@@ -263,6 +287,39 @@ public sealed class JobActor : PersistentActor
             : null;
     }
 
+    private async Task RetryAsync()
+    {
+        if (_plan is null && _state is { IsFinal: true, ChunkCount: > 0 } && File.Exists(Path.Combine(_directory, JobPlanFiles.FileName)))
+        {
+            // Settled jobs are not re-spawned after a seed restart; their plan and verified chunks are still on disk.
+            _plan = JobPlanFiles.Load(_directory);
+            SpawnChunks();
+        }
+        var stage = _plan is null ? JobStates.Queued : JobStates.Encoding;
+        var retried = new JobRetried(stage, _clock.GetUtcNow());
+        if (_state?.Accepts(retried) != true)
+        {
+            Sender.Tell(new Status.Failure(new InvalidOperationException($"job {_id} is {_state?.Stage ?? "unknown"}; only a failed or cancelled job can be retried")));
+            return;
+        }
+        await PersistAsync(retried, ApplyAndAnnounce).ConfigureAwait(false);
+        Log.LogInformation("job {Job} retried from {Stage}; {Done} chunk(s) already verified are kept", _id, stage, _chunks.Values.Count(c => c.State.Status == ChunkStates.Done));
+        if (_plan is null)
+        {
+            var spec = _state!.Spec;
+            Context.RunTask(ct => JobPlanner.PlanAsync(spec, _directory, ct), p => new PlanFinished(p), e => new PlanFailed(e.Message));
+        }
+        else
+        {
+            _throughput = JobThroughput.Empty().Record(_clock.GetUtcNow(), 0);
+            foreach (var actor in _chunkActors.Values) actor.Tell(new RetryChunk(_clock.GetUtcNow()));
+            // Every chunk may already be verified (the job failed while assembling): nothing will change, so look now.
+            if (_chunks.Count > 0 && _chunks.Values.All(c => c.State.Status == ChunkStates.Done)) await OnChunkChangedAsync(_chunks.Values.First().State).ConfigureAwait(false);
+            _jobs.Tell(new WorkAvailable());
+        }
+        Sender.Tell(ToResponse());
+    }
+
     private void StartAssembly()
     {
         _assemblyRunning = true;
@@ -271,7 +328,7 @@ public sealed class JobActor : PersistentActor
         var files = plan.Plan.Chunks.Select(c => ChunkActor.ResultFile(ChunkDirectory, c.Index)).ToArray();
         var work = Path.Combine(_directory, "assembly");
         var staged = Path.Combine(work, "output" + Path.GetExtension(spec.OutputPath));
-        Log.LogInformation("job {Job}: all {Chunks} chunks verified, assembling", _id, files.Length);
+        Log.LogInformation("job {JobId}: all {Chunks} chunks verified, assembling", _id, files.Length);
         Context.RunTask(
             async ct =>
             {
@@ -293,9 +350,11 @@ public sealed class JobActor : PersistentActor
         {
             case ReportChunkProgress p:
                 if (view.State.LiveRuns.Any(run => run.Attempt == p.Attempt && run.Node == r.NodeName && !run.Encoding)) chunk.Tell(new StartEncoding(r.NodeName, p.Attempt));
-                // With a speculative copy running, the one furthest along is what the job shows and estimates from.
-                if (view.State.LiveRuns.Any(run => run.Attempt == p.Attempt) && (view.State.CurrentAttempt == p.Attempt || p.Frames >= view.EncodedFrames))
-                    _chunks[r.ChunkIndex] = view with { EncodedFrames = p.Frames, FramesPerSecond = p.FramesPerSecond };
+                if (view.State.CurrentAttempt == p.Attempt && view.IsRunning)
+                {
+                    _throughput = _throughput.Record(_clock.GetUtcNow(), p.Frames - view.EncodedFrames);
+                    _chunks[r.ChunkIndex] = view with { EncodedFrames = Math.Max(view.EncodedFrames, p.Frames), FramesPerSecond = p.FramesPerSecond };
+                }
                 break;
             case ReportChunkFailed f:
                 chunk.Tell(new FailAttempt(r.NodeName, f.Attempt, f.Error));
@@ -308,7 +367,7 @@ public sealed class JobActor : PersistentActor
         var failed = new JobFailed(reason, _clock.GetUtcNow());
         if (_state?.Accepts(failed) != true) return;
         await PersistAsync(failed, ApplyAndAnnounce).ConfigureAwait(false);
-        Log.LogWarning("job {Job} failed: {Reason}", _id, reason);
+        Log.LogWarning("job {JobId} failed: {Reason}", _id, reason);
         CancelRunningAttempts(reason);
     }
 
@@ -327,16 +386,22 @@ public sealed class JobActor : PersistentActor
     }
 
     /// <summary>
-    /// A settled job needs no chunk results, uploads in flight or assembly scraps: they go, so a full disk or a crash
-    /// leaves nothing behind. The input, plan and an output kept in the job's folder stay.
+    /// A settled job needs no uploads in flight, unverified attempts or assembly scraps, and a completed one no chunk
+    /// results: they go, so a full disk or a crash leaves nothing behind. The input, plan and output stay.
     /// </summary>
     private void RemoveWorkFiles()
     {
+        // A failed or cancelled job may be retried: its verified chunk results stay, only the scraps go.
+        var completed = _state?.Stage == JobStates.Completed;
         foreach (var dir in new[] { ChunkDirectory, Path.Combine(_directory, "assembly") })
         {
             try
             {
-                if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+                if (!Directory.Exists(dir)) continue;
+                if (completed || dir != ChunkDirectory) Directory.Delete(dir, recursive: true);
+                else
+                    foreach (var scrap in Directory.EnumerateFiles(dir).Where(f => f.EndsWith(".part", StringComparison.Ordinal) || f.Contains(".attempt", StringComparison.Ordinal)))
+                        File.Delete(scrap);
             }
             catch (IOException e)
             {
@@ -367,10 +432,21 @@ public sealed class JobActor : PersistentActor
         var s = _state;
         if (s is null) return new JobResponse(_id, JobStates.Queued, null, "", "", 0, 0, [], _clock.GetUtcNow(), null, 0, 0, []);
         var stage = s.Stage == JobStates.Queued && _plan is null && !s.IsFinal ? JobStates.Planning : s.Stage;
-        var chunks = _chunks.Values.Select(c => c.ToResponse()).ToArray();
+        var chunks = _chunks.Values.Select(c => c.ToResponse(ExpectedFrames(c.State.Index))).ToArray();
+        var encoded = _chunks.Values.Sum(c => c.State.Status == ChunkStates.Done ? ExpectedFrames(c.State.Index) : Math.Min(c.EncodedFrames, ExpectedFrames(c.State.Index)));
+        var fps = stage == JobStates.Encoding ? _throughput.FramesPerSecond(_clock.GetUtcNow()) : null;
+        double? eta = stage switch
+        {
+            JobStates.Encoding => JobThroughput.EtaSeconds(s.TotalFrames - encoded, fps),
+            JobStates.Assembling or JobStates.Completed => 0,
+            _ => null,
+        };
         return new JobResponse(_id, stage, s.Error, s.Spec.InputName, s.Spec.OutputPath, s.Spec.Priority, s.Spec.ChunkSeconds, s.Spec.Options,
-            s.SubmittedAt, s.FinishedAt, s.TotalFrames, chunks.Sum(c => c.Frames), chunks);
+            s.SubmittedAt, s.FinishedAt, s.TotalFrames, chunks.Sum(c => c.Frames), chunks,
+            fps is { } f ? Math.Round(f, 1) : null, eta is { } e ? Math.Round(e, 1) : null);
     }
+
+    private int ExpectedFrames(int index) => _plan is { } p && index < p.Plan.Chunks.Count ? p.Plan.Chunks[index].FrameCount : 0;
 
     private sealed record Resume;
 }

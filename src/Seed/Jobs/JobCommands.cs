@@ -9,6 +9,12 @@ public sealed record SubmitJob(string InputPath, string InputName, string? Outpu
 
 public sealed record CancelJob(string JobId);
 
+/// <summary>Run a failed or cancelled job again; replied to with its JobResponse, or Status.Failure when it is not retryable.</summary>
+public sealed record RetryJob(string JobId);
+
+/// <summary>Replied to with the job's JobResponse; a higher priority is handed out first from the next dispatch on.</summary>
+public sealed record SetJobPriority(string JobId, int Priority);
+
 /// <summary>The queue gives up on a job for a reason the job itself cannot see (no node can run its encoder).</summary>
 public sealed record FailJob(string Reason);
 
@@ -20,6 +26,9 @@ public sealed record WorkWithdrawn(string NodeName);
 
 /// <summary>The node will take no more work (left, lost or down); what it held goes back to the queue.</summary>
 public sealed record NodeGone(string NodeName, string Reason);
+
+/// <summary>The node is leaving gracefully: chunks it holds but has not started go back to the queue now, running ones may finish.</summary>
+public sealed record NodeLeaving(string NodeName);
 
 /// <summary>A node (re)joined and listed what it still works on: anything else it is recorded as holding goes back to the queue.</summary>
 public sealed record NodeRejoined(string NodeName, IReadOnlyList<Messages.Cluster.HeldResult> Held);

@@ -14,3 +14,8 @@ public sealed record JobCompleted(string OutputPath, DateTimeOffset At) : JobEve
 public sealed record JobFailed(string Reason, DateTimeOffset At) : JobEvent;
 
 public sealed record JobCancelled(DateTimeOffset At) : JobEvent;
+
+/// <summary>A failed or cancelled job runs again (`pbm job retry`), from <paramref name="Stage"/>, keeping its verified chunks.</summary>
+public sealed record JobRetried(string Stage, DateTimeOffset At) : JobEvent;
+
+public sealed record JobPriorityChanged(int Priority, DateTimeOffset At) : JobEvent;

@@ -24,12 +24,14 @@ public sealed record JobState(
         JobCompleted c => this with { Stage = JobStates.Completed, FinishedAt = c.At, Spec = Spec with { OutputPath = c.OutputPath } },
         JobFailed f => this with { Stage = JobStates.Failed, Error = f.Reason, FinishedAt = f.At },
         JobCancelled c => this with { Stage = JobStates.Cancelled, FinishedAt = c.At },
+        JobRetried r => this with { Stage = r.Stage, Error = null, FinishedAt = null },
+        JobPriorityChanged p => this with { Spec = Spec with { Priority = p.Priority } },
         JobSubmitted => throw new InvalidOperationException("a job is submitted once"),
         _ => throw new ArgumentOutOfRangeException(nameof(e), e, "unknown job event"),
     };
 
-    /// <summary>Whether an event may follow the current stage: a settled job never changes again.</summary>
-    public bool Accepts(JobEvent e) => !IsFinal && e switch
+    /// <summary>Whether an event may follow the current stage: a settled job changes again only when an operator retries it.</summary>
+    public bool Accepts(JobEvent e) => e is JobRetried ? Stage is JobStates.Failed or JobStates.Cancelled : !IsFinal && e switch
     {
         JobPlanned => Stage is JobStates.Queued or JobStates.Planning,
         JobAssemblyStarted => Stage == JobStates.Encoding,

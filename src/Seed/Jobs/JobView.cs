@@ -6,8 +6,17 @@ namespace Flock.Seed.Jobs;
 /// <summary>What the job knows of one chunk between the chunk actor's reports, plus live progress that is not journalled.</summary>
 internal sealed record ChunkView(ChunkState State, int EncodedFrames, double FramesPerSecond)
 {
-    public ChunkResponse ToResponse() => new(State.Index, State.Status, State.Attempts, State.Node, State.Status == ChunkStates.Done ? State.Frames : EncodedFrames,
-        State.IsFinal ? [] : State.Runs.Select(r => new ChunkRunResponse(r.Attempt, r.Node, r.Verifying ? ChunkStates.Verifying : r.Released ? "released" : r.Encoding ? ChunkStates.Encoding : ChunkStates.Assigned)).ToArray());
+    public bool IsRunning => State.Status is ChunkStates.Assigned or ChunkStates.Encoding;
+
+    public ChunkResponse ToResponse(int expectedFrames)
+    {
+        var done = State.Status == ChunkStates.Done;
+        return new(State.Index, State.Status, State.Attempts, State.Node, done ? State.Frames : EncodedFrames,
+            Math.Round(JobThroughput.ChunkPercent(done, EncodedFrames, expectedFrames), 1),
+            IsRunning ? Math.Round(FramesPerSecond, 1) : null,
+            State.IsFinal ? [] : State.Runs.Select(r => new ChunkRunResponse(r.Attempt, r.Node,
+                r.Verifying ? ChunkStates.Verifying : r.Released ? "released" : r.Encoding ? ChunkStates.Encoding : ChunkStates.Assigned)).ToArray());
+    }
 
     /// <summary>Expected seconds until the chunk is encoded at its reported speed; infinite before any progress report.</summary>
     public double SecondsLeft(int frameCount) =>

@@ -3,6 +3,7 @@ using Flock.Actors;
 using Flock.Messages.Cluster;
 using Flock.Messages.Jobs;
 using Flock.Seed.Cluster;
+using Flock.Seed.Metrics;
 using Flock.Seed.Options;
 using Flock.Seed.Storage;
 using Microsoft.Extensions.Logging;
@@ -20,14 +21,17 @@ public sealed class JobsActor : Actor
     private readonly TimeSpan _orphanGrace;
     private readonly SpeculationOptions _speculation;
     private readonly long _minFreeSpace;
+    private readonly SeedMetrics _metrics;
+    private readonly HashSet<string> _waitMeasured = new(StringComparer.Ordinal);
     private readonly Dictionary<string, JobEntry> _jobs = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Want> _wants = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _uncapableSince = new(StringComparer.Ordinal);
     private long _nextId = 1;
     private bool _dispatchQueued;
 
-    public JobsActor(string jobsDirectory, TimeSpan orphanGrace, SpeculationOptions speculation, long minFreeSpace, TimeProvider clock)
+    public JobsActor(string jobsDirectory, TimeSpan orphanGrace, SpeculationOptions speculation, long minFreeSpace, TimeProvider clock, SeedMetrics metrics)
     {
+        _metrics = metrics;
         _minFreeSpace = minFreeSpace;
         _jobsDirectory = jobsDirectory;
         _orphanGrace = orphanGrace;
@@ -35,8 +39,8 @@ public sealed class JobsActor : Actor
         _clock = clock;
     }
 
-    public static Props Props(string jobsDirectory, TimeSpan orphanGrace, SpeculationOptions speculation, long minFreeSpace, TimeProvider clock) =>
-        Flock.Actors.Props.Create(() => new JobsActor(jobsDirectory, orphanGrace, speculation, minFreeSpace, clock));
+    public static Props Props(string jobsDirectory, TimeSpan orphanGrace, SpeculationOptions speculation, long minFreeSpace, TimeProvider clock, SeedMetrics metrics) =>
+        Flock.Actors.Props.Create(() => new JobsActor(jobsDirectory, orphanGrace, speculation, minFreeSpace, clock, metrics));
 
     protected override async Task PreStartAsync()
     {
@@ -54,6 +58,8 @@ public sealed class JobsActor : Actor
             if (!long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var n)) continue;
             _nextId = Math.Max(_nextId, n + 1);
             Spawn(id, null);
+            // Its wait was measured (or lost) before the restart; measuring now would count the downtime.
+            _waitMeasured.Add(id);
         }
         if (ids.Count > 0)
         {
@@ -97,6 +103,9 @@ public sealed class JobsActor : Actor
             case NodeRejoined r:
                 foreach (var job in _jobs.Values) job.Ref.Tell(r);
                 break;
+            case NodeLeaving l:
+                foreach (var job in _jobs.Values) job.Ref.Tell(l);
+                break;
             case NodeGone g:
                 _wants.Remove(g.NodeName);
                 foreach (var job in _jobs.Values) job.Ref.Tell(g);
@@ -124,6 +133,12 @@ public sealed class JobsActor : Actor
                 break;
             case CancelJob c:
                 if (!Forward(c.JobId, c)) Sender.Tell(new Status.Failure(new KeyNotFoundException($"no job {c.JobId}")));
+                break;
+            case RetryJob r:
+                if (!Forward(r.JobId, r)) Sender.Tell(new Status.Failure(new KeyNotFoundException($"no job {r.JobId}")));
+                break;
+            case SetJobPriority p:
+                if (!Forward(p.JobId, p)) Sender.Tell(new Status.Failure(new KeyNotFoundException($"no job {p.JobId}")));
                 break;
             case FetchJobs:
                 var list = new List<JobResponse>();
@@ -172,7 +187,7 @@ public sealed class JobsActor : Actor
         var output = s.OutputPath ?? Path.Combine(dir, "output" + Path.GetExtension(s.OutputName));
         var spec = new JobSpec(id, input, s.InputName, output, s.Options, s.ChunkSeconds, s.Priority);
         Spawn(id, spec);
-        Log.LogInformation("job {Job} submitted: {Input} -> {Output} ({Options})", id, s.InputName, output, string.Join(' ', s.Options));
+        Log.LogInformation("job {JobId} submitted: {Input} -> {Output} ({Options})", id, s.InputName, output, string.Join(' ', s.Options));
         Sender.Tell(new SubmitJobResponse(id));
     }
 
@@ -260,10 +275,18 @@ public sealed class JobsActor : Actor
                 }
                 want = want with { Slots = want.Slots - 1 };
                 got = true;
+                Measure(job, claimed.Assignment.Attempt);
+                Log.LogInformation("job {JobId} chunk {ChunkIndex} attempt {Attempt} assigned to {Node}", job.Id, claimed.Assignment.ChunkIndex, claimed.Assignment.Attempt, name);
             }
         }
         _wants[name] = want;
         return got;
+    }
+
+    private void Measure(JobEntry job, int attempt)
+    {
+        if (attempt > 1) _metrics.ChunkRetried();
+        if (_waitMeasured.Add(job.Id)) _metrics.QueueWaited(_clock.GetUtcNow() - job.SubmittedAt);
     }
 
     private static IEnumerable<JobEntry> Ordered(IEnumerable<JobEntry> jobs) =>

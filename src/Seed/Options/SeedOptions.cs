@@ -30,6 +30,9 @@ public sealed class SeedOptions
 
     public QuarantineOptions Quarantine { get; set; } = new();
 
+    /// <summary>From `flock.log.format`: text or json.</summary>
+    public string LogFormat { get; set; } = "text";
+
     /// <summary>From `flock.cluster.key`.</summary>
     public string ClusterKey { get; set; } = "";
 }

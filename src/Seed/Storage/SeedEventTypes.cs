@@ -24,5 +24,8 @@ public static class SeedEventTypes
         .Register<ChunkAttemptFailed>("chunk-attempt-failed")
         .Register<ChunkReleased>("chunk-released")
         .Register<ChunkFailed>("chunk-failed")
+        .Register<ChunkRetried>("chunk-retried")
+        .Register<JobRetried>("job-retried")
+        .Register<JobPriorityChanged>("job-priority-changed")
         .Register<ChunkState>("chunk-state");
 }

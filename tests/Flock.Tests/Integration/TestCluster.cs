@@ -27,17 +27,17 @@ public sealed class TestCluster : IDisposable
     public FlockProcess? Seed { get; private set; }
 
     /// <param name="config">HOCON merged over the seed's defaults (written to a file and passed as --config).</param>
-    public async Task<FlockProcess> StartSeedAsync(string? config = null)
+    public async Task<FlockProcess> StartSeedAsync(IReadOnlyList<string>? extraArgs = null, string adminToken = "", string? config = null)
     {
-        string[] extra = [];
+        var extra = new List<string>(extraArgs ?? []);
         if (config is not null)
         {
             var file = Scratch.File("seed-test.conf");
             await File.WriteAllTextAsync(file, config);
-            extra = ["--config", file];
+            extra.AddRange(["--config", file]);
         }
         Seed = Track(FlockProcess.Start(["seed", "--urls", $"http://127.0.0.1:{Port}", "--data", DataDir, .. extra],
-            new Dictionary<string, string> { ["FLOCK_CLUSTER_KEY"] = Key, ["FLOCK_TOKEN"] = "" }));
+            new Dictionary<string, string> { ["FLOCK_CLUSTER_KEY"] = Key, ["FLOCK_TOKEN"] = adminToken }));
         await Seed.WaitForOutputAsync("seed listening on", TimeSpan.FromSeconds(30));
         return Seed;
     }
@@ -59,6 +59,14 @@ public sealed class TestCluster : IDisposable
 
     public Task<(int ExitCode, string Stdout, string Stderr)> PbmAsync(params string[] args) =>
         FlockProcess.RunAsync(["pbm", $"127.0.0.1:{Port}", .. args], TimeSpan.FromMinutes(4));
+
+    /// <summary>The `cluster show --json` entry of one node.</summary>
+    public async Task<JsonElement> NodeAsync(string name)
+    {
+        var show = await PbmAsync("cluster", "show", "--json");
+        Assert.True(show.ExitCode == 0, show.Stderr);
+        return JsonDocument.Parse(show.Stdout).RootElement.GetProperty("nodes").EnumerateArray().Single(n => n.GetProperty("name").GetString() == name).Clone();
+    }
 
     public async Task<JsonElement> JobAsync(string id)
     {

@@ -8,9 +8,11 @@ public static class JobFormatter
 {
     public const string Separator = " | ";
 
-    /// <summary>`id | state | input | output | progress`.</summary>
-    public static string ListRow(JobResponse job) =>
-        string.Join(Separator, job.Id, job.State, job.Input, job.Output, Percent(job));
+    public static readonly IReadOnlyList<string> ListHeader = ["id", "state", "priority", "input", "output", "progress", "eta"];
+
+    /// <summary>`id | state | priority | input | output | progress | eta`.</summary>
+    public static IReadOnlyList<string> ListCells(JobResponse job) =>
+        [job.Id, job.State, job.Priority.ToString(CultureInfo.InvariantCulture), job.Input, job.Output, Percent(job), Duration(job.EtaSeconds)];
 
     public static string CountFooter(int count) => string.Create(CultureInfo.InvariantCulture, $"Count: {count} jobs");
 
@@ -90,6 +92,53 @@ public static class JobFormatter
 
         var share = Math.Clamp((double)job.EncodedFrames / job.TotalFrames, 0, 1);
         return (share * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%";
+    }
+
+    public static readonly IReadOnlyList<string> WatchHeader = ["node", "chunk", "fps", "percent"];
+
+    /// <summary>
+    /// What `job watch` shows each time: `ID STATE PROGRESS | 52.3 fps | eta 1m05s`, then `node | chunk | fps | percent`
+    /// for every chunk being encoded right now.
+    /// </summary>
+    public static IEnumerable<string> WatchLines(JobResponse job, bool terminal)
+    {
+        yield return ProgressLine(job) + Separator + Rate(job.FramesPerSecond) + Separator + "eta " + Duration(job.EtaSeconds);
+        var running = job.Chunks
+            .Where(c => c.State is ChunkStates.Assigned or ChunkStates.Encoding && !string.IsNullOrEmpty(c.Node))
+            .OrderBy(c => c.Node, StringComparer.Ordinal)
+            .ThenBy(c => c.Index)
+            .Select(c => (IReadOnlyList<string>)
+            [
+                c.Node!,
+                string.Create(CultureInfo.InvariantCulture, $"{job.Id}/{c.Index}"),
+                Rate(c.Fps),
+                c.Percent.ToString("0.0", CultureInfo.InvariantCulture) + "%",
+            ])
+            .ToArray();
+        foreach (var line in TextTable.Render(WatchHeader, running, terminal))
+        {
+            yield return line;
+        }
+    }
+
+    /// <summary>`52.3 fps`, or `-` when not known.</summary>
+    public static string Rate(double? framesPerSecond) =>
+        framesPerSecond is { } fps ? fps.ToString("0.0", CultureInfo.InvariantCulture) + " fps" : "-";
+
+    /// <summary>`45s`, `3m07s`, `2h05m`; `-` when not known.</summary>
+    public static string Duration(double? seconds)
+    {
+        if (seconds is not { } s || double.IsNaN(s) || double.IsInfinity(s))
+        {
+            return "-";
+        }
+
+        var t = TimeSpan.FromSeconds(Math.Max(0, Math.Round(s)));
+        return t.TotalHours >= 1
+            ? string.Create(CultureInfo.InvariantCulture, $"{(int)t.TotalHours}h{t.Minutes:00}m")
+            : t.TotalMinutes >= 1
+                ? string.Create(CultureInfo.InvariantCulture, $"{t.Minutes}m{t.Seconds:00}s")
+                : string.Create(CultureInfo.InvariantCulture, $"{t.Seconds}s");
     }
 
     private static string Timestamp(DateTimeOffset at) =>

@@ -12,7 +12,7 @@ public sealed class QuarantineTests
     public async Task Node_whose_chunks_keep_failing_should_be_quarantined_and_return_after_the_duration()
     {
         using var cluster = new TestCluster();
-        await cluster.StartSeedAsync("flock.seed.quarantine { failures = 2, window = 1m, duration = 6s }");
+        await cluster.StartSeedAsync(config: "flock.seed.quarantine { failures = 2, window = 1m, duration = 6s }");
         // Every chunk encode fails on this node, as with a broken ffmpeg build; the benchmark still works.
         var broken = await cluster.ScriptAsync("ffmpeg-broken",
             "for a in \"$@\"; do [ \"$a\" = -copyts ] && exec ffmpeg -nostdin -v error -i /nonexistent/flock-broken-node.mp4 -f null -; done\nexec ffmpeg \"$@\"\n");

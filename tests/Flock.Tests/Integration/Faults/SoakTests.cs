@@ -36,7 +36,7 @@ public sealed class SoakTests(ITestOutputHelper output)
         var reference = await ReferenceEncode.EncodeAsync(source, cluster.Scratch.File("reference.mp4"), options);
 
         var setup = Stopwatch.StartNew();
-        await cluster.StartSeedAsync(SeedConfig);
+        await cluster.StartSeedAsync(config: SeedConfig);
         var names = new[] { "soak-1", "soak-2", "soak-3" };
         var started = await Task.WhenAll(names.Select(name => StartNodeAsync(cluster, name)));
         var nodes = names.Zip(started).ToDictionary(p => p.First, p => p.Second);
@@ -66,7 +66,7 @@ public sealed class SoakTests(ITestOutputHelper output)
             {
                 cluster.Seed!.KillHard();
                 await Task.Delay(random.Next(200, 1500));
-                await cluster.StartSeedAsync(SeedConfig);
+                await cluster.StartSeedAsync(config: SeedConfig);
             }
             else
             {

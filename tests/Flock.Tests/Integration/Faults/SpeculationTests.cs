@@ -14,7 +14,7 @@ public sealed class SpeculationTests
     public async Task Straggling_chunk_should_be_run_again_on_an_idle_node_and_the_slow_attempt_cancelled()
     {
         using var cluster = new TestCluster();
-        var seed = await cluster.StartSeedAsync(SpeculateQuickly);
+        var seed = await cluster.StartSeedAsync(config: SpeculateQuickly);
         // Its chunk encodes stall for minutes before ffmpeg even starts; the benchmark and probes run normally.
         var stall = await cluster.ScriptAsync("ffmpeg-stalls",
             "for a in \"$@\"; do [ \"$a\" = -copyts ] && { sleep 283; break; }; done\nexec ffmpeg \"$@\"\n");

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Flock.Messages.Jobs;
 using Flock.Seed.Jobs;
 using Xunit;
 
@@ -34,13 +35,14 @@ public sealed class JobReplayPropertyTests
         for (var i = 0; i < offers; i++)
         {
             var at = JobSample.SubmittedAt.AddSeconds(random.Next(10_000));
-            JobEvent offer = random.Next(6) switch
+            JobEvent offer = random.Next(7) switch
             {
                 0 => new JobPlanned(random.Next(1, 50), random.Next(1, 5000), random.Next(2) == 0 ? "libx264" : "libx265"),
                 1 or 2 => new JobAssemblyStarted(at),
                 3 => new JobCompleted($"/out/{random.Next(5)}.mkv", at),
                 4 => random.Next(2) == 0 ? new JobFailed($"reason {random.Next(9)}", at) : new JobPlanned(3, 90, "libx264"),
-                _ => random.Next(3) == 0 ? new JobCancelled(at) : new JobAssemblyStarted(at),
+                5 => random.Next(3) == 0 ? new JobCancelled(at) : new JobAssemblyStarted(at),
+                _ => new JobRetried(random.Next(2) == 0 ? JobStates.Encoding : JobStates.Queued, at),
             };
             if (!live.Accepts(offer)) continue;
             live = live.Apply(offer);

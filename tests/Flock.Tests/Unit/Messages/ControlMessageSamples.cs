@@ -23,6 +23,7 @@ internal static class ControlMessageSamples
         ["report-chunk-progress"] = new ReportChunkProgress("job-1", 4, 2, 120, 33.5),
         ["report-chunk-failed"] = new ReportChunkFailed("job-1", 4, 2, "Error while decoding\n\"quoted\" line"),
         ["leave-cluster"] = new LeaveCluster("shutting down"),
+        ["node-downed"] = new NodeDowned("downed by an operator"),
     };
 
     public static TheoryData<string> Types => [.. ByType.Keys];

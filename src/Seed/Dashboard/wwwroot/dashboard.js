@@ -1,0 +1,239 @@
+// Flock dashboard: polls the seed's read-only overview once a second and renders nodes and jobs.
+// An admin token pasted here (kept in sessionStorage, gone when the tab closes) unlocks submit, cancel and downloads
+// on a seed that requires one.
+'use strict';
+
+const POLL_MS = 1000;
+const TOKEN_KEY = 'flock.admin-token';
+const DASH = '—';
+
+const state = { tokenRequired: true, admin: false };
+const $ = (id) => document.getElementById(id);
+
+function token() { return sessionStorage.getItem(TOKEN_KEY) || ''; }
+
+function authHeaders() {
+  const t = token();
+  return t ? { Authorization: 'Bearer ' + t } : {};
+}
+
+function el(tag, props, ...children) {
+  const node = document.createElement(tag);
+  Object.assign(node, props || {});
+  for (const child of children) node.append(child);
+  return node;
+}
+
+function num(value, digits) {
+  return typeof value === 'number' && isFinite(value) ? value.toFixed(digits) : DASH;
+}
+
+function duration(seconds) {
+  if (typeof seconds !== 'number' || !isFinite(seconds) || seconds < 0) return DASH;
+  const s = Math.round(seconds);
+  if (s < 60) return s + 's';
+  if (s < 3600) return Math.floor(s / 60) + 'm ' + (s % 60) + 's';
+  return Math.floor(s / 3600) + 'h ' + Math.floor((s % 3600) / 60) + 'm';
+}
+
+// --- access -------------------------------------------------------------------------------------------------------
+
+async function checkAccess() {
+  // An open seed (no admin token configured) lets anyone drive it; otherwise the stored token must be accepted.
+  if (!state.tokenRequired) { setAdmin(true); return; }
+  if (!token()) { setAdmin(false); return; }
+  const response = await fetch('/api/cluster', { headers: authHeaders() });
+  if (response.status === 401) {
+    sessionStorage.removeItem(TOKEN_KEY);
+    setAdmin(false, 'token refused');
+    return;
+  }
+  setAdmin(response.ok);
+}
+
+function setAdmin(admin, note) {
+  state.admin = admin;
+  document.body.classList.toggle('admin', admin);
+  const access = $('access');
+  access.textContent = note || (admin ? (state.tokenRequired ? 'admin' : 'open seed (no token configured)') : 'read-only');
+  access.classList.toggle('admin', admin);
+  $('token-input').hidden = admin || !state.tokenRequired;
+  $('token-save').hidden = admin || !state.tokenRequired;
+  $('token-clear').hidden = !admin || !state.tokenRequired;
+  for (const section of document.querySelectorAll('.admin-only')) section.hidden = !admin;
+}
+
+$('token-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const value = $('token-input').value.trim();
+  if (!value) return;
+  sessionStorage.setItem(TOKEN_KEY, value);
+  $('token-input').value = '';
+  await checkAccess();
+  refresh();
+});
+
+$('token-clear').addEventListener('click', () => {
+  sessionStorage.removeItem(TOKEN_KEY);
+  setAdmin(false);
+  refresh();
+});
+
+// --- actions ------------------------------------------------------------------------------------------------------
+
+$('submit-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const file = $('submit-file').files[0];
+  if (!file) return;
+  const options = $('submit-options').value.trim().split(/\s+/).filter(Boolean);
+  const params = new URLSearchParams({ name: file.name });
+  const chunk = $('submit-chunk').value;
+  if (chunk) params.set('chunkSeconds', chunk);
+  $('submit-status').textContent = 'uploading…';
+  const response = await fetch('/api/jobs/upload?' + params, {
+    method: 'POST',
+    headers: { ...authHeaders(), 'X-Flock-Options': JSON.stringify(options) },
+    body: file,
+  });
+  const body = await response.json().catch(() => ({}));
+  $('submit-status').textContent = response.ok ? 'job ' + body.id + ' submitted' : 'error: ' + (body.error || response.status);
+  refresh();
+});
+
+async function cancelJob(id) {
+  const response = await fetch('/api/jobs/' + encodeURIComponent(id) + '/cancel', { method: 'POST', headers: authHeaders() });
+  if (!response.ok) alert('cancel failed: ' + ((await response.json().catch(() => ({}))).error || response.status));
+  refresh();
+}
+
+async function download(job, link) {
+  // A plain link works on an open seed; a guarded one needs the bearer header, so fetch and hand over a blob.
+  const response = await fetch(link.href, { headers: authHeaders() });
+  if (!response.ok) { alert('download failed: ' + response.status); return; }
+  const url = URL.createObjectURL(await response.blob());
+  const a = el('a', { href: url, download: link.download });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60000);
+}
+
+// --- rendering ----------------------------------------------------------------------------------------------------
+
+function renderNodes(nodes, fpsByNode) {
+  const body = $('nodes').tBodies[0];
+  body.replaceChildren(...nodes.map((n) => {
+    const row = el('tr', { className: 'node-row' },
+      el('td', { textContent: n.name }),
+      el('td', {}, el('span', { className: 'status ' + n.status, textContent: n.status })),
+      el('td', { textContent: num(n.power, 2) }),
+      el('td', { textContent: n.cores ?? DASH }),
+      el('td', { className: 'fps', textContent: fpsByNode[n.name] > 0 ? num(fpsByNode[n.name], 1) : DASH }),
+      el('td', { className: 'work', textContent: (n.work || []).map(workLabel).join(', ') || 'idle' }));
+    row.dataset.node = n.name;
+    return row;
+  }));
+  $('no-nodes').hidden = nodes.length > 0;
+  $('node-count').textContent = '(' + nodes.length + ')';
+}
+
+// The seed names a held chunk JOB/INDEX.
+function workLabel(chunkId) {
+  const [job, index] = chunkId.split('/');
+  return index === undefined ? chunkId : `#${job} chunk ${index}`;
+}
+
+function chunkCell(c) {
+  const cell = el('span', { className: 'chunk ' + c.state });
+  cell.dataset.index = c.index;
+  cell.dataset.state = c.state;
+  const percent = typeof c.percent === 'number' ? Math.round(c.percent) + '%' : null;
+  cell.textContent = c.state === 'encoding' && percent ? percent : String(c.index);
+  cell.title = `chunk ${c.index}: ${c.state}` + (c.node ? ` on ${c.node}` : '') + ` · attempts ${c.attempts} · ${c.frames} frames`
+    + (percent ? ` · ${percent}` : '') + (typeof c.fps === 'number' ? ` · ${c.fps.toFixed(1)} fps` : '');
+  return cell;
+}
+
+function stat(label, value, name) {
+  const span = el('span', { className: 'stat' }, label + ' ', el('b', { textContent: value }));
+  if (name) span.dataset.stat = name;
+  return span;
+}
+
+function renderJob(job) {
+  const done = (job.chunks || []).filter((c) => c.state === 'done').length;
+  const total = (job.chunks || []).length;
+  const percent = job.totalFrames > 0 ? Math.min(100, (100 * job.encodedFrames) / job.totalFrames) : 0;
+
+  const actions = el('span', { className: 'actions' });
+  if (job.state === 'completed') {
+    const link = el('a', { href: '/api/jobs/' + encodeURIComponent(job.id) + '/output', textContent: 'download output', className: 'download' });
+    link.download = (job.output || 'output').split('/').pop();
+    if (state.tokenRequired && !state.admin) {
+      actions.append(el('span', { className: 'muted', textContent: 'unlock to download' }));
+    } else {
+      if (state.tokenRequired) link.addEventListener('click', (e) => { e.preventDefault(); download(job, link); });
+      actions.append(link);
+    }
+  }
+  if (state.admin && !['completed', 'failed', 'cancelled'].includes(job.state)) {
+    const cancel = el('button', { className: 'danger cancel', textContent: 'cancel' });
+    cancel.addEventListener('click', () => { if (confirm('Cancel job ' + job.id + '?')) cancelJob(job.id); });
+    actions.append(cancel);
+  }
+
+  const head = el('div', { className: 'job-head' },
+    el('span', { className: 'title', textContent: `#${job.id} ${job.input}` }),
+    el('span', { className: 'status ' + job.state, textContent: job.state }),
+    stat('chunks', `${done}/${total}`, 'chunks'),
+    stat('frames', `${job.encodedFrames}/${job.totalFrames}`, 'frames'),
+    stat('throughput', typeof job.framesPerSecond === 'number' ? num(job.framesPerSecond, 1) + ' fps' : DASH, 'fps'),
+    stat('ETA', ['completed', 'failed', 'cancelled'].includes(job.state) ? DASH : duration(job.etaSeconds), 'eta'),
+    stat('options', (job.options || []).join(' ') || 'default'),
+    actions);
+
+  const card = el('div', { className: 'job' }, head,
+    el('div', { className: 'bar' }, el('div', { style: `width:${percent.toFixed(1)}%` })),
+    el('div', { className: 'grid' }, ...(job.chunks || []).map(chunkCell)));
+  if (job.error) card.append(el('p', { className: 'error', textContent: job.error }));
+  card.dataset.jobId = job.id;
+  card.dataset.state = job.state;
+  return card;
+}
+
+function renderJobs(jobs) {
+  // Newest first: the job someone just submitted is the one they are looking for.
+  const ordered = [...jobs].sort((a, b) => Number(b.id) - Number(a.id));
+  $('jobs').replaceChildren(...ordered.map(renderJob));
+  $('no-jobs').hidden = jobs.length > 0;
+  $('job-count').textContent = '(' + jobs.length + ')';
+}
+
+// --- polling ------------------------------------------------------------------------------------------------------
+
+let polling = false;
+async function refresh() {
+  if (polling) return;
+  polling = true;
+  try {
+    const response = await fetch('/api/overview', { cache: 'no-store' });
+    if (!response.ok) throw new Error('HTTP ' + response.status);
+    const overview = await response.json();
+    if (overview.tokenRequired !== state.tokenRequired) {
+      state.tokenRequired = overview.tokenRequired;
+      await checkAccess();
+    }
+    renderNodes(overview.nodes || [], overview.nodeFramesPerSecond || {});
+    renderJobs(overview.jobs || []);
+    $('connection').textContent = 'live';
+    $('connection').className = 'badge live';
+  } catch (e) {
+    $('connection').textContent = 'seed unreachable';
+    $('connection').className = 'badge down';
+  } finally {
+    polling = false;
+  }
+}
+
+checkAccess().then(refresh);
+setInterval(refresh, POLL_MS);

@@ -1,0 +1,62 @@
+using System.Text.Json;
+using Flock.Tests.Support;
+using Xunit;
+
+namespace Flock.Tests.Integration;
+
+/// <summary>The seed's live progress (job fps and ETA, chunk percent and fps) as a real job runs on real nodes.</summary>
+public sealed class LiveProgressTests
+{
+    private static readonly string[] SlowOptions = ["-c:v", "libx264", "-preset", "medium", "-crf", "23", "-threads", "1"];
+
+    /// <summary>12 s of 640x360 at x264 medium: slow enough that chunks are seen mid-encode.</summary>
+    internal static async Task<string> BusyClipAsync(ScratchDirectory scratch)
+    {
+        var path = scratch.File("busy.mp4");
+        await FfmpegTool.FfmpegAsync(["-y", "-f", "lavfi", "-i", "testsrc2=s=640x360:r=25:d=12",
+            "-c:v", "libx264", "-preset", "ultrafast", "-g", "25", "-bf", "2", path]);
+        return path;
+    }
+
+    private static bool MidEncode(JsonElement chunk) =>
+        chunk.GetProperty("state").GetString() == "encoding"
+        && chunk.GetProperty("percent").GetDouble() is > 0 and < 100
+        && chunk.GetProperty("fps").ValueKind == JsonValueKind.Number && chunk.GetProperty("fps").GetDouble() > 0;
+
+    [Fact]
+    public async Task Running_job_should_report_throughput_eta_and_per_chunk_percent_and_fps_and_pbm_watch_should_follow_it()
+    {
+        using var cluster = new TestCluster();
+        await cluster.StartSeedAsync();
+        await cluster.StartNodeAsync("watched-a");
+        var source = await BusyClipAsync(cluster.Scratch);
+        var id = await cluster.SubmitDetachedAsync(source, cluster.Scratch.File("out.mp4"), 3, SlowOptions);
+        var watch = cluster.PbmAsync("job", "watch", id);
+
+        var running = await cluster.WaitForJobAsync(id,
+            j => j.GetProperty("framesPerSecond").ValueKind == JsonValueKind.Number && j.GetProperty("framesPerSecond").GetDouble() > 0
+                 && j.GetProperty("etaSeconds").ValueKind == JsonValueKind.Number && j.GetProperty("etaSeconds").GetDouble() > 0
+                 && j.GetProperty("chunks").EnumerateArray().Any(MidEncode),
+            TimeSpan.FromMinutes(3), "a job with a rate, an ETA and a chunk mid-encode");
+        foreach (var chunk in running.GetProperty("chunks").EnumerateArray())
+        {
+            var percent = chunk.GetProperty("percent").GetDouble();
+            Assert.InRange(percent, 0, 100);
+            if (chunk.GetProperty("state").GetString() == "done") Assert.Equal(100, percent);
+            if (chunk.GetProperty("state").GetString() == "pending") Assert.Equal(JsonValueKind.Null, chunk.GetProperty("fps").ValueKind);
+        }
+
+        var done = await cluster.WaitForJobAsync(id, j => j.GetProperty("state").GetString() is "completed" or "failed", TimeSpan.FromMinutes(4), "the job to end");
+        Assert.Equal("completed", done.GetProperty("state").GetString());
+        Assert.All(done.GetProperty("chunks").EnumerateArray(), c => Assert.Equal(100, c.GetProperty("percent").GetDouble()));
+        Assert.Equal(0, done.GetProperty("etaSeconds").GetDouble());
+        Assert.Equal(JsonValueKind.Null, done.GetProperty("framesPerSecond").ValueKind);
+
+        // Redirected, watch prints plain blocks: a job line with rate and ETA, then node | chunk | fps | percent rows.
+        var (exit, stdout, stderr) = await watch;
+        Assert.True(exit == 0, stderr);
+        Assert.Matches($@"(?m)^{id} encoding .* \| \d+\.\d fps \| eta \d+(m\d\ds|s)$", stdout);
+        Assert.Matches($@"(?m)^watched-a \| {id}/\d+ \| \d+\.\d fps \| \d+\.\d%$", stdout);
+        Assert.EndsWith($"{id} completed", stdout.TrimEnd(), StringComparison.Ordinal);
+    }
+}

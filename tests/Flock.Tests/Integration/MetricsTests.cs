@@ -1,0 +1,48 @@
+using Flock.Tests.Support;
+using Xunit;
+
+namespace Flock.Tests.Integration;
+
+/// <summary>/metrics after a real job: its numbers must agree with the job the API reports.</summary>
+public sealed class MetricsTests
+{
+    [Fact]
+    public async Task Metrics_after_a_job_should_agree_with_the_job()
+    {
+        using var cluster = new TestCluster();
+        await cluster.StartSeedAsync();
+        var source = await TestClips.ConstantFrameRateMp4();
+        await cluster.StartNodeAsync("node-m");
+        var id = await cluster.SubmitDetachedAsync(source, cluster.Scratch.File("out.mp4"), 2, [.. ReferenceEncode.DefaultVideoOptions]);
+        var wait = await cluster.PbmAsync("job", "wait", id);
+        Assert.True(wait.ExitCode == 0, wait.Stdout + wait.Stderr);
+        var job = await cluster.JobAsync(id);
+        var chunkCount = job.GetProperty("chunks").GetArrayLength();
+
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{cluster.Port}") };
+        using var response = await http.GetAsync(new Uri("/metrics", UriKind.Relative));
+        Assert.True(response.IsSuccessStatusCode, $"/metrics answered {(int)response.StatusCode}");
+        Assert.StartsWith("text/plain", response.Content.Headers.ContentType?.ToString(), StringComparison.Ordinal);
+        var metrics = PrometheusText.Parse(await response.Content.ReadAsStringAsync());
+
+        Assert.Equal("gauge", metrics.TypeOf("flock_jobs"));
+        Assert.Equal("counter", metrics.TypeOf("flock_bytes_received_total"));
+        Assert.Equal("histogram", metrics.TypeOf("flock_queue_wait_seconds"));
+        Assert.Equal(1, metrics.Value("flock_jobs", ("state", "completed")));
+        Assert.Equal(0, metrics.Value("flock_jobs", ("state", "failed")));
+        Assert.True(chunkCount > 1, $"the clip should make several chunks, got {chunkCount}");
+        Assert.Equal(chunkCount, metrics.Value("flock_chunks", ("state", "done")));
+        Assert.Equal(0, metrics.Value("flock_chunks", ("state", "pending")));
+        Assert.Equal(1, metrics.Value("flock_nodes", ("status", "up")));
+        Assert.True(metrics.Value("flock_node_power", ("node", "node-m")) > 0, "the node's benchmark power should be reported");
+        Assert.Equal(0, metrics.Value("flock_node_fps", ("node", "node-m"))); // nothing is encoding any more
+        Assert.True(metrics.Value("flock_bytes_received_total") > 0, "result bytes should have been counted");
+        // Every chunk's source range was read; together they are at least most of the input.
+        Assert.True(metrics.Value("flock_bytes_sent_total") >= new FileInfo(source).Length / 2,
+            $"source bytes sent {metrics.Value("flock_bytes_sent_total")} vs input {new FileInfo(source).Length}");
+        Assert.Equal(0, metrics.Value("flock_chunk_retries_total"));
+        Assert.Equal(1, metrics.Value("flock_queue_wait_seconds_count"));
+        Assert.Equal(1, metrics.Value("flock_queue_wait_seconds_bucket", ("le", "+Inf")));
+        Assert.True(metrics.Value("flock_queue_wait_seconds_sum") > 0);
+    }
+}
