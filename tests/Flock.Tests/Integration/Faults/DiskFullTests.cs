@@ -70,7 +70,7 @@ public sealed class DiskFullTests(ITestOutputHelper output)
             Assert.False(cluster.Seed.HasExited, "the seed should stay up");
             var jobDir = Path.Combine(cluster.DataDir, "jobs", doomed);
             // Verified chunk results stay for a retry; unverified attempts and partial uploads go.
-            Assert.Empty(Directory.EnumerateFiles(Path.Combine(jobDir, "chunks")).Where(f => f.EndsWith(".part", StringComparison.Ordinal) || f.Contains(".attempt", StringComparison.Ordinal)));
+            Assert.DoesNotContain(Directory.EnumerateFiles(Path.Combine(jobDir, "chunks")), f => f.EndsWith(".part", StringComparison.Ordinal) || f.Contains(".attempt", StringComparison.Ordinal));
             Assert.False(Directory.Exists(Path.Combine(jobDir, "assembly")), "assembly scraps should be removed");
             Assert.False(File.Exists(cluster.Scratch.File("doomed.mp4")));
             var list = await cluster.PbmAsync("job", "list");
