@@ -57,6 +57,7 @@ public sealed class EncoderActor : Actor
 
     protected override Task PreStartAsync()
     {
+        RemoveResultsOfAnEarlierRun();
         Context.ScheduleTellRepeatedly(_options.HeartbeatInterval, _options.HeartbeatInterval, Self, new HeartbeatTick());
         Context.RunTask(async ct => (await Ffmpeg.VersionAsync(ct).ConfigureAwait(false), await Ffmpeg.VideoEncodersAsync(ct).ConfigureAwait(false)),
             r => new ToolsKnown(r.Item1, r.Item2), e => new FatalError($"cannot run ffmpeg: {e.Message}"));
@@ -246,6 +247,20 @@ public sealed class EncoderActor : Actor
                 }
                 RequestWork();
                 break;
+        }
+    }
+
+    /// <summary>
+    /// Results a killed predecessor left behind cannot be uploaded (the seed hands their chunks to others once the
+    /// node is gone), so they are only litter.
+    /// </summary>
+    private void RemoveResultsOfAnEarlierRun()
+    {
+        if (!Directory.Exists(_workDir)) return;
+        foreach (var file in Directory.EnumerateFiles(_workDir, "job*-chunk*-attempt*.mp4"))
+        {
+            try { File.Delete(file); }
+            catch (IOException e) { Log.LogWarning("cannot remove {File}: {Error}", file, e.Message); }
         }
     }
 

@@ -93,8 +93,8 @@ public sealed class SeedServer : IAsyncDisposable
         var jobsDir = Path.Combine(dataDir, "jobs");
         Directory.CreateDirectory(jobsDir);
         var metrics = new SeedMetrics();
-        var jobs = system.ActorOf(JobsActor.Props(jobsDir, options.OrphanGrace, options.ChunkSizing(), clock, metrics), "jobs");
-        var cluster = system.ActorOf(ClusterActor.Props(jobs, options.HeartbeatInterval, options.UnreachableAfter, clock, metrics), "cluster");
+        var jobs = system.ActorOf(JobsActor.Props(jobsDir, options.OrphanGrace, options.ChunkSizing(), options.Speculation, options.MinFreeSpace, clock, metrics), "jobs");
+        var cluster = system.ActorOf(ClusterActor.Props(jobs, options.HeartbeatInterval, options.UnreachableAfter, options.Quarantine, clock, metrics), "cluster");
         var runtime = new SeedRuntime(options, key, system, jobs, cluster, dataDir, metrics, tokens, new AuthFailures(options.AuthFailureLimit, clock));
 
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = options.HeartbeatInterval });

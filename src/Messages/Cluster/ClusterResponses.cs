@@ -9,6 +9,9 @@ public static class MemberStatus
     public const string Exiting = "exiting";
     public const string Unreachable = "unreachable";
     public const string Down = "down";
+
+    /// <summary>Connected, but given no new chunks for a while because its chunks kept failing.</summary>
+    public const string Quarantined = "quarantined";
 }
 
 /// <summary>Whether the seed hears from a member, for `pbm cluster show`: reachable or unreachable.</summary>
@@ -31,6 +34,7 @@ public sealed record NodeResponse(
     IReadOnlyList<string> Work,
     string FfmpegVersion,
     string Reachability = Reachability.Unreachable,
-    double LastHeartbeatSeconds = 0);
+    double LastHeartbeatSeconds = 0,
+    DateTimeOffset? QuarantinedUntil = null);
 
 public sealed record ClusterResponse(IReadOnlyList<NodeResponse> Nodes);

@@ -49,9 +49,14 @@ public sealed record JobResponse(
 
 /// <summary>
 /// One chunk. <paramref name="Percent"/> is 0–100 from the node's progress reports against the chunk's planned frames
-/// (100 once verified); <paramref name="Fps"/> is the node's current rate while it encodes, otherwise null.
+/// (100 once verified); <paramref name="Fps"/> is the node's current rate while it encodes, otherwise null;
+/// <paramref name="Runs"/> lists the attempts still out on nodes (two while a straggler is run again elsewhere).
 /// </summary>
-public sealed record ChunkResponse(int Index, string State, int Attempts, string? Node, int Frames, double Percent = 0, double? Fps = null);
+public sealed record ChunkResponse(int Index, string State, int Attempts, string? Node, int Frames, double Percent = 0, double? Fps = null,
+    IReadOnlyList<ChunkRunResponse>? Runs = null);
+
+/// <summary>An attempt of a chunk still out on a node.</summary>
+public sealed record ChunkRunResponse(int Attempt, string Node, string State);
 
 public sealed record JobListResponse(IReadOnlyList<JobResponse> Jobs);
 

@@ -119,8 +119,15 @@ internal static class JobEndpoints
             return ApiResults.Error(400, e.Message.Replace(submit.InputPath, submit.InputName, StringComparison.Ordinal)
                 .Replace(Path.GetFileName(submit.InputPath), submit.InputName, StringComparison.Ordinal));
         }
-        var response = await seed.Jobs.Ask<SubmitJobResponse>(submit, AskTimeout);
-        return ApiResults.Ok(response, 201);
+        try
+        {
+            var response = await seed.Jobs.Ask<SubmitJobResponse>(submit, AskTimeout);
+            return ApiResults.Ok(response, 201);
+        }
+        catch (IOException e)
+        {
+            return ApiResults.Error(507, e.Message);
+        }
     }
 
     private static async Task<IResult> AskJobAsync(SeedRuntime seed, object query, string id)

@@ -20,7 +20,7 @@ public sealed class ChunkActor : PersistentActor
     private readonly string _chunkDirectory;
     private readonly TimeProvider _clock;
     private ChunkState _state;
-    private ActorRef? _resultWaiter;
+    private readonly Dictionary<int, ActorRef> _resultWaiters = [];
 
     public ChunkActor(string jobId, int index, JobPlanFiles plan, string chunkDirectory, TimeProvider clock)
     {
@@ -49,7 +49,8 @@ public sealed class ChunkActor : PersistentActor
     protected override void OnRecoveryCompleted()
     {
         // A result that was being checked when the seed stopped is checked again: it is on disk, nothing is lost.
-        if (_state.Status == ChunkStates.Verifying) StartVerification(PendingFile(_state.CurrentAttempt), _state.Node!, _state.CurrentAttempt, _state.Sha256 ?? "");
+        foreach (var run in _state.IsFinal ? [] : _state.Runs.Where(r => r.Verifying))
+            StartVerification(PendingFile(run.Attempt), run.Node, run.Attempt, run.Sha256 ?? "");
         Context.Parent.Tell(new ChunkChanged(_state));
     }
 
@@ -57,8 +58,8 @@ public sealed class ChunkActor : PersistentActor
     {
         switch (message)
         {
-            case AssignChunkTo a:
-                var events = _state.Process(a);
+            case AssignChunkTo or SpeculateOn:
+                var events = _state.Process((ChunkCommand)message);
                 if (events.Count == 0) { Sender.Tell(new NothingToClaim()); return; }
                 await PersistAllAsync(events, Apply).ConfigureAwait(false);
                 Sender.Tell(new ChunkClaimed(BuildAssignment()));
@@ -90,7 +91,7 @@ public sealed class ChunkActor : PersistentActor
         var pending = PendingFile(r.Attempt);
         File.Move(r.FilePath, pending, overwrite: true);
         await PersistAllAsync(events, Apply).ConfigureAwait(false);
-        _resultWaiter = Sender;
+        _resultWaiters[r.Attempt] = Sender;
         StartVerification(pending, r.NodeName, r.Attempt, r.Sha256);
     }
 
@@ -105,23 +106,33 @@ public sealed class ChunkActor : PersistentActor
 
     private async Task OnVerifiedAsync(VerificationDone v)
     {
+        _resultWaiters.Remove(v.Attempt, out var waiter);
+        // The job settled while this result was checked and its work files were removed.
+        if (v.Error is null && !File.Exists(v.File)) v = v with { Error = "the result file is gone: the job is over" };
         if (v.Error is null)
         {
+            var verified = _state.Process(new MarkVerified(v.Node, v.Attempt, v.Sha256, v.Frames));
+            if (verified.Count == 0)
+            {
+                // Another attempt of this chunk was verified first (speculative re-run): this one never counts.
+                File.Delete(v.File);
+                waiter?.Tell(new ChunkResultAnswer(false, $"chunk {_state.Index} is already {_state.Status}"));
+                return;
+            }
             File.Move(v.File, ResultFile(_chunkDirectory, _state.Index), overwrite: true);
             // Interrupted uploads of other attempts can never be needed now.
             foreach (var stale in Directory.EnumerateFiles(_chunkDirectory, $"{_state.Index:D6}.attempt*.part")) File.Delete(stale);
-            await PersistAllAsync(_state.Process(new MarkVerified(v.Node, v.Attempt, v.Sha256, v.Frames)), Apply).ConfigureAwait(false);
+            await PersistAllAsync(verified, Apply).ConfigureAwait(false);
             Log.LogInformation("job {JobId} chunk {ChunkIndex} attempt {Attempt} from {Node} verified: {Frames} frames", _jobId, _state.Index, v.Attempt, v.Node, v.Frames);
-            _resultWaiter?.Tell(new ChunkResultAnswer(true, $"chunk {_state.Index} verified"));
+            waiter?.Tell(new ChunkResultAnswer(true, $"chunk {_state.Index} verified"));
         }
         else
         {
             Log.LogWarning("job {JobId} chunk {ChunkIndex} attempt {Attempt} from {Node} rejected: {Error}", _jobId, _state.Index, v.Attempt, v.Node, v.Error);
             if (File.Exists(v.File)) File.Delete(v.File);
             await PersistAllAsync(_state.Process(new FailAttempt(v.Node, v.Attempt, v.Error)), Apply).ConfigureAwait(false);
-            _resultWaiter?.Tell(new ChunkResultAnswer(false, v.Error));
+            waiter?.Tell(new ChunkResultAnswer(false, v.Error));
         }
-        _resultWaiter = null;
     }
 
     private void Apply(ChunkEvent e)

@@ -3,7 +3,8 @@ namespace Flock.Seed.Chunks;
 /// <summary>What a chunk is asked to do; <see cref="ChunkState.Process"/> turns each into events or a refusal.</summary>
 public abstract record ChunkCommand;
 
-public sealed record AssignChunkTo(string Node, DateTimeOffset At) : ChunkCommand;
+/// <param name="Peers">Other nodes that could take the chunk: a node that already failed it waits for one of them.</param>
+public sealed record AssignChunkTo(string Node, DateTimeOffset At, IReadOnlyCollection<string>? Peers = null) : ChunkCommand;
 
 public sealed record StartEncoding(string Node, int Attempt) : ChunkCommand;
 
@@ -14,6 +15,9 @@ public sealed record MarkVerified(string Node, int Attempt, string Sha256, int F
 public sealed record FailAttempt(string Node, int Attempt, string Error) : ChunkCommand;
 
 public sealed record ReleaseFromNode(string Node, string Reason) : ChunkCommand;
+
+/// <summary>Run the chunk a second time on an idle node while its first attempt is still going; the first verified result wins.</summary>
+public sealed record SpeculateOn(string Node, DateTimeOffset At, TimeSpan MinElapsed) : ChunkCommand;
 
 /// <summary>The job runs again: anything not verified (and not being verified) goes back to the queue.</summary>
 public sealed record RetryChunk(DateTimeOffset At) : ChunkCommand;

@@ -4,6 +4,7 @@ using Flock.Messages.Chunks;
 using Flock.Messages.Cluster;
 using Flock.Seed.Jobs;
 using Flock.Seed.Metrics;
+using Flock.Seed.Options;
 using Microsoft.Extensions.Logging;
 
 namespace Flock.Seed.Cluster;
@@ -16,22 +17,24 @@ public sealed class ClusterActor : Actor
 {
     private readonly ActorRef _jobs;
     private readonly TimeSpan _unreachableAfter;
+    private readonly QuarantineOptions _quarantine;
     private readonly TimeProvider _clock;
     private readonly SeedMetrics _metrics;
     private readonly Dictionary<string, Member> _members = new(StringComparer.Ordinal);
 
-    public ClusterActor(ActorRef jobs, TimeSpan heartbeatInterval, TimeSpan unreachableAfter, TimeProvider clock, SeedMetrics metrics)
+    public ClusterActor(ActorRef jobs, TimeSpan heartbeatInterval, TimeSpan unreachableAfter, QuarantineOptions quarantine, TimeProvider clock, SeedMetrics metrics)
     {
         _metrics = metrics;
         _jobs = jobs;
         _unreachableAfter = unreachableAfter;
+        _quarantine = quarantine;
         _clock = clock;
         var check = TimeSpan.FromMilliseconds(Math.Max(200, heartbeatInterval.TotalMilliseconds / 2));
         Context.ScheduleTellRepeatedly(check, check, Self, new CheckHeartbeats());
     }
 
-    public static Props Props(ActorRef jobs, TimeSpan heartbeatInterval, TimeSpan unreachableAfter, TimeProvider clock, SeedMetrics metrics) =>
-        Flock.Actors.Props.Create(() => new ClusterActor(jobs, heartbeatInterval, unreachableAfter, clock, metrics));
+    public static Props Props(ActorRef jobs, TimeSpan heartbeatInterval, TimeSpan unreachableAfter, QuarantineOptions quarantine, TimeProvider clock, SeedMetrics metrics) =>
+        Flock.Actors.Props.Create(() => new ClusterActor(jobs, heartbeatInterval, unreachableAfter, quarantine, clock, metrics));
 
     protected override Task ReceiveAsync(object message)
     {
@@ -68,7 +71,11 @@ public sealed class ClusterActor : Actor
                 OnDownRequested(d.Name);
                 break;
             case FetchConnectedNodes:
-                Sender.Tell((IReadOnlySet<string>)_members.Values.Where(m => m.Status is MemberStatus.Up or MemberStatus.Joining or MemberStatus.Leaving)
+                Sender.Tell((IReadOnlySet<string>)_members.Values.Where(m => m.Status is MemberStatus.Up or MemberStatus.Joining or MemberStatus.Leaving or MemberStatus.Quarantined)
+                    .Select(m => m.Name).ToHashSet(StringComparer.Ordinal));
+                break;
+            case FetchIdleNodes:
+                Sender.Tell((IReadOnlySet<string>)_members.Values.Where(m => m.Status == MemberStatus.Up && m.Work.IsEmpty)
                     .Select(m => m.Name).ToHashSet(StringComparer.Ordinal));
                 break;
             default:
@@ -84,7 +91,9 @@ public sealed class ClusterActor : Actor
         // A node that comes back (after its own restart, a partition, or the seed's restart) says what it still has;
         // chunks recorded against it that it no longer has are released at once instead of waiting forever.
         _jobs.Tell(new NodeRejoined(c.Handle.Name, c.Held));
-        _members[c.Handle.Name] = new Member(c.Handle, c.Address, MemberStatus.Joining, old?.Power ?? 0, c.Cores, c.FfmpegVersion, _clock.GetUtcNow(), []);
+        _members[c.Handle.Name] = new Member(c.Handle, c.Address, MemberStatus.Joining, old?.Power ?? 0, c.Cores, c.FfmpegVersion, _clock.GetUtcNow(), [],
+            // A quarantine outlives a reconnect: dropping the connection is no way out of it.
+            old?.Health ?? NodeHealth.Healthy);
         Log.LogInformation("node {Node} joining from {Address} ({Cores} cores, ffmpeg {Version})", c.Handle.Name, c.Address, c.Cores, c.FfmpegVersion);
     }
 
@@ -96,17 +105,19 @@ public sealed class ClusterActor : Actor
         if (member.Status == MemberStatus.Unreachable)
         {
             // Back from a partition on the same session: it is welcome again, but what it held was already given away.
-            member = member with { Status = MemberStatus.Up };
+            member = member with { Status = member.Health.IsQuarantined(_clock.GetUtcNow()) ? MemberStatus.Quarantined : MemberStatus.Up };
             Log.LogInformation("node {Node} reachable again", m.Name);
         }
         switch (m.Message)
         {
             case ReportBenchmark b:
-                member = member with { Power = b.Power, Status = member.Status == MemberStatus.Joining ? MemberStatus.Up : member.Status };
+                member = member with { Power = b.Power, Status = member.Status != MemberStatus.Joining ? member.Status
+                    : member.Health.IsQuarantined(_clock.GetUtcNow()) ? MemberStatus.Quarantined : MemberStatus.Up };
                 Log.LogInformation("node {Node} is up, power {Power:0.00} ({Fps:0.0} fps)", m.Name, b.Power, b.FramesPerSecond);
                 break;
-            case RequestWork w when member.Status == MemberStatus.Up:
-                _jobs.Tell(new WorkWanted(member.Handle, w.FreeSlots));
+            case RequestWork w:
+                member = member with { FreeSlots = w.FreeSlots };
+                if (member.Status == MemberStatus.Up) _jobs.Tell(new WorkWanted(member.Handle, w.FreeSlots));
                 break;
             case LeaveCluster l when member.Status != MemberStatus.Exiting:
                 member = member with { Status = MemberStatus.Leaving };
@@ -120,6 +131,7 @@ public sealed class ClusterActor : Actor
                 break;
             case ReportChunkFailed f:
                 _jobs.Tell(new ChunkReport(f.JobId, f.ChunkIndex, m.Name, f));
+                member = OnChunkFailed(member, $"{f.JobId}/{f.ChunkIndex}");
                 break;
         }
         _members[m.Name] = member;
@@ -158,9 +170,27 @@ public sealed class ClusterActor : Actor
         var now = _clock.GetUtcNow();
         foreach (var member in _members.Values.ToList())
         {
-            if (member.Status is MemberStatus.Joining or MemberStatus.Up or MemberStatus.Leaving && now - member.LastSeen > _unreachableAfter)
+            if (member.Status is MemberStatus.Joining or MemberStatus.Up or MemberStatus.Leaving or MemberStatus.Quarantined && now - member.LastSeen > _unreachableAfter)
                 MarkGone(member, MemberStatus.Unreachable, $"no heartbeat for {(now - member.LastSeen).TotalSeconds:0.0}s");
+            else if (member.Status == MemberStatus.Quarantined && !member.Health.IsQuarantined(now))
+            {
+                Log.LogInformation("node {Node} back from quarantine", member.Name);
+                _members[member.Name] = member with { Status = MemberStatus.Up, Health = member.Health.Expire(now) };
+                if (member.FreeSlots > 0) _jobs.Tell(new WorkWanted(member.Handle, member.FreeSlots));
+            }
         }
+    }
+
+    private Member OnChunkFailed(Member member, string chunk)
+    {
+        var now = _clock.GetUtcNow();
+        var health = member.Health.ChunkFailed(chunk, now, _quarantine);
+        member = member with { Health = health };
+        if (member.Status != MemberStatus.Up || !health.IsQuarantined(now)) return member;
+        Log.LogWarning("node {Node} quarantined until {Until:HH:mm:ss}: {Count} different chunks failed on it within {Window}",
+            member.Name, health.QuarantinedUntil, _quarantine.Failures, _quarantine.Window);
+        _jobs.Tell(new WorkWithdrawn(member.Name));
+        return member with { Status = MemberStatus.Quarantined };
     }
 
     private void MarkGone(Member member, string status, string reason)

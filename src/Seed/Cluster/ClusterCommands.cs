@@ -15,6 +15,9 @@ public sealed record FetchCluster;
 /// <summary>Replied to with the set of node names currently up.</summary>
 public sealed record FetchConnectedNodes;
 
+/// <summary>Replied to with the names of members that are up and hold no chunk: candidates for speculative re-runs.</summary>
+public sealed record FetchIdleNodes;
+
 /// <summary>A job tells the cluster view which chunks a node works on, for `pbm cluster show`.</summary>
 public sealed record NodeWorkChanged(string Name, string ChunkId, bool Holding);
 

@@ -12,12 +12,14 @@ public sealed record Member(
     int Cores,
     string FfmpegVersion,
     DateTimeOffset LastSeen,
-    ImmutableSortedSet<string> Work)
+    ImmutableSortedSet<string> Work,
+    NodeHealth Health,
+    int FreeSlots = 0)
 {
     public string Name => Handle.Name;
 
-    public bool IsConnected => Status is MemberStatus.Joining or MemberStatus.Up or MemberStatus.Leaving;
+    public bool IsConnected => Status is MemberStatus.Joining or MemberStatus.Up or MemberStatus.Leaving or MemberStatus.Quarantined;
 
     public NodeResponse ToResponse(DateTimeOffset now) => new(Name, Address, Status, Math.Round(Power, 2), Cores, Work.ToArray(), FfmpegVersion,
-        IsConnected ? Reachability.Reachable : Reachability.Unreachable, Math.Round(Math.Max(0, (now - LastSeen).TotalSeconds), 1));
+        IsConnected ? Reachability.Reachable : Reachability.Unreachable, Math.Round(Math.Max(0, (now - LastSeen).TotalSeconds), 1), Health.QuarantinedUntil);
 }

@@ -8,6 +8,7 @@ using Flock.Messages.Jobs;
 using Flock.Seed.Chunks;
 using Flock.Seed.Cluster;
 using Flock.Seed.Planning;
+using Flock.Seed.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace Flock.Seed.Jobs;
@@ -25,6 +26,7 @@ public sealed class JobActor : PersistentActor
     private readonly TimeProvider _clock;
     private readonly ActorRef _jobs;
     private readonly ChunkSizing _sizing;
+    private readonly long _minFreeSpace;
     private JobState? _state;
     private JobPlanFiles? _plan;
     /// <summary>Set while only the first chunk is planned: it is handed out while the rest of the file is read.</summary>
@@ -34,9 +36,10 @@ public sealed class JobActor : PersistentActor
     private bool _assemblyRunning;
     private JobThroughput _throughput = JobThroughput.Empty();
 
-    public JobActor(string id, JobSpec? newSpec, string directory, ActorRef jobs, ChunkSizing sizing, TimeProvider clock)
+    public JobActor(string id, JobSpec? newSpec, string directory, ActorRef jobs, ChunkSizing sizing, long minFreeSpace, TimeProvider clock)
     {
         _sizing = sizing;
+        _minFreeSpace = minFreeSpace;
         _id = id;
         _newSpec = newSpec;
         _directory = directory;
@@ -44,8 +47,8 @@ public sealed class JobActor : PersistentActor
         _clock = clock;
     }
 
-    public static Props Props(string id, JobSpec? newSpec, string directory, ActorRef jobs, ChunkSizing sizing, TimeProvider clock) =>
-        Flock.Actors.Props.Create(() => new JobActor(id, newSpec, directory, jobs, sizing, clock));
+    public static Props Props(string id, JobSpec? newSpec, string directory, ActorRef jobs, ChunkSizing sizing, long minFreeSpace, TimeProvider clock) =>
+        Flock.Actors.Props.Create(() => new JobActor(id, newSpec, directory, jobs, sizing, minFreeSpace, clock));
 
     public override string PersistenceId => $"job-{_id}";
 
@@ -104,13 +107,15 @@ public sealed class JobActor : PersistentActor
             case NodeRejoined r:
                 foreach (var (index, view) in _chunks.Where(c => c.Value.State.IsHeldBy(r.NodeName)))
                 {
-                    var stillHeld = r.Held.Any(h => h.JobId == _id && h.ChunkIndex == index && h.Attempt == view.State.CurrentAttempt);
+                    var stillHeld = r.Held.Any(h => h.JobId == _id && h.ChunkIndex == index
+                        && view.State.LiveRuns.Any(run => run.Node == r.NodeName && run.Attempt == h.Attempt));
                     if (!stillHeld) _chunkActors[index].Tell(new ReleaseFromNode(r.NodeName, "node rejoined without it"));
                 }
                 break;
             case ReleaseOrphanedChunks o:
-                foreach (var (index, view) in _chunks.Where(c => c.Value.State.Node is { } n && c.Value.State.IsHeldBy(n) && !o.ConnectedNodes.Contains(n)))
-                    _chunkActors[index].Tell(new ReleaseFromNode(view.State.Node!, "node did not come back after the seed restarted"));
+                foreach (var (index, view) in _chunks)
+                    foreach (var node in view.State.LiveRuns.Select(run => run.Node).Where(n => !o.ConnectedNodes.Contains(n)).Distinct().ToList())
+                        _chunkActors[index].Tell(new ReleaseFromNode(node, "node did not come back after the seed restarted"));
                 break;
             case CancelJob:
                 if (_state is { IsFinal: false })
@@ -166,6 +171,7 @@ public sealed class JobActor : PersistentActor
         }
         Announce();
         var state = _state!;
+        if (state.IsFinal) RemoveWorkFiles();
         if (state.Stage is JobStates.Queued or JobStates.Planning)
         {
             StartPlanning();
@@ -227,14 +233,21 @@ public sealed class JobActor : PersistentActor
     private async Task ClaimAsync(ClaimChunk claim)
     {
         if (Stage != JobStates.Encoding) { Sender.Tell(new NothingToClaim()); return; }
-        foreach (var (index, view) in _chunks)
+        var now = _clock.GetUtcNow();
+        var candidates = claim.SpeculateAfter is { } minElapsed
+            ? SpeculationCandidates(claim.NodeName, now, minElapsed).Select(index => (index, (ChunkCommand)new SpeculateOn(claim.NodeName, now, minElapsed)))
+            : _chunks.Where(c => c.Value.State.Status == ChunkStates.Pending && !c.Value.State.BetterLeftTo(claim.NodeName, claim.Peers))
+                .Select(c => (c.Key, (ChunkCommand)new AssignChunkTo(claim.NodeName, now, claim.Peers)));
+        foreach (var (index, command) in candidates.ToList())
         {
-            if (view.State.Status != ChunkStates.Pending) continue;
-            var answer = await _chunkActors[index].Ask<object>(new AssignChunkTo(claim.NodeName, _clock.GetUtcNow()), TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+            var answer = await _chunkActors[index].Ask<object>(command, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
             if (answer is ChunkClaimed claimed)
             {
                 // The child's ChunkChanged is still in our mailbox; mark it here so the next claim skips it.
-                _chunks[index] = view with { State = view.State.Apply(new ChunkAssigned(claim.NodeName, claimed.Assignment.Attempt, _clock.GetUtcNow())) };
+                var view = _chunks[index];
+                _chunks[index] = view with { State = view.State.Apply(new ChunkAssigned(claim.NodeName, claimed.Assignment.Attempt, now)) };
+                if (claim.SpeculateAfter is not null)
+                    Log.LogInformation("job {Job} chunk {Chunk}: speculative attempt {Attempt} on idle node {Node}", _id, index, claimed.Assignment.Attempt, claim.NodeName);
                 Sender.Tell(claimed);
                 return;
             }
@@ -242,19 +255,40 @@ public sealed class JobActor : PersistentActor
         Sender.Tell(new NothingToClaim());
     }
 
+    /// <summary>
+    /// Only once nothing is pending, and only for a node holding none of this job's chunks: the chunks expected to
+    /// finish last first — no progress reported at all, then the most time left at the reported speed.
+    /// </summary>
+    private IEnumerable<int> SpeculationCandidates(string node, DateTimeOffset now, TimeSpan minElapsed)
+    {
+        if (_chunks.Values.Any(c => c.State.Status == ChunkStates.Pending || c.State.IsHeldBy(node))) return [];
+        return _chunks
+            .Where(c => c.Value.State.CanSpeculateOn(node, now, minElapsed))
+            .OrderByDescending(c => c.Value.SecondsLeft(_plan!.Plan.Chunks[c.Key].FrameCount))
+            .ThenBy(c => c.Value.State.LiveRuns.Min(r => r.At))
+            .Select(c => c.Key);
+    }
+
     private async Task OnChunkChangedAsync(ChunkState chunk)
     {
         var before = _chunks.TryGetValue(chunk.Index, out var old) ? old : null;
-        var wasHeldBy = before?.State.Node;
         // Progress belongs to one attempt: a chunk handed back or given to another node starts again from zero.
         var sameAttempt = before is not null && before.State.CurrentAttempt == chunk.CurrentAttempt && chunk.Status != ChunkStates.Pending;
         _chunks[chunk.Index] = sameAttempt ? before! with { State = chunk } : new ChunkView(chunk, 0, 0);
         if (chunk.Status == ChunkStates.Done && before?.State.Status is ChunkStates.Assigned or ChunkStates.Encoding or ChunkStates.Verifying)
             _throughput = _throughput.Record(_clock.GetUtcNow(), chunk.Frames - (sameAttempt ? before!.EncodedFrames : 0));
         var chunkId = $"{_id}/{chunk.Index}";
-        if (wasHeldBy is not null && wasHeldBy != chunk.Node) TellCluster(new NodeWorkChanged(wasHeldBy, chunkId, false));
-        if (chunk.Node is not null && chunk.Status is ChunkStates.Assigned or ChunkStates.Encoding) TellCluster(new NodeWorkChanged(chunk.Node, chunkId, true));
-        else if (chunk.Node is not null) TellCluster(new NodeWorkChanged(chunk.Node, chunkId, false));
+        var holders = chunk.IsFinal ? [] : chunk.LiveRuns.Select(r => r.Node).ToHashSet(StringComparer.Ordinal);
+        var previous = before?.State.Runs.Select(r => r.Node) ?? [];
+        foreach (var node in previous.Concat(chunk.Runs.Select(r => r.Node)).Distinct(StringComparer.Ordinal))
+            TellCluster(new NodeWorkChanged(node, chunkId, holders.Contains(node)));
+        if (chunk.IsFinal && before?.State.IsFinal != true)
+        {
+            // The first verified result won (or the chunk gave up): every other attempt still out there is stopped.
+            foreach (var loser in chunk.Losers)
+                _jobs.Tell(new CancelOnNode(loser.Node, new CancelChunk(_id, chunk.Index, loser.Attempt,
+                    chunk.Status == ChunkStates.Done ? $"chunk {chunk.Index} was finished by {chunk.Node}" : $"chunk {chunk.Index} failed")));
+        }
         if (_state is null || _state.IsFinal) return;
 
         if (chunk.Status == ChunkStates.Pending && before?.State.Status != ChunkStates.Pending) _jobs.Tell(new WorkAvailable());
@@ -266,7 +300,24 @@ public sealed class JobActor : PersistentActor
         if (_state.Stage == JobStates.Encoding && _chunks.Count == _plan?.Plan.Chunks.Count && _chunks.Values.All(c => c.State.Status == ChunkStates.Done))
             await PersistAsync(new JobAssemblyStarted(_clock.GetUtcNow()), ApplyAndAnnounce).ConfigureAwait(false);
         if (_state.Stage == JobStates.Assembling && !_assemblyRunning && _chunks.Count == _plan?.Plan.Chunks.Count && _chunks.Values.All(c => c.State.Status == ChunkStates.Done))
-            StartAssembly();
+        {
+            if (AssemblySpaceProblem() is { } problem) await FailAsync(problem).ConfigureAwait(false);
+            else StartAssembly();
+        }
+    }
+
+    /// <summary>
+    /// The output needs about as much room as the chunk results (plus the copied audio, which the margin covers);
+    /// saying so before starting beats a half-written output and ffmpeg's view of it.
+    /// </summary>
+    private string? AssemblySpaceProblem()
+    {
+        var chunkBytes = _plan!.Plan.Chunks.Sum(c => new FileInfo(ChunkActor.ResultFile(ChunkDirectory, c.Index)) is { Exists: true } f ? f.Length : 0);
+        var free = DiskSpace.FreeBytes(_directory);
+        var need = chunkBytes + _minFreeSpace;
+        return free is { } bytes && bytes < need
+            ? $"not enough disk space to assemble the output: about {DiskSpace.Format(chunkBytes)} needed plus min-free-space {DiskSpace.Format(_minFreeSpace)}, {DiskSpace.Format(bytes)} free"
+            : null;
     }
 
     private async Task RetryAsync()
@@ -331,7 +382,7 @@ public sealed class JobActor : PersistentActor
         switch (r.Report)
         {
             case ReportChunkProgress p:
-                if (view.State.Status == ChunkStates.Assigned && view.State.CurrentAttempt == p.Attempt) chunk.Tell(new StartEncoding(r.NodeName, p.Attempt));
+                if (view.State.LiveRuns.Any(run => run.Attempt == p.Attempt && run.Node == r.NodeName && !run.Encoding)) chunk.Tell(new StartEncoding(r.NodeName, p.Attempt));
                 if (view.State.CurrentAttempt == p.Attempt && view.IsRunning)
                 {
                     _throughput = _throughput.Record(_clock.GetUtcNow(), p.Frames - view.EncodedFrames);
@@ -355,14 +406,45 @@ public sealed class JobActor : PersistentActor
 
     private void CancelRunningAttempts(string reason)
     {
-        foreach (var view in _chunks.Values.Where(v => v.State.Node is not null && v.State.Status is ChunkStates.Assigned or ChunkStates.Encoding))
-            _jobs.Tell(new CancelOnNode(view.State.Node!, new CancelChunk(_id, view.State.Index, view.State.CurrentAttempt, reason)));
+        foreach (var view in _chunks.Values.Where(v => v.State.Status != ChunkStates.Done))
+            foreach (var run in view.State.Runs)
+                _jobs.Tell(new CancelOnNode(run.Node, new CancelChunk(_id, view.State.Index, run.Attempt, reason)));
     }
 
     private void ApplyAndAnnounce(JobEvent e)
     {
         _state = _state!.Apply(e);
         Announce();
+        if (_state.IsFinal) RemoveWorkFiles();
+    }
+
+    /// <summary>
+    /// A settled job needs no uploads in flight, unverified attempts or assembly scraps, and a completed one no chunk
+    /// results: they go, so a full disk or a crash leaves nothing behind. The input, plan and output stay.
+    /// </summary>
+    private void RemoveWorkFiles()
+    {
+        // A failed or cancelled job may be retried: its verified chunk results stay, only the scraps go.
+        var completed = _state?.Stage == JobStates.Completed;
+        foreach (var dir in new[] { ChunkDirectory, Path.Combine(_directory, "assembly") })
+        {
+            try
+            {
+                if (!Directory.Exists(dir)) continue;
+                if (completed || dir != ChunkDirectory) Directory.Delete(dir, recursive: true);
+                else
+                    foreach (var scrap in Directory.EnumerateFiles(dir).Where(f => f.EndsWith(".part", StringComparison.Ordinal) || f.Contains(".attempt", StringComparison.Ordinal)))
+                        File.Delete(scrap);
+            }
+            catch (IOException e)
+            {
+                Log.LogWarning("job {Job}: cannot remove {Dir}: {Error}", _id, dir, e.Message);
+            }
+            catch (UnauthorizedAccessException e)
+            {
+                Log.LogWarning("job {Job}: cannot remove {Dir}: {Error}", _id, dir, e.Message);
+            }
+        }
     }
 
     /// <summary>The journalled stage, except that a job whose first chunk is out while it is still being planned is encoding.</summary>

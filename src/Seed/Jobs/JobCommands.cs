@@ -21,6 +21,9 @@ public sealed record FailJob(string Reason);
 /// <summary>A node has free slots; the jobs actor hands it chunks in queue order.</summary>
 public sealed record WorkWanted(NodeHandle Node, int FreeSlots);
 
+/// <summary>The node gets no new work for now (quarantined); what it holds it keeps.</summary>
+public sealed record WorkWithdrawn(string NodeName);
+
 /// <summary>The node will take no more work (left, lost or down); what it held goes back to the queue.</summary>
 public sealed record NodeGone(string NodeName, string Reason);
 
@@ -34,7 +37,9 @@ public sealed record NodeRejoined(string NodeName, IReadOnlyList<Messages.Cluste
 public sealed record WorkAvailable;
 
 /// <summary>Claim the next pending chunk of this job for a node; replied to with <see cref="ChunkClaimed"/> or <see cref="NothingToClaim"/>.</summary>
-public sealed record ClaimChunk(string NodeName);
+/// <param name="SpeculateAfter">Set: the node is idle and nothing is pending, so claim a second attempt of a chunk that has run at least this long.</param>
+/// <param name="Peers">The other nodes that can take this job's chunks now or later.</param>
+public sealed record ClaimChunk(string NodeName, TimeSpan? SpeculateAfter = null, IReadOnlyCollection<string>? Peers = null);
 
 public sealed record ChunkClaimed(Messages.Chunks.AssignChunk Assignment);
 

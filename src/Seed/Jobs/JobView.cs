@@ -13,6 +13,12 @@ internal sealed record ChunkView(ChunkState State, int EncodedFrames, double Fra
         var done = State.Status == ChunkStates.Done;
         return new(State.Index, State.Status, State.Attempts, State.Node, done ? State.Frames : EncodedFrames,
             Math.Round(JobThroughput.ChunkPercent(done, EncodedFrames, expectedFrames), 1),
-            IsRunning ? Math.Round(FramesPerSecond, 1) : null);
+            IsRunning ? Math.Round(FramesPerSecond, 1) : null,
+            State.IsFinal ? [] : State.Runs.Select(r => new ChunkRunResponse(r.Attempt, r.Node,
+                r.Verifying ? ChunkStates.Verifying : r.Released ? "released" : r.Encoding ? ChunkStates.Encoding : ChunkStates.Assigned)).ToArray());
     }
+
+    /// <summary>Expected seconds until the chunk is encoded at its reported speed; infinite before any progress report.</summary>
+    public double SecondsLeft(int frameCount) =>
+        FramesPerSecond > 0 ? Math.Max(0, frameCount - EncodedFrames) / FramesPerSecond : double.PositiveInfinity;
 }

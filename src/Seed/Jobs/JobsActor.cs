@@ -5,6 +5,8 @@ using Flock.Messages.Cluster;
 using Flock.Messages.Jobs;
 using Flock.Seed.Cluster;
 using Flock.Seed.Metrics;
+using Flock.Seed.Options;
+using Flock.Seed.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace Flock.Seed.Jobs;
@@ -19,6 +21,8 @@ public sealed class JobsActor : Actor
     private readonly TimeProvider _clock;
     private readonly TimeSpan _orphanGrace;
     private readonly ChunkSizing _sizing;
+    private readonly SpeculationOptions _speculation;
+    private readonly long _minFreeSpace;
     private readonly SeedMetrics _metrics;
     private readonly HashSet<string> _waitMeasured = new(StringComparer.Ordinal);
     private readonly Dictionary<string, JobEntry> _jobs = new(StringComparer.Ordinal);
@@ -27,22 +31,30 @@ public sealed class JobsActor : Actor
     private long _nextId = 1;
     private bool _dispatchQueued;
 
-    public JobsActor(string jobsDirectory, TimeSpan orphanGrace, ChunkSizing sizing, TimeProvider clock, SeedMetrics metrics)
+    public JobsActor(string jobsDirectory, TimeSpan orphanGrace, ChunkSizing sizing, SpeculationOptions speculation, long minFreeSpace, TimeProvider clock, SeedMetrics metrics)
     {
         _metrics = metrics;
+        _minFreeSpace = minFreeSpace;
         _jobsDirectory = jobsDirectory;
         _orphanGrace = orphanGrace;
         _sizing = sizing;
+        _speculation = speculation;
         _clock = clock;
     }
 
     /// <param name="sizing">How jobs are cut; each job's own chunk length replaces <see cref="ChunkSizing.ChunkSeconds"/>.</param>
-    public static Props Props(string jobsDirectory, TimeSpan orphanGrace, ChunkSizing sizing, TimeProvider clock, SeedMetrics metrics) =>
-        Flock.Actors.Props.Create(() => new JobsActor(jobsDirectory, orphanGrace, sizing, clock, metrics));
+    public static Props Props(string jobsDirectory, TimeSpan orphanGrace, ChunkSizing sizing, SpeculationOptions speculation, long minFreeSpace, TimeProvider clock, SeedMetrics metrics) =>
+        Flock.Actors.Props.Create(() => new JobsActor(jobsDirectory, orphanGrace, sizing, speculation, minFreeSpace, clock, metrics));
 
     protected override async Task PreStartAsync()
     {
         var journal = Context.System.Journal ?? throw new InvalidOperationException("the seed needs a journal");
+        if (_speculation.Enabled)
+        {
+            // A node that went idle asks for work once; stragglers only become worth copying later, so look again.
+            var every = _speculation.CheckInterval > TimeSpan.Zero ? _speculation.CheckInterval : TimeSpan.FromSeconds(1);
+            Context.ScheduleTellRepeatedly(every, every, Self, new SpeculationTick());
+        }
         var ids = await journal.PersistenceIdsAsync("job-").ConfigureAwait(false);
         foreach (var pid in ids)
         {
@@ -81,6 +93,12 @@ public sealed class JobsActor : Actor
                 break;
             case WorkAvailable:
                 QueueDispatch();
+                break;
+            case WorkWithdrawn w:
+                _wants.Remove(w.NodeName);
+                break;
+            case SpeculationTick:
+                if (_wants.Values.Any(w => w.Slots > 0) && _jobs.Values.Any(j => j.Stage == JobStates.Encoding)) QueueDispatch();
                 break;
             case DispatchNow:
                 _dispatchQueued = false;
@@ -140,6 +158,13 @@ public sealed class JobsActor : Actor
 
     private void Submit(SubmitJob s)
     {
+        if (DiskSpace.FreeBytes(_jobsDirectory) is { } free && free < _minFreeSpace)
+        {
+            if (s.InputIsOwned && File.Exists(s.InputPath)) File.Delete(s.InputPath);
+            Sender.Tell(new Status.Failure(new IOException(
+                $"seed has {DiskSpace.Format(free)} free on its data disk, less than min-free-space {DiskSpace.Format(_minFreeSpace)}: job refused")));
+            return;
+        }
         var id = (_nextId++).ToString(CultureInfo.InvariantCulture);
         var dir = Path.Combine(_jobsDirectory, id);
         Directory.CreateDirectory(dir);
@@ -148,7 +173,19 @@ public sealed class JobsActor : Actor
         {
             // An uploaded input lives in the job's own folder from now on.
             var owned = Path.Combine(dir, "input" + Path.GetExtension(s.InputName));
-            File.Move(s.InputPath, owned, overwrite: true);
+            try
+            {
+                File.Move(s.InputPath, owned, overwrite: true);
+            }
+            catch (IOException e)
+            {
+                // A full disk refuses this one job, clearly; the queue and every other job carry on.
+                if (File.Exists(owned)) File.Delete(owned);
+                if (File.Exists(s.InputPath)) File.Delete(s.InputPath);
+                Log.LogWarning("job {Job} refused: cannot store its input: {Error}", id, e.Message);
+                Sender.Tell(new Status.Failure(new IOException($"seed cannot store the input: {e.Message}", e)));
+                return;
+            }
             input = owned;
         }
         var output = s.OutputPath ?? Path.Combine(dir, "output" + Path.GetExtension(s.OutputName));
@@ -160,7 +197,7 @@ public sealed class JobsActor : Actor
 
     private void Spawn(string id, JobSpec? spec)
     {
-        var actor = Context.ActorOf(JobActor.Props(id, spec, Path.Combine(_jobsDirectory, id), Self, _sizing, _clock), $"job-{id}");
+        var actor = Context.ActorOf(JobActor.Props(id, spec, Path.Combine(_jobsDirectory, id), Self, _sizing, _minFreeSpace, _clock), $"job-{id}");
         _jobs[id] = new JobEntry(id, actor, JobStates.Queued, spec?.Priority ?? 0, _clock.GetUtcNow(), null);
     }
 
@@ -206,31 +243,48 @@ public sealed class JobsActor : Actor
                 job.Ref.Tell(new FailJob($"no connected node can run encoder {job.Encoder} (connected: {nodes})"));
             }
         }
+        var served = new HashSet<string>(StringComparer.Ordinal);
         foreach (var name in _wants.Keys.ToList())
+            if (await ClaimForAsync(name, encoding, new ClaimChunk(name), oneOnly: false).ConfigureAwait(false)) served.Add(name);
+        if (!_speculation.Enabled || _wants.Values.All(w => w.Slots <= 0)) return;
+
+        // Only after every pending chunk found a node: idle nodes take a second attempt of the stragglers.
+        var cluster = Context.System.Lookup("/user/cluster");
+        if (cluster is null) return;
+        var idle = await cluster.Ask<IReadOnlySet<string>>(new FetchIdleNodes(), TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        foreach (var name in _wants.Keys.Where(n => idle.Contains(n) && !served.Contains(n)).ToList())
+            await ClaimForAsync(name, encoding, new ClaimChunk(name, _speculation.MinElapsed), oneOnly: true).ConfigureAwait(false);
+    }
+
+    /// <summary>Hands the node chunks from the jobs in queue order while it has free slots; true when it got any.</summary>
+    private async Task<bool> ClaimForAsync(string name, IReadOnlyList<JobEntry> encoding, ClaimChunk claim, bool oneOnly)
+    {
+        var want = _wants[name];
+        var got = false;
+        foreach (var job in encoding)
         {
-            var want = _wants[name];
-            foreach (var job in encoding)
+            if (want.Slots <= 0 || (oneOnly && got)) break;
+            if (!want.Node.CanEncode(job.Encoder)) continue;
+            while (want.Slots > 0 && !(oneOnly && got))
             {
-                if (want.Slots <= 0) break;
-                if (!want.Node.CanEncode(job.Encoder)) continue;
-                while (want.Slots > 0)
+                var peers = _wants.Values.Where(w => w.Node.Name != name && w.Node.CanEncode(job.Encoder)).Select(w => w.Node.Name).ToList();
+                var answer = await job.Ref.Ask<object>(claim with { Peers = peers }, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+                if (answer is not ChunkClaimed claimed) break;
+                if (!want.Node.Send(claimed.Assignment))
                 {
-                    var answer = await job.Ref.Ask<object>(new ClaimChunk(name), TimeSpan.FromSeconds(30)).ConfigureAwait(false);
-                    if (answer is not ChunkClaimed claimed) break;
-                    if (!want.Node.Send(claimed.Assignment))
-                    {
-                        // The socket closed under us: the chunk goes straight back.
-                        job.Ref.Tell(new NodeGone(name, "connection closed while assigning"));
-                        want = want with { Slots = 0 };
-                        break;
-                    }
-                    want = want with { Slots = want.Slots - 1 };
-                    Measure(job, claimed.Assignment.Attempt);
-                    Log.LogInformation("job {JobId} chunk {ChunkIndex} attempt {Attempt} assigned to {Node}", job.Id, claimed.Assignment.ChunkIndex, claimed.Assignment.Attempt, name);
+                    // The socket closed under us: the chunk goes straight back.
+                    job.Ref.Tell(new NodeGone(name, "connection closed while assigning"));
+                    want = want with { Slots = 0 };
+                    break;
                 }
+                want = want with { Slots = want.Slots - 1 };
+                got = true;
+                Measure(job, claimed.Assignment.Attempt);
+                Log.LogInformation("job {JobId} chunk {ChunkIndex} attempt {Attempt} assigned to {Node}", job.Id, claimed.Assignment.ChunkIndex, claimed.Assignment.Attempt, name);
             }
-            _wants[name] = want;
         }
+        _wants[name] = want;
+        return got;
     }
 
     private void Measure(JobEntry job, int attempt)
@@ -249,4 +303,6 @@ public sealed class JobsActor : Actor
     private sealed record DispatchNow;
 
     private sealed record ReleaseOrphansNow;
+
+    private sealed record SpeculationTick;
 }

@@ -49,7 +49,15 @@ public sealed class SeedOptions
 
     public bool PreferSceneCuts { get; set; } = true;
 
+    /// <summary>Space kept free on the data disk: assembly and submissions that would eat into it are refused.</summary>
+    [Flock.Hocon.ByteSize]
+    public long MinFreeSpace { get; set; } = 64L << 20;
+
     public JournalOptions Journal { get; set; } = new();
+
+    public SpeculationOptions Speculation { get; set; } = new();
+
+    public QuarantineOptions Quarantine { get; set; } = new();
 
     /// <summary>The seed's way of cutting jobs, with the default chunk length standing in for each job's own.</summary>
     public ChunkSizing ChunkSizing() => new(DefaultChunkSeconds, TailChunks, MinChunkSeconds, PreferSceneCuts);
@@ -66,4 +74,30 @@ public sealed class JournalOptions
     public string Provider { get; set; } = "sqlite";
 
     public string ConnectionString { get; set; } = "";
+}
+
+/// <summary>`flock.seed.quarantine`: a node whose chunks keep failing gets no new chunks for a while.</summary>
+public sealed record QuarantineOptions
+{
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>This many different chunks failing on one node inside <see cref="Window"/> quarantine it.</summary>
+    public int Failures { get; set; } = 3;
+
+    public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long a quarantined node gets no new chunks; it returns by itself afterwards.</summary>
+    public TimeSpan Duration { get; set; } = TimeSpan.FromMinutes(2);
+}
+
+/// <summary>`flock.seed.speculation`: running the last straggling chunks again on idle nodes.</summary>
+public sealed record SpeculationOptions
+{
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>A chunk is copied only after its attempt has run this long, so ordinary chunks are never doubled.</summary>
+    public TimeSpan MinElapsed { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often idle nodes are matched with stragglers while nothing else triggers a dispatch.</summary>
+    public TimeSpan CheckInterval { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -145,6 +145,33 @@ public sealed class TestCluster : IDisposable
         return path;
     }
 
+    /// <summary>Writes an executable sh script to the scratch folder (an ffmpeg wrapper for FLOCK_FFMPEG, say).</summary>
+    public async Task<string> ScriptAsync(string name, string body)
+    {
+        var path = Scratch.File(name);
+        await File.WriteAllTextAsync(path, "#!/bin/sh\n" + body);
+        if (OperatingSystem.IsLinux()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return path;
+    }
+
+    /// <summary>Ids of live processes whose command line mentions <paramref name="text"/> (a wrapper's path, say).</summary>
+    public static IReadOnlyList<int> ProcessesMentioning(string text)
+    {
+        var found = new List<int>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid) || pid == Environment.ProcessId) continue;
+            try
+            {
+                var cmdline = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ');
+                if (cmdline.Contains(text, StringComparison.Ordinal)) found.Add(pid);
+            }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
+        return found;
+    }
+
     private FlockProcess Track(FlockProcess p)
     {
         _processes.Add(p);

@@ -97,4 +97,40 @@ public sealed class ChunkFailureTests
         Assert.Empty(chunk.Send(new AssignChunkTo("node-d", ChunkDriver.At)));
         Assert.Empty(chunk.Send(new AcceptResult("node-c", 3, "ab12", 10)));
     }
+
+    [Fact]
+    public void Node_that_failed_a_chunk_should_leave_it_to_a_peer_that_has_not()
+    {
+        var chunk = ChunkDriver.Fresh();
+        chunk.AssignAndFail("node-a");
+
+        Assert.Empty(chunk.Send(new AssignChunkTo("node-a", ChunkDriver.At, ["node-b"])));
+        Assert.Single(chunk.Send(new AssignChunkTo("node-b", ChunkDriver.At, ["node-a"])));
+    }
+
+    [Fact]
+    public void Node_that_failed_a_chunk_should_retry_it_when_every_peer_failed_it_too_or_it_is_alone()
+    {
+        var alone = ChunkDriver.Fresh();
+        alone.AssignAndFail("node-a");
+        Assert.Single(alone.Send(new AssignChunkTo("node-a", ChunkDriver.At, [])));
+
+        var all = ChunkDriver.Fresh();
+        all.AssignAndFail("node-a");
+        all.AssignAndFail("node-b");
+        Assert.Single(all.Send(new AssignChunkTo("node-a", ChunkDriver.At, ["node-b"])));
+    }
+
+    [Fact]
+    public void Job_reason_should_be_ffmpegs_error_line_without_the_stderr_tail()
+    {
+        var chunk = ChunkDriver.Fresh(index: 4);
+        chunk.AssignAndFail("node-a");
+        chunk.AssignAndFail("node-b");
+
+        var events = chunk.AssignAndFail("node-c", "ffmpeg failed on chunk 4: x.mp4: No such file or directory\n[in#0] more\nlast tail line");
+
+        var failed = Assert.IsType<ChunkFailed>(events[^1]);
+        Assert.Equal("chunk 4 failed on 3 node(s), 3 attempt(s): ffmpeg failed on chunk 4: x.mp4: No such file or directory", failed.Reason);
+    }
 }

@@ -50,9 +50,10 @@ public sealed class ChunkReplayPropertyTests
         var attempt = random.Next(4) == 0 ? random.Next(0, state.Attempts + 2) : state.CurrentAttempt;
         var holder = random.Next(3) == 0 ? node : state.Node ?? node;
         var sha = $"sha{random.Next(3)}";
-        return random.Next(20) switch
+        return random.Next(22) switch
         {
             19 => new RetryChunk(ChunkDriver.At),
+            20 or 21 => new SpeculateOn(node, ChunkDriver.At.AddSeconds(random.Next(2000)), TimeSpan.FromSeconds(random.Next(0, 500))),
             0 or 6 or 7 => new AssignChunkTo(node, ChunkDriver.At.AddSeconds(random.Next(1000))),
             1 or 8 or 9 => new StartEncoding(holder, attempt),
             2 or 10 or 11 => new AcceptResult(holder, attempt, sha, random.Next(1, 1000)),
@@ -75,6 +76,9 @@ public sealed class ChunkReplayPropertyTests
         if (after.Status is ChunkStates.Assigned or ChunkStates.Encoding or ChunkStates.Verifying)
             Assert.True(after.Node is not null, $"{where}: {after.Status} without a node");
         if (after.Status == ChunkStates.Done) Assert.True(after.Sha256 is not null, $"{where}: done without a hash");
+        Assert.True(after.IsFinal || after.LiveRuns.Count() <= ChunkState.MaxLiveRuns, $"{where}: {after.LiveRuns.Count()} attempts running at once");
+        Assert.True(after.Runs.Select(r => r.Attempt).Distinct().Count() == after.Runs.Count, $"{where}: an attempt is listed twice");
+        if (!after.IsFinal) Assert.Equal(after.Runs.All(r => r.Released), after.Status == ChunkStates.Pending);
         if (after.Status == ChunkStates.Failed)
             Assert.True(
                 after.FailedNodes.Distinct().Count() >= ChunkState.MaxFailedNodes || after.FailedNodes.Count >= ChunkState.MaxFailedAttempts,
@@ -85,6 +89,7 @@ public sealed class ChunkReplayPropertyTests
     {
         // Records compare ImmutableList by reference, so compare the list by content and the rest as a record.
         Assert.True(live.FailedNodes.SequenceEqual(replayed.FailedNodes));
-        Assert.Equal(live, replayed with { FailedNodes = live.FailedNodes });
+        Assert.True(live.Runs.SequenceEqual(replayed.Runs));
+        Assert.Equal(live, replayed with { FailedNodes = live.FailedNodes, Runs = live.Runs });
     }
 }

@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Flock.Tests.Support;
+using Xunit;
+
+namespace Flock.Tests.Integration.Faults;
+
+/// <summary>A node far slower than the rest must not hold a job back: its chunks run again elsewhere and it is stopped.</summary>
+public sealed class SpeculationTests
+{
+    private const string SpeculateQuickly = "flock.seed.speculation { min-elapsed = 2s, check-interval = 500ms }";
+
+    [Fact]
+    public async Task Straggling_chunk_should_be_run_again_on_an_idle_node_and_the_slow_attempt_cancelled()
+    {
+        using var cluster = new TestCluster();
+        var seed = await cluster.StartSeedAsync(config: SpeculateQuickly);
+        // Its chunk encodes stall for minutes before ffmpeg even starts; the benchmark and probes run normally.
+        var stall = await cluster.ScriptAsync("ffmpeg-stalls",
+            "for a in \"$@\"; do [ \"$a\" = -copyts ] && { sleep 283; break; }; done\nexec ffmpeg \"$@\"\n");
+        await cluster.StartNodeAsync("slow", env: new Dictionary<string, string> { ["FLOCK_FFMPEG"] = stall });
+        await seed.WaitForOutputAsync("node slow is up", TimeSpan.FromSeconds(60));
+        await cluster.StartNodeAsync("fast");
+        await seed.WaitForOutputAsync("node fast is up", TimeSpan.FromSeconds(60));
+
+        var source = await TestClips.ConstantFrameRateMp4();
+        var output = cluster.Scratch.File("out.mp4");
+        var clock = Stopwatch.StartNew();
+        var id = await cluster.SubmitDetachedAsync(source, output, 1, [.. ReferenceEncode.DefaultVideoOptions]);
+        var stalled = await cluster.WaitForJobAsync(id, j => Chunks(j).Any(c => c.GetProperty("node").GetString() == "slow"),
+            TimeSpan.FromMinutes(1), "a chunk on the slow node");
+        var wait = await cluster.PbmAsync("job", "wait", id);
+        clock.Stop();
+
+        Assert.True(wait.ExitCode == 0, wait.Stdout + wait.Stderr);
+        var job = await cluster.JobAsync(id);
+        var chunks = Chunks(job);
+        Assert.All(chunks, c => Assert.Equal("fast", c.GetProperty("node").GetString()));
+        var slowIndexes = Chunks(stalled).Where(c => c.GetProperty("node").GetString() == "slow").Select(c => c.GetProperty("index").GetInt32()).ToList();
+        Assert.NotEmpty(slowIndexes);
+        Assert.All(slowIndexes, i => Assert.Equal(2, chunks[i].GetProperty("attempts").GetInt32()));
+        var fetch = await cluster.PbmAsync("job", "fetch", id, output);
+        Assert.True(fetch.ExitCode == 0, fetch.Stderr);
+        var reference = await ReferenceEncode.EncodeAsync(source, cluster.Scratch.File("reference.mp4"), [.. ReferenceEncode.DefaultVideoOptions]);
+        await MediaComparer.AssertEquivalentAsync(reference, output);
+
+        // The losing attempt is killed on the slow node, not left to sleep and encode for nothing.
+        var slow = await WaitUntilAsync(() => TestCluster.ProcessesMentioning(stall).Count == 0 && TestCluster.ProcessesMentioning("sleep 283").Count == 0,
+            TimeSpan.FromSeconds(30));
+        Assert.True(slow, $"the slow node's stalled ffmpeg still runs: {string.Join(", ", TestCluster.ProcessesMentioning(stall))}");
+        ReliabilityLog.Record("one node much slower than the rest (its chunk encodes stall)",
+            "chunk still running past speculation.min-elapsed while another node is idle",
+            clock.Elapsed, "nothing (speculative attempt won; slow attempt cancelled, its ffmpeg killed)",
+            nameof(Straggling_chunk_should_be_run_again_on_an_idle_node_and_the_slow_attempt_cancelled));
+    }
+
+    private static List<JsonElement> Chunks(JsonElement job) => job.GetProperty("chunks").EnumerateArray().ToList();
+
+    private static async Task<bool> WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
+    {
+        var until = DateTime.UtcNow + timeout;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > until) return false;
+            await Task.Delay(200);
+        }
+        return true;
+    }
+}
