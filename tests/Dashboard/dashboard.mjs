@@ -88,6 +88,13 @@ try {
   result.downloadName = download.suggestedFilename();
   result.pageErrors = consoleErrors;
   console.log(JSON.stringify(result));
+} catch (e) {
+  // What the page showed when a wait ran out, so a red run says why.
+  try {
+    const page = browser.contexts()[0]?.pages()[0];
+    if (page) console.error('page at failure:\n' + (await page.locator('body').innerText()).slice(0, 4000));
+  } catch { /* the original error matters more */ }
+  throw e;
 } finally {
   await browser.close();
 }

@@ -32,10 +32,10 @@ public sealed class DashboardTests
         var roots = cluster.Scratch.File("roots.conf");
         await File.WriteAllTextAsync(roots, $"flock.seed.media-roots = [{JsonSerializer.Serialize(cluster.Scratch.Path)}]\nflock.seed.read-only-tokens = [\"{ReadToken}\"]\n");
         await cluster.StartSeedAsync(adminToken: AdminToken, configFile: roots);
-        await cluster.StartNodeAsync("node-d");
-        // Slow enough to be watched: 4 s chunks through x264's slowest preset take seconds each, long enough for
-        // ffmpeg to report a rate (it says 0 fps for the first second of an encode). The short lookahead makes
-        // frames come out steadily instead of all at the end of a chunk.
+        // Paced to real time: the 24 s job takes about 24 s on any machine, long enough to be seen running.
+        await cluster.StartNodeAsync("node-d", env: new Dictionary<string, string> { ["FLOCK_FFMPEG"] = await cluster.PacedFfmpegAsync() });
+        // 4 s chunks at real time last long enough for ffmpeg to report a rate (it says 0 fps for the first second of an
+        // encode). The short lookahead makes frames come out steadily instead of all at the end of a chunk.
         var source = cluster.Scratch.File("source.mp4");
         await FfmpegTool.FfmpegAsync(["-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25:duration=24",
             "-c:v", "libx264", "-preset", "ultrafast", "-g", "25", "-pix_fmt", "yuv420p", source]);
@@ -59,7 +59,7 @@ public sealed class DashboardTests
         Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("/api/overview")).StatusCode);
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminToken);
         var submit = await http.PostAsJsonAsync("/api/jobs", new { inputPath = source, outputPath = cluster.Scratch.File("out.mp4"), chunkSeconds = 4.0,
-            options = new[] { "-c:v", "libx264", "-preset", "placebo", "-rc-lookahead", "5", "-crf", "23" } });
+            options = new[] { "-c:v", "libx264", "-preset", "medium", "-rc-lookahead", "5", "-crf", "23" } });
         Assert.True(submit.IsSuccessStatusCode, await submit.Content.ReadAsStringAsync());
         var id = (await submit.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
 

@@ -29,7 +29,7 @@ public sealed class InstallTests
 
         using var cluster = new TestCluster();
         await cluster.StartSeedAsync();
-        var show = await FlockProcess.RunAsync([$"127.0.0.1:{cluster.Port}", "cluster", "show"], workingDirectory: outside, fileName: Path.Combine(prefix, "bin", "pbm"));
+        var show = await FlockProcess.RunAsync([$"127.0.0.1:{cluster.Port}", "cluster", "show"], env: cluster.ClientEnvironment(), workingDirectory: outside, fileName: Path.Combine(prefix, "bin", "pbm"));
         Assert.True(show.ExitCode == 0, show.Stderr);
         Assert.Equal("Count: 0 nodes", show.Stdout.Trim());
 

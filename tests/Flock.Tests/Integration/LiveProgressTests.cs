@@ -16,7 +16,7 @@ public sealed class LiveProgressTests
     {
         using var cluster = new TestCluster();
         await cluster.StartSeedAsync();
-        await cluster.StartNodeAsync("watched-a");
+        await cluster.StartNodeAsync("watched-a", env: new Dictionary<string, string> { ["FLOCK_FFMPEG"] = await cluster.PacedFfmpegAsync() });
         var source = await ClusterTests.BusyClipAsync(cluster.Scratch);
         var id = await cluster.SubmitDetachedAsync(source, cluster.Scratch.File("out.mp4"), 3, ClusterTests.Options);
         var watch = cluster.PbmAsync("job", "watch", id);

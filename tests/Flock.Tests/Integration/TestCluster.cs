@@ -154,6 +154,14 @@ public sealed class TestCluster : IDisposable
         return path;
     }
 
+    /// <summary>
+    /// An ffmpeg (for a node's FLOCK_FFMPEG) that reads its input no faster than real time (`-readrate 1`), so a job
+    /// lasts about as long as its video on any machine: for tests that must catch a chunk mid-encode, which a fast
+    /// idle machine would otherwise finish before the test looks.
+    /// </summary>
+    public Task<string> PacedFfmpegAsync() =>
+        ScriptAsync("paced-ffmpeg", $"exec '{FfmpegTool.FfmpegPath.Replace("'", "'\\''", StringComparison.Ordinal)}' -readrate 1 \"$@\"\n");
+
     /// <summary>Ids of live processes whose command line mentions <paramref name="text"/> (a wrapper's path, say).</summary>
     public static IReadOnlyList<int> ProcessesMentioning(string text)
     {
