@@ -11,6 +11,14 @@ internal static class ConsoleLogging
     /// <summary>The log format a command line or configuration asked for; null when it is neither text nor json.</summary>
     public static string? Validate(string format) => format.Trim().ToLowerInvariant() is Text or Json ? format.Trim().ToLowerInvariant() : null;
 
+    /// <summary>The loggers a seed or node runs with; null (after one `error:` line) when the format is neither text nor json.</summary>
+    public static ILoggerFactory? CreateOrReport(string format)
+    {
+        if (Validate(format) is { } valid) return Create(LogLevel.Information, valid);
+        Console.Error.WriteLine($"error: log format '{format}' is neither text nor json");
+        return null;
+    }
+
     /// <param name="format">text: one readable line per entry; json: one JSON object per line, template fields (JobId, ChunkIndex...) under State.</param>
     public static ILoggerFactory Create(LogLevel minimum, string format = Text) => LoggerFactory.Create(b =>
     {

@@ -23,13 +23,8 @@ public static class NodeRunner
         if (!string.IsNullOrWhiteSpace(seed)) options.Seed = seed;
         if (name is not null) options.Name = name;
         if (acceptFingerprint is not null) options.AcceptFingerprint = acceptFingerprint;
-        var format = ConsoleLogging.Validate(logFormat ?? options.LogFormat);
-        if (format is null)
-        {
-            Console.Error.WriteLine($"error: log format '{logFormat ?? options.LogFormat}' is neither text nor json");
-            return 1;
-        }
-        using var logs = ConsoleLogging.Create(LogLevel.Information, format);
+        using var logs = ConsoleLogging.CreateOrReport(logFormat ?? options.LogFormat);
+        if (logs is null) return 1;
         try
         {
             var error = await NodeAgent.RunAsync(options, NodeAgent.DefaultName(options.Name), logs, ct);

@@ -25,13 +25,8 @@ public static class SeedRunner
         }
         if (urls is not null) options.Urls = urls;
         if (dataDir is not null) options.DataDir = dataDir;
-        var format = ConsoleLogging.Validate(logFormat ?? options.LogFormat);
-        if (format is null)
-        {
-            Console.Error.WriteLine($"error: log format '{logFormat ?? options.LogFormat}' is neither text nor json");
-            return 1;
-        }
-        using var logs = ConsoleLogging.Create(LogLevel.Information, format);
+        using var logs = ConsoleLogging.CreateOrReport(logFormat ?? options.LogFormat);
+        if (logs is null) return 1;
         SeedServer server;
         try
         {
