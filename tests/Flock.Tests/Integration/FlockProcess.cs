@@ -77,7 +77,13 @@ public sealed class FlockProcess : IDisposable
         var until = DateTime.UtcNow + timeout;
         while (!Output.Contains(text, StringComparison.Ordinal))
         {
-            if (HasExited) throw new InvalidOperationException($"process exited before printing '{text}':\n{Output}");
+            if (HasExited)
+            {
+                // Exited is seen before the last redirected lines are read: WaitForExit() drains them first.
+                _process.WaitForExit();
+                if (Output.Contains(text, StringComparison.Ordinal)) return;
+                throw new InvalidOperationException($"process exited before printing '{text}':\n{Output}");
+            }
             if (DateTime.UtcNow > until) throw new TimeoutException($"no '{text}' within {timeout}:\n{Output}");
             await Task.Delay(100);
         }
