@@ -84,7 +84,7 @@ public static class Program
         var config = new Option<string?>("--config") { Description = "HOCON configuration file.", HelpName = "FILE" };
         var urls = new Option<string?>("--urls")
         {
-            Description = $"Addresses to listen on (default http://127.0.0.1:{Protocol.DefaultPort}).",
+            Description = $"Addresses to listen on (default https://127.0.0.1:{Protocol.DefaultPort}; http:// only with tls = off).",
             HelpName = "URL",
         };
         var data = new Option<string?>("--data") { Description = "Data directory (journal, chunks, cluster key).", HelpName = "DIR" };
