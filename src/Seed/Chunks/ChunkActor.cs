@@ -58,11 +58,12 @@ public sealed class ChunkActor : PersistentActor
     {
         switch (message)
         {
-            case AssignChunkTo or SpeculateOn:
+            case AssignChunkTo or SpeculateOn or TakeOver:
                 var events = _state.Process((ChunkCommand)message);
                 if (events.Count == 0) { Sender.Tell(new NothingToClaim()); return; }
                 await PersistAllAsync(events, Apply).ConfigureAwait(false);
-                Sender.Tell(new ChunkClaimed(BuildAssignment()));
+                // Not CurrentAttempt: while the first attempt is encoding, that still names the first, not this new one.
+                Sender.Tell(new ChunkClaimed(BuildAssignment(events.OfType<ChunkAssigned>().Last().Attempt)));
                 break;
             case SubmitChunkResult r:
                 await OnResultAsync(r).ConfigureAwait(false);
@@ -143,14 +144,14 @@ public sealed class ChunkActor : PersistentActor
 
     private string PendingFile(int attempt) => Path.Combine(_chunkDirectory, $"{_state.Index:D6}.attempt{attempt}.mp4");
 
-    private AssignChunk BuildAssignment()
+    private AssignChunk BuildAssignment(int attempt)
     {
         var plan = _plan.Plan;
         var chunk = plan.Chunks[_state.Index];
         return new AssignChunk(
             _jobId,
             _state.Index,
-            _state.CurrentAttempt,
+            attempt,
             $"/api/jobs/{_jobId}/source",
             $"/api/jobs/{_jobId}/chunks/{_state.Index}/result",
             plan.SeekSecondsFor(chunk),

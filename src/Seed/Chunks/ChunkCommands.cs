@@ -19,5 +19,11 @@ public sealed record ReleaseFromNode(string Node, string Reason) : ChunkCommand;
 /// <summary>Run the chunk a second time on an idle node while its first attempt is still going; the first verified result wins.</summary>
 public sealed record SpeculateOn(string Node, DateTimeOffset At, TimeSpan MinElapsed) : ChunkCommand;
 
+/// <summary>
+/// An idle node takes over a chunk that still waits, not started, in <paramref name="From"/>'s reserve: the waiting
+/// attempt is released (and cancelled on that node) and a new attempt goes to <paramref name="Node"/>.
+/// </summary>
+public sealed record TakeOver(string Node, string From, DateTimeOffset At) : ChunkCommand;
+
 /// <summary>The job runs again: anything not verified (and not being verified) goes back to the queue.</summary>
 public sealed record RetryChunk(DateTimeOffset At) : ChunkCommand;

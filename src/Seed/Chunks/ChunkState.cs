@@ -67,6 +67,8 @@ public sealed record ChunkState(
     {
         AssignChunkTo a when Status == ChunkStates.Pending && !BetterLeftTo(a.Node, a.Peers) => [new ChunkAssigned(a.Node, Attempts + 1, a.At)],
         SpeculateOn s when CanSpeculateOn(s.Node, s.At, s.MinElapsed) => [new ChunkAssigned(s.Node, Attempts + 1, s.At)],
+        TakeOver t when WaitingInReserveOf(t.From) is { } waiting && t.Node != t.From && !FailedNodes.Contains(t.Node) =>
+            [new ChunkReleased(t.From, waiting.Attempt, $"taken over by idle node {t.Node}"), new ChunkAssigned(t.Node, Attempts + 1, t.At)],
         StartEncoding s when Run(s.Attempt) is { IsLive: true, Encoding: false } r && r.Node == s.Node => [new ChunkEncodingStarted(s.Node, s.Attempt)],
         // A late result from an attempt that was released is still good work: accept it once, unless the chunk is already settled.
         AcceptResult r when Run(r.Attempt) is { Verifying: false } => [new ChunkResultReceived(r.Node, r.Attempt, r.Sha256, r.Bytes)],
@@ -75,6 +77,10 @@ public sealed record ChunkState(
         ReleaseFromNode r => LiveRuns.Where(run => run.Node == r.Node).Select(run => (ChunkEvent)new ChunkReleased(r.Node, run.Attempt, r.Reason)).ToList(),
         _ => [],
     };
+
+    /// <summary>The one attempt of this chunk, held by <paramref name="node"/> and not started yet; null otherwise.</summary>
+    public ChunkRun? WaitingInReserveOf(string node) =>
+        !IsFinal && Status == ChunkStates.Assigned && LiveRuns.ToList() is [{ Encoding: false } only] && only.Node == node ? only : null;
 
     /// <summary>
     /// Whether <paramref name="node"/> may run a second, concurrent attempt: the chunk is being worked on elsewhere,

@@ -75,8 +75,9 @@ public sealed class ClusterActor : Actor
                     .Select(m => m.Name).ToHashSet(StringComparer.Ordinal));
                 break;
             case FetchIdleNodes:
-                Sender.Tell((IReadOnlySet<string>)_members.Values.Where(m => m.Status == MemberStatus.Up && m.Work.IsEmpty)
-                    .Select(m => m.Name).ToHashSet(StringComparer.Ordinal));
+                var up = _members.Values.Where(m => m.Status == MemberStatus.Up).ToList();
+                Sender.Tell(new IdleNodesResponse(up.Where(m => m.Work.IsEmpty).Select(m => m.Name).ToHashSet(StringComparer.Ordinal),
+                    up.ToDictionary(m => m.Name, m => m.Power, StringComparer.Ordinal)));
                 break;
             default:
                 Unhandled(message);

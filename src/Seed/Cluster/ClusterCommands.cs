@@ -15,8 +15,12 @@ public sealed record FetchCluster;
 /// <summary>Replied to with the set of node names currently up.</summary>
 public sealed record FetchConnectedNodes;
 
-/// <summary>Replied to with the names of members that are up and hold no chunk: candidates for speculative re-runs.</summary>
+/// <summary>Replied to with <see cref="IdleNodesResponse"/>: who could take over a reserved chunk or run a straggler again.</summary>
 public sealed record FetchIdleNodes;
+
+/// <param name="Idle">Members that are up and hold no chunk.</param>
+/// <param name="Powers">Every up member's benchmark power, for judging whether a node would finish a chunk sooner.</param>
+public sealed record IdleNodesResponse(IReadOnlySet<string> Idle, IReadOnlyDictionary<string, double> Powers);
 
 /// <summary>A job tells the cluster view which chunks a node works on, for `pbm cluster show`.</summary>
 public sealed record NodeWorkChanged(string Name, string ChunkId, bool Holding);

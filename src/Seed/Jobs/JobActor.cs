@@ -81,6 +81,9 @@ public sealed class JobActor : PersistentActor
             case ClaimChunk c:
                 await ClaimAsync(c).ConfigureAwait(false);
                 break;
+            case StealChunk s:
+                await StealAsync(s).ConfigureAwait(false);
+                break;
             case ChunkChanged changed:
                 await OnChunkChangedAsync(changed.State).ConfigureAwait(false);
                 break;
@@ -190,7 +193,17 @@ public sealed class JobActor : PersistentActor
         var spec = _state!.Spec;
         // A head planned before (a restart, a retry) may already be out on a node: the whole plan must keep its cut.
         if ((_head ?? JobPlanFiles.LoadHead(_directory)) is { } head) OnHeadPlanned(head);
-        else Context.RunTask(ct => JobPlanner.PlanHeadAsync(spec, Sizing(spec), _directory, ct), h => new HeadPlanFinished(h), e => new PlanFailed(e.Message));
+        else
+        {
+            var cluster = Context.System.Lookup("/user/cluster");
+            var sizing = Sizing(spec);
+            Context.RunTask(async ct =>
+            {
+                // One head chunk per node that is up, so none waits for the whole file to be read.
+                var nodes = await UpNodesAsync(cluster).ConfigureAwait(false);
+                return await JobPlanner.PlanHeadAsync(spec, sizing, nodes, _directory, ct).ConfigureAwait(false);
+            }, h => new HeadPlanFinished(h), e => new PlanFailed(e.Message));
+        }
     }
 
     private void OnHeadPlanned(JobPlanFiles? head)
@@ -203,8 +216,19 @@ public sealed class JobActor : PersistentActor
             SpawnChunks(head);
             Announce();
         }
-        Context.RunTask(ct => JobPlanner.PlanAsync(spec, Sizing(spec), _directory, head, ct), p => new PlanFinished(p), e => new PlanFailed(e.Message));
+        var cluster = Context.System.Lookup("/user/cluster");
+        var sizing = Sizing(spec);
+        Context.RunTask(async ct =>
+        {
+            // Shorter tail chunks let several nodes finish together; a lone node only pays their start-up costs.
+            // With none up yet, nodes are still to come and the tail stays.
+            var nodes = await UpNodesAsync(cluster).ConfigureAwait(false);
+            return await JobPlanner.PlanAsync(spec, nodes == 1 ? sizing with { TailChunks = 0 } : sizing, _directory, head, ct).ConfigureAwait(false);
+        }, p => new PlanFinished(p), e => new PlanFailed(e.Message));
     }
+
+    private static async Task<int> UpNodesAsync(ActorRef? cluster) =>
+        cluster is null ? 0 : (await cluster.Ask<IdleNodesResponse>(new FetchIdleNodes(), TimeSpan.FromSeconds(10)).ConfigureAwait(false)).Powers.Count;
 
     private async Task OnPlannedAsync(JobPlanFiles plan)
     {
@@ -253,6 +277,25 @@ public sealed class JobActor : PersistentActor
             }
         }
         Sender.Tell(new NothingToClaim());
+    }
+
+    private async Task StealAsync(StealChunk steal)
+    {
+        var choice = Stage == JobStates.Encoding && !_chunks.Values.Any(c => c.State.Status == ChunkStates.Pending)
+            ? WorkStealing.Choose(_chunks.Values, ExpectedFrames, steal.NodeName, steal.Powers)
+            : null;
+        if (choice is not { } c) { Sender.Tell(new NothingToClaim()); return; }
+        var view = _chunks[c.Index];
+        var takeOver = new TakeOver(steal.NodeName, c.Holder, _clock.GetUtcNow());
+        var answer = await _chunkActors[c.Index].Ask<object>(takeOver, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+        if (answer is not ChunkClaimed claimed) { Sender.Tell(new NothingToClaim()); return; }
+        var waiting = view.State.WaitingInReserveOf(c.Holder)!;
+        // As in ClaimAsync: the child's ChunkChanged is still queued, so the view is brought up to date here.
+        _chunks[c.Index] = view with { State = view.State.Process(takeOver).Aggregate(view.State, (s, e) => s.Apply(e)) };
+        _jobs.Tell(new CancelOnNode(c.Holder, new CancelChunk(_id, c.Index, waiting.Attempt, $"chunk {c.Index} was taken over by idle node {steal.NodeName}")));
+        Log.LogInformation("job {Job} chunk {Chunk}: idle node {Node} takes it over from {Holder}'s reserve (attempt {Attempt})",
+            _id, c.Index, steal.NodeName, c.Holder, claimed.Assignment.Attempt);
+        Sender.Tell(claimed);
     }
 
     /// <summary>

@@ -41,6 +41,12 @@ public sealed record WorkAvailable;
 /// <param name="Peers">The other nodes that can take this job's chunks now or later.</param>
 public sealed record ClaimChunk(string NodeName, TimeSpan? SpeculateAfter = null, IReadOnlyCollection<string>? Peers = null);
 
+/// <summary>
+/// An idle node, with nothing pending anywhere, asks for a chunk that waits unstarted in a busy node's reserve; replied
+/// to like <see cref="ClaimChunk"/>. <paramref name="Powers"/> are the up nodes' benchmark powers.
+/// </summary>
+public sealed record StealChunk(string NodeName, IReadOnlyDictionary<string, double> Powers);
+
 public sealed record ChunkClaimed(Messages.Chunks.AssignChunk Assignment);
 
 public sealed record NothingToClaim;

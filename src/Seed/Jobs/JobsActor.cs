@@ -246,18 +246,23 @@ public sealed class JobsActor : Actor
         var served = new HashSet<string>(StringComparer.Ordinal);
         foreach (var name in _wants.Keys.ToList())
             if (await ClaimForAsync(name, encoding, new ClaimChunk(name), oneOnly: false).ConfigureAwait(false)) served.Add(name);
-        if (!_speculation.Enabled || _wants.Values.All(w => w.Slots <= 0)) return;
+        if (_wants.Values.All(w => w.Slots <= 0)) return;
 
-        // Only after every pending chunk found a node: idle nodes take a second attempt of the stragglers.
+        // Only after every pending chunk found a node: an idle node first takes over a chunk waiting in a busy node's
+        // reserve (no work is done twice), and failing that runs a second attempt of a straggler.
         var cluster = Context.System.Lookup("/user/cluster");
         if (cluster is null) return;
-        var idle = await cluster.Ask<IReadOnlySet<string>>(new FetchIdleNodes(), TimeSpan.FromSeconds(10)).ConfigureAwait(false);
-        foreach (var name in _wants.Keys.Where(n => idle.Contains(n) && !served.Contains(n)).ToList())
-            await ClaimForAsync(name, encoding, new ClaimChunk(name, _speculation.MinElapsed), oneOnly: true).ConfigureAwait(false);
+        var members = await cluster.Ask<IdleNodesResponse>(new FetchIdleNodes(), TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        foreach (var name in _wants.Keys.Where(n => members.Idle.Contains(n) && !served.Contains(n)).ToList())
+        {
+            if (await ClaimForAsync(name, encoding, new StealChunk(name, members.Powers), oneOnly: true).ConfigureAwait(false)) continue;
+            if (_speculation.Enabled)
+                await ClaimForAsync(name, encoding, new ClaimChunk(name, _speculation.MinElapsed), oneOnly: true).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Hands the node chunks from the jobs in queue order while it has free slots; true when it got any.</summary>
-    private async Task<bool> ClaimForAsync(string name, IReadOnlyList<JobEntry> encoding, ClaimChunk claim, bool oneOnly)
+    private async Task<bool> ClaimForAsync(string name, IReadOnlyList<JobEntry> encoding, object claim, bool oneOnly)
     {
         var want = _wants[name];
         var got = false;
@@ -268,7 +273,7 @@ public sealed class JobsActor : Actor
             while (want.Slots > 0 && !(oneOnly && got))
             {
                 var peers = _wants.Values.Where(w => w.Node.Name != name && w.Node.CanEncode(job.Encoder)).Select(w => w.Node.Name).ToList();
-                var answer = await job.Ref.Ask<object>(claim with { Peers = peers }, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+                var answer = await job.Ref.Ask<object>(claim is ClaimChunk c ? c with { Peers = peers } : claim, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
                 if (answer is not ChunkClaimed claimed) break;
                 if (!want.Node.Send(claimed.Assignment))
                 {

@@ -9,31 +9,39 @@ namespace Flock.Seed.Planning;
 /// <summary>Probes a job's input and splits it: the work a job does between queued and encoding.</summary>
 public static class JobPlanner
 {
+    /// <summary>At most this many chunks are planned from the head of a file, however many nodes wait.</summary>
+    public const int MaxHeadChunks = 8;
+
     /// <summary>
-    /// A first chunk planned from the source's first seconds only, so a node can start while the whole file is still
-    /// being read (a large MP4's packets take seconds to list); null when the file is too short for it to matter or its
-    /// packets are not its frames. Saved as <see cref="JobPlanFiles.HeadFileName"/> before it is handed out, so a
-    /// restarted seed plans the rest after the very same cut.
+    /// The first chunks planned from the source's first seconds only, one per node that is up (so none waits), so
+    /// nodes can start while the whole file is still being read (a large MP4's packets take seconds to list); null
+    /// when the file is too short for it to matter or its packets are not its frames. Saved as
+    /// <see cref="JobPlanFiles.HeadFileName"/> before they are handed out, so a restarted seed plans the rest after
+    /// the very same cuts.
     /// </summary>
-    public static async Task<JobPlanFiles?> PlanHeadAsync(JobSpec spec, ChunkSizing sizing, string jobDirectory, CancellationToken ct)
+    public static async Task<JobPlanFiles?> PlanHeadAsync(JobSpec spec, ChunkSizing sizing, int nodes, string jobDirectory, CancellationToken ct)
     {
         var options = EncoderOptions.Parse(spec.Options);
         var source = await MediaProbe.ProbeAsync(spec.InputPath, ct).ConfigureAwait(false);
-        // Room for the first chunk, its keyframe window and everything a whole-file plan would put after it.
-        var headSeconds = sizing.ChunkSeconds * (1 + 2 * ChunkPlanner.KeyframeSnapFraction + ChunkPlanner.MinimumTailFraction) + 1;
-        if (source.DurationSeconds < 3 * sizing.ChunkSeconds + headSeconds) return null;
-        var head = await TimelineReader.ReadHeadAsync(spec.InputPath, source, headSeconds, ct).ConfigureAwait(false);
+        // Room for the chunks, each cut's keyframe window and everything a whole-file plan would put after them; a
+        // file must be long enough that the head stays clear of where its tail chunks start.
+        double HeadSeconds(int n) => sizing.ChunkSeconds * (n * (1 + 2 * ChunkPlanner.KeyframeSnapFraction) + ChunkPlanner.MinimumTailFraction) + 1;
+        var wanted = Math.Clamp(nodes, 1, MaxHeadChunks);
+        while (wanted > 0 && source.DurationSeconds < 3 * sizing.ChunkSeconds + HeadSeconds(wanted)) wanted--;
+        if (wanted == 0) return null;
+        var head = await TimelineReader.ReadHeadAsync(spec.InputPath, source, HeadSeconds(wanted), ct).ConfigureAwait(false);
         if (head is null || head.FrameCount == 0) return null;
         var first = ChunkPlanner.Plan(head, source.MainVideo!.Index, source.StartSeconds, sizing with { TailChunks = 0 });
+        // The head's last chunk ends where the read did, not at a real cut: it is never handed out.
         if (first.Chunks.Count < 2) return null;
-        var plan = first with { Chunks = [first.Chunks[0]] };
+        var plan = first with { Chunks = first.Chunks.Take(Math.Min(wanted, first.Chunks.Count - 1)).ToList() };
         var files = new JobPlanFiles(source, head, plan, options);
         Directory.CreateDirectory(jobDirectory);
         await files.SaveAsync(jobDirectory, JobPlanFiles.HeadFileName, ct).ConfigureAwait(false);
         return files;
     }
 
-    /// <param name="head">The first chunk already handed out, which the whole plan must begin with exactly.</param>
+    /// <param name="head">The first chunks, already handed out, which the whole plan must begin with exactly.</param>
     public static async Task<JobPlanFiles> PlanAsync(JobSpec spec, ChunkSizing sizing, string jobDirectory, JobPlanFiles? head, CancellationToken ct)
     {
         var options = EncoderOptions.Parse(spec.Options);
@@ -43,10 +51,13 @@ public static class JobPlanner
         var decodable = CheckDecodableAsync(spec.InputPath, video, source, ct);
         var timeline = await TimelineReader.ReadAsync(spec.InputPath, source, ct).ConfigureAwait(false);
         await decodable.ConfigureAwait(false);
-        long[]? fixedCuts = head is null ? null : [head.Plan.Chunks[0].EndPts!.Value];
+        var fixedCuts = head?.Plan.Chunks.Select(c => c.EndPts!.Value).ToArray();
         var plan = ChunkPlanner.Plan(timeline, video.Index, source.StartSeconds, sizing, fixedCuts);
-        if (head is not null && plan.Chunks[0] != head.Plan.Chunks[0])
-            throw new MediaException($"the first chunk changed once the whole source was read ({head.Plan.Chunks[0]} became {plan.Chunks[0]})");
+        foreach (var planned in head?.Plan.Chunks ?? [])
+        {
+            if (plan.Chunks.Count <= planned.Index || plan.Chunks[planned.Index] != planned)
+                throw new MediaException($"chunk {planned.Index} changed once the whole source was read ({planned} became {plan.Chunks.ElementAtOrDefault(planned.Index)})");
+        }
         var files = new JobPlanFiles(source, timeline, plan, options);
         Directory.CreateDirectory(jobDirectory);
         await files.SaveAsync(jobDirectory, JobPlanFiles.FileName, ct).ConfigureAwait(false);

@@ -29,7 +29,7 @@ public sealed class HeadPlanTests
         var spec = new JobSpec("1", source, "long.mp4", scratch.File("out.mp4"), ["-c:v", "libx264"], 2, 0);
         var sizing = new ChunkSizing(2, TailChunks: 4, MinimumChunkSeconds: 0.5, PreferSceneCuts: true);
 
-        var head = await JobPlanner.PlanHeadAsync(spec, sizing, scratch.Path, CancellationToken.None);
+        var head = await JobPlanner.PlanHeadAsync(spec, sizing, 1, scratch.Path, CancellationToken.None);
         var whole = await JobPlanner.PlanAsync(spec, sizing, scratch.Path, head, CancellationToken.None);
 
         Assert.NotNull(head);
@@ -38,6 +38,24 @@ public sealed class HeadPlanTests
         Assert.Equal(whole.Timeline.Pts.Take(head.Plan.Chunks[0].FrameCount), head.Timeline.Pts.Take(head.Plan.Chunks[0].FrameCount));
         Assert.Equal(whole.Timeline.FrameCount, whole.Plan.TotalFrames);
         Assert.Equal(JobPlanFiles.Load(scratch.Path, JobPlanFiles.HeadFileName).Plan.Chunks, head.Plan.Chunks);
+    }
+
+    [Fact]
+    public async Task Head_plan_should_give_each_node_up_a_first_chunk_that_the_whole_plan_keeps()
+    {
+        using var scratch = ScratchDirectory.Create("flock-head-nodes");
+        var source = await LongClipAsync(scratch);
+        var spec = new JobSpec("1", source, "long.mp4", scratch.File("out.mp4"), ["-c:v", "libx264"], 2, 0);
+        var sizing = new ChunkSizing(2, TailChunks: 4, MinimumChunkSeconds: 0.5, PreferSceneCuts: true);
+
+        var head = await JobPlanner.PlanHeadAsync(spec, sizing, 3, scratch.Path, CancellationToken.None);
+        var whole = await JobPlanner.PlanAsync(spec, sizing, scratch.Path, head, CancellationToken.None);
+
+        Assert.NotNull(head);
+        Assert.Equal(3, head.Plan.Chunks.Count);
+        Assert.True(head.Timeline.FrameCount < whole.Timeline.FrameCount * 3 / 4, $"the head read {head.Timeline.FrameCount} of {whole.Timeline.FrameCount} frames");
+        Assert.Equal(head.Plan.Chunks, whole.Plan.Chunks.Take(3));
+        Assert.Equal(whole.Timeline.FrameCount, whole.Plan.TotalFrames);
     }
 
     [Fact]
@@ -52,7 +70,7 @@ public sealed class HeadPlanTests
         var spec = new JobSpec("1", source, "late.mp4", scratch.File("out.mp4"), ["-c:v", "libx264"], 2, 0);
         var sizing = new ChunkSizing(2, TailChunks: 4, MinimumChunkSeconds: 0.5);
 
-        var head = await JobPlanner.PlanHeadAsync(spec, sizing, scratch.Path, CancellationToken.None);
+        var head = await JobPlanner.PlanHeadAsync(spec, sizing, 1, scratch.Path, CancellationToken.None);
         var whole = await JobPlanner.PlanAsync(spec, sizing, scratch.Path, head, CancellationToken.None);
 
         Assert.NotNull(head);
@@ -67,7 +85,7 @@ public sealed class HeadPlanTests
         var source = await LongClipAsync(scratch);
         var spec = new JobSpec("1", source, "long.mp4", scratch.File("out.mp4"), ["-c:v", "libx264"], 8, 0);
 
-        var head = await JobPlanner.PlanHeadAsync(spec, new ChunkSizing(8), scratch.Path, CancellationToken.None);
+        var head = await JobPlanner.PlanHeadAsync(spec, new ChunkSizing(8), 1, scratch.Path, CancellationToken.None);
 
         Assert.Null(head);
     }

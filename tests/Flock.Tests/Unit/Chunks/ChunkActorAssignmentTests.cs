@@ -1,0 +1,71 @@
+using Flock.Actors;
+using Flock.Actors.Persistence;
+using Flock.Media.Options;
+using Flock.Media.Planning;
+using Flock.Media.Probing;
+using Flock.Seed.Chunks;
+using Flock.Seed.Jobs;
+using Flock.Seed.Planning;
+using Flock.Seed.Storage;
+using Flock.Tests.Support;
+using Xunit;
+
+namespace Flock.Tests.Unit.Chunks;
+
+/// <summary>
+/// The assignment a node receives names the attempt that was just recorded for it: a node running a second attempt
+/// under the first one's number would have its result counted as the other's, and could never be cancelled.
+/// </summary>
+public sealed class ChunkActorAssignmentTests
+{
+    private static readonly TimeSpan MinElapsed = TimeSpan.FromSeconds(10);
+
+    private static JobPlanFiles Plan()
+    {
+        var tb = new TimeBase(1, 25);
+        var pts = Enumerable.Range(0, 50).Select(i => (long)i).ToArray();
+        var plan = new ChunkPlan(0, tb, 0, [new PlannedChunk(0, 0, 25, 25, 0, 24, true), new PlannedChunk(1, 25, null, 25, 25, 49, true)]);
+        return new JobPlanFiles(new MediaInfo("mov,mp4,m4a,3gp,3g2,mj2", 0, 2, [], 0), new FrameTimeline(tb, pts, [0, 25]), plan,
+            EncoderOptions.Parse(["-c:v", "libx264"]));
+    }
+
+    private static (ActorSystem System, ActorRef Chunk) Start(ScratchDirectory scratch)
+    {
+        var (journal, snapshots) = JournalFactory.Create("sqlite", $"Data Source={scratch.File("journal.db")}", SeedEventTypes.Create());
+        var system = ActorSystem.Create("chunk-assignment", null, journal, snapshots);
+        var chunk = system.ActorOf(ChunkActor.Props("42", 1, Plan(), scratch.Path, TimeProvider.System), "chunk-1");
+        return (system, chunk);
+    }
+
+    [Fact]
+    public async Task Speculative_attempt_should_carry_its_own_number_while_the_first_is_encoding()
+    {
+        using var scratch = ScratchDirectory.Create("flock-chunk-actor");
+        var (system, chunk) = Start(scratch);
+        await using var _ = system;
+        var now = DateTimeOffset.UtcNow;
+
+        var first = Assert.IsType<ChunkClaimed>(await chunk.Ask<object>(new AssignChunkTo("slow", now)));
+        chunk.Tell(new StartEncoding("slow", first.Assignment.Attempt));
+        var second = Assert.IsType<ChunkClaimed>(await chunk.Ask<object>(new SpeculateOn("fast", now + MinElapsed, MinElapsed)));
+
+        Assert.Equal(1, first.Assignment.Attempt);
+        Assert.Equal(2, second.Assignment.Attempt);
+        Assert.Equal(25, second.Assignment.StartPts);
+    }
+
+    [Fact]
+    public async Task Taken_over_chunk_should_go_out_under_a_new_attempt()
+    {
+        using var scratch = ScratchDirectory.Create("flock-chunk-actor-take-over");
+        var (system, chunk) = Start(scratch);
+        await using var _ = system;
+        var now = DateTimeOffset.UtcNow;
+
+        var first = Assert.IsType<ChunkClaimed>(await chunk.Ask<object>(new AssignChunkTo("busy", now)));
+        var taken = Assert.IsType<ChunkClaimed>(await chunk.Ask<object>(new TakeOver("idle", "busy", now)));
+
+        Assert.Equal(first.Assignment.Attempt + 1, taken.Assignment.Attempt);
+        Assert.IsType<NothingToClaim>(await chunk.Ask<object>(new TakeOver("other", "busy", now)));
+    }
+}
