@@ -42,6 +42,7 @@ public sealed class KnownSeeds(string path, string? acceptFingerprint = null)
         if (certificate is null) return Refuse($"the seed at {hostPort} presented no certificate");
         var presented = CertificateFingerprint.Of(certificate);
         lock (_lock)
+        using (OwnerOnlyFile.Lock(Path))
         {
             var known = Read();
             if (known.TryGetValue(hostPort, out var pinned))

@@ -51,8 +51,13 @@ public sealed class ClusterActor : Actor
                 OnNodeMessage(m);
                 break;
             case NodeWorkChanged w when _members.TryGetValue(w.Name, out var member):
-                _members[w.Name] = member with { Work = w.Holding ? member.Work.Add(w.ChunkId) : member.Work.Remove(w.ChunkId) };
+                var updated = member with { Work = w.Holding ? member.Work.Add(w.ChunkId) : member.Work.Remove(w.ChunkId) };
+                _members[w.Name] = updated;
                 if (!w.Holding) _metrics.ChunkLeft(w.Name, w.ChunkId);
+                // A node that just ran out of chunks may have asked for work before the seed knew it was idle: now it
+                // can take over a reserved chunk or run a straggler again.
+                if (!w.Holding && !member.Work.IsEmpty && updated.Work.IsEmpty && updated.Status == MemberStatus.Up && updated.FreeSlots > 0)
+                    _jobs.Tell(new WorkWanted(updated.Handle, updated.FreeSlots));
                 break;
             case CancelOnNode c when _members.TryGetValue(c.NodeName, out var holder):
                 holder.Handle.Send(c.Cancel);

@@ -23,11 +23,11 @@ public static class JobPlanner
     {
         var options = EncoderOptions.Parse(spec.Options);
         var source = await MediaProbe.ProbeAsync(spec.InputPath, ct).ConfigureAwait(false);
-        // Room for the chunks, each cut's keyframe window and everything a whole-file plan would put after them; a
-        // file must be long enough that the head stays clear of where its tail chunks start.
+        // Room for the chunks, each cut's keyframe window and everything a whole-file plan would put after them; what
+        // follows the head must still make two chunks, so the whole plan's tail is planned as usual.
         double HeadSeconds(int n) => sizing.ChunkSeconds * (n * (1 + 2 * ChunkPlanner.KeyframeSnapFraction) + ChunkPlanner.MinimumTailFraction) + 1;
         var wanted = Math.Clamp(nodes, 1, MaxHeadChunks);
-        while (wanted > 0 && source.DurationSeconds < 3 * sizing.ChunkSeconds + HeadSeconds(wanted)) wanted--;
+        while (wanted > 0 && source.DurationSeconds < 2 * sizing.ChunkSeconds + HeadSeconds(wanted)) wanted--;
         if (wanted == 0) return null;
         var head = await TimelineReader.ReadHeadAsync(spec.InputPath, source, HeadSeconds(wanted), ct).ConfigureAwait(false);
         if (head is null || head.FrameCount == 0) return null;

@@ -1,0 +1,54 @@
+using System.Text.Json;
+using Flock.Tests.Support;
+using Xunit;
+
+namespace Flock.Tests.Integration.Faults;
+
+/// <summary>
+/// At the end of a job a chunk may wait in a busy node's reserve while another node has nothing to do: the idle node
+/// takes it over at once (no work is done twice), instead of the job waiting for the busy node to get to it.
+/// </summary>
+public sealed class TakeOverTests
+{
+    // Speculation off: only a take-over can move the reserved chunk.
+    private const string NoSpeculation = "flock.seed.speculation.enabled = false";
+
+    [Fact]
+    public async Task Chunk_waiting_in_a_busy_nodes_reserve_should_be_taken_over_by_an_idle_node()
+    {
+        using var cluster = new TestCluster();
+        var seed = await cluster.StartSeedAsync(config: NoSpeculation);
+        // Every chunk encode on this node waits 15 s before ffmpeg starts; its benchmark runs normally.
+        var slowFfmpeg = await cluster.ScriptAsync("ffmpeg-slow",
+            "for a in \"$@\"; do [ \"$a\" = -copyts ] && { sleep 15; break; }; done\nexec ffmpeg \"$@\"\n");
+        var slow = await cluster.StartNodeAsync("slow", env: new Dictionary<string, string> { ["FLOCK_FFMPEG"] = slowFfmpeg });
+        await seed.WaitForOutputAsync("node slow is up", TimeSpan.FromSeconds(60));
+
+        var source = await TestClips.ConstantFrameRateMp4();
+        var output = cluster.Scratch.File("out.mp4");
+        var id = await cluster.SubmitDetachedAsync(source, output, 1, [.. ReferenceEncode.DefaultVideoOptions]);
+        // The slow node fills its slot and its reserve before the other node joins.
+        var held = await cluster.WaitForJobAsync(id, j => Chunks(j).Count(c => c.GetProperty("node").GetString() == "slow") == 2,
+            TimeSpan.FromSeconds(60), "two chunks on the slow node");
+        var slowChunks = Chunks(held).Where(c => c.GetProperty("node").GetString() == "slow").Select(c => c.GetProperty("index").GetInt32()).ToList();
+        await cluster.StartNodeAsync("fast");
+
+        var wait = await cluster.PbmAsync("job", "wait", id);
+
+        Assert.True(wait.ExitCode == 0, wait.Stdout + wait.Stderr);
+        var chunks = Chunks(await cluster.JobAsync(id));
+        // The one it started stays with it; the one in its reserve was taken over, under a new attempt, by the idle node.
+        var taken = slowChunks.Where(i => chunks[i].GetProperty("node").GetString() == "fast").ToList();
+        var index = Assert.Single(taken);
+        Assert.Equal(2, chunks[index].GetProperty("attempts").GetInt32());
+        Assert.Equal("slow", chunks[slowChunks.Single(i => i != index)].GetProperty("node").GetString());
+        Assert.Contains($"chunk {index}: idle node fast takes it over from slow's reserve", seed.Output, StringComparison.Ordinal);
+        Assert.Contains($"chunk {index} attempt 1 cancelled: chunk {index} was taken over by idle node fast", slow.Output, StringComparison.Ordinal);
+        var fetch = await cluster.PbmAsync("job", "fetch", id, output);
+        Assert.True(fetch.ExitCode == 0, fetch.Stderr);
+        var reference = await ReferenceEncode.EncodeAsync(source, cluster.Scratch.File("reference.mp4"), [.. ReferenceEncode.DefaultVideoOptions]);
+        await MediaComparer.AssertEquivalentAsync(reference, output);
+    }
+
+    private static List<JsonElement> Chunks(JsonElement job) => job.GetProperty("chunks").EnumerateArray().ToList();
+}
