@@ -15,7 +15,7 @@ public static class OutputVerifier
     /// <summary>Checks one returned chunk: its frame count and first/last timestamps must be the plan's.</summary>
     public static async Task VerifyChunkAsync(string path, ChunkPlan plan, PlannedChunk chunk, CancellationToken ct)
     {
-        var (pts, tb) = await ReadVideoPtsAsync(path, ct).ConfigureAwait(false);
+        var (pts, tb) = await ReadChunkPtsAsync(path, ct).ConfigureAwait(false);
         if (pts.Length != chunk.FrameCount)
             throw new MediaException($"chunk {chunk.Index}: {pts.Length} frames returned, {chunk.FrameCount} planned");
         var tol = Tolerance(plan.TimeBase, tb);
@@ -79,6 +79,33 @@ public static class OutputVerifier
         if (Math.Abs(expected - actual) > tol)
             throw new MediaException(string.Create(CultureInfo.InvariantCulture,
                 $"chunk {index}: {which} frame at {actual:0.######}s, planned {expected:0.######}s"));
+    }
+
+    /// <summary>
+    /// A chunk file holds one video stream and nothing else: its time base and packets come from one ffprobe run (a
+    /// seed checks every chunk, and starting ffprobe costs more than reading a chunk's packets).
+    /// </summary>
+    private static async Task<(long[] Pts, TimeBase TimeBase)> ReadChunkPtsAsync(string path, CancellationToken ct)
+    {
+        var list = new List<long>();
+        TimeBase? tb = null;
+        await Ffmpeg.ProbeCheckedAsync(
+            ["-v", "error", "-select_streams", "v:0", "-show_entries", "stream=time_base:packet=pts,flags", "-of", "csv=p=1", path],
+            ct,
+            line =>
+            {
+                if (line.StartsWith("stream,", StringComparison.Ordinal)) { tb = TimeBase.Parse(line["stream,".Length..].Trim()); return; }
+                if (!line.StartsWith("packet,", StringComparison.Ordinal)) return;
+                var fields = line["packet,".Length..];
+                var comma = fields.IndexOf(',');
+                if (comma <= 0 || fields.AsSpan(comma + 1).Contains('D')) return;
+                if (long.TryParse(fields.AsSpan(0, comma), NumberStyles.Integer, CultureInfo.InvariantCulture, out var p)) list.Add(p);
+            },
+            captureStdout: false).ConfigureAwait(false);
+        if (tb is not { } timeBase) throw new MediaException($"not a video: {Path.GetFileName(path)} has no video stream");
+        var arr = list.ToArray();
+        Array.Sort(arr);
+        return (arr, timeBase);
     }
 
     /// <summary>Sorted presentation timestamps of the first video stream's packets (every output container here stores one frame per packet).</summary>

@@ -244,8 +244,10 @@ public sealed class JobsActor : Actor
             }
         }
         var served = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var name in _wants.Keys.ToList())
-            if (await ClaimForAsync(name, encoding, new ClaimChunk(name), oneOnly: false).ConfigureAwait(false)) served.Add(name);
+        // One chunk each first, then reserves: no node fills its reserve while another waits with nothing to do.
+        foreach (var oneOnly in new[] { true, false })
+            foreach (var name in _wants.Keys.ToList())
+                if (await ClaimForAsync(name, encoding, new ClaimChunk(name), oneOnly).ConfigureAwait(false)) served.Add(name);
         if (_wants.Values.All(w => w.Slots <= 0)) return;
 
         // Only after every pending chunk found a node: an idle node first takes over a chunk waiting in a busy node's
