@@ -107,7 +107,7 @@ internal sealed class ResultReceiver(SeedRuntime seed, ILogger log)
                 return ApiResults.Error(422, "checksum mismatch: the result was damaged in transit, send it again");
             }
             var answer = await seed.Jobs.Ask<ChunkResultAnswer>(new SubmitChunkResult(id, index, attempt, node, partial, actual, bytes), TimeSpan.FromMinutes(5));
-            return answer.Accepted ? Results.Ok() : ApiResults.Error(409, answer.Message);
+            return answer.Accepted ? Results.Ok() : ApiResults.Error(answer.TryAgain ? 503 : 409, answer.Message);
         }
         catch (IOException e)
         {

@@ -34,6 +34,8 @@ public sealed class JobActor : PersistentActor
     private readonly SortedDictionary<int, ChunkView> _chunks = new();
     private readonly Dictionary<int, ActorRef> _chunkActors = new();
     private bool _assemblyRunning;
+    /// <summary>Messages that came before <see cref="Resume"/>; null once resumed.</summary>
+    private List<(object Message, ActorRef Sender)>? _waiting = [];
     private JobThroughput _throughput = JobThroughput.Empty();
 
     public JobActor(string id, JobSpec? newSpec, string directory, ActorRef jobs, ChunkSizing sizing, long minFreeSpace, TimeProvider clock)
@@ -61,10 +63,19 @@ public sealed class JobActor : PersistentActor
 
     protected override async Task ReceiveAsync(object message)
     {
+        if (_waiting is not null && message is not Resume)
+        {
+            // Resume spawns the chunk actors: a result or claim handled before it would find no chunk.
+            _waiting.Add((message, Sender));
+            return;
+        }
         switch (message)
         {
             case Resume:
                 await ResumeAsync().ConfigureAwait(false);
+                var waiting = _waiting ?? [];
+                _waiting = null;
+                foreach (var (early, sender) in waiting) Self.Tell(early, sender);
                 break;
             case HeadPlanFinished h:
                 OnHeadPlanned(h.Head);
@@ -92,6 +103,11 @@ public sealed class JobActor : PersistentActor
                 break;
             case SubmitChunkResult r when _chunkActors.TryGetValue(r.ChunkIndex, out var chunk) && _state is { IsFinal: false }:
                 chunk.Tell(r, Sender);
+                break;
+            case SubmitChunkResult r when _state is { IsFinal: false }:
+                // A chunk this job does not know (yet): the node keeps its result and sends it again, never drops it.
+                File.Delete(r.FilePath);
+                Sender.Tell(new ChunkResultAnswer(false, $"job {_id} has no chunk {r.ChunkIndex} ready for results yet", TryAgain: true));
                 break;
             case SubmitChunkResult r:
                 File.Delete(r.FilePath);
@@ -259,12 +275,21 @@ public sealed class JobActor : PersistentActor
         if (Stage != JobStates.Encoding) { Sender.Tell(new NothingToClaim()); return; }
         var now = _clock.GetUtcNow();
         var candidates = claim.SpeculateAfter is { } minElapsed
-            ? SpeculationCandidates(claim.NodeName, now, minElapsed).Select(index => (index, (ChunkCommand)new SpeculateOn(claim.NodeName, now, minElapsed)))
+            ? SpeculationCandidates(claim.NodeName, now, minElapsed, claim.Powers).Select(index => (index, (ChunkCommand)new SpeculateOn(claim.NodeName, now, minElapsed)))
             : _chunks.Where(c => c.Value.State.Status == ChunkStates.Pending && !c.Value.State.BetterLeftTo(claim.NodeName, claim.Peers))
                 .Select(c => (c.Key, (ChunkCommand)new AssignChunkTo(claim.NodeName, now, claim.Peers)));
         foreach (var (index, command) in candidates.ToList())
         {
-            var answer = await _chunkActors[index].Ask<object>(command, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+            object answer;
+            try
+            {
+                answer = await _chunkActors[index].Ask<object>(command, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+            }
+            catch (AskTimeoutException)
+            {
+                Log.LogWarning("job {Job} chunk {Chunk} did not answer a claim; trying the next chunk", _id, index);
+                continue;
+            }
             if (answer is ChunkClaimed claimed)
             {
                 // The child's ChunkChanged is still in our mailbox; mark it here so the next claim skips it.
@@ -287,7 +312,15 @@ public sealed class JobActor : PersistentActor
         if (choice is not { } c) { Sender.Tell(new NothingToClaim()); return; }
         var view = _chunks[c.Index];
         var takeOver = new TakeOver(steal.NodeName, c.Holder, _clock.GetUtcNow());
-        var answer = await _chunkActors[c.Index].Ask<object>(takeOver, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+        object answer;
+        try
+        {
+            answer = await _chunkActors[c.Index].Ask<object>(takeOver, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+        }
+        catch (AskTimeoutException)
+        {
+            answer = new NothingToClaim();
+        }
         if (answer is not ChunkClaimed claimed) { Sender.Tell(new NothingToClaim()); return; }
         var waiting = view.State.WaitingInReserveOf(c.Holder)!;
         // As in ClaimAsync: the child's ChunkChanged is still queued, so the view is brought up to date here.
@@ -302,12 +335,13 @@ public sealed class JobActor : PersistentActor
     /// Only once nothing is pending, and only for a node holding none of this job's chunks: the chunks expected to
     /// finish last first — no progress reported at all, then the most time left at the reported speed.
     /// </summary>
-    private IEnumerable<int> SpeculationCandidates(string node, DateTimeOffset now, TimeSpan minElapsed)
+    private IEnumerable<int> SpeculationCandidates(string node, DateTimeOffset now, TimeSpan minElapsed, IReadOnlyDictionary<string, double>? powers)
     {
         if (_chunks.Values.Any(c => c.State.Status == ChunkStates.Pending || c.State.IsHeldBy(node))) return [];
         return _chunks
             .Where(c => c.Value.State.CanSpeculateOn(node, now, minElapsed))
-            .OrderByDescending(c => c.Value.SecondsLeft(_plan!.Plan.Chunks[c.Key].FrameCount))
+            .Where(c => WorkStealing.SecondRunWouldFinishFirst(c.Value, ExpectedFrames(c.Key), node, powers ?? new Dictionary<string, double>()))
+            .OrderByDescending(c => c.Value.SecondsLeft(ExpectedFrames(c.Key)))
             .ThenBy(c => c.Value.State.LiveRuns.Min(r => r.At))
             .Select(c => c.Key);
     }

@@ -39,7 +39,9 @@ public sealed record WorkAvailable;
 /// <summary>Claim the next pending chunk of this job for a node; replied to with <see cref="ChunkClaimed"/> or <see cref="NothingToClaim"/>.</summary>
 /// <param name="SpeculateAfter">Set: the node is idle and nothing is pending, so claim a second attempt of a chunk that has run at least this long.</param>
 /// <param name="Peers">The other nodes that can take this job's chunks now or later.</param>
-public sealed record ClaimChunk(string NodeName, TimeSpan? SpeculateAfter = null, IReadOnlyCollection<string>? Peers = null);
+/// <param name="Powers">Up nodes' benchmark powers: a second attempt is only started where it would finish first.</param>
+public sealed record ClaimChunk(string NodeName, TimeSpan? SpeculateAfter = null, IReadOnlyCollection<string>? Peers = null,
+    IReadOnlyDictionary<string, double>? Powers = null);
 
 /// <summary>
 /// An idle node, with nothing pending anywhere, asks for a chunk that waits unstarted in a busy node's reserve; replied
@@ -57,7 +59,8 @@ public sealed record ChunkReport(string JobId, int ChunkIndex, string NodeName, 
 /// <summary>A node uploaded a result (checksum already checked); replied to with <see cref="ChunkResultAnswer"/>.</summary>
 public sealed record SubmitChunkResult(string JobId, int ChunkIndex, int Attempt, string NodeName, string FilePath, string Sha256, long Bytes);
 
-public sealed record ChunkResultAnswer(bool Accepted, string Message);
+/// <param name="TryAgain">Not refused: the job cannot take results this moment (it is being restarted); the node keeps the file and sends it again.</param>
+public sealed record ChunkResultAnswer(bool Accepted, string Message, bool TryAgain = false);
 
 /// <summary>A job's stage changed: the jobs actor keeps its queue view current.</summary>
 public sealed record JobStageChanged(string JobId, string Stage, int Priority, DateTimeOffset SubmittedAt, string? VideoEncoder);

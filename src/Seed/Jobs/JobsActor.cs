@@ -146,9 +146,16 @@ public sealed class JobsActor : Actor
                 break;
             case FetchJobs:
                 var list = new List<JobResponse>();
-                foreach (var job in Ordered(_jobs.Values))
-                    list.Add(await job.Ref.Ask<JobResponse>(new FetchJob(job.Id), TimeSpan.FromSeconds(10)).ConfigureAwait(false));
-                Sender.Tell(new JobListResponse(list));
+                try
+                {
+                    foreach (var job in Ordered(_jobs.Values))
+                        list.Add(await job.Ref.Ask<JobResponse>(new FetchJob(job.Id), TimeSpan.FromSeconds(10)).ConfigureAwait(false));
+                    Sender.Tell(new JobListResponse(list));
+                }
+                catch (AskTimeoutException e)
+                {
+                    Sender.Tell(new Status.Failure(e));
+                }
                 break;
             default:
                 Unhandled(message);
@@ -259,7 +266,7 @@ public sealed class JobsActor : Actor
         {
             if (await ClaimForAsync(name, encoding, new StealChunk(name, members.Powers), oneOnly: true).ConfigureAwait(false)) continue;
             if (_speculation.Enabled)
-                await ClaimForAsync(name, encoding, new ClaimChunk(name, _speculation.MinElapsed), oneOnly: true).ConfigureAwait(false);
+                await ClaimForAsync(name, encoding, new ClaimChunk(name, _speculation.MinElapsed, Powers: members.Powers), oneOnly: true).ConfigureAwait(false);
         }
     }
 
@@ -275,7 +282,17 @@ public sealed class JobsActor : Actor
             while (want.Slots > 0 && !(oneOnly && got))
             {
                 var peers = _wants.Values.Where(w => w.Node.Name != name && w.Node.CanEncode(job.Encoder)).Select(w => w.Node.Name).ToList();
-                var answer = await job.Ref.Ask<object>(claim is ClaimChunk c ? c with { Peers = peers } : claim, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+                object answer;
+                try
+                {
+                    answer = await job.Ref.Ask<object>(claim is ClaimChunk c ? c with { Peers = peers } : claim, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+                }
+                catch (AskTimeoutException)
+                {
+                    // One job that cannot answer (it is restarting) must not take the queue, and every other job, down with it.
+                    Log.LogWarning("job {JobId} did not answer a claim for {Node}; trying the next job", job.Id, name);
+                    break;
+                }
                 if (answer is not ChunkClaimed claimed) break;
                 if (!want.Node.Send(claimed.Assignment))
                 {

@@ -52,6 +52,18 @@ internal static class WorkStealing
         return best;
     }
 
+    /// <summary>
+    /// Whether a second attempt of a running chunk on <paramref name="claimant"/> is expected to finish before the first:
+    /// always when the first has reported no speed (it stalls), otherwise judged from its speed and the two powers. A
+    /// copy of a chunk about to finish only takes a core from whatever runs beside it.
+    /// </summary>
+    public static bool SecondRunWouldFinishFirst(ChunkView running, int frameCount, string claimant, IReadOnlyDictionary<string, double> powers)
+    {
+        if (running.FramesPerSecond <= 0 || running.State.LiveRuns.FirstOrDefault() is not { } first) return true;
+        var claimantFps = running.FramesPerSecond * Power(powers, claimant) / Power(powers, first.Node);
+        return frameCount / claimantFps < running.SecondsLeft(frameCount);
+    }
+
     private static double Power(IReadOnlyDictionary<string, double> powers, string node) =>
         powers.TryGetValue(node, out var p) && p > 0 ? p : 1;
 }

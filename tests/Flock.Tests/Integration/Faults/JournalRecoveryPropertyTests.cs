@@ -18,8 +18,6 @@ namespace Flock.Tests.Integration.Faults;
 /// </summary>
 public sealed class JournalRecoveryPropertyTests
 {
-    private static readonly string[] Nodes = ["node-a", "node-b", "node-c", "node-d"];
-
     [Fact]
     public async Task Recovered_chunk_and_job_actors_should_equal_the_live_ones_for_random_command_sequences()
     {
@@ -38,7 +36,7 @@ public sealed class JournalRecoveryPropertyTests
                 var chunk = system.ActorOf(Props.Create(() => new ChunkLedger($"chunk-p-{seed}", random.Next(3, 12))), $"chunk-{seed}");
                 ChunkState state = ChunkState.Initial(0);
                 var steps = random.Next(5, 80);
-                for (var i = 0; i < steps; i++) state = await chunk.Ask<ChunkState>(RandomCommand(random, state));
+                for (var i = 0; i < steps; i++) state = await chunk.Ask<ChunkState>(RandomChunkCommands.Next(random, state));
                 live[$"chunk-p-{seed}"] = JsonSerializer.Serialize(state);
                 snapshotsUsed += steps > 12 ? 1 : 0;
 
@@ -69,24 +67,6 @@ public sealed class JournalRecoveryPropertyTests
     {
         var (journal, snapshots) = JournalFactory.Create("sqlite", connection, SeedEventTypes.Create());
         return ActorSystem.Create("journal-property", null, journal, snapshots);
-    }
-
-    private static ChunkCommand RandomCommand(Random random, ChunkState state)
-    {
-        var node = Nodes[random.Next(Nodes.Length)];
-        var attempt = random.Next(4) == 0 ? random.Next(0, state.Attempts + 2) : state.CurrentAttempt;
-        var holder = random.Next(3) == 0 ? node : state.Node ?? node;
-        var at = ChunkDriver.At.AddSeconds(random.Next(1000));
-        return random.Next(7) switch
-        {
-            0 => new AssignChunkTo(node, at),
-            1 => new StartEncoding(holder, attempt),
-            2 => new AcceptResult(holder, attempt, $"sha{random.Next(3)}", random.Next(1, 1000)),
-            3 => new MarkVerified(holder, attempt, $"sha{random.Next(3)}", random.Next(1, 300)),
-            4 => new FailAttempt(holder, attempt, $"error {random.Next(100)}"),
-            5 => new SpeculateOn(node, at.AddSeconds(500), TimeSpan.FromSeconds(random.Next(0, 600))),
-            _ => new ReleaseFromNode(holder, "unreachable"),
-        };
     }
 
     private sealed record Read;

@@ -10,8 +10,6 @@ namespace Flock.Tests.Unit.Chunks;
 /// </summary>
 public sealed class ChunkReplayPropertyTests
 {
-    private static readonly string[] Nodes = ["node-a", "node-b", "node-c", "node-d"];
-
     private static readonly string[] KnownStatuses =
         [ChunkStates.Pending, ChunkStates.Assigned, ChunkStates.Encoding, ChunkStates.Verifying, ChunkStates.Done, ChunkStates.Failed];
 
@@ -27,7 +25,7 @@ public sealed class ChunkReplayPropertyTests
             for (var step = 0; step < steps; step++)
             {
                 var before = chunk.State;
-                var command = RandomCommand(random, before);
+                var command = RandomChunkCommands.Next(random, before);
                 var events = chunk.Send(command);
                 CheckStep(before, command, events, chunk.State, seed, step);
             }
@@ -41,26 +39,6 @@ public sealed class ChunkReplayPropertyTests
         // Guards the generator: a storm that never verifies, releases or gives up would prove little.
         var allKinds = typeof(ChunkEvent).Assembly.GetTypes().Where(t => t.IsSubclassOf(typeof(ChunkEvent)));
         Assert.Equal(allKinds.OrderBy(t => t.Name), eventKinds.OrderBy(t => t.Name));
-    }
-
-    private static ChunkCommand RandomCommand(Random random, ChunkState state)
-    {
-        var node = Nodes[random.Next(Nodes.Length)];
-        // Mostly the current attempt, sometimes an old or a future one, so stale commands are exercised too.
-        var attempt = random.Next(4) == 0 ? random.Next(0, state.Attempts + 2) : state.CurrentAttempt;
-        var holder = random.Next(3) == 0 ? node : state.Node ?? node;
-        var sha = $"sha{random.Next(3)}";
-        return random.Next(22) switch
-        {
-            19 => new RetryChunk(ChunkDriver.At),
-            20 or 21 => new SpeculateOn(node, ChunkDriver.At.AddSeconds(random.Next(2000)), TimeSpan.FromSeconds(random.Next(0, 500))),
-            0 or 6 or 7 => new AssignChunkTo(node, ChunkDriver.At.AddSeconds(random.Next(1000))),
-            1 or 8 or 9 => new StartEncoding(holder, attempt),
-            2 or 10 or 11 => new AcceptResult(holder, attempt, sha, random.Next(1, 1000)),
-            3 or 12 or 13 => new MarkVerified(holder, attempt, sha, random.Next(1, 300)),
-            4 or 14 or 15 => new FailAttempt(holder, attempt, $"error {random.Next(100)}"),
-            _ => new ReleaseFromNode(holder, "unreachable"),
-        };
     }
 
     private static void CheckStep(ChunkState before, ChunkCommand command, IReadOnlyList<ChunkEvent> events, ChunkState after, int seed, int step)

@@ -81,4 +81,17 @@ public sealed class WorkStealingTests
         Assert.Null(Choose("a", Equal, Running(0, "a", encoded: 100, fps: 20), Reserved(1, "a")));
         Assert.Null(Choose("b", Equal, Running(0, "a", encoded: 100, fps: 20)));
     }
+
+    [Fact]
+    public void Second_run_should_start_only_where_it_would_finish_before_the_first()
+    {
+        var fast = new Dictionary<string, double> { ["a"] = 1, ["b"] = 4 };
+
+        // 290 of 300 frames done at 20 fps: half a second left, 15 s for a second run on an equal node.
+        Assert.False(WorkStealing.SecondRunWouldFinishFirst(Running(0, "a", encoded: 290, fps: 20), Frames, "b", Equal));
+        // 10 of 300 at 2 fps: 145 s left, 37.5 s on a node four times as powerful.
+        Assert.True(WorkStealing.SecondRunWouldFinishFirst(Running(0, "a", encoded: 10, fps: 2), Frames, "b", fast));
+        // No speed reported since it started: stalled, so a second run is the only way forward.
+        Assert.True(WorkStealing.SecondRunWouldFinishFirst(Running(0, "a", encoded: 0, fps: 0), Frames, "b", Equal));
+    }
 }
