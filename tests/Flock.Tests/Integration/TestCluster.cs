@@ -162,6 +162,15 @@ public sealed class TestCluster : IDisposable
     public Task<string> PacedFfmpegAsync() =>
         ScriptAsync("paced-ffmpeg", $"exec '{FfmpegTool.FfmpegPath.Replace("'", "'\\''", StringComparison.Ordinal)}' -readrate 1 \"$@\"\n");
 
+    /// <summary>
+    /// An ffmpeg (for a node's FLOCK_FFMPEG) that sleeps <paramref name="seconds"/> before each chunk encode (the
+    /// command lines with -copyts) while the node's benchmark and tool checks run at once: a node that is slow, or
+    /// stalls, on every chunk. The sleep shows in the process list as `sleep N`.
+    /// </summary>
+    public Task<string> SlowChunkFfmpegAsync(int seconds) =>
+        ScriptAsync($"ffmpeg-slow-{seconds}s",
+            $"for a in \"$@\"; do [ \"$a\" = -copyts ] && {{ sleep {seconds}; break; }}; done\nexec ffmpeg \"$@\"\n");
+
     /// <summary>Ids of live processes whose command line mentions <paramref name="text"/> (a wrapper's path, say).</summary>
     public static IReadOnlyList<int> ProcessesMentioning(string text)
     {

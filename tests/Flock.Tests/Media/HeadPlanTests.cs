@@ -21,16 +21,22 @@ public sealed class HeadPlanTests
         return path;
     }
 
+    /// <summary>Plans the long clip in 2 s chunks as a seed does: the head for <paramref name="nodes"/> nodes, then the whole.</summary>
+    private static async Task<(JobPlanFiles? Head, JobPlanFiles Whole)> PlanLongClipAsync(ScratchDirectory scratch, int nodes)
+    {
+        var source = await LongClipAsync(scratch);
+        var spec = new JobSpec("1", source, "long.mp4", scratch.File("out.mp4"), ["-c:v", "libx264"], 2, 0);
+        var sizing = new ChunkSizing(2, TailChunks: 4, MinimumChunkSeconds: 0.5, PreferSceneCuts: true);
+        var head = await JobPlanner.PlanHeadAsync(spec, sizing, nodes, scratch.Path, CancellationToken.None);
+        return (head, await JobPlanner.PlanAsync(spec, sizing, scratch.Path, head, CancellationToken.None));
+    }
+
     [Fact]
     public async Task Head_plan_first_chunk_should_be_the_first_chunk_of_the_whole_plan()
     {
         using var scratch = ScratchDirectory.Create("flock-head");
-        var source = await LongClipAsync(scratch);
-        var spec = new JobSpec("1", source, "long.mp4", scratch.File("out.mp4"), ["-c:v", "libx264"], 2, 0);
-        var sizing = new ChunkSizing(2, TailChunks: 4, MinimumChunkSeconds: 0.5, PreferSceneCuts: true);
 
-        var head = await JobPlanner.PlanHeadAsync(spec, sizing, 1, scratch.Path, CancellationToken.None);
-        var whole = await JobPlanner.PlanAsync(spec, sizing, scratch.Path, head, CancellationToken.None);
+        var (head, whole) = await PlanLongClipAsync(scratch, nodes: 1);
 
         Assert.NotNull(head);
         Assert.True(head.Timeline.FrameCount < whole.Timeline.FrameCount / 2, $"the head read {head.Timeline.FrameCount} of {whole.Timeline.FrameCount} frames");
@@ -44,12 +50,8 @@ public sealed class HeadPlanTests
     public async Task Head_plan_should_give_each_node_up_a_first_chunk_that_the_whole_plan_keeps()
     {
         using var scratch = ScratchDirectory.Create("flock-head-nodes");
-        var source = await LongClipAsync(scratch);
-        var spec = new JobSpec("1", source, "long.mp4", scratch.File("out.mp4"), ["-c:v", "libx264"], 2, 0);
-        var sizing = new ChunkSizing(2, TailChunks: 4, MinimumChunkSeconds: 0.5, PreferSceneCuts: true);
 
-        var head = await JobPlanner.PlanHeadAsync(spec, sizing, 3, scratch.Path, CancellationToken.None);
-        var whole = await JobPlanner.PlanAsync(spec, sizing, scratch.Path, head, CancellationToken.None);
+        var (head, whole) = await PlanLongClipAsync(scratch, nodes: 3);
 
         Assert.NotNull(head);
         Assert.Equal(3, head.Plan.Chunks.Count);

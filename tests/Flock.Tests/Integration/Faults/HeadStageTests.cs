@@ -20,8 +20,7 @@ public sealed class HeadStageTests
         var seed = await cluster.StartSeedAsync(config: "flock.seed.speculation { min-elapsed = 1s, check-interval = 300ms }",
             env: new Dictionary<string, string> { ["FLOCK_FFPROBE"] = slowListing });
         // This node's chunk encodes wait 4 s before ffmpeg starts: its head chunk is still out when the other is idle.
-        var slowFfmpeg = await cluster.ScriptAsync("ffmpeg-slow",
-            "for a in \"$@\"; do [ \"$a\" = -copyts ] && { sleep 4; break; }; done\nexec ffmpeg \"$@\"\n");
+        var slowFfmpeg = await cluster.SlowChunkFfmpegAsync(4);
         await cluster.StartNodeAsync("slow", env: new Dictionary<string, string> { ["FLOCK_FFMPEG"] = slowFfmpeg });
         await cluster.StartNodeAsync("fast");
         await seed.WaitForOutputAsync("node fast is up", TimeSpan.FromSeconds(60));

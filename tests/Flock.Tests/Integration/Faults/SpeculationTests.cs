@@ -16,8 +16,7 @@ public sealed class SpeculationTests
         using var cluster = new TestCluster();
         var seed = await cluster.StartSeedAsync(config: SpeculateQuickly);
         // Its chunk encodes stall for minutes before ffmpeg even starts; the benchmark and probes run normally.
-        var stall = await cluster.ScriptAsync("ffmpeg-stalls",
-            "for a in \"$@\"; do [ \"$a\" = -copyts ] && { sleep 283; break; }; done\nexec ffmpeg \"$@\"\n");
+        var stall = await cluster.SlowChunkFfmpegAsync(283);
         await cluster.StartNodeAsync("slow", env: new Dictionary<string, string> { ["FLOCK_FFMPEG"] = stall });
         await seed.WaitForOutputAsync("node slow is up", TimeSpan.FromSeconds(60));
         await cluster.StartNodeAsync("fast");

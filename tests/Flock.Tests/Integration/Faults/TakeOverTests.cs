@@ -19,8 +19,7 @@ public sealed class TakeOverTests
         using var cluster = new TestCluster();
         var seed = await cluster.StartSeedAsync(config: NoSpeculation);
         // Every chunk encode on this node waits 15 s before ffmpeg starts; its benchmark runs normally.
-        var slowFfmpeg = await cluster.ScriptAsync("ffmpeg-slow",
-            "for a in \"$@\"; do [ \"$a\" = -copyts ] && { sleep 15; break; }; done\nexec ffmpeg \"$@\"\n");
+        var slowFfmpeg = await cluster.SlowChunkFfmpegAsync(15);
         var slow = await cluster.StartNodeAsync("slow", env: new Dictionary<string, string> { ["FLOCK_FFMPEG"] = slowFfmpeg });
         await seed.WaitForOutputAsync("node slow is up", TimeSpan.FromSeconds(60));
 

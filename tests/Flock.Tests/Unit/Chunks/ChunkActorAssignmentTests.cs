@@ -29,22 +29,18 @@ public sealed class ChunkActorAssignmentTests
             EncoderOptions.Parse(["-c:v", "libx264"]));
     }
 
-    private static (ActorSystem System, ActorRef Chunk) Start(ScratchDirectory scratch)
+    /// <summary>Runs <paramref name="test"/> against chunk 1 of job 42 in an actor system over a fresh SQLite journal.</summary>
+    private static async Task WithChunkAsync(Func<ActorRef, DateTimeOffset, Task> test)
     {
+        using var scratch = ScratchDirectory.Create("flock-chunk-actor");
         var (journal, snapshots) = JournalFactory.Create("sqlite", $"Data Source={scratch.File("journal.db")}", SeedEventTypes.Create());
-        var system = ActorSystem.Create("chunk-assignment", null, journal, snapshots);
-        var chunk = system.ActorOf(ChunkActor.Props("42", 1, Plan(), scratch.Path, TimeProvider.System), "chunk-1");
-        return (system, chunk);
+        await using var system = ActorSystem.Create("chunk-assignment", null, journal, snapshots);
+        await test(system.ActorOf(ChunkActor.Props("42", 1, Plan(), scratch.Path, TimeProvider.System), "chunk-1"), DateTimeOffset.UtcNow);
     }
 
     [Fact]
-    public async Task Speculative_attempt_should_carry_its_own_number_while_the_first_is_encoding()
+    public Task Speculative_attempt_should_carry_its_own_number_while_the_first_is_encoding() => WithChunkAsync(async (chunk, now) =>
     {
-        using var scratch = ScratchDirectory.Create("flock-chunk-actor");
-        var (system, chunk) = Start(scratch);
-        await using var _ = system;
-        var now = DateTimeOffset.UtcNow;
-
         var first = Assert.IsType<ChunkClaimed>(await chunk.Ask<object>(new AssignChunkTo("slow", now)));
         chunk.Tell(new StartEncoding("slow", first.Assignment.Attempt));
         var second = Assert.IsType<ChunkClaimed>(await chunk.Ask<object>(new SpeculateOn("fast", now + MinElapsed, MinElapsed)));
@@ -52,20 +48,15 @@ public sealed class ChunkActorAssignmentTests
         Assert.Equal(1, first.Assignment.Attempt);
         Assert.Equal(2, second.Assignment.Attempt);
         Assert.Equal(25, second.Assignment.StartPts);
-    }
+    });
 
     [Fact]
-    public async Task Taken_over_chunk_should_go_out_under_a_new_attempt()
+    public Task Taken_over_chunk_should_go_out_under_a_new_attempt() => WithChunkAsync(async (chunk, now) =>
     {
-        using var scratch = ScratchDirectory.Create("flock-chunk-actor-take-over");
-        var (system, chunk) = Start(scratch);
-        await using var _ = system;
-        var now = DateTimeOffset.UtcNow;
-
         var first = Assert.IsType<ChunkClaimed>(await chunk.Ask<object>(new AssignChunkTo("busy", now)));
         var taken = Assert.IsType<ChunkClaimed>(await chunk.Ask<object>(new TakeOver("idle", "busy", now)));
 
         Assert.Equal(first.Assignment.Attempt + 1, taken.Assignment.Attempt);
         Assert.IsType<NothingToClaim>(await chunk.Ask<object>(new TakeOver("other", "busy", now)));
-    }
+    });
 }
