@@ -94,12 +94,8 @@ public static class OutputVerifier
             ct,
             line =>
             {
-                if (line.StartsWith("stream,", StringComparison.Ordinal)) { tb = TimeBase.Parse(line["stream,".Length..].Trim()); return; }
-                if (!line.StartsWith("packet,", StringComparison.Ordinal)) return;
-                var fields = line["packet,".Length..];
-                var comma = fields.IndexOf(',');
-                if (comma <= 0 || fields.AsSpan(comma + 1).Contains('D')) return;
-                if (long.TryParse(fields.AsSpan(0, comma), NumberStyles.Integer, CultureInfo.InvariantCulture, out var p)) list.Add(p);
+                if (line.StartsWith("stream,", StringComparison.Ordinal)) tb = TimeBase.Parse(line["stream,".Length..].Trim());
+                else if (line.StartsWith("packet,", StringComparison.Ordinal) && ProbedPacket.Parse(line.AsSpan("packet,".Length)) is { Pts: { } p }) list.Add(p);
             },
             captureStdout: false).ConfigureAwait(false);
         if (tb is not { } timeBase) throw new MediaException($"not a video: {Path.GetFileName(path)} has no video stream");
@@ -122,9 +118,7 @@ public static class OutputVerifier
             ct,
             line =>
             {
-                var comma = line.IndexOf(',');
-                if (comma <= 0 || line.AsSpan(comma + 1).Contains('D')) return;
-                if (long.TryParse(line.AsSpan(0, comma), NumberStyles.Integer, CultureInfo.InvariantCulture, out var p)) list.Add(p);
+                if (ProbedPacket.Parse(line) is { Pts: { } p }) list.Add(p);
             },
             captureStdout: false).ConfigureAwait(false);
         var arr = list.ToArray();

@@ -56,13 +56,10 @@ public static class TimelineReader
             ct,
             line =>
             {
-                var comma = line.IndexOf(',');
-                if (comma <= 0) return;
-                var flags = line.AsSpan(comma + 1);
-                if (flags.Contains('D')) return; // discarded by an edit list: never decoded into a frame
-                if (!long.TryParse(line.AsSpan(0, comma), NumberStyles.Integer, CultureInfo.InvariantCulture, out var p)) { missing = true; return; }
+                if (ProbedPacket.Parse(line) is not { } packet) return;
+                if (packet.Pts is not { } p) { missing = true; return; }
                 pts.Add(p);
-                if (flags.Contains('K')) keys.Add(p);
+                if (packet.Keyframe) keys.Add(p);
             },
             captureStdout: false).ConfigureAwait(false);
         if (missing || pts.Count == 0) return null;

@@ -9,8 +9,7 @@ public static class OwnerOnlyFile
 
     public static void WriteAllBytes(string path, byte[] bytes)
     {
-        var dir = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (dir is not null) Directory.CreateDirectory(dir);
+        CreateFolderOf(path);
         // Created 0600 rather than chmod-ed after writing, so the secret is never briefly world-readable; written
         // beside the file and renamed over it, so another process never reads it half-written.
         var temp = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
@@ -38,8 +37,7 @@ public static class OwnerOnlyFile
     /// </summary>
     public static IDisposable Lock(string path)
     {
-        var dir = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (dir is not null) Directory.CreateDirectory(dir);
+        CreateFolderOf(path);
         var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None };
         if (!OperatingSystem.IsWindows()) options.UnixCreateMode = OwnerReadWrite;
         for (var attempt = 0; ; attempt++)
@@ -53,6 +51,11 @@ public static class OwnerOnlyFile
                 Thread.Sleep(10);
             }
         }
+    }
+
+    private static void CreateFolderOf(string path)
+    {
+        if (Path.GetDirectoryName(Path.GetFullPath(path)) is { } dir) Directory.CreateDirectory(dir);
     }
 
     public static void AppendLine(string path, string line)

@@ -280,17 +280,7 @@ public sealed class JobActor : PersistentActor
                 .Select(c => (c.Key, (ChunkCommand)new AssignChunkTo(claim.NodeName, now, claim.Peers)));
         foreach (var (index, command) in candidates.ToList())
         {
-            object answer;
-            try
-            {
-                answer = await _chunkActors[index].Ask<object>(command, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
-            }
-            catch (AskTimeoutException)
-            {
-                Log.LogWarning("job {Job} chunk {Chunk} did not answer a claim; trying the next chunk", _id, index);
-                continue;
-            }
-            if (answer is ChunkClaimed claimed)
+            if (await AskChunkAsync(index, command).ConfigureAwait(false) is ChunkClaimed claimed)
             {
                 // The child's ChunkChanged is still in our mailbox; mark it here so the next claim skips it.
                 var view = _chunks[index];
@@ -304,6 +294,20 @@ public sealed class JobActor : PersistentActor
         Sender.Tell(new NothingToClaim());
     }
 
+    /// <summary>A claim put to one chunk: its answer, or <see cref="NothingToClaim"/> when it does not answer in time.</summary>
+    private async Task<object> AskChunkAsync(int index, ChunkCommand command)
+    {
+        try
+        {
+            return await _chunkActors[index].Ask<object>(command, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+        }
+        catch (AskTimeoutException)
+        {
+            Log.LogWarning("job {Job} chunk {Chunk} did not answer a claim", _id, index);
+            return new NothingToClaim();
+        }
+    }
+
     private async Task StealAsync(StealChunk steal)
     {
         var choice = Stage == JobStates.Encoding && !_chunks.Values.Any(c => c.State.Status == ChunkStates.Pending)
@@ -312,16 +316,7 @@ public sealed class JobActor : PersistentActor
         if (choice is not { } c) { Sender.Tell(new NothingToClaim()); return; }
         var view = _chunks[c.Index];
         var takeOver = new TakeOver(steal.NodeName, c.Holder, _clock.GetUtcNow());
-        object answer;
-        try
-        {
-            answer = await _chunkActors[c.Index].Ask<object>(takeOver, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
-        }
-        catch (AskTimeoutException)
-        {
-            answer = new NothingToClaim();
-        }
-        if (answer is not ChunkClaimed claimed) { Sender.Tell(new NothingToClaim()); return; }
+        if (await AskChunkAsync(c.Index, takeOver).ConfigureAwait(false) is not ChunkClaimed claimed) { Sender.Tell(new NothingToClaim()); return; }
         var waiting = view.State.WaitingInReserveOf(c.Holder)!;
         // As in ClaimAsync: the child's ChunkChanged is still queued, so the view is brought up to date here.
         _chunks[c.Index] = view with { State = view.State.Process(takeOver).Aggregate(view.State, (s, e) => s.Apply(e)) };

@@ -22,8 +22,7 @@ internal static class WorkStealing
         {
             var state = view.State;
             if (state.FailedNodes.Contains(claimant)) continue;
-            var waiting = state.LiveRuns.Count() == 1 ? state.LiveRuns.First() : null;
-            if (waiting is null || waiting.Node == claimant || state.WaitingInReserveOf(waiting.Node) is null) continue;
+            if (state.LiveRuns.FirstOrDefault() is not { } first || state.WaitingInReserveOf(first.Node) is not { } waiting || waiting.Node == claimant) continue;
 
             var holder = waiting.Node;
             // The holder's other chunk of this job is the one it works on; with none, this one may be running unreported.

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 using Flock.Tests.Support;
 using Xunit;
 
@@ -26,16 +25,16 @@ public sealed class SpeculationTests
         var output = cluster.Scratch.File("out.mp4");
         var clock = Stopwatch.StartNew();
         var id = await cluster.SubmitDetachedAsync(source, output, 1, [.. ReferenceEncode.DefaultVideoOptions]);
-        var stalled = await cluster.WaitForJobAsync(id, j => Chunks(j).Any(c => c.GetProperty("node").GetString() == "slow"),
+        var stalled = await cluster.WaitForJobAsync(id, j => FaultRig.Chunks(j).Any(c => c.GetProperty("node").GetString() == "slow"),
             TimeSpan.FromMinutes(1), "a chunk on the slow node");
         var wait = await cluster.PbmAsync("job", "wait", id);
         clock.Stop();
 
         Assert.True(wait.ExitCode == 0, wait.Stdout + wait.Stderr);
         var job = await cluster.JobAsync(id);
-        var chunks = Chunks(job);
+        var chunks = FaultRig.Chunks(job).ToList();
         Assert.All(chunks, c => Assert.Equal("fast", c.GetProperty("node").GetString()));
-        var slowIndexes = Chunks(stalled).Where(c => c.GetProperty("node").GetString() == "slow").Select(c => c.GetProperty("index").GetInt32()).ToList();
+        var slowIndexes = FaultRig.Chunks(stalled).Where(c => c.GetProperty("node").GetString() == "slow").Select(c => c.GetProperty("index").GetInt32()).ToList();
         Assert.NotEmpty(slowIndexes);
         Assert.All(slowIndexes, i => Assert.Equal(2, chunks[i].GetProperty("attempts").GetInt32()));
         var fetch = await cluster.PbmAsync("job", "fetch", id, output);
@@ -53,7 +52,6 @@ public sealed class SpeculationTests
             nameof(Straggling_chunk_should_be_run_again_on_an_idle_node_and_the_slow_attempt_cancelled));
     }
 
-    private static List<JsonElement> Chunks(JsonElement job) => job.GetProperty("chunks").EnumerateArray().ToList();
 
     private static async Task<bool> WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
     {

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Flock.Tests.Support;
 using Xunit;
 
@@ -27,15 +26,15 @@ public sealed class TakeOverTests
         var output = cluster.Scratch.File("out.mp4");
         var id = await cluster.SubmitDetachedAsync(source, output, 1, [.. ReferenceEncode.DefaultVideoOptions]);
         // The slow node fills its slot and its reserve before the other node joins.
-        var held = await cluster.WaitForJobAsync(id, j => Chunks(j).Count(c => c.GetProperty("node").GetString() == "slow") == 2,
+        var held = await cluster.WaitForJobAsync(id, j => FaultRig.Chunks(j).Count(c => c.GetProperty("node").GetString() == "slow") == 2,
             TimeSpan.FromSeconds(60), "two chunks on the slow node");
-        var slowChunks = Chunks(held).Where(c => c.GetProperty("node").GetString() == "slow").Select(c => c.GetProperty("index").GetInt32()).ToList();
+        var slowChunks = FaultRig.Chunks(held).Where(c => c.GetProperty("node").GetString() == "slow").Select(c => c.GetProperty("index").GetInt32()).ToList();
         await cluster.StartNodeAsync("fast");
 
         var wait = await cluster.PbmAsync("job", "wait", id);
 
         Assert.True(wait.ExitCode == 0, wait.Stdout + wait.Stderr);
-        var chunks = Chunks(await cluster.JobAsync(id));
+        var chunks = FaultRig.Chunks(await cluster.JobAsync(id)).ToList();
         // The one it started stays with it; the one in its reserve was taken over, under a new attempt, by the idle node.
         var taken = slowChunks.Where(i => chunks[i].GetProperty("node").GetString() == "fast").ToList();
         var index = Assert.Single(taken);
@@ -48,6 +47,4 @@ public sealed class TakeOverTests
         var reference = await ReferenceEncode.EncodeAsync(source, cluster.Scratch.File("reference.mp4"), [.. ReferenceEncode.DefaultVideoOptions]);
         await MediaComparer.AssertEquivalentAsync(reference, output);
     }
-
-    private static List<JsonElement> Chunks(JsonElement job) => job.GetProperty("chunks").EnumerateArray().ToList();
 }

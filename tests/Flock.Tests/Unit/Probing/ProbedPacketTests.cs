@@ -1,0 +1,28 @@
+using Flock.Media.Probing;
+using Xunit;
+
+namespace Flock.Tests.Unit.Probing;
+
+/// <summary>ffprobe's `pts,flags` packet lines, as the planner and the verifier both read them.</summary>
+public sealed class ProbedPacketTests
+{
+    [Theory]
+    [InlineData("1024,K__", 1024L, true)]
+    [InlineData("-512,__", -512L, false)]
+    [InlineData("N/A,K_", null, true)]
+    public void Packet_line_should_give_its_timestamp_and_keyframe_flag(string line, long? pts, bool keyframe)
+    {
+        Assert.Equal(new ProbedPacket(pts, keyframe), ProbedPacket.Parse(line));
+    }
+
+    [Theory]
+    [InlineData("2048,_D")] // discarded by an edit list: never a frame
+    [InlineData("2048,KD")]
+    [InlineData("")]
+    [InlineData(",K_")]
+    [InlineData("no comma")]
+    public void Discarded_packet_or_a_line_that_is_no_packet_should_give_nothing(string line)
+    {
+        Assert.Null(ProbedPacket.Parse(line));
+    }
+}
