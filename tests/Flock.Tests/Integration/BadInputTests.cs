@@ -11,6 +11,7 @@ public sealed class BadInputTests
         { "missing", [], "input not found" },
         { nameof(TestClips.NotAVideo), [], "not a readable video" },
         { nameof(TestClips.TruncatedMp4), [], "truncated" },
+        { nameof(TestClips.TruncatedEndMp4), [], "damaged or truncated" },
         { nameof(TestClips.ConstantFrameRateMp4), ["-c:v", "libnope"], "libnope" },
         { nameof(TestClips.ConstantFrameRateMp4), ["-c:v", "libx264", "-i", "/etc/passwd"], "option -i is not allowed" },
         { nameof(TestClips.ConstantFrameRateMp4), ["-c:v", "libx264", "-vf", "movie=/etc/passwd"], "filter 'movie' is not allowed" },

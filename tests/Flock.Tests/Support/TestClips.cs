@@ -211,6 +211,23 @@ public static class TestClips
         await File.WriteAllBytesAsync(path, bytes.AsMemory(0, bytes.Length * 40 / 100).ToArray()).ConfigureAwait(false);
     });
 
+    /// <summary>
+    /// An MP4 with its index first (faststart) that lost its last 4 KB: it probes and lists every packet, but the last
+    /// frames' bytes are gone, which only reading them to the end shows.
+    /// </summary>
+    public static Task<string> TruncatedEndMp4() => GetFile("truncated-end.mp4", async path =>
+    {
+        var whole = await Get("faststart-h264.mp4", output =>
+        [
+            .. Lavfi($"testsrc2=size={Size}:rate=25:duration=4"),
+            .. X264(gop: 50),
+            "-movflags", "+faststart",
+            output,
+        ]).ConfigureAwait(false);
+        var bytes = await File.ReadAllBytesAsync(whole).ConfigureAwait(false);
+        await File.WriteAllBytesAsync(path, bytes.AsMemory(0, bytes.Length - 4096).ToArray()).ConfigureAwait(false);
+    });
+
     private static string[] Lavfi(string graph) => ["-f", "lavfi", "-i", graph];
 
     private static string[] X264(int gop) =>
