@@ -276,8 +276,7 @@ public sealed class JobActor : PersistentActor
         var now = _clock.GetUtcNow();
         var candidates = claim.SpeculateAfter is { } minElapsed
             ? SpeculationCandidates(claim.NodeName, now, minElapsed, claim.Powers).Select(index => (index, (ChunkCommand)new SpeculateOn(claim.NodeName, now, minElapsed)))
-            : _chunks.Where(c => c.Value.State.Status == ChunkStates.Pending && !c.Value.State.BetterLeftTo(claim.NodeName, claim.Peers))
-                .Select(c => (c.Key, (ChunkCommand)new AssignChunkTo(claim.NodeName, now, claim.Peers)));
+            : PendingFor(claim).Select(index => (index, (ChunkCommand)new AssignChunkTo(claim.NodeName, now, claim.Peers)));
         foreach (var (index, command) in candidates.ToList())
         {
             if (await AskChunkAsync(index, command).ConfigureAwait(false) is ChunkClaimed claimed)
@@ -292,6 +291,15 @@ public sealed class JobActor : PersistentActor
             }
         }
         Sender.Tell(new NothingToClaim());
+    }
+
+    /// <summary>Pending chunks for a plain claim, best first; with the nodes' powers known, placed by <see cref="ChunkPlacement"/>.</summary>
+    private IEnumerable<int> PendingFor(ClaimChunk claim)
+    {
+        var open = _chunks.Where(c => c.Value.State.Status == ChunkStates.Pending && !c.Value.State.BetterLeftTo(claim.NodeName, claim.Peers))
+            .Select(c => c.Key).ToHashSet();
+        if (claim.Powers is not { Count: > 0 } powers) return open.Order();
+        return ChunkPlacement.Candidates(_chunks.Values, ExpectedFrames, claim.NodeName, claim.Peers ?? [], powers).Where(open.Contains);
     }
 
     /// <summary>A claim put to one chunk: its answer, or <see cref="NothingToClaim"/> when it does not answer in time.</summary>

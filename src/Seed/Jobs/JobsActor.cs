@@ -251,17 +251,16 @@ public sealed class JobsActor : Actor
             }
         }
         var served = new HashSet<string>(StringComparer.Ordinal);
+        var cluster = Context.System.Lookup("/user/cluster");
+        var members = cluster is null ? null : await cluster.Ask<IdleNodesResponse>(new FetchIdleNodes(), TimeSpan.FromSeconds(10)).ConfigureAwait(false);
         // One chunk each first, then reserves: no node fills its reserve while another waits with nothing to do.
         foreach (var oneOnly in new[] { true, false })
             foreach (var name in _wants.Keys.ToList())
-                if (await ClaimForAsync(name, encoding, new ClaimChunk(name), oneOnly).ConfigureAwait(false)) served.Add(name);
-        if (_wants.Values.All(w => w.Slots <= 0)) return;
+                if (await ClaimForAsync(name, encoding, new ClaimChunk(name, Powers: members?.Powers), oneOnly).ConfigureAwait(false)) served.Add(name);
+        if (_wants.Values.All(w => w.Slots <= 0) || members is null) return;
 
         // Only after every pending chunk found a node: an idle node first takes over a chunk waiting in a busy node's
         // reserve (no work is done twice), and failing that runs a second attempt of a straggler.
-        var cluster = Context.System.Lookup("/user/cluster");
-        if (cluster is null) return;
-        var members = await cluster.Ask<IdleNodesResponse>(new FetchIdleNodes(), TimeSpan.FromSeconds(10)).ConfigureAwait(false);
         foreach (var name in _wants.Keys.Where(n => members.Idle.Contains(n) && !served.Contains(n)).ToList())
         {
             if (await ClaimForAsync(name, encoding, new StealChunk(name, members.Powers), oneOnly: true).ConfigureAwait(false)) continue;
