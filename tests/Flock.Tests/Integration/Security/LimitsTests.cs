@@ -45,6 +45,8 @@ public sealed class LimitsTests
         using var cluster = new TestCluster();
         var seed = await cluster.StartSeedAsync();
         await cluster.StartNodeAsync("node-a");
+        // A node joins first and is up once its benchmark is in: what must still hold at the end is "up".
+        await seed.WaitForOutputAsync("node node-a is up", TimeSpan.FromSeconds(60));
 
         // Before joining: 2 MiB (over the 1 MiB cap), not JSON, a binary frame.
         byte[][] bad = [Encoding.UTF8.GetBytes(new string('x', 2 << 20)), "{\"type\":\"join-cluster\",\"name\":"u8.ToArray(), [0, 1, 2, 3]];
