@@ -28,8 +28,8 @@ internal static class ChunkPlacement
         double Left(ChunkView v) => Math.Max(0, frameCount(v.State.Index) - (v.State.Status == ChunkStates.Encoding ? v.EncodedFrames : 0));
         double Backlog(string node) => chunks.Where(v => v.State.IsHeldBy(node)).Sum(Left);
 
-        var own = (Backlog: Backlog(claimant), Power: Power(powers, claimant));
-        var others = peers.Where(p => p != claimant).Distinct(StringComparer.Ordinal).Select(p => (Backlog: Backlog(p), Power: Power(powers, p))).ToList();
+        var own = (Backlog: Backlog(claimant), Power: NodePowers.Of(powers, claimant));
+        var others = peers.Where(p => p != claimant).Distinct(StringComparer.Ordinal).Select(p => (Backlog: Backlog(p), Power: NodePowers.Of(powers, p))).ToList();
         // When the job would end if its remaining frames were shared out by power with nothing left over.
         var idealEnd = chunks.Where(v => v.State.Status != ChunkStates.Done).Sum(Left) / (own.Power + others.Sum(o => o.Power));
 
@@ -43,7 +43,4 @@ internal static class ChunkPlacement
         }
         return taken;
     }
-
-    private static double Power(IReadOnlyDictionary<string, double> powers, string node) =>
-        powers.TryGetValue(node, out var p) && p > 0 ? p : 1;
 }

@@ -34,8 +34,8 @@ internal static class WorkStealing
             var runningRun = running.State.LiveRuns.First(r => r.Node == holder);
             if (!runningRun.Encoding && runningRun.At > waiting.At) continue; // this one was handed out first: likely the running one
             var frames = frameCount(state.Index);
-            var holderPower = Power(powers, holder);
-            var claimantPower = Power(powers, claimant);
+            var holderPower = NodePowers.Of(powers, holder);
+            var claimantPower = NodePowers.Of(powers, claimant);
             // The holder's own speed on this job once it has reported one; before that, powers stand in for speeds.
             var holderFps = running.FramesPerSecond > 0 ? running.FramesPerSecond : holderPower;
             var onHolder = frames / holderFps;
@@ -59,10 +59,7 @@ internal static class WorkStealing
     public static bool SecondRunWouldFinishFirst(ChunkView running, int frameCount, string claimant, IReadOnlyDictionary<string, double> powers)
     {
         if (running.FramesPerSecond <= 0 || running.State.LiveRuns.FirstOrDefault() is not { } first) return true;
-        var claimantFps = running.FramesPerSecond * Power(powers, claimant) / Power(powers, first.Node);
+        var claimantFps = running.FramesPerSecond * NodePowers.Of(powers, claimant) / NodePowers.Of(powers, first.Node);
         return frameCount / claimantFps < running.SecondsLeft(frameCount);
     }
-
-    private static double Power(IReadOnlyDictionary<string, double> powers, string node) =>
-        powers.TryGetValue(node, out var p) && p > 0 ? p : 1;
 }

@@ -1,8 +1,8 @@
-using System.Collections.Immutable;
 using Flock.Messages.Jobs;
 using Flock.Seed.Chunks;
 using Flock.Seed.Jobs;
 using Xunit;
+using static Flock.Tests.Unit.Jobs.ChunkViews;
 
 namespace Flock.Tests.Unit.Jobs;
 
@@ -12,22 +12,7 @@ namespace Flock.Tests.Unit.Jobs;
 /// </summary>
 public sealed class WorkStealingTests
 {
-    private static readonly DateTimeOffset At = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
     private const int Frames = 300;
-
-    private static ChunkView Running(int index, string node, int encoded, double fps) => new(
-        ChunkState.Initial(index) with
-        {
-            Status = ChunkStates.Encoding, Attempts = 1, CurrentAttempt = 1, Node = node,
-            Runs = ImmutableList.Create(new ChunkRun(1, node, At, Encoding: true)),
-        }, encoded, fps);
-
-    private static ChunkView Reserved(int index, string node, int secondsLater = 1) => new(
-        ChunkState.Initial(index) with
-        {
-            Status = ChunkStates.Assigned, Attempts = 1, CurrentAttempt = 1, Node = node,
-            Runs = ImmutableList.Create(new ChunkRun(1, node, At.AddSeconds(secondsLater))),
-        }, 0, 0);
 
     private static (int, string)? Choose(string claimant, IReadOnlyDictionary<string, double> powers, params ChunkView[] chunks) =>
         WorkStealing.Choose(chunks, _ => Frames, claimant, powers);
