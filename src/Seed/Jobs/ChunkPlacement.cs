@@ -29,7 +29,8 @@ internal static class ChunkPlacement
         double Backlog(string node) => chunks.Where(v => v.State.IsHeldBy(node)).Sum(Left);
 
         var own = (Backlog: Backlog(claimant), Power: NodePowers.Of(powers, claimant));
-        var others = peers.Where(p => p != claimant).Distinct(StringComparer.Ordinal).Select(p => (Backlog: Backlog(p), Power: NodePowers.Of(powers, p))).ToList();
+        var others = peers.Where(p => p != claimant).Distinct(StringComparer.Ordinal)
+            .Select(p => (Name: p, Backlog: Backlog(p), Power: NodePowers.Of(powers, p))).ToList();
         // When the job would end if its remaining frames were shared out by power with nothing left over.
         var idealEnd = chunks.Where(v => v.State.Status != ChunkStates.Done).Sum(Left) / (own.Power + others.Sum(o => o.Power));
 
@@ -38,7 +39,10 @@ internal static class ChunkPlacement
         {
             var frames = frameCount(view.State.Index);
             var mine = (own.Backlog + frames) / own.Power;
-            var best = others.Count == 0 ? double.PositiveInfinity : others.Min(o => (o.Backlog + frames) / o.Power);
+            // A node that already failed this chunk gets it only when every node has (ChunkState.BetterLeftTo): it is
+            // no better place for it, and counting it could leave the chunk to nobody.
+            var able = others.Where(o => !view.State.FailedNodes.Contains(o.Name)).ToList();
+            var best = able.Count == 0 ? double.PositiveInfinity : able.Min(o => (o.Backlog + frames) / o.Power);
             if (mine <= idealEnd || mine <= best * Slack) taken.Add(view.State.Index);
         }
         return taken;

@@ -63,6 +63,17 @@ public sealed class ChunkPlacementTests
     }
 
     [Fact]
+    public void Node_should_not_leave_a_chunk_to_a_faster_node_that_already_failed_it()
+    {
+        // The idle slow node would be 20 % later than the fast one, but the fast one failed this chunk and leaves it.
+        int[] frames = [1000, 200, 500];
+        var powers = new Dictionary<string, double> { ["fast"] = 3, ["slow"] = 1 };
+        ChunkView[] chunks = [Running(0, "fast", 970), Pending(1) with { State = ChunkState.Initial(1) with { FailedNodes = ["fast"] } }, Done(2)];
+
+        Assert.Equal([1], ChunkPlacement.Candidates(chunks, i => frames[i], "slow", ["fast"], powers));
+    }
+
+    [Fact]
     public void Node_alone_should_take_every_pending_chunk()
     {
         int[] frames = [300, 100, 200];
@@ -74,7 +85,7 @@ public sealed class ChunkPlacementTests
     [Fact]
     public void Every_pending_chunk_should_be_wanted_by_some_node_whatever_the_state()
     {
-        // No chunk may be left pending for ever: the node that would finish it first always takes it.
+        // No chunk may be left pending for ever: of the nodes that may take it, the one that would finish it first does.
         for (var seed = 0; seed < 300; seed++)
         {
             var random = new Random(seed);
@@ -86,13 +97,17 @@ public sealed class ChunkPlacementTests
                 0 => Running(i, nodes[random.Next(nodes.Length)], random.Next(0, f)),
                 1 => Reserved(i, nodes[random.Next(nodes.Length)]),
                 2 => Done(i),
-                _ => Pending(i),
+                // Pending, perhaps after failing on some nodes, who then leave it to the others while any have not failed it.
+                _ => Pending(i) with { State = ChunkState.Initial(i) with { FailedNodes = [.. nodes.Where(_ => random.Next(3) == 0)] } },
             }).ToArray();
 
             foreach (var pending in chunks.Where(c => c.State.Status == ChunkStates.Pending))
             {
-                var wanted = nodes.Any(n => ChunkPlacement.Candidates(chunks, i => frames[i], n, nodes.Where(p => p != n).ToList(), powers)
-                    .Contains(pending.State.Index));
+                var wanted = nodes.Any(n =>
+                {
+                    var peers = nodes.Where(p => p != n).ToList();
+                    return !pending.State.BetterLeftTo(n, peers) && ChunkPlacement.Candidates(chunks, i => frames[i], n, peers, powers).Contains(pending.State.Index);
+                });
                 Assert.True(wanted, $"seed {seed}: chunk {pending.State.Index} is wanted by no node");
             }
         }
