@@ -6,7 +6,8 @@ namespace Flock.Media.Planning;
 /// Splits a timeline into chunks of about the target length. A cut goes on a keyframe when one is near the target
 /// (cheap for nodes: nothing to decode before the chunk); otherwise it goes on the frame nearest the target, and the
 /// node decodes from the previous keyframe and drops what comes before. So a file with a single keyframe still splits.
-/// With a <see cref="ChunkSizing"/> tail, the last chunks get shorter so that nodes finish together.
+/// With a <see cref="ChunkSizing"/> tail, the end of the source also yields shorter chunks, which nodes take last (they
+/// take the longest pending chunk first), so that nodes finish together; those are laid out where keyframes make them cheap.
 /// </summary>
 public static class ChunkPlanner
 {
@@ -52,39 +53,20 @@ public static class ChunkPlanner
         var last = pts[^1];
         // A source the plain rule keeps whole stays whole: the tail only reshapes the end of a split file.
         var useTail = tail.Length > 0 && last - pts[cuts[^1]] >= target + minTail;
-        var shortestTail = useTail ? (long)(tail[^1] * MinimumTailFraction) : minTail;
-        var tailIndex = -1; // -1: still in the body of full-length chunks
 
-        // The next chunk's target length for what remains from its start, or null when this chunk takes it all.
-        long? NextLength(long remaining)
+        // The body: full-length chunks until what remains is the body's last chunk and the tail.
+        while (true)
         {
-            if (!useTail) return remaining - target < minTail ? null : target;
-            if (tailIndex < 0)
-            {
-                var body = remaining - tailTotal;
-                if (body >= target + minTail) return target;
-                tailIndex = 0;
-                // The body's last chunk runs to where the tail starts, unless that is too short to be a chunk.
-                if (body >= minTail) return body;
-            }
-            if (tailIndex >= tail.Length - 1) return null;
-            // Earlier cuts snapped to keyframes, so share what really remains in the tail's own proportions.
-            var left = 0L;
-            for (var i = tailIndex; i < tail.Length; i++) left += tail[i];
-            var length = Math.Max(1, (long)Math.Round((double)remaining * tail[tailIndex] / left));
-            tailIndex++;
-            return remaining - length < shortestTail ? null : length;
-        }
-
-        while (NextLength(last - pts[cuts[^1]]) is { } length)
-        {
+            var remaining = last - pts[cuts[^1]];
+            if (useTail ? remaining - tailTotal < target + minTail : remaining - target < minTail) break;
             var startIndex = cuts[^1];
-            var cut = BestCut(pts, timeline.KeyframePts, preferred, startIndex, pts[startIndex] + length, (long)(length * KeyframeSnapFraction));
+            var cut = BestCut(pts, timeline.KeyframePts, preferred, startIndex, pts[startIndex] + target, (long)(target * KeyframeSnapFraction));
             if (cut <= startIndex || cut >= pts.Length) break;
-            // A keyframe snapped late can leave less than the ideal cut did: judge the tail by the real cut.
-            if (last - pts[cut] < (tailIndex >= 0 ? shortestTail : minTail)) break;
+            // A keyframe snapped late can leave less than the ideal cut did: judge the end by the real cut.
+            if (last - pts[cut] < minTail) break;
             cuts.Add(cut);
         }
+        if (useTail) cuts.AddRange(TailCuts(timeline, preferred, cuts[^1], tail, minTail));
 
         var chunks = new List<PlannedChunk>(cuts.Count);
         for (var i = 0; i < cuts.Count; i++)
@@ -94,6 +76,108 @@ public static class ChunkPlanner
             chunks.Add(new PlannedChunk(i, pts[s], e < pts.Length ? pts[e] : null, e - s, pts[s], pts[e - 1], keys.Contains(pts[s])));
         }
         return new ChunkPlan(streamIndex, tb, formatStartSeconds, chunks);
+    }
+
+    /// <summary>
+    /// Cuts for what follows the body: the body's last chunk (what the tail leaves of it) and the tail chunks, in
+    /// whichever timeline order costs the nodes least decoding before their first frame. Nodes take the longest pending
+    /// chunk first, so a short chunk is handed out last wherever it sits; placed at a keyframe it needs no frames decoded
+    /// and dropped before it, where at the very end of a source with long GOPs it could need seconds of them (bench/: the
+    /// last 2 s chunk decoded 170 frames first, costing as much as encoding it).
+    /// </summary>
+    private static List<int> TailCuts(FrameTimeline timeline, HashSet<long>? preferred, int startIndex, long[] tail, long minTail)
+    {
+        var pts = timeline.Pts;
+        var remaining = pts[^1] - pts[startIndex];
+        var body = remaining - tail.Sum();
+        var lengths = body >= minTail ? [body, .. tail] : Shared(tail, remaining);
+        // No chunk may end up shorter than half the shortest target; when no order allows that, the tail makes do
+        // with fewer chunks.
+        var shortest = (long)(tail.Min() * MinimumTailFraction);
+        for (var count = lengths.Length; count > 1; count--)
+        {
+            if (BestOrder(timeline, preferred, startIndex, lengths[..count], shortest) is { } cuts) return cuts;
+        }
+        return [];
+    }
+
+    /// <summary>The tail's targets scaled to what really remains: earlier cuts snapped to keyframes.</summary>
+    private static long[] Shared(long[] tail, long remaining)
+    {
+        var total = (double)tail.Sum();
+        return tail.Select(t => Math.Max(1, (long)Math.Round(remaining * t / total))).ToArray();
+    }
+
+    /// <summary>Above this many chunks the tail keeps its order: trying every order would cost more than it saves.</summary>
+    private const int MaxReorderedChunks = 7;
+
+    /// <summary>
+    /// Lays the chunks out in every order (each cut on a keyframe within a quarter of its shorter neighbour's length, or
+    /// exact) and keeps the order with the fewest frames decoded before cuts, then the one closest to the targets, then
+    /// the earliest (so the given order wins a tie); null when no order leaves a last chunk of at least
+    /// <paramref name="shortest"/>.
+    /// </summary>
+    private static List<int>? BestOrder(FrameTimeline timeline, HashSet<long>? preferred, int startIndex, long[] lengths, long shortest)
+    {
+        var pts = timeline.Pts;
+        var keyframes = timeline.KeyframePts;
+        var wanted = lengths.Order().ToArray();
+        var order = Enumerable.Range(0, lengths.Length).ToArray();
+        // Orders that differ only by frames rounded differently are equally close.
+        var roundingSlack = Math.Max(1, (pts[^1] - pts[0]) / Math.Max(1, pts.Length - 1)) * lengths.Length;
+        List<int>? best = null;
+        (long PreRoll, long Deviation) bestScore = (long.MaxValue, long.MaxValue);
+        do
+        {
+            var cuts = new List<int>(lengths.Length - 1);
+            var at = startIndex;
+            for (var j = 0; j + 1 < order.Length && at < pts.Length; j++)
+            {
+                var snap = (long)(Math.Min(lengths[order[j]], lengths[order[j + 1]]) * KeyframeSnapFraction);
+                at = BestCut(pts, keyframes, preferred, at, pts[at] + lengths[order[j]], snap);
+                cuts.Add(at);
+            }
+            if (at >= pts.Length || pts[^1] - pts[at] < shortest) continue;
+            var score = (PreRoll: cuts.Sum(c => PreRollFrames(timeline, c)), Deviation: Deviation(pts, startIndex, cuts, wanted) / roundingSlack);
+            if (score.PreRoll < bestScore.PreRoll || (score.PreRoll == bestScore.PreRoll && score.Deviation < bestScore.Deviation))
+            {
+                best = cuts;
+                bestScore = score;
+            }
+        }
+        while (lengths.Length <= MaxReorderedChunks && NextPermutation(order));
+        return best;
+    }
+
+    /// <summary>Frames a node decodes and drops before a chunk starting at this frame: those since the keyframe before it.</summary>
+    private static long PreRollFrames(FrameTimeline timeline, int index)
+    {
+        var k = Array.BinarySearch(timeline.KeyframePts, timeline.Pts[index]);
+        if (k >= 0) return 0;
+        k = ~k - 1;
+        if (k < 0) return index;
+        var key = Array.BinarySearch(timeline.Pts, timeline.KeyframePts[k]);
+        return key >= 0 ? index - key : index;
+    }
+
+    private static long Deviation(long[] pts, int startIndex, List<int> cuts, long[] wanted)
+    {
+        var bounds = cuts.Prepend(startIndex).ToList();
+        var actual = bounds.Select((b, i) => (i + 1 < bounds.Count ? pts[bounds[i + 1]] : pts[^1]) - pts[b]).Order().ToArray();
+        return actual.Zip(wanted, (a, w) => Math.Abs(a - w)).Sum();
+    }
+
+    /// <summary>The next order in lexicographic sequence; false after the last.</summary>
+    private static bool NextPermutation(int[] order)
+    {
+        var i = order.Length - 2;
+        while (i >= 0 && order[i] >= order[i + 1]) i--;
+        if (i < 0) return false;
+        var j = order.Length - 1;
+        while (order[j] <= order[i]) j--;
+        (order[i], order[j]) = (order[j], order[i]);
+        Array.Reverse(order, i + 1, order.Length - i - 1);
+        return true;
     }
 
     private static long Ticks(double seconds, TimeBase tb) => (long)Math.Max(1, Math.Round(seconds * tb.Denominator / tb.Numerator));

@@ -1,9 +1,10 @@
 namespace Flock.Media.Planning;
 
 /// <summary>
-/// How long chunks are. Every chunk aims at <see cref="ChunkSeconds"/> except the last <see cref="TailChunks"/>, which
-/// halve one after another down to <see cref="MinimumChunkSeconds"/>: a node that picks up the job's last chunk then
-/// holds only a short one, so all nodes finish at about the same time instead of one encoding a full chunk alone.
+/// How long chunks are. Every chunk aims at <see cref="ChunkSeconds"/> except <see cref="TailChunks"/> from the end of
+/// the source, which halve one after another down to <see cref="MinimumChunkSeconds"/> (in whichever order keyframes
+/// favour): a node that picks up the job's last chunk then holds only a short one, so all nodes finish at about the
+/// same time instead of one encoding a full chunk alone.
 /// </summary>
 /// <param name="PreferSceneCuts">
 /// Among the keyframes near a cut, take one the source's encoder placed at a scene change (see <see cref="SceneCuts"/>):

@@ -62,6 +62,30 @@ public sealed class ChunkPlannerTailTests
     }
 
     [Fact]
+    public void Planner_should_put_the_short_tail_chunks_where_keyframes_spare_the_nodes_decoding_before_them()
+    {
+        // The bench source's last 32 s at 25 fps: keyframes where its encoder placed them (scene changes, long GOPs).
+        // In timeline order the tail's cuts (10, 5, 2.5 and 2 s from 100.5 s) fall 4.2, 0, 2.9 and 5.7 s after the
+        // keyframe before them: 316 frames decoded and dropped, the last 2 s chunk costing as much again as its own.
+        var keyframes = new[] { 0, 7.47, 13.23, 16.1, 23.67, 32, 39.7, 45.53, 48.07, 56, 64.3, 71.7, 80, 88, 96.3, 104, 109.3, 112.07 }
+            .Select(s => (int)Math.Round(s * 25)).ToArray();
+        var timeline = Timelines.WithKeyframesAt(3000, keyframes);
+        var sizing = new ChunkSizing(20, TailChunks: 4, MinimumChunkSeconds: 2);
+
+        var plan = ChunkPlanner.Plan(timeline, 0, 0, sizing);
+
+        Timelines.AssertPartitions(timeline, plan);
+        var decodedBefore = plan.Chunks.Sum(c => c.StartPts / Timelines.FrameTicks - keyframes.Where(k => k * Timelines.FrameTicks <= c.StartPts).Max());
+        Assert.True(decodedBefore <= 2 * 25, $"{decodedBefore} frames decoded before cuts");
+        // Still a tail: the shortest chunks are about the tail's own targets, and each of the two shortest starts on a keyframe.
+        var shortest = plan.Chunks.OrderBy(c => c.FrameCount).Take(2).ToArray();
+        Assert.All(shortest, c => Assert.True(c.StartsOnKeyframe, $"chunk {c.Index} ({c.FrameCount} frames) starts off a keyframe"));
+        Assert.InRange(Seconds(timeline, shortest[0]), 1.5, 2.5);
+        Assert.InRange(Seconds(timeline, shortest[1]), 2, 3.2);
+        Assert.Equal(plan.Chunks.Count - 5, plan.Chunks.Count(c => Math.Abs(Seconds(timeline, c) - 20) <= 5));
+    }
+
+    [Fact]
     public void Planner_should_partition_random_timelines_with_a_tail_and_never_leave_a_sliver_at_the_end()
     {
         for (var seed = 0; seed < 200; seed++)
