@@ -2,6 +2,7 @@ using Flock.Media.Assembly;
 using Flock.Media.Options;
 using Flock.Media.Probing;
 using Flock.Media.Processes;
+using Flock.Seed.Planning;
 
 namespace Flock.Seed.Api;
 
@@ -17,14 +18,28 @@ public static class SubmissionValidator
         if (!(chunkSeconds >= 0.5 && chunkSeconds <= 3600)) throw new MediaException($"chunk length {chunkSeconds}s is out of range (0.5 to 3600)");
         OutputContainers.FromPath(outputName);
         var parsed = EncoderOptions.Parse(options);
-        var source = await MediaProbe.ProbeAsync(inputPath, ct).ConfigureAwait(false);
+        // The options are tried while the source is probed: both lie on the way from a submit to the first chunk.
+        using var trying = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var vf = parsed.VideoFilter is null ? Array.Empty<string>() : ["-vf", parsed.VideoFilter];
+        var videoTried = ProcessRunner.RunAsync(Ffmpeg.FfmpegPath,
+            ["-nostdin", "-hide_banner", "-v", "error", "-f", "lavfi", "-i", "testsrc2=s=128x72:r=10:d=0.3", .. vf, .. parsed.Video, "-f", "null", "-"], trying.Token);
+        MediaInfo source;
+        try
+        {
+            source = await SourceProbes.ProbeAsync(inputPath, ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            await trying.CancelAsync().ConfigureAwait(false);
+            // The probe's error is the one to report; the options' try only has to be over.
+            try { await videoTried.ConfigureAwait(false); } catch (Exception) { }
+            throw;
+        }
         // The planner cuts near every chunk length (at keyframes): this many chunks, give or take one.
         var chunks = Math.Ceiling(source.DurationSeconds / chunkSeconds);
+        var video = await videoTried.ConfigureAwait(false);
         if (chunks > maxChunks)
             throw new MediaException($"the job would have about {chunks:0} chunks, more than flock.seed.max-chunks-per-job ({maxChunks}): use longer chunks");
-        var vf = parsed.VideoFilter is null ? Array.Empty<string>() : ["-vf", parsed.VideoFilter];
-        var video = await ProcessRunner.RunAsync(Ffmpeg.FfmpegPath,
-            ["-nostdin", "-hide_banner", "-v", "error", "-f", "lavfi", "-i", "testsrc2=s=128x72:r=10:d=0.3", .. vf, .. parsed.Video, "-f", "null", "-"], ct).ConfigureAwait(false);
         if (!video.Succeeded) throw new MediaException($"video options refused by ffmpeg: {video.FirstErrorLine}", video.StandardErrorTail);
         if (parsed.Audio.Count > 0)
         {

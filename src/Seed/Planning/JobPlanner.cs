@@ -22,7 +22,7 @@ public static class JobPlanner
     public static async Task<JobPlanFiles?> PlanHeadAsync(JobSpec spec, ChunkSizing sizing, int nodes, string jobDirectory, CancellationToken ct)
     {
         var options = EncoderOptions.Parse(spec.Options);
-        var source = await MediaProbe.ProbeAsync(spec.InputPath, ct).ConfigureAwait(false);
+        var source = await SourceProbes.ProbeAsync(spec.InputPath, ct).ConfigureAwait(false);
         // Room for the chunks, each cut's keyframe window and everything a whole-file plan would put after them; what
         // follows the head must still make two chunks, so the whole plan's tail is planned as usual.
         double HeadSeconds(int n) => sizing.ChunkSeconds * (n * (1 + 2 * ChunkPlanner.KeyframeSnapFraction) + ChunkPlanner.MinimumTailFraction) + 1;
@@ -45,7 +45,7 @@ public static class JobPlanner
     public static async Task<JobPlanFiles> PlanAsync(JobSpec spec, ChunkSizing sizing, string jobDirectory, JobPlanFiles? head, CancellationToken ct)
     {
         var options = EncoderOptions.Parse(spec.Options);
-        var source = await MediaProbe.ProbeAsync(spec.InputPath, ct).ConfigureAwait(false);
+        var source = await SourceProbes.ProbeAsync(spec.InputPath, ct).ConfigureAwait(false);
         var video = source.MainVideo!;
         // The decode check needs nothing from the timeline, and listing a large file's packets is mostly waiting on I/O.
         var decodable = CheckDecodableAsync(spec.InputPath, video, source, ct);
