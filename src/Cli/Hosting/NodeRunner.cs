@@ -1,4 +1,5 @@
 using Flock.Hocon;
+using Flock.Media.Processes;
 using Flock.Node;
 using Flock.Node.Options;
 using Microsoft.Extensions.Logging;
@@ -25,6 +26,8 @@ public static class NodeRunner
         if (acceptFingerprint is not null) options.AcceptFingerprint = acceptFingerprint;
         using var logs = ConsoleLogging.CreateOrReport(logFormat ?? options.LogFormat);
         if (logs is null) return 1;
+        // A flock killed with SIGKILL on a machine without setpriv left its ffmpeg encoding for nobody.
+        if (ChildProcesses.SweepOrphans() is > 0 and var swept) Console.Error.WriteLine($"killed {swept} ffmpeg process(es) that a killed flock had left running");
         try
         {
             var error = await NodeAgent.RunAsync(options, NodeAgent.DefaultName(options.Name), logs, ct);

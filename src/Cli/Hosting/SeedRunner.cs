@@ -1,4 +1,5 @@
 using Flock.Hocon;
+using Flock.Media.Processes;
 using Flock.Node;
 using Flock.Node.Options;
 using Flock.Seed;
@@ -27,6 +28,8 @@ public static class SeedRunner
         if (dataDir is not null) options.DataDir = dataDir;
         using var logs = ConsoleLogging.CreateOrReport(logFormat ?? options.LogFormat);
         if (logs is null) return 1;
+        // A flock killed with SIGKILL on a machine without setpriv left its ffmpeg encoding for nobody.
+        if (ChildProcesses.SweepOrphans() is > 0 and var swept) Console.Error.WriteLine($"killed {swept} ffmpeg process(es) that a killed flock had left running");
         SeedServer server;
         try
         {

@@ -1,15 +1,20 @@
-using System.Diagnostics;
 using System.Text;
+using CliWrap;
 
 namespace Flock.Media.Processes;
 
 /// <summary>
-/// The one place child processes are started. Always an argument list (never a shell, so no option can smuggle a
-/// command), stderr kept as a bounded tail, and cancellation kills the whole tree so no ffmpeg outlives its job.
+/// The one place child processes are run, through CliWrap. Always an argument list (never a shell, so no option can
+/// smuggle a command), stdout and stderr read line by line, stderr kept as a bounded tail for error messages.
+/// Cancelling interrupts first (SIGINT: ffmpeg stops reading, flushes and closes a valid file) and kills the whole
+/// tree only if the child is still there after <see cref="GracePeriod"/>.
 /// </summary>
 public static class ProcessRunner
 {
     private const int StderrTailLines = 40;
+
+    /// <summary>How long an interrupted child may take to finish its file before it is killed (ffmpeg needs ~0.6 s).</summary>
+    public static readonly TimeSpan GracePeriod = TimeSpan.FromSeconds(2);
 
     public static async Task<ProcessResult> RunAsync(
         string fileName,
@@ -17,71 +22,52 @@ public static class ProcessRunner
         CancellationToken ct,
         Action<string>? onStdoutLine = null,
         bool captureStdout = true,
-        string? workingDirectory = null)
+        string? workingDirectory = null,
+        Action<string>? onStderrLine = null)
     {
-        var psi = new ProcessStartInfo(fileName)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = false,
-            UseShellExecute = false,
-            CreateNoWindow = true,
-        };
-        if (workingDirectory is not null) psi.WorkingDirectory = workingDirectory;
-        foreach (var a in arguments) psi.ArgumentList.Add(a);
-
-        using var process = new Process { StartInfo = psi };
-        try
-        {
-            if (!process.Start()) throw new InvalidOperationException($"could not start {fileName}");
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            throw new InvalidOperationException($"could not start {fileName}: {e.Message}", e);
-        }
-
+        ct.ThrowIfCancellationRequested();
         var stdout = new StringBuilder();
         var tail = new Queue<string>();
-        var stdoutTask = Task.Run(async () =>
-        {
-            while (await process.StandardOutput.ReadLineAsync(CancellationToken.None) is { } line)
+        var command = ChildProcesses.Wrap(fileName, arguments)
+            .WithValidation(CommandResultValidation.None)
+            .WithStandardOutputPipe(PipeTarget.ToDelegate(line =>
             {
                 onStdoutLine?.Invoke(line);
                 if (captureStdout) stdout.AppendLine(line);
-            }
-        }, CancellationToken.None);
-        var stderrTask = Task.Run(async () =>
-        {
-            while (await process.StandardError.ReadLineAsync(CancellationToken.None) is { } line)
+            }, System.Text.Encoding.UTF8))
+            .WithStandardErrorPipe(PipeTarget.ToDelegate(line =>
             {
+                onStderrLine?.Invoke(line);
                 lock (tail)
                 {
                     tail.Enqueue(line);
                     if (tail.Count > StderrTailLines) tail.Dequeue();
                 }
-            }
-        }, CancellationToken.None);
+            }, System.Text.Encoding.UTF8));
+        if (workingDirectory is not null) command = command.WithWorkingDirectory(workingDirectory);
 
-        using (ct.Register(() => Kill(process)))
-        {
-            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
-        }
-        await Task.WhenAll(stdoutTask, stderrTask).ConfigureAwait(false);
-        ct.ThrowIfCancellationRequested();
-        string tailText;
-        lock (tail) tailText = string.Join('\n', tail);
-        return new ProcessResult(process.ExitCode, stdout.ToString(), tailText);
-    }
-
-    private static void Kill(Process process)
-    {
+        using var forceful = new CancellationTokenSource();
+        CommandResult result;
         try
         {
-            if (!process.HasExited) process.Kill(entireProcessTree: true);
+            // Disposed before forceful (declared after it), and disposing waits for a running callback.
+            using var escalation = ct.Register(() => forceful.CancelAfter(GracePeriod));
+            result = await ChildSpawnThread.Run(() => command.ExecuteAsync(forceful.Token, ct).Task).Unwrap().ConfigureAwait(false);
         }
-        catch (InvalidOperationException)
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            // Already gone: nothing left to kill.
+            throw new OperationCanceledException($"{Path.GetFileName(fileName)} was cancelled", ct);
         }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new InvalidOperationException($"could not start {fileName}: {e.InnerException?.Message ?? e.Message}", e);
+        }
+
+        string tailText;
+        lock (tail) tailText = string.Join('\n', tail);
+        // Under setpriv a missing program is setpriv's exit 127, where a direct start fails in the fork.
+        if (result.ExitCode == 127 && ChildProcesses.Setpriv is not null && tailText.StartsWith("setpriv: failed to execute", StringComparison.Ordinal))
+            throw new InvalidOperationException($"could not start {fileName}: {tailText["setpriv: failed to execute ".Length..].Trim()}");
+        return new ProcessResult(result.ExitCode, stdout.ToString(), tailText);
     }
 }
