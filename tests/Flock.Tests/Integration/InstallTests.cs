@@ -6,13 +6,6 @@ namespace Flock.Tests.Integration;
 /// <summary>`./flock install PREFIX` gives a flock and pbm that run without the source tree, and systemd units that verify.</summary>
 public sealed class InstallTests
 {
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "flock")) && File.Exists(Path.Combine(dir.FullName, "Akka.sln"))) return dir.FullName;
-        throw new InvalidOperationException("repository root not found above " + AppContext.BaseDirectory);
-    }
-
     [Fact]
     public async Task Installed_flock_and_pbm_should_run_outside_the_repository_and_its_units_should_verify()
     {
@@ -20,7 +13,7 @@ public sealed class InstallTests
         var prefix = scratch.File("prefix with space");
         var outside = Directory.CreateDirectory(scratch.File("elsewhere")).FullName;
 
-        var install = await FlockProcess.RunAsync(["install", prefix], TimeSpan.FromMinutes(10), workingDirectory: outside, fileName: Path.Combine(RepositoryRoot(), "flock"));
+        var install = await FlockProcess.RunAsync(["install", prefix], TimeSpan.FromMinutes(10), workingDirectory: outside, fileName: Path.Combine(Repository.Root, "flock"));
         Assert.True(install.ExitCode == 0, install.Stdout + install.Stderr);
 
         var version = await FlockProcess.RunAsync(["--version"], workingDirectory: outside, fileName: Path.Combine(prefix, "bin", "flock"));
