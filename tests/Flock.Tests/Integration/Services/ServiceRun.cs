@@ -38,20 +38,19 @@ public static class ServiceRun
         }
         var home = Directory.CreateDirectory(Path.Combine(root, "home")).FullName;
         env["HOME"] = home;
-        // Whatever the test runner's environment says about flock must not leak into the service.
-        foreach (var name in new[] { "FLOCK_KNOWN_SEEDS", "FLOCK_SEED", "FLOCK_SEED_URLS", "FLOCK_DATA_DIR", "FLOCK_CLUSTER_KEY", "FLOCK_CLUSTER_KEY_FILE", "FLOCK_TOKEN", "FLOCK_SEED_TLS" })
-            env.TryAdd(name, "");
-
         var exec = unit.ExecStart(env);
         if (exec[0] != "/opt/flock/bin/flock") throw new InvalidOperationException($"{unit.Path}: ExecStart does not start /opt/flock/bin/flock: {string.Join(' ', exec)}");
         var workingDirectory = unit.Value("WorkingDirectory") is { } wd ? Remap(wd, root) : null;
-        string[] command = ["dotnet", FlockProcess.Dll, .. exec.Skip(1)];
+        // A service sees only what its unit gives it: the test runner's FLOCK_* (FlockProcess sets FLOCK_TOKEN) are unset.
+        var unset = System.Environment.GetEnvironmentVariables().Keys.Cast<string>().Append("FLOCK_TOKEN")
+            .Where(k => k.StartsWith("FLOCK_", StringComparison.Ordinal) && !env.ContainsKey(k)).Distinct().SelectMany(k => new[] { "-u", k });
+        string[] command = ["env", .. unset, "dotnet", FlockProcess.Dll, .. exec.Skip(1)];
         if (ReadOnlyMountAvailable)
         {
-            // unshare execs sh, which execs dotnet: one process id throughout, so killing it kills the service.
+            // unshare execs sh, which execs env, which execs dotnet: one process id throughout, so killing it kills the service.
             return FlockProcess.Start(["-m", "sh", "-c", "mount -t tmpfs -o ro,mode=0755 tmpfs \"$HOME\" || exit 97; exec \"$@\"", "sh", .. command], env, "unshare", workingDirectory);
         }
         File.SetUnixFileMode(home, UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
-        return FlockProcess.Start(command.Skip(2), env, "dotnet", workingDirectory);
+        return FlockProcess.Start(command.Skip(1), env, "env", workingDirectory);
     }
 }
