@@ -118,11 +118,15 @@ public static class Program
 
     private static Command NodeCommand()
     {
-        var seed = new Option<string>("--seed")
+        var seed = new Option<string?>("--seed")
         {
-            Description = "The seed to join: HOST:PORT (TLS when the seed offers it) or an http(s):// URL.",
+            Description = "The seed to join: HOST:PORT (TLS when the seed offers it) or an http(s):// URL (default: FLOCK_SEED, else flock.node.seed, 127.0.0.1:4053).",
             HelpName = "HOST:PORT",
-            Required = true,
+        };
+        var keyFile = new Option<string?>("--cluster-key-file")
+        {
+            Description = "Read the cluster key from this owner-only file (default: FLOCK_CLUSTER_KEY_FILE, flock.cluster.key-file, else FLOCK_CLUSTER_KEY).",
+            HelpName = "FILE",
         };
         var name = new Option<string?>("--name") { Description = "Node name (default: the host name).", HelpName = "NAME" };
         var config = new Option<string?>("--config") { Description = "HOCON configuration file.", HelpName = "FILE" };
@@ -135,12 +139,14 @@ public static class Program
 
         var command = new Command("node", "Run a worker node that encodes chunks for a seed.");
         command.Options.Add(seed);
+        command.Options.Add(keyFile);
         command.Options.Add(accept);
         command.Options.Add(name);
         command.Options.Add(config);
         command.Options.Add(logFormat);
         command.SetAction((parse, ct) =>
-            NodeRunner.RunAsync(parse.GetValue(seed)!, parse.GetValue(name), parse.GetValue(config), parse.GetValue(logFormat), parse.GetValue(accept), ct));
+            NodeRunner.RunAsync(parse.GetValue(seed), parse.GetValue(name), parse.GetValue(config), parse.GetValue(logFormat), parse.GetValue(accept),
+                parse.GetValue(keyFile), ct));
         return command;
     }
 

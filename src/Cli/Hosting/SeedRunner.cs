@@ -1,4 +1,5 @@
 using Flock.Hocon;
+using Flock.Messages.Cluster;
 using Flock.Node;
 using Flock.Node.Options;
 using Flock.Seed;
@@ -17,6 +18,7 @@ public static class SeedRunner
         try
         {
             options = SeedConfiguration.Load(configFile);
+            if (options.ClusterKeyFile.Length > 0) options.ClusterKey = ClusterKeyFile.Read(options.ClusterKeyFile);
         }
         catch (Exception e) when (e is HoconException or IOException)
         {
