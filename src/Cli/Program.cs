@@ -76,7 +76,29 @@ public static class Program
         root.Subcommands.Add(EncodeCommand());
         root.Subcommands.Add(DemoCommand());
         root.Subcommands.Add(PbmCommand());
+        if (Environment.GetEnvironmentVariable(LauncherVariable) == "1")
+        {
+            // Run through the repository's ./flock, whose own commands belong in the same list.
+            root.Subcommands.Add(LauncherCommand("test", "Run the whole test suite (./flock test [--soak] [dotnet test arguments]); installs ffmpeg, PostgreSQL and chromium first when root."));
+            root.Subcommands.Add(LauncherCommand("install", "Publish seed, node and pbm into PREFIX (./flock install [PREFIX], default /opt/flock) with systemd units."));
+        }
+
         return root;
+    }
+
+    /// <summary>Set by the ./flock launcher, which handles `test` and `install` itself before this program runs.</summary>
+    public const string LauncherVariable = "FLOCK_LAUNCHER";
+
+    private static Command LauncherCommand(string name, string description)
+    {
+        var command = new Command(name, description);
+        command.TreatUnmatchedTokensAsErrors = false;
+        command.SetAction(_ =>
+        {
+            Console.Error.WriteLine($"error: '{name}' is run by the ./flock launcher in the repository: ./flock {name}");
+            return UsageExitCode;
+        });
+        return command;
     }
 
     private static Command SeedCommand()

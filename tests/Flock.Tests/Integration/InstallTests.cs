@@ -26,8 +26,19 @@ public sealed class InstallTests
         Assert.True(show.ExitCode == 0, show.Stderr);
         Assert.Equal("Count: 0 nodes", show.Stdout.Trim());
 
-        if (!File.Exists("/usr/bin/systemd-analyze") && !File.Exists("/bin/systemd-analyze")) return; // verified wherever systemd is installed
+        // The seed.conf install puts in PREFIX/etc is the one the installed unit reads: an edit there takes effect.
         var units = Path.Combine(prefix, "share", "flock", "systemd");
+        var seedConf = Path.Combine(prefix, "etc", "seed.conf");
+        var port = FlockProcess.FreePort();
+        var conf = File.ReadAllText(seedConf);
+        Assert.Contains("urls = \"https://127.0.0.1:4053\"", conf, StringComparison.Ordinal);
+        File.WriteAllText(seedConf, conf.Replace("urls = \"https://127.0.0.1:4053\"", $"urls = \"https://127.0.0.1:{port}\"", StringComparison.Ordinal));
+        var exec = Services.SystemdUnit.Load(Path.Combine(units, "flock-seed.service")).ExecStart(new Dictionary<string, string>());
+        Assert.Equal([Path.Combine(prefix, "bin", "flock"), "seed", "--config", seedConf], exec);
+        using (var installedSeed = FlockProcess.Start(exec.Skip(1), new Dictionary<string, string> { ["FLOCK_DATA_DIR"] = scratch.File("installed-seed") }, exec[0], outside))
+            await installedSeed.WaitForOutputAsync($"seed listening on https://127.0.0.1:{port}", TimeSpan.FromSeconds(60));
+
+        if (!File.Exists("/usr/bin/systemd-analyze") && !File.Exists("/bin/systemd-analyze")) return; // verified wherever systemd is installed
         var verify = await FlockProcess.RunAsync(["verify", Path.Combine(units, "flock-seed.service"), Path.Combine(units, "flock-node.service")],
             TimeSpan.FromMinutes(1), workingDirectory: outside, fileName: "systemd-analyze");
         Assert.True(verify.ExitCode == 0, verify.Stdout + verify.Stderr);

@@ -19,7 +19,8 @@ public static class ServiceRun
 
     /// <summary>Maps the unit's /var paths and /opt/flock launcher onto the test's scratch root and built flock.dll.</summary>
     public static string Remap(string value, string root) =>
-        value.Replace("/var/lib/", root + "/var/lib/", StringComparison.Ordinal)
+        value.Replace("/opt/flock/etc/", Repository.File("hocon") + "/", StringComparison.Ordinal) // what ./flock install copies there
+            .Replace("/var/lib/", root + "/var/lib/", StringComparison.Ordinal)
             .Replace("/var/cache/", root + "/var/cache/", StringComparison.Ordinal);
 
     /// <param name="envFile">The EnvironmentFile's text (as a README tells users to write it).</param>
@@ -44,7 +45,7 @@ public static class ServiceRun
         // A service sees only what its unit gives it: the test runner's FLOCK_* (FlockProcess sets FLOCK_TOKEN) are unset.
         var unset = System.Environment.GetEnvironmentVariables().Keys.Cast<string>().Append("FLOCK_TOKEN")
             .Where(k => k.StartsWith("FLOCK_", StringComparison.Ordinal) && !env.ContainsKey(k)).Distinct().SelectMany(k => new[] { "-u", k });
-        string[] command = ["env", .. unset, "dotnet", FlockProcess.Dll, .. exec.Skip(1)];
+        string[] command = ["env", .. unset, "dotnet", FlockProcess.Dll, .. exec.Skip(1).Select(a => Remap(a, root))];
         if (ReadOnlyMountAvailable)
         {
             // unshare execs sh, which execs env, which execs dotnet: one process id throughout, so killing it kills the service.

@@ -59,9 +59,14 @@ public sealed partial class SystemdUnit
 
     /// <summary>ExecStart split into words, with ${VAR} and $VAR replaced as systemd does (an unset variable becomes empty).</summary>
     public IReadOnlyList<string> ExecStart(IReadOnlyDictionary<string, string> env) =>
-        Value("ExecStart")!.Split(' ', StringSplitOptions.RemoveEmptyEntries)
+        Word().Matches(Value("ExecStart")!)
+            .Select(m => m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value)
             .Select(word => Variable().Replace(word, m => env.GetValueOrDefault(m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value, "")))
             .ToList();
+
+    // A "double-quoted" word (as ./flock install writes paths that may hold spaces) or a bare one.
+    [GeneratedRegex("\"([^\"]*)\"|(\\S+)")]
+    private static partial Regex Word();
 
     [GeneratedRegex(@"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)")]
     private static partial Regex Variable();
