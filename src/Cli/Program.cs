@@ -76,7 +76,29 @@ public static class Program
         root.Subcommands.Add(EncodeCommand());
         root.Subcommands.Add(DemoCommand());
         root.Subcommands.Add(PbmCommand());
+        if (Environment.GetEnvironmentVariable(LauncherVariable) == "1")
+        {
+            // Run through the repository's ./flock, whose own commands belong in the same list.
+            root.Subcommands.Add(LauncherCommand("test", "Run the whole test suite (./flock test [--soak] [dotnet test arguments]); installs ffmpeg, PostgreSQL and chromium first when root."));
+            root.Subcommands.Add(LauncherCommand("install", "Publish seed, node and pbm into PREFIX (./flock install [PREFIX], default /opt/flock) with systemd units."));
+        }
+
         return root;
+    }
+
+    /// <summary>Set by the ./flock launcher, which handles `test` and `install` itself before this program runs.</summary>
+    public const string LauncherVariable = "FLOCK_LAUNCHER";
+
+    private static Command LauncherCommand(string name, string description)
+    {
+        var command = new Command(name, description);
+        command.TreatUnmatchedTokensAsErrors = false;
+        command.SetAction(_ =>
+        {
+            Console.Error.WriteLine($"error: '{name}' is run by the ./flock launcher in the repository: ./flock {name}");
+            return UsageExitCode;
+        });
+        return command;
     }
 
     private static Command SeedCommand()
@@ -118,11 +140,15 @@ public static class Program
 
     private static Command NodeCommand()
     {
-        var seed = new Option<string>("--seed")
+        var seed = new Option<string?>("--seed")
         {
-            Description = "The seed to join: HOST:PORT (TLS when the seed offers it) or an http(s):// URL.",
+            Description = "The seed to join: HOST:PORT (TLS when the seed offers it) or an http(s):// URL (default: FLOCK_SEED, else flock.node.seed, 127.0.0.1:4053).",
             HelpName = "HOST:PORT",
-            Required = true,
+        };
+        var keyFile = new Option<string?>("--cluster-key-file")
+        {
+            Description = "Read the cluster key from this owner-only file (default: FLOCK_CLUSTER_KEY_FILE, flock.cluster.key-file, else FLOCK_CLUSTER_KEY).",
+            HelpName = "FILE",
         };
         var name = new Option<string?>("--name") { Description = "Node name (default: the host name).", HelpName = "NAME" };
         var config = new Option<string?>("--config") { Description = "HOCON configuration file.", HelpName = "FILE" };
@@ -135,12 +161,14 @@ public static class Program
 
         var command = new Command("node", "Run a worker node that encodes chunks for a seed.");
         command.Options.Add(seed);
+        command.Options.Add(keyFile);
         command.Options.Add(accept);
         command.Options.Add(name);
         command.Options.Add(config);
         command.Options.Add(logFormat);
         command.SetAction((parse, ct) =>
-            NodeRunner.RunAsync(parse.GetValue(seed)!, parse.GetValue(name), parse.GetValue(config), parse.GetValue(logFormat), parse.GetValue(accept), ct));
+            NodeRunner.RunAsync(parse.GetValue(seed), parse.GetValue(name), parse.GetValue(config), parse.GetValue(logFormat), parse.GetValue(accept),
+                parse.GetValue(keyFile), ct));
         return command;
     }
 

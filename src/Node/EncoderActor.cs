@@ -42,8 +42,7 @@ public sealed class EncoderActor : Actor
         _options = options;
         _name = name;
         _workDir = options.WorkDir is { Length: > 0 } w ? w : Path.Combine(Path.GetTempPath(), $"flock-node-{name}");
-        _seed = new SeedLink(options.Seed, new KnownSeeds(options.KnownSeeds.Length > 0 ? options.KnownSeeds : KnownSeeds.DefaultPath(Environment.GetEnvironmentVariable),
-            options.AcceptFingerprint), _workDir);
+        _seed = SeedLink.For(options, _workDir, line => Log.LogInformation("{Notice}", line));
         _key = new ClusterKey(options.ClusterKey);
         _fatal = fatal;
         _backoff = options.ReconnectMin;

@@ -10,7 +10,7 @@ public static class NodeAgent
     /// <returns>null after a normal stop, else the reason the node could not work.</returns>
     public static async Task<string?> RunAsync(NodeOptions options, string name, ILoggerFactory logs, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(options.ClusterKey)) return "no cluster key: set FLOCK_CLUSTER_KEY (the seed prints where it keeps it)";
+        if (string.IsNullOrWhiteSpace(options.ClusterKey)) return "no cluster key: use --cluster-key-file FILE (or FLOCK_CLUSTER_KEY_FILE), or set FLOCK_CLUSTER_KEY (the seed prints where it keeps it)";
         var fatal = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var system = ActorSystem.Create($"flock-node", logs);
         var left = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

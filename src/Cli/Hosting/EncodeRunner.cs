@@ -38,11 +38,11 @@ public static class EncodeRunner
         {
             return Fail(progress, e.Message);
         }
-        progress.WriteLine($"job {id}: {Path.GetFileName(input)} -> {output} on {nodes} local node(s)");
+        progress.WriteLine($"job {id}: {Path.GetFileName(input)} -> {output} on {Plural.Of(nodes, "local node")}");
         var job = await cluster.WaitAsync(id, j =>
         {
             var done = j.Chunks.Count(c => c.State == ChunkStates.Done);
-            progress.WriteLine($"job {id}: {j.State}, {done}/{j.Chunks.Count} chunks, {j.EncodedFrames}/{j.TotalFrames} frames");
+            progress.WriteLine($"job {id}: {j.State}, {done}/{j.Chunks.Count} {Plural.Noun(j.Chunks.Count, "chunk")}, {j.EncodedFrames}/{j.TotalFrames} {Plural.Noun(j.TotalFrames, "frame")}");
         }, ct);
         watch.Stop();
         if (args.ReportPath is not null)
@@ -52,7 +52,7 @@ public static class EncodeRunner
             progress.WriteLine($"error: job {id} {job.State}: {job.Error}");
             return new EncodeResult(job, watch.Elapsed, nodes);
         }
-        progress.WriteLine($"done: {output} ({job.TotalFrames} frames in {job.Chunks.Count} chunks, verified) in {watch.Elapsed.TotalSeconds:0.0}s");
+        progress.WriteLine($"done: {output} ({Plural.Of(job.TotalFrames, "frame")} in {Plural.Of(job.Chunks.Count, "chunk")}, verified) in {watch.Elapsed.TotalSeconds:0.0}s");
         return new EncodeResult(job, watch.Elapsed, nodes);
     }
 

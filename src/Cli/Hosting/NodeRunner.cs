@@ -1,5 +1,6 @@
 using Flock.Hocon;
 using Flock.Media.Processes;
+using Flock.Messages.Cluster;
 using Flock.Node;
 using Flock.Node.Options;
 using Microsoft.Extensions.Logging;
@@ -9,12 +10,15 @@ namespace Flock.Cli.Hosting;
 /// <summary>`flock node`: one encoder node as a long-running service.</summary>
 public static class NodeRunner
 {
-    public static async Task<int> RunAsync(string seed, string? name, string? configFile, string? logFormat, string? acceptFingerprint, CancellationToken ct)
+    public static async Task<int> RunAsync(string? seed, string? name, string? configFile, string? logFormat, string? acceptFingerprint, string? clusterKeyFile,
+        CancellationToken ct)
     {
         NodeOptions options;
         try
         {
             options = NodeConfiguration.Load(configFile);
+            if (clusterKeyFile is not null) options.ClusterKeyFile = clusterKeyFile;
+            if (options.ClusterKeyFile.Length > 0) options.ClusterKey = ClusterKeyFile.Read(options.ClusterKeyFile);
         }
         catch (Exception e) when (e is HoconException or IOException)
         {

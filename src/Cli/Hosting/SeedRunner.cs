@@ -1,5 +1,6 @@
 using Flock.Hocon;
 using Flock.Media.Processes;
+using Flock.Messages.Cluster;
 using Flock.Node;
 using Flock.Node.Options;
 using Flock.Seed;
@@ -18,6 +19,7 @@ public static class SeedRunner
         try
         {
             options = SeedConfiguration.Load(configFile);
+            if (options.ClusterKeyFile.Length > 0) options.ClusterKey = ClusterKeyFile.Read(options.ClusterKeyFile);
         }
         catch (Exception e) when (e is HoconException or IOException)
         {
@@ -43,6 +45,7 @@ public static class SeedRunner
         await using (server)
         {
             Console.Error.WriteLine($"seed listening on {server.Address}, data in {server.Runtime.DataDir}");
+            Console.Error.WriteLine(DashboardLine(server.Address, server.CertificateFingerprint, selfSigned: options.TlsCertificate.Length == 0));
             Task<string?>? localNode = null;
             if (options.LocalNode)
             {
@@ -69,6 +72,22 @@ public static class SeedRunner
             Console.Error.WriteLine("seed stopping");
         }
         return 0;
+    }
+
+    /// <summary>
+    /// Where a browser finds the dashboard (a wildcard bind is shown as this host's name, which the self-signed
+    /// certificate carries), and what it will say about a self-signed certificate: the fingerprint as browsers print
+    /// it (upper-case hex pairs), to compare in the warning page's certificate viewer.
+    /// </summary>
+    public static string DashboardLine(Uri address, string? fingerprint, bool selfSigned)
+    {
+        var url = new UriBuilder(address) { Path = "/" };
+        if (url.Host is "0.0.0.0" or "[::]" or "::" or "+" or "*") url.Host = Environment.MachineName.ToLowerInvariant();
+        var line = $"dashboard {url.Uri}";
+        if (fingerprint is null || !selfSigned) return line;
+        var hex = fingerprint[Flock.Messages.Security.CertificateFingerprint.Prefix.Length..].ToUpperInvariant();
+        var pairs = string.Join(':', Enumerable.Range(0, hex.Length / 2).Select(i => hex.Substring(i * 2, 2)));
+        return $"{line} (self-signed certificate: a browser warns until you trust it; its SHA-256 fingerprint is {pairs})";
     }
 
     /// <summary>`local-node = on`: an encoder node in this process, joining this seed over loopback with its own key.</summary>

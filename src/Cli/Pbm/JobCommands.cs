@@ -127,7 +127,7 @@ public static class JobCommands
                 return PbmExitCodes.Success;
             }
 
-            foreach (var line in JobFormatter.Details(job))
+            foreach (var line in JobFormatter.Details(job, context.Console.IsOutputTerminal))
             {
                 context.WriteLine(line);
             }
@@ -201,7 +201,7 @@ public static class JobCommands
             using var client = context.Connect(parse);
             var job = await client.RetryJobAsync(parse.GetValue(id)!, ct).ConfigureAwait(false);
             var kept = job.Chunks.Count(c => c.State == ChunkStates.Done);
-            context.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{job.Id} {job.State} ({kept}/{job.Chunks.Count} chunks kept)"));
+            context.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{job.Id} {job.State} ({kept}/{job.Chunks.Count} {Plural.Noun(job.Chunks.Count, "chunk")} kept)"));
             return PbmExitCodes.Success;
         });
         return command;

@@ -143,14 +143,15 @@ public sealed class PbmApp
                 tokens.RemoveAt(0);
             }
 
-            await RunCommandAsync(seed, schemeGiven, [.. sessionOptions, .. tokens], ct).ConfigureAwait(false);
+            await RunCommandAsync(seed, schemeGiven, [.. sessionOptions, .. tokens], ct, interactive: true).ConfigureAwait(false);
             await _console.Error.FlushAsync(CancellationToken.None).ConfigureAwait(false);
         }
 
         return PbmExitCodes.Success;
     }
 
-    private async Task<int> RunCommandAsync(Uri seed, bool schemeGiven, IReadOnlyList<string> rest, CancellationToken ct)
+    /// <param name="interactive">A session's line: a line that is no command gets one error line, not the whole usage.</param>
+    private async Task<int> RunCommandAsync(Uri seed, bool schemeGiven, IReadOnlyList<string> rest, CancellationToken ct, bool interactive = false)
     {
         try
         {
@@ -193,6 +194,14 @@ public sealed class PbmApp
             }
 
             var parse = root.Parse(["pbm", .. rest]);
+            if (parse.Errors.Count > 0 && interactive)
+            {
+                var words = rest.SkipWhile(a => IsConnectionOption(a) || IsTokenValue(rest, a)).ToList();
+                return Fail(words.Count > 0 && !IsPalette(words[0])
+                    ? $"unknown command '{words[0]}': type help"
+                    : $"{parse.Errors[0].Message.TrimEnd('.')}: type help", PbmExitCodes.Usage);
+            }
+
             if (parse.Errors.Count > 0)
             {
                 var error = parse.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parse.Errors[0];

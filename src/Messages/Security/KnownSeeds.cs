@@ -42,24 +42,36 @@ public sealed class KnownSeeds(string path, string? acceptFingerprint = null)
         if (certificate is null) return Refuse($"the seed at {hostPort} presented no certificate");
         var presented = CertificateFingerprint.Of(certificate);
         lock (_lock)
+        {
+            try
+            {
+                return CheckLocked(hostPort, certificate, presented);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // A pin that cannot be kept is no pin: refuse the seed rather than let the caller fall back to plain HTTP.
+                return Refuse($"cannot write known_seeds {Path}: {OsError.Reason(e, Path)} (set FLOCK_KNOWN_SEEDS or flock.node.known-seeds to a writable file)");
+            }
+        }
+    }
+
+    private bool CheckLocked(string hostPort, X509Certificate certificate, string presented)
+    {
         using (OwnerOnlyFile.Lock(Path))
         {
             var known = Read();
-            if (known.TryGetValue(hostPort, out var pinned))
-            {
-                if (pinned != presented && presented != _accept)
-                    return Refuse($"the seed at {hostPort} presents certificate {presented}, but {pinned} is pinned in {Path}: "
-                        + $"someone may be intercepting the connection. If the seed's certificate really changed, run again with --accept-fingerprint {presented}");
-                if (pinned != presented) Notice?.Invoke($"re-pinned the seed at {hostPort}: {presented} (was {pinned}) in {Path}");
-            }
-            else
-            {
-                Notice?.Invoke($"pinned the seed at {hostPort}: {presented} in {Path}");
-            }
+            var pinned = known.GetValueOrDefault(hostPort);
+            if (pinned is not null && pinned != presented && presented != _accept)
+                return Refuse($"the seed at {hostPort} presents certificate {presented}, but {pinned} is pinned in {Path}: "
+                    + $"someone may be intercepting the connection. If the seed's certificate really changed, run again with --accept-fingerprint {presented}");
             if (pinned != presented)
             {
                 known[hostPort] = presented;
                 OwnerOnlyFile.WriteAllText(Path, string.Concat(known.Select(kv => $"{kv.Key} {kv.Value}\n")));
+                // Said once the pin is on disk, so a pin that could not be written is never announced.
+                Notice?.Invoke(pinned is null
+                    ? $"pinned the seed at {hostPort}: {presented} in {Path}"
+                    : $"re-pinned the seed at {hostPort}: {presented} (was {pinned}) in {Path}");
             }
             TrustedCertificate = new X509Certificate2(certificate);
             return true;

@@ -1,5 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using Flock.Messages.Security;
+using Flock.Node.Options;
 
 namespace Flock.Node.Connection;
 
@@ -25,6 +26,13 @@ public sealed class SeedLink : IDisposable
     }
 
     public KnownSeeds Trust { get; }
+
+    /// <summary>The link a node's options describe; <paramref name="notice"/> hears when the seed's certificate is pinned.</summary>
+    public static SeedLink For(NodeOptions options, string workDir, Action<string> notice)
+    {
+        var path = options.KnownSeeds.Length > 0 ? options.KnownSeeds : KnownSeeds.DefaultPath(Environment.GetEnvironmentVariable);
+        return new SeedLink(options.Seed, new KnownSeeds(path, options.AcceptFingerprint) { Notice = notice }, workDir);
+    }
 
     /// <summary>The seed's base address; final once <see cref="ResolveAsync"/> has succeeded.</summary>
     public Uri BaseUri { get; private set; }

@@ -10,7 +10,9 @@ public static class NodeConfiguration
     {
         var config = LayeredConfig.Load(Assembly.GetExecutingAssembly(), "node.conf", userFile, env);
         var options = config.GetConfig("flock.node").Bind<NodeOptions>();
-        options.ClusterKey = config.GetConfig("flock.cluster").Bind<ClusterSection>().Key;
+        var cluster = config.GetConfig("flock.cluster").Bind<ClusterSection>();
+        options.ClusterKey = cluster.Key;
+        options.ClusterKeyFile = cluster.KeyFile;
         options.LogFormat = config.GetConfig("flock.log").Bind<LogSection>().Format;
         return options;
     }
@@ -24,5 +26,7 @@ public static class NodeConfiguration
     private sealed class ClusterSection
     {
         public string Key { get; set; } = "";
+
+        public string KeyFile { get; set; } = "";
     }
 }

@@ -34,6 +34,9 @@ public sealed class NodeOptions
     /// <summary>From `flock.cluster.key`.</summary>
     public string ClusterKey { get; set; } = "";
 
+    /// <summary>From `flock.cluster.key-file`: when set, the key is read from this (owner-only) file instead.</summary>
+    public string ClusterKeyFile { get; set; } = "";
+
     /// <summary>From `flock.log.format`: text or json.</summary>
     public string LogFormat { get; set; } = "text";
 }

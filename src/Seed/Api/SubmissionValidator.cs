@@ -40,12 +40,12 @@ public static class SubmissionValidator
         var video = await videoTried.ConfigureAwait(false);
         if (chunks > maxChunks)
             throw new MediaException($"the job would have about {chunks:0} chunks, more than flock.seed.max-chunks-per-job ({maxChunks}): use longer chunks");
-        if (!video.Succeeded) throw new MediaException($"video options refused by ffmpeg: {video.FirstErrorLine}", video.StandardErrorTail);
+        if (!video.Succeeded) throw new MediaException($"video options refused by ffmpeg: {FfmpegErrorText.Summary(video.StandardErrorTail, video.ExitCode)}", video.StandardErrorTail);
         if (parsed.Audio.Count > 0)
         {
             var audio = await ProcessRunner.RunAsync(Ffmpeg.FfmpegPath,
                 ["-nostdin", "-hide_banner", "-v", "error", "-f", "lavfi", "-i", "sine=d=0.3", .. parsed.Audio, "-f", "null", "-"], ct).ConfigureAwait(false);
-            if (!audio.Succeeded) throw new MediaException($"audio options refused by ffmpeg: {audio.FirstErrorLine}", audio.StandardErrorTail);
+            if (!audio.Succeeded) throw new MediaException($"audio options refused by ffmpeg: {FfmpegErrorText.Summary(audio.StandardErrorTail, audio.ExitCode)}", audio.StandardErrorTail);
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Flock.Messages;
 using Flock.Messages.Jobs;
 
 namespace Flock.Seed.Chunks;
@@ -135,7 +136,7 @@ public sealed record ChunkState(
         var after = Apply(failed);
         var distinct = after.FailedNodes.Distinct().Count();
         if (distinct >= MaxFailedNodes || after.FailedNodes.Count >= MaxFailedAttempts)
-            return [failed, new ChunkFailed($"chunk {Index} failed on {distinct} node(s), {after.FailedNodes.Count} attempt(s): {Headline(f.Error)}")];
+            return [failed, new ChunkFailed($"chunk {Index} failed on {Plural.Of(distinct, "node")}, {Plural.Of(after.FailedNodes.Count, "attempt")}: {Headline(f.Error)}")];
         return [failed];
     }
 }

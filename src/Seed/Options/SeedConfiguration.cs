@@ -10,7 +10,9 @@ public static class SeedConfiguration
     {
         var config = LayeredConfig.Load(Assembly.GetExecutingAssembly(), "seed.conf", userFile, env);
         var options = config.GetConfig("flock.seed").Bind<SeedOptions>();
-        options.ClusterKey = config.GetConfig("flock.cluster").Bind<ClusterSection>().Key;
+        var cluster = config.GetConfig("flock.cluster").Bind<ClusterSection>();
+        options.ClusterKey = cluster.Key;
+        options.ClusterKeyFile = cluster.KeyFile;
         options.LogFormat = config.GetConfig("flock.log").Bind<LogSection>().Format;
         if (options.TailChunks < 0) throw new HoconException($"flock.seed.tail-chunks must be 0 or more, not {options.TailChunks}");
         if (!(options.MinChunkSeconds > 0)) throw new HoconException($"flock.seed.min-chunk-seconds must be positive, not {options.MinChunkSeconds}");
@@ -26,5 +28,7 @@ public static class SeedConfiguration
     private sealed class ClusterSection
     {
         public string Key { get; set; } = "";
+
+        public string KeyFile { get; set; } = "";
     }
 }

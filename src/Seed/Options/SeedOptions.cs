@@ -67,6 +67,9 @@ public sealed class SeedOptions
 
     /// <summary>From `flock.cluster.key`.</summary>
     public string ClusterKey { get; set; } = "";
+
+    /// <summary>From `flock.cluster.key-file`: when set, the key is read from this (owner-only) file instead.</summary>
+    public string ClusterKeyFile { get; set; } = "";
 }
 
 public sealed class JournalOptions

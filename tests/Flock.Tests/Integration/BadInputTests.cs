@@ -16,6 +16,8 @@ public sealed class BadInputTests
         { nameof(TestClips.ConstantFrameRateMp4), ["-c:v", "libx264", "-i", "/etc/passwd"], "option -i is not allowed" },
         { nameof(TestClips.ConstantFrameRateMp4), ["-c:v", "libx264", "-vf", "movie=/etc/passwd"], "filter 'movie' is not allowed" },
         { nameof(TestClips.ConstantFrameRateMp4), ["-c:v", "libx264", "-nonsense-option", "1"], "nonsense" },
+        { nameof(TestClips.ConstantFrameRateMp4), ["-c:v", "libx264", "-crf", "abc"], "video options refused by ffmpeg: Error setting option crf to value abc" },
+        { nameof(TestClips.ConstantFrameRateMp4), ["-c:v", "libx264", "-preset", "bogus"], "video options refused by ffmpeg: invalid preset 'bogus'" },
     };
 
     [Theory]
@@ -30,6 +32,7 @@ public sealed class BadInputTests
         var errors = run.Stderr.Split('\n').Where(l => l.StartsWith("error: ", StringComparison.Ordinal)).ToList();
         Assert.True(errors.Count == 1, $"expected one error line, got:\n{run.Stderr}");
         Assert.Contains(expected, errors[0], StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotMatch(@"@ 0x[0-9a-f]+|\[error\]", errors[0]); // ffmpeg's internal prefixes mean nothing to a user
         Assert.DoesNotContain("   at ", run.Stderr, StringComparison.Ordinal); // no stack trace
         Assert.False(File.Exists(output), "no output may be delivered for a failed job");
     }

@@ -39,7 +39,7 @@ public sealed class ClusterTests
         Assert.True(show.ExitCode == 0, show.Stderr);
         Assert.Contains("node-a | ", show.Stdout, StringComparison.Ordinal);
         Assert.Contains(" | up | ", show.Stdout, StringComparison.Ordinal);
-        Assert.Contains("Count: 1 nodes", show.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Count: 1 node", show.Stdout, StringComparison.Ordinal);
         var json = JsonDocument.Parse((await cluster.PbmAsync("cluster", "show", "--json")).Stdout).RootElement;
         var node = json.GetProperty("nodes")[0];
         Assert.Equal("node-a", node.GetProperty("name").GetString());

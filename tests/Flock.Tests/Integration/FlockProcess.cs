@@ -24,10 +24,12 @@ public sealed class FlockProcess : IDisposable
 
     public string Output { get { lock (_output) return _output.ToString(); } }
 
-    public static FlockProcess Start(IEnumerable<string> args, IReadOnlyDictionary<string, string>? env = null)
+    /// <param name="fileName">Another program that starts flock itself (a wrapper such as unshare), given the whole command in <paramref name="args"/>.</param>
+    public static FlockProcess Start(IEnumerable<string> args, IReadOnlyDictionary<string, string>? env = null, string fileName = "dotnet", string? workingDirectory = null)
     {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(Dll);
+        var psi = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (workingDirectory is not null) psi.WorkingDirectory = workingDirectory;
+        if (fileName == "dotnet") psi.ArgumentList.Add(Dll);
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["FLOCK_TOKEN"] = "";
         foreach (var (k, v) in env ?? new Dictionary<string, string>()) psi.Environment[k] = v;

@@ -6,13 +6,6 @@ namespace Flock.Tests.Integration;
 /// <summary>`./flock install PREFIX` gives a flock and pbm that run without the source tree, and systemd units that verify.</summary>
 public sealed class InstallTests
 {
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "flock")) && File.Exists(Path.Combine(dir.FullName, "Akka.sln"))) return dir.FullName;
-        throw new InvalidOperationException("repository root not found above " + AppContext.BaseDirectory);
-    }
-
     [Fact]
     public async Task Installed_flock_and_pbm_should_run_outside_the_repository_and_its_units_should_verify()
     {
@@ -20,7 +13,7 @@ public sealed class InstallTests
         var prefix = scratch.File("prefix with space");
         var outside = Directory.CreateDirectory(scratch.File("elsewhere")).FullName;
 
-        var install = await FlockProcess.RunAsync(["install", prefix], TimeSpan.FromMinutes(10), workingDirectory: outside, fileName: Path.Combine(RepositoryRoot(), "flock"));
+        var install = await FlockProcess.RunAsync(["install", prefix], TimeSpan.FromMinutes(10), workingDirectory: outside, fileName: Path.Combine(Repository.Root, "flock"));
         Assert.True(install.ExitCode == 0, install.Stdout + install.Stderr);
 
         var version = await FlockProcess.RunAsync(["--version"], workingDirectory: outside, fileName: Path.Combine(prefix, "bin", "flock"));
@@ -33,8 +26,19 @@ public sealed class InstallTests
         Assert.True(show.ExitCode == 0, show.Stderr);
         Assert.Equal("Count: 0 nodes", show.Stdout.Trim());
 
-        if (!File.Exists("/usr/bin/systemd-analyze") && !File.Exists("/bin/systemd-analyze")) return; // verified wherever systemd is installed
+        // The seed.conf install puts in PREFIX/etc is the one the installed unit reads: an edit there takes effect.
         var units = Path.Combine(prefix, "share", "flock", "systemd");
+        var seedConf = Path.Combine(prefix, "etc", "seed.conf");
+        var port = FlockProcess.FreePort();
+        var conf = File.ReadAllText(seedConf);
+        Assert.Contains("urls = \"https://127.0.0.1:4053\"", conf, StringComparison.Ordinal);
+        File.WriteAllText(seedConf, conf.Replace("urls = \"https://127.0.0.1:4053\"", $"urls = \"https://127.0.0.1:{port}\"", StringComparison.Ordinal));
+        var exec = Services.SystemdUnit.Load(Path.Combine(units, "flock-seed.service")).ExecStart(new Dictionary<string, string>());
+        Assert.Equal([Path.Combine(prefix, "bin", "flock"), "seed", "--config", seedConf], exec);
+        using (var installedSeed = FlockProcess.Start(exec.Skip(1), new Dictionary<string, string> { ["FLOCK_DATA_DIR"] = scratch.File("installed-seed") }, exec[0], outside))
+            await installedSeed.WaitForOutputAsync($"seed listening on https://127.0.0.1:{port}", TimeSpan.FromSeconds(60));
+
+        if (!File.Exists("/usr/bin/systemd-analyze") && !File.Exists("/bin/systemd-analyze")) return; // verified wherever systemd is installed
         var verify = await FlockProcess.RunAsync(["verify", Path.Combine(units, "flock-seed.service"), Path.Combine(units, "flock-node.service")],
             TimeSpan.FromMinutes(1), workingDirectory: outside, fileName: "systemd-analyze");
         Assert.True(verify.ExitCode == 0, verify.Stdout + verify.Stderr);

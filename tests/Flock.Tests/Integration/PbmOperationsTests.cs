@@ -56,7 +56,7 @@ public sealed class PbmOperationsTests
         using var cluster = new TestCluster();
         await cluster.StartSeedAsync();
         await cluster.StartNodeAsync("session-a");
-        var lines = "help\ncluster show\n\njob show 99\njob list --json\nhistory\nquit\ncluster show\n";
+        var lines = "help\ncluster show\n\njob show 99\nfrobnicate now\njob list --json\nhistory\nquit\ncluster show\n";
         Assert.Equal(0, (await cluster.PbmAsync("job", "list")).ExitCode); // pins the seed's certificate, so the session says nothing about it
 
         var (exit, stdout, stderr) = await FlockProcess.RunAsync(["pbm", $"127.0.0.1:{cluster.Port}"], TimeSpan.FromMinutes(2), cluster.ClientEnvironment(), stdin: lines);
@@ -68,10 +68,11 @@ public sealed class PbmOperationsTests
         Assert.Matches(@"(?m)^session-a \| [^|]+ \| (joining|up) \| reachable ", stdout);
         Assert.Contains("{\"jobs\":[]}", stdout, StringComparison.Ordinal);
         // An error is one line and the session goes on.
-        Assert.Equal("error: no job 99", stderr.Trim());
-        Assert.Contains("   1  help\n   2  cluster show\n   3  job show 99\n   4  job list --json\n   5  history\n", stdout, StringComparison.Ordinal);
+        // A word that is no command: one line pointing at help, not the whole usage.
+        Assert.Equal("error: no job 99\nerror: unknown command 'frobnicate': type help", stderr.Trim());
+        Assert.Contains("   1  help\n   2  cluster show\n   3  job show 99\n   4  frobnicate now\n   5  job list --json\n   6  history\n", stdout, StringComparison.Ordinal);
         // Nothing after quit runs.
-        Assert.Equal(1, stdout.Split("Count: 1 nodes").Length - 1);
+        Assert.Equal(1, stdout.Split("Count: 1 node").Length - 1);
     }
 
     [Fact]

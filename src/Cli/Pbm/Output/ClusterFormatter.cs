@@ -1,4 +1,5 @@
 using System.Globalization;
+using Flock.Messages;
 using Flock.Messages.Cluster;
 
 namespace Flock.Cli.Pbm.Output;
@@ -28,5 +29,5 @@ public static class ClusterFormatter
     public static IEnumerable<string> Table(ClusterResponse cluster, bool terminal) =>
         TextTable.Render(Header, cluster.Nodes.Select(Cells).ToArray(), terminal).Append(CountFooter(cluster.Nodes.Count));
 
-    public static string CountFooter(int count) => string.Create(CultureInfo.InvariantCulture, $"Count: {count} nodes");
+    public static string CountFooter(int count) => string.Create(CultureInfo.InvariantCulture, $"Count: {Plural.Of(count, "node")}");
 }

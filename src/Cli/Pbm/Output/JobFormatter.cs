@@ -1,4 +1,5 @@
 using System.Globalization;
+using Flock.Messages;
 using Flock.Messages.Jobs;
 
 namespace Flock.Cli.Pbm.Output;
@@ -14,10 +15,12 @@ public static class JobFormatter
     public static IReadOnlyList<string> ListCells(JobResponse job) =>
         [job.Id, job.State, job.Priority.ToString(CultureInfo.InvariantCulture), job.Input, job.Output, Percent(job), Duration(job.EtaSeconds)];
 
-    public static string CountFooter(int count) => string.Create(CultureInfo.InvariantCulture, $"Count: {count} jobs");
+    public static string CountFooter(int count) => string.Create(CultureInfo.InvariantCulture, $"Count: {Plural.Of(count, "job")}");
 
-    /// <summary>Header lines, then `index | state | attempts | node | frames` per chunk.</summary>
-    public static IEnumerable<string> Details(JobResponse job)
+    public static readonly IReadOnlyList<string> ChunkHeader = ["index", "state", "attempts", "node", "frames"];
+
+    /// <summary>Header lines, then `index | state | attempts | node | frames` per chunk (under a header row and aligned on a terminal).</summary>
+    public static IEnumerable<string> Details(JobResponse job, bool terminal = false)
     {
         yield return "id: " + job.Id;
         yield return "state: " + job.State;
@@ -35,21 +38,20 @@ public static class JobFormatter
         yield return "finished: " + (job.FinishedAt is { } finished ? Timestamp(finished) : "-");
         yield return "progress: " + Progress(job);
         yield return string.Create(CultureInfo.InvariantCulture, $"chunks: {job.Chunks.Count}");
-        foreach (var chunk in job.Chunks)
+        foreach (var line in TextTable.Render(ChunkHeader, job.Chunks.Select(ChunkCells).ToArray(), terminal))
         {
-            yield return ChunkRow(chunk);
+            yield return line;
         }
     }
 
-    /// <summary>`index | state | attempts | node | frames` (node `-` when unassigned).</summary>
-    public static string ChunkRow(ChunkResponse chunk) =>
-        string.Join(
-            Separator,
-            chunk.Index.ToString(CultureInfo.InvariantCulture),
-            chunk.State,
-            chunk.Attempts.ToString(CultureInfo.InvariantCulture),
-            string.IsNullOrEmpty(chunk.Node) ? "-" : chunk.Node,
-            chunk.Frames.ToString(CultureInfo.InvariantCulture));
+    private static IReadOnlyList<string> ChunkCells(ChunkResponse chunk) =>
+    [
+        chunk.Index.ToString(CultureInfo.InvariantCulture),
+        chunk.State,
+        chunk.Attempts.ToString(CultureInfo.InvariantCulture),
+        string.IsNullOrEmpty(chunk.Node) ? "-" : chunk.Node,
+        chunk.Frames.ToString(CultureInfo.InvariantCulture),
+    ];
 
     /// <summary>One line saying where a running job stands, e.g. `abc encoding 41.7% (500/1200 frames, 3/8 chunks)`.</summary>
     public static string ProgressLine(JobResponse job) => job.Id + " " + job.State + " " + Progress(job);
@@ -65,13 +67,13 @@ public static class JobFormatter
         var parts = new List<string>(2);
         if (job.TotalFrames > 0)
         {
-            parts.Add(string.Create(CultureInfo.InvariantCulture, $"{job.EncodedFrames}/{job.TotalFrames} frames"));
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"{job.EncodedFrames}/{job.TotalFrames} {Plural.Noun(job.TotalFrames, "frame")}"));
         }
 
         if (job.Chunks.Count > 0)
         {
             var done = job.Chunks.Count(c => c.State == ChunkStates.Done);
-            parts.Add(string.Create(CultureInfo.InvariantCulture, $"{done}/{job.Chunks.Count} chunks"));
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"{done}/{job.Chunks.Count} {Plural.Noun(job.Chunks.Count, "chunk")}"));
         }
 
         return parts.Count == 0 ? text : text + " (" + string.Join(", ", parts) + ")";

@@ -29,7 +29,7 @@ public sealed class ChunkFailureTests
         var job = await cluster.JobAsync(id);
         Assert.Equal("failed", job.GetProperty("state").GetString());
         var error = job.GetProperty("error").GetString()!;
-        Assert.Contains("failed on 3 node(s)", error, StringComparison.Ordinal);
+        Assert.Contains("failed on 3 nodes, 3 attempts", error, StringComparison.Ordinal);
         Assert.Contains("/nonexistent/flock-missing-chunk.mp4: No such file or directory", error, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', error);
         var chunks = job.GetProperty("chunks").EnumerateArray().ToList();

@@ -131,6 +131,6 @@ public sealed class ChunkFailureTests
         var events = chunk.AssignAndFail("node-c", "ffmpeg failed on chunk 4: x.mp4: No such file or directory\n[in#0] more\nlast tail line");
 
         var failed = Assert.IsType<ChunkFailed>(events[^1]);
-        Assert.Equal("chunk 4 failed on 3 node(s), 3 attempt(s): ffmpeg failed on chunk 4: x.mp4: No such file or directory", failed.Reason);
+        Assert.Equal("chunk 4 failed on 3 nodes, 3 attempts: ffmpeg failed on chunk 4: x.mp4: No such file or directory", failed.Reason);
     }
 }

@@ -65,4 +65,30 @@ public sealed class PbmOutputTests
     {
         Assert.Equal(expected, JobFormatter.Duration(seconds));
     }
+
+    private static JobResponse OneChunkJob(string state) => new("7", state, null, "in.mp4", "out.mp4", 0, 30, [], DateTimeOffset.UnixEpoch, null, 1, 0,
+        [new ChunkResponse(0, ChunkStates.Encoding, 1, "box1", 0, 0, null)], null, null);
+
+    [Fact]
+    public void Terminal_job_show_should_put_a_header_row_over_aligned_chunk_rows()
+    {
+        var lines = JobFormatter.Details(OneChunkJob(JobStates.Encoding), terminal: true).ToList();
+        var header = lines.IndexOf("index | state    | attempts | node | frames");
+        Assert.True(header > 0, string.Join("\n", lines));
+        Assert.Equal("0     | encoding | 1        | box1 | 0", lines[header + 1]);
+
+        var redirected = JobFormatter.Details(OneChunkJob(JobStates.Encoding), terminal: false).ToList();
+        Assert.Equal("0 | encoding | 1 | box1 | 0", redirected[^1]);
+        Assert.DoesNotContain(redirected, l => l.StartsWith("index", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Counts_of_one_should_be_singular()
+    {
+        Assert.Equal("Count: 1 job", JobFormatter.CountFooter(1));
+        Assert.Equal("Count: 2 jobs", JobFormatter.CountFooter(2));
+        Assert.Equal("Count: 1 node", ClusterFormatter.CountFooter(1));
+        Assert.Equal("Count: 0 nodes", ClusterFormatter.CountFooter(0));
+        Assert.Equal("0.0% (0/1 frame, 0/1 chunk)", JobFormatter.Progress(OneChunkJob(JobStates.Encoding)));
+    }
 }
