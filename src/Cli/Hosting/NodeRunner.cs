@@ -1,4 +1,4 @@
-using Flock.Hocon;
+using Flock.Configuration;
 using Flock.Media.Processes;
 using Flock.Node;
 using Flock.Node.Options;
@@ -16,7 +16,7 @@ public static class NodeRunner
         {
             options = NodeConfiguration.Load(configFile);
         }
-        catch (Exception e) when (e is HoconException or IOException)
+        catch (Exception e) when (e is ConfigException or IOException)
         {
             Console.Error.WriteLine($"error: configuration: {e.Message}");
             return 1;

@@ -1,4 +1,4 @@
-using Flock.Hocon;
+using Flock.Configuration;
 using Flock.Media.Processes;
 using Flock.Node;
 using Flock.Node.Options;
@@ -19,7 +19,7 @@ public static class SeedRunner
         {
             options = SeedConfiguration.Load(configFile);
         }
-        catch (Exception e) when (e is HoconException or IOException)
+        catch (Exception e) when (e is ConfigException or IOException)
         {
             Console.Error.WriteLine($"error: configuration: {e.Message}");
             return 1;
@@ -50,7 +50,7 @@ public static class SeedRunner
                 {
                     localNode = StartLocalNode(options, server, logs, ct);
                 }
-                catch (Exception e) when (e is HoconException or IOException or ArgumentException)
+                catch (Exception e) when (e is ConfigException or IOException or ArgumentException)
                 {
                     Console.Error.WriteLine($"error: cannot start the local node: {e.Message}");
                     return 1;
@@ -104,7 +104,7 @@ public static class SeedRunner
             Console.Error.WriteLine($"added a read-only token to {Path.Combine(dir, ApiTokens.ReadOnlyFileName)}");
             return 0;
         }
-        catch (Exception e) when (e is HoconException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is ConfigException or IOException or UnauthorizedAccessException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return 1;
