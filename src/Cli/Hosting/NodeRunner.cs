@@ -1,4 +1,4 @@
-using Flock.Hocon;
+using Flock.Configuration;
 using Flock.Media.Processes;
 using Flock.Messages.Cluster;
 using Flock.Node;
@@ -20,7 +20,7 @@ public static class NodeRunner
             if (clusterKeyFile is not null) options.ClusterKeyFile = clusterKeyFile;
             if (options.ClusterKeyFile.Length > 0) options.ClusterKey = ClusterKeyFile.Read(options.ClusterKeyFile);
         }
-        catch (Exception e) when (e is HoconException or IOException)
+        catch (Exception e) when (e is ConfigException or IOException)
         {
             Console.Error.WriteLine($"error: configuration: {e.Message}");
             return 1;

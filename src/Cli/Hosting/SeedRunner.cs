@@ -1,4 +1,4 @@
-using Flock.Hocon;
+using Flock.Configuration;
 using Flock.Media.Processes;
 using Flock.Messages.Cluster;
 using Flock.Node;
@@ -21,7 +21,7 @@ public static class SeedRunner
             options = SeedConfiguration.Load(configFile);
             if (options.ClusterKeyFile.Length > 0) options.ClusterKey = ClusterKeyFile.Read(options.ClusterKeyFile);
         }
-        catch (Exception e) when (e is HoconException or IOException)
+        catch (Exception e) when (e is ConfigException or IOException)
         {
             Console.Error.WriteLine($"error: configuration: {e.Message}");
             return 1;
@@ -53,7 +53,7 @@ public static class SeedRunner
                 {
                     localNode = StartLocalNode(options, server, logs, ct);
                 }
-                catch (Exception e) when (e is HoconException or IOException or ArgumentException)
+                catch (Exception e) when (e is ConfigException or IOException or ArgumentException)
                 {
                     Console.Error.WriteLine($"error: cannot start the local node: {e.Message}");
                     return 1;
@@ -123,7 +123,7 @@ public static class SeedRunner
             Console.Error.WriteLine($"added a read-only token to {Path.Combine(dir, ApiTokens.ReadOnlyFileName)}");
             return 0;
         }
-        catch (Exception e) when (e is HoconException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is ConfigException or IOException or UnauthorizedAccessException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return 1;

@@ -1,22 +1,27 @@
 using System.Reflection;
-using Flock.Hocon;
+using Flock.Configuration;
 
 namespace Flock.Seed.Options;
 
 /// <summary>seed.conf (embedded, so an installed seed needs no source tree) under the user's file, bound to <see cref="SeedOptions"/>.</summary>
 public static class SeedConfiguration
 {
-    public static SeedOptions Load(string? userFile, Func<string, string?>? env = null)
+    public static SeedOptions Load(string? userFile, Func<string, string?>? env = null) => Read(userFile, env).Options;
+
+    /// <summary>The options, and the whole configuration for the `akka { }` section the same files may carry.</summary>
+    public static (SeedOptions Options, LayeredConfig Config) Read(string? userFile, Func<string, string?>? env = null)
     {
         var config = LayeredConfig.Load(Assembly.GetExecutingAssembly(), "seed.conf", userFile, env);
-        var options = config.GetConfig("flock.seed").Bind<SeedOptions>();
-        var cluster = config.GetConfig("flock.cluster").Bind<ClusterSection>();
+        // `node` is the node's section: a file shared by a seed and a node is fine.
+        config.CheckFlockSections("cluster", "log", "seed", "node");
+        var options = config.Bind<SeedOptions>("seed");
+        var cluster = config.Bind<ClusterSection>("cluster");
         options.ClusterKey = cluster.Key;
         options.ClusterKeyFile = cluster.KeyFile;
-        options.LogFormat = config.GetConfig("flock.log").Bind<LogSection>().Format;
-        if (options.TailChunks < 0) throw new HoconException($"flock.seed.tail-chunks must be 0 or more, not {options.TailChunks}");
-        if (!(options.MinChunkSeconds > 0)) throw new HoconException($"flock.seed.min-chunk-seconds must be positive, not {options.MinChunkSeconds}");
-        return options;
+        options.LogFormat = config.Bind<LogSection>("log").Format;
+        if (options.TailChunks < 0) throw new ConfigException($"{config.SourceOf("flock.seed.tail-chunks")}: flock.seed.tail-chunks must be 0 or more, not {options.TailChunks}");
+        if (!(options.MinChunkSeconds > 0)) throw new ConfigException($"{config.SourceOf("flock.seed.min-chunk-seconds")}: flock.seed.min-chunk-seconds must be positive, not {options.MinChunkSeconds}");
+        return (options, config);
     }
 
     private sealed class LogSection

@@ -35,7 +35,7 @@ public sealed class SeedOptions
 
     public TimeSpan OrphanGrace { get; set; } = TimeSpan.FromSeconds(10);
 
-    [Flock.Hocon.ByteSize]
+    [Flock.Configuration.ByteSize]
     public long MaxUploadSize { get; set; } = 64L << 30;
 
     public double DefaultChunkSeconds { get; set; } = 30;
@@ -50,7 +50,7 @@ public sealed class SeedOptions
     public bool PreferSceneCuts { get; set; } = true;
 
     /// <summary>Space kept free on the data disk: assembly and submissions that would eat into it are refused.</summary>
-    [Flock.Hocon.ByteSize]
+    [Flock.Configuration.ByteSize]
     public long MinFreeSpace { get; set; } = 64L << 20;
 
     public JournalOptions Journal { get; set; } = new();

@@ -1,6 +1,6 @@
 using System.ComponentModel;
-using System.Diagnostics;
 using System.Text;
+using CliWrap;
 
 namespace Flock.Tests.Support;
 
@@ -59,9 +59,8 @@ public static class FfmpegTool
         RunAsync(FfprobePath, ["-hide_banner", .. arguments], timeout, throwOnError: false, cancellationToken);
 
     /// <summary>
-    /// Runs <paramref name="executable"/> with <paramref name="arguments"/> passed one by one through
-    /// <see cref="ProcessStartInfo.ArgumentList"/>. On timeout the process tree is killed and a
-    /// <see cref="TimeoutException"/> is thrown.
+    /// Runs <paramref name="executable"/> with <paramref name="arguments"/> passed one by one, through CliWrap. On
+    /// timeout the process tree is killed and a <see cref="TimeoutException"/> is thrown.
     /// </summary>
     public static async Task<ProcessResult> RunAsync(
         string executable,
@@ -70,74 +69,37 @@ public static class FfmpegTool
         bool throwOnError = true,
         CancellationToken cancellationToken = default)
     {
-        var startInfo = new ProcessStartInfo(executable)
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            CreateNoWindow = true,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-        };
-        foreach (var argument in arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        var commandLine = FormatCommandLine(executable, startInfo.ArgumentList);
-        using var process = new Process { StartInfo = startInfo };
+        var argumentList = arguments.ToList();
+        var commandLine = FormatCommandLine(executable, argumentList);
+        var limit = timeout ?? DefaultTimeout;
+        using var timeoutSource = new CancellationTokenSource(limit);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeoutSource.Token, cancellationToken);
+        var stdout = new StringBuilder();
+        var stderr = new StringBuilder();
+        var command = CliWrap.Cli.Wrap(executable).WithArguments(argumentList).WithValidation(CommandResultValidation.None)
+            .WithStandardOutputPipe(PipeTarget.ToStringBuilder(stdout, Encoding.UTF8))
+            .WithStandardErrorPipe(PipeTarget.ToStringBuilder(stderr, Encoding.UTF8));
+        CommandResult run;
         try
         {
-            process.Start();
+            run = await command.ExecuteAsync(linked.Token).ConfigureAwait(false);
         }
         catch (Win32Exception e)
         {
             throw new InvalidOperationException($"Could not start '{executable}' (is it installed and on PATH?): {e.Message}", e);
         }
-
-        process.StandardInput.Close();
-
-        var limit = timeout ?? DefaultTimeout;
-        using var timeoutSource = new CancellationTokenSource(limit);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeoutSource.Token, cancellationToken);
-
-        var stdoutTask = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
-        var stderrTask = process.StandardError.ReadToEndAsync(CancellationToken.None);
-        try
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            await process.WaitForExitAsync(linked.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            try
-            {
-                process.Kill(entireProcessTree: true);
-            }
-            catch (InvalidOperationException)
-            {
-                // Already exited.
-            }
-
-            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
-            var partialStderr = await stderrTask.ConfigureAwait(false);
-            if (cancellationToken.IsCancellationRequested)
-            {
-                throw;
-            }
-
-            throw new TimeoutException($"{commandLine}\ntimed out after {limit.TotalSeconds:0.#} s; stderr tail:\n{Tail(partialStderr)}");
+            throw new TimeoutException($"{commandLine}\ntimed out after {limit.TotalSeconds:0.#} s; stderr tail:\n{Tail(stderr.ToString())}");
         }
 
-        var stdout = await stdoutTask.ConfigureAwait(false);
-        var stderr = await stderrTask.ConfigureAwait(false);
-        var result = new ProcessResult(process.ExitCode, stdout, stderr);
+        var result = new ProcessResult(run.ExitCode, stdout.ToString(), stderr.ToString());
         if (throwOnError && result.ExitCode != 0)
         {
             throw new FfmpegToolException(
-                $"{commandLine}\nexited with code {result.ExitCode}; stderr tail:\n{Tail(stderr)}",
+                $"{commandLine}\nexited with code {result.ExitCode}; stderr tail:\n{Tail(result.StandardError)}",
                 result.ExitCode,
-                stderr,
+                result.StandardError,
                 commandLine);
         }
 

@@ -1,4 +1,4 @@
-using Flock.Hocon;
+using Flock.Configuration;
 using Flock.Node.Options;
 using Flock.Tests.Support;
 using Xunit;
@@ -69,7 +69,7 @@ public sealed class NodeConfigurationTests
         var file = scratch.File("node.conf");
         File.WriteAllText(file, "flock.node.paralel-encodes = 3\n");
 
-        var e = Assert.Throws<HoconException>(() => NodeConfiguration.Load(file, ConfigFiles.NoEnvironment));
+        var e = Assert.Throws<ConfigException>(() => NodeConfiguration.Load(file, ConfigFiles.NoEnvironment));
 
         Assert.Contains("paralel-encodes", e.Message);
     }

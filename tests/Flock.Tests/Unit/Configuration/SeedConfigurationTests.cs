@@ -1,4 +1,4 @@
-using Flock.Hocon;
+using Flock.Configuration;
 using Flock.Seed.Options;
 using Flock.Tests.Support;
 using Xunit;
@@ -87,7 +87,7 @@ public sealed class SeedConfigurationTests
         var file = scratch.File("seed.conf");
         File.WriteAllText(file, "flock.seed.unreachable-aftr = 45s\n");
 
-        var e = Assert.Throws<HoconException>(() => SeedConfiguration.Load(file, ConfigFiles.NoEnvironment));
+        var e = Assert.Throws<ConfigException>(() => SeedConfiguration.Load(file, ConfigFiles.NoEnvironment));
 
         Assert.Contains("unreachable-aftr", e.Message);
     }
@@ -99,7 +99,7 @@ public sealed class SeedConfigurationTests
         var file = scratch.File("seed.conf");
         File.WriteAllText(file, "flock.cluster.kye = \"s3cret\"\n");
 
-        var e = Assert.Throws<HoconException>(() => SeedConfiguration.Load(file, ConfigFiles.NoEnvironment));
+        var e = Assert.Throws<ConfigException>(() => SeedConfiguration.Load(file, ConfigFiles.NoEnvironment));
 
         Assert.Contains("kye", e.Message);
     }
@@ -126,7 +126,7 @@ public sealed class SeedConfigurationTests
         var file = scratch.File("seed.conf");
         File.WriteAllText(file, $"flock.seed.{line}\n");
 
-        var e = Assert.Throws<HoconException>(() => SeedConfiguration.Load(file, ConfigFiles.NoEnvironment));
+        var e = Assert.Throws<ConfigException>(() => SeedConfiguration.Load(file, ConfigFiles.NoEnvironment));
 
         Assert.Contains(key, e.Message);
     }
