@@ -62,7 +62,7 @@ public sealed class EmbeddedCluster : IAsyncDisposable
     {
         await SubmissionValidator.ValidateAsync(input, output, options, chunkSeconds, ct);
         var response = await Seed.Jobs.Ask<SubmitJobResponse>(
-            new SubmitJob(input, Path.GetFileName(input), output, output, options, chunkSeconds, 0, InputIsOwned: false), TimeSpan.FromSeconds(30));
+            new SubmitJob(input, Path.GetFileName(input), output, output, options, chunkSeconds, 0, InputIsOwned: false, output), TimeSpan.FromSeconds(30));
         return response.Id;
     }
 

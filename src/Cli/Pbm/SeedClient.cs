@@ -109,7 +109,7 @@ public sealed class SeedClient : IDisposable
     /// <summary>Streams <paramref name="inputPath"/> to the seed as a new job; returns the job id.</summary>
     public async Task<string> UploadJobAsync(
         string inputPath,
-        string outputName,
+        string? output,
         IReadOnlyList<string> options,
         double chunkSeconds,
         int priority,
@@ -117,7 +117,7 @@ public sealed class SeedClient : IDisposable
     {
         var query = string.Create(
             CultureInfo.InvariantCulture,
-            $"api/jobs/upload?name={Uri.EscapeDataString(Path.GetFileName(inputPath))}&output={Uri.EscapeDataString(outputName)}&chunkSeconds={chunkSeconds}&priority={priority}");
+            $"api/jobs/upload?name={Uri.EscapeDataString(Path.GetFileName(inputPath))}{(output is null ? "" : "&output=" + Uri.EscapeDataString(output))}&chunkSeconds={chunkSeconds}&priority={priority}");
 
         await using var file = new FileStream(
             inputPath, FileMode.Open, FileAccess.Read, FileShare.Read, CopyBufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan);
