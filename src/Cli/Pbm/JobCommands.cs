@@ -195,6 +195,8 @@ public static class JobCommands
             using var client = context.Connect(parse);
             var asJson = parse.GetValue(json);
             var display = new BlockDisplay(context.Console);
+            string[] shown = [];
+            string? lastWarning = null;
             var job = await PollAsync(client, parse.GetValue(id)!, context, update =>
             {
                 if (asJson)
@@ -204,9 +206,24 @@ public static class JobCommands
                 }
                 else
                 {
-                    display.Update(JobFormatter.WatchLines(update, context.Console.IsOutputTerminal).ToArray());
+                    display.Update(shown = JobFormatter.WatchLines(update, context.Console.IsOutputTerminal).ToArray());
                 }
-            }, ct).ConfigureAwait(false);
+            }, ct, (silent, reason) =>
+            {
+                var warning = JobPoller.UnreachableLine(silent, reason);
+                if (!asJson)
+                {
+                    // The last known state stays on screen, with the reason it is not moving under it.
+                    display.Update([.. shown, warning]);
+                }
+                else if (warning != lastWarning)
+                {
+                    context.Console.Error.WriteLine(warning);
+                    context.Console.Error.Flush();
+                }
+
+                lastWarning = warning;
+            }).ConfigureAwait(false);
 
             if (!asJson)
             {
@@ -299,15 +316,22 @@ public static class JobCommands
         SeedClient client, string id, PbmContext context, bool showProgress, CancellationToken ct)
     {
         var display = new ProgressDisplay(context.Console);
+        var last = "";
         try
         {
             return await PollAsync(client, id, context, job =>
             {
                 if (showProgress)
                 {
-                    display.Update(JobFormatter.ProgressLine(job));
+                    display.Update(last = JobFormatter.ProgressLine(job));
                 }
-            }, ct).ConfigureAwait(false);
+            }, ct, (silent, reason) =>
+            {
+                if (showProgress)
+                {
+                    display.Update((last.Length > 0 ? last + JobFormatter.Separator : "") + JobPoller.UnreachableLine(silent, reason));
+                }
+            }).ConfigureAwait(false);
         }
         finally
         {
@@ -317,11 +341,11 @@ public static class JobCommands
 
     /// <summary>Polls until the job is final; on Ctrl+C says the job goes on without us.</summary>
     private static async Task<JobResponse> PollAsync(
-        SeedClient client, string id, PbmContext context, Action<JobResponse> onUpdate, CancellationToken ct)
+        SeedClient client, string id, PbmContext context, Action<JobResponse> onUpdate, CancellationToken ct, Action<TimeSpan, string>? onUnreachable = null)
     {
         try
         {
-            return await JobPoller.WaitUntilFinalAsync(client, id, context, onUpdate, ct).ConfigureAwait(false);
+            return await JobPoller.WaitUntilFinalAsync(client, id, context, onUpdate, ct, onUnreachable).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
