@@ -79,7 +79,7 @@ public static class JobCommands
                 return PbmExitCodes.Success;
             }
 
-            var job = await FollowAsync(client, id, context, showProgress: true, ct).ConfigureAwait(false);
+            var job = await FollowAsync(client, id, context, showProgress: true, ct, asWatch: true).ConfigureAwait(false);
             if (job.State != JobStates.Completed)
             {
                 var reason = string.IsNullOrWhiteSpace(job.Error) ? job.State : Program.OneLine(job.Error);
@@ -311,10 +311,21 @@ public static class JobCommands
         return command;
     }
 
-    /// <summary>Polls until the job is final, showing each change on one progress line (when asked).</summary>
+    /// <summary>
+    /// Polls until the job is final, showing each change on one progress line (when asked); on a terminal, an attached
+    /// `job submit` shows the same block as `job watch` instead.
+    /// </summary>
     private static async Task<JobResponse> FollowAsync(
-        SeedClient client, string id, PbmContext context, bool showProgress, CancellationToken ct)
+        SeedClient client, string id, PbmContext context, bool showProgress, CancellationToken ct, bool asWatch = false)
     {
+        if (showProgress && asWatch && context.Console.IsOutputTerminal)
+        {
+            var block = new BlockDisplay(context.Console);
+            string[] shown = [];
+            return await PollAsync(client, id, context, job => block.Update(shown = JobFormatter.WatchLines(job, terminal: true).ToArray()), ct,
+                (silent, reason) => block.Update([.. shown, JobPoller.UnreachableLine(silent, reason)])).ConfigureAwait(false);
+        }
+
         var display = new ProgressDisplay(context.Console);
         var last = "";
         try
