@@ -1,12 +1,19 @@
+using System.Diagnostics;
 using System.Globalization;
 using Flock.Media.Processes;
+using Flock.Messages;
+using Flock.Messages.Cluster;
 using Flock.Messages.Jobs;
+using Flock.Seed.Cluster;
+using Flock.Seed.Planning;
+using Microsoft.Extensions.Logging;
 
 namespace Flock.Cli.Hosting;
 
 /// <summary>
-/// `flock demo`: encodes a generated 60 s clip (or IN to OUT) first on one local node, then on one node per core,
-/// and reports both times: the speedup over one node, measured here and now.
+/// `flock demo`: encodes a generated 60 s clip (or IN to OUT) first on one node, then on one node per core, each node
+/// a `flock node` process pinned to its own core with single-threaded x264, and reports both times: the speedup over
+/// one node means what adding a node gives, measured here and now.
 /// </summary>
 public static class DemoRunner
 {
@@ -24,20 +31,37 @@ public static class DemoRunner
                     ["-nostdin", "-v", "error", "-f", "lavfi", "-i", "testsrc2=s=640x360:r=30:d=60", "-f", "lavfi", "-i", "sine=f=440:d=60",
                      "-c:v", "libx264", "-preset", "ultrafast", "-g", "60", "-c:a", "aac", "-shortest", input], ct);
             }
-            output ??= Path.GetFullPath("flock-demo.mp4");
-            var nodes = Math.Max(2, Environment.ProcessorCount);
-            Console.WriteLine($"encoding {input} on 1 local node (x264 medium, crf 23) ...");
-            var one = await EncodeRunner.EncodeAsync(new EncodeArguments(input, Path.Combine(temp, "one-node" + Path.GetExtension(output)), 1, 10, null, []), TextWriter.Null, ct);
-            if (one.Job?.State != JobStates.Completed) { Console.Error.WriteLine($"error: demo failed on one node: {one.Job?.Error ?? "see above"}"); return 1; }
-            Console.WriteLine($"encoding it again on {nodes} local nodes ...");
-            var many = await EncodeRunner.EncodeAsync(new EncodeArguments(input, output, nodes, 10, null, []), Console.Out, ct);
-            if (many.Job?.State != JobStates.Completed) { Console.Error.WriteLine($"error: demo failed: {many.Job?.Error ?? "see above"}"); return 1; }
+
+            input = Path.GetFullPath(input);
+            output = Path.GetFullPath(output ?? "flock-demo.mp4");
+            var cores = Environment.ProcessorCount;
+            var pinned = cores >= 2 && File.Exists("/usr/bin/taskset");
+            var nodes = Math.Max(2, cores);
+            // Every node needs chunks to take: a short input gets shorter chunks (about three per node), never over 10 s.
+            var duration = (await SourceProbes.ProbeAsync(input, ct)).DurationSeconds;
+            var chunkSeconds = Math.Round(Math.Clamp(duration / (nodes * 3), 1, 10), 1);
+            var how = pinned ? "pinned to its own core, x264 single-threaded" : "unpinned, sharing this machine's core";
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"encoding {Path.GetFileName(input)} on 1 node ({how}; x264 medium, crf 23, {chunkSeconds:0.#} s chunks) ..."));
+            var one = await LegAsync(input, Path.Combine(temp, "one-node" + Path.GetExtension(output)), 1, pinned, chunkSeconds, Path.Combine(temp, "one"), ct);
+            if (one.Error is not null) { Console.Error.WriteLine($"error: demo failed on one node: {one.Error}"); return 1; }
+            Console.WriteLine($"encoding it again on {nodes} nodes ({(pinned ? "each pinned to its own core" : how)}) ...");
+            var many = await LegAsync(input, output, nodes, pinned, chunkSeconds, Path.Combine(temp, "many"), ct);
+            if (many.Error is not null) { Console.Error.WriteLine($"error: demo failed: {many.Error}"); return 1; }
+
+            var job = many.Job!;
             var speedup = one.Elapsed.TotalSeconds / many.Elapsed.TotalSeconds;
+            var perNode = job.Chunks.Where(c => c.Node is not null).GroupBy(c => c.Node!).OrderBy(g => g.Key, StringComparer.Ordinal)
+                .Select(g => $"{g.Key} {Plural.Of(g.Count(), "chunk")}");
             Console.WriteLine();
-            Console.WriteLine($"what it did: split {many.Job.TotalFrames} frames into {many.Job.Chunks.Count} chunks, encoded them on {nodes} nodes, joined and verified every frame's timestamp");
+            Console.WriteLine($"what it did: split {Plural.Of(job.TotalFrames, "frame")} into {Plural.Of(job.Chunks.Count, "chunk")}, encoded them on {Plural.Of(nodes, "node")} ({string.Join(", ", perNode)}), joined and verified every frame's timestamp");
             Console.WriteLine($"output:      {output}");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"time:        1 node {one.Elapsed.TotalSeconds:0.0}s, {nodes} nodes {many.Elapsed.TotalSeconds:0.0}s: speedup {speedup:0.00}x over one node (all on this machine's {Environment.ProcessorCount} cores)"));
+                $"time:        1 node {one.Elapsed.TotalSeconds:0.0}s, {nodes} nodes {many.Elapsed.TotalSeconds:0.0}s: speedup {speedup:0.00}x over one node"));
+            Console.WriteLine(pinned
+                ? $"why:         each node ran on a core of its own (taskset) with single-threaded x264, as {nodes} one-core machines would, so the speedup is what adding nodes gives. "
+                  + $"Nodes on one machine that are not pinned share its {cores} cores with multithreaded x264: then about 1x is the best possible, since one node already uses every core."
+                : "why:         this machine has 1 core: both nodes share it, so about 1x is the best possible here. On separate machines each node adds its own cores.");
             return 0;
         }
         catch (MediaException e)
@@ -48,6 +72,75 @@ public static class DemoRunner
         finally
         {
             try { Directory.Delete(temp, recursive: true); } catch (IOException) { }
+        }
+    }
+
+    private sealed record Leg(JobResponse? Job, TimeSpan Elapsed, string? Error);
+
+    /// <summary>One run: a seed in this process, <paramref name="count"/> node processes; timed from submit (all nodes up) to the verified output.</summary>
+    private static async Task<Leg> LegAsync(string input, string output, int count, bool pinned, double chunkSeconds, string dir, CancellationToken ct)
+    {
+        Directory.CreateDirectory(dir);
+        using var logs = ConsoleLogging.Create(Environment.GetEnvironmentVariable("FLOCK_VERBOSE") == "1" ? LogLevel.Information : LogLevel.Warning);
+        var cluster = await EmbeddedCluster.StartAsync(0, logs, ct);
+        var nodes = DemoNodes.Start(count, pinned, cluster.Address, cluster.Seed.Options.ClusterKey, dir);
+        try
+        {
+            return await RunLegAsync(cluster, nodes, input, output, count, chunkSeconds, dir, ct);
+        }
+        finally
+        {
+            // The seed first: nodes killed under a running seed would be reported as lost.
+            await cluster.DisposeAsync();
+            nodes.Dispose();
+        }
+    }
+
+    private static async Task<Leg> RunLegAsync(EmbeddedCluster cluster, DemoNodes nodes, string input, string output, int count, double chunkSeconds, string dir,
+        CancellationToken ct)
+    {
+        var joining = Stopwatch.StartNew();
+        while ((await cluster.Seed.Cluster.Ask<ClusterResponse>(new FetchCluster(), TimeSpan.FromSeconds(10))).Nodes.Count(n => n.Status == "up") < count)
+        {
+            if (nodes.Failure() is { } failure) return new Leg(null, default, failure);
+            if (joining.Elapsed > TimeSpan.FromMinutes(2)) return new Leg(null, default, $"the nodes did not join within 2 minutes (logs: {dir})");
+            await Task.Delay(200, ct);
+        }
+
+        var watch = Stopwatch.StartNew();
+        var id = await cluster.SubmitAsync(input, output, [], chunkSeconds, ct);
+        var progress = new LiveLine();
+        var job = await cluster.WaitAsync(id, j =>
+        {
+            var done = j.Chunks.Count(c => c.State == ChunkStates.Done);
+            progress.Show(string.Create(CultureInfo.InvariantCulture,
+                $"  {watch.Elapsed.TotalSeconds,5:0.0}s {j.State}: {done}/{j.Chunks.Count} {Plural.Noun(j.Chunks.Count, "chunk")}, {j.EncodedFrames}/{j.TotalFrames} {Plural.Noun(j.TotalFrames, "frame")}"));
+        }, ct);
+        watch.Stop();
+        progress.End();
+        return job.State == JobStates.Completed ? new Leg(job, watch.Elapsed, null) : new Leg(job, watch.Elapsed, job.Error ?? job.State);
+    }
+
+    /// <summary>Progress redrawn in place on a terminal; one line per change when redirected.</summary>
+    private sealed class LiveLine
+    {
+        private int _width;
+
+        public void Show(string line)
+        {
+            if (Console.IsOutputRedirected)
+            {
+                Console.WriteLine(line);
+                return;
+            }
+
+            Console.Write("\r" + line + new string(' ', Math.Max(0, _width - line.Length)));
+            _width = line.Length;
+        }
+
+        public void End()
+        {
+            if (!Console.IsOutputRedirected && _width > 0) Console.WriteLine();
         }
     }
 }

@@ -38,7 +38,7 @@ public sealed class EmbeddedCluster : IAsyncDisposable
         var seed = await SeedServer.StartAsync(new SeedOptions { Urls = "http://127.0.0.1:0", Tls = false, AdminToken = ApiTokens.NewToken(), DataDir = dataDir, ClusterKey = key }, logs, null, ct);
         var cluster = new EmbeddedCluster(seed, dataDir);
         // Local nodes share this machine's cores: each encoder gets its share instead of all of them.
-        var threads = Math.Max(1, Environment.ProcessorCount / nodes);
+        var threads = Math.Max(1, Environment.ProcessorCount / Math.Max(1, nodes));
         for (var i = 1; i <= nodes; i++)
         {
             var options = new NodeOptions
@@ -57,12 +57,15 @@ public sealed class EmbeddedCluster : IAsyncDisposable
 
     public SeedRuntime Seed => _seed.Runtime;
 
+    /// <summary>Where nodes outside this process (the demo's pinned ones) join: plain HTTP on 127.0.0.1.</summary>
+    public Uri Address => _seed.Address;
+
     /// <summary>Validates and submits a job whose input and output are on this machine.</summary>
     public async Task<string> SubmitAsync(string input, string output, IReadOnlyList<string> options, double chunkSeconds, CancellationToken ct)
     {
         await SubmissionValidator.ValidateAsync(input, output, options, chunkSeconds, ct);
         var response = await Seed.Jobs.Ask<SubmitJobResponse>(
-            new SubmitJob(input, Path.GetFileName(input), output, output, options, chunkSeconds, 0, InputIsOwned: false), TimeSpan.FromSeconds(30));
+            new SubmitJob(input, Path.GetFileName(input), output, output, options, chunkSeconds, 0, InputIsOwned: false, output), TimeSpan.FromSeconds(30));
         return response.Id;
     }
 

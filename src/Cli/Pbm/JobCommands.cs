@@ -28,7 +28,11 @@ public static class JobCommands
     private static Command Submit(PbmContext context)
     {
         var input = new Argument<string>("IN") { Description = "Local input video; it is uploaded to the seed." };
-        var output = new Argument<string>("OUT") { Description = "Where to write the result (its file name also names the seed's copy)." };
+        var output = new Argument<string?>("OUT")
+        {
+            Description = "Where to write the result (its extension picks the container; job list shows it; job fetch writes it). Optional with --detach.",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
         var options = new Argument<string[]>("FFMPEG_OPTIONS")
         {
             Description = "ffmpeg output options, after `--` (default: " + string.Join(' ', Protocol.DefaultVideoOptions) + ").",
@@ -48,7 +52,7 @@ public static class JobCommands
         command.SetAction(async (parse, ct) =>
         {
             var inPath = parse.GetValue(input)!;
-            var outPath = parse.GetValue(output)!;
+            var (outPath, ffmpegOptions) = OutputAndOptions(parse, output, options);
             if (!File.Exists(inPath))
             {
                 throw new PbmException("input not found: " + inPath);
@@ -57,20 +61,25 @@ public static class JobCommands
             var detached = parse.GetValue(detach);
             if (!detached)
             {
+                if (outPath is null)
+                {
+                    throw new PbmException("OUT is required unless --detach (then `job fetch ID [OUT]` downloads the result later)", PbmExitCodes.Usage);
+                }
+
                 EnsureOutputDirectory(outPath);
             }
 
             using var client = context.Connect(parse);
             var id = await client.UploadJobAsync(
-                inPath, Path.GetFileName(outPath), parse.GetValue(options) ?? [], parse.GetValue(chunkSeconds), parse.GetValue(priority), ct)
+                inPath, outPath, ffmpegOptions, parse.GetValue(chunkSeconds), parse.GetValue(priority), ct)
                 .ConfigureAwait(false);
-            if (detached)
+            if (detached || outPath is null)
             {
                 context.WriteLine(id);
                 return PbmExitCodes.Success;
             }
 
-            var job = await FollowAsync(client, id, context, showProgress: true, ct).ConfigureAwait(false);
+            var job = await FollowAsync(client, id, context, showProgress: true, ct, asWatch: true).ConfigureAwait(false);
             if (job.State != JobStates.Completed)
             {
                 var reason = string.IsNullOrWhiteSpace(job.Error) ? job.State : Program.OneLine(job.Error);
@@ -82,6 +91,24 @@ public static class JobCommands
             return PbmExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>
+    /// OUT may be left out with --detach, but an optional argument followed by `-- OPTIONS` would swallow the first
+    /// option: a value that came after `--` is an option, not OUT.
+    /// </summary>
+    private static (string? Output, string[] Options) OutputAndOptions(ParseResult parse, Argument<string?> output, Argument<string[]> options)
+    {
+        var rest = parse.GetValue(options) ?? [];
+        if (parse.GetResult(output)?.Tokens is not [var outToken])
+        {
+            return (null, rest);
+        }
+
+        var tokens = parse.Tokens.ToList();
+        var doubleDash = tokens.FindIndex(t => t.Type == System.CommandLine.Parsing.TokenType.DoubleDash);
+        var at = tokens.FindIndex(t => ReferenceEquals(t, outToken));
+        return doubleDash >= 0 && at > doubleDash ? (null, [outToken.Value, .. rest]) : (outToken.Value, rest);
     }
 
     private static Command List(PbmContext context)
@@ -168,6 +195,8 @@ public static class JobCommands
             using var client = context.Connect(parse);
             var asJson = parse.GetValue(json);
             var display = new BlockDisplay(context.Console);
+            string[] shown = [];
+            string? lastWarning = null;
             var job = await PollAsync(client, parse.GetValue(id)!, context, update =>
             {
                 if (asJson)
@@ -177,9 +206,24 @@ public static class JobCommands
                 }
                 else
                 {
-                    display.Update(JobFormatter.WatchLines(update, context.Console.IsOutputTerminal).ToArray());
+                    display.Update(shown = JobFormatter.WatchLines(update, context.Console.IsOutputTerminal).ToArray());
                 }
-            }, ct).ConfigureAwait(false);
+            }, ct, (silent, reason) =>
+            {
+                var warning = JobPoller.UnreachableLine(silent, reason);
+                if (!asJson)
+                {
+                    // The last known state stays on screen, with the reason it is not moving under it.
+                    display.Update([.. shown, warning]);
+                }
+                else if (warning != lastWarning)
+                {
+                    context.Console.Error.WriteLine(warning);
+                    context.Console.Error.Flush();
+                }
+
+                lastWarning = warning;
+            }).ConfigureAwait(false);
 
             if (!asJson)
             {
@@ -227,16 +271,25 @@ public static class JobCommands
     private static Command Fetch(PbmContext context)
     {
         var id = IdArgument();
-        var output = new Argument<string>("OUT") { Description = "Where to write the result." };
-        var command = new Command("fetch", "Download a completed job's output to OUT.");
+        var output = new Argument<string?>("OUT") { Description = "Where to write the result (default: the OUT given at submit).", Arity = ArgumentArity.ZeroOrOne };
+        var command = new Command("fetch", "Download a completed job's output to OUT (default: the OUT it was submitted with).");
         command.Arguments.Add(id);
         command.Arguments.Add(output);
         command.SetAction(async (parse, ct) =>
         {
-            var outPath = parse.GetValue(output)!;
-            EnsureOutputDirectory(outPath);
             using var client = context.Connect(parse);
-            var bytes = await client.DownloadOutputAsync(parse.GetValue(id)!, outPath, ct).ConfigureAwait(false);
+            var jobId = parse.GetValue(id)!;
+            var outPath = parse.GetValue(output);
+            if (outPath is null)
+            {
+                var job = await client.GetJobAsync(jobId, ct).ConfigureAwait(false);
+                outPath = job.Output is { Length: > 0 } o && o != "-"
+                    ? o
+                    : throw new PbmException($"job {jobId} was submitted without OUT: say where to write it (job fetch {jobId} OUT)", PbmExitCodes.Usage);
+            }
+
+            EnsureOutputDirectory(outPath);
+            var bytes = await client.DownloadOutputAsync(jobId, outPath, ct).ConfigureAwait(false);
             context.WriteLine(Wrote(outPath, bytes));
             return PbmExitCodes.Success;
         });
@@ -258,20 +311,38 @@ public static class JobCommands
         return command;
     }
 
-    /// <summary>Polls until the job is final, showing each change on one progress line (when asked).</summary>
+    /// <summary>
+    /// Polls until the job is final, showing each change on one progress line (when asked); on a terminal, an attached
+    /// `job submit` shows the same block as `job watch` instead.
+    /// </summary>
     private static async Task<JobResponse> FollowAsync(
-        SeedClient client, string id, PbmContext context, bool showProgress, CancellationToken ct)
+        SeedClient client, string id, PbmContext context, bool showProgress, CancellationToken ct, bool asWatch = false)
     {
+        if (showProgress && asWatch && context.Console.IsOutputTerminal)
+        {
+            var block = new BlockDisplay(context.Console);
+            string[] shown = [];
+            return await PollAsync(client, id, context, job => block.Update(shown = JobFormatter.WatchLines(job, terminal: true).ToArray()), ct,
+                (silent, reason) => block.Update([.. shown, JobPoller.UnreachableLine(silent, reason)])).ConfigureAwait(false);
+        }
+
         var display = new ProgressDisplay(context.Console);
+        var last = "";
         try
         {
             return await PollAsync(client, id, context, job =>
             {
                 if (showProgress)
                 {
-                    display.Update(JobFormatter.ProgressLine(job));
+                    display.Update(last = JobFormatter.ProgressLine(job));
                 }
-            }, ct).ConfigureAwait(false);
+            }, ct, (silent, reason) =>
+            {
+                if (showProgress)
+                {
+                    display.Update((last.Length > 0 ? last + JobFormatter.Separator : "") + JobPoller.UnreachableLine(silent, reason));
+                }
+            }).ConfigureAwait(false);
         }
         finally
         {
@@ -281,11 +352,11 @@ public static class JobCommands
 
     /// <summary>Polls until the job is final; on Ctrl+C says the job goes on without us.</summary>
     private static async Task<JobResponse> PollAsync(
-        SeedClient client, string id, PbmContext context, Action<JobResponse> onUpdate, CancellationToken ct)
+        SeedClient client, string id, PbmContext context, Action<JobResponse> onUpdate, CancellationToken ct, Action<TimeSpan, string>? onUnreachable = null)
     {
         try
         {
-            return await JobPoller.WaitUntilFinalAsync(client, id, context, onUpdate, ct).ConfigureAwait(false);
+            return await JobPoller.WaitUntilFinalAsync(client, id, context, onUpdate, ct, onUnreachable).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {

@@ -27,12 +27,13 @@ public sealed class PbmApp
 
     /// <summary>Every verb, as `help` lists them in an interactive session.</summary>
     public const string Commands = """
-          job submit IN OUT [--chunk-seconds S] [--priority P] [--detach] [-- FFMPEG_OPTIONS...]
+          job submit IN OUT [--chunk-seconds S] [--priority P] [-- FFMPEG_OPTIONS...]
+          job submit IN [OUT] --detach [...]
           job list [--json]
           job show ID [--json]
           job wait ID
           job watch ID [--json]
-          job fetch ID OUT
+          job fetch ID [OUT]
           job cancel ID
           job retry ID
           job priority ID P

@@ -68,7 +68,8 @@ public sealed class SeedClient : IDisposable
             }
             catch (HttpRequestException ex)
             {
-                throw Unreachable(Describe(ex), ex);
+                // Name the address really tried: a HOST:PORT is tried over TLS first, whatever BaseAddress still says.
+                throw Unreachable(Describe(ex), ex, SeedEndpoint.FirstTried(BaseAddress, _schemeGiven));
             }
 
             http = new HttpClient(SeedEndpoint.Handler(_trust, BaseAddress), disposeHandler: true);
@@ -87,8 +88,9 @@ public sealed class SeedClient : IDisposable
     public Task<JobListResponse> ListJobsAsync(CancellationToken ct) =>
         SendJsonAsync<JobListResponse>(HttpMethod.Get, "api/jobs", ct);
 
-    public Task<JobResponse> GetJobAsync(string id, CancellationToken ct) =>
-        SendJsonAsync<JobResponse>(HttpMethod.Get, "api/jobs/" + Uri.EscapeDataString(id), ct);
+    /// <param name="timeout">How long to wait for the answer (default <see cref="RequestTimeout"/>; live views poll with less).</param>
+    public Task<JobResponse> GetJobAsync(string id, CancellationToken ct, TimeSpan? timeout = null) =>
+        SendJsonAsync<JobResponse>(HttpMethod.Get, "api/jobs/" + Uri.EscapeDataString(id), ct, timeout: timeout);
 
     public Task<JobResponse> CancelJobAsync(string id, CancellationToken ct) =>
         SendJsonAsync<JobResponse>(HttpMethod.Post, "api/jobs/" + Uri.EscapeDataString(id) + "/cancel", ct);
@@ -109,7 +111,7 @@ public sealed class SeedClient : IDisposable
     /// <summary>Streams <paramref name="inputPath"/> to the seed as a new job; returns the job id.</summary>
     public async Task<string> UploadJobAsync(
         string inputPath,
-        string outputName,
+        string? output,
         IReadOnlyList<string> options,
         double chunkSeconds,
         int priority,
@@ -117,7 +119,7 @@ public sealed class SeedClient : IDisposable
     {
         var query = string.Create(
             CultureInfo.InvariantCulture,
-            $"api/jobs/upload?name={Uri.EscapeDataString(Path.GetFileName(inputPath))}&output={Uri.EscapeDataString(outputName)}&chunkSeconds={chunkSeconds}&priority={priority}");
+            $"api/jobs/upload?name={Uri.EscapeDataString(Path.GetFileName(inputPath))}{(output is null ? "" : "&output=" + Uri.EscapeDataString(output))}&chunkSeconds={chunkSeconds}&priority={priority}");
 
         await using var file = new FileStream(
             inputPath, FileMode.Open, FileAccess.Read, FileShare.Read, CopyBufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan);
@@ -193,7 +195,7 @@ public sealed class SeedClient : IDisposable
         _http?.Dispose();
     }
 
-    private async Task<T> SendJsonAsync<T>(HttpMethod method, string path, CancellationToken ct, object? body = null)
+    private async Task<T> SendJsonAsync<T>(HttpMethod method, string path, CancellationToken ct, object? body = null, TimeSpan? timeout = null)
     {
         using var request = new HttpRequestMessage(method, path);
         if (body is not null)
@@ -202,7 +204,7 @@ public sealed class SeedClient : IDisposable
         }
 
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        using var response = await SendAsync(request, HttpCompletionOption.ResponseContentRead, RequestTimeout, ct).ConfigureAwait(false);
+        using var response = await SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout ?? RequestTimeout, ct).ConfigureAwait(false);
         return await ReadJsonAsync<T>(response, ct).ConfigureAwait(false);
     }
 
@@ -300,8 +302,8 @@ public sealed class SeedClient : IDisposable
         }
     }
 
-    private PbmException Unreachable(string reason, Exception? inner = null) =>
-        new($"cannot reach seed at {SeedAddress.Display(BaseAddress)}: {reason}", PbmExitCodes.Failure, inner) { Unreachable = true };
+    private PbmException Unreachable(string reason, Exception? inner = null, Uri? address = null) =>
+        new($"cannot reach seed at {SeedAddress.Display(address ?? BaseAddress)}: {reason}", PbmExitCodes.Failure, inner) { Unreachable = true };
 
     private static string Describe(HttpRequestException ex)
     {

@@ -25,14 +25,18 @@ public static class SeedEndpoint
         SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = Validator(trust, seed) },
     };
 
+    /// <summary>The address <see cref="ResolveAsync"/> contacts first: https:// unless the user typed http://.</summary>
+    public static Uri FirstTried(Uri address, bool schemeGiven) =>
+        schemeGiven && address.Scheme == Uri.UriSchemeHttp ? address : new UriBuilder(address) { Scheme = Uri.UriSchemeHttps, Port = address.Port }.Uri;
+
     /// <param name="address">The seed's base address, http:// when the user typed no scheme.</param>
     /// <param name="schemeGiven">Whether the user typed http:// or https:// (then it is used as is).</param>
     /// <exception cref="SeedTrustException">the certificate is not the pinned one, or a pinned seed stopped offering TLS.</exception>
     /// <exception cref="HttpRequestException">the seed cannot be reached.</exception>
     public static async Task<Uri> ResolveAsync(Uri address, bool schemeGiven, KnownSeeds trust, CancellationToken ct)
     {
-        if (schemeGiven && address.Scheme == Uri.UriSchemeHttp) return address;
-        var https = new UriBuilder(address) { Scheme = Uri.UriSchemeHttps, Port = address.Port }.Uri;
+        var https = FirstTried(address, schemeGiven);
+        if (https.Scheme == Uri.UriSchemeHttp) return address;
         using var client = new HttpClient(Handler(trust, https)) { Timeout = TimeSpan.FromSeconds(20) };
         try
         {

@@ -37,7 +37,7 @@ internal static class JobEndpoints
                 if (output is null) return ApiResults.Error(403, outputError!);
             }
             return await SubmitAsync(seed, new SubmitJob(input, Path.GetFileName(request.InputPath), output,
-                request.OutputPath ?? request.InputPath, request.Options ?? [], request.ChunkSeconds, request.Priority, InputIsOwned: false), ct);
+                request.OutputPath ?? request.InputPath, request.Options ?? [], request.ChunkSeconds, request.Priority, InputIsOwned: false, request.OutputPath ?? ""), ct);
         });
 
         api.MapPost("/jobs/upload", async (HttpContext http, string name, string? output, double? chunkSeconds, int? priority, CancellationToken ct) =>
@@ -55,8 +55,9 @@ internal static class JobEndpoints
             {
                 await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20, FileOptions.Asynchronous))
                     await http.Request.Body.CopyToAsync(file, 1 << 20, ct);
-                var result = await SubmitAsync(seed, new SubmitJob(temp, safeName, null, Path.GetFileName(output ?? safeName), options,
-                    chunkSeconds ?? seed.Options.DefaultChunkSeconds, priority ?? 0, InputIsOwned: true), ct);
+                // `output` is the OUT as the user typed it on their machine: shown in listings, its extension picks the container.
+                var result = await SubmitAsync(seed, new SubmitJob(temp, safeName, null, Path.GetFileName(string.IsNullOrEmpty(output) ? safeName : output), options,
+                    chunkSeconds ?? seed.Options.DefaultChunkSeconds, priority ?? 0, InputIsOwned: true, output ?? ""), ct);
                 return result;
             }
             catch (IOException e)

@@ -559,7 +559,7 @@ public sealed class JobActor : PersistentActor
             JobStates.Assembling or JobStates.Completed => 0,
             _ => null,
         };
-        return new JobResponse(_id, stage, s.Error, s.Spec.InputName, s.Spec.OutputPath, s.Spec.Priority, s.Spec.ChunkSeconds, s.Spec.Options,
+        return new JobResponse(_id, stage, s.Error, s.Spec.InputName, s.Spec.OutputShown(), s.Spec.Priority, s.Spec.ChunkSeconds, s.Spec.Options,
             s.SubmittedAt, s.FinishedAt, s.TotalFrames, chunks.Sum(c => c.Frames), chunks,
             fps is { } f ? Math.Round(f, 1) : null, eta is { } e ? Math.Round(e, 1) : null);
     }

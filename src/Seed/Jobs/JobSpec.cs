@@ -2,7 +2,9 @@ namespace Flock.Seed.Jobs;
 
 /// <summary>
 /// What the user asked for. <see cref="InputPath"/> is on the seed's disk (an uploaded input is stored in the job's
-/// folder first); <see cref="OutputPath"/> is where the verified result is delivered.
+/// folder first); <see cref="OutputPath"/> is where the verified result is delivered. <see cref="UserOutput"/> is the
+/// OUT the user typed ("" when they gave none), what listings show: journals written before it existed replay with
+/// null, and those jobs show their delivery path as before.
 /// </summary>
 public sealed record JobSpec(
     string Id,
@@ -11,4 +13,14 @@ public sealed record JobSpec(
     string OutputPath,
     IReadOnlyList<string> Options,
     double ChunkSeconds,
-    int Priority);
+    int Priority,
+    string? UserOutput = null)
+{
+    /// <summary>The output as listings show it: the user's OUT, `-` when they gave none.</summary>
+    public string OutputShown() => UserOutput switch
+    {
+        null => OutputPath,
+        "" => "-",
+        var typed => typed,
+    };
+}

@@ -196,7 +196,7 @@ public sealed class JobsActor : Actor
             input = owned;
         }
         var output = s.OutputPath ?? Path.Combine(dir, "output" + Path.GetExtension(s.OutputName));
-        var spec = new JobSpec(id, input, s.InputName, output, s.Options, s.ChunkSeconds, s.Priority);
+        var spec = new JobSpec(id, input, s.InputName, output, s.Options, s.ChunkSeconds, s.Priority, s.UserOutput);
         Spawn(id, spec);
         Log.LogInformation("job {JobId} submitted: {Input} -> {Output} ({Options})", id, s.InputName, output, string.Join(' ', s.Options));
         Sender.Tell(new SubmitJobResponse(id));

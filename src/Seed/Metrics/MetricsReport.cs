@@ -14,11 +14,22 @@ public static class MetricsReport
         [ChunkStates.Pending, ChunkStates.Assigned, ChunkStates.Encoding, ChunkStates.Verifying, ChunkStates.Done, ChunkStates.Failed];
 
     private static readonly string[] AllMemberStatuses =
-        [MemberStatus.Joining, MemberStatus.Up, MemberStatus.Leaving, MemberStatus.Exiting, MemberStatus.Unreachable, MemberStatus.Down];
+        [MemberStatus.Joining, MemberStatus.Up, MemberStatus.Quarantined, MemberStatus.Leaving, MemberStatus.Exiting, MemberStatus.Unreachable, MemberStatus.Down];
 
-    public static string Render(JobListResponse jobs, ClusterResponse cluster, SeedMetrics metrics)
+    /// <param name="dataDirFreeBytes">Free space where the seed keeps its data (null when it cannot be told).</param>
+    public static string Render(JobListResponse jobs, ClusterResponse cluster, SeedMetrics metrics, long? dataDirFreeBytes = null)
     {
         var w = new PrometheusWriter();
+
+        w.Family("flock_build_info", "gauge", "Always 1; the labels say which Flock and .NET runtime this seed is.");
+        w.Sample("flock_build_info", 1, ("version", Version), ("runtime", System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription));
+
+        ProcessMetrics(w);
+        if (dataDirFreeBytes is { } free)
+        {
+            w.Family("flock_data_dir_free_bytes", "gauge", "Free bytes on the filesystem of the seed's data dir (uploads, chunk results, outputs).");
+            w.Sample("flock_data_dir_free_bytes", free);
+        }
 
         w.Family("flock_jobs", "gauge", "Jobs known to the seed, by state.");
         foreach (var state in AllJobStates)
@@ -39,6 +50,16 @@ public static class MetricsReport
         w.Family("flock_node_fps", "gauge", "Frames per second each member is encoding now, summed over its chunks.");
         foreach (var node in cluster.Nodes)
             w.Sample("flock_node_fps", Math.Round(metrics.FramesPerSecond(node.Name), 2), ("node", node.Name));
+
+        w.Family("flock_node_heartbeat_age_seconds", "gauge", "Seconds since each member's last message reached the seed.");
+        foreach (var node in cluster.Nodes)
+            w.Sample("flock_node_heartbeat_age_seconds", Math.Round(node.LastHeartbeatSeconds, 2), ("node", node.Name));
+
+        // Summed over the verified chunks of the jobs the seed knows, so it only grows while the seed runs.
+        w.Family("flock_node_frames_encoded_total", "counter", "Frames of verified chunks, by the node that encoded them.");
+        foreach (var node in jobs.Jobs.SelectMany(j => j.Chunks).Where(c => c.State == ChunkStates.Done && c.Node is not null)
+                     .GroupBy(c => c.Node!, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
+            w.Sample("flock_node_frames_encoded_total", node.Sum(c => (long)c.Frames), ("node", node.Key));
 
         w.Family("flock_bytes_sent_total", "counter", "Source bytes served to nodes.");
         w.Sample("flock_bytes_sent_total", metrics.BytesSent);
@@ -62,5 +83,27 @@ public static class MetricsReport
         w.Sample("flock_queue_wait_seconds_sum", sum);
         w.Sample("flock_queue_wait_seconds_count", cumulative);
         return w.ToString();
+    }
+
+    private static readonly string Version =
+        typeof(MetricsReport).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion.Split('+')[0]
+        ?? typeof(MetricsReport).Assembly.GetName().Version?.ToString() ?? "unknown";
+
+    /// <summary>The standard process_* families Prometheus client libraries export, for the seed's own process.</summary>
+    private static void ProcessMetrics(PrometheusWriter w)
+    {
+        using var self = System.Diagnostics.Process.GetCurrentProcess();
+        w.Family("process_cpu_seconds_total", "counter", "User and system CPU time the seed process has used.");
+        w.Sample("process_cpu_seconds_total", Math.Round(self.TotalProcessorTime.TotalSeconds, 3));
+        w.Family("process_resident_memory_bytes", "gauge", "Resident memory of the seed process.");
+        w.Sample("process_resident_memory_bytes", self.WorkingSet64);
+        w.Family("process_start_time_seconds", "gauge", "Start of the seed process, in seconds since the Unix epoch.");
+        w.Sample("process_start_time_seconds", Math.Round(new DateTimeOffset(self.StartTime.ToUniversalTime()).ToUnixTimeMilliseconds() / 1000.0, 3));
+        if (Directory.Exists("/proc/self/fd"))
+        {
+            w.Family("process_open_fds", "gauge", "Open file descriptors of the seed process.");
+            w.Sample("process_open_fds", Directory.EnumerateFileSystemEntries("/proc/self/fd").Count());
+        }
     }
 }

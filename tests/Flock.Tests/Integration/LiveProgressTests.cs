@@ -40,11 +40,13 @@ public sealed class LiveProgressTests
         Assert.Equal(0, done.GetProperty("etaSeconds").GetDouble());
         Assert.Equal(JsonValueKind.Null, done.GetProperty("framesPerSecond").ValueKind);
 
-        // Redirected, watch prints plain blocks: a job line with rate and ETA, then node | chunk | fps | percent rows.
+        // Redirected, watch prints plain blocks: a job line with a bar, current and average rate, elapsed and ETA, then
+        // node | chunk | state | fps | percent rows, encoding ones with a rate.
         var (exit, stdout, stderr) = await watch;
         Assert.True(exit == 0, stderr);
-        Assert.Matches($@"(?m)^{id} encoding .* \| \d+\.\d fps \| eta \d+(m\d\ds|s)$", stdout);
-        Assert.Matches($@"(?m)^watched-a \| {id}/\d+ \| \d+\.\d fps \| \d+\.\d%$", stdout);
+        Assert.Matches($@"(?m)^{id} encoding \[[#-]{{10}}\] .* \| now \d+\.\d fps, avg \d+\.\d fps \| elapsed \d+(m\d\ds|s) \| eta \d+(m\d\ds|s)$", stdout);
+        Assert.Matches($@"(?m)^watched-a \| {id}/\d+ \| encoding \| \d+\.\d fps \| \d+\.\d%$", stdout);
+        Assert.DoesNotMatch(@"(?m)\| reserved \| \d", stdout); // a reserved chunk has no rate to show
         Assert.EndsWith($"{id} completed", stdout.TrimEnd(), StringComparison.Ordinal);
     }
 }

@@ -44,5 +44,16 @@ public sealed class MetricsTests
         Assert.Equal(1, metrics.Value("flock_queue_wait_seconds_count"));
         Assert.Equal(1, metrics.Value("flock_queue_wait_seconds_bucket", ("le", "+Inf")));
         Assert.True(metrics.Value("flock_queue_wait_seconds_sum") > 0);
+
+        Assert.Equal(job.GetProperty("totalFrames").GetInt32(), metrics.Value("flock_node_frames_encoded_total", ("node", "node-m")));
+        Assert.Equal("counter", metrics.TypeOf("flock_node_frames_encoded_total"));
+        Assert.Equal(0, metrics.Value("flock_nodes", ("status", "quarantined")));
+        Assert.InRange(metrics.Value("flock_node_heartbeat_age_seconds", ("node", "node-m")), 0, 10);
+        Assert.Equal(1, metrics.Value("flock_build_info"));
+        Assert.True(metrics.Value("process_resident_memory_bytes") > 1 << 20);
+        Assert.True(metrics.Value("process_cpu_seconds_total") > 0);
+        Assert.True(metrics.Value("process_open_fds") > 0);
+        Assert.InRange(metrics.Value("process_start_time_seconds"), DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeSeconds(), DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        Assert.True(metrics.Value("flock_data_dir_free_bytes") > 0);
     }
 }

@@ -81,7 +81,8 @@ public sealed class PbmOperationsTests
         var closed = FlockProcess.FreePort();
         var unreachable = await FlockProcess.RunAsync(["pbm", $"127.0.0.1:{closed}", "cluster", "show"]);
         Assert.Equal(1, unreachable.ExitCode);
-        Assert.Equal($"error: cannot reach seed at http://127.0.0.1:{closed}: Connection refused", unreachable.Stderr.Trim());
+        // A HOST:PORT is tried over TLS first: the error names the address really tried.
+        Assert.Equal($"error: cannot reach seed at https://127.0.0.1:{closed}: Connection refused", unreachable.Stderr.Trim());
         Assert.Equal("", unreachable.Stdout);
 
         using var scratch = Support.ScratchDirectory.Create("flock-token");

@@ -96,24 +96,34 @@ public static class JobFormatter
         return (share * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%";
     }
 
-    public static readonly IReadOnlyList<string> WatchHeader = ["node", "chunk", "fps", "percent"];
+    public static readonly IReadOnlyList<string> WatchHeader = ["node", "chunk", "state", "fps", "percent"];
 
     /// <summary>
-    /// What `job watch` shows each time: `ID STATE PROGRESS | 52.3 fps | eta 1m05s`, then `node | chunk | fps | percent`
-    /// for every chunk being encoded right now.
+    /// What `job watch` (and an attached `job submit`) shows each time: `ID STATE [bar] PROGRESS | now 52.3 fps, avg
+    /// 48.0 fps | elapsed 1m02s | eta 13s`, then `node | chunk | state | fps | percent` for every chunk out on a node:
+    /// `encoding` ones first, then `reserved` ones (held in a node's reserve, not started: no rate yet).
     /// </summary>
-    public static IEnumerable<string> WatchLines(JobResponse job, bool terminal)
+    /// <param name="now">The time to measure elapsed against (the seed's clock is the job's; tests pass a fixed one).</param>
+    public static IEnumerable<string> WatchLines(JobResponse job, bool terminal, DateTimeOffset? now = null)
     {
-        yield return ProgressLine(job) + Separator + Rate(job.FramesPerSecond) + Separator + "eta " + Duration(job.EtaSeconds);
+        var end = job.FinishedAt ?? now ?? DateTimeOffset.UtcNow;
+        var elapsed = Math.Max(0, (end - job.SubmittedAt).TotalSeconds);
+        var average = elapsed > 0 && job.EncodedFrames > 0 ? job.EncodedFrames / elapsed : (double?)null;
+        yield return job.Id + " " + job.State + " " + Bar(job) + " " + Progress(job)
+            + Separator + "now " + Rate(job.FramesPerSecond) + ", avg " + Rate(average)
+            + Separator + "elapsed " + Duration(elapsed)
+            + Separator + "eta " + Duration(job.EtaSeconds);
         var running = job.Chunks
             .Where(c => c.State is ChunkStates.Assigned or ChunkStates.Encoding && !string.IsNullOrEmpty(c.Node))
-            .OrderBy(c => c.Node, StringComparer.Ordinal)
+            .OrderBy(c => c.State == ChunkStates.Encoding ? 0 : 1)
+            .ThenBy(c => c.Node, StringComparer.Ordinal)
             .ThenBy(c => c.Index)
             .Select(c => (IReadOnlyList<string>)
             [
                 c.Node!,
                 string.Create(CultureInfo.InvariantCulture, $"{job.Id}/{c.Index}"),
-                Rate(c.Fps),
+                c.State == ChunkStates.Encoding ? "encoding" : "reserved",
+                c.State == ChunkStates.Encoding ? Rate(c.Fps) : "-",
                 c.Percent.ToString("0.0", CultureInfo.InvariantCulture) + "%",
             ])
             .ToArray();
@@ -121,6 +131,14 @@ public static class JobFormatter
         {
             yield return line;
         }
+    }
+
+    /// <summary>`[######----]`: the encoded share of the frames in ten cells.</summary>
+    public static string Bar(JobResponse job)
+    {
+        var share = job.State == JobStates.Completed ? 1 : job.TotalFrames > 0 ? Math.Clamp((double)job.EncodedFrames / job.TotalFrames, 0, 1) : 0;
+        var full = (int)Math.Floor(share * 10);
+        return "[" + new string('#', full) + new string('-', 10 - full) + "]";
     }
 
     /// <summary>`52.3 fps`, or `-` when not known.</summary>

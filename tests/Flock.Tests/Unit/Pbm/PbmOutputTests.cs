@@ -49,10 +49,10 @@ public sealed class PbmOutputTests
 
         Assert.Equal(
         [
-            "4 encoding 40.0% (120/300 frames, 1/4 chunks) | 25.1 fps | eta 1m12s",
-            "box1 | 4/2 | - | 0.0%",
-            "box2 | 4/1 | 12.3 fps | 40.0%",
-        ], JobFormatter.WatchLines(job, terminal: false));
+            "4 encoding [####------] 40.0% (120/300 frames, 1/4 chunks) | now 25.1 fps, avg 2.0 fps | elapsed 1m00s | eta 1m12s",
+            "box2 | 4/1 | encoding | 12.3 fps | 40.0%",
+            "box1 | 4/2 | reserved | - | 0.0%",
+        ], JobFormatter.WatchLines(job, terminal: false, now: DateTimeOffset.UnixEpoch.AddSeconds(60)));
     }
 
     [Theory]
