@@ -17,7 +17,8 @@ public static class ProcessRunner
         CancellationToken ct,
         Action<string>? onStdoutLine = null,
         bool captureStdout = true,
-        string? workingDirectory = null)
+        string? workingDirectory = null,
+        Action<string>? onStderrLine = null)
     {
         var psi = new ProcessStartInfo(fileName)
         {
@@ -54,6 +55,7 @@ public static class ProcessRunner
         {
             while (await process.StandardError.ReadLineAsync(CancellationToken.None) is { } line)
             {
+                onStderrLine?.Invoke(line);
                 lock (tail)
                 {
                     tail.Enqueue(line);

@@ -14,6 +14,8 @@ public static class SeedConfiguration
         options.LogFormat = config.GetConfig("flock.log").Bind<LogSection>().Format;
         if (options.TailChunks < 0) throw new HoconException($"flock.seed.tail-chunks must be 0 or more, not {options.TailChunks}");
         if (!(options.MinChunkSeconds > 0)) throw new HoconException($"flock.seed.min-chunk-seconds must be positive, not {options.MinChunkSeconds}");
+        try { options.VerifyLevel(); }
+        catch (FormatException e) { throw new HoconException($"flock.seed.{e.Message}"); }
         return options;
     }
 
