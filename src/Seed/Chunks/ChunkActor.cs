@@ -121,7 +121,7 @@ public sealed class ChunkActor : PersistentActor
         var chunk = _plan.Plan.Chunks[_state.Index];
         var jobDirectory = Path.GetDirectoryName(_chunkDirectory)!;
         var check = new ContentCheckRequest(_sourcePath, _plan.Plan, _plan.Timeline, chunk, EntryOf(attempt), _badEntries, _verify,
-            Api.ResultReceiver.FrameHashFile(_chunkDirectory, _state.Index, attempt), Path.Combine(jobDirectory, "reference.framehash"));
+            Api.ResultReceiver.FrameHashFile(_chunkDirectory, _state.Index, attempt), Path.Combine(jobDirectory, ChunkChecks.ReferenceFileName));
         Context.RunTask(
             async ct =>
             {

@@ -535,6 +535,9 @@ public sealed class JobActor : PersistentActor
     {
         // A failed or cancelled job may be retried: its verified chunk results stay, only the scraps go.
         var completed = _state?.Stage == JobStates.Completed;
+        var reference = Path.Combine(_directory, ChunkChecks.ReferenceFileName);
+        ChunkContentCheck.Forget(reference);
+        if (completed && File.Exists(reference)) File.Delete(reference);
         foreach (var dir in new[] { ChunkDirectory, Path.Combine(_directory, "assembly") })
         {
             try
