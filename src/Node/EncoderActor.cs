@@ -136,7 +136,7 @@ public sealed class EncoderActor : Actor
                 if (!f.Job.Cancellation.IsCancellationRequested)
                 {
                     Log.LogWarning("job {JobId} chunk {ChunkIndex} attempt {Attempt} failed: {Error}", f.Job.Assignment.JobId, f.Job.Assignment.ChunkIndex, f.Job.Assignment.Attempt, f.Error);
-                    _connection?.Send(new ReportChunkFailed(f.Job.Assignment.JobId, f.Job.Assignment.ChunkIndex, f.Job.Assignment.Attempt, f.Error));
+                    _connection?.Send(new ReportChunkFailed(f.Job.Assignment.JobId, f.Job.Assignment.ChunkIndex, f.Job.Assignment.Attempt, f.Error, f.SourceDecode));
                 }
                 StartEncodes();
                 RequestWork();
@@ -145,7 +145,7 @@ public sealed class EncoderActor : Actor
             case Uploaded u:
                 u.Job.UploadInFlight = false;
                 _uploading.Remove(u.Job.Key);
-                if (u.Job.ResultFile is { } file && File.Exists(file)) File.Delete(file);
+                if (u.Job.ResultFile is { } file) ChunkEncoder.Discard(file);
                 var a = u.Job.Assignment;
                 if (u.Outcome == UploadOutcome.NotWanted) Log.LogInformation("job {JobId} chunk {ChunkIndex} attempt {Attempt} not wanted any more: {Message}", a.JobId, a.ChunkIndex, a.Attempt, u.Message);
                 else if (u.Message.Length == 0) Log.LogInformation("job {JobId} chunk {ChunkIndex} attempt {Attempt} uploaded", a.JobId, a.ChunkIndex, a.Attempt);
@@ -256,7 +256,7 @@ public sealed class EncoderActor : Actor
     private void RemoveResultsOfAnEarlierRun()
     {
         if (!Directory.Exists(_workDir)) return;
-        foreach (var file in Directory.EnumerateFiles(_workDir, "job*-chunk*-attempt*.mp4"))
+        foreach (var file in Directory.EnumerateFiles(_workDir, "job*-chunk*-attempt*.*"))
         {
             try { File.Delete(file); }
             catch (IOException e) { Log.LogWarning("cannot remove {File}: {Error}", file, e.Message); }
@@ -319,7 +319,12 @@ public sealed class EncoderActor : Actor
                     }, linked.Token).ConfigureAwait(false);
                 },
                 file => new Encoded(job, file),
-                e => new EncodeFailed(job, e is MediaException m ? $"{m.Message}\n{m.Details}".Trim() : e.Message));
+                e => new EncodeFailed(job, e switch
+                {
+                    MediaException m => $"{m.Message}\n{m.Details}".Trim(),
+                    SourceDecodeException d => $"{d.Message}\n{d.Details}".Trim(),
+                    _ => e.Message,
+                }, e is SourceDecodeException));
         }
     }
 
@@ -370,7 +375,7 @@ public sealed class EncoderActor : Actor
     private sealed record HeartbeatTick;
     private sealed record Progress(ChunkJob Job, int Frames, double Fps);
     private sealed record Encoded(ChunkJob Job, string File);
-    private sealed record EncodeFailed(ChunkJob Job, string Error);
+    private sealed record EncodeFailed(ChunkJob Job, string Error, bool SourceDecode);
     private sealed record Uploaded(ChunkJob Job, UploadOutcome Outcome, string Message);
     private sealed record UploadFailed(ChunkJob Job, string Error);
     private sealed record RetryUpload(ChunkJob Job);

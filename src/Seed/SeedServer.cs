@@ -93,7 +93,7 @@ public sealed class SeedServer : IAsyncDisposable
         var jobsDir = Path.Combine(dataDir, "jobs");
         Directory.CreateDirectory(jobsDir);
         var metrics = new SeedMetrics();
-        var jobs = system.ActorOf(JobsActor.Props(jobsDir, options.OrphanGrace, options.ChunkSizing(), options.Speculation, options.MinFreeSpace, clock, metrics), "jobs");
+        var jobs = system.ActorOf(JobsActor.Props(jobsDir, options.OrphanGrace, options.ChunkSizing(), options.Speculation, options.MinFreeSpace, clock, metrics, options.VerifyLevel()), "jobs");
         var cluster = system.ActorOf(ClusterActor.Props(jobs, options.HeartbeatInterval, options.UnreachableAfter, options.Quarantine, clock, metrics), "cluster");
         var runtime = new SeedRuntime(options, key, system, jobs, cluster, dataDir, metrics, tokens, new AuthFailures(options.AuthFailureLimit, clock));
 

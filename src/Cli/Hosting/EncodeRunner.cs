@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using Flock.Media.Processes;
 using Flock.Messages;
@@ -52,6 +53,9 @@ public static class EncodeRunner
             progress.WriteLine($"error: job {id} {job.State}: {job.Error}");
             return new EncodeResult(job, watch.Elapsed, nodes);
         }
+        foreach (var warning in job.Warnings ?? []) progress.WriteLine($"warning: {warning}");
+        foreach (var entry in job.BadEntryPoints ?? [])
+            progress.WriteLine(string.Create(CultureInfo.InvariantCulture, $"note: the keyframe at {entry.Seconds:0.###}s is not a clean entry point ({entry.Reason}); its chunks were decoded from an earlier one"));
         progress.WriteLine($"done: {output} ({Plural.Of(job.TotalFrames, "frame")} in {Plural.Of(job.Chunks.Count, "chunk")}, verified) in {watch.Elapsed.TotalSeconds:0.0}s");
         return new EncodeResult(job, watch.Elapsed, nodes);
     }

@@ -15,6 +15,12 @@ public sealed record ChunkEncodeSpec(
     string? VideoFilter,
     string OutputPath)
 {
+    /// <summary>
+    /// Where the same ffmpeg pass writes a hash of every source frame it fed the encoder (framehash with murmur3, fast enough to cost little beside a decode, of the trimmed,
+    /// decoded frames, before any video filter), so the seed can check the decode itself; null: not written.
+    /// </summary>
+    public string? FrameHashPath { get; init; }
+
     /// <summary>Over HTTPS: the only certificate ffmpeg may trust (the seed's pinned one) and the name to verify in it.</summary>
     public (string CaFile, string VerifyHost)? Tls { get; init; }
 }
@@ -23,7 +29,10 @@ public sealed record ChunkEncodeSpec(
 /// The one ffmpeg command line for a chunk. `-copyts` keeps the source's own timestamps, so the trim compares exact
 /// integers in the stream's time base (no float rounding at boundaries) and the chunk file carries the final
 /// timestamps; `-enc_time_base -1` stops the encoder quantising VFR timestamps to 1/fps; MP4 keeps the time base,
-/// and its movie timescale is set to it so the edit list does not round the start to milliseconds.
+/// and its movie timescale is set to it so the edit list does not round the start to milliseconds. `-xerror` stops at
+/// the first decode error ffmpeg reports as one; the concealed ones only show on stderr (see <see cref="Processes.DecodeErrors"/>).
+/// With <see cref="ChunkEncodeSpec.FrameHashPath"/>, the trimmed frames are split: one copy to the encoder (through the
+/// user's filter), one to a framehash file, so the hashes are of exactly the frames encoded, at no second decode.
 /// </summary>
 public static class ChunkEncodeArguments
 {
@@ -42,17 +51,30 @@ public static class ChunkEncodeArguments
         {
             args.AddRange(["-protocol_whitelist", "file"]);
         }
-        args.AddRange(["-format_whitelist", Probing.MediaProbe.InputFormats, "-copyts", "-noaccurate_seek"]);
+        args.AddRange(["-format_whitelist", Probing.MediaProbe.InputFormats, "-xerror", "-copyts", "-noaccurate_seek"]);
         if (spec.SeekSeconds is { } ss) args.AddRange(["-ss", ss.ToString("0.000000", CultureInfo.InvariantCulture)]);
-        args.AddRange(["-i", spec.SourceUrl, "-map", $"0:{spec.StreamIndex.ToString(CultureInfo.InvariantCulture)}"]);
+        var stream = $"0:{spec.StreamIndex.ToString(CultureInfo.InvariantCulture)}";
+        args.AddRange(["-i", spec.SourceUrl]);
         var trim = $"trim=start_pts={spec.StartPts.ToString(CultureInfo.InvariantCulture)}"
             + (spec.EndPts is { } end ? $":end_pts={end.ToString(CultureInfo.InvariantCulture)}" : "");
-        args.AddRange(["-vf", spec.VideoFilter is { Length: > 0 } f ? $"{trim},{f}" : trim]);
+        if (spec.FrameHashPath is null)
+        {
+            args.AddRange(["-map", stream, "-vf", spec.VideoFilter is { Length: > 0 } f ? $"{trim},{f}" : trim]);
+        }
+        else
+        {
+            var graph = spec.VideoFilter is { Length: > 0 } f
+                ? $"[{stream}]{trim},split=2[flock_enc][flock_hash];[flock_enc]{f}[flock_out]"
+                : $"[{stream}]{trim},split=2[flock_out][flock_hash]";
+            args.AddRange(["-filter_complex", graph, "-map", "[flock_out]"]);
+        }
         args.AddRange(spec.VideoOptions);
         args.AddRange(["-an", "-sn", "-dn", "-map_metadata", "-1", "-map_chapters", "-1", "-fps_mode", "passthrough", "-enc_time_base", "-1"]);
         // MP4 edit lists are written in the movie timescale (1/1000 by default), which would round a chunk's start.
         if (spec.TimeBaseDenominator is > 0 and <= int.MaxValue) args.AddRange(["-movie_timescale", spec.TimeBaseDenominator.ToString(CultureInfo.InvariantCulture)]);
         args.AddRange(["-f", "mp4", spec.OutputPath]);
+        if (spec.FrameHashPath is not null)
+            args.AddRange(["-map", "[flock_hash]", "-fps_mode", "passthrough", "-f", "framehash", "-hash", "murmur3", spec.FrameHashPath]);
         return args;
     }
 }

@@ -15,6 +15,10 @@ public sealed record ChunkPlan(int StreamIndex, TimeBase TimeBase, double Format
     public double? SeekSecondsFor(PlannedChunk chunk) =>
         chunk.Index == 0 ? null : Math.Max(0, (chunk.StartPts + 0.5) * TimeBase.Numerator / TimeBase.Denominator - FormatStartSeconds);
 
+    /// <summary>Where to seek so that ffmpeg starts decoding at the keyframe with this timestamp (half a tick past it, as above).</summary>
+    public double SeekSecondsAt(long keyframePts) =>
+        Math.Max(0, (keyframePts + 0.5) * TimeBase.Numerator / TimeBase.Denominator - FormatStartSeconds);
+
     /// <summary>How long a chunk lasts on the timeline (next chunk's first timestamp minus its own), as the concat demuxer needs it.</summary>
     public long? DurationTicks(PlannedChunk chunk) => chunk.EndPts is { } end ? end - chunk.StartPts : null;
 }

@@ -28,5 +28,9 @@ public sealed record CancelChunk(string JobId, int ChunkIndex, int Attempt, stri
 
 public sealed record ReportChunkProgress(string JobId, int ChunkIndex, int Attempt, int Frames, double FramesPerSecond) : ControlMessage;
 
-/// <summary><paramref name="Error"/> carries ffmpeg's own last error lines, so a failed job explains itself.</summary>
-public sealed record ReportChunkFailed(string JobId, int ChunkIndex, int Attempt, string Error) : ControlMessage;
+/// <summary>
+/// <paramref name="Error"/> carries ffmpeg's own last error lines, so a failed job explains itself.
+/// <paramref name="SourceDecode"/>: the source did not decode cleanly from where the node was told to start, which the
+/// seed may blame on that entry point rather than on the node.
+/// </summary>
+public sealed record ReportChunkFailed(string JobId, int ChunkIndex, int Attempt, string Error, bool SourceDecode = false) : ControlMessage;

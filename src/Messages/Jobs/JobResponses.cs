@@ -28,7 +28,9 @@ public static class ChunkStates
 /// <summary>
 /// A job. <paramref name="FramesPerSecond"/> is its recent encode throughput (frames/s over roughly the last 15 s,
 /// all nodes together; null before there is enough to say and once the job is final); <paramref name="EtaSeconds"/> is
-/// the remaining frames at that rate (0 once every frame is encoded, null when unknown).
+/// the remaining frames at that rate (0 once every frame is encoded, null when unknown). <paramref name="BadEntryPoints"/>
+/// lists the source's keyframes that proved not to be clean places to start decoding (chunks were decoded from earlier
+/// ones); <paramref name="Warnings"/> what the user should know about the source (e.g. it ends before its declared duration).
 /// </summary>
 public sealed record JobResponse(
     string Id,
@@ -45,7 +47,12 @@ public sealed record JobResponse(
     int EncodedFrames,
     IReadOnlyList<ChunkResponse> Chunks,
     double? FramesPerSecond = null,
-    double? EtaSeconds = null);
+    double? EtaSeconds = null,
+    IReadOnlyList<EntryPointResponse>? BadEntryPoints = null,
+    IReadOnlyList<string>? Warnings = null);
+
+/// <summary>A keyframe (seconds from the file start) that is not a clean entry point, and how that showed.</summary>
+public sealed record EntryPointResponse(double Seconds, string Reason);
 
 /// <summary>
 /// One chunk. <paramref name="Percent"/> is 0–100 from the node's progress reports against the chunk's planned frames

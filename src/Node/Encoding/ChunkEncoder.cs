@@ -16,19 +16,48 @@ public static class ChunkEncoder
         CheckAssignment(a);
         Directory.CreateDirectory(workDir);
         var output = Path.Combine(workDir, $"job{a.JobId}-chunk{a.ChunkIndex}-attempt{a.Attempt}.mp4");
+        var hashes = FrameHashFile(output);
         var video = a.VideoOptions.ToList();
         if (threads > 0) video.AddRange(["-threads", threads.ToString(CultureInfo.InvariantCulture)]);
         var spec = new ChunkEncodeSpec(new Uri(seed.BaseUri, a.SourcePath).ToString(), $"Bearer {transferToken}", a.SeekSeconds, a.StreamIndex, a.TimeBaseDenominator, a.StartPts, a.EndPts,
-            video, a.VideoFilter, output) { Tls = seed.FfmpegTls };
+            video, a.VideoFilter, output) { Tls = seed.FfmpegTls, FrameHashPath = hashes };
         var parser = new FfmpegProgressParser();
+        var encoder = EncoderOptions.Parse(a.VideoOptions).VideoEncoder;
+        var decodeErrors = new List<string>();
+        var transportTrouble = false;
         var result = await ProcessRunner.RunAsync(Ffmpeg.FfmpegPath, ChunkEncodeArguments.Build(spec), ct,
-            line => { if (parser.Feed(line) is { } p) onProgress(p); }, captureStdout: false).ConfigureAwait(false);
-        if (!result.Succeeded)
+            line => { if (parser.Feed(line) is { } p) onProgress(p); }, captureStdout: false,
+            onStderrLine: line =>
+            {
+                if (DecodeErrors.IsDecodeError(line, encoder)) lock (decodeErrors) decodeErrors.Add(line.Trim());
+                else if (DecodeErrors.IsTransportError(line)) transportTrouble = true;
+            }).ConfigureAwait(false);
+        string? decodeError;
+        lock (decodeErrors) decodeError = decodeErrors.FirstOrDefault();
+        if (!result.Succeeded && decodeError is null && DecodeErrors.IsDecodeError(result.LastErrorLine, encoder)) decodeError = result.LastErrorLine;
+        if (!result.Succeeded || decodeError is not null)
         {
-            if (File.Exists(output)) File.Delete(output);
+            // ffmpeg names the input first; the source's URL says nothing to a user.
+            decodeError = decodeError?.Replace(spec.SourceUrl + ": ", "", StringComparison.Ordinal);
+            Discard(output);
+            var from = a.SeekSeconds is { } ss ? string.Create(CultureInfo.InvariantCulture, $"decoding from {ss:0.###}s") : "decoding from the start";
+            // A concealed error leaves ffmpeg's exit code 0: its line is the reason, and the result is never uploaded.
+            // A link that failed under ffmpeg can cut the source short: that is the node's (or the network's) failure, not the source's.
+            if (decodeError is not null && !(transportTrouble && !result.Succeeded))
+                throw new SourceDecodeException($"source decode error in chunk {a.ChunkIndex} ({from}): {decodeError}", result.StandardErrorTail);
             throw new MediaException($"ffmpeg failed on chunk {a.ChunkIndex}: {result.LastErrorLine}", result.StandardErrorTail);
         }
         return output;
+    }
+
+    /// <summary>The frame hashes (ffmpeg framehash, murmur3) of the source frames the encode of <paramref name="result"/> was fed, written next to it.</summary>
+    public static string FrameHashFile(string result) => Path.ChangeExtension(result, ".framehash");
+
+    /// <summary>Removes a result and its frame hashes (a failed attempt, or one the seed has).</summary>
+    public static void Discard(string result)
+    {
+        if (File.Exists(result)) File.Delete(result);
+        if (File.Exists(FrameHashFile(result))) File.Delete(FrameHashFile(result));
     }
 
     /// <summary>

@@ -18,6 +18,9 @@ public static class ResultUploader
 {
     public static async Task<(UploadOutcome Outcome, string Message)> UploadAsync(HttpClient http, Uri seed, string transferToken, AssignChunk a, string file, CancellationToken ct)
     {
+        // The frame hashes go first: the seed checks the result against them as soon as the result is in.
+        if (await UploadFrameHashesAsync(http, seed, transferToken, a, ChunkEncoder.FrameHashFile(file), ct).ConfigureAwait(false) is { } refused)
+            return (UploadOutcome.NotWanted, refused);
         string sha;
         await using (var read = File.OpenRead(file))
             sha = Convert.ToHexStringLower(await SHA256.HashDataAsync(read, ct).ConfigureAwait(false));
@@ -44,6 +47,27 @@ public static class ResultUploader
         // Anything else (checksum damaged in transit, seed restarting, disk full, offset moved) is worth another try later.
         throw new HttpRequestException($"upload refused with {(int)response.StatusCode}: {body}");
     }
+
+    /// <summary>The frame hashes (ffmpeg framehash, murmur3) of the frames the chunk was encoded from: small, so sent whole each time.</summary>
+    /// <returns>null when the seed took them (or there are none); otherwise why the seed does not want them.</returns>
+    private static async Task<string?> UploadFrameHashesAsync(HttpClient http, Uri seed, string transferToken, AssignChunk a, string file, CancellationToken ct)
+    {
+        if (!File.Exists(file)) return null;
+        var bytes = await File.ReadAllBytesAsync(file, ct).ConfigureAwait(false);
+        var url = new Uri(seed, $"{FramesPath(a)}?attempt={a.Attempt}");
+        using var request = new HttpRequestMessage(HttpMethod.Put, url) { Content = new ByteArrayContent(bytes) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("text/plain");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", transferToken);
+        request.Headers.Add(Protocol.Sha256Header, Convert.ToHexStringLower(SHA256.HashData(bytes)));
+        using var response = await http.SendAsync(request, ct).ConfigureAwait(false);
+        if (response.IsSuccessStatusCode) return null;
+        var body = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
+        if (response.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.NotFound) return body;
+        throw new HttpRequestException($"frame hashes refused with {(int)response.StatusCode}: {body}");
+    }
+
+    /// <summary>Where a chunk's frame hashes go: beside its result (the assignment's result path was checked on arrival).</summary>
+    public static string FramesPath(AssignChunk a) => a.ResultPath[..a.ResultPath.LastIndexOf('/')] + "/frames";
 
     /// <returns>the bytes of this attempt the seed already holds; null when the seed has no such job.</returns>
     private static async Task<long?> HeldBytesAsync(HttpClient http, Uri url, string transferToken, CancellationToken ct)

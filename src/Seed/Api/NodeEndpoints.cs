@@ -62,5 +62,7 @@ internal static class NodeEndpoints
             results.OffsetAsync(http, id, index, attempt));
         app.MapPut("/api/jobs/{id}/chunks/{index:int}/result", (HttpContext http, string id, int index, int attempt, CancellationToken ct) =>
             results.ReceiveAsync(http, id, index, attempt, ct));
+        app.MapPut("/api/jobs/{id}/chunks/{index:int}/frames", (HttpContext http, string id, int index, int attempt, CancellationToken ct) =>
+            results.ReceiveFramesAsync(http, id, index, attempt, ct));
     }
 }

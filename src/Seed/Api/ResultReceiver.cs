@@ -25,6 +25,49 @@ internal sealed class ResultReceiver(SeedRuntime seed, ILogger log)
     public static string PartialFile(string chunkDirectory, int index, int attempt) =>
         Path.Combine(chunkDirectory, $"{index:D6}.attempt{attempt}.part");
 
+    /// <summary>Where the frame hashes an attempt's node reported are kept until its result is checked.</summary>
+    public static string FrameHashFile(string chunkDirectory, int index, int attempt) =>
+        Path.Combine(chunkDirectory, $"{index:D6}.attempt{attempt}.framehash");
+
+    /// <summary>A framehash line is under 100 bytes: this is a million frames, far beyond any chunk.</summary>
+    private const long MaxFrameHashBytes = 100L << 20;
+
+    /// <summary>The frame hashes (ffmpeg framehash, murmur3) of the source frames a node fed its encoder, sent whole before the result.</summary>
+    public async Task<IResult> ReceiveFramesAsync(HttpContext http, string id, int index, int attempt, CancellationToken ct)
+    {
+        var node = await Authorization.NodeOfAsync(http, seed);
+        if (node is null) return ApiResults.Error(401, "node token required");
+        if (!IsValid(id, index, attempt)) return ApiResults.Error(400, "bad job, chunk or attempt id");
+        var expected = http.Request.Headers[Protocol.Sha256Header].ToString().ToLowerInvariant();
+        if (expected.Length != 64) return ApiResults.Error(400, $"{Protocol.Sha256Header} header required");
+        if (http.Request.ContentLength is not { } length || length > MaxFrameHashBytes) return ApiResults.Error(413, "frame hashes need a Content-Length within bounds");
+        var dir = Path.Combine(seed.JobsDirectory, id, "chunks");
+        if (!Directory.Exists(dir)) return ApiResults.Error(404, $"no job {id}");
+        var target = FrameHashFile(dir, index, attempt);
+        var temp = $"{target}.{Guid.NewGuid():N}.part";
+        try
+        {
+            using var buffer = new MemoryStream();
+            try { await http.Request.Body.CopyToAsync(buffer, ct); }
+            catch (Exception e) when (e is IOException or OperationCanceledException) { return ApiResults.Error(400, "upload interrupted"); }
+            if (buffer.Length != length) return ApiResults.Error(400, $"upload incomplete: {buffer.Length} of {length} bytes");
+            if (Convert.ToHexStringLower(SHA256.HashData(buffer.GetBuffer().AsSpan(0, (int)buffer.Length))) != expected)
+                return ApiResults.Error(422, "checksum mismatch: the frame hashes were damaged in transit, send them again");
+            await File.WriteAllBytesAsync(temp, buffer.ToArray(), ct);
+            File.Move(temp, target, overwrite: true);
+            return Results.Ok();
+        }
+        catch (IOException e)
+        {
+            log.LogError("job {JobId} chunk {ChunkIndex}: cannot store the frame hashes: {Error}", id, index, e.Message);
+            return ApiResults.Error(507, $"seed cannot store the frame hashes: {e.Message}");
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+
     public async Task<IResult> OffsetAsync(HttpContext http, string id, int index, int attempt)
     {
         if (await Authorization.NodeOfAsync(http, seed) is null) return ApiResults.Error(401, "node token required");

@@ -1,6 +1,9 @@
+using System.Collections.Immutable;
 using Flock.Actors;
 using Flock.Actors.Persistence;
 using Flock.Media.Assembly;
+using Flock.Media.Planning;
+using Flock.Media.Verification;
 using Flock.Messages.Chunks;
 using Flock.Messages.Jobs;
 using Flock.Seed.Jobs;
@@ -21,9 +24,17 @@ public sealed class ChunkActor : PersistentActor
     private readonly TimeProvider _clock;
     private ChunkState _state;
     private readonly Dictionary<int, ActorRef> _resultWaiters = [];
+    private readonly string _sourcePath;
+    private readonly VerifyLevel _verify;
+    private ImmutableSortedSet<long> _badEntries;
+    /// <summary>The keyframe each attempt handed out here started decoding from (null: the file start).</summary>
+    private readonly Dictionary<int, long?> _entries = [];
 
-    public ChunkActor(string jobId, int index, JobPlanFiles plan, string chunkDirectory, TimeProvider clock)
+    public ChunkActor(string jobId, int index, JobPlanFiles plan, string chunkDirectory, TimeProvider clock, ChunkChecks checks)
     {
+        _sourcePath = checks.SourcePath;
+        _badEntries = checks.BadEntries;
+        _verify = checks.Level;
         _jobId = jobId;
         _plan = plan;
         _chunkDirectory = chunkDirectory;
@@ -31,8 +42,8 @@ public sealed class ChunkActor : PersistentActor
         _state = ChunkState.Initial(index);
     }
 
-    public static Props Props(string jobId, int index, JobPlanFiles plan, string chunkDirectory, TimeProvider clock) =>
-        Flock.Actors.Props.Create(() => new ChunkActor(jobId, index, plan, chunkDirectory, clock));
+    public static Props Props(string jobId, int index, JobPlanFiles plan, string chunkDirectory, TimeProvider clock, ChunkChecks checks) =>
+        Flock.Actors.Props.Create(() => new ChunkActor(jobId, index, plan, chunkDirectory, clock, checks));
 
     public override string PersistenceId => $"chunk-{_jobId}-{_state.Index}";
 
@@ -71,6 +82,15 @@ public sealed class ChunkActor : PersistentActor
             case VerificationDone v:
                 await OnVerifiedAsync(v).ConfigureAwait(false);
                 break;
+            case EntryPointsKnown k:
+                _badEntries = _badEntries.Union(k.Bad);
+                break;
+            case FailAttempt { SourceDecode: true, BlamedEntry: null } f when _state.Runs.Any(r => r.Attempt == f.Attempt) && !EntryPoints.IsFileStart(_plan.Timeline, EntryOf(f.Attempt)):
+                // Decoding from a keyframe failed: the next attempt starts at an earlier one (a damaged source fails there too, from the file start at the latest).
+                var entry = EntryOf(f.Attempt)!.Value;
+                RejectEntries([new BadEntryPoint(entry, Headline(f.Error))]);
+                await PersistAllAsync(_state.Process(f with { BlamedEntry = entry }), Apply).ConfigureAwait(false);
+                break;
             case ChunkCommand c:
                 await PersistAllAsync(_state.Process(c), Apply).ConfigureAwait(false);
                 break;
@@ -99,15 +119,43 @@ public sealed class ChunkActor : PersistentActor
     private void StartVerification(string file, string node, int attempt, string sha)
     {
         var chunk = _plan.Plan.Chunks[_state.Index];
+        var jobDirectory = Path.GetDirectoryName(_chunkDirectory)!;
+        var check = new ContentCheckRequest(_sourcePath, _plan.Plan, _plan.Timeline, chunk, EntryOf(attempt), _badEntries, _verify,
+            Api.ResultReceiver.FrameHashFile(_chunkDirectory, _state.Index, attempt), Path.Combine(jobDirectory, ChunkChecks.ReferenceFileName));
         Context.RunTask(
-            async ct => { await OutputVerifier.VerifyChunkAsync(file, _plan.Plan, chunk, ct).ConfigureAwait(false); return chunk.FrameCount; },
-            frames => new VerificationDone(node, attempt, sha, file, frames, null),
-            e => new VerificationDone(node, attempt, sha, file, 0, e.Message));
+            async ct =>
+            {
+                // The frames fed to the encoder first: a wrong decode is the entry point's fault, and says where to start instead.
+                var content = await ChunkContentCheck.CheckAsync(check, ct).ConfigureAwait(false);
+                if (content.Error is null) await OutputVerifier.VerifyChunkAsync(file, _plan.Plan, chunk, ct).ConfigureAwait(false);
+                return content;
+            },
+            content => new VerificationDone(node, attempt, sha, file, content.Error is null ? chunk.FrameCount : 0, content.Error, content.BadEntries,
+                content.Blames(check.Entry) ? check.Entry : null),
+            e => new VerificationDone(node, attempt, sha, file, 0, e.Message, [], null));
     }
+
+    /// <summary>The entry an attempt was given; for one handed out before a seed restart, the one it would be given now.</summary>
+    private long? EntryOf(int attempt) =>
+        _entries.TryGetValue(attempt, out var entry) ? entry : EntryPoints.For(_plan.Timeline, _plan.Plan.Chunks[_state.Index], _badEntries);
+
+    /// <summary>Known here at once (the next assignment of this chunk skips them) and told to the job, which tells every chunk.</summary>
+    private void RejectEntries(IReadOnlyList<BadEntryPoint> entries)
+    {
+        if (entries.Count == 0) return;
+        _badEntries = _badEntries.Union(entries.Select(e => e.Pts));
+        foreach (var e in entries) Log.LogWarning("job {JobId} chunk {ChunkIndex}: the keyframe at pts {Pts} is not a clean entry point: {Reason}", _jobId, _state.Index, e.Pts, e.Reason);
+        Context.Parent.Tell(new EntryPointsRejected(entries));
+    }
+
+    private static string Headline(string error) =>
+        error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? error;
 
     private async Task OnVerifiedAsync(VerificationDone v)
     {
         _resultWaiters.Remove(v.Attempt, out var waiter);
+        RejectEntries(v.BadEntries);
+        if (File.Exists(Api.ResultReceiver.FrameHashFile(_chunkDirectory, _state.Index, v.Attempt))) File.Delete(Api.ResultReceiver.FrameHashFile(_chunkDirectory, _state.Index, v.Attempt));
         // The job settled while this result was checked and its work files were removed.
         if (v.Error is null && !File.Exists(v.File)) v = v with { Error = "the result file is gone: the job is over" };
         if (v.Error is null)
@@ -131,7 +179,7 @@ public sealed class ChunkActor : PersistentActor
         {
             Log.LogWarning("job {JobId} chunk {ChunkIndex} attempt {Attempt} from {Node} rejected: {Error}", _jobId, _state.Index, v.Attempt, v.Node, v.Error);
             if (File.Exists(v.File)) File.Delete(v.File);
-            await PersistAllAsync(_state.Process(new FailAttempt(v.Node, v.Attempt, v.Error)), Apply).ConfigureAwait(false);
+            await PersistAllAsync(_state.Process(new FailAttempt(v.Node, v.Attempt, v.Error, BlamedEntry: v.BlamedEntry)), Apply).ConfigureAwait(false);
             waiter?.Tell(new ChunkResultAnswer(false, v.Error));
         }
     }
@@ -148,13 +196,14 @@ public sealed class ChunkActor : PersistentActor
     {
         var plan = _plan.Plan;
         var chunk = plan.Chunks[_state.Index];
+        _entries[attempt] = EntryPoints.For(_plan.Timeline, chunk, _badEntries);
         return new AssignChunk(
             _jobId,
             _state.Index,
             attempt,
             $"/api/jobs/{_jobId}/source",
             $"/api/jobs/{_jobId}/chunks/{_state.Index}/result",
-            plan.SeekSecondsFor(chunk),
+            EntryPoints.SeekSeconds(plan, _plan.Timeline, chunk, _badEntries),
             chunk.StartPts,
             chunk.EndPts,
             plan.StreamIndex,
@@ -164,5 +213,6 @@ public sealed class ChunkActor : PersistentActor
             chunk.FrameCount);
     }
 
-    private sealed record VerificationDone(string Node, int Attempt, string Sha256, string File, int Frames, string? Error);
+    private sealed record VerificationDone(string Node, int Attempt, string Sha256, string File, int Frames, string? Error,
+        IReadOnlyList<BadEntryPoint> BadEntries, long? BlamedEntry);
 }

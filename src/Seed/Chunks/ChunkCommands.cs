@@ -12,7 +12,9 @@ public sealed record AcceptResult(string Node, int Attempt, string Sha256, long 
 
 public sealed record MarkVerified(string Node, int Attempt, string Sha256, int Frames) : ChunkCommand;
 
-public sealed record FailAttempt(string Node, int Attempt, string Error) : ChunkCommand;
+/// <param name="SourceDecode">The node found the source did not decode cleanly from where it started.</param>
+/// <param name="BlamedEntry">The attempt failed because of the keyframe it started decoding from (now known bad), not the node: it does not count against the node or the chunk's tries.</param>
+public sealed record FailAttempt(string Node, int Attempt, string Error, bool SourceDecode = false, long? BlamedEntry = null) : ChunkCommand;
 
 public sealed record ReleaseFromNode(string Node, string Reason) : ChunkCommand;
 

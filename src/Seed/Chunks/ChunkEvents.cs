@@ -11,8 +11,11 @@ public sealed record ChunkResultReceived(string Node, int Attempt, string Sha256
 
 public sealed record ChunkVerified(string Node, int Attempt, string Sha256, int Frames) : ChunkEvent;
 
-/// <summary>An attempt ended without a usable result (ffmpeg error, bad upload, failed check); the chunk goes back to the queue.</summary>
-public sealed record ChunkAttemptFailed(string Node, int Attempt, string Error) : ChunkEvent;
+/// <summary>
+/// An attempt ended without a usable result (ffmpeg error, bad upload, failed check); the chunk goes back to the queue.
+/// <paramref name="EntryBlamed"/>: it started decoding at a keyframe that proved a bad entry point; the node is not at fault.
+/// </summary>
+public sealed record ChunkAttemptFailed(string Node, int Attempt, string Error, bool EntryBlamed = false) : ChunkEvent;
 
 /// <summary>The node holding the chunk left or became unreachable; nothing was wrong with the chunk.</summary>
 public sealed record ChunkReleased(string Node, int Attempt, string Reason) : ChunkEvent;

@@ -55,7 +55,7 @@ public sealed record ChunkState(
             Status = ChunkStates.Done, Node = v.Node, Sha256 = v.Sha256, Frames = v.Frames, CurrentAttempt = v.Attempt,
             Runs = Runs.RemoveAll(r => r.Attempt == v.Attempt),
         },
-        ChunkAttemptFailed f => With(Runs.RemoveAll(r => r.Attempt == f.Attempt)) with { LastError = f.Error, FailedNodes = FailedNodes.Add(f.Node) },
+        ChunkAttemptFailed f => With(Runs.RemoveAll(r => r.Attempt == f.Attempt)) with { LastError = f.Error, FailedNodes = f.EntryBlamed ? FailedNodes : FailedNodes.Add(f.Node) },
         ChunkReleased r => With(Update(r.Attempt, run => run with { Released = true })),
         ChunkFailed f => this with { Status = ChunkStates.Failed, Node = null, LastError = f.Reason },
         // Attempts of the settled job were cancelled; only a result already being checked may still count.
@@ -132,6 +132,8 @@ public sealed record ChunkState(
 
     private IReadOnlyList<ChunkEvent> FailAndMaybeGiveUp(FailAttempt f)
     {
+        // Each blame makes the next attempt start at an earlier keyframe, down to the file start, which is never blamed: this ends.
+        if (f.BlamedEntry is not null) return [new ChunkAttemptFailed(f.Node, f.Attempt, f.Error, EntryBlamed: true)];
         var failed = new ChunkAttemptFailed(f.Node, f.Attempt, f.Error);
         var after = Apply(failed);
         var distinct = after.FailedNodes.Distinct().Count();

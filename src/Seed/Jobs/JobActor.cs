@@ -2,6 +2,7 @@ using Flock.Actors;
 using Flock.Actors.Persistence;
 using Flock.Media.Assembly;
 using Flock.Media.Planning;
+using Flock.Media.Verification;
 using Flock.Messages.Chunks;
 using Flock.Messages.Cluster;
 using Flock.Messages.Jobs;
@@ -37,9 +38,12 @@ public sealed class JobActor : PersistentActor
     /// <summary>Messages that came before <see cref="Resume"/>; null once resumed.</summary>
     private List<(object Message, ActorRef Sender)>? _waiting = [];
     private JobThroughput _throughput = JobThroughput.Empty();
+    private readonly VerifyLevel _verify;
 
-    public JobActor(string id, JobSpec? newSpec, string directory, ActorRef jobs, ChunkSizing sizing, long minFreeSpace, TimeProvider clock)
+    public JobActor(string id, JobSpec? newSpec, string directory, ActorRef jobs, ChunkSizing sizing, long minFreeSpace, TimeProvider clock,
+        VerifyLevel verify = VerifyLevel.FirstFrames)
     {
+        _verify = verify;
         _sizing = sizing;
         _minFreeSpace = minFreeSpace;
         _id = id;
@@ -49,8 +53,9 @@ public sealed class JobActor : PersistentActor
         _clock = clock;
     }
 
-    public static Props Props(string id, JobSpec? newSpec, string directory, ActorRef jobs, ChunkSizing sizing, long minFreeSpace, TimeProvider clock) =>
-        Flock.Actors.Props.Create(() => new JobActor(id, newSpec, directory, jobs, sizing, minFreeSpace, clock));
+    public static Props Props(string id, JobSpec? newSpec, string directory, ActorRef jobs, ChunkSizing sizing, long minFreeSpace, TimeProvider clock,
+        VerifyLevel verify = VerifyLevel.FirstFrames) =>
+        Flock.Actors.Props.Create(() => new JobActor(id, newSpec, directory, jobs, sizing, minFreeSpace, clock, verify));
 
     public override string PersistenceId => $"job-{_id}";
 
@@ -100,6 +105,9 @@ public sealed class JobActor : PersistentActor
                 break;
             case ChunkReport r:
                 OnReport(r);
+                break;
+            case EntryPointsRejected r:
+                await OnEntryPointsRejectedAsync(r).ConfigureAwait(false);
                 break;
             case SubmitChunkResult r when _chunkActors.TryGetValue(r.ChunkIndex, out var chunk) && _state is { IsFinal: false }:
                 chunk.Tell(r, Sender);
@@ -266,7 +274,8 @@ public sealed class JobActor : PersistentActor
         {
             if (_chunkActors.ContainsKey(chunk.Index)) continue;
             _chunks[chunk.Index] = new ChunkView(ChunkState.Initial(chunk.Index), 0, 0);
-            _chunkActors[chunk.Index] = Context.ActorOf(ChunkActor.Props(_id, chunk.Index, plan, ChunkDirectory, _clock), $"chunk-{chunk.Index}");
+            _chunkActors[chunk.Index] = Context.ActorOf(ChunkActor.Props(_id, chunk.Index, plan, ChunkDirectory, _clock,
+                new ChunkChecks(_state!.Spec.InputPath, _verify, _state.BadEntryPts)), $"chunk-{chunk.Index}");
         }
     }
 
@@ -447,6 +456,7 @@ public sealed class JobActor : PersistentActor
             {
                 await ChunkAssembler.AssembleAsync(new AssemblyRequest(spec.InputPath, plan.Source, plan.Plan, files, staged, plan.Options.Audio, plan.Options.Subtitle, work), ct).ConfigureAwait(false);
                 await OutputVerifier.VerifyOutputAsync(staged, plan.Timeline, plan.Plan, plan.Source, ct).ConfigureAwait(false);
+                await OutputContentCheck.VerifyAsync(staged, files, work, ct).ConfigureAwait(false);
                 var dir = Path.GetDirectoryName(Path.GetFullPath(spec.OutputPath));
                 if (dir is not null) Directory.CreateDirectory(dir);
                 File.Move(staged, spec.OutputPath, overwrite: true);
@@ -470,9 +480,28 @@ public sealed class JobActor : PersistentActor
                 }
                 break;
             case ReportChunkFailed f:
-                chunk.Tell(new FailAttempt(r.NodeName, f.Attempt, f.Error));
+                chunk.Tell(new FailAttempt(r.NodeName, f.Attempt, f.Error, f.SourceDecode));
                 break;
         }
+    }
+
+    /// <summary>Journals the keyframes that are new among <paramref name="r"/> and tells every chunk the grown set.</summary>
+    private async Task OnEntryPointsRejectedAsync(EntryPointsRejected r)
+    {
+        if (_state is null || (_plan ?? _head) is not { } plan) return;
+        var grew = false;
+        foreach (var entry in r.Entries)
+        {
+            var seconds = plan.Plan.TimeBase.ToSeconds(entry.Pts) - plan.Plan.FormatStartSeconds;
+            var rejected = new JobEntryPointRejected(entry.Pts, Math.Round(seconds, 6), entry.Reason, _clock.GetUtcNow());
+            if (!_state.Accepts(rejected)) continue;
+            await PersistAsync(rejected, e => _state = _state!.Apply(e)).ConfigureAwait(false);
+            Log.LogWarning("job {JobId}: keyframe at {Seconds:0.###}s is not a clean entry point ({Reason}); chunks decode from an earlier one", _id, seconds, entry.Reason);
+            grew = true;
+        }
+        if (!grew) return;
+        var known = new EntryPointsKnown(_state.BadEntryPts);
+        foreach (var actor in _chunkActors.Values) actor.Tell(known);
     }
 
     private async Task FailAsync(string reason)
@@ -506,6 +535,9 @@ public sealed class JobActor : PersistentActor
     {
         // A failed or cancelled job may be retried: its verified chunk results stay, only the scraps go.
         var completed = _state?.Stage == JobStates.Completed;
+        var reference = Path.Combine(_directory, ChunkChecks.ReferenceFileName);
+        ChunkContentCheck.Forget(reference);
+        if (completed && File.Exists(reference)) File.Delete(reference);
         foreach (var dir in new[] { ChunkDirectory, Path.Combine(_directory, "assembly") })
         {
             try
@@ -561,7 +593,9 @@ public sealed class JobActor : PersistentActor
         };
         return new JobResponse(_id, stage, s.Error, s.Spec.InputName, s.Spec.OutputShown(), s.Spec.Priority, s.Spec.ChunkSeconds, s.Spec.Options,
             s.SubmittedAt, s.FinishedAt, s.TotalFrames, chunks.Sum(c => c.Frames), chunks,
-            fps is { } f ? Math.Round(f, 1) : null, eta is { } e ? Math.Round(e, 1) : null);
+            fps is { } f ? Math.Round(f, 1) : null, eta is { } e ? Math.Round(e, 1) : null,
+            s.RejectedEntryPoints.Select(r => new EntryPointResponse(r.Seconds, r.Reason)).ToArray(),
+            (_plan ?? _head)?.Warning is { } warning ? [warning] : []);
     }
 
     private int ExpectedFrames(int index) => (_plan ?? _head) is { } p && index < p.Plan.Chunks.Count ? p.Plan.Chunks[index].FrameCount : 0;

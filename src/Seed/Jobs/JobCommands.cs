@@ -84,6 +84,12 @@ internal sealed record AssemblyFailed(string Reason);
 /// <summary>Internal: a chunk actor's state changed; the job keeps a derived view for claims and queries.</summary>
 internal sealed record ChunkChanged(Chunks.ChunkState State);
 
+/// <summary>A chunk found keyframes that are bad entry points (timestamps in the source's time base): the job remembers them.</summary>
+internal sealed record EntryPointsRejected(IReadOnlyList<Media.Verification.BadEntryPoint> Entries);
+
+/// <summary>The job's bad entry points, told to every chunk whenever the set grows.</summary>
+internal sealed record EntryPointsKnown(System.Collections.Immutable.ImmutableSortedSet<long> Bad);
+
 
 /// <summary>Tell a node to stop an attempt it no longer needs to finish.</summary>
 public sealed record CancelOnNode(string NodeName, Messages.Chunks.CancelChunk Cancel);

@@ -19,3 +19,9 @@ public sealed record JobCancelled(DateTimeOffset At) : JobEvent;
 public sealed record JobRetried(string Stage, DateTimeOffset At) : JobEvent;
 
 public sealed record JobPriorityChanged(int Priority, DateTimeOffset At) : JobEvent;
+
+/// <summary>
+/// A keyframe of the source proved a bad place to start decoding (<paramref name="Reason"/>): for the rest of the job
+/// every chunk that would start there starts at an earlier one.
+/// </summary>
+public sealed record JobEntryPointRejected(long Pts, double Seconds, string Reason, DateTimeOffset At) : JobEvent;

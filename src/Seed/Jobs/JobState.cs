@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Flock.Messages.Jobs;
 
 namespace Flock.Seed.Jobs;
@@ -15,6 +16,12 @@ public sealed record JobState(
 {
     public bool IsFinal => JobStates.IsFinal(Stage);
 
+    /// <summary>Keyframes of the source that are not clean entry points, in the order they were found.</summary>
+    public ImmutableList<JobEntryPointRejected> RejectedEntryPoints { get; init; } = [];
+
+    /// <summary>The timestamps of <see cref="RejectedEntryPoints"/>, as chunk assignments need them.</summary>
+    public ImmutableSortedSet<long> BadEntryPts => RejectedEntryPoints.Select(e => e.Pts).ToImmutableSortedSet();
+
     public static JobState Start(JobSubmitted e) => new(e.Spec, JobStates.Queued, e.At, 0, 0, null, null, null);
 
     public JobState Apply(JobEvent e) => e switch
@@ -26,6 +33,7 @@ public sealed record JobState(
         JobCancelled c => this with { Stage = JobStates.Cancelled, FinishedAt = c.At },
         JobRetried r => this with { Stage = r.Stage, Error = null, FinishedAt = null },
         JobPriorityChanged p => this with { Spec = Spec with { Priority = p.Priority } },
+        JobEntryPointRejected r => RejectedEntryPoints.Any(e => e.Pts == r.Pts) ? this : this with { RejectedEntryPoints = RejectedEntryPoints.Add(r) },
         JobSubmitted => throw new InvalidOperationException("a job is submitted once"),
         _ => throw new ArgumentOutOfRangeException(nameof(e), e, "unknown job event"),
     };
@@ -36,6 +44,7 @@ public sealed record JobState(
         JobPlanned => Stage is JobStates.Queued or JobStates.Planning,
         JobAssemblyStarted => Stage == JobStates.Encoding,
         JobCompleted => Stage == JobStates.Assembling,
+        JobEntryPointRejected r => RejectedEntryPoints.All(e => e.Pts != r.Pts),
         _ => true,
     };
 }

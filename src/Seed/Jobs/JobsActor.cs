@@ -31,8 +31,12 @@ public sealed class JobsActor : Actor
     private long _nextId = 1;
     private bool _dispatchQueued;
 
-    public JobsActor(string jobsDirectory, TimeSpan orphanGrace, ChunkSizing sizing, SpeculationOptions speculation, long minFreeSpace, TimeProvider clock, SeedMetrics metrics)
+    private readonly Flock.Media.Verification.VerifyLevel _verify;
+
+    public JobsActor(string jobsDirectory, TimeSpan orphanGrace, ChunkSizing sizing, SpeculationOptions speculation, long minFreeSpace, TimeProvider clock, SeedMetrics metrics,
+        Flock.Media.Verification.VerifyLevel verify = Flock.Media.Verification.VerifyLevel.FirstFrames)
     {
+        _verify = verify;
         _metrics = metrics;
         _minFreeSpace = minFreeSpace;
         _jobsDirectory = jobsDirectory;
@@ -43,8 +47,9 @@ public sealed class JobsActor : Actor
     }
 
     /// <param name="sizing">How jobs are cut; each job's own chunk length replaces <see cref="ChunkSizing.ChunkSeconds"/>.</param>
-    public static Props Props(string jobsDirectory, TimeSpan orphanGrace, ChunkSizing sizing, SpeculationOptions speculation, long minFreeSpace, TimeProvider clock, SeedMetrics metrics) =>
-        Flock.Actors.Props.Create(() => new JobsActor(jobsDirectory, orphanGrace, sizing, speculation, minFreeSpace, clock, metrics));
+    public static Props Props(string jobsDirectory, TimeSpan orphanGrace, ChunkSizing sizing, SpeculationOptions speculation, long minFreeSpace, TimeProvider clock, SeedMetrics metrics,
+        Flock.Media.Verification.VerifyLevel verify = Flock.Media.Verification.VerifyLevel.FirstFrames) =>
+        Flock.Actors.Props.Create(() => new JobsActor(jobsDirectory, orphanGrace, sizing, speculation, minFreeSpace, clock, metrics, verify));
 
     protected override async Task PreStartAsync()
     {
@@ -204,7 +209,7 @@ public sealed class JobsActor : Actor
 
     private void Spawn(string id, JobSpec? spec)
     {
-        var actor = Context.ActorOf(JobActor.Props(id, spec, Path.Combine(_jobsDirectory, id), Self, _sizing, _minFreeSpace, _clock), $"job-{id}");
+        var actor = Context.ActorOf(JobActor.Props(id, spec, Path.Combine(_jobsDirectory, id), Self, _sizing, _minFreeSpace, _clock, _verify), $"job-{id}");
         _jobs[id] = new JobEntry(id, actor, JobStates.Queued, spec?.Priority ?? 0, _clock.GetUtcNow(), null);
     }
 

@@ -21,6 +21,8 @@ public static class SeedConfiguration
         options.LogFormat = config.Bind<LogSection>("log").Format;
         if (options.TailChunks < 0) throw new ConfigException($"{config.SourceOf("flock.seed.tail-chunks")}: flock.seed.tail-chunks must be 0 or more, not {options.TailChunks}");
         if (!(options.MinChunkSeconds > 0)) throw new ConfigException($"{config.SourceOf("flock.seed.min-chunk-seconds")}: flock.seed.min-chunk-seconds must be positive, not {options.MinChunkSeconds}");
+        try { options.VerifyLevel(); }
+        catch (FormatException e) { throw new ConfigException($"{config.SourceOf("flock.seed.verify")}: flock.seed.{e.Message}"); }
         return (options, config);
     }
 

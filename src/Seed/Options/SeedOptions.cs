@@ -49,6 +49,11 @@ public sealed class SeedOptions
 
     public bool PreferSceneCuts { get; set; } = true;
 
+    /// <summary>first-frames or frames: how much of each chunk's decoded source the seed checks (seed.conf says what each costs).</summary>
+    public string Verify { get; set; } = "first-frames";
+
+    public Flock.Media.Verification.VerifyLevel VerifyLevel() => Flock.Media.Verification.VerifyLevels.Parse(Verify);
+
     /// <summary>Space kept free on the data disk: assembly and submissions that would eat into it are refused.</summary>
     [Flock.Configuration.ByteSize]
     public long MinFreeSpace { get; set; } = 64L << 20;

@@ -15,6 +15,9 @@ public sealed record JobPlanFiles(MediaInfo Source, FrameTimeline Timeline, Chun
 
     public const string FileName = "plan.json";
 
+    /// <summary>What the user should be told about the source although it is accepted (it ends well before its declared duration).</summary>
+    public string? Warning { get; init; }
+
     /// <summary>The first chunk, planned from the source's first seconds while the whole file is still being read.</summary>
     public const string HeadFileName = "plan-head.json";
 

@@ -48,7 +48,7 @@ public static class JobPlanner
         var source = await SourceProbes.ProbeAsync(spec.InputPath, ct).ConfigureAwait(false);
         var video = source.MainVideo!;
         // The decode check needs nothing from the timeline, and listing a large file's packets is mostly waiting on I/O.
-        var decodable = CheckDecodableAsync(spec.InputPath, video, source, ct);
+        var decodable = SourceChecks.CheckEndAsync(spec.InputPath, video, source, ct);
         var timeline = await TimelineReader.ReadAsync(spec.InputPath, source, ct).ConfigureAwait(false);
         await decodable.ConfigureAwait(false);
         var fixedCuts = head?.Plan.Chunks.Select(c => c.EndPts!.Value).ToArray();
@@ -58,25 +58,9 @@ public static class JobPlanner
             if (plan.Chunks.Count <= planned.Index || plan.Chunks[planned.Index] != planned)
                 throw new MediaException($"chunk {planned.Index} changed once the whole source was read ({planned} became {plan.Chunks.ElementAtOrDefault(planned.Index)})");
         }
-        var files = new JobPlanFiles(source, timeline, plan, options);
+        var files = new JobPlanFiles(source, timeline, plan, options) { Warning = SourceChecks.ShortfallWarning(timeline, source, source.StartSeconds) };
         Directory.CreateDirectory(jobDirectory);
         await files.SaveAsync(jobDirectory, JobPlanFiles.FileName, ct).ConfigureAwait(false);
         return files;
-    }
-
-    /// <summary>
-    /// A truncated file can still list packets; reading its last second proves the end is there, so the job fails now
-    /// with the reason instead of on some node later. Every packet is read and parsed (a cut-off packet shows as a
-    /// corrupt packet or a NAL unit longer than what is left), but only keyframes are decoded: the check is CPU the
-    /// nodes' encodes share on a small machine, and decoding the whole last GOP cost 1.1 s of it on the 20 Mbit/s bench
-    /// source (2.3 s with every frame decoded), against 0.1 s now.
-    /// </summary>
-    private static async Task CheckDecodableAsync(string path, StreamInfo video, MediaInfo source, CancellationToken ct)
-    {
-        var from = Math.Max(0, source.DurationSeconds - 1);
-        var r = await ProcessRunner.RunAsync(Ffmpeg.FfmpegPath,
-            ["-nostdin", "-v", "error", "-xerror", "-skip_frame", "nokey", "-ss", from.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture), "-i", path,
-             "-map", $"0:{video.Index}", "-f", "null", "-"], ct).ConfigureAwait(false);
-        if (!r.Succeeded) throw new MediaException($"input is damaged or truncated: {r.LastErrorLine}", r.StandardErrorTail);
     }
 }

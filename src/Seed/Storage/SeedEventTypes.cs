@@ -27,5 +27,6 @@ public static class SeedEventTypes
         .Register<ChunkRetried>("chunk-retried")
         .Register<JobRetried>("job-retried")
         .Register<JobPriorityChanged>("job-priority-changed")
+        .Register<JobEntryPointRejected>("job-entry-point-rejected")
         .Register<ChunkState>("chunk-state");
 }

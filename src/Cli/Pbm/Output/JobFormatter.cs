@@ -37,6 +37,16 @@ public static class JobFormatter
         yield return "submitted: " + Timestamp(job.SubmittedAt);
         yield return "finished: " + (job.FinishedAt is { } finished ? Timestamp(finished) : "-");
         yield return "progress: " + Progress(job);
+        foreach (var warning in job.Warnings ?? [])
+        {
+            yield return "warning: " + warning;
+        }
+
+        foreach (var entry in job.BadEntryPoints ?? [])
+        {
+            yield return string.Create(CultureInfo.InvariantCulture, $"bad entry point: keyframe at {entry.Seconds:0.###}s ({entry.Reason}); chunks decoded from an earlier one");
+        }
+
         yield return string.Create(CultureInfo.InvariantCulture, $"chunks: {job.Chunks.Count}");
         foreach (var line in TextTable.Render(ChunkHeader, job.Chunks.Select(ChunkCells).ToArray(), terminal))
         {

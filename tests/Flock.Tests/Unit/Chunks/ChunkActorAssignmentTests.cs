@@ -35,7 +35,8 @@ public sealed class ChunkActorAssignmentTests
         using var scratch = ScratchDirectory.Create("flock-chunk-actor");
         var (journal, snapshots) = JournalFactory.Create("sqlite", $"Data Source={scratch.File("journal.db")}", SeedEventTypes.Create());
         await using var system = ActorSystem.Create("chunk-assignment", null, journal, snapshots);
-        await test(system.ActorOf(ChunkActor.Props("42", 1, Plan(), scratch.Path, TimeProvider.System), "chunk-1"), DateTimeOffset.UtcNow);
+        await test(system.ActorOf(ChunkActor.Props("42", 1, Plan(), scratch.Path, TimeProvider.System,
+            new ChunkChecks(scratch.File("source.mp4"), Flock.Media.Verification.VerifyLevel.FirstFrames, [])), "chunk-1"), DateTimeOffset.UtcNow);
     }
 
     [Fact]

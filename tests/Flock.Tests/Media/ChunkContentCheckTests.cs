@@ -1,0 +1,122 @@
+using Flock.Media.Assembly;
+using Flock.Media.Encoding;
+using Flock.Media.Planning;
+using Flock.Media.Probing;
+using Flock.Media.Processes;
+using Flock.Media.Verification;
+using Flock.Tests.Support;
+using Xunit;
+
+namespace Flock.Tests.Media;
+
+/// <summary>
+/// The node's own ffmpeg command (with its frame hashes) run on a chunk, then the seed's check of those hashes: a chunk
+/// decoded from a lying keyframe is caught at both levels and blamed on that keyframe; one decoded from a good entry
+/// passes. The joined output's keyframes must be the chunks' own, in order.
+/// </summary>
+public sealed class ChunkContentCheckTests
+{
+    private sealed record Setup(string Source, ChunkPlan Plan, FrameTimeline Timeline);
+
+    private static async Task<Setup> PlanAsync(string source)
+    {
+        var info = await MediaProbe.ProbeAsync(source, CancellationToken.None);
+        var timeline = await TimelineReader.ReadAsync(source, info, CancellationToken.None);
+        return new Setup(source, ChunkPlanner.Plan(timeline, info.MainVideo!.Index, info.StartSeconds, 1.0), timeline);
+    }
+
+    /// <summary>Runs the node's command for <paramref name="chunk"/>, seeking as <paramref name="bad"/> says, and returns its frame hash file.</summary>
+    private static async Task<string> EncodeAsync(Setup s, PlannedChunk chunk, IReadOnlySet<long> bad, ScratchDirectory scratch)
+    {
+        var output = scratch.File($"chunk{chunk.Index}.mp4");
+        var hashes = scratch.File($"chunk{chunk.Index}.framehash");
+        var spec = new ChunkEncodeSpec(s.Source, null, EntryPoints.SeekSeconds(s.Plan, s.Timeline, chunk, bad), s.Plan.StreamIndex, s.Plan.TimeBase.Denominator,
+            chunk.StartPts, chunk.EndPts, ["-c:v", "libx264", "-preset", "ultrafast"], null, output) { FrameHashPath = hashes };
+        var r = await ProcessRunner.RunAsync(Ffmpeg.FfmpegPath, ChunkEncodeArguments.Build(spec), CancellationToken.None);
+        Assert.True(r.Succeeded, r.StandardErrorTail);
+        return hashes;
+    }
+
+    private static ContentCheckRequest Request(Setup s, PlannedChunk chunk, IReadOnlySet<long> bad, VerifyLevel level, string hashes, ScratchDirectory scratch) =>
+        new(s.Source, s.Plan, s.Timeline, chunk, EntryPoints.For(s.Timeline, chunk, bad), bad, level, hashes, scratch.File($"reference-{level}.framehash"));
+
+    [Theory]
+    [InlineData(VerifyLevel.FirstFrames)]
+    [InlineData(VerifyLevel.Frames)]
+    public async Task A_chunk_decoded_from_a_lying_keyframe_should_fail_and_blame_that_keyframe(VerifyLevel level)
+    {
+        var s = await PlanAsync(await BadEntryClips.LyingRecoveryPointsMp4());
+        using var scratch = ScratchDirectory.Create("flock-content-check");
+        var lying = s.Timeline.KeyframePts[1]; // the P-frame at 1.6 s with a recovery point that lies
+        var chunk = s.Plan.Chunks.First(c => EntryPoints.Natural(s.Timeline, c) == lying);
+        var none = new HashSet<long>();
+
+        var verdict = await ChunkContentCheck.CheckAsync(Request(s, chunk, none, level, await EncodeAsync(s, chunk, none, scratch), scratch), CancellationToken.None);
+
+        Assert.NotNull(verdict.Error);
+        Assert.True(verdict.Blames(lying), verdict.Error);
+        Assert.Equal(lying, verdict.BadEntries[0].Pts);
+    }
+
+    [Theory]
+    [InlineData(VerifyLevel.FirstFrames)]
+    [InlineData(VerifyLevel.Frames)]
+    public async Task The_same_chunk_decoded_from_the_keyframe_before_should_pass(VerifyLevel level)
+    {
+        var s = await PlanAsync(await BadEntryClips.LyingRecoveryPointsMp4());
+        using var scratch = ScratchDirectory.Create("flock-content-check");
+        var lying = s.Timeline.KeyframePts[1];
+        var chunk = s.Plan.Chunks.First(c => EntryPoints.Natural(s.Timeline, c) == lying);
+        var bad = new HashSet<long> { lying };
+
+        var verdict = await ChunkContentCheck.CheckAsync(Request(s, chunk, bad, level, await EncodeAsync(s, chunk, bad, scratch), scratch), CancellationToken.None);
+
+        Assert.Null(verdict.Error);
+    }
+
+    [Fact]
+    public async Task Every_chunk_of_a_clean_source_should_pass_at_every_level()
+    {
+        var s = await PlanAsync(await TestClips.ConstantFrameRateMp4());
+        using var scratch = ScratchDirectory.Create("flock-content-check");
+        var none = new HashSet<long>();
+        foreach (var chunk in s.Plan.Chunks)
+        {
+            var hashes = await EncodeAsync(s, chunk, none, scratch);
+            foreach (var level in new[] { VerifyLevel.FirstFrames, VerifyLevel.Frames })
+            {
+                var verdict = await ChunkContentCheck.CheckAsync(Request(s, chunk, none, level, hashes, scratch), CancellationToken.None);
+                Assert.True(verdict.Error is null && verdict.BadEntries.Count == 0, $"chunk {chunk.Index} at {level}: {verdict.Error}");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task An_output_whose_chunks_were_joined_out_of_order_should_fail_the_content_check()
+    {
+        var s = await PlanAsync(await TestClips.ConstantFrameRateMp4());
+        using var scratch = ScratchDirectory.Create("flock-output-check");
+        var none = new HashSet<long>();
+        var chunks = new List<string>();
+        foreach (var chunk in s.Plan.Chunks)
+        {
+            await EncodeAsync(s, chunk, none, scratch);
+            chunks.Add(scratch.File($"chunk{chunk.Index}.mp4"));
+        }
+        async Task<string> JoinAsync(IEnumerable<string> files, string name)
+        {
+            var list = scratch.File(name + ".ffconcat");
+            await File.WriteAllLinesAsync(list, ["ffconcat version 1.0", .. files.Select(f => $"file '{f}'")]);
+            await FfmpegTool.FfmpegAsync(["-v", "error", "-y", "-f", "concat", "-safe", "0", "-i", list, "-c", "copy", scratch.File(name + ".mp4")]);
+            return scratch.File(name + ".mp4");
+        }
+
+        await OutputContentCheck.VerifyAsync(await JoinAsync(chunks, "right"), chunks, scratch.File("work-right"), CancellationToken.None);
+        var swapped = chunks.ToList();
+        (swapped[1], swapped[2]) = (swapped[2], swapped[1]);
+        var wrong = await JoinAsync(swapped, "wrong");
+
+        var e = await Assert.ThrowsAsync<MediaException>(() => OutputContentCheck.VerifyAsync(wrong, chunks, scratch.File("work-wrong"), CancellationToken.None));
+        Assert.Contains("output content check", e.Message, StringComparison.Ordinal);
+    }
+}
