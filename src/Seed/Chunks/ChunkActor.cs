@@ -1,8 +1,9 @@
-using Flock.Actors;
-using Flock.Actors.Persistence;
+using Akka.Actor;
+using Akka.Persistence;
 using Flock.Media.Assembly;
 using Flock.Messages.Chunks;
 using Flock.Messages.Jobs;
+using Flock.Seed.Hosting;
 using Flock.Seed.Jobs;
 using Flock.Seed.Planning;
 using Microsoft.Extensions.Logging;
@@ -13,17 +14,20 @@ namespace Flock.Seed.Chunks;
 /// One chunk of one job (persistence id chunk-JOB-INDEX). Every state change is journalled before it is acted on,
 /// so a restarted seed knows exactly which chunks are verified and which attempt each is on.
 /// </summary>
-public sealed class ChunkActor : PersistentActor
+/// <remarks>What follows a journalled event runs in its persist handler, before Akka lets any other message in.</remarks>
+public sealed class ChunkActor : UntypedPersistentActor
 {
     private readonly string _jobId;
     private readonly JobPlanFiles _plan;
     private readonly string _chunkDirectory;
     private readonly TimeProvider _clock;
     private ChunkState _state;
-    private readonly Dictionary<int, ActorRef> _resultWaiters = [];
+    private readonly Dictionary<int, IActorRef> _resultWaiters = [];
+    private readonly CancellationTokenSource _lifetime = new();
 
-    public ChunkActor(string jobId, int index, JobPlanFiles plan, string chunkDirectory, TimeProvider clock)
+    public ChunkActor(string jobId, int index, JobPlanFiles plan, string chunkDirectory, TimeProvider clock, ILoggerFactory logs)
     {
+        Log = ActorLogging.For(logs, typeof(ChunkActor), Self);
         _jobId = jobId;
         _plan = plan;
         _chunkDirectory = chunkDirectory;
@@ -31,48 +35,68 @@ public sealed class ChunkActor : PersistentActor
         _state = ChunkState.Initial(index);
     }
 
-    public static Props Props(string jobId, int index, JobPlanFiles plan, string chunkDirectory, TimeProvider clock) =>
-        Flock.Actors.Props.Create(() => new ChunkActor(jobId, index, plan, chunkDirectory, clock));
+    public static Props Props(string jobId, int index, JobPlanFiles plan, string chunkDirectory, TimeProvider clock, ILoggerFactory logs) =>
+        Akka.Actor.Props.Create(() => new ChunkActor(jobId, index, plan, chunkDirectory, clock, logs));
 
     public override string PersistenceId => $"chunk-{_jobId}-{_state.Index}";
 
-    protected override int SnapshotEvery => 50;
+    /// <summary>A snapshot after every this many events keeps a long-lived chunk's recovery short.</summary>
+    public const int SnapshotEvery = 50;
+
+    private new ILogger Log { get; }
 
     public static string ResultFile(string chunkDirectory, int index) => Path.Combine(chunkDirectory, $"{index:D6}.mp4");
 
-    protected override void OnRecover(object @event) => _state = _state.Apply((ChunkEvent)@event);
-
-    protected override object? GetSnapshotState() => _state;
-
-    protected override void OnRecoverSnapshot(object snapshot) => _state = (ChunkState)snapshot;
-
-    protected override void OnRecoveryCompleted()
+    protected override void PostStop()
     {
-        // A result that was being checked when the seed stopped is checked again: it is on disk, nothing is lost.
-        foreach (var run in _state.IsFinal ? [] : _state.Runs.Where(r => r.Verifying))
-            StartVerification(PendingFile(run.Attempt), run.Node, run.Attempt, run.Sha256 ?? "");
-        Context.Parent.Tell(new ChunkChanged(_state));
+        _lifetime.Cancel();
+        base.PostStop();
     }
 
-    protected override async Task ReceiveAsync(object message)
+    protected override void OnRecover(object message)
+    {
+        switch (message)
+        {
+            case ChunkEvent e:
+                _state = _state.Apply(e);
+                break;
+            case SnapshotOffer { Snapshot: ChunkState snapshot }:
+                _state = snapshot;
+                break;
+            case RecoveryCompleted:
+                // A result that was being checked when the seed stopped is checked again: it is on disk, nothing is lost.
+                foreach (var run in _state.IsFinal ? [] : _state.Runs.Where(r => r.Verifying))
+                    StartVerification(PendingFile(run.Attempt), run.Node, run.Attempt, run.Sha256 ?? "");
+                Context.Parent.Tell(new ChunkChanged(_state));
+                break;
+        }
+    }
+
+    protected override void OnCommand(object message)
     {
         switch (message)
         {
             case AssignChunkTo or SpeculateOn or TakeOver:
                 var events = _state.Process((ChunkCommand)message);
                 if (events.Count == 0) { Sender.Tell(new NothingToClaim()); return; }
-                await PersistAllAsync(events, Apply).ConfigureAwait(false);
                 // Not CurrentAttempt: while the first attempt is encoding, that still names the first, not this new one.
-                Sender.Tell(new ChunkClaimed(BuildAssignment(events.OfType<ChunkAssigned>().Last().Attempt)));
+                var claimant = Sender;
+                PersistThen(events, () => claimant.Tell(new ChunkClaimed(BuildAssignment(events.OfType<ChunkAssigned>().Last().Attempt))));
                 break;
             case SubmitChunkResult r:
-                await OnResultAsync(r).ConfigureAwait(false);
+                OnResult(r);
                 break;
             case VerificationDone v:
-                await OnVerifiedAsync(v).ConfigureAwait(false);
+                OnVerified(v);
                 break;
             case ChunkCommand c:
-                await PersistAllAsync(_state.Process(c), Apply).ConfigureAwait(false);
+                PersistThen(_state.Process(c));
+                break;
+            case SaveSnapshotSuccess:
+                break;
+            case SaveSnapshotFailure f:
+                // A missed snapshot only makes the next recovery longer; it must not fail the actor.
+                Log.LogWarning(f.Cause, "snapshot of {PersistenceId} at {SequenceNr} failed", PersistenceId, f.Metadata.SequenceNr);
                 break;
             default:
                 Unhandled(message);
@@ -80,7 +104,19 @@ public sealed class ChunkActor : PersistentActor
         }
     }
 
-    private async Task OnResultAsync(SubmitChunkResult r)
+    /// <summary>Journals the events and applies each; <paramref name="then"/> runs after the last one is applied.</summary>
+    private void PersistThen(IReadOnlyList<ChunkEvent> events, Action? then = null)
+    {
+        if (events.Count == 0)
+        {
+            then?.Invoke();
+            return;
+        }
+        PersistAll(events, Apply);
+        if (then is not null) DeferAsync(events[^1], _ => then());
+    }
+
+    private void OnResult(SubmitChunkResult r)
     {
         var events = _state.Process(new AcceptResult(r.NodeName, r.Attempt, r.Sha256, r.Bytes));
         if (events.Count == 0)
@@ -91,21 +127,25 @@ public sealed class ChunkActor : PersistentActor
         }
         var pending = PendingFile(r.Attempt);
         File.Move(r.FilePath, pending, overwrite: true);
-        await PersistAllAsync(events, Apply).ConfigureAwait(false);
-        _resultWaiters[r.Attempt] = Sender;
-        StartVerification(pending, r.NodeName, r.Attempt, r.Sha256);
+        var sender = Sender;
+        PersistThen(events, () =>
+        {
+            _resultWaiters[r.Attempt] = sender;
+            StartVerification(pending, r.NodeName, r.Attempt, r.Sha256);
+        });
     }
 
     private void StartVerification(string file, string node, int attempt, string sha)
     {
         var chunk = _plan.Plan.Chunks[_state.Index];
-        Context.RunTask(
-            async ct => { await OutputVerifier.VerifyChunkAsync(file, _plan.Plan, chunk, ct).ConfigureAwait(false); return chunk.FrameCount; },
-            frames => new VerificationDone(node, attempt, sha, file, frames, null),
-            e => new VerificationDone(node, attempt, sha, file, 0, e.Message));
+        var plan = _plan.Plan;
+        var ct = _lifetime.Token;
+        Task.Run(async () => { await OutputVerifier.VerifyChunkAsync(file, plan, chunk, ct).ConfigureAwait(false); return chunk.FrameCount; }, CancellationToken.None)
+            .PipeTo(Self, success: frames => new VerificationDone(node, attempt, sha, file, frames, null),
+                failure: e => new VerificationDone(node, attempt, sha, file, 0, e.Message));
     }
 
-    private async Task OnVerifiedAsync(VerificationDone v)
+    private void OnVerified(VerificationDone v)
     {
         _resultWaiters.Remove(v.Attempt, out var waiter);
         // The job settled while this result was checked and its work files were removed.
@@ -123,16 +163,18 @@ public sealed class ChunkActor : PersistentActor
             File.Move(v.File, ResultFile(_chunkDirectory, _state.Index), overwrite: true);
             // Interrupted uploads of other attempts can never be needed now.
             foreach (var stale in Directory.EnumerateFiles(_chunkDirectory, $"{_state.Index:D6}.attempt*.part")) File.Delete(stale);
-            await PersistAllAsync(verified, Apply).ConfigureAwait(false);
-            Log.LogInformation("job {JobId} chunk {ChunkIndex} attempt {Attempt} from {Node} verified: {Frames} frames", _jobId, _state.Index, v.Attempt, v.Node, v.Frames);
-            waiter?.Tell(new ChunkResultAnswer(true, $"chunk {_state.Index} verified"));
+            PersistThen(verified, () =>
+            {
+                Log.LogInformation("job {JobId} chunk {ChunkIndex} attempt {Attempt} from {Node} verified: {Frames} frames", _jobId, _state.Index, v.Attempt, v.Node, v.Frames);
+                waiter?.Tell(new ChunkResultAnswer(true, $"chunk {_state.Index} verified"));
+            });
         }
         else
         {
             Log.LogWarning("job {JobId} chunk {ChunkIndex} attempt {Attempt} from {Node} rejected: {Error}", _jobId, _state.Index, v.Attempt, v.Node, v.Error);
             if (File.Exists(v.File)) File.Delete(v.File);
-            await PersistAllAsync(_state.Process(new FailAttempt(v.Node, v.Attempt, v.Error)), Apply).ConfigureAwait(false);
-            waiter?.Tell(new ChunkResultAnswer(false, v.Error));
+            var error = v.Error;
+            PersistThen(_state.Process(new FailAttempt(v.Node, v.Attempt, error)), () => waiter?.Tell(new ChunkResultAnswer(false, error)));
         }
     }
 
@@ -140,6 +182,7 @@ public sealed class ChunkActor : PersistentActor
     {
         _state = _state.Apply(e);
         Context.Parent.Tell(new ChunkChanged(_state));
+        if (LastSequenceNr % SnapshotEvery == 0) SaveSnapshot(_state);
     }
 
     private string PendingFile(int attempt) => Path.Combine(_chunkDirectory, $"{_state.Index:D6}.attempt{attempt}.mp4");

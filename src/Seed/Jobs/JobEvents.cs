@@ -19,3 +19,6 @@ public sealed record JobCancelled(DateTimeOffset At) : JobEvent;
 public sealed record JobRetried(string Stage, DateTimeOffset At) : JobEvent;
 
 public sealed record JobPriorityChanged(int Priority, DateTimeOffset At) : JobEvent;
+
+/// <summary>The queue accepted a job (journalled under the queue's own persistence id, <c>jobs</c>): a restarted seed brings it back.</summary>
+public sealed record JobAccepted(string JobId);
