@@ -160,8 +160,18 @@ public sealed class JobActor : UntypedPersistentActor
                 Sender.Tell(new ChunkResultAnswer(false, $"job {_id} is {_state?.Stage ?? "unknown"}"));
                 break;
             case NodeGone g:
-                foreach (var (index, view) in _chunks.Where(c => c.Value.State.IsHeldBy(g.NodeName)))
-                    _chunkActors[index].Tell(new ReleaseFromNode(g.NodeName, g.Reason));
+                var releasedAny = false;
+                foreach (var (index, view) in _chunks.Where(c => c.Value.State.IsHeldBy(g.NodeName)).ToList())
+                {
+                    var release = new ReleaseFromNode(g.NodeName, g.Reason);
+                    _chunkActors[index].Tell(release);
+                    // Shown released at once, as the claim paths do: the chunk's own ChunkChanged follows once journalled,
+                    // and a lost node's chunk must not look held by it to anyone asking meanwhile.
+                    var released = view.State.Process(release).Aggregate(view.State, (state, e) => state.Apply(e));
+                    _chunks[index] = released.Status == ChunkStates.Pending ? new ChunkView(released, 0, 0) : view with { State = released };
+                    releasedAny |= released.Status == ChunkStates.Pending;
+                }
+                if (releasedAny && _state is { IsFinal: false }) _jobs.Tell(new WorkAvailable());
                 break;
             case NodeLeaving l:
                 // Not started yet means still in the node's reserve, which it drops on leaving. A chunk it did start in
