@@ -1,4 +1,4 @@
-using Flock.Actors;
+using Akka.Actor;
 using Flock.Media.Processes;
 using Flock.Messages.Chunks;
 using Flock.Messages.Cluster;
@@ -15,7 +15,8 @@ namespace Flock.Node;
 /// reserve — encodes them and uploads results while the next chunk encodes. A result finished while the seed is
 /// away is kept and uploaded after reconnecting.
 /// </summary>
-public sealed class EncoderActor : Actor
+/// <remarks>Each message is handled to the end, awaits included, before the next one (the mailbox waits on the task).</remarks>
+public sealed class EncoderActor : UntypedActor, IWithTimers
 {
     private readonly NodeOptions _options;
     private readonly string _name;
@@ -35,9 +36,11 @@ public sealed class EncoderActor : Actor
     private TimeSpan _backoff;
     private DateTime _lastHeard;
     private bool _stopping;
+    private readonly CancellationTokenSource _lifetime = new();
 
-    public EncoderActor(NodeOptions options, string name, TaskCompletionSource<string> fatal, TaskCompletionSource left)
+    public EncoderActor(NodeOptions options, string name, TaskCompletionSource<string> fatal, TaskCompletionSource left, ILoggerFactory logs)
     {
+        Log = logs.CreateLogger<EncoderActor>();
         _left = left;
         _options = options;
         _name = name;
@@ -49,28 +52,44 @@ public sealed class EncoderActor : Actor
     }
 
     /// <param name="left">Completed once the node has left the cluster (asked by SIGTERM or by the seed) and may exit.</param>
-    public static Props Props(NodeOptions options, string name, TaskCompletionSource<string> fatal, TaskCompletionSource left) =>
-        Flock.Actors.Props.Create(() => new EncoderActor(options, name, fatal, left));
+    public static Props Props(NodeOptions options, string name, TaskCompletionSource<string> fatal, TaskCompletionSource left, ILoggerFactory logs) =>
+        Akka.Actor.Props.Create(() => new EncoderActor(options, name, fatal, left, logs));
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    private ILogger Log { get; }
 
     private int Capacity => Math.Max(1, _options.ParallelEncodes) + Math.Max(0, _options.Reserve);
 
-    protected override Task PreStartAsync()
+    protected override void PreStart()
     {
         RemoveResultsOfAnEarlierRun();
-        Context.ScheduleTellRepeatedly(_options.HeartbeatInterval, _options.HeartbeatInterval, Self, new HeartbeatTick());
-        Context.RunTask(async ct => (await Ffmpeg.VersionAsync(ct).ConfigureAwait(false), await Ffmpeg.VideoEncodersAsync(ct).ConfigureAwait(false)),
+        Timers.StartPeriodicTimer(nameof(HeartbeatTick), new HeartbeatTick(), _options.HeartbeatInterval, _options.HeartbeatInterval);
+        Run(async ct => (await Ffmpeg.VersionAsync(ct).ConfigureAwait(false), await Ffmpeg.VideoEncodersAsync(ct).ConfigureAwait(false)),
             r => new ToolsKnown(r.Item1, r.Item2), e => new FatalError($"cannot run ffmpeg: {e.Message}"));
-        return Task.CompletedTask;
     }
 
-    protected override async Task PostStopAsync()
+    protected override void PostStop()
     {
-        foreach (var job in _reserve.Concat(_encoding.Values)) await job.Cancellation.CancelAsync().ConfigureAwait(false);
-        if (_connection is not null) await _connection.DisposeAsync().ConfigureAwait(false);
+        _lifetime.Cancel();
+        foreach (var job in _reserve.Concat(_encoding.Values)) job.Cancellation.Cancel();
+        if (_connection is { } connection) _ = connection.DisposeAsync().AsTask();
         _seed.Dispose();
     }
 
-    protected override async Task ReceiveAsync(object message)
+    /// <summary>
+    /// Long work off the mailbox, its result piped back as a message (Akka's PipeTo); cancelled when the actor stops,
+    /// so a stopped node leaves no encode or upload running.
+    /// </summary>
+    private void Run<T>(Func<CancellationToken, Task<T>> work, Func<T, object> onSuccess, Func<Exception, object> onFailure)
+    {
+        var token = _lifetime.Token;
+        Task.Run(() => work(token), CancellationToken.None).PipeTo(Self, success: onSuccess, failure: onFailure);
+    }
+
+    protected override void OnReceive(object message) => RunTask(() => ReceiveAsync(message));
+
+    private async Task ReceiveAsync(object message)
     {
         switch (message)
         {
@@ -81,7 +100,7 @@ public sealed class EncoderActor : Actor
                 break;
             case Connect when _connection is null && !_stopping:
                 var held = _uploading.Values.Concat(_encoding.Values).Select(j => new HeldResult(j.Assignment.JobId, j.Assignment.ChunkIndex, j.Assignment.Attempt)).ToArray();
-                Context.RunTask(ct => SeedConnection.JoinAsync(_seed, _key, _name, _ffmpegVersion, _encoders, held, ct), c => new Joined(c), e => new JoinFailed(e));
+                Run(ct => SeedConnection.JoinAsync(_seed, _key, _name, _ffmpegVersion, _encoders, held, ct), c => new Joined(c), e => new JoinFailed(e));
                 break;
             case Joined j:
                 OnJoined(j.Connection);
@@ -105,14 +124,14 @@ public sealed class EncoderActor : Actor
                 break;
             case Lost l when l.Connection == _connection:
                 Log.LogWarning("lost the seed: {Reason}", l.Reason);
-                await DropConnectionAsync().ConfigureAwait(false);
-                if (_stopping) await FinishLeavingAsync("the seed went away while leaving").ConfigureAwait(false);
+                await DropConnectionAsync();
+                if (_stopping) await FinishLeavingAsync("the seed went away while leaving");
                 else ScheduleReconnect();
                 break;
             case HeartbeatTick when _connection is not null && DateTime.UtcNow - _lastHeard > _options.SeedUnreachableAfter:
                 // A partition closes nothing: silence is the only sign, so the node gives up on this socket itself.
                 Log.LogWarning("lost the seed: no heartbeat from the seed for {Seconds:0.0}s", (DateTime.UtcNow - _lastHeard).TotalSeconds);
-                await DropConnectionAsync().ConfigureAwait(false);
+                await DropConnectionAsync();
                 ScheduleReconnect();
                 break;
             case HeartbeatTick:
@@ -129,7 +148,7 @@ public sealed class EncoderActor : Actor
                 StartUpload(e.Job);
                 StartEncodes();
                 RequestWork();
-                await FinishLeavingIfDrainedAsync().ConfigureAwait(false);
+                await FinishLeavingIfDrainedAsync();
                 break;
             case EncodeFailed f:
                 _encoding.Remove(f.Job.Key);
@@ -140,7 +159,7 @@ public sealed class EncoderActor : Actor
                 }
                 StartEncodes();
                 RequestWork();
-                await FinishLeavingIfDrainedAsync().ConfigureAwait(false);
+                await FinishLeavingIfDrainedAsync();
                 break;
             case Uploaded u:
                 u.Job.UploadInFlight = false;
@@ -150,31 +169,31 @@ public sealed class EncoderActor : Actor
                 if (u.Outcome == UploadOutcome.NotWanted) Log.LogInformation("job {JobId} chunk {ChunkIndex} attempt {Attempt} not wanted any more: {Message}", a.JobId, a.ChunkIndex, a.Attempt, u.Message);
                 else if (u.Message.Length == 0) Log.LogInformation("job {JobId} chunk {ChunkIndex} attempt {Attempt} uploaded", a.JobId, a.ChunkIndex, a.Attempt);
                 else Log.LogInformation("job {JobId} chunk {ChunkIndex} attempt {Attempt} uploaded, {Resumed}", a.JobId, a.ChunkIndex, a.Attempt, u.Message);
-                await FinishLeavingIfDrainedAsync().ConfigureAwait(false);
+                await FinishLeavingIfDrainedAsync();
                 break;
             case UploadFailed u:
                 u.Job.UploadInFlight = false;
                 if (!_uploading.ContainsKey(u.Job.Key)) break;
                 Log.LogWarning("job {JobId} chunk {ChunkIndex} attempt {Attempt}: upload failed: {Error}; will retry", u.Job.Assignment.JobId, u.Job.Assignment.ChunkIndex, u.Job.Assignment.Attempt, u.Error);
-                Context.ScheduleTellOnce(TimeSpan.FromSeconds(2), Self, new RetryUpload(u.Job));
+                Timers.StartSingleTimer((nameof(RetryUpload), u.Job.Key), new RetryUpload(u.Job), TimeSpan.FromSeconds(2));
                 break;
             case RetryUpload r when _uploading.ContainsKey(r.Job.Key):
                 StartUpload(r.Job);
                 break;
             case Drained d:
-                await FinishLeavingAsync(d.Why).ConfigureAwait(false);
+                await FinishLeavingAsync(d.Why);
                 break;
             case FatalError f:
                 Log.LogError("{Error}", f.Message);
                 _fatal.TrySetResult(f.Message);
                 break;
             case Leave l when !_stopping:
-                await StartLeavingAsync(l.Reason).ConfigureAwait(false);
+                await StartLeavingAsync(l.Reason);
                 break;
             case DrainTimedOut when _stopping:
                 Log.LogWarning("chunks still running after {Timeout}; handing them back", _options.DrainTimeout);
-                foreach (var job in _encoding.Values.Concat(_uploading.Values)) await job.Cancellation.CancelAsync().ConfigureAwait(false);
-                await FinishLeavingAsync("drain timeout").ConfigureAwait(false);
+                foreach (var job in _encoding.Values.Concat(_uploading.Values)) await job.Cancellation.CancelAsync();
+                await FinishLeavingAsync("drain timeout");
                 break;
         }
     }
@@ -207,7 +226,7 @@ public sealed class EncoderActor : Actor
         }
         else
         {
-            Context.RunTask(ct => Benchmark.RunAsync(_options.BenchmarkSeconds, _options.Threads, ct), r => new Benchmarked(r.Power, r.Fps),
+            Run(ct => Benchmark.RunAsync(_options.BenchmarkSeconds, _options.Threads, ct), r => new Benchmarked(r.Power, r.Fps),
                 e => new Benchmarked(0.01, 0));
         }
         foreach (var job in _uploading.Values) StartUpload(job);
@@ -272,16 +291,16 @@ public sealed class EncoderActor : Actor
         _stopping = true;
         Log.LogInformation("leaving the cluster ({Reason}); finishing {Running} running chunk(s)", reason, _encoding.Count + _uploading.Count);
         _connection?.Send(new LeaveCluster(reason));
-        foreach (var job in _reserve) await job.Cancellation.CancelAsync().ConfigureAwait(false);
+        foreach (var job in _reserve) await job.Cancellation.CancelAsync();
         _reserve.Clear();
-        Context.ScheduleTellOnce(_options.DrainTimeout, Self, new DrainTimedOut());
-        await FinishLeavingIfDrainedAsync().ConfigureAwait(false);
+        Timers.StartSingleTimer(nameof(DrainTimedOut), new DrainTimedOut(), _options.DrainTimeout);
+        await FinishLeavingIfDrainedAsync();
     }
 
     private async Task FinishLeavingIfDrainedAsync()
     {
         if (_stopping && _encoding.Count == 0 && (_uploading.Count == 0 || _connection is null))
-            await FinishLeavingAsync("nothing left to finish").ConfigureAwait(false);
+            await FinishLeavingAsync("nothing left to finish");
     }
 
     private async Task FinishLeavingAsync(string why)
@@ -291,7 +310,7 @@ public sealed class EncoderActor : Actor
         if (_connection is { } c)
         {
             _connection = null;
-            await c.DisposeAsync().ConfigureAwait(false);
+            await c.DisposeAsync();
         }
         _left.TrySetResult();
     }
@@ -307,7 +326,7 @@ public sealed class EncoderActor : Actor
             var self = Self;
             var token = _transferToken;
             var lastReport = DateTime.MinValue;
-            Context.RunTask(
+            Run(
                 async ct =>
                 {
                     using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, job.Cancellation.Token);
@@ -333,7 +352,7 @@ public sealed class EncoderActor : Actor
         // A rejoin and a retry timer may both ask: one upload of a result at a time.
         if (_transferToken is not { } token || job.ResultFile is not { } file || job.UploadInFlight) return;
         job.UploadInFlight = true;
-        Context.RunTask(ct => ResultUploader.UploadAsync(_seed.Http, _seed.BaseUri, token, job.Assignment, file, ct),
+        Run(ct => ResultUploader.UploadAsync(_seed.Http, _seed.BaseUri, token, job.Assignment, file, ct),
             r => new Uploaded(job, r.Outcome, r.Message), e => new UploadFailed(job, e.Message));
     }
 
@@ -346,7 +365,7 @@ public sealed class EncoderActor : Actor
 
     private async Task DropConnectionAsync()
     {
-        if (_connection is not null) await _connection.DisposeAsync().ConfigureAwait(false);
+        if (_connection is not null) await _connection.DisposeAsync();
         _connection = null;
         // The seed hands chunks not yet started to other nodes when we vanish; running ones may still finish and count.
         _reserve.Clear();
@@ -355,7 +374,7 @@ public sealed class EncoderActor : Actor
     private void ScheduleReconnect()
     {
         if (_stopping) return;
-        Context.ScheduleTellOnce(_backoff, Self, new Connect());
+        Timers.StartSingleTimer(nameof(Connect), new Connect(), _backoff);
         _backoff = TimeSpan.FromTicks(Math.Min(_options.ReconnectMax.Ticks, _backoff.Ticks * 2));
     }
 

@@ -1,14 +1,14 @@
-using Flock.Actors;
-using Flock.Actors.Persistence;
+using Akka.Actor;
+using Akka.Hosting;
 using Flock.Messages.Cluster;
 using Flock.Seed.Api;
 using Flock.Seed.Cluster;
 using Flock.Seed.Dashboard;
+using Flock.Seed.Hosting;
 using Flock.Seed.Jobs;
 using Flock.Seed.Metrics;
 using Flock.Seed.Options;
 using Flock.Seed.Security;
-using Flock.Seed.Storage;
 using System.Security.Cryptography.X509Certificates;
 using Flock.Messages.Security;
 using Microsoft.AspNetCore.Builder;
@@ -22,24 +22,25 @@ using Microsoft.Extensions.Logging;
 namespace Flock.Seed;
 
 /// <summary>
-/// A running seed: Kestrel (node WebSockets, chunk bytes, job API) over an actor system whose jobs and chunks are
-/// recovered from the journal on start.
+/// A running seed: Kestrel (node WebSockets, chunk bytes, job API) over the <c>flock</c> ActorSystem (Akka.Hosting,
+/// configured by <see cref="AkkaConfiguration"/>) whose jobs and chunks are recovered from the journal on start.
 /// </summary>
 public sealed class SeedServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly ActorSystem _system;
 
-    private SeedServer(WebApplication app, ActorSystem system, SeedRuntime runtime, Uri address, string? certificateFingerprint)
+    private SeedServer(WebApplication app, SeedRuntime runtime, Uri address, string? certificateFingerprint)
     {
         _app = app;
-        _system = system;
         Runtime = runtime;
         Address = address;
         CertificateFingerprint = certificateFingerprint;
     }
 
     public SeedRuntime Runtime { get; }
+
+    /// <summary>The seed's ActorSystem; local encoder nodes (`local-node = on`, `flock encode`) run in it too.</summary>
+    public ActorSystem System => _app.Services.GetRequiredService<ActorSystem>();
 
     /// <summary>The address actually bound (a configured port 0 is resolved).</summary>
     public Uri Address { get; }
@@ -64,8 +65,16 @@ public sealed class SeedServer : IAsyncDisposable
             say?.Invoke($"TLS certificate {Flock.Messages.Security.CertificateFingerprint.Of(certificate)}: nodes and pbm pin it on first contact");
         }
 
-        var connection = options.Journal.ConnectionString is { Length: > 0 } cs ? cs : $"Data Source={Path.Combine(dataDir, "journal.db")}";
-        var stores = JournalFactory.Create(options.Journal.Provider, connection, SeedEventTypes.Create());
+        if (options.Journal.Provider.Trim().Equals("sqlite", StringComparison.OrdinalIgnoreCase) && options.Journal.ConnectionString.Length == 0
+            && File.Exists(Path.Combine(dataDir, "journal.db")))
+        {
+            // The journal Flock kept before it ran on Akka.Persistence.Sql (table event_journal) is not converted.
+            say?.Invoke($"warning: {Path.Combine(dataDir, "journal.db")} is the journal of an older Flock and is not read: jobs recorded only there are not resumed");
+        }
+        var clock = TimeProvider.System;
+        var metrics = new SeedMetrics();
+        var seed = new SeedContext(options, dataDir, metrics, clock);
+        Directory.CreateDirectory(seed.JobsDirectory);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(urls);
@@ -85,17 +94,12 @@ public sealed class SeedServer : IAsyncDisposable
             builder.Logging.ClearProviders().AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
             builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         }
+        builder.Services.AddAkka(AkkaConfiguration.SystemName, akka => akka.ConfigureFlock(seed));
         var app = builder.Build();
         var logs = app.Services.GetRequiredService<ILoggerFactory>();
 
-        var system = ActorSystem.Create("flock-seed", logs, stores.Journal, stores.SnapshotStore);
-        var clock = TimeProvider.System;
-        var jobsDir = Path.Combine(dataDir, "jobs");
-        Directory.CreateDirectory(jobsDir);
-        var metrics = new SeedMetrics();
-        var jobs = system.ActorOf(JobsActor.Props(jobsDir, options.OrphanGrace, options.ChunkSizing(), options.Speculation, options.MinFreeSpace, clock, metrics, options.VerifyLevel()), "jobs");
-        var cluster = system.ActorOf(ClusterActor.Props(jobs, options.HeartbeatInterval, options.UnreachableAfter, options.Quarantine, clock, metrics), "cluster");
-        var runtime = new SeedRuntime(options, key, system, jobs, cluster, dataDir, metrics, tokens, new AuthFailures(options.AuthFailureLimit, clock));
+        var runtime = new SeedRuntime(options, key, app.Services.GetRequiredService<IRequiredActor<JobsActor>>(), app.Services.GetRequiredService<IRequiredActor<ClusterActor>>(),
+            dataDir, metrics, tokens, new AuthFailures(options.AuthFailureLimit, clock));
 
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = options.HeartbeatInterval });
         app.MapGet("/healthz", () => "ok");
@@ -109,15 +113,15 @@ public sealed class SeedServer : IAsyncDisposable
         // The embedded cluster of `flock encode` (no `say`) is loopback-only by construction and stays quiet.
         if (!options.Tls && say is not null)
             say($"warning: TLS is off (flock.seed.tls = off): tokens and video travel in clear on {bound}; only do this on a trusted network");
-        return new SeedServer(app, system, runtime, new Uri(bound), certificate is null ? null : Flock.Messages.Security.CertificateFingerprint.Of(certificate));
+        return new SeedServer(app, runtime, new Uri(bound), certificate is null ? null : Flock.Messages.Security.CertificateFingerprint.Of(certificate));
     }
 
     public Task WaitForShutdownAsync(CancellationToken ct) => _app.WaitForShutdownAsync(ct);
 
     public async ValueTask DisposeAsync()
     {
+        // Stops Kestrel, then the ActorSystem (Akka.Hosting runs its coordinated shutdown as the host stops).
         await _app.StopAsync().ConfigureAwait(false);
-        await _system.TerminateAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
     }
 

@@ -1,3 +1,4 @@
+using Akka.Actor;
 using System.Diagnostics;
 using System.Globalization;
 using Flock.Media.Processes;

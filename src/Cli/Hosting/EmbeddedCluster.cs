@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using Flock.Actors;
+using Akka.Actor;
 using Flock.Messages.Jobs;
 using Flock.Node;
 using Flock.Node.Options;
@@ -15,6 +15,7 @@ namespace Flock.Cli.Hosting;
 /// <summary>
 /// A seed with SQLite in a temporary data dir and N local nodes in this process, talking over 127.0.0.1 exactly as
 /// a real cluster does (WebSocket control channel, HTTP chunk bytes): what `flock encode` and `flock demo` run on.
+/// The nodes' encoder actors live in the seed's own <c>flock</c> ActorSystem, built by the same configuration.
 /// </summary>
 public sealed class EmbeddedCluster : IAsyncDisposable
 {
@@ -33,6 +34,7 @@ public sealed class EmbeddedCluster : IAsyncDisposable
 
     public static async Task<EmbeddedCluster> StartAsync(int nodes, ILoggerFactory logs, CancellationToken ct)
     {
+        var started = System.Diagnostics.Stopwatch.StartNew();
         var dataDir = Path.Combine(Path.GetTempPath(), $"flock-{Guid.NewGuid():N}");
         var key = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var seed = await SeedServer.StartAsync(new SeedOptions { Urls = "http://127.0.0.1:0", Tls = false, AdminToken = ApiTokens.NewToken(), DataDir = dataDir, ClusterKey = key }, logs, null, ct);
@@ -50,8 +52,10 @@ public sealed class EmbeddedCluster : IAsyncDisposable
                 WorkDir = Path.Combine(dataDir, $"node-{i}"),
                 ReconnectMin = TimeSpan.FromMilliseconds(200),
             };
-            cluster._nodes.Add(NodeAgent.RunAsync(options, $"local-{i}", logs, cluster._nodesStop.Token));
+            cluster._nodes.Add(NodeAgent.RunAsync(seed.System, options, $"local-{i}", logs, cluster._nodesStop.Token));
         }
+        logs.CreateLogger("Flock.Cli.Hosting.EmbeddedCluster").LogInformation("embedded cluster up in {Milliseconds} ms: a seed and {Nodes} local node(s)",
+            started.ElapsedMilliseconds, nodes);
         return cluster;
     }
 

@@ -1,8 +1,13 @@
+using Akka.Actor;
+using Akka.Hosting;
 using Flock.Configuration;
 using Flock.Media.Processes;
 using Flock.Messages.Cluster;
 using Flock.Node;
 using Flock.Node.Options;
+using Flock.Seed.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Flock.Cli.Hosting;
@@ -34,7 +39,14 @@ public static class NodeRunner
         if (ChildProcesses.SweepOrphans() is > 0 and var swept) Console.Error.WriteLine($"killed {swept} ffmpeg process(es) that a killed flock had left running");
         try
         {
-            var error = await NodeAgent.RunAsync(options, NodeAgent.DefaultName(options.Name), logs, ct);
+            // A node-only process: the same Akka configuration as the seed's, without the seed's part.
+            using var host = new HostBuilder()
+                .ConfigureServices(services => services.AddSingleton(logs).AddAkka(AkkaConfiguration.SystemName, akka => akka.ConfigureFlock(seed: null)))
+                .Build();
+            await host.StartAsync(ct);
+            string? error;
+            try { error = await NodeAgent.RunAsync(host.Services.GetRequiredService<ActorSystem>(), options, NodeAgent.DefaultName(options.Name), logs, ct); }
+            finally { await host.StopAsync(CancellationToken.None); }
             if (error is null) return 0;
             Console.Error.WriteLine($"error: {error}");
             return 1;

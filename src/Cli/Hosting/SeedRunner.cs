@@ -105,7 +105,7 @@ public static class SeedRunner
         node.AcceptFingerprint = server.CertificateFingerprint ?? "";
         var name = NodeAgent.DefaultName(node.Name);
         Console.Error.WriteLine($"local node {name} joining {node.Seed}");
-        return Task.Run(() => NodeAgent.RunAsync(node, name, logs, ct), CancellationToken.None);
+        return Task.Run(() => NodeAgent.RunAsync(server.System, node, name, logs, ct), CancellationToken.None);
     }
 
     /// <summary>`flock seed token create --read-only`: prints the new token on stdout, where it was kept on stderr.</summary>

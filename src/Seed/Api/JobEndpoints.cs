@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Flock.Actors;
+using Akka.Actor;
 using Flock.Media.Processes;
 using Flock.Messages;
 using Flock.Messages.Cluster;

@@ -1,4 +1,4 @@
-using Flock.Actors;
+using Akka.Actor;
 using Flock.Messages.Cluster;
 using Flock.Messages.Jobs;
 using Flock.Seed.Cluster;

@@ -1,3 +1,4 @@
+using Akka.Actor;
 using Flock.Messages;
 using Flock.Seed.Cluster;
 using Flock.Seed.Jobs;

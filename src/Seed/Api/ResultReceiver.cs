@@ -1,3 +1,4 @@
+using Akka.Actor;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net.Http.Headers;

@@ -1,11 +1,12 @@
 using System.Collections.Immutable;
-using Flock.Actors;
-using Flock.Actors.Persistence;
+using Akka.Actor;
+using Akka.Persistence;
 using Flock.Media.Assembly;
 using Flock.Media.Planning;
 using Flock.Media.Verification;
 using Flock.Messages.Chunks;
 using Flock.Messages.Jobs;
+using Flock.Seed.Hosting;
 using Flock.Seed.Jobs;
 using Flock.Seed.Planning;
 using Microsoft.Extensions.Logging;
@@ -16,22 +17,25 @@ namespace Flock.Seed.Chunks;
 /// One chunk of one job (persistence id chunk-JOB-INDEX). Every state change is journalled before it is acted on,
 /// so a restarted seed knows exactly which chunks are verified and which attempt each is on.
 /// </summary>
-public sealed class ChunkActor : PersistentActor
+/// <remarks>What follows a journalled event runs in its persist handler, before Akka lets any other message in.</remarks>
+public sealed class ChunkActor : UntypedPersistentActor
 {
     private readonly string _jobId;
     private readonly JobPlanFiles _plan;
     private readonly string _chunkDirectory;
     private readonly TimeProvider _clock;
     private ChunkState _state;
-    private readonly Dictionary<int, ActorRef> _resultWaiters = [];
+    private readonly Dictionary<int, IActorRef> _resultWaiters = [];
+    private readonly CancellationTokenSource _lifetime = new();
     private readonly string _sourcePath;
     private readonly VerifyLevel _verify;
     private ImmutableSortedSet<long> _badEntries;
     /// <summary>The keyframe each attempt handed out here started decoding from (null: the file start).</summary>
     private readonly Dictionary<int, long?> _entries = [];
 
-    public ChunkActor(string jobId, int index, JobPlanFiles plan, string chunkDirectory, TimeProvider clock, ChunkChecks checks)
+    public ChunkActor(string jobId, int index, JobPlanFiles plan, string chunkDirectory, TimeProvider clock, ChunkChecks checks, ILoggerFactory logs)
     {
+        Log = ActorLogging.For(logs, typeof(ChunkActor), Self);
         _sourcePath = checks.SourcePath;
         _badEntries = checks.BadEntries;
         _verify = checks.Level;
@@ -42,45 +46,59 @@ public sealed class ChunkActor : PersistentActor
         _state = ChunkState.Initial(index);
     }
 
-    public static Props Props(string jobId, int index, JobPlanFiles plan, string chunkDirectory, TimeProvider clock, ChunkChecks checks) =>
-        Flock.Actors.Props.Create(() => new ChunkActor(jobId, index, plan, chunkDirectory, clock, checks));
+    public static Props Props(string jobId, int index, JobPlanFiles plan, string chunkDirectory, TimeProvider clock, ChunkChecks checks, ILoggerFactory logs) =>
+        Akka.Actor.Props.Create(() => new ChunkActor(jobId, index, plan, chunkDirectory, clock, checks, logs));
 
     public override string PersistenceId => $"chunk-{_jobId}-{_state.Index}";
 
-    protected override int SnapshotEvery => 50;
+    /// <summary>A snapshot after every this many events keeps a long-lived chunk's recovery short.</summary>
+    public const int SnapshotEvery = 50;
+
+    private new ILogger Log { get; }
 
     public static string ResultFile(string chunkDirectory, int index) => Path.Combine(chunkDirectory, $"{index:D6}.mp4");
 
-    protected override void OnRecover(object @event) => _state = _state.Apply((ChunkEvent)@event);
-
-    protected override object? GetSnapshotState() => _state;
-
-    protected override void OnRecoverSnapshot(object snapshot) => _state = (ChunkState)snapshot;
-
-    protected override void OnRecoveryCompleted()
+    protected override void PostStop()
     {
-        // A result that was being checked when the seed stopped is checked again: it is on disk, nothing is lost.
-        foreach (var run in _state.IsFinal ? [] : _state.Runs.Where(r => r.Verifying))
-            StartVerification(PendingFile(run.Attempt), run.Node, run.Attempt, run.Sha256 ?? "");
-        Context.Parent.Tell(new ChunkChanged(_state));
+        _lifetime.Cancel();
+        base.PostStop();
     }
 
-    protected override async Task ReceiveAsync(object message)
+    protected override void OnRecover(object message)
+    {
+        switch (message)
+        {
+            case ChunkEvent e:
+                _state = _state.Apply(e);
+                break;
+            case SnapshotOffer { Snapshot: ChunkState snapshot }:
+                _state = snapshot;
+                break;
+            case RecoveryCompleted:
+                // A result that was being checked when the seed stopped is checked again: it is on disk, nothing is lost.
+                foreach (var run in _state.IsFinal ? [] : _state.Runs.Where(r => r.Verifying))
+                    StartVerification(PendingFile(run.Attempt), run.Node, run.Attempt, run.Sha256 ?? "");
+                Context.Parent.Tell(new ChunkChanged(_state));
+                break;
+        }
+    }
+
+    protected override void OnCommand(object message)
     {
         switch (message)
         {
             case AssignChunkTo or SpeculateOn or TakeOver:
                 var events = _state.Process((ChunkCommand)message);
                 if (events.Count == 0) { Sender.Tell(new NothingToClaim()); return; }
-                await PersistAllAsync(events, Apply).ConfigureAwait(false);
                 // Not CurrentAttempt: while the first attempt is encoding, that still names the first, not this new one.
-                Sender.Tell(new ChunkClaimed(BuildAssignment(events.OfType<ChunkAssigned>().Last().Attempt)));
+                var claimant = Sender;
+                PersistThen(events, () => claimant.Tell(new ChunkClaimed(BuildAssignment(events.OfType<ChunkAssigned>().Last().Attempt))));
                 break;
             case SubmitChunkResult r:
-                await OnResultAsync(r).ConfigureAwait(false);
+                OnResult(r);
                 break;
             case VerificationDone v:
-                await OnVerifiedAsync(v).ConfigureAwait(false);
+                OnVerified(v);
                 break;
             case EntryPointsKnown k:
                 _badEntries = _badEntries.Union(k.Bad);
@@ -89,10 +107,16 @@ public sealed class ChunkActor : PersistentActor
                 // Decoding from a keyframe failed: the next attempt starts at an earlier one (a damaged source fails there too, from the file start at the latest).
                 var entry = EntryOf(f.Attempt)!.Value;
                 RejectEntries([new BadEntryPoint(entry, Headline(f.Error))]);
-                await PersistAllAsync(_state.Process(f with { BlamedEntry = entry }), Apply).ConfigureAwait(false);
+                PersistThen(_state.Process(f with { BlamedEntry = entry }));
                 break;
             case ChunkCommand c:
-                await PersistAllAsync(_state.Process(c), Apply).ConfigureAwait(false);
+                PersistThen(_state.Process(c));
+                break;
+            case SaveSnapshotSuccess:
+                break;
+            case SaveSnapshotFailure f:
+                // A missed snapshot only makes the next recovery longer; it must not fail the actor.
+                Log.LogWarning(f.Cause, "snapshot of {PersistenceId} at {SequenceNr} failed", PersistenceId, f.Metadata.SequenceNr);
                 break;
             default:
                 Unhandled(message);
@@ -100,7 +124,19 @@ public sealed class ChunkActor : PersistentActor
         }
     }
 
-    private async Task OnResultAsync(SubmitChunkResult r)
+    /// <summary>Journals the events and applies each; <paramref name="then"/> runs after the last one is applied.</summary>
+    private void PersistThen(IReadOnlyList<ChunkEvent> events, Action? then = null)
+    {
+        if (events.Count == 0)
+        {
+            then?.Invoke();
+            return;
+        }
+        PersistAll(events, Apply);
+        if (then is not null) DeferAsync(events[^1], _ => then());
+    }
+
+    private void OnResult(SubmitChunkResult r)
     {
         var events = _state.Process(new AcceptResult(r.NodeName, r.Attempt, r.Sha256, r.Bytes));
         if (events.Count == 0)
@@ -111,9 +147,12 @@ public sealed class ChunkActor : PersistentActor
         }
         var pending = PendingFile(r.Attempt);
         File.Move(r.FilePath, pending, overwrite: true);
-        await PersistAllAsync(events, Apply).ConfigureAwait(false);
-        _resultWaiters[r.Attempt] = Sender;
-        StartVerification(pending, r.NodeName, r.Attempt, r.Sha256);
+        var sender = Sender;
+        PersistThen(events, () =>
+        {
+            _resultWaiters[r.Attempt] = sender;
+            StartVerification(pending, r.NodeName, r.Attempt, r.Sha256);
+        });
     }
 
     private void StartVerification(string file, string node, int attempt, string sha)
@@ -122,17 +161,19 @@ public sealed class ChunkActor : PersistentActor
         var jobDirectory = Path.GetDirectoryName(_chunkDirectory)!;
         var check = new ContentCheckRequest(_sourcePath, _plan.Plan, _plan.Timeline, chunk, EntryOf(attempt), _badEntries, _verify,
             Api.ResultReceiver.FrameHashFile(_chunkDirectory, _state.Index, attempt), Path.Combine(jobDirectory, ChunkChecks.ReferenceFileName));
-        Context.RunTask(
-            async ct =>
+        var plan = _plan.Plan;
+        var ct = _lifetime.Token;
+        Task.Run(async () =>
             {
                 // The frames fed to the encoder first: a wrong decode is the entry point's fault, and says where to start instead.
                 var content = await ChunkContentCheck.CheckAsync(check, ct).ConfigureAwait(false);
-                if (content.Error is null) await OutputVerifier.VerifyChunkAsync(file, _plan.Plan, chunk, ct).ConfigureAwait(false);
+                if (content.Error is null) await OutputVerifier.VerifyChunkAsync(file, plan, chunk, ct).ConfigureAwait(false);
                 return content;
-            },
-            content => new VerificationDone(node, attempt, sha, file, content.Error is null ? chunk.FrameCount : 0, content.Error, content.BadEntries,
-                content.Blames(check.Entry) ? check.Entry : null),
-            e => new VerificationDone(node, attempt, sha, file, 0, e.Message, [], null));
+            }, CancellationToken.None)
+            .PipeTo(Self,
+                success: content => new VerificationDone(node, attempt, sha, file, content.Error is null ? chunk.FrameCount : 0, content.Error, content.BadEntries,
+                    content.Blames(check.Entry) ? check.Entry : null),
+                failure: e => new VerificationDone(node, attempt, sha, file, 0, e.Message, [], null));
     }
 
     /// <summary>The entry an attempt was given; for one handed out before a seed restart, the one it would be given now.</summary>
@@ -151,7 +192,7 @@ public sealed class ChunkActor : PersistentActor
     private static string Headline(string error) =>
         error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? error;
 
-    private async Task OnVerifiedAsync(VerificationDone v)
+    private void OnVerified(VerificationDone v)
     {
         _resultWaiters.Remove(v.Attempt, out var waiter);
         RejectEntries(v.BadEntries);
@@ -171,16 +212,18 @@ public sealed class ChunkActor : PersistentActor
             File.Move(v.File, ResultFile(_chunkDirectory, _state.Index), overwrite: true);
             // Interrupted uploads of other attempts can never be needed now.
             foreach (var stale in Directory.EnumerateFiles(_chunkDirectory, $"{_state.Index:D6}.attempt*.part")) File.Delete(stale);
-            await PersistAllAsync(verified, Apply).ConfigureAwait(false);
-            Log.LogInformation("job {JobId} chunk {ChunkIndex} attempt {Attempt} from {Node} verified: {Frames} frames", _jobId, _state.Index, v.Attempt, v.Node, v.Frames);
-            waiter?.Tell(new ChunkResultAnswer(true, $"chunk {_state.Index} verified"));
+            PersistThen(verified, () =>
+            {
+                Log.LogInformation("job {JobId} chunk {ChunkIndex} attempt {Attempt} from {Node} verified: {Frames} frames", _jobId, _state.Index, v.Attempt, v.Node, v.Frames);
+                waiter?.Tell(new ChunkResultAnswer(true, $"chunk {_state.Index} verified"));
+            });
         }
         else
         {
             Log.LogWarning("job {JobId} chunk {ChunkIndex} attempt {Attempt} from {Node} rejected: {Error}", _jobId, _state.Index, v.Attempt, v.Node, v.Error);
             if (File.Exists(v.File)) File.Delete(v.File);
-            await PersistAllAsync(_state.Process(new FailAttempt(v.Node, v.Attempt, v.Error, BlamedEntry: v.BlamedEntry)), Apply).ConfigureAwait(false);
-            waiter?.Tell(new ChunkResultAnswer(false, v.Error));
+            var error = v.Error;
+            PersistThen(_state.Process(new FailAttempt(v.Node, v.Attempt, error, BlamedEntry: v.BlamedEntry)), () => waiter?.Tell(new ChunkResultAnswer(false, error)));
         }
     }
 
@@ -188,6 +231,7 @@ public sealed class ChunkActor : PersistentActor
     {
         _state = _state.Apply(e);
         Context.Parent.Tell(new ChunkChanged(_state));
+        if (LastSequenceNr % SnapshotEvery == 0) SaveSnapshot(_state);
     }
 
     private string PendingFile(int attempt) => Path.Combine(_chunkDirectory, $"{_state.Index:D6}.attempt{attempt}.mp4");

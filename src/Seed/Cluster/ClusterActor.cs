@@ -1,7 +1,8 @@
 using System.Collections.Immutable;
-using Flock.Actors;
+using Akka.Actor;
 using Flock.Messages.Chunks;
 using Flock.Messages.Cluster;
+using Flock.Seed.Hosting;
 using Flock.Seed.Jobs;
 using Flock.Seed.Metrics;
 using Flock.Seed.Options;
@@ -13,30 +14,39 @@ namespace Flock.Seed.Cluster;
 /// Membership: who is connected, their status and power, and heartbeat-based failure detection. Work requests and
 /// chunk reports are passed to the jobs actor; a member that goes away hands its chunks back through it.
 /// </summary>
-public sealed class ClusterActor : Actor
+public sealed class ClusterActor : UntypedActor, IWithTimers
 {
-    private readonly ActorRef _jobs;
+    private readonly IActorRef _jobs;
     private readonly TimeSpan _unreachableAfter;
     private readonly QuarantineOptions _quarantine;
     private readonly TimeProvider _clock;
     private readonly SeedMetrics _metrics;
     private readonly Dictionary<string, Member> _members = new(StringComparer.Ordinal);
 
-    public ClusterActor(ActorRef jobs, TimeSpan heartbeatInterval, TimeSpan unreachableAfter, QuarantineOptions quarantine, TimeProvider clock, SeedMetrics metrics)
+    private readonly TimeSpan _check;
+
+    public ClusterActor(IActorRef jobs, TimeSpan heartbeatInterval, TimeSpan unreachableAfter, QuarantineOptions quarantine, TimeProvider clock, SeedMetrics metrics, ILoggerFactory logs)
     {
+        Log = ActorLogging.For(logs, typeof(ClusterActor), Self);
         _metrics = metrics;
         _jobs = jobs;
         _unreachableAfter = unreachableAfter;
         _quarantine = quarantine;
         _clock = clock;
-        var check = TimeSpan.FromMilliseconds(Math.Max(200, heartbeatInterval.TotalMilliseconds / 2));
-        Context.ScheduleTellRepeatedly(check, check, Self, new CheckHeartbeats());
+        _check = TimeSpan.FromMilliseconds(Math.Max(200, heartbeatInterval.TotalMilliseconds / 2));
     }
 
-    public static Props Props(ActorRef jobs, TimeSpan heartbeatInterval, TimeSpan unreachableAfter, QuarantineOptions quarantine, TimeProvider clock, SeedMetrics metrics) =>
-        Flock.Actors.Props.Create(() => new ClusterActor(jobs, heartbeatInterval, unreachableAfter, quarantine, clock, metrics));
+    public static Props Props(IActorRef jobs, TimeSpan heartbeatInterval, TimeSpan unreachableAfter, QuarantineOptions quarantine, TimeProvider clock, SeedMetrics metrics,
+        ILoggerFactory logs) =>
+        Akka.Actor.Props.Create(() => new ClusterActor(jobs, heartbeatInterval, unreachableAfter, quarantine, clock, metrics, logs));
 
-    protected override Task ReceiveAsync(object message)
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    private ILogger Log { get; }
+
+    protected override void PreStart() => Timers.StartPeriodicTimer(nameof(CheckHeartbeats), new CheckHeartbeats(), _check, _check);
+
+    protected override void OnReceive(object message)
     {
         switch (message)
         {
@@ -88,7 +98,6 @@ public sealed class ClusterActor : Actor
                 Unhandled(message);
                 break;
         }
-        return Task.CompletedTask;
     }
 
     private void OnConnected(NodeConnected c)

@@ -1,6 +1,6 @@
 using System.Net.WebSockets;
 using System.Threading.Channels;
-using Flock.Actors;
+using Akka.Actor;
 using Flock.Messages;
 using Flock.Messages.Cluster;
 using Flock.Seed.Security;
@@ -12,7 +12,7 @@ namespace Flock.Seed.Cluster;
 /// One node's control connection: challenge, join, then a receive loop feeding the cluster actor and a send loop
 /// draining the node's outbound queue. Anything malformed closes this connection only.
 /// </summary>
-public sealed class NodeSession(WebSocket socket, System.Net.IPAddress? remote, string address, ClusterKey key, ActorRef cluster, TimeSpan heartbeatInterval,
+public sealed class NodeSession(WebSocket socket, System.Net.IPAddress? remote, string address, ClusterKey key, IActorRef cluster, TimeSpan heartbeatInterval,
     Security.AuthFailures failures, ILogger log)
 {
     private static readonly TimeSpan JoinTimeout = TimeSpan.FromSeconds(15);

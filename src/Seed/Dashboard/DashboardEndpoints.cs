@@ -1,5 +1,5 @@
 using System.Reflection;
-using Flock.Actors;
+using Akka.Actor;
 using Flock.Messages.Cluster;
 using Flock.Messages.Jobs;
 using Flock.Seed.Api;

@@ -1,5 +1,6 @@
-using Flock.Actors;
-using Flock.Actors.Persistence;
+using Akka.Actor;
+using Akka.Dispatch;
+using Akka.Persistence;
 using Flock.Media.Assembly;
 using Flock.Media.Planning;
 using Flock.Media.Verification;
@@ -8,6 +9,7 @@ using Flock.Messages.Cluster;
 using Flock.Messages.Jobs;
 using Flock.Seed.Chunks;
 using Flock.Seed.Cluster;
+using Flock.Seed.Hosting;
 using Flock.Seed.Planning;
 using Flock.Seed.Storage;
 using Microsoft.Extensions.Logging;
@@ -19,13 +21,17 @@ namespace Flock.Seed.Jobs;
 /// and assembles and verifies the output once every chunk is verified. Its chunk view is derived from the children,
 /// so only stage changes are journalled here.
 /// </summary>
-public sealed class JobActor : PersistentActor
+/// <remarks>
+/// What follows a journalled event runs in its persist handler: Akka holds every other message back until then, so
+/// no message sees a state the journal does not have yet.
+/// </remarks>
+public sealed class JobActor : UntypedPersistentActor
 {
     private readonly string _id;
     private readonly JobSpec? _newSpec;
     private readonly string _directory;
     private readonly TimeProvider _clock;
-    private readonly ActorRef _jobs;
+    private readonly IActorRef _jobs;
     private readonly ChunkSizing _sizing;
     private readonly long _minFreeSpace;
     private JobState? _state;
@@ -33,17 +39,24 @@ public sealed class JobActor : PersistentActor
     /// <summary>Set while only the first chunk is planned: it is handed out while the rest of the file is read.</summary>
     private JobPlanFiles? _head;
     private readonly SortedDictionary<int, ChunkView> _chunks = new();
-    private readonly Dictionary<int, ActorRef> _chunkActors = new();
+    private readonly Dictionary<int, IActorRef> _chunkActors = new();
+    /// <summary>Chunk actors that have not reported their recovered state yet: until then their views are only placeholders.</summary>
+    private readonly HashSet<int> _chunksRecovering = [];
+    /// <summary>What nodes did (left, lost, came back) while chunks were still recovering: judged once their states are known.</summary>
+    private readonly List<(object Message, IActorRef Sender)> _nodeNewsWaiting = [];
+    private readonly ILoggerFactory _logs;
+    private readonly CancellationTokenSource _lifetime = new();
     private bool _assemblyRunning;
     /// <summary>Messages that came before <see cref="Resume"/>; null once resumed.</summary>
-    private List<(object Message, ActorRef Sender)>? _waiting = [];
+    private List<(object Message, IActorRef Sender)>? _waiting = [];
     private JobThroughput _throughput = JobThroughput.Empty();
     private readonly VerifyLevel _verify;
 
-    public JobActor(string id, JobSpec? newSpec, string directory, ActorRef jobs, ChunkSizing sizing, long minFreeSpace, TimeProvider clock,
-        VerifyLevel verify = VerifyLevel.FirstFrames)
+    public JobActor(string id, JobSpec? newSpec, string directory, IActorRef jobs, ChunkSizing sizing, long minFreeSpace, TimeProvider clock, VerifyLevel verify, ILoggerFactory logs)
     {
         _verify = verify;
+        _logs = logs;
+        Log = ActorLogging.For(logs, typeof(JobActor), Self);
         _sizing = sizing;
         _minFreeSpace = minFreeSpace;
         _id = id;
@@ -53,20 +66,40 @@ public sealed class JobActor : PersistentActor
         _clock = clock;
     }
 
-    public static Props Props(string id, JobSpec? newSpec, string directory, ActorRef jobs, ChunkSizing sizing, long minFreeSpace, TimeProvider clock,
-        VerifyLevel verify = VerifyLevel.FirstFrames) =>
-        Flock.Actors.Props.Create(() => new JobActor(id, newSpec, directory, jobs, sizing, minFreeSpace, clock, verify));
+    public static Props Props(string id, JobSpec? newSpec, string directory, IActorRef jobs, ChunkSizing sizing, long minFreeSpace, TimeProvider clock, VerifyLevel verify,
+        ILoggerFactory logs) =>
+        Akka.Actor.Props.Create(() => new JobActor(id, newSpec, directory, jobs, sizing, minFreeSpace, clock, verify, logs));
 
     public override string PersistenceId => $"job-{_id}";
 
+    private new ILogger Log { get; }
+
     private string ChunkDirectory => Path.Combine(_directory, "chunks");
 
-    protected override void OnRecover(object @event) =>
-        _state = @event is JobSubmitted s ? JobState.Start(s) : _state!.Apply((JobEvent)@event);
+    /// <summary>Same as the old runtime's default: a chunk failing over and over is stopped rather than spinning forever.</summary>
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(10, TimeSpan.FromMinutes(1), _ => Directive.Restart);
 
-    protected override void OnRecoveryCompleted() => Self.Tell(new Resume());
+    protected override void PostStop()
+    {
+        // Planning and assembly still running for this instance are of no use to anyone now.
+        _lifetime.Cancel();
+        base.PostStop();
+    }
 
-    protected override async Task ReceiveAsync(object message)
+    protected override void OnRecover(object message)
+    {
+        switch (message)
+        {
+            case JobEvent e:
+                _state = e is JobSubmitted s ? JobState.Start(s) : _state!.Apply(e);
+                break;
+            case RecoveryCompleted:
+                Self.Tell(new Resume());
+                break;
+        }
+    }
+
+    protected override void OnCommand(object message)
     {
         if (_waiting is not null && message is not Resume)
         {
@@ -77,7 +110,8 @@ public sealed class JobActor : PersistentActor
         switch (message)
         {
             case Resume:
-                await ResumeAsync().ConfigureAwait(false);
+                // The early messages queue up behind the submission's persist handler, which Akka runs first.
+                ResumeJob();
                 var waiting = _waiting ?? [];
                 _waiting = null;
                 foreach (var (early, sender) in waiting) Self.Tell(early, sender);
@@ -86,28 +120,39 @@ public sealed class JobActor : PersistentActor
                 OnHeadPlanned(h.Head);
                 break;
             case PlanFinished p:
-                await OnPlannedAsync(p.Plan).ConfigureAwait(false);
+                OnPlanned(p.Plan);
                 break;
             case FailJob f:
-                await FailAsync(f.Reason).ConfigureAwait(false);
+                Fail(f.Reason);
                 break;
             case PlanFailed f:
-                await FailAsync(f.Reason).ConfigureAwait(false);
+                Fail(f.Reason);
                 break;
             case ClaimChunk c:
-                await ClaimAsync(c).ConfigureAwait(false);
+                // Asks its chunks one by one; the mailbox waits meanwhile, as a claim must see the claims before it.
+                ActorTaskScheduler.RunTask(() => ClaimAsync(c));
                 break;
             case StealChunk s:
-                await StealAsync(s).ConfigureAwait(false);
+                ActorTaskScheduler.RunTask(() => StealAsync(s));
                 break;
             case ChunkChanged changed:
-                await OnChunkChangedAsync(changed.State).ConfigureAwait(false);
+                OnChunkChanged(changed.State);
+                if (_chunksRecovering.Remove(changed.State.Index) && _chunksRecovering.Count == 0)
+                {
+                    foreach (var (news, sender) in _nodeNewsWaiting) Self.Tell(news, sender);
+                    _nodeNewsWaiting.Clear();
+                }
+                break;
+            case NodeGone or NodeLeaving or NodeRejoined or ReleaseOrphanedChunks when _chunksRecovering.Count > 0:
+                // A node that rejoined a restarted seed before its chunks were read back would be matched against empty
+                // placeholders, and a chunk it no longer holds would stay assigned to it forever.
+                _nodeNewsWaiting.Add((message, Sender));
                 break;
             case ChunkReport r:
                 OnReport(r);
                 break;
             case EntryPointsRejected r:
-                await OnEntryPointsRejectedAsync(r).ConfigureAwait(false);
+                OnEntryPointsRejected(r);
                 break;
             case SubmitChunkResult r when _chunkActors.TryGetValue(r.ChunkIndex, out var chunk) && _state is { IsFinal: false }:
                 chunk.Tell(r, Sender);
@@ -122,8 +167,18 @@ public sealed class JobActor : PersistentActor
                 Sender.Tell(new ChunkResultAnswer(false, $"job {_id} is {_state?.Stage ?? "unknown"}"));
                 break;
             case NodeGone g:
-                foreach (var (index, view) in _chunks.Where(c => c.Value.State.IsHeldBy(g.NodeName)))
-                    _chunkActors[index].Tell(new ReleaseFromNode(g.NodeName, g.Reason));
+                var releasedAny = false;
+                foreach (var (index, view) in _chunks.Where(c => c.Value.State.IsHeldBy(g.NodeName)).ToList())
+                {
+                    var release = new ReleaseFromNode(g.NodeName, g.Reason);
+                    _chunkActors[index].Tell(release);
+                    // Shown released at once, as the claim paths do: the chunk's own ChunkChanged follows once journalled,
+                    // and a lost node's chunk must not look held by it to anyone asking meanwhile.
+                    var released = view.State.Process(release).Aggregate(view.State, (state, e) => state.Apply(e));
+                    _chunks[index] = released.Status == ChunkStates.Pending ? new ChunkView(released, 0, 0) : view with { State = released };
+                    releasedAny |= released.Status == ChunkStates.Pending;
+                }
+                if (releasedAny && _state is { IsFinal: false }) _jobs.Tell(new WorkAvailable());
                 break;
             case NodeLeaving l:
                 // Not started yet means still in the node's reserve, which it drops on leaving. A chunk it did start in
@@ -147,34 +202,49 @@ public sealed class JobActor : PersistentActor
             case CancelJob:
                 if (_state is { IsFinal: false })
                 {
-                    await PersistAsync(new JobCancelled(_clock.GetUtcNow()), ApplyAndAnnounce).ConfigureAwait(false);
-                    CancelRunningAttempts("job cancelled");
+                    Persist(new JobCancelled(_clock.GetUtcNow()), e =>
+                    {
+                        ApplyAndAnnounce(e);
+                        CancelRunningAttempts("job cancelled");
+                        Sender.Tell(ToResponse());
+                    });
                 }
-                Sender.Tell(ToResponse());
+                else Sender.Tell(ToResponse());
                 break;
             case RetryJob:
-                await RetryAsync().ConfigureAwait(false);
+                Retry();
                 break;
             case SetJobPriority p:
+                void AnswerPriority()
+                {
+                    if (_state is { IsFinal: true }) Sender.Tell(new Status.Failure(new InvalidOperationException($"job {_id} is {_state.Stage}; its priority no longer matters")));
+                    else Sender.Tell(ToResponse());
+                }
                 if (_state is { IsFinal: false } && _state.Spec.Priority != p.Priority)
                 {
-                    await PersistAsync(new JobPriorityChanged(p.Priority, _clock.GetUtcNow()), ApplyAndAnnounce).ConfigureAwait(false);
-                    Log.LogInformation("job {Job} priority {Priority}", _id, p.Priority);
+                    Persist(new JobPriorityChanged(p.Priority, _clock.GetUtcNow()), e =>
+                    {
+                        ApplyAndAnnounce(e);
+                        Log.LogInformation("job {Job} priority {Priority}", _id, p.Priority);
+                        AnswerPriority();
+                    });
                 }
-                if (_state is { IsFinal: true }) Sender.Tell(new Status.Failure(new InvalidOperationException($"job {_id} is {_state.Stage}; its priority no longer matters")));
-                else Sender.Tell(ToResponse());
+                else AnswerPriority();
                 break;
             case AssemblyFinished a:
                 _assemblyRunning = false;
                 if (_state?.Accepts(new JobCompleted(a.OutputPath, default)) == true)
                 {
-                    await PersistAsync(new JobCompleted(a.OutputPath, _clock.GetUtcNow()), ApplyAndAnnounce).ConfigureAwait(false);
-                    Log.LogInformation("job {JobId} completed: {Output}", _id, a.OutputPath);
+                    Persist(new JobCompleted(a.OutputPath, _clock.GetUtcNow()), e =>
+                    {
+                        ApplyAndAnnounce(e);
+                        Log.LogInformation("job {JobId} completed: {Output}", _id, a.OutputPath);
+                    });
                 }
                 break;
             case AssemblyFailed f:
                 _assemblyRunning = false;
-                await FailAsync(f.Reason).ConfigureAwait(false);
+                Fail(f.Reason);
                 break;
             case FetchJob:
                 Sender.Tell(ToResponse());
@@ -182,20 +252,32 @@ public sealed class JobActor : PersistentActor
             case FetchJobFile f:
                 Sender.Tell(FileFor(f.Kind));
                 break;
+            case SaveSnapshotSuccess or SaveSnapshotFailure:
+                break;
             default:
                 Unhandled(message);
                 break;
         }
     }
 
-    private async Task ResumeAsync()
+    private void ResumeJob()
     {
         if (_state is null)
         {
             if (_newSpec is null) { Log.LogError("job {JobId} has no journal and no spec: stopping", _id); Context.Stop(Self); return; }
             Directory.CreateDirectory(ChunkDirectory);
-            await PersistAsync(new JobSubmitted(_newSpec, _clock.GetUtcNow()), e => _state = JobState.Start(e)).ConfigureAwait(false);
+            Persist(new JobSubmitted(_newSpec, _clock.GetUtcNow()), e =>
+            {
+                _state = JobState.Start(e);
+                Resumed();
+            });
+            return;
         }
+        Resumed();
+    }
+
+    private void Resumed()
+    {
         Announce();
         var state = _state!;
         if (state.IsFinal) RemoveWorkFiles();
@@ -219,14 +301,16 @@ public sealed class JobActor : PersistentActor
         if ((_head ?? JobPlanFiles.LoadHead(_directory)) is { } head) OnHeadPlanned(head);
         else
         {
-            var cluster = Context.System.Lookup("/user/cluster");
+            var cluster = Context.ActorSelection("/user/cluster");
             var sizing = Sizing(spec);
-            Context.RunTask(async ct =>
+            var directory = _directory;
+            var ct = _lifetime.Token;
+            Task.Run(async () =>
             {
                 // One head chunk per node that is up, so none waits for the whole file to be read.
                 var nodes = await UpNodesAsync(cluster).ConfigureAwait(false);
-                return await JobPlanner.PlanHeadAsync(spec, sizing, nodes, _directory, ct).ConfigureAwait(false);
-            }, h => new HeadPlanFinished(h), e => new PlanFailed(e.Message));
+                return await JobPlanner.PlanHeadAsync(spec, sizing, nodes, directory, ct).ConfigureAwait(false);
+            }, CancellationToken.None).PipeTo(Self, success: h => new HeadPlanFinished(h), failure: e => new PlanFailed(e.Message));
         }
     }
 
@@ -240,29 +324,34 @@ public sealed class JobActor : PersistentActor
             SpawnChunks(head);
             Announce();
         }
-        var cluster = Context.System.Lookup("/user/cluster");
+        var cluster = Context.ActorSelection("/user/cluster");
         var sizing = Sizing(spec);
-        Context.RunTask(async ct =>
+        var directory = _directory;
+        var ct = _lifetime.Token;
+        Task.Run(async () =>
         {
             // Shorter tail chunks let several nodes finish together; a lone node only pays their start-up costs.
             // With none up yet, nodes are still to come and the tail stays.
             var nodes = await UpNodesAsync(cluster).ConfigureAwait(false);
-            return await JobPlanner.PlanAsync(spec, nodes == 1 ? sizing with { TailChunks = 0 } : sizing, _directory, head, ct).ConfigureAwait(false);
-        }, p => new PlanFinished(p), e => new PlanFailed(e.Message));
+            return await JobPlanner.PlanAsync(spec, nodes == 1 ? sizing with { TailChunks = 0 } : sizing, directory, head, ct).ConfigureAwait(false);
+        }, CancellationToken.None).PipeTo(Self, success: p => new PlanFinished(p), failure: e => new PlanFailed(e.Message));
     }
 
-    private static async Task<int> UpNodesAsync(ActorRef? cluster) =>
-        cluster is null ? 0 : (await cluster.Ask<IdleNodesResponse>(new FetchIdleNodes(), TimeSpan.FromSeconds(10)).ConfigureAwait(false)).Powers.Count;
+    private static async Task<int> UpNodesAsync(ICanTell cluster) =>
+        (await cluster.Ask<IdleNodesResponse>(new FetchIdleNodes(), TimeSpan.FromSeconds(10)).ConfigureAwait(false)).Powers.Count;
 
-    private async Task OnPlannedAsync(JobPlanFiles plan)
+    private void OnPlanned(JobPlanFiles plan)
     {
         var planned = new JobPlanned(plan.Plan.Chunks.Count, plan.Plan.TotalFrames, plan.Options.VideoEncoder);
         if (_state?.Accepts(planned) != true) return; // cancelled while planning
         _plan = plan;
         _head = null;
-        await PersistAsync(planned, ApplyAndAnnounce).ConfigureAwait(false);
-        Log.LogInformation("job {JobId} planned: {Chunks} chunks, {Frames} frames", _id, planned.ChunkCount, planned.TotalFrames);
-        SpawnChunks(plan);
+        Persist(planned, e =>
+        {
+            ApplyAndAnnounce(e);
+            Log.LogInformation("job {JobId} planned: {Chunks} chunks, {Frames} frames", _id, planned.ChunkCount, planned.TotalFrames);
+            SpawnChunks(plan);
+        });
     }
 
     /// <summary>Starts an actor for each chunk of the plan that has none yet (the head's first chunk already has one).</summary>
@@ -275,7 +364,8 @@ public sealed class JobActor : PersistentActor
             if (_chunkActors.ContainsKey(chunk.Index)) continue;
             _chunks[chunk.Index] = new ChunkView(ChunkState.Initial(chunk.Index), 0, 0);
             _chunkActors[chunk.Index] = Context.ActorOf(ChunkActor.Props(_id, chunk.Index, plan, ChunkDirectory, _clock,
-                new ChunkChecks(_state!.Spec.InputPath, _verify, _state.BadEntryPts)), $"chunk-{chunk.Index}");
+                new ChunkChecks(_state!.Spec.InputPath, _verify, _state.BadEntryPts), _logs), $"chunk-{chunk.Index}");
+            _chunksRecovering.Add(chunk.Index);
         }
     }
 
@@ -288,7 +378,7 @@ public sealed class JobActor : PersistentActor
             : PendingFor(claim).Select(index => (index, (ChunkCommand)new AssignChunkTo(claim.NodeName, now, claim.Peers)));
         foreach (var (index, command) in candidates.ToList())
         {
-            if (await AskChunkAsync(index, command).ConfigureAwait(false) is ChunkClaimed claimed)
+            if (await AskChunkAsync(index, command) is ChunkClaimed claimed)
             {
                 // The child's ChunkChanged is still in our mailbox; mark it here so the next claim skips it.
                 var view = _chunks[index];
@@ -316,7 +406,7 @@ public sealed class JobActor : PersistentActor
     {
         try
         {
-            return await _chunkActors[index].Ask<object>(command, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+            return await _chunkActors[index].Ask<object>(command, TimeSpan.FromSeconds(30));
         }
         catch (AskTimeoutException)
         {
@@ -333,7 +423,7 @@ public sealed class JobActor : PersistentActor
         if (choice is not { } c) { Sender.Tell(new NothingToClaim()); return; }
         var view = _chunks[c.Index];
         var takeOver = new TakeOver(steal.NodeName, c.Holder, _clock.GetUtcNow());
-        if (await AskChunkAsync(c.Index, takeOver).ConfigureAwait(false) is not ChunkClaimed claimed) { Sender.Tell(new NothingToClaim()); return; }
+        if (await AskChunkAsync(c.Index, takeOver) is not ChunkClaimed claimed) { Sender.Tell(new NothingToClaim()); return; }
         var waiting = view.State.WaitingInReserveOf(c.Holder)!;
         // As in ClaimAsync: the child's ChunkChanged is still queued, so the view is brought up to date here.
         _chunks[c.Index] = view with { State = view.State.Process(takeOver).Aggregate(view.State, (s, e) => s.Apply(e)) };
@@ -358,7 +448,7 @@ public sealed class JobActor : PersistentActor
             .Select(c => c.Key);
     }
 
-    private async Task OnChunkChangedAsync(ChunkState chunk)
+    private void OnChunkChanged(ChunkState chunk)
     {
         var before = _chunks.TryGetValue(chunk.Index, out var old) ? old : null;
         // Progress belongs to one attempt: a chunk handed back or given to another node starts again from zero.
@@ -383,14 +473,25 @@ public sealed class JobActor : PersistentActor
         if (chunk.Status == ChunkStates.Pending && before?.State.Status != ChunkStates.Pending) _jobs.Tell(new WorkAvailable());
         if (chunk.Status == ChunkStates.Failed)
         {
-            await FailAsync(chunk.LastError ?? $"chunk {chunk.Index} failed").ConfigureAwait(false);
+            Fail(chunk.LastError ?? $"chunk {chunk.Index} failed");
             return;
         }
         if (_state.Stage == JobStates.Encoding && _chunks.Count == _plan?.Plan.Chunks.Count && _chunks.Values.All(c => c.State.Status == ChunkStates.Done))
-            await PersistAsync(new JobAssemblyStarted(_clock.GetUtcNow()), ApplyAndAnnounce).ConfigureAwait(false);
-        if (_state.Stage == JobStates.Assembling && !_assemblyRunning && _chunks.Count == _plan?.Plan.Chunks.Count && _chunks.Values.All(c => c.State.Status == ChunkStates.Done))
         {
-            if (AssemblySpaceProblem() is { } problem) await FailAsync(problem).ConfigureAwait(false);
+            Persist(new JobAssemblyStarted(_clock.GetUtcNow()), e =>
+            {
+                ApplyAndAnnounce(e);
+                AssembleIfReady();
+            });
+        }
+        else AssembleIfReady();
+    }
+
+    private void AssembleIfReady()
+    {
+        if (_state!.Stage == JobStates.Assembling && !_assemblyRunning && _chunks.Count == _plan?.Plan.Chunks.Count && _chunks.Values.All(c => c.State.Status == ChunkStates.Done))
+        {
+            if (AssemblySpaceProblem() is { } problem) Fail(problem);
             else StartAssembly();
         }
     }
@@ -409,7 +510,7 @@ public sealed class JobActor : PersistentActor
             : null;
     }
 
-    private async Task RetryAsync()
+    private void Retry()
     {
         if (_plan is null && _state is { IsFinal: true, ChunkCount: > 0 } && File.Exists(Path.Combine(_directory, JobPlanFiles.FileName)))
         {
@@ -424,22 +525,27 @@ public sealed class JobActor : PersistentActor
             Sender.Tell(new Status.Failure(new InvalidOperationException($"job {_id} is {_state?.Stage ?? "unknown"}; only a failed or cancelled job can be retried")));
             return;
         }
-        await PersistAsync(retried, ApplyAndAnnounce).ConfigureAwait(false);
-        Log.LogInformation("job {Job} retried from {Stage}; {Done} chunk(s) already verified are kept", _id, stage, _chunks.Values.Count(c => c.State.Status == ChunkStates.Done));
-        if (_plan is null)
+        var sender = Sender;
+        Persist(retried, e =>
         {
-            foreach (var actor in _chunkActors.Values) actor.Tell(new RetryChunk(_clock.GetUtcNow())); // a head chunk handed out before
-            StartPlanning();
-        }
-        else
-        {
-            _throughput = JobThroughput.Empty().Record(_clock.GetUtcNow(), 0);
-            foreach (var actor in _chunkActors.Values) actor.Tell(new RetryChunk(_clock.GetUtcNow()));
-            // Every chunk may already be verified (the job failed while assembling): nothing will change, so look now.
-            if (_chunks.Count > 0 && _chunks.Values.All(c => c.State.Status == ChunkStates.Done)) await OnChunkChangedAsync(_chunks.Values.First().State).ConfigureAwait(false);
-            _jobs.Tell(new WorkAvailable());
-        }
-        Sender.Tell(ToResponse());
+            ApplyAndAnnounce(e);
+            Log.LogInformation("job {Job} retried from {Stage}; {Done} chunk(s) already verified are kept", _id, stage, _chunks.Values.Count(c => c.State.Status == ChunkStates.Done));
+            if (_plan is null)
+            {
+                foreach (var actor in _chunkActors.Values) actor.Tell(new RetryChunk(_clock.GetUtcNow())); // a head chunk handed out before
+                StartPlanning();
+            }
+            else
+            {
+                _throughput = JobThroughput.Empty().Record(_clock.GetUtcNow(), 0);
+                foreach (var actor in _chunkActors.Values) actor.Tell(new RetryChunk(_clock.GetUtcNow()));
+                // Every chunk may already be verified (the job failed while assembling): nothing will change, so look now.
+                if (_chunks.Count > 0 && _chunks.Values.All(c => c.State.Status == ChunkStates.Done)) OnChunkChanged(_chunks.Values.First().State);
+                _jobs.Tell(new WorkAvailable());
+            }
+            // After whatever that journalled in turn, so the answer shows the stage it led to.
+            DeferAsync(retried, _ => sender.Tell(ToResponse()));
+        });
     }
 
     private void StartAssembly()
@@ -451,8 +557,9 @@ public sealed class JobActor : PersistentActor
         var work = Path.Combine(_directory, "assembly");
         var staged = Path.Combine(work, "output" + Path.GetExtension(spec.OutputPath));
         Log.LogInformation("job {JobId}: all {Chunks} chunks verified, assembling", _id, files.Length);
-        Context.RunTask(
-            async ct =>
+        var ct = _lifetime.Token;
+        Task.Run(
+            async () =>
             {
                 await ChunkAssembler.AssembleAsync(new AssemblyRequest(spec.InputPath, plan.Source, plan.Plan, files, staged, plan.Options.Audio, plan.Options.Subtitle, work), ct).ConfigureAwait(false);
                 await OutputVerifier.VerifyOutputAsync(staged, plan.Timeline, plan.Plan, plan.Source, ct).ConfigureAwait(false);
@@ -461,9 +568,8 @@ public sealed class JobActor : PersistentActor
                 if (dir is not null) Directory.CreateDirectory(dir);
                 File.Move(staged, spec.OutputPath, overwrite: true);
                 return spec.OutputPath;
-            },
-            path => new AssemblyFinished(path),
-            e => new AssemblyFailed($"assembly failed: {e.Message}"));
+            }, CancellationToken.None)
+            .PipeTo(Self, success: path => new AssemblyFinished(path), failure: e => new AssemblyFailed($"assembly failed: {e.Message}"));
     }
 
     private void OnReport(ChunkReport r)
@@ -486,31 +592,42 @@ public sealed class JobActor : PersistentActor
     }
 
     /// <summary>Journals the keyframes that are new among <paramref name="r"/> and tells every chunk the grown set.</summary>
-    private async Task OnEntryPointsRejectedAsync(EntryPointsRejected r)
+    private void OnEntryPointsRejected(EntryPointsRejected r)
     {
         if (_state is null || (_plan ?? _head) is not { } plan) return;
-        var grew = false;
+        var state = _state;
+        var rejected = new List<JobEntryPointRejected>();
         foreach (var entry in r.Entries)
         {
             var seconds = plan.Plan.TimeBase.ToSeconds(entry.Pts) - plan.Plan.FormatStartSeconds;
-            var rejected = new JobEntryPointRejected(entry.Pts, Math.Round(seconds, 6), entry.Reason, _clock.GetUtcNow());
-            if (!_state.Accepts(rejected)) continue;
-            await PersistAsync(rejected, e => _state = _state!.Apply(e)).ConfigureAwait(false);
-            Log.LogWarning("job {JobId}: keyframe at {Seconds:0.###}s is not a clean entry point ({Reason}); chunks decode from an earlier one", _id, seconds, entry.Reason);
-            grew = true;
+            var e = new JobEntryPointRejected(entry.Pts, Math.Round(seconds, 6), entry.Reason, _clock.GetUtcNow());
+            if (!state.Accepts(e)) continue;
+            state = state.Apply(e);
+            rejected.Add(e);
         }
-        if (!grew) return;
-        var known = new EntryPointsKnown(_state.BadEntryPts);
-        foreach (var actor in _chunkActors.Values) actor.Tell(known);
+        if (rejected.Count == 0) return;
+        PersistAll(rejected, e =>
+        {
+            _state = _state!.Apply(e);
+            Log.LogWarning("job {JobId}: keyframe at {Seconds:0.###}s is not a clean entry point ({Reason}); chunks decode from an earlier one", _id, e.Seconds, e.Reason);
+        });
+        DeferAsync(rejected[^1], _ =>
+        {
+            var known = new EntryPointsKnown(_state!.BadEntryPts);
+            foreach (var actor in _chunkActors.Values) actor.Tell(known);
+        });
     }
 
-    private async Task FailAsync(string reason)
+    private void Fail(string reason)
     {
         var failed = new JobFailed(reason, _clock.GetUtcNow());
         if (_state?.Accepts(failed) != true) return;
-        await PersistAsync(failed, ApplyAndAnnounce).ConfigureAwait(false);
-        Log.LogWarning("job {JobId} failed: {Reason}", _id, reason);
-        CancelRunningAttempts(reason);
+        Persist(failed, e =>
+        {
+            ApplyAndAnnounce(e);
+            Log.LogWarning("job {JobId} failed: {Reason}", _id, reason);
+            CancelRunningAttempts(reason);
+        });
     }
 
     private void CancelRunningAttempts(string reason)
@@ -567,7 +684,7 @@ public sealed class JobActor : PersistentActor
     private void Announce() =>
         _jobs.Tell(new JobStageChanged(_id, Stage, _state!.Spec.Priority, _state.SubmittedAt, _state.VideoEncoder ?? _head?.Options.VideoEncoder));
 
-    private void TellCluster(NodeWorkChanged message) => Context.System.Lookup("/user/cluster")?.Tell(message);
+    private void TellCluster(NodeWorkChanged message) => Context.ActorSelection("/user/cluster").Tell(message, Self);
 
     private JobFileResponse FileFor(JobFileKind kind) => kind switch
     {

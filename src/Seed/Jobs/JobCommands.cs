@@ -1,4 +1,3 @@
-using Flock.Actors;
 using Flock.Seed.Cluster;
 
 namespace Flock.Seed.Jobs;

@@ -25,3 +25,6 @@ public sealed record JobPriorityChanged(int Priority, DateTimeOffset At) : JobEv
 /// every chunk that would start there starts at an earlier one.
 /// </summary>
 public sealed record JobEntryPointRejected(long Pts, double Seconds, string Reason, DateTimeOffset At) : JobEvent;
+
+/// <summary>The queue accepted a job (journalled under the queue's own persistence id, <c>jobs</c>): a restarted seed brings it back.</summary>
+public sealed record JobAccepted(string JobId);

@@ -1,9 +1,12 @@
 using System.Globalization;
-using Flock.Actors;
+using Akka.Actor;
+using Akka.Dispatch;
+using Akka.Persistence;
 using Flock.Media.Planning;
 using Flock.Messages.Cluster;
 using Flock.Messages.Jobs;
 using Flock.Seed.Cluster;
+using Flock.Seed.Hosting;
 using Flock.Seed.Metrics;
 using Flock.Seed.Options;
 using Flock.Seed.Storage;
@@ -15,7 +18,12 @@ namespace Flock.Seed.Jobs;
 /// The queue: owns every <see cref="JobActor"/>, recreates them from the journal on start, and hands chunks to nodes
 /// that ask for work — highest priority first, then first in, first out.
 /// </summary>
-public sealed class JobsActor : Actor
+/// <remarks>
+/// Its own journal (persistence id <c>jobs</c>) lists every job it accepted, so a restarted seed knows which job
+/// actors to bring back; Akka holds messages back until that is replayed. Handlers run one message at a time including
+/// their awaits (the actor's mailbox waits on each task), as they did before the move to Akka.
+/// </remarks>
+public sealed class JobsActor : UntypedPersistentActor, IWithTimers
 {
     private readonly string _jobsDirectory;
     private readonly TimeProvider _clock;
@@ -28,15 +36,20 @@ public sealed class JobsActor : Actor
     private readonly Dictionary<string, JobEntry> _jobs = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Want> _wants = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _uncapableSince = new(StringComparer.Ordinal);
+    private readonly ILoggerFactory _logs;
+    private new ILogger Log { get; }
+    private readonly List<string> _accepted = [];
     private long _nextId = 1;
     private bool _dispatchQueued;
 
     private readonly Flock.Media.Verification.VerifyLevel _verify;
 
     public JobsActor(string jobsDirectory, TimeSpan orphanGrace, ChunkSizing sizing, SpeculationOptions speculation, long minFreeSpace, TimeProvider clock, SeedMetrics metrics,
-        Flock.Media.Verification.VerifyLevel verify = Flock.Media.Verification.VerifyLevel.FirstFrames)
+        Flock.Media.Verification.VerifyLevel verify, ILoggerFactory logs)
     {
         _verify = verify;
+        _logs = logs;
+        Log = ActorLogging.For(logs, typeof(JobsActor), Self);
         _metrics = metrics;
         _minFreeSpace = minFreeSpace;
         _jobsDirectory = jobsDirectory;
@@ -48,22 +61,46 @@ public sealed class JobsActor : Actor
 
     /// <param name="sizing">How jobs are cut; each job's own chunk length replaces <see cref="ChunkSizing.ChunkSeconds"/>.</param>
     public static Props Props(string jobsDirectory, TimeSpan orphanGrace, ChunkSizing sizing, SpeculationOptions speculation, long minFreeSpace, TimeProvider clock, SeedMetrics metrics,
-        Flock.Media.Verification.VerifyLevel verify = Flock.Media.Verification.VerifyLevel.FirstFrames) =>
-        Flock.Actors.Props.Create(() => new JobsActor(jobsDirectory, orphanGrace, sizing, speculation, minFreeSpace, clock, metrics, verify));
+        Flock.Media.Verification.VerifyLevel verify, ILoggerFactory logs) =>
+        Akka.Actor.Props.Create(() => new JobsActor(jobsDirectory, orphanGrace, sizing, speculation, minFreeSpace, clock, metrics, verify, logs));
 
-    protected override async Task PreStartAsync()
+    public override string PersistenceId => "jobs";
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <summary>Same as the old runtime's default: a job failing over and over is stopped rather than spinning forever.</summary>
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(10, TimeSpan.FromMinutes(1), _ => Directive.Restart);
+
+    private static ICanTell Cluster(IActorContext context) => context.ActorSelection("/user/cluster");
+
+    protected override void PreStart()
     {
-        var journal = Context.System.Journal ?? throw new InvalidOperationException("the seed needs a journal");
         if (_speculation.Enabled)
         {
             // A node that went idle asks for work once; stragglers only become worth copying later, so look again.
             var every = _speculation.CheckInterval > TimeSpan.Zero ? _speculation.CheckInterval : TimeSpan.FromSeconds(1);
-            Context.ScheduleTellRepeatedly(every, every, Self, new SpeculationTick());
+            Timers.StartPeriodicTimer(nameof(SpeculationTick), new SpeculationTick(), every, every);
         }
-        var ids = await journal.PersistenceIdsAsync("job-").ConfigureAwait(false);
-        foreach (var pid in ids)
+        base.PreStart();
+    }
+
+    protected override void OnRecover(object message)
+    {
+        switch (message)
         {
-            var id = pid["job-".Length..];
+            case JobAccepted a:
+                _accepted.Add(a.JobId);
+                break;
+            case RecoveryCompleted:
+                Resume(_accepted);
+                break;
+        }
+    }
+
+    private void Resume(IReadOnlyList<string> ids)
+    {
+        foreach (var id in ids)
+        {
             if (!long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var n)) continue;
             _nextId = Math.Max(_nextId, n + 1);
             Spawn(id, null);
@@ -74,17 +111,21 @@ public sealed class JobsActor : Actor
         {
             Log.LogInformation("resuming {Count} job(s) from the journal", ids.Count);
             // Nodes that held chunks get this long to reconnect and claim them before they are handed to others.
-            Context.ScheduleTellOnce(_orphanGrace, Self, new ReleaseOrphansNow());
+            Timers.StartSingleTimer(nameof(ReleaseOrphansNow), new ReleaseOrphansNow(), _orphanGrace);
         }
     }
 
-    protected override async Task ReceiveAsync(object message)
+    protected override void OnCommand(object message)
+    {
+        // A submission is journalled before it is answered; everything else may await (asks to jobs and members).
+        if (message is SubmitJob s) Submit(s);
+        else ActorTaskScheduler.RunTask(() => ReceiveAsync(message));
+    }
+
+    private async Task ReceiveAsync(object message)
     {
         switch (message)
         {
-            case SubmitJob s:
-                Submit(s);
-                break;
             case JobStageChanged c:
                 if (_jobs.TryGetValue(c.JobId, out var entry))
                 {
@@ -107,7 +148,7 @@ public sealed class JobsActor : Actor
                 break;
             case DispatchNow:
                 _dispatchQueued = false;
-                await DispatchAsync().ConfigureAwait(false);
+                await DispatchAsync();
                 break;
             case NodeRejoined r:
                 foreach (var job in _jobs.Values) job.Ref.Tell(r);
@@ -120,13 +161,12 @@ public sealed class JobsActor : Actor
                 foreach (var job in _jobs.Values) job.Ref.Tell(g);
                 break;
             case ReleaseOrphansNow:
-                var cluster = Context.System.Lookup("/user/cluster");
-                var connected = cluster is null ? new HashSet<string>() : await cluster.Ask<IReadOnlySet<string>>(new FetchConnectedNodes()).ConfigureAwait(false);
+                var connected = await Cluster(Context).Ask<IReadOnlySet<string>>(new FetchConnectedNodes(), TimeSpan.FromSeconds(30));
                 foreach (var job in _jobs.Values) job.Ref.Tell(new ReleaseOrphanedChunks(connected));
                 break;
             case CancelOnNode c:
                 // The cluster actor holds every member's connection, wanting work or not.
-                Context.System.Lookup("/user/cluster")?.Tell(c);
+                Cluster(Context).Tell(c, Self);
                 break;
             case ChunkReport r:
                 Forward(r.JobId, r);
@@ -154,13 +194,15 @@ public sealed class JobsActor : Actor
                 try
                 {
                     foreach (var job in Ordered(_jobs.Values))
-                        list.Add(await job.Ref.Ask<JobResponse>(new FetchJob(job.Id), TimeSpan.FromSeconds(10)).ConfigureAwait(false));
+                        list.Add(await job.Ref.Ask<JobResponse>(new FetchJob(job.Id), TimeSpan.FromSeconds(10)));
                     Sender.Tell(new JobListResponse(list));
                 }
                 catch (AskTimeoutException e)
                 {
                     Sender.Tell(new Status.Failure(e));
                 }
+                break;
+            case SaveSnapshotSuccess or SaveSnapshotFailure:
                 break;
             default:
                 Unhandled(message);
@@ -202,14 +244,17 @@ public sealed class JobsActor : Actor
         }
         var output = s.OutputPath ?? Path.Combine(dir, "output" + Path.GetExtension(s.OutputName));
         var spec = new JobSpec(id, input, s.InputName, output, s.Options, s.ChunkSeconds, s.Priority, s.UserOutput);
-        Spawn(id, spec);
-        Log.LogInformation("job {JobId} submitted: {Input} -> {Output} ({Options})", id, s.InputName, output, string.Join(' ', s.Options));
-        Sender.Tell(new SubmitJobResponse(id));
+        Persist(new JobAccepted(id), _ =>
+        {
+            Spawn(id, spec);
+            Log.LogInformation("job {JobId} submitted: {Input} -> {Output} ({Options})", id, s.InputName, output, string.Join(' ', s.Options));
+            Sender.Tell(new SubmitJobResponse(id));
+        });
     }
 
     private void Spawn(string id, JobSpec? spec)
     {
-        var actor = Context.ActorOf(JobActor.Props(id, spec, Path.Combine(_jobsDirectory, id), Self, _sizing, _minFreeSpace, _clock, _verify), $"job-{id}");
+        var actor = Context.ActorOf(JobActor.Props(id, spec, Path.Combine(_jobsDirectory, id), Self, _sizing, _minFreeSpace, _clock, _verify, _logs), $"job-{id}");
         _jobs[id] = new JobEntry(id, actor, JobStates.Queued, spec?.Priority ?? 0, _clock.GetUtcNow(), null);
     }
 
@@ -246,7 +291,7 @@ public sealed class JobsActor : Actor
             if (!_uncapableSince.TryGetValue(job.Id, out var since))
             {
                 _uncapableSince[job.Id] = now;
-                Context.ScheduleTellOnce(_orphanGrace, Self, new WorkAvailable());
+                Timers.StartSingleTimer($"capable-node-grace-{job.Id}", new WorkAvailable(), _orphanGrace);
             }
             else if (now - since >= _orphanGrace)
             {
@@ -256,21 +301,20 @@ public sealed class JobsActor : Actor
             }
         }
         var served = new HashSet<string>(StringComparer.Ordinal);
-        var cluster = Context.System.Lookup("/user/cluster");
-        var members = cluster is null ? null : await cluster.Ask<IdleNodesResponse>(new FetchIdleNodes(), TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        var members = await Cluster(Context).Ask<IdleNodesResponse>(new FetchIdleNodes(), TimeSpan.FromSeconds(10));
         // One chunk each first, then reserves: no node fills its reserve while another waits with nothing to do.
         foreach (var oneOnly in new[] { true, false })
             foreach (var name in _wants.Keys.ToList())
-                if (await ClaimForAsync(name, encoding, new ClaimChunk(name, Powers: members?.Powers), oneOnly).ConfigureAwait(false)) served.Add(name);
+                if (await ClaimForAsync(name, encoding, new ClaimChunk(name, Powers: members?.Powers), oneOnly)) served.Add(name);
         if (_wants.Values.All(w => w.Slots <= 0) || members is null) return;
 
         // Only after every pending chunk found a node: an idle node first takes over a chunk waiting in a busy node's
         // reserve (no work is done twice), and failing that runs a second attempt of a straggler.
         foreach (var name in _wants.Keys.Where(n => members.Idle.Contains(n) && !served.Contains(n)).ToList())
         {
-            if (await ClaimForAsync(name, encoding, new StealChunk(name, members.Powers), oneOnly: true).ConfigureAwait(false)) continue;
+            if (await ClaimForAsync(name, encoding, new StealChunk(name, members.Powers), oneOnly: true)) continue;
             if (_speculation.Enabled)
-                await ClaimForAsync(name, encoding, new ClaimChunk(name, _speculation.MinElapsed, Powers: members.Powers), oneOnly: true).ConfigureAwait(false);
+                await ClaimForAsync(name, encoding, new ClaimChunk(name, _speculation.MinElapsed, Powers: members.Powers), oneOnly: true);
         }
     }
 
@@ -289,7 +333,7 @@ public sealed class JobsActor : Actor
                 object answer;
                 try
                 {
-                    answer = await job.Ref.Ask<object>(claim is ClaimChunk c ? c with { Peers = peers } : claim, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+                    answer = await job.Ref.Ask<object>(claim is ClaimChunk c ? c with { Peers = peers } : claim, TimeSpan.FromSeconds(30));
                 }
                 catch (AskTimeoutException)
                 {
@@ -324,7 +368,7 @@ public sealed class JobsActor : Actor
     private static IEnumerable<JobEntry> Ordered(IEnumerable<JobEntry> jobs) =>
         jobs.OrderByDescending(j => j.Priority).ThenBy(j => j.SubmittedAt).ThenBy(j => long.Parse(j.Id, CultureInfo.InvariantCulture));
 
-    private sealed record JobEntry(string Id, ActorRef Ref, string Stage, int Priority, DateTimeOffset SubmittedAt, string? Encoder);
+    private sealed record JobEntry(string Id, IActorRef Ref, string Stage, int Priority, DateTimeOffset SubmittedAt, string? Encoder);
 
     private sealed record Want(NodeHandle Node, int Slots);
 
@@ -333,4 +377,5 @@ public sealed class JobsActor : Actor
     private sealed record ReleaseOrphansNow;
 
     private sealed record SpeculationTick;
+
 }

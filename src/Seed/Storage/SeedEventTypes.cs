@@ -1,4 +1,3 @@
-using Flock.Actors.Persistence;
 using Flock.Seed.Chunks;
 using Flock.Seed.Jobs;
 
@@ -10,7 +9,11 @@ namespace Flock.Seed.Storage;
 /// </summary>
 public static class SeedEventTypes
 {
+    /// <summary>The registry <see cref="SeedEventSerializer"/> reads and writes with.</summary>
+    public static EventTypeRegistry Registry { get; } = Create();
+
     public static EventTypeRegistry Create() => new EventTypeRegistry()
+        .Register<JobAccepted>("job-accepted")
         .Register<JobSubmitted>("job-submitted")
         .Register<JobPlanned>("job-planned")
         .Register<JobAssemblyStarted>("job-assembly-started")

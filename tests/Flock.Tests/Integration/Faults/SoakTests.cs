@@ -41,7 +41,7 @@ public sealed class SoakTests(ITestOutputHelper output)
         await cluster.StartSeedAsync(config: SeedConfig(cluster));
         var names = new[] { "soak-1", "soak-2", "soak-3" };
         var started = await Task.WhenAll(names.Select(name => StartNodeAsync(cluster, name)));
-        var nodes = names.Zip(started).ToDictionary(p => p.First, p => p.Second);
+        var nodes = names.Zip(started, (name, node) => (name, node)).ToDictionary(p => p.name, p => p.node);
 
         output.WriteLine($"cluster up: {setup.Elapsed.TotalSeconds:0.0}s");
         var http = cluster.Http;

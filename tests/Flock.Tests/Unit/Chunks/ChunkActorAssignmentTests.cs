@@ -1,13 +1,12 @@
-using Flock.Actors;
-using Flock.Actors.Persistence;
+using Akka.Actor;
 using Flock.Media.Options;
 using Flock.Media.Planning;
 using Flock.Media.Probing;
 using Flock.Seed.Chunks;
 using Flock.Seed.Jobs;
 using Flock.Seed.Planning;
-using Flock.Seed.Storage;
 using Flock.Tests.Support;
+using Microsoft.Extensions.Logging.Abstractions;
 using Xunit;
 
 namespace Flock.Tests.Unit.Chunks;
@@ -20,7 +19,7 @@ public sealed class ChunkActorAssignmentTests
 {
     private static readonly TimeSpan MinElapsed = TimeSpan.FromSeconds(10);
 
-    private static JobPlanFiles Plan()
+    internal static JobPlanFiles Plan()
     {
         var tb = new TimeBase(1, 25);
         var pts = Enumerable.Range(0, 50).Select(i => (long)i).ToArray();
@@ -29,14 +28,14 @@ public sealed class ChunkActorAssignmentTests
             EncoderOptions.Parse(["-c:v", "libx264"]));
     }
 
-    /// <summary>Runs <paramref name="test"/> against chunk 1 of job 42 in an actor system over a fresh SQLite journal.</summary>
-    private static async Task WithChunkAsync(Func<ActorRef, DateTimeOffset, Task> test)
+    /// <summary>Runs <paramref name="test"/> against chunk 1 of job 42 in the seed's ActorSystem over a fresh SQLite journal.</summary>
+    private static async Task WithChunkAsync(Func<IActorRef, DateTimeOffset, Task> test)
     {
         using var scratch = ScratchDirectory.Create("flock-chunk-actor");
-        var (journal, snapshots) = JournalFactory.Create("sqlite", $"Data Source={scratch.File("journal.db")}", SeedEventTypes.Create());
-        await using var system = ActorSystem.Create("chunk-assignment", null, journal, snapshots);
-        await test(system.ActorOf(ChunkActor.Props("42", 1, Plan(), scratch.Path, TimeProvider.System,
-            new ChunkChecks(scratch.File("source.mp4"), Flock.Media.Verification.VerifyLevel.FirstFrames, [])), "chunk-1"), DateTimeOffset.UtcNow);
+        await using var system = await FlockTestSystem.StartSqliteAsync(scratch.Path);
+        var chunk = system.System.ActorOf(ChunkActor.Props("42", 1, Plan(), scratch.Path, TimeProvider.System,
+            new ChunkChecks(scratch.File("source.mp4"), Flock.Media.Verification.VerifyLevel.FirstFrames, []), NullLoggerFactory.Instance), "chunk-1");
+        await test(chunk, DateTimeOffset.UtcNow);
     }
 
     [Fact]

@@ -11,7 +11,7 @@ public sealed class JobSpecCompatibilityTests
     public void Job_submitted_event_without_the_users_output_should_replay_and_show_the_delivery_path()
     {
         const string old = """{"Spec":{"Id":"3","InputPath":"/d/jobs/3/input.mp4","InputName":"talk.mp4","OutputPath":"/d/jobs/3/output.mkv","Options":["-c:v","libx264"],"ChunkSeconds":30,"Priority":0},"At":"2026-11-21T06:31:02+00:00"}""";
-        var replayed = (JobSubmitted)SeedEventTypes.Create().Deserialize("job-submitted", old, "job-3", 1);
+        var replayed = (JobSubmitted)SeedEventTypes.Create().Deserialize(System.Text.Encoding.UTF8.GetBytes(old), "job-submitted");
 
         Assert.Null(replayed.Spec.UserOutput);
         Assert.Equal("/d/jobs/3/output.mkv", replayed.Spec.OutputShown());
@@ -22,9 +22,10 @@ public sealed class JobSpecCompatibilityTests
     {
         var types = SeedEventTypes.Create();
         var spec = new JobSpec("4", "/d/in.mp4", "in.mp4", "/d/jobs/4/output.mkv", [], 30, 0, "~/videos/wanted.mkv");
-        var (manifest, json) = types.Serialize(new JobSubmitted(spec, DateTimeOffset.UnixEpoch));
+        var submitted = new JobSubmitted(spec, DateTimeOffset.UnixEpoch);
+        var json = types.Serialize(submitted);
 
-        var back = (JobSubmitted)types.Deserialize(manifest, json, "job-4", 1);
+        var back = (JobSubmitted)types.Deserialize(json, types.ManifestOf(submitted.GetType()));
 
         Assert.Equal("~/videos/wanted.mkv", back.Spec.OutputShown());
         Assert.Equal("-", (spec with { UserOutput = "" }).OutputShown());

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using Npgsql;
 
-namespace Flock.Actors.Tests.Persistence;
+using Xunit;
+
+namespace Flock.Tests.Integration.Persistence;
 
 /// <summary>
 /// Throwaway PostgreSQL 15 server in a temp directory, reachable only through a Unix socket so it can never clash

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 
-namespace Flock.Actors.Persistence;
+namespace Flock.Seed.Storage;
 
 /// <summary>
 /// Maps CLR types to short stable manifests. Storing CLR type names would tie the database to namespaces and
@@ -13,10 +13,10 @@ public sealed class EventTypeRegistry
     private readonly ConcurrentDictionary<string, Type> _byManifest = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Type, string> _byType = new();
 
-    /// <summary>Process-wide registry used when a journal is created without one.</summary>
-    public static EventTypeRegistry Default { get; } = new();
-
     public JsonSerializerOptions JsonOptions { get; } = new(JsonSerializerDefaults.General);
+
+    /// <summary>Every registered type, for binding them all to the serializer that uses this registry.</summary>
+    public IReadOnlyCollection<Type> Types => _byType.Keys.ToArray();
 
     /// <summary>Registers <typeparamref name="T"/> under <paramref name="manifest"/>; re-registering the same pair is a no-op.</summary>
     public EventTypeRegistry Register<T>(string manifest) => Register(typeof(T), manifest);
@@ -38,24 +38,24 @@ public sealed class EventTypeRegistry
         _byType.TryGetValue(type, out var manifest)
             ? manifest
             : throw new InvalidOperationException(
-                $"{type.FullName} has no manifest; call EventTypeRegistry.Register<{type.Name}>(\"...\") before persisting it.");
+                $"{type.FullName} has no manifest; register it in SeedEventTypes before persisting it.");
 
-    public (string Manifest, string Json) Serialize(object payload)
+    public byte[] Serialize(object payload)
     {
         ArgumentNullException.ThrowIfNull(payload);
         var type = payload.GetType();
-        return (ManifestOf(type), JsonSerializer.Serialize(payload, type, JsonOptions));
+        ManifestOf(type);
+        return JsonSerializer.SerializeToUtf8Bytes(payload, type, JsonOptions);
     }
 
-    public object Deserialize(string manifest, string json, string persistenceId, long sequenceNr)
+    public object Deserialize(byte[] json, string manifest)
     {
         if (!_byManifest.TryGetValue(manifest, out var type))
-        {
-            throw new UnknownManifestException(
-                $"Unknown manifest '{manifest}' in {persistenceId} at sequence number {sequenceNr}; " +
-                $"register its type with EventTypeRegistry.Register<T>(\"{manifest}\").");
-        }
+            throw new UnknownManifestException($"Unknown manifest '{manifest}': no type is registered for it in SeedEventTypes.");
         return JsonSerializer.Deserialize(json, type, JsonOptions)
-            ?? throw new InvalidOperationException($"Stored JSON for '{manifest}' in {persistenceId} at {sequenceNr} is null.");
+            ?? throw new InvalidOperationException($"Stored JSON for '{manifest}' is null.");
     }
 }
+
+/// <summary>A stored event or snapshot names a manifest this build does not know: recovery must stop, not guess.</summary>
+public sealed class UnknownManifestException(string message) : Exception(message);
