@@ -18,6 +18,8 @@ public sealed partial class EnvironmentOverrideTests
     private static readonly Dictionary<string, (string Value, string Property)> SeedVariables = new()
     {
         ["FLOCK_CLUSTER_KEY"] = ("env-key", nameof(SeedOptions.ClusterKey)),
+        ["FLOCK_CLUSTER_KEY_FILE"] = ("/etc/flock/cluster.key", nameof(SeedOptions.ClusterKeyFile)),
+        ["FLOCK_SEED_VERIFY"] = ("frames", nameof(SeedOptions.Verify)),
         ["FLOCK_LOG_FORMAT"] = ("json", nameof(SeedOptions.LogFormat)),
         ["FLOCK_SEED_URLS"] = ("http://0.0.0.0:9000", nameof(SeedOptions.Urls)),
         ["FLOCK_SEED_TLS"] = ("off", nameof(SeedOptions.Tls)),
@@ -32,6 +34,7 @@ public sealed partial class EnvironmentOverrideTests
     private static readonly Dictionary<string, (string Value, string Property)> NodeVariables = new()
     {
         ["FLOCK_CLUSTER_KEY"] = ("env-key", nameof(NodeOptions.ClusterKey)),
+        ["FLOCK_CLUSTER_KEY_FILE"] = ("/etc/flock/cluster.key", nameof(NodeOptions.ClusterKeyFile)),
         ["FLOCK_LOG_FORMAT"] = ("json", nameof(NodeOptions.LogFormat)),
         ["FLOCK_SEED"] = ("seed.lan:4053", nameof(NodeOptions.Seed)),
         ["FLOCK_KNOWN_SEEDS"] = ("/etc/flock/known_seeds", nameof(NodeOptions.KnownSeeds)),
