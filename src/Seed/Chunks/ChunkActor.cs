@@ -196,7 +196,9 @@ public sealed class ChunkActor : UntypedPersistentActor
     {
         _resultWaiters.Remove(v.Attempt, out var waiter);
         RejectEntries(v.BadEntries);
-        if (File.Exists(Api.ResultReceiver.FrameHashFile(_chunkDirectory, _state.Index, v.Attempt))) File.Delete(Api.ResultReceiver.FrameHashFile(_chunkDirectory, _state.Index, v.Attempt));
+        // The node's frame hashes served this check only (the folder itself is gone once the job settled).
+        var hashes = Api.ResultReceiver.FrameHashFile(_chunkDirectory, _state.Index, v.Attempt);
+        if (File.Exists(hashes)) File.Delete(hashes);
         // The job settled while this result was checked and its work files were removed.
         if (v.Error is null && !File.Exists(v.File)) v = v with { Error = "the result file is gone: the job is over" };
         if (v.Error is null)

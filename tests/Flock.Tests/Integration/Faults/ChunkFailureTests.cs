@@ -13,8 +13,9 @@ public sealed class ChunkFailureTests
         using var cluster = new TestCluster();
         await cluster.StartSeedAsync();
         // Only the last chunk (the one trimmed without an end) is broken: ffmpeg is pointed at an input that is not there.
+        // The trim opens the filter graph that also splits the frames off to the frame hashes ("[0:0]trim=...,split=2...").
         var broken = await cluster.ScriptAsync("ffmpeg-breaks-last-chunk",
-            "for a in \"$@\"; do case \"$a\" in trim=start_pts=*:end_pts=*) ;; trim=start_pts=*) exec ffmpeg -nostdin -v error -i /nonexistent/flock-missing-chunk.mp4 -f null - ;; esac; done\n" +
+            "for a in \"$@\"; do case \"$a\" in *trim=start_pts=*:end_pts=*) ;; *trim=start_pts=*) exec ffmpeg -nostdin -v error -i /nonexistent/flock-missing-chunk.mp4 -f null - ;; esac; done\n" +
             "exec ffmpeg \"$@\"\n");
         var env = new Dictionary<string, string> { ["FLOCK_FFMPEG"] = broken };
         foreach (var name in new[] { "node-a", "node-b", "node-c" }) await cluster.StartNodeAsync(name, env: env);

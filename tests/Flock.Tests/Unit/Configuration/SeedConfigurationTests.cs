@@ -93,6 +93,27 @@ public sealed class SeedConfigurationTests
     }
 
     [Fact]
+    public void Verify_should_be_first_frames_by_default_and_frames_when_asked()
+    {
+        Assert.Equal(Flock.Media.Verification.VerifyLevel.FirstFrames, SeedConfiguration.Load(null, ConfigFiles.NoEnvironment).VerifyLevel());
+        Assert.Equal(Flock.Media.Verification.VerifyLevel.Frames,
+            SeedConfiguration.Load(null, ConfigFiles.Environment(("FLOCK_SEED_VERIFY", "frames"))).VerifyLevel());
+    }
+
+    [Fact]
+    public void An_unknown_verify_level_should_be_refused_naming_the_key()
+    {
+        using var scratch = ScratchDirectory.Create();
+        var file = scratch.File("seed.conf");
+        File.WriteAllText(file, "flock.seed.verify = everything\n");
+
+        var e = Assert.Throws<HoconException>(() => SeedConfiguration.Load(file, ConfigFiles.NoEnvironment));
+
+        Assert.Contains("flock.seed.verify", e.Message, StringComparison.Ordinal);
+        Assert.Contains("everything", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Typo_in_the_cluster_section_should_throw_naming_the_key()
     {
         using var scratch = ScratchDirectory.Create();
