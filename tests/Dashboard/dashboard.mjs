@@ -39,6 +39,8 @@ try {
   await page.locator('#access', { hasText: 'token needed' }).waitFor();
   result.noTokenNodeRows = await page.locator('tr.node-row').count();
   result.noTokenJobs = await page.locator('div.job').count();
+  result.noTokenConnection = await page.locator('#connection').textContent();
+  result.noTokenNodesNote = await page.locator('#no-nodes').textContent();
 
   // A read-only token: rows and the grid show, nothing that changes state does.
   await page.fill('#token-input', readToken);

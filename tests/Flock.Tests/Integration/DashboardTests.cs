@@ -73,6 +73,9 @@ public sealed class DashboardTests
         Assert.Equal("completed", job.GetProperty("state").GetString());
         Assert.Equal(0, seen.GetProperty("noTokenNodeRows").GetInt32());
         Assert.Equal(0, seen.GetProperty("noTokenJobs").GetInt32());
+        // Without a token the page says a token is needed, not "connecting..." over "No node has joined yet".
+        Assert.Equal("token needed", seen.GetProperty("noTokenConnection").GetString());
+        Assert.StartsWith("Paste a token above to see the cluster", seen.GetProperty("noTokenNodesNote").GetString(), StringComparison.Ordinal);
         Assert.Equal("read-only", seen.GetProperty("readOnlyAccess").GetString());
         Assert.False(seen.GetProperty("readOnlySubmitVisible").GetBoolean(), "submit should be hidden without a token");
         Assert.Equal(0, seen.GetProperty("readOnlyCancelButtons").GetInt32());

@@ -22,7 +22,8 @@ public sealed class PbmUnreachableSeedTests
         await watch.WaitForOutputAsync("seed unreachable for ", TimeSpan.FromSeconds(15));
         Assert.True(gone.Elapsed < TimeSpan.FromSeconds(8), $"pbm took {gone.Elapsed.TotalSeconds:0.0}s to say the seed was gone");
         // The seed was reached over TLS (a bare HOST:PORT): that is the scheme the line names.
-        Assert.Matches($@"seed unreachable for \d+s, retrying \(cannot reach seed at https://127\.0\.0\.1:{cluster.Port}: ", watch.Output);
+        Assert.True(System.Text.RegularExpressions.Regex.IsMatch(watch.Output, $@"seed unreachable for \d+s, retrying \(cannot reach seed at https://127\.0\.0\.1:{cluster.Port}: "),
+            watch.Output);
         Assert.DoesNotContain("http://", watch.Output, StringComparison.Ordinal);
         // The last known state stays on screen above it.
         Assert.Contains($"{id} encoding", watch.Output.Split("seed unreachable")[^2], StringComparison.Ordinal);

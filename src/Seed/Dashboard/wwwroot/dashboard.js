@@ -51,9 +51,15 @@ function setAccess(access, note) {
   $('token-save').hidden = state.admin;
   $('token-clear').hidden = !token();
   for (const section of document.querySelectorAll('.admin-only')) section.hidden = !state.admin;
+  // Without a token there is nothing to connect to yet: say what is missing rather than "connecting..." forever.
+  $('no-nodes').textContent = access
+    ? 'No node has joined yet.'
+    : 'Paste a token above to see the cluster: a read-only one (flock seed token create --read-only) or the admin token.';
   if (!access) {
     renderNodes([], {});
     renderJobs([]);
+    $('connection').textContent = 'token needed';
+    $('connection').className = 'badge';
   }
 }
 
