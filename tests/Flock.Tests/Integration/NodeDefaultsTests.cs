@@ -34,7 +34,7 @@ public sealed class NodeDefaultsTests
     public async Task Node_should_join_the_seed_named_in_its_config_file_with_the_key_file_from_the_environment()
     {
         using var cluster = new TestCluster();
-        await cluster.StartSeedAsync();
+        var seed = await cluster.StartSeedAsync();
         var keyFile = await KeyFileAsync(cluster, UnixFileMode.UserRead);
         var config = cluster.Scratch.File("node-seed.conf");
         await File.WriteAllTextAsync(config, $"flock.node.seed = \"127.0.0.1:{cluster.Port}\"\n");
@@ -42,6 +42,8 @@ public sealed class NodeDefaultsTests
         using var node = FlockProcess.Start(["node", "--name", "from-config", "--config", config],
             cluster.ClientEnvironment(new Dictionary<string, string> { ["FLOCK_CLUSTER_KEY_FILE"] = keyFile, ["FLOCK_CLUSTER_KEY"] = "", ["FLOCK_SEED"] = "" }));
         await node.WaitForOutputAsync("joined the seed", TimeSpan.FromSeconds(60));
+        // Joined is not yet up: the node benchmarks itself first, which a loaded machine makes slow.
+        await seed.WaitForOutputAsync("node from-config is up", TimeSpan.FromSeconds(60));
         Assert.Equal("up", (await cluster.NodeAsync("from-config")).GetProperty("status").GetString());
     }
 
