@@ -107,7 +107,7 @@ public sealed class SeedConfigurationTests
         var file = scratch.File("seed.conf");
         File.WriteAllText(file, "flock.seed.verify = everything\n");
 
-        var e = Assert.Throws<HoconException>(() => SeedConfiguration.Load(file, ConfigFiles.NoEnvironment));
+        var e = Assert.Throws<ConfigException>(() => SeedConfiguration.Load(file, ConfigFiles.NoEnvironment));
 
         Assert.Contains("flock.seed.verify", e.Message, StringComparison.Ordinal);
         Assert.Contains("everything", e.Message, StringComparison.Ordinal);
