@@ -31,8 +31,8 @@ public static class ChildProcesses
     }
 
     /// <summary>
-    /// Kills every process that carries the marker but whose parent is no longer the Flock process that started it (an
-    /// orphan: that Flock died). Only this user's processes can be read, and only Flock's children carry the marker, so
+    /// Kills every process that carries the marker of a Flock process that no longer runs (an orphan: that Flock
+    /// died). Only this user's processes can be read, and only Flock's children carry the marker, so
     /// no other ffmpeg on the machine is touched. Returns how many were killed.
     /// </summary>
     public static int SweepOrphans()
@@ -45,7 +45,9 @@ public static class ChildProcesses
             try
             {
                 if (StartedBy(File.ReadAllBytes(Path.Combine(dir, "environ"))) is not { } parent) continue;
-                if (ParentOf(File.ReadAllText(Path.Combine(dir, "stat"))) == parent) continue;
+                // The marker is inherited: a wrapper script's own children carry it too, under a parent that is not
+                // Flock. So the test is whether the marked Flock still runs (and is no newer process that took its pid).
+                if (StillRuns(parent, StartTimeOf(File.ReadAllText(Path.Combine(dir, "stat"))))) continue;
                 using var orphan = System.Diagnostics.Process.GetProcessById(pid);
                 orphan.Kill();
                 killed++;
@@ -69,11 +71,26 @@ public static class ChildProcesses
         return null;
     }
 
-    /// <summary>The ppid field of /proc/PID/stat (the fourth, counted after the command name, which may hold spaces).</summary>
-    private static int? ParentOf(string stat)
+    /// <summary>Whether process <paramref name="pid"/> exists and started no later than a child that started at <paramref name="childStart"/>.</summary>
+    private static bool StillRuns(int pid, long? childStart)
+    {
+        string stat;
+        try
+        {
+            stat = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+        return StartTimeOf(stat) is not { } start || childStart is not { } child || start <= child;
+    }
+
+    /// <summary>The starttime field of /proc/PID/stat (the 22nd; counted after the command name, which may hold spaces).</summary>
+    private static long? StartTimeOf(string stat)
     {
         var fields = stat[(stat.LastIndexOf(')') + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        return fields.Length > 1 && int.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var ppid) ? ppid : null;
+        return fields.Length > 19 && long.TryParse(fields[19], NumberStyles.None, CultureInfo.InvariantCulture, out var start) ? start : null;
     }
 
     private static string? FindOnPath(string name) =>

@@ -79,6 +79,25 @@ public sealed class ProcessRunnerTests
     }
 
     [Fact]
+    public async Task The_sweep_should_leave_alone_a_wrapper_scripts_child_whose_flock_still_runs()
+    {
+        // FLOCK_FFMPEG may be a script: its own children inherit the marker under a parent that is not Flock. Another
+        // flock starting up (a second node on the machine) once killed them as orphans.
+        using var cts = new CancellationTokenSource();
+        var pids = new List<int>();
+        var run = ProcessRunner.RunAsync("sh", ["-c", "sleep 30 & echo $!; wait"], cts.Token,
+            line => { lock (pids) pids.Add(int.Parse(line, System.Globalization.CultureInfo.InvariantCulture)); });
+        for (var i = 0; i < 250 && pids.Count == 0; i++) await Task.Delay(20);
+        var grandchild = Assert.Single(pids);
+
+        ChildProcesses.SweepOrphans();
+
+        Assert.True(Directory.Exists($"/proc/{grandchild}"), "the sweep killed a wrapper's child although the Flock that started it still runs");
+        cts.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+    }
+
+    [Fact]
     public async Task A_child_should_outlive_the_thread_that_started_it()
     {
         // Linux sends the parent-death signal when the forking thread ends: a child forked from this short-lived thread
