@@ -31,6 +31,7 @@ public sealed class EncoderActor : UntypedActor, IWithTimers
     private SeedConnection? _connection;
     private string? _transferToken;
     private (double Power, double Fps)? _benchmark;
+    private string? _memberAddress;
     private string _ffmpegVersion = "";
     private IReadOnlyList<string> _encoders = [];
     private TimeSpan _backoff;
@@ -187,6 +188,10 @@ public sealed class EncoderActor : UntypedActor, IWithTimers
                 Log.LogError("{Error}", f.Message);
                 _fatal.TrySetResult(f.Message);
                 break;
+            case MemberUp m:
+                _memberAddress = m.Address;
+                _connection?.Send(new ReportMember(m.Address));
+                break;
             case Leave l when !_stopping:
                 await StartLeavingAsync(l.Reason);
                 break;
@@ -205,6 +210,7 @@ public sealed class EncoderActor : UntypedActor, IWithTimers
         _transferToken = connection.TransferToken;
         _backoff = _options.ReconnectMin;
         Log.LogInformation("joined the seed at {Seed} as {Name}", _seed.BaseUri, _name);
+        if (_memberAddress is { } address) connection.Send(new ReportMember(address));
         var self = Self;
         _ = Task.Run(async () =>
         {
@@ -377,6 +383,9 @@ public sealed class EncoderActor : UntypedActor, IWithTimers
         Timers.StartSingleTimer(nameof(Connect), new Connect(), _backoff);
         _backoff = TimeSpan.FromTicks(Math.Min(_options.ReconnectMax.Ticks, _backoff.Ticks * 2));
     }
+
+    /// <summary>The node's Akka cluster member is up at this address (again, after a rejoin): the seed is told.</summary>
+    public sealed record MemberUp(string Address);
 
     /// <summary>Asks the node to leave the cluster gracefully: no new work, reserve handed back, running chunk finished.</summary>
     public sealed record Leave(string Reason);

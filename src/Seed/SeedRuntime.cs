@@ -10,8 +10,12 @@ namespace Flock.Seed;
 
 /// <summary>What the HTTP endpoints need from the running seed; they reach the actors through Akka.Hosting's registry.</summary>
 public sealed record SeedRuntime(SeedOptions Options, ClusterKey Key, IRequiredActor<JobsActor> JobsActor, IRequiredActor<ClusterActor> ClusterActor,
-    string DataDir, SeedMetrics Metrics, Security.ApiTokens Tokens, Security.AuthFailures AuthFailures)
+    string DataDir, SeedMetrics Metrics, Security.ApiTokens Tokens, Security.AuthFailures AuthFailures,
+    Security.ClusterAuthority? Authority = null, Func<string?>? ClusterAddress = null)
 {
+    /// <summary>The seed member's Akka address (akka.ssl.tcp://flock@host:port); null without a cluster transport.</summary>
+    public string? MemberAddress() => ClusterAddress?.Invoke();
+
     public Security.MediaRoots MediaRoots { get; } = new(Options.MediaRoots);
 
     /// <summary>The queue; only asked once the ActorSystem runs (requests are served after it started).</summary>

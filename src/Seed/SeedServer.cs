@@ -71,9 +71,19 @@ public sealed class SeedServer : IAsyncDisposable
             // The journal Flock kept before it ran on Akka.Persistence.Sql (table event_journal) is not converted.
             say?.Invoke($"warning: {Path.Combine(dataDir, "journal.db")} is the journal of an older Flock and is not read: jobs recorded only there are not resumed");
         }
+        ClusterAuthority? authority = null;
+        ClusterTransport? transport = null;
+        if (options.ClusterTransport)
+        {
+            (authority, var authorityAt) = ClusterAuthority.LoadOrCreate(dataDir);
+            if (authorityAt is not null) say?.Invoke($"created the cluster's certificate authority in {authorityAt}: nodes get certificates from it when they enroll");
+            var (bindHost, publicHost) = RemoteHosts(options, urls);
+            transport = new ClusterTransport(bindHost, publicHost, options.RemotePort, authority.IssueForSeed("seed"), authority.Check, [ClusterTransport.SeedRole],
+                JoinAddress: null, StableAfter: options.UnreachableAfter);
+        }
         var clock = TimeProvider.System;
         var metrics = new SeedMetrics();
-        var seed = new SeedContext(options, dataDir, metrics, clock);
+        var seed = new SeedContext(options, dataDir, metrics, clock, transport);
         Directory.CreateDirectory(seed.JobsDirectory);
 
         var builder = WebApplication.CreateSlimBuilder();
@@ -99,12 +109,14 @@ public sealed class SeedServer : IAsyncDisposable
         var logs = app.Services.GetRequiredService<ILoggerFactory>();
 
         var runtime = new SeedRuntime(options, key, app.Services.GetRequiredService<IRequiredActor<JobsActor>>(), app.Services.GetRequiredService<IRequiredActor<ClusterActor>>(),
-            dataDir, metrics, tokens, new AuthFailures(options.AuthFailureLimit, clock));
+            dataDir, metrics, tokens, new AuthFailures(options.AuthFailureLimit, clock), authority,
+            transport is null ? null : () => Akka.Cluster.Cluster.Get(app.Services.GetRequiredService<ActorSystem>()).SelfAddress.ToString());
 
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = options.HeartbeatInterval });
         app.MapGet("/healthz", () => "ok");
         JobEndpoints.Map(app, runtime);
         NodeEndpoints.Map(app, runtime, logs);
+        EnrollmentEndpoints.Map(app, runtime, logs);
         MetricsEndpoints.Map(app, runtime);
         DashboardEndpoints.Map(app, runtime);
 
@@ -113,6 +125,7 @@ public sealed class SeedServer : IAsyncDisposable
         // The embedded cluster of `flock encode` (no `say`) is loopback-only by construction and stays quiet.
         if (!options.Tls && say is not null)
             say($"warning: TLS is off (flock.seed.tls = off): tokens and video travel in clear on {bound}; only do this on a trusted network");
+        if (transport is not null) say?.Invoke($"cluster member {runtime.MemberAddress()} (Akka.Remote, mutual TLS with the cluster's certificates)");
         return new SeedServer(app, runtime, new Uri(bound), certificate is null ? null : Flock.Messages.Security.CertificateFingerprint.Of(certificate));
     }
 
@@ -138,6 +151,20 @@ public sealed class SeedServer : IAsyncDisposable
                 throw new ArgumentException($"flock.seed.urls has {url} but flock.seed.tls = off: write http://");
         }
         return string.Join(';', urls);
+    }
+
+    /// <summary>
+    /// Where Akka.Remote listens and the host in the seed's Akka address: the configured remote-host, else the host in
+    /// the first of `urls` (this machine's name when that listens on every interface).
+    /// </summary>
+    internal static (string Bind, string Public) RemoteHosts(SeedOptions options, string urls)
+    {
+        var first = urls.Split(';')[0];
+        var host = Uri.TryCreate(first.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out var u)
+            ? u.Host.Trim('[', ']') : "0.0.0.0";
+        var wildcard = host is "0.0.0.0" or "::";
+        var publicHost = options.RemoteHost.Length > 0 ? options.RemoteHost : wildcard ? global::System.Net.Dns.GetHostName() : host == "localhost" ? "127.0.0.1" : host;
+        return (wildcard || options.RemoteHost.Length > 0 ? "0.0.0.0" : publicHost, publicHost);
     }
 
     private static bool IsLoopback(string url) =>

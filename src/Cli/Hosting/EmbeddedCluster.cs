@@ -37,7 +37,7 @@ public sealed class EmbeddedCluster : IAsyncDisposable
         var started = System.Diagnostics.Stopwatch.StartNew();
         var dataDir = Path.Combine(Path.GetTempPath(), $"flock-{Guid.NewGuid():N}");
         var key = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        var seed = await SeedServer.StartAsync(new SeedOptions { Urls = "http://127.0.0.1:0", Tls = false, AdminToken = ApiTokens.NewToken(), DataDir = dataDir, ClusterKey = key }, logs, null, ct);
+        var seed = await SeedServer.StartAsync(new SeedOptions { Urls = "http://127.0.0.1:0", Tls = false, AdminToken = ApiTokens.NewToken(), DataDir = dataDir, ClusterKey = key, ClusterTransport = false }, logs, null, ct);
         var cluster = new EmbeddedCluster(seed, dataDir);
         // Local nodes share this machine's cores: each encoder gets its share instead of all of them.
         var threads = Math.Max(1, Environment.ProcessorCount / Math.Max(1, nodes));

@@ -49,8 +49,19 @@ public static class NodeRunner
                 .Build();
             await host.StartAsync(ct);
             string? error;
-            try { error = await NodeAgent.RunAsync(host.Services.GetRequiredService<ActorSystem>(), options, NodeAgent.DefaultName(options.Name), logs, ct); }
-            finally { await host.StopAsync(CancellationToken.None); }
+            var nodeName = NodeAgent.DefaultName(options.Name);
+            using var leaving = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            // Membership of the Akka cluster runs beside the encoder, in an ActorSystem of its own that is started
+            // afresh whenever it is downed; the encoder's work does not stop for that.
+            var member = new MemberAddressRelay();
+            var membership = string.IsNullOrWhiteSpace(options.ClusterKey) ? Task.CompletedTask : NodeMembership.RunAsync(options, nodeName, logs, member.Report, leaving.Token);
+            try { error = await NodeAgent.RunAsync(host.Services.GetRequiredService<ActorSystem>(), options, nodeName, logs, ct, member.Attach); }
+            finally
+            {
+                await leaving.CancelAsync();
+                await membership;
+                await host.StopAsync(CancellationToken.None);
+            }
             if (error is null) return 0;
             Console.Error.WriteLine($"error: {error}");
             return 1;
@@ -59,6 +70,32 @@ public static class NodeRunner
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return 1;
+        }
+    }
+
+    /// <summary>Passes the member's address to the encoder, whichever of the two is ready first.</summary>
+    private sealed class MemberAddressRelay
+    {
+        private readonly Lock _gate = new();
+        private IActorRef? _encoder;
+        private string? _address;
+
+        public void Attach(IActorRef encoder)
+        {
+            lock (_gate)
+            {
+                _encoder = encoder;
+                if (_address is { } a) encoder.Tell(new EncoderActor.MemberUp(a), ActorRefs.NoSender);
+            }
+        }
+
+        public void Report(string address)
+        {
+            lock (_gate)
+            {
+                _address = address;
+                _encoder?.Tell(new EncoderActor.MemberUp(address), ActorRefs.NoSender);
+            }
         }
     }
 }

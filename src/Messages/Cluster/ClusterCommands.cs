@@ -44,3 +44,9 @@ public sealed record LeaveCluster(string Reason) : ControlMessage;
 
 /// <summary>Seed to node: an operator marked it down (`pbm cluster down`); its chunks are already given to others, so it stops at once.</summary>
 public sealed record NodeDowned(string Reason) : ControlMessage;
+
+/// <summary>
+/// Node to seed: the Akka address its cluster member has now (it changes whenever the node's member is downed and
+/// joins again with a fresh ActorSystem), so `cluster show` can put the two together and `cluster down` reach both.
+/// </summary>
+public sealed record ReportMember(string Address) : ControlMessage;

@@ -34,6 +34,14 @@ public sealed class ClusterKey
 
     public string SeedProof(string seedNonce, string nodeNonce, string name) => Mac($"seed|{nodeNonce}|{seedNonce}|{name}");
 
+    /// <summary>A node's proof in enrollment; binds its public key, so a proof cannot be replayed with another key.</summary>
+    public string EnrollProof(string seedNonce, string nodeNonce, string name, string publicKeyDigest) =>
+        Mac($"enroll|{seedNonce}|{nodeNonce}|{name}|{publicKeyDigest}");
+
+    /// <summary>The seed's answer in enrollment; binds the certificate and authority it hands out.</summary>
+    public string EnrolledProof(string seedNonce, string nodeNonce, string name, string certificateDigest, string authorityDigest) =>
+        Mac($"enrolled|{nodeNonce}|{seedNonce}|{name}|{certificateDigest}|{authorityDigest}");
+
     /// <summary>The bearer token a node sends on chunk transfers: "name:mac".</summary>
     public string TransferToken(string nodeName) => $"{nodeName}:{Mac($"transfer|{nodeName}")}";
 

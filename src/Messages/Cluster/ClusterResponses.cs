@@ -37,4 +37,11 @@ public sealed record NodeResponse(
     double LastHeartbeatSeconds = 0,
     DateTimeOffset? QuarantinedUntil = null);
 
-public sealed record ClusterResponse(IReadOnlyList<NodeResponse> Nodes);
+/// <summary>
+/// A member of the Akka cluster as Akka.Cluster sees it (the seed's own included): its address, roles, status
+/// (joining, up, leaving, exiting, down), whether the seed reaches it, and the Flock node it belongs to when known.
+/// </summary>
+public sealed record ClusterMemberResponse(string Address, IReadOnlyList<string> Roles, string Status, string Reachability, string? Node);
+
+/// <param name="Members">Every member of the Akka cluster; members that left or were removed are not listed.</param>
+public sealed record ClusterResponse(IReadOnlyList<NodeResponse> Nodes, IReadOnlyList<ClusterMemberResponse>? Members = null);

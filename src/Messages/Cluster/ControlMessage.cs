@@ -21,4 +21,5 @@ namespace Flock.Messages.Cluster;
 [JsonDerivedType(typeof(ReportChunkFailed), "report-chunk-failed")]
 [JsonDerivedType(typeof(LeaveCluster), "leave-cluster")]
 [JsonDerivedType(typeof(NodeDowned), "node-downed")]
+[JsonDerivedType(typeof(ReportMember), "report-member")]
 public abstract record ControlMessage;

@@ -7,6 +7,10 @@ public sealed class NodeOptions
 
     public string Name { get; set; } = "";
 
+    public int RemotePort { get; set; }
+
+    public string RemoteHost { get; set; } = "";
+
     public string KnownSeeds { get; set; } = "";
 
     public string AcceptFingerprint { get; set; } = "";

@@ -103,7 +103,12 @@ internal static class JobEndpoints
 
         api.MapPost("/cluster/nodes/{name}/leave", (string name) => AskNodeAsync(seed, new LeaveNode(name)));
 
-        api.MapPost("/cluster/nodes/{name}/down", (string name) => AskNodeAsync(seed, new DownNode(name)));
+        api.MapPost("/cluster/nodes/{name}/down", (string name) =>
+        {
+            // Whatever else happens, the certificates it enrolled with stop opening the cluster transport.
+            seed.Authority?.Revoke(name);
+            return AskNodeAsync(seed, new DownNode(name));
+        });
     }
 
     public static bool IsJobId(string id) => id.Length is > 0 and <= 18 && id.All(char.IsAsciiDigit);

@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
 using Akka.Actor;
+using Akka.Cluster;
+using MemberStatus = Flock.Messages.Cluster.MemberStatus;
 using Flock.Messages.Chunks;
 using Flock.Messages.Cluster;
 using Flock.Seed.Hosting;
@@ -24,9 +26,14 @@ public sealed class ClusterActor : UntypedActor, IWithTimers
     private readonly Dictionary<string, Member> _members = new(StringComparer.Ordinal);
 
     private readonly TimeSpan _check;
+    private readonly bool _clustered;
+    private AkkaMembers _akka = AkkaMembers.Empty;
 
-    public ClusterActor(IActorRef jobs, TimeSpan heartbeatInterval, TimeSpan unreachableAfter, QuarantineOptions quarantine, TimeProvider clock, SeedMetrics metrics, ILoggerFactory logs)
+    /// <param name="clustered">the seed's system runs Akka.Cluster (not the embedded one of `flock encode`).</param>
+    public ClusterActor(IActorRef jobs, TimeSpan heartbeatInterval, TimeSpan unreachableAfter, QuarantineOptions quarantine, TimeProvider clock, SeedMetrics metrics, ILoggerFactory logs,
+        bool clustered = false)
     {
+        _clustered = clustered;
         Log = ActorLogging.For(logs, typeof(ClusterActor), Self);
         _metrics = metrics;
         _jobs = jobs;
@@ -37,14 +44,25 @@ public sealed class ClusterActor : UntypedActor, IWithTimers
     }
 
     public static Props Props(IActorRef jobs, TimeSpan heartbeatInterval, TimeSpan unreachableAfter, QuarantineOptions quarantine, TimeProvider clock, SeedMetrics metrics,
-        ILoggerFactory logs) =>
-        Akka.Actor.Props.Create(() => new ClusterActor(jobs, heartbeatInterval, unreachableAfter, quarantine, clock, metrics, logs));
+        ILoggerFactory logs, bool clustered = false) =>
+        Akka.Actor.Props.Create(() => new ClusterActor(jobs, heartbeatInterval, unreachableAfter, quarantine, clock, metrics, logs, clustered));
 
     public ITimerScheduler Timers { get; set; } = null!;
 
     private ILogger Log { get; }
 
-    protected override void PreStart() => Timers.StartPeriodicTimer(nameof(CheckHeartbeats), new CheckHeartbeats(), _check, _check);
+    protected override void PreStart()
+    {
+        Timers.StartPeriodicTimer(nameof(CheckHeartbeats), new CheckHeartbeats(), _check, _check);
+        if (_clustered)
+            Akka.Cluster.Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents,
+                typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.IReachabilityEvent));
+    }
+
+    protected override void PostStop()
+    {
+        if (_clustered) Akka.Cluster.Cluster.Get(Context.System).Unsubscribe(Self);
+    }
 
     protected override void OnReceive(object message)
     {
@@ -75,9 +93,16 @@ public sealed class ClusterActor : UntypedActor, IWithTimers
             case CheckHeartbeats:
                 CheckHeartbeatsNow();
                 break;
+            case ClusterEvent.IMemberEvent e:
+                _akka = _akka.Apply(e);
+                if (e is ClusterEvent.MemberRemoved or ClusterEvent.MemberUp) Log.LogInformation("cluster member {Address} {Status} (roles {Roles})", e.Member.Address, e is ClusterEvent.MemberUp ? "up" : "removed", string.Join(",", e.Member.Roles));
+                break;
+            case ClusterEvent.IReachabilityEvent e:
+                _akka = _akka.Apply(e);
+                break;
             case FetchCluster:
                 var now = _clock.GetUtcNow();
-                Sender.Tell(new ClusterResponse(_members.Values.OrderBy(m => m.Name, StringComparer.Ordinal).Select(m => m.ToResponse(now)).ToArray()));
+                Sender.Tell(new ClusterResponse(_members.Values.OrderBy(m => m.Name, StringComparer.Ordinal).Select(m => m.ToResponse(now)).ToArray(), _akka.ToResponse()));
                 break;
             case LeaveNode l:
                 OnLeaveRequested(l.Name);
@@ -140,6 +165,9 @@ public sealed class ClusterActor : UntypedActor, IWithTimers
                 _jobs.Tell(new WorkWanted(member.Handle, 0));
                 _jobs.Tell(new NodeLeaving(m.Name));
                 break;
+            case ReportMember r:
+                _akka = _akka.Named(r.Address, m.Name);
+                break;
             case ReportChunkProgress p:
                 if (member.Work.Contains($"{p.JobId}/{p.ChunkIndex}")) _metrics.ChunkProgressed(m.Name, $"{p.JobId}/{p.ChunkIndex}", p.FramesPerSecond);
                 _jobs.Tell(new ChunkReport(p.JobId, p.ChunkIndex, m.Name, p));
@@ -172,6 +200,8 @@ public sealed class ClusterActor : UntypedActor, IWithTimers
     private void OnDownRequested(string name)
     {
         if (!_members.TryGetValue(name, out var member)) { Sender.Tell(new Status.Failure(new KeyNotFoundException($"no node {name}"))); return; }
+        // Its Akka member goes down too: Akka.Cluster removes it, and the node's member system has to start afresh.
+        if (_clustered && _akka.AddressOf(name) is { } address) Akka.Cluster.Cluster.Get(Context.System).Down(address);
         if (member.Status != MemberStatus.Down)
         {
             member.Handle.Send(new NodeDowned("marked down by an operator"));

@@ -34,9 +34,9 @@ public sealed class NodeSession(WebSocket socket, System.Net.IPAddress? remote, 
             await RejectAsync($"protocol version {join.ProtocolVersion} is not supported (seed speaks {Protocol.Version})", ct).ConfigureAwait(false);
             return;
         }
-        if (string.IsNullOrWhiteSpace(join.Name) || join.Name.Length > 64 || join.Name.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')))
+        if (!NodeNames.IsValid(join.Name))
         {
-            await RejectAsync("node name must be 1-64 letters, digits, '-', '_' or '.'", ct).ConfigureAwait(false);
+            await RejectAsync(NodeNames.Rule, ct).ConfigureAwait(false);
             return;
         }
         if (!ClusterKey.FixedEquals(join.Proof, key.NodeProof(seedNonce, join.NodeNonce, join.Name)))

@@ -1,6 +1,10 @@
 using Akka.Actor;
 using Akka.Configuration;
+using Akka.Event;
+using Akka.Cluster.Hosting;
+using Akka.Cluster.Hosting.SBR;
 using Akka.Hosting;
+using Akka.Remote.Hosting;
 using Akka.Persistence.Sql.Hosting;
 using Flock.Seed.Chunks;
 using Flock.Seed.Cluster;
@@ -32,6 +36,7 @@ public static class AkkaConfiguration
     {
         builder.ConfigureFlockCommon();
         if (seed is null) return builder;
+        if (seed.Transport is { } transport) builder.WithFlockCluster(transport);
         return builder
             .WithFlockPersistence(seed.Options.Journal, seed.DataDir)
             .WithActors((system, registry, resolver) =>
@@ -40,9 +45,60 @@ public static class AkkaConfiguration
                 var o = seed.Options;
                 var jobs = system.ActorOf(JobsActor.Props(seed.JobsDirectory, o.OrphanGrace, o.ChunkSizing(), o.Speculation, o.MinFreeSpace, seed.Clock, seed.Metrics, o.VerifyLevel(), logs), "jobs");
                 registry.Register<JobsActor>(jobs);
-                var cluster = system.ActorOf(ClusterActor.Props(jobs, o.HeartbeatInterval, o.UnreachableAfter, o.Quarantine, seed.Clock, seed.Metrics, logs), "cluster");
+                var cluster = system.ActorOf(ClusterActor.Props(jobs, o.HeartbeatInterval, o.UnreachableAfter, o.Quarantine, seed.Clock, seed.Metrics, logs, clustered: seed.Transport is not null), "cluster");
                 registry.Register<ClusterActor>(cluster);
             });
+    }
+
+    /// <summary>
+    /// Akka.Remote over TLS with mutual authentication, where the only certificates either side accepts are the
+    /// cluster authority's (<see cref="ClusterTransport.CheckPeer"/>), and Akka.Cluster with the Split Brain Resolver
+    /// keeping the oldest `seed` member's side: keep-majority would down the seed of a one-seed, one-node cluster.
+    /// </summary>
+    public static AkkaConfigurationBuilder WithFlockCluster(this AkkaConfigurationBuilder builder, ClusterTransport transport)
+    {
+        builder
+            .WithRemoting(new RemoteOptions
+            {
+                HostName = transport.BindHost,
+                PublicHostName = transport.PublicHost,
+                Port = transport.Port,
+                EnableSsl = true,
+                Ssl = new SslOptions
+                {
+                    X509Certificate = transport.Certificate,
+                    SuppressValidation = false,
+                    RequireMutualAuthentication = true,
+                    // Members are named by the authority, not by DNS: a node behind NAT has no name the seed could check.
+                    ValidateCertificateHostname = false,
+                    CustomValidator = (certificate, _, peer, _, log) =>
+                    {
+                        var refusal = certificate is null ? "no certificate" : transport.CheckPeer(certificate);
+                        if (refusal is null) return true;
+                        log.Warning("refused a cluster connection from {0}: {1}", peer, refusal);
+                        return false;
+                    },
+                },
+            })
+            .WithClustering(new ClusterOptions
+            {
+                Roles = transport.Roles.ToArray(),
+                SeedNodes = transport.JoinAddress is { } join ? [join] : [],
+                SplitBrainResolver = new KeepOldestOption { DownIfAlone = false, Role = ClusterTransport.SeedRole },
+            })
+            .AddHocon(ConfigurationFactory.ParseString($$"""
+                akka.cluster {
+                  # A SIGKILLed member is unreachable after about 3-4 s, then downed once membership was stable this long.
+                  failure-detector.acceptable-heartbeat-pause = 2s
+                  split-brain-resolver.stable-after = {{(int)Math.Max(1, transport.StableAfter.TotalSeconds)}}s
+                  # A restarted node rejoins in about 5 s instead of 12.
+                  retry-unsuccessful-join-after = 2s
+                  log-info-verbose = off
+                }
+                """), HoconAddMode.Prepend);
+        // The seed forms the cluster by joining itself; its address is only known once remoting has bound its port.
+        if (transport.JoinAddress is null) builder.AddStartup((system, _) => Akka.Cluster.Cluster.Get(system).Join(Akka.Cluster.Cluster.Get(system).SelfAddress));
+        return builder;
     }
 
     /// <summary>What every Flock ActorSystem has.</summary>
@@ -55,6 +111,8 @@ public static class AkkaConfiguration
         // Flock's results of abandoned work (a stopped chunk's verification, a left node's upload) are expected to
         // find no one; the old runtime logged them at debug only.
         .AddHocon(ConfigurationFactory.ParseString("""
+            # Flock logs what matters of membership itself; Akka's own lines are kept for warnings and errors.
+            akka.loglevel = WARNING
             akka.log-dead-letters = off
             akka.log-dead-letters-during-shutdown = off
             akka.coordinated-shutdown.run-by-clr-shutdown-hook = off

@@ -4,7 +4,8 @@ using Flock.Seed.Options;
 namespace Flock.Seed.Hosting;
 
 /// <summary>What the seed's actors are built from: its options, its data directory (resolved) and the shared metrics.</summary>
-public sealed record SeedContext(SeedOptions Options, string DataDir, SeedMetrics Metrics, TimeProvider Clock)
+/// <param name="Transport">null: no Akka.Remote (the embedded cluster of `flock encode`, whose nodes share the seed's system).</param>
+public sealed record SeedContext(SeedOptions Options, string DataDir, SeedMetrics Metrics, TimeProvider Clock, ClusterTransport? Transport = null)
 {
     public string JobsDirectory => Path.Combine(DataDir, "jobs");
 }

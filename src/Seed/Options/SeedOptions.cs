@@ -9,6 +9,15 @@ public sealed class SeedOptions
 
     public bool Tls { get; set; } = true;
 
+    /// <summary>Akka.Remote's port: nodes join the cluster there (mutual TLS, cluster authority certificates only). 0: any free port.</summary>
+    public int RemotePort { get; set; } = 4053;
+
+    /// <summary>The host nodes reach Akka.Remote by; empty: the host in `urls`, or this machine's name when that is a wildcard.</summary>
+    public string RemoteHost { get; set; } = "";
+
+    /// <summary>Not configuration: false for the embedded cluster of `flock encode`, whose nodes run in the seed's own ActorSystem.</summary>
+    public bool ClusterTransport { get; set; } = true;
+
     public string TlsCertificate { get; set; } = "";
 
     public string TlsKey { get; set; } = "";

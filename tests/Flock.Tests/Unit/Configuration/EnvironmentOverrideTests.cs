@@ -23,6 +23,8 @@ public sealed partial class EnvironmentOverrideTests
         ["FLOCK_LOG_FORMAT"] = ("json", nameof(SeedOptions.LogFormat)),
         ["FLOCK_SEED_URLS"] = ("http://0.0.0.0:9000", nameof(SeedOptions.Urls)),
         ["FLOCK_SEED_TLS"] = ("off", nameof(SeedOptions.Tls)),
+        ["FLOCK_SEED_REMOTE_PORT"] = ("4100", nameof(SeedOptions.RemotePort)),
+        ["FLOCK_SEED_REMOTE_HOST"] = ("seed.lan", nameof(SeedOptions.RemoteHost)),
         ["FLOCK_SEED_TLS_PASSWORD"] = ("pfx \"pass\" #1 \\ // ${?HOME}", nameof(SeedOptions.TlsPassword)),
         ["FLOCK_DATA_DIR"] = ("/var/lib/flock", nameof(SeedOptions.DataDir)),
         ["FLOCK_TOKEN"] = ("admin-from-env", nameof(SeedOptions.AdminToken)),
@@ -40,6 +42,7 @@ public sealed partial class EnvironmentOverrideTests
         ["FLOCK_KNOWN_SEEDS"] = ("/etc/flock/known_seeds", nameof(NodeOptions.KnownSeeds)),
         ["FLOCK_ACCEPT_FINGERPRINT"] = ("SHA256:ab12", nameof(NodeOptions.AcceptFingerprint)),
         ["FLOCK_NODE_NAME"] = ("attic", nameof(NodeOptions.Name)),
+        ["FLOCK_NODE_REMOTE_HOST"] = ("10.0.0.7", nameof(NodeOptions.RemoteHost)),
         ["FLOCK_NODE_WORK_DIR"] = ("/var/cache/flock-node", nameof(NodeOptions.WorkDir)),
     };
 
@@ -169,7 +172,12 @@ public sealed partial class EnvironmentOverrideTests
         {
             if (name == property)
             {
-                var expected = after[name] is bool ? (object)(value == "on") : value;
+                var expected = after[name] switch
+                {
+                    bool => value == "on",
+                    int => int.Parse(value, System.Globalization.CultureInfo.InvariantCulture),
+                    _ => (object)value,
+                };
                 Assert.True(Equals(expected, after[name]), $"{variable}={value} should set {property}, which is {after[name]}");
             }
             else

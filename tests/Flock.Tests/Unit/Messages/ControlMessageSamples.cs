@@ -21,6 +21,7 @@ internal static class ControlMessageSamples
             512000, null, 0, 12800, ["-c:v", "libx264", "-crf", "20"], "scale=640:-2", 250),
         ["cancel-chunk"] = new CancelChunk("job-1", 4, 2, "job cancelled"),
         ["report-chunk-progress"] = new ReportChunkProgress("job-1", 4, 2, 120, 33.5),
+        ["report-member"] = new ReportMember("akka.ssl.tcp://flock@10.0.0.7:40123"),
         ["report-chunk-failed"] = new ReportChunkFailed("job-1", 4, 2, "Error while decoding\n\"quoted\" line"),
         ["leave-cluster"] = new LeaveCluster("shutting down"),
         ["node-downed"] = new NodeDowned("downed by an operator"),

@@ -1,0 +1,136 @@
+using System.Net;
+using System.Net.Sockets;
+using Akka.Actor;
+using Akka.Hosting;
+using Flock.Messages.Cluster;
+using Flock.Node.Connection;
+using Flock.Node.Options;
+using Flock.Seed.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Flock.Cli.Hosting;
+
+/// <summary>
+/// A node's membership of the seed's Akka cluster (role encoder): enroll for a certificate, start an ActorSystem that
+/// joins over mutual TLS, and when that system is downed (the seed was unreachable past stable-after) or cannot join,
+/// start a fresh one with backoff: an ActorSystem joins a cluster once. The node never exits for that.
+/// </summary>
+public static class NodeMembership
+{
+    private static readonly TimeSpan MinBackoff = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(10);
+
+    /// <param name="memberUp">hears the member's address each time a member system is up.</param>
+    public static async Task RunAsync(NodeOptions options, string name, ILoggerFactory logs, Action<string> memberUp, CancellationToken ct)
+    {
+        var log = logs.CreateLogger("Flock.Node.Membership");
+        var workDir = options.WorkDir is { Length: > 0 } w ? w : Path.Combine(Path.GetTempPath(), $"flock-node-{name}");
+        using var seed = SeedLink.For(options, workDir, _ => { });
+        var key = new ClusterKey(options.ClusterKey);
+        var backoff = MinBackoff;
+        while (!ct.IsCancellationRequested)
+        {
+            Enrollment? enrollment;
+            try
+            {
+                enrollment = await ClusterEnrollment.EnrollAsync(seed, key, name, ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (JoinRefusedException)
+            {
+                // The control channel meets the same refusal and reports it; membership has nothing to add.
+                return;
+            }
+            catch (Exception e) when (e is IOException or HttpRequestException or TaskCanceledException or System.Text.Json.JsonException)
+            {
+                log.LogDebug("cannot enroll with the seed at {Seed}: {Error}", seed.BaseUri, e.Message);
+                backoff = await WaitAsync(backoff, ct).ConfigureAwait(false);
+                continue;
+            }
+            if (enrollment is null)
+            {
+                log.LogInformation("the seed at {Seed} runs no cluster transport (an embedded cluster): working over its control channel only", seed.BaseUri);
+                return;
+            }
+            using (enrollment)
+            {
+                var started = DateTime.UtcNow;
+                await RunOneSystemAsync(options, enrollment, PublicHost(options, seed.BaseUri), log, logs, memberUp, ct).ConfigureAwait(false);
+                if (DateTime.UtcNow - started > TimeSpan.FromSeconds(30)) backoff = MinBackoff;
+            }
+            if (ct.IsCancellationRequested) return;
+            backoff = await WaitAsync(backoff, ct).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task RunOneSystemAsync(NodeOptions options, Enrollment enrollment, string publicHost, ILogger log, ILoggerFactory logs, Action<string> memberUp,
+        CancellationToken ct)
+    {
+        var transport = new ClusterTransport("0.0.0.0", publicHost, options.RemotePort, enrollment.Certificate, enrollment.CheckPeer, [ClusterTransport.EncoderRole],
+            enrollment.SeedAddress, options.SeedUnreachableAfter);
+        using var host = new HostBuilder()
+            .ConfigureServices(services => services.AddSingleton(logs).AddAkka(AkkaConfiguration.SystemName, akka => akka.ConfigureFlockCommon().WithFlockCluster(transport)))
+            .Build();
+        try
+        {
+            await host.StartAsync(ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            log.LogWarning("cannot start the cluster transport: {Error}", e.Message);
+            return;
+        }
+        var system = host.Services.GetRequiredService<ActorSystem>();
+        var cluster = Akka.Cluster.Cluster.Get(system);
+        cluster.RegisterOnMemberUp(() =>
+        {
+            log.LogInformation("cluster member up: {Address} joined {Seed}", cluster.SelfAddress, enrollment.SeedAddress);
+            memberUp(cluster.SelfAddress.ToString());
+        });
+        try
+        {
+            await system.WhenTerminated.WaitAsync(ct).ConfigureAwait(false);
+            log.LogWarning("left the cluster (downed: the seed was unreachable, or this member was removed); joining again with a fresh system");
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping: leave, so the seed sees exiting and removed at once rather than unreachable.
+            try { await cluster.LeaveAsync(new CancellationTokenSource(TimeSpan.FromSeconds(5)).Token).ConfigureAwait(false); }
+            catch (Exception e) when (e is OperationCanceledException or TimeoutException) { }
+        }
+        finally
+        {
+            await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The configured host, else the local address this machine uses to reach the seed (no packet is sent).</summary>
+    private static string PublicHost(NodeOptions options, Uri seed)
+    {
+        if (options.RemoteHost.Length > 0) return options.RemoteHost;
+        try
+        {
+            var target = IPAddress.TryParse(seed.Host.Trim('[', ']'), out var ip) ? ip : Dns.GetHostAddresses(seed.Host).First();
+            if (IPAddress.IsLoopback(target)) return target.ToString();
+            using var probe = new Socket(target.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+            probe.Connect(target, 9);
+            return ((IPEndPoint)probe.LocalEndPoint!).Address.ToString();
+        }
+        catch (Exception e) when (e is SocketException or InvalidOperationException)
+        {
+            return Dns.GetHostName();
+        }
+    }
+
+    private static async Task<TimeSpan> WaitAsync(TimeSpan backoff, CancellationToken ct)
+    {
+        try { await Task.Delay(backoff, ct).ConfigureAwait(false); }
+        catch (OperationCanceledException) { }
+        return TimeSpan.FromTicks(Math.Min(MaxBackoff.Ticks, backoff.Ticks * 2));
+    }
+}
