@@ -142,7 +142,7 @@ public static class Program
     {
         var seed = new Option<string?>("--seed")
         {
-            Description = "The seed to join: HOST:PORT (TLS when the seed offers it) or an http(s):// URL (default: FLOCK_SEED, else flock.node.seed, 127.0.0.1:4053).",
+            Description = "The seed to join: HOST:PORT (TLS when the seed offers it) or an http(s):// URL (default: FLOCK_SEED, else flock.node.seed, 127.0.0.1:9110).",
             HelpName = "HOST:PORT",
         };
         var keyFile = new Option<string?>("--cluster-key-file")

@@ -6,7 +6,7 @@ public static class Protocol
     /// <summary>Bumped whenever a control message changes shape; a node with another version is refused on join.</summary>
     public const int Version = 1;
 
-    public const int DefaultPort = 4053;
+    public const int DefaultPort = 9110;
 
     /// <summary>Header carrying the SHA-256 (hex) of an uploaded chunk result.</summary>
     public const string Sha256Header = "X-Flock-Sha256";

@@ -32,6 +32,7 @@ public sealed class EncoderActor : UntypedActor, IWithTimers
     private string? _transferToken;
     private (double Power, double Fps)? _benchmark;
     private string? _memberAddress;
+    private bool _joining;
     private string _ffmpegVersion = "";
     private IReadOnlyList<string> _encoders = [];
     private TimeSpan _backoff;
@@ -99,18 +100,22 @@ public sealed class EncoderActor : UntypedActor, IWithTimers
                 _encoders = t.Encoders;
                 Self.Tell(new Connect());
                 break;
-            case Connect when _connection is null && !_stopping:
+            case Connect when _connection is null && !_stopping && !_joining:
+                _joining = true;
                 var held = _uploading.Values.Concat(_encoding.Values).Select(j => new HeldResult(j.Assignment.JobId, j.Assignment.ChunkIndex, j.Assignment.Attempt)).ToArray();
                 Run(ct => SeedConnection.JoinAsync(_seed, _key, _name, _ffmpegVersion, _encoders, held, ct), c => new Joined(c), e => new JoinFailed(e));
                 break;
             case Joined j:
+                _joining = false;
                 OnJoined(j.Connection);
                 break;
             case JoinFailed f when f.Error is JoinRefusedException:
+                _joining = false;
                 Log.LogError("{Error}", f.Error.Message);
                 _fatal.TrySetResult(f.Error.Message);
                 break;
             case JoinFailed f:
+                _joining = false;
                 Log.LogWarning("cannot reach the seed at {Seed}: {Error}; retrying in {Delay:0.#}s", _seed.BaseUri, f.Error.Message, _backoff.TotalSeconds);
                 ScheduleReconnect();
                 break;
@@ -191,6 +196,13 @@ public sealed class EncoderActor : UntypedActor, IWithTimers
             case MemberUp m:
                 _memberAddress = m.Address;
                 _connection?.Send(new ReportMember(m.Address));
+                if (_connection is null && !_stopping && _ffmpegVersion.Length > 0)
+                {
+                    // The cluster let this node in again, so the seed is back: no reason to sit out the reconnect backoff.
+                    _backoff = _options.ReconnectMin;
+                    Timers.Cancel(nameof(Connect));
+                    Self.Tell(new Connect());
+                }
                 break;
             case Leave l when !_stopping:
                 await StartLeavingAsync(l.Reason);

@@ -19,7 +19,7 @@ public sealed class PbmApp
 
         """ + Commands + """
 
-        The seed defaults to 127.0.0.1:4053. HOST:PORT uses TLS when the seed offers it; its certificate is pinned on
+        The seed defaults to 127.0.0.1:9110. HOST:PORT uses TLS when the seed offers it; its certificate is pinned on
         first contact in $FLOCK_KNOWN_SEEDS (default ~/.config/flock/known_seeds), and a changed one is refused unless
         --accept-fingerprint names it. A full http:// or https:// URL is used as written.
         The token defaults to $FLOCK_TOKEN. Add --help after any verb for its options.

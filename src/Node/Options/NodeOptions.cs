@@ -3,7 +3,7 @@ namespace Flock.Node.Options;
 /// <summary>The `flock.node` section of node.conf; every key is documented there.</summary>
 public sealed class NodeOptions
 {
-    public string Seed { get; set; } = "127.0.0.1:4053";
+    public string Seed { get; set; } = "127.0.0.1:9110";
 
     public string Name { get; set; } = "";
 

@@ -95,6 +95,8 @@ public static class AkkaConfiguration
                   retry-unsuccessful-join-after = 2s
                   log-info-verbose = off
                 }
+                # A lost connection is reported once by Flock (membership, control channel), not by every endpoint writer.
+                akka.remote.log-remote-lifecycle-events = off
                 """), HoconAddMode.Prepend);
         // The seed forms the cluster by joining itself; its address is only known once remoting has bound its port.
         if (transport.JoinAddress is null) builder.AddStartup((system, _) => Akka.Cluster.Cluster.Get(system).Join(Akka.Cluster.Cluster.Get(system).SelfAddress));

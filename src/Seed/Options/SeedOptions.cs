@@ -5,7 +5,7 @@ namespace Flock.Seed.Options;
 /// <summary>The `flock.seed` section of seed.conf; every key is documented there.</summary>
 public sealed class SeedOptions
 {
-    public string Urls { get; set; } = "https://127.0.0.1:4053";
+    public string Urls { get; set; } = "https://127.0.0.1:9110";
 
     public bool Tls { get; set; } = true;
 

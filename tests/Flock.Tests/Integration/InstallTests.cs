@@ -31,8 +31,8 @@ public sealed class InstallTests
         var seedConf = Path.Combine(prefix, "etc", "seed.conf");
         var port = FlockProcess.FreePort();
         var conf = File.ReadAllText(seedConf);
-        Assert.Contains("urls = \"https://127.0.0.1:4053\"", conf, StringComparison.Ordinal);
-        File.WriteAllText(seedConf, conf.Replace("urls = \"https://127.0.0.1:4053\"", $"urls = \"https://127.0.0.1:{port}\"", StringComparison.Ordinal));
+        Assert.Contains("urls = \"https://127.0.0.1:9110\"", conf, StringComparison.Ordinal);
+        File.WriteAllText(seedConf, conf.Replace("urls = \"https://127.0.0.1:9110\"", $"urls = \"https://127.0.0.1:{port}\"", StringComparison.Ordinal));
         var exec = Services.SystemdUnit.Load(Path.Combine(units, "flock-seed.service")).ExecStart(new Dictionary<string, string>());
         Assert.Equal([Path.Combine(prefix, "bin", "flock"), "seed", "--config", seedConf], exec);
         using (var installedSeed = FlockProcess.Start(exec.Skip(1), new Dictionary<string, string> { ["FLOCK_DATA_DIR"] = scratch.File("installed-seed") }, exec[0], outside))

@@ -41,7 +41,7 @@ public sealed partial class ReadmeServiceTests
         Assert.Contains("flock-node.service", example, StringComparison.Ordinal);
 
         var port = FlockProcess.FreePort();
-        string Here(string text) => text.Replace("seedhost:4053", $"127.0.0.1:{port}", StringComparison.Ordinal).Replace(":4053", $":{port}", StringComparison.Ordinal);
+        string Here(string text) => text.Replace("seedhost:9110", $"127.0.0.1:{port}", StringComparison.Ordinal).Replace(":9110", $":{port}", StringComparison.Ordinal);
         using var scratch = ScratchDirectory.Create("flock-readme-services");
         var root = scratch.File("machine");
 

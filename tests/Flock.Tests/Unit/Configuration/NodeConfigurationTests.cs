@@ -20,7 +20,7 @@ public sealed class NodeConfigurationTests
     {
         var options = NodeConfiguration.Load(null, ConfigFiles.NoEnvironment);
 
-        Assert.Equal("127.0.0.1:4053", options.Seed);
+        Assert.Equal("127.0.0.1:9110", options.Seed);
         Assert.Equal(1, options.ParallelEncodes);
         Assert.Equal(TimeSpan.FromSeconds(30), options.ReconnectMax);
         Assert.Equal("", options.ClusterKey);
@@ -39,12 +39,12 @@ public sealed class NodeConfigurationTests
     [Fact]
     public void Environment_variables_should_override_the_defaults()
     {
-        var env = ConfigFiles.Environment(("FLOCK_CLUSTER_KEY", "s3cret"), ("FLOCK_SEED", "seed.lan:4053"), ("FLOCK_NODE_NAME", "attic"));
+        var env = ConfigFiles.Environment(("FLOCK_CLUSTER_KEY", "s3cret"), ("FLOCK_SEED", "seed.lan:9110"), ("FLOCK_NODE_NAME", "attic"));
 
         var options = NodeConfiguration.Load(null, env);
 
         Assert.Equal("s3cret", options.ClusterKey);
-        Assert.Equal("seed.lan:4053", options.Seed);
+        Assert.Equal("seed.lan:9110", options.Seed);
         Assert.Equal("attic", options.Name);
     }
 
@@ -59,7 +59,7 @@ public sealed class NodeConfigurationTests
 
         Assert.Equal(3, options.ParallelEncodes);
         Assert.Equal(1, options.Reserve);
-        Assert.Equal("127.0.0.1:4053", options.Seed);
+        Assert.Equal("127.0.0.1:9110", options.Seed);
     }
 
     [Fact]

@@ -13,7 +13,7 @@ public sealed class SeedConfigurationTests
     {
         var options = SeedConfiguration.Load(null, ConfigFiles.NoEnvironment);
 
-        Assert.Equal("https://127.0.0.1:4053", options.Urls);
+        Assert.Equal("https://127.0.0.1:9110", options.Urls);
         Assert.Equal(TimeSpan.FromSeconds(10), options.UnreachableAfter);
         Assert.Equal(TimeSpan.FromSeconds(2), options.HeartbeatInterval);
         Assert.Equal(68719476736L, options.MaxUploadSize);
@@ -66,7 +66,7 @@ public sealed class SeedConfigurationTests
 
         Assert.Equal(TimeSpan.FromSeconds(45), options.UnreachableAfter);
         Assert.Equal(2L << 30, options.MaxUploadSize);
-        Assert.Equal("https://127.0.0.1:4053", options.Urls);
+        Assert.Equal("https://127.0.0.1:9110", options.Urls);
         Assert.Equal(TimeSpan.FromSeconds(2), options.HeartbeatInterval);
     }
 

@@ -52,7 +52,7 @@ public sealed class ParserFuzzTests
         var sample = Encoding.UTF8.GetBytes("""
             flock {
               seed {
-                urls = "https://127.0.0.1:4053"
+                urls = "https://127.0.0.1:9110"
                 tls = on
                 media-roots = [ "/srv/a", "/srv/b" ]
                 journal { provider = sqlite }
@@ -92,7 +92,7 @@ public sealed class ParserFuzzTests
             flock {
               cluster.key = ${?FLOCK_CLUSTER_KEY}
               seed {
-                urls = "https://127.0.0.1:4053"
+                urls = "https://127.0.0.1:9110"
                 tls = on
                 media-roots = [ "/srv/a", "/srv/b" ]
                 heartbeat-interval = 2s
