@@ -38,8 +38,12 @@ public sealed class PbmApp
           job retry ID
           job priority ID P
           cluster show [--json]
+          cluster status [--json]
+          cluster leader [--json]
+          cluster tail [--all] [--json]
           cluster leave NODE
           cluster down NODE
+          cluster down-unreachable [--json]
         """;
 
     private static readonly string[] Palettes = ["job", "cluster"];

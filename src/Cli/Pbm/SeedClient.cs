@@ -104,6 +104,12 @@ public sealed class SeedClient : IDisposable
     public Task<ClusterResponse> GetClusterAsync(CancellationToken ct) =>
         SendJsonAsync<ClusterResponse>(HttpMethod.Get, "api/cluster", ct);
 
+    public Task<ClusterEventsResponse> GetClusterEventsAsync(long after, CancellationToken ct) =>
+        SendJsonAsync<ClusterEventsResponse>(HttpMethod.Get, $"api/cluster/events?after={after}", ct);
+
+    public Task<DownUnreachableResponse> DownUnreachableAsync(CancellationToken ct) =>
+        SendJsonAsync<DownUnreachableResponse>(HttpMethod.Post, "api/cluster/down-unreachable", ct);
+
     /// <summary>Asks a node to leave gracefully (<paramref name="force"/>: mark it down at once).</summary>
     public Task<NodeResponse> RemoveNodeAsync(string name, bool force, CancellationToken ct) =>
         SendJsonAsync<NodeResponse>(HttpMethod.Post, "api/cluster/nodes/" + Uri.EscapeDataString(name) + (force ? "/down" : "/leave"), ct);

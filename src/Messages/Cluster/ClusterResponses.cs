@@ -44,4 +44,17 @@ public sealed record NodeResponse(
 public sealed record ClusterMemberResponse(string Address, IReadOnlyList<string> Roles, string Status, string Reachability, string? Node);
 
 /// <param name="Members">Every member of the Akka cluster; members that left or were removed are not listed.</param>
-public sealed record ClusterResponse(IReadOnlyList<NodeResponse> Nodes, IReadOnlyList<ClusterMemberResponse>? Members = null);
+/// <param name="Leader">The Akka cluster's leader (the member that moves others up and removes the downed); null without one.</param>
+public sealed record ClusterResponse(IReadOnlyList<NodeResponse> Nodes, IReadOnlyList<ClusterMemberResponse>? Members = null, string? Leader = null);
+
+/// <summary>
+/// One thing that happened to a member, for `pbm cluster tail`: <paramref name="Kind"/> is joined, up, leaving,
+/// exiting, unreachable, reachable, downed, removed or quarantined; <paramref name="Sequence"/> grows by one per event.
+/// </summary>
+public sealed record ClusterEventResponse(long Sequence, DateTimeOffset At, string Kind, string? Address, string? Node, string Detail);
+
+/// <param name="Next">The sequence to ask after next time; <paramref name="Events"/> are those after the one asked for.</param>
+public sealed record ClusterEventsResponse(IReadOnlyList<ClusterEventResponse> Events, long Next);
+
+/// <summary>What `cluster down-unreachable` downed: Akka members by address, Flock nodes by name.</summary>
+public sealed record DownUnreachableResponse(IReadOnlyList<string> Members, IReadOnlyList<string> Nodes);

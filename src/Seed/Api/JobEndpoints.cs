@@ -101,6 +101,14 @@ internal static class JobEndpoints
 
         api.MapGet("/cluster", async () => ApiResults.Ok(await seed.Cluster.Ask<ClusterResponse>(new FetchCluster(), AskTimeout)));
 
+        api.MapGet("/cluster/events", async (long? after) =>
+            ApiResults.Ok(await seed.Cluster.Ask<ClusterEventsResponse>(new FetchClusterEvents(after ?? 0), AskTimeout)));
+        api.MapPost("/cluster/down-unreachable", async () =>
+        {
+            var downed = await seed.Cluster.Ask<DownUnreachableResponse>(new DownUnreachable(), AskTimeout);
+            foreach (var node in downed.Nodes) seed.Authority?.Revoke(node);
+            return ApiResults.Ok(downed);
+        });
         api.MapPost("/cluster/nodes/{name}/leave", (string name) => AskNodeAsync(seed, new LeaveNode(name)));
 
         api.MapPost("/cluster/nodes/{name}/down", (string name) =>

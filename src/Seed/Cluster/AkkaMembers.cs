@@ -44,6 +44,9 @@ public sealed record AkkaMembers(ImmutableSortedDictionary<string, ClusterMember
         Reported.FirstOrDefault(r => r.Value == node).Key is { } key && ByAddress.TryGetValue(key, out var member) && member.Roles.Contains(ClusterTransport.EncoderRole)
             ? Address.Parse(key) : null;
 
+    /// <summary>The node an encoder member belongs to, when it said so.</summary>
+    public string? NodeOf(string address) => Reported.GetValueOrDefault(address);
+
     public IReadOnlyList<ClusterMemberResponse> ToResponse() =>
         ByAddress.Values.Select(m => m.Roles.Contains(ClusterTransport.EncoderRole) && Reported.TryGetValue(m.Address, out var node) ? m with { Node = node } : m).ToArray();
 

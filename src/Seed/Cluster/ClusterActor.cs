@@ -28,6 +28,8 @@ public sealed class ClusterActor : UntypedActor, IWithTimers
     private readonly TimeSpan _check;
     private readonly bool _clustered;
     private AkkaMembers _akka = AkkaMembers.Empty;
+    private ClusterEventLog _events = ClusterEventLog.Empty;
+    private string? _leader;
 
     /// <param name="clustered">the seed's system runs Akka.Cluster (not the embedded one of `flock encode`).</param>
     public ClusterActor(IActorRef jobs, TimeSpan heartbeatInterval, TimeSpan unreachableAfter, QuarantineOptions quarantine, TimeProvider clock, SeedMetrics metrics, ILoggerFactory logs,
@@ -56,7 +58,7 @@ public sealed class ClusterActor : UntypedActor, IWithTimers
         Timers.StartPeriodicTimer(nameof(CheckHeartbeats), new CheckHeartbeats(), _check, _check);
         if (_clustered)
             Akka.Cluster.Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents,
-                typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.IReachabilityEvent));
+                typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.IReachabilityEvent), typeof(ClusterEvent.LeaderChanged));
     }
 
     protected override void PostStop()
@@ -94,15 +96,25 @@ public sealed class ClusterActor : UntypedActor, IWithTimers
                 CheckHeartbeatsNow();
                 break;
             case ClusterEvent.IMemberEvent e:
-                _akka = _akka.Apply(e);
-                if (e is ClusterEvent.MemberRemoved or ClusterEvent.MemberUp) Log.LogInformation("cluster member {Address} {Status} (roles {Roles})", e.Member.Address, e is ClusterEvent.MemberUp ? "up" : "removed", string.Join(",", e.Member.Roles));
+                OnMemberEvent(e);
                 break;
             case ClusterEvent.IReachabilityEvent e:
                 _akka = _akka.Apply(e);
+                if (e is ClusterEvent.ReachabilityEvent r)
+                    Record(r is ClusterEvent.UnreachableMember ? "unreachable" : "reachable", r.Member.Address.ToString(), _akka.NodeOf(r.Member.Address.ToString()), "cluster member");
+                break;
+            case ClusterEvent.LeaderChanged l:
+                _leader = l.Leader?.ToString();
+                break;
+            case FetchClusterEvents f:
+                Sender.Tell(_events.After(f.After));
+                break;
+            case DownUnreachable:
+                OnDownUnreachable();
                 break;
             case FetchCluster:
                 var now = _clock.GetUtcNow();
-                Sender.Tell(new ClusterResponse(_members.Values.OrderBy(m => m.Name, StringComparer.Ordinal).Select(m => m.ToResponse(now)).ToArray(), _akka.ToResponse()));
+                Sender.Tell(new ClusterResponse(_members.Values.OrderBy(m => m.Name, StringComparer.Ordinal).Select(m => m.ToResponse(now)).ToArray(), _akka.ToResponse(), _leader));
                 break;
             case LeaveNode l:
                 OnLeaveRequested(l.Name);
@@ -135,6 +147,7 @@ public sealed class ClusterActor : UntypedActor, IWithTimers
             // A quarantine outlives a reconnect: dropping the connection is no way out of it.
             old?.Health ?? NodeHealth.Healthy);
         Log.LogInformation("node {Node} joining from {Address} ({Cores} cores, ffmpeg {Version})", c.Handle.Name, c.Address, c.Cores, c.FfmpegVersion);
+        Record("joined", null, c.Handle.Name, $"control channel from {c.Address}");
     }
 
     private void OnNodeMessage(NodeMessage m)
@@ -154,6 +167,7 @@ public sealed class ClusterActor : UntypedActor, IWithTimers
                 member = member with { Power = b.Power, Status = member.Status != MemberStatus.Joining ? member.Status
                     : member.Health.IsQuarantined(_clock.GetUtcNow()) ? MemberStatus.Quarantined : MemberStatus.Up };
                 Log.LogInformation("node {Node} is up, power {Power:0.00} ({Fps:0.0} fps)", m.Name, b.Power, b.FramesPerSecond);
+                Record("up", null, m.Name, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"power {b.Power:0.00}"));
                 break;
             case RequestWork w:
                 member = member with { FreeSlots = w.FreeSlots };
@@ -234,15 +248,60 @@ public sealed class ClusterActor : UntypedActor, IWithTimers
         if (member.Status != MemberStatus.Up || !health.IsQuarantined(now)) return member;
         Log.LogWarning("node {Node} quarantined until {Until:HH:mm:ss}: {Count} different chunks failed on it within {Window}",
             member.Name, health.QuarantinedUntil, _quarantine.Failures, _quarantine.Window);
+        Record("quarantined", null, member.Name, $"until {health.QuarantinedUntil:HH:mm:ss}");
         _jobs.Tell(new WorkWithdrawn(member.Name));
         return member with { Status = MemberStatus.Quarantined };
     }
+
+    private void OnMemberEvent(ClusterEvent.IMemberEvent e)
+    {
+        var address = e.Member.Address.ToString();
+        var node = _akka.NodeOf(address);
+        _akka = _akka.Apply(e);
+        var kind = e switch
+        {
+            ClusterEvent.MemberUp => "up",
+            ClusterEvent.MemberLeft => "leaving",
+            ClusterEvent.MemberExited => "exiting",
+            ClusterEvent.MemberDowned => "downed",
+            ClusterEvent.MemberRemoved => "removed",
+            _ => "joined",
+        };
+        var roles = $"roles [{string.Join(",", e.Member.Roles.Order(StringComparer.Ordinal))}]";
+        if (kind is "up" or "removed" or "downed") Log.LogInformation("cluster member {Address} {Event} ({Roles})", address, kind, roles);
+        Record(kind, address, node, $"cluster member, {roles}");
+    }
+
+    /// <summary>Downs every member the seed cannot reach: Akka members through Akka.Cluster, Flock nodes as `cluster down` does.</summary>
+    private void OnDownUnreachable()
+    {
+        var members = new List<string>();
+        if (_clustered)
+        {
+            var cluster = Akka.Cluster.Cluster.Get(Context.System);
+            foreach (var m in _akka.ToResponse().Where(m => m.Reachability == Reachability.Unreachable && m.Address != cluster.SelfAddress.ToString()))
+            {
+                cluster.Down(Address.Parse(m.Address));
+                members.Add(m.Address);
+            }
+        }
+        var nodes = new List<string>();
+        foreach (var member in _members.Values.Where(m => m.Status == MemberStatus.Unreachable).ToList())
+        {
+            MarkGone(member, MemberStatus.Down, "unreachable, downed by an operator");
+            nodes.Add(member.Name);
+        }
+        Sender.Tell(new DownUnreachableResponse(members, nodes));
+    }
+
+    private void Record(string kind, string? address, string? node, string detail) => _events = _events.Add(_clock.GetUtcNow(), kind, address, node, detail);
 
     private void MarkGone(Member member, string status, string reason)
     {
         // Leaving on purpose is ordinary; losing a node is worth a warning.
         Log.Log(status == MemberStatus.Exiting ? LogLevel.Information : LogLevel.Warning, "node {Node} is {Status}: {Reason}", member.Name, status, reason);
         _members[member.Name] = member with { Status = status, Work = ImmutableSortedSet<string>.Empty };
+        Record(status == MemberStatus.Down ? "downed" : status, null, member.Name, reason);
         _metrics.NodeIdle(member.Name);
         _jobs.Tell(new NodeGone(member.Name, $"node {member.Name} {status}: {reason}"));
     }

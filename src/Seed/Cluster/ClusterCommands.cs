@@ -32,3 +32,9 @@ public sealed record LeaveNode(string Name);
 public sealed record DownNode(string Name);
 
 internal sealed record CheckHeartbeats;
+
+/// <summary>Replied to with <see cref="ClusterEventsResponse"/>: the member events after <paramref name="After"/>.</summary>
+public sealed record FetchClusterEvents(long After);
+
+/// <summary>An operator downs every unreachable member at once; replied to with <see cref="DownUnreachableResponse"/>.</summary>
+public sealed record DownUnreachable;

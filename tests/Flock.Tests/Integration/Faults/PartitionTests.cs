@@ -38,7 +38,7 @@ public sealed class PartitionTests
         // The node notices on its own that the seed went silent, and drops the dead socket.
         await a.WaitForOutputAsync("no heartbeat from the seed", TimeSpan.FromSeconds(30));
         var show = await rig.Cluster.PbmAsync("cluster", "show");
-        Assert.Contains(show.Stdout.Split('\n'), row => row.StartsWith("node-a | ", StringComparison.Ordinal) && row.Contains(" | unreachable | ", StringComparison.Ordinal));
+        Assert.Contains(show.Stdout.Split('\n'), row => row.Contains(" | node-a | ", StringComparison.Ordinal) && row.Contains(" | unreachable | ", StringComparison.Ordinal));
 
         // Heal: node-a reconnects, its encode of the old attempt resumes and finishes, and its late result meets a
         // chunk that is settled (409, dropped) or still open (accepted once, and then the other result is dropped).

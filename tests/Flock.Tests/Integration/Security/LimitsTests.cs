@@ -100,7 +100,8 @@ public sealed class LimitsTests
         Assert.Equal("error: the input is larger than flock.seed.max-upload-size (65536 bytes)", submit.Stderr.Trim());
 
         var show = await cluster.PbmAsync("cluster", "show");
-        Assert.Contains("Count: 1 node", show.Stdout, StringComparison.Ordinal);
+        Assert.Contains(" | node-a | ", show.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain(" | node-b | ", show.Stdout, StringComparison.Ordinal);
         Assert.Equal(0, (await cluster.PbmAsync("job", "list")).ExitCode);
     }
 }

@@ -12,16 +12,22 @@ public sealed class PbmOutputTests
     [
         new NodeResponse("box1", "10.0.0.5:50311", "up", 1, 8, ["4/3", "4/4"], "ffmpeg 5.1", Reachability.Reachable, 0.4),
         new NodeResponse("b2", "10.0.0.6:41822", "unreachable", 0.456, 4, [], "ffmpeg 5.1", Reachability.Unreachable, 14.2),
-    ]);
+    ],
+    [
+        new ClusterMemberResponse("akka.ssl.tcp://flock@10.0.0.5:40211", ["encoder"], "up", Reachability.Reachable, "box1"),
+        new ClusterMemberResponse("akka.ssl.tcp://flock@10.0.0.2:4053", ["seed"], "up", Reachability.Reachable, null),
+    ],
+    "akka.ssl.tcp://flock@10.0.0.2:4053");
 
     [Fact]
-    public void Redirected_cluster_show_should_print_plain_rows_and_the_count()
+    public void Redirected_cluster_show_should_print_plain_rows_leading_with_the_akka_address_and_the_count()
     {
         Assert.Equal(
         [
-            "box1 | 10.0.0.5:50311 | up | reachable (heartbeat 0.4s ago) | 1.00 | 4/3,4/4",
-            "b2 | 10.0.0.6:41822 | unreachable | unreachable (heartbeat 14.2s ago) | 0.46 | -",
-            "Count: 2 nodes",
+            "akka.ssl.tcp://flock@10.0.0.2:4053 | [seed] | up | reachable (leader) | - | - | -",
+            "akka.ssl.tcp://flock@10.0.0.5:40211 | [encoder] | up | reachable (heartbeat 0.4s ago) | box1 | 1.00 | 4/3,4/4",
+            "10.0.0.6:41822 | [encoder] | unreachable | unreachable (heartbeat 14.2s ago) | b2 | 0.46 | -",
+            "Count: 3 nodes",
         ], ClusterFormatter.Table(Cluster, terminal: false));
     }
 
@@ -30,10 +36,27 @@ public sealed class PbmOutputTests
     {
         var lines = ClusterFormatter.Table(Cluster, terminal: true).ToList();
 
-        Assert.StartsWith("name | address        | status      | reachability", lines[0], StringComparison.Ordinal);
-        Assert.StartsWith("b2   | 10.0.0.6:41822 | unreachable | ", lines[2], StringComparison.Ordinal);
-        Assert.Equal(lines[1].IndexOf("| up", StringComparison.Ordinal), lines[2].IndexOf("| unreachable", StringComparison.Ordinal));
-        Assert.Equal("Count: 2 nodes", lines[^1]);
+        Assert.StartsWith("address                             | roles     | status      | reachability", lines[0], StringComparison.Ordinal);
+        Assert.StartsWith("10.0.0.6:41822                      | [encoder] | unreachable | ", lines[3], StringComparison.Ordinal);
+        Assert.Equal(lines[2].IndexOf("| up", StringComparison.Ordinal), lines[3].IndexOf("| unreachable", StringComparison.Ordinal));
+        Assert.Equal("Count: 3 nodes", lines[^1]);
+    }
+
+    [Fact]
+    public void Cluster_status_should_sum_up_members_by_status_and_name_the_leader()
+    {
+        Assert.Equal("seed akka.ssl.tcp://flock@10.0.0.2:4053 up | 2 members (2 up) | 0 unreachable | leader akka.ssl.tcp://flock@10.0.0.2:4053",
+            ClusterFormatter.Status(Cluster));
+        Assert.StartsWith("no cluster transport", ClusterFormatter.Status(new ClusterResponse([])), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Cluster_tail_should_print_one_pipe_row_per_event()
+    {
+        var at = new DateTimeOffset(2026, 12, 2, 10, 0, 5, TimeSpan.Zero);
+        var row = ClusterFormatter.Event(new ClusterEventResponse(7, at, "unreachable", "akka.ssl.tcp://flock@10.0.0.5:40211", "box1", "cluster member"));
+        Assert.EndsWith(" | unreachable | akka.ssl.tcp://flock@10.0.0.5:40211 | box1 | cluster member", row, StringComparison.Ordinal);
+        Assert.Equal(at.ToLocalTime().ToString("HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture), row[..8]);
     }
 
     [Fact]
