@@ -27,7 +27,8 @@ public static class NodeMembership
     {
         var log = logs.CreateLogger("Flock.Node.Membership");
         var workDir = options.WorkDir is { Length: > 0 } w ? w : Path.Combine(Path.GetTempPath(), $"flock-node-{name}");
-        using var seed = SeedLink.For(options, workDir, _ => { });
+        // Whichever of this link and the encoder's first meets the seed pins its certificate and says so.
+        using var seed = SeedLink.For(options, workDir, line => log.LogInformation("{Notice}", line));
         var key = new ClusterKey(options.ClusterKey);
         var backoff = MinBackoff;
         while (!ct.IsCancellationRequested)

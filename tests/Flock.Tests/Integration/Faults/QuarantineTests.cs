@@ -29,7 +29,7 @@ public sealed class QuarantineTests
         var detected = clock.Elapsed;
         Assert.True(quarantined.GetProperty("quarantinedUntil").GetDateTimeOffset() > DateTimeOffset.UtcNow.AddSeconds(-10));
         var show = await cluster.PbmAsync("cluster", "show");
-        Assert.Contains(show.Stdout.Split('\n'), line => line.StartsWith("broken | ", StringComparison.Ordinal) && line.Contains(" | quarantined | ", StringComparison.Ordinal));
+        Assert.Contains(show.Stdout.Split('\n'), line => line.Contains(" | broken | ", StringComparison.Ordinal) && line.Contains(" | quarantined | ", StringComparison.Ordinal));
 
         var wait = await cluster.PbmAsync("job", "wait", id);
         Assert.True(wait.ExitCode == 0, wait.Stdout + wait.Stderr);
