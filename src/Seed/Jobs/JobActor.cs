@@ -202,7 +202,7 @@ public sealed class JobActor : UntypedPersistentActor
             case CancelJob:
                 if (_state is { IsFinal: false })
                 {
-                    Persist(new JobCancelled(_clock.GetUtcNow()), e =>
+                    Settle(new JobCancelled(_clock.GetUtcNow()), "job cancelled", e =>
                     {
                         ApplyAndAnnounce(e);
                         CancelRunningAttempts("job cancelled");
@@ -235,7 +235,7 @@ public sealed class JobActor : UntypedPersistentActor
                 _assemblyRunning = false;
                 if (_state?.Accepts(new JobCompleted(a.OutputPath, default)) == true)
                 {
-                    Persist(new JobCompleted(a.OutputPath, _clock.GetUtcNow()), e =>
+                    Settle(new JobCompleted(a.OutputPath, _clock.GetUtcNow()), "job completed", e =>
                     {
                         ApplyAndAnnounce(e);
                         Log.LogInformation("job {JobId} completed: {Output}", _id, a.OutputPath);
@@ -622,11 +622,27 @@ public sealed class JobActor : UntypedPersistentActor
     {
         var failed = new JobFailed(reason, _clock.GetUtcNow());
         if (_state?.Accepts(failed) != true) return;
-        Persist(failed, e =>
+        Settle(failed, "job failed", e =>
         {
             ApplyAndAnnounce(e);
             Log.LogWarning("job {JobId} failed: {Reason}", _id, reason);
             CancelRunningAttempts(reason);
+        });
+    }
+
+    /// <summary>
+    /// Journals <paramref name="final"/> together with where every chunk stands, in one write: after a restart the
+    /// settled job spawns no chunk actors, and its summary is all `job show` has. <paramref name="then"/> runs for
+    /// <paramref name="final"/> only.
+    /// </summary>
+    private void Settle<TEvent>(TEvent final, string reason, Action<TEvent> then) where TEvent : JobEvent
+    {
+        var at = _clock.GetUtcNow();
+        var summary = new JobChunksSettled(_chunks.Values.Select(c => SettledChunk.Of(c.State, at, reason)).ToList(), at);
+        PersistAll(new JobEvent[] { summary, final }, e =>
+        {
+            if (e is TEvent settled) then(settled);
+            else _state = _state!.Apply(e);
         });
     }
 
@@ -699,7 +715,10 @@ public sealed class JobActor : UntypedPersistentActor
         var s = _state;
         if (s is null) return new JobResponse(_id, JobStates.Queued, null, "", "", 0, 0, [], _clock.GetUtcNow(), null, 0, 0, []);
         var stage = s.Stage == JobStates.Queued && _plan is null && _head is null && !s.IsFinal ? JobStates.Planning : Stage;
-        var chunks = _chunks.Values.Select(c => c.ToResponse(ExpectedFrames(c.State.Index))).ToArray();
+        // A settled job shows its chunks as they stood when it settled: after a restart it has no chunk actors at all.
+        var chunks = s is { IsFinal: true, SettledChunks: { } settled }
+            ? settled.Select(ChunkView.ToResponse).ToArray()
+            : _chunks.Values.Select(c => c.ToResponse(ExpectedFrames(c.State.Index))).ToArray();
         var encoded = _chunks.Values.Sum(c => c.State.Status == ChunkStates.Done ? ExpectedFrames(c.State.Index) : Math.Min(c.EncodedFrames, ExpectedFrames(c.State.Index)));
         var fps = stage == JobStates.Encoding ? _throughput.FramesPerSecond(_clock.GetUtcNow()) : null;
         double? eta = stage switch

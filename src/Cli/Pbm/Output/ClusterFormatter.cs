@@ -9,18 +9,27 @@ public static class ClusterFormatter
 {
     public static readonly IReadOnlyList<string> Header = ["name", "address", "status", "reachability", "power", "work"];
 
-    /// <summary>`name | address | status | reachability | power | work`: status lower-case, power with 2 decimals, work comma-joined or `-`.</summary>
+    /// <summary>`name | address | status | reachability | power | work`: status lower-case (with until when, if quarantined), power with 2 decimals, work comma-joined or `-`.</summary>
     public static string Row(NodeResponse node) => string.Join(JobFormatter.Separator, Cells(node));
 
     public static IReadOnlyList<string> Cells(NodeResponse node) =>
     [
         node.Name,
         node.Address,
-        node.Status.ToLowerInvariant(),
+        Status(node),
         Reachability(node),
         node.Power.ToString("0.00", CultureInfo.InvariantCulture),
         node.Work.Count == 0 ? "-" : string.Join(',', node.Work),
     ];
+
+    /// <summary>`up`, `unreachable`; a quarantined node says until when: `quarantined until 14:02:31Z`.</summary>
+    public static string Status(NodeResponse node)
+    {
+        var status = node.Status.ToLowerInvariant();
+        return status == MemberStatus.Quarantined && node.QuarantinedUntil is { } until
+            ? status + " until " + until.ToUniversalTime().ToString("HH:mm:ss'Z'", CultureInfo.InvariantCulture)
+            : status;
+    }
 
     /// <summary>`reachable (heartbeat 0.8s ago)`, `unreachable (heartbeat 42.0s ago)`.</summary>
     public static string Reachability(NodeResponse node) =>
