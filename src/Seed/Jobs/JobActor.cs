@@ -47,6 +47,8 @@ public sealed class JobActor : UntypedPersistentActor
     private readonly ILoggerFactory _logs;
     private readonly CancellationTokenSource _lifetime = new();
     private bool _assemblyRunning;
+    /// <summary>A job settled before settled chunk summaries existed is reading its chunks back to journal one.</summary>
+    private bool _backfilling;
     /// <summary>Messages that came before <see cref="Resume"/>; null once resumed.</summary>
     private List<(object Message, IActorRef Sender)>? _waiting = [];
     private JobThroughput _throughput = JobThroughput.Empty();
@@ -136,11 +138,14 @@ public sealed class JobActor : UntypedPersistentActor
                 ActorTaskScheduler.RunTask(() => StealAsync(s));
                 break;
             case ChunkChanged changed:
-                OnChunkChanged(changed.State);
+                // While backfilling, the chunks are only read: a settled job tells no node to stop or hold anything.
+                if (_backfilling) _chunks[changed.State.Index] = new ChunkView(changed.State, 0, 0);
+                else OnChunkChanged(changed.State);
                 if (_chunksRecovering.Remove(changed.State.Index) && _chunksRecovering.Count == 0)
                 {
                     foreach (var (news, sender) in _nodeNewsWaiting) Self.Tell(news, sender);
                     _nodeNewsWaiting.Clear();
+                    if (_backfilling) FinishBackfill();
                 }
                 break;
             case NodeGone or NodeLeaving or NodeRejoined or ReleaseOrphanedChunks when _chunksRecovering.Count > 0:
@@ -281,7 +286,15 @@ public sealed class JobActor : UntypedPersistentActor
         Announce();
         var state = _state!;
         if (state.IsFinal) RemoveWorkFiles();
-        if (state.Stage is JobStates.Queued or JobStates.Planning)
+        if (state is { IsFinal: true, SettledChunks: null, ChunkCount: > 0 } && File.Exists(Path.Combine(_directory, JobPlanFiles.FileName)))
+        {
+            // Settled before its chunk summary was journalled: read its chunks back once and journal the summary, so
+            // from the next restart on it spawns nothing, as a job settled now does.
+            _backfilling = true;
+            _plan = JobPlanFiles.Load(_directory);
+            SpawnChunks(_plan);
+        }
+        else if (state.Stage is JobStates.Queued or JobStates.Planning)
         {
             StartPlanning();
         }
@@ -525,6 +538,8 @@ public sealed class JobActor : UntypedPersistentActor
             Sender.Tell(new Status.Failure(new InvalidOperationException($"job {_id} is {_state?.Stage ?? "unknown"}; only a failed or cancelled job can be retried")));
             return;
         }
+        // The job runs again: chunks still being read back are live chunks from now on, and no summary is due.
+        _backfilling = false;
         var sender = Sender;
         Persist(retried, e =>
         {
@@ -643,6 +658,21 @@ public sealed class JobActor : UntypedPersistentActor
         {
             if (e is TEvent settled) then(settled);
             else _state = _state!.Apply(e);
+        });
+    }
+
+    private void FinishBackfill()
+    {
+        _backfilling = false;
+        var state = _state!;
+        var at = state.FinishedAt ?? _clock.GetUtcNow();
+        var summary = new JobChunksSettled(_chunks.Values.Select(c => SettledChunk.Of(c.State, at, $"job {state.Stage}")).ToList(), at);
+        Persist(summary, e =>
+        {
+            _state = _state!.Apply(e);
+            Log.LogInformation("job {JobId}: chunk summary of the {Stage} job journalled ({Chunks} chunks)", _id, state.Stage, summary.Chunks.Count);
+            // Spawning the chunks made their folder again; a settled job keeps only what it kept before.
+            RemoveWorkFiles();
         });
     }
 

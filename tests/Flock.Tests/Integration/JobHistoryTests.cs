@@ -112,6 +112,48 @@ public sealed class JobHistoryTests
         Assert.Equal(Shown(cancelled), Shown(after));
     }
 
+    [Fact]
+    public async Task Job_settled_before_chunk_summaries_existed_should_get_its_chunks_back_and_journal_a_summary_once()
+    {
+        using var cluster = new TestCluster();
+        var seed = await cluster.StartSeedAsync();
+        await cluster.StartNodeAsync("box1");
+        var source = await TestClips.ConstantFrameRateMp4();
+        var id = await cluster.SubmitDetachedAsync(source, cluster.Scratch.File("out.mp4"), 2, [.. ReferenceEncode.DefaultVideoOptions]);
+        Assert.Equal(0, (await cluster.PbmAsync("job", "wait", id)).ExitCode);
+        var settled = await cluster.JobAsync(id);
+        await StopAsync(seed);
+        // What an older seed left: the job's journal without the summary.
+        Assert.Equal(1, await ExecuteAsync(cluster, $"DELETE FROM journal WHERE persistence_id = 'job-{id}' AND manifest = 'job-chunks-settled'"));
+
+        seed = await cluster.StartSeedAsync();
+        await seed.WaitForOutputAsync($"job {id}: chunk summary of the completed job journalled", TimeSpan.FromSeconds(30));
+        Assert.Equal(Shown(settled), Shown(await cluster.JobAsync(id)));
+        await StopAsync(seed);
+        Assert.Equal(1, await ExecuteAsync(cluster, $"SELECT COUNT(*) FROM journal WHERE persistence_id = 'job-{id}' AND manifest = 'job-chunks-settled'"));
+
+        seed = await cluster.StartSeedAsync();
+        Assert.Equal(Shown(settled), Shown(await cluster.JobAsync(id)));
+        await StopAsync(seed);
+        Assert.DoesNotContain("chunk summary of the", seed.Output, StringComparison.Ordinal);
+    }
+
+    private static async Task StopAsync(FlockProcess seed)
+    {
+        seed.Terminate();
+        Assert.Equal(0, await seed.WaitForExitAsync(TimeSpan.FromMinutes(1)));
+    }
+
+    /// <summary>Runs SQL on the stopped seed's SQLite journal: the rows changed, or a count.</summary>
+    private static async Task<long> ExecuteAsync(TestCluster cluster, string sql)
+    {
+        await using var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(cluster.DataDir, Flock.Seed.Hosting.AkkaConfiguration.SqliteFileName)}");
+        await db.OpenAsync();
+        await using var command = db.CreateCommand();
+        command.CommandText = sql;
+        return sql.StartsWith("SELECT", StringComparison.Ordinal) ? Convert.ToInt64(await command.ExecuteScalarAsync()) : await command.ExecuteNonQueryAsync();
+    }
+
     private static void AssertNothingLeftRunning(JsonElement job, int wasEncoding)
     {
         Assert.Equal("cancelled", job.GetProperty("state").GetString());
