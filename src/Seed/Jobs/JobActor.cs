@@ -49,6 +49,8 @@ public sealed class JobActor : UntypedPersistentActor
     private bool _assemblyRunning;
     /// <summary>A job settled before settled chunk summaries existed is reading its chunks back to journal one.</summary>
     private bool _backfilling;
+    /// <summary>The job settled while chunks were still being read back: its summary is journalled again once they are.</summary>
+    private bool _summaryStale;
     /// <summary>Messages that came before <see cref="Resume"/>; null once resumed.</summary>
     private List<(object Message, IActorRef Sender)>? _waiting = [];
     private JobThroughput _throughput = JobThroughput.Empty();
@@ -145,7 +147,7 @@ public sealed class JobActor : UntypedPersistentActor
                 {
                     foreach (var (news, sender) in _nodeNewsWaiting) Self.Tell(news, sender);
                     _nodeNewsWaiting.Clear();
-                    if (_backfilling) FinishBackfill();
+                    if ((_backfilling || _summaryStale) && _state is { IsFinal: true }) JournalSettledChunks();
                 }
                 break;
             case NodeGone or NodeLeaving or NodeRejoined or ReleaseOrphanedChunks when _chunksRecovering.Count > 0:
@@ -540,6 +542,7 @@ public sealed class JobActor : UntypedPersistentActor
         }
         // The job runs again: chunks still being read back are live chunks from now on, and no summary is due.
         _backfilling = false;
+        _summaryStale = false;
         var sender = Sender;
         Persist(retried, e =>
         {
@@ -654,6 +657,7 @@ public sealed class JobActor : UntypedPersistentActor
     {
         var at = _clock.GetUtcNow();
         var summary = new JobChunksSettled(_chunks.Values.Select(c => SettledChunk.Of(c.State, at, reason)).ToList(), at);
+        _summaryStale = _chunksRecovering.Count > 0;
         PersistAll(new JobEvent[] { summary, final }, e =>
         {
             if (e is TEvent settled) then(settled);
@@ -661,9 +665,11 @@ public sealed class JobActor : UntypedPersistentActor
         });
     }
 
-    private void FinishBackfill()
+    /// <summary>Journals where every chunk stands for a job already settled (see <see cref="_backfilling"/> and <see cref="_summaryStale"/>).</summary>
+    private void JournalSettledChunks()
     {
         _backfilling = false;
+        _summaryStale = false;
         var state = _state!;
         var at = state.FinishedAt ?? _clock.GetUtcNow();
         var summary = new JobChunksSettled(_chunks.Values.Select(c => SettledChunk.Of(c.State, at, $"job {state.Stage}")).ToList(), at);
