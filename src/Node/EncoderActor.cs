@@ -358,11 +358,22 @@ public sealed class EncoderActor : UntypedActor, IWithTimers
                 file => new Encoded(job, file),
                 e => new EncodeFailed(job, e switch
                 {
-                    MediaException m => $"{m.Message}\n{m.Details}".Trim(),
-                    SourceDecodeException d => $"{d.Message}\n{d.Details}".Trim(),
+                    MediaException m => FailureText(m.Message, m.Details),
+                    SourceDecodeException d => FailureText(d.Message, d.Details),
                     _ => e.Message,
                 }, e is SourceDecodeException));
         }
+    }
+
+    /// <summary>
+    /// The one-line message, then the tool's stderr tail without the line the message already quotes (ffmpeg's last
+    /// error line ends both): the node's log and the seed's record say it once.
+    /// </summary>
+    public static string FailureText(string message, string? details)
+    {
+        var tail = (details ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+        if (tail.Count > 0 && message.EndsWith(tail[^1], StringComparison.Ordinal)) tail.RemoveAt(tail.Count - 1);
+        return string.Join('\n', tail.Prepend(message.Trim()));
     }
 
     private void StartUpload(ChunkJob job)

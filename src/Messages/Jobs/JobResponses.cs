@@ -14,7 +14,10 @@ public static class JobStates
     public static bool IsFinal(string state) => state is Completed or Failed or Cancelled;
 }
 
-/// <summary>Chunk states: pending, assigned, encoding, verifying, done (failed only when the job gave up on it).</summary>
+/// <summary>
+/// Chunk states: pending, assigned, encoding, verifying, done (failed only when the job gave up on it; cancelled when
+/// its job was cancelled or failed before the chunk was done).
+/// </summary>
 public static class ChunkStates
 {
     public const string Pending = "pending";
@@ -23,6 +26,26 @@ public static class ChunkStates
     public const string Verifying = "verifying";
     public const string Done = "done";
     public const string Failed = "failed";
+    public const string Cancelled = "cancelled";
+}
+
+/// <summary>
+/// How one attempt of a chunk stands or ended: assigned, encoding, verifying while it runs; then done (its result was
+/// verified), failed (the node's encode or the seed's check failed), released (its node left or was lost; a late result
+/// may still bring it back), cancelled (another attempt finished first, or the job was stopped).
+/// </summary>
+public static class AttemptOutcomes
+{
+    public const string Assigned = "assigned";
+    public const string Encoding = "encoding";
+    public const string Verifying = "verifying";
+    public const string Done = "done";
+    public const string Failed = "failed";
+    public const string Released = "released";
+    public const string Cancelled = "cancelled";
+
+    /// <summary>Whether the attempt is over (anything but assigned, encoding, verifying).</summary>
+    public static bool IsEnded(string outcome) => outcome is not (Assigned or Encoding or Verifying);
 }
 
 /// <summary>
@@ -57,10 +80,19 @@ public sealed record EntryPointResponse(double Seconds, string Reason);
 /// <summary>
 /// One chunk. <paramref name="Percent"/> is 0–100 from the node's progress reports against the chunk's planned frames
 /// (100 once verified); <paramref name="Fps"/> is the node's current rate while it encodes, otherwise null;
-/// <paramref name="Runs"/> lists the attempts still out on nodes (two while a straggler is run again elsewhere).
+/// <paramref name="Runs"/> lists the attempts still out on nodes (two while a straggler is run again elsewhere);
+/// <paramref name="History"/> every attempt so far, oldest first, failed and released ones included.
 /// </summary>
 public sealed record ChunkResponse(int Index, string State, int Attempts, string? Node, int Frames, double Percent = 0, double? Fps = null,
-    IReadOnlyList<ChunkRunResponse>? Runs = null);
+    IReadOnlyList<ChunkRunResponse>? Runs = null, IReadOnlyList<ChunkAttemptResponse>? History = null);
+
+/// <summary>
+/// One attempt of a chunk: the node, when it was handed out and when it ended (null while it runs), its
+/// <see cref="AttemptOutcomes">outcome</see>, the error's first line when it failed (or why it was released or
+/// cancelled), and the bytes of the result the node uploaded (null before any).
+/// </summary>
+public sealed record ChunkAttemptResponse(int Attempt, string Node, string Outcome, DateTimeOffset Started, DateTimeOffset? Ended = null, string? Error = null,
+    long? Bytes = null);
 
 /// <summary>An attempt of a chunk still out on a node.</summary>
 public sealed record ChunkRunResponse(int Attempt, string Node, string State);

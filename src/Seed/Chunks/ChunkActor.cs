@@ -132,7 +132,9 @@ public sealed class ChunkActor : UntypedPersistentActor
             then?.Invoke();
             return;
         }
-        PersistAll(events, Apply);
+        // Stamped here, not in Process, so deciding stays pure; the time dates the end of an attempt in the history.
+        var now = _clock.GetUtcNow();
+        PersistAll(events.Select(e => e with { RecordedAt = now }).ToList(), Apply);
         if (then is not null) DeferAsync(events[^1], _ => then());
     }
 

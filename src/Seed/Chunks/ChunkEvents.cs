@@ -1,7 +1,14 @@
 namespace Flock.Seed.Chunks;
 
 /// <summary>What happened to a chunk, in the order it happened; replaying these rebuilds <see cref="ChunkState"/>.</summary>
-public abstract record ChunkEvent;
+public abstract record ChunkEvent
+{
+    /// <summary>
+    /// When the seed journalled it (stamped by the chunk actor, so Process stays free of clocks); it dates the end of
+    /// an attempt in the chunk's history. Null in events journalled before it existed.
+    /// </summary>
+    public DateTimeOffset? RecordedAt { get; init; }
+}
 
 public sealed record ChunkAssigned(string Node, int Attempt, DateTimeOffset At) : ChunkEvent;
 

@@ -42,10 +42,15 @@ public sealed record ChunkState(
 
     public IEnumerable<ChunkRun> LiveRuns => Runs.Where(r => r.IsLive);
 
+    /// <summary>Every attempt so far, oldest first, ended ones included: what `job show` lists as the chunk's history.</summary>
+    public ImmutableList<ChunkAttempt> History { get; init; } = [];
+
     /// <summary>Attempts a node may still be working on although nobody needs them any more.</summary>
     public IEnumerable<ChunkRun> Losers => IsFinal ? Runs : [];
 
-    public ChunkState Apply(ChunkEvent e) => e switch
+    public ChunkState Apply(ChunkEvent e) => ApplyToRuns(e) with { History = Record(e) };
+
+    private ChunkState ApplyToRuns(ChunkEvent e) => e switch
     {
         ChunkAssigned a => With(Runs.Add(new ChunkRun(a.Attempt, a.Node, a.At))) with { Attempts = Attempts + 1 },
         ChunkEncodingStarted s => With(Update(s.Attempt, r => r with { Encoding = true })),
@@ -62,6 +67,24 @@ public sealed record ChunkState(
         ChunkRetried => (this with { Status = ChunkStates.Pending, FailedNodes = [], LastError = null }).With(Runs.RemoveAll(r => !r.Verifying)),
         _ => throw new ArgumentOutOfRangeException(nameof(e), e, "unknown chunk event"),
     };
+
+    /// <summary>The history after <paramref name="e"/>: mirrors what <see cref="ApplyToRuns"/> does to the runs, but forgets nothing.</summary>
+    private ImmutableList<ChunkAttempt> Record(ChunkEvent e) => e switch
+    {
+        ChunkAssigned a => History.Add(new ChunkAttempt(a.Attempt, a.Node, a.At, AttemptOutcomes.Assigned)),
+        ChunkEncodingStarted s => Change(s.Attempt, h => h with { Outcome = AttemptOutcomes.Encoding }),
+        // A released attempt whose result still came is running again: the release was not its end.
+        ChunkResultReceived r => Change(r.Attempt, h => h with { Outcome = AttemptOutcomes.Verifying, Bytes = r.Bytes, Ended = null, Error = null }),
+        ChunkVerified v => Change(v.Attempt, h => h with { Outcome = AttemptOutcomes.Done, Ended = v.RecordedAt })
+            .ConvertAll(h => Runs.Any(r => r.Attempt == h.Attempt && r.Attempt != v.Attempt) ? h.Cancel(v.RecordedAt, $"attempt {v.Attempt} on {v.Node} finished first") : h),
+        ChunkAttemptFailed f => Change(f.Attempt, h => h with { Outcome = AttemptOutcomes.Failed, Ended = f.RecordedAt, Error = Headline(f.Error) }),
+        ChunkReleased r => Change(r.Attempt, h => h with { Outcome = AttemptOutcomes.Released, Ended = r.RecordedAt, Error = r.Reason }),
+        ChunkRetried r => History.ConvertAll(h => Runs.Any(run => run.Attempt == h.Attempt && !run.Verifying) ? h.Cancel(r.At, "job retried") : h),
+        _ => History,
+    };
+
+    private ImmutableList<ChunkAttempt> Change(int attempt, Func<ChunkAttempt, ChunkAttempt> change) =>
+        History.FindIndex(h => h.Attempt == attempt) is var i and >= 0 ? History.SetItem(i, change(History[i])) : History;
 
     /// <summary>The events a command leads to; an empty list means the command no longer applies (late or duplicate) and is dropped.</summary>
     public IReadOnlyList<ChunkEvent> Process(ChunkCommand command) => command is RetryChunk retry ? Retry(retry) : IsFinal ? [] : command switch
@@ -127,7 +150,7 @@ public sealed record ChunkState(
     }
 
     /// <summary>A node's error starts with ffmpeg's own last error line; the stderr tail after it stays in the chunk's LastError.</summary>
-    private static string Headline(string error) =>
+    public static string Headline(string error) =>
         error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? error;
 
     private IReadOnlyList<ChunkEvent> FailAndMaybeGiveUp(FailAttempt f)

@@ -47,6 +47,10 @@ public sealed class JobActor : UntypedPersistentActor
     private readonly ILoggerFactory _logs;
     private readonly CancellationTokenSource _lifetime = new();
     private bool _assemblyRunning;
+    /// <summary>A job settled before settled chunk summaries existed is reading its chunks back to journal one.</summary>
+    private bool _backfilling;
+    /// <summary>The job settled while chunks were still being read back: its summary is journalled again once they are.</summary>
+    private bool _summaryStale;
     /// <summary>Messages that came before <see cref="Resume"/>; null once resumed.</summary>
     private List<(object Message, IActorRef Sender)>? _waiting = [];
     private JobThroughput _throughput = JobThroughput.Empty();
@@ -136,11 +140,14 @@ public sealed class JobActor : UntypedPersistentActor
                 ActorTaskScheduler.RunTask(() => StealAsync(s));
                 break;
             case ChunkChanged changed:
-                OnChunkChanged(changed.State);
+                // While backfilling, the chunks are only read: a settled job tells no node to stop or hold anything.
+                if (_backfilling) _chunks[changed.State.Index] = new ChunkView(changed.State, 0, 0);
+                else OnChunkChanged(changed.State);
                 if (_chunksRecovering.Remove(changed.State.Index) && _chunksRecovering.Count == 0)
                 {
                     foreach (var (news, sender) in _nodeNewsWaiting) Self.Tell(news, sender);
                     _nodeNewsWaiting.Clear();
+                    if ((_backfilling || _summaryStale) && _state is { IsFinal: true }) JournalSettledChunks();
                 }
                 break;
             case NodeGone or NodeLeaving or NodeRejoined or ReleaseOrphanedChunks when _chunksRecovering.Count > 0:
@@ -202,7 +209,7 @@ public sealed class JobActor : UntypedPersistentActor
             case CancelJob:
                 if (_state is { IsFinal: false })
                 {
-                    Persist(new JobCancelled(_clock.GetUtcNow()), e =>
+                    Settle(new JobCancelled(_clock.GetUtcNow()), "job cancelled", e =>
                     {
                         ApplyAndAnnounce(e);
                         CancelRunningAttempts("job cancelled");
@@ -235,7 +242,7 @@ public sealed class JobActor : UntypedPersistentActor
                 _assemblyRunning = false;
                 if (_state?.Accepts(new JobCompleted(a.OutputPath, default)) == true)
                 {
-                    Persist(new JobCompleted(a.OutputPath, _clock.GetUtcNow()), e =>
+                    Settle(new JobCompleted(a.OutputPath, _clock.GetUtcNow()), "job completed", e =>
                     {
                         ApplyAndAnnounce(e);
                         Log.LogInformation("job {JobId} completed: {Output}", _id, a.OutputPath);
@@ -281,7 +288,15 @@ public sealed class JobActor : UntypedPersistentActor
         Announce();
         var state = _state!;
         if (state.IsFinal) RemoveWorkFiles();
-        if (state.Stage is JobStates.Queued or JobStates.Planning)
+        if (state is { IsFinal: true, SettledChunks: null, ChunkCount: > 0 } && File.Exists(Path.Combine(_directory, JobPlanFiles.FileName)))
+        {
+            // Settled before its chunk summary was journalled: read its chunks back once and journal the summary, so
+            // from the next restart on it spawns nothing, as a job settled now does.
+            _backfilling = true;
+            _plan = JobPlanFiles.Load(_directory);
+            SpawnChunks(_plan);
+        }
+        else if (state.Stage is JobStates.Queued or JobStates.Planning)
         {
             StartPlanning();
         }
@@ -525,6 +540,9 @@ public sealed class JobActor : UntypedPersistentActor
             Sender.Tell(new Status.Failure(new InvalidOperationException($"job {_id} is {_state?.Stage ?? "unknown"}; only a failed or cancelled job can be retried")));
             return;
         }
+        // The job runs again: chunks still being read back are live chunks from now on, and no summary is due.
+        _backfilling = false;
+        _summaryStale = false;
         var sender = Sender;
         Persist(retried, e =>
         {
@@ -622,11 +640,45 @@ public sealed class JobActor : UntypedPersistentActor
     {
         var failed = new JobFailed(reason, _clock.GetUtcNow());
         if (_state?.Accepts(failed) != true) return;
-        Persist(failed, e =>
+        Settle(failed, "job failed", e =>
         {
             ApplyAndAnnounce(e);
             Log.LogWarning("job {JobId} failed: {Reason}", _id, reason);
             CancelRunningAttempts(reason);
+        });
+    }
+
+    /// <summary>
+    /// Journals <paramref name="final"/> together with where every chunk stands, in one write: after a restart the
+    /// settled job spawns no chunk actors, and its summary is all `job show` has. <paramref name="then"/> runs for
+    /// <paramref name="final"/> only.
+    /// </summary>
+    private void Settle<TEvent>(TEvent final, string reason, Action<TEvent> then) where TEvent : JobEvent
+    {
+        var at = _clock.GetUtcNow();
+        var summary = new JobChunksSettled(_chunks.Values.Select(c => SettledChunk.Of(c.State, at, reason)).ToList(), at);
+        _summaryStale = _chunksRecovering.Count > 0;
+        PersistAll(new JobEvent[] { summary, final }, e =>
+        {
+            if (e is TEvent settled) then(settled);
+            else _state = _state!.Apply(e);
+        });
+    }
+
+    /// <summary>Journals where every chunk stands for a job already settled (see <see cref="_backfilling"/> and <see cref="_summaryStale"/>).</summary>
+    private void JournalSettledChunks()
+    {
+        _backfilling = false;
+        _summaryStale = false;
+        var state = _state!;
+        var at = state.FinishedAt ?? _clock.GetUtcNow();
+        var summary = new JobChunksSettled(_chunks.Values.Select(c => SettledChunk.Of(c.State, at, $"job {state.Stage}")).ToList(), at);
+        Persist(summary, e =>
+        {
+            _state = _state!.Apply(e);
+            Log.LogInformation("job {JobId}: chunk summary of the {Stage} job journalled ({Chunks} chunks)", _id, state.Stage, summary.Chunks.Count);
+            // Spawning the chunks made their folder again; a settled job keeps only what it kept before.
+            RemoveWorkFiles();
         });
     }
 
@@ -699,7 +751,10 @@ public sealed class JobActor : UntypedPersistentActor
         var s = _state;
         if (s is null) return new JobResponse(_id, JobStates.Queued, null, "", "", 0, 0, [], _clock.GetUtcNow(), null, 0, 0, []);
         var stage = s.Stage == JobStates.Queued && _plan is null && _head is null && !s.IsFinal ? JobStates.Planning : Stage;
-        var chunks = _chunks.Values.Select(c => c.ToResponse(ExpectedFrames(c.State.Index))).ToArray();
+        // A settled job shows its chunks as they stood when it settled: after a restart it has no chunk actors at all.
+        var chunks = s is { IsFinal: true, SettledChunks: { } settled }
+            ? settled.Select(ChunkView.ToResponse).ToArray()
+            : _chunks.Values.Select(c => c.ToResponse(ExpectedFrames(c.State.Index))).ToArray();
         var encoded = _chunks.Values.Sum(c => c.State.Status == ChunkStates.Done ? ExpectedFrames(c.State.Index) : Math.Min(c.EncodedFrames, ExpectedFrames(c.State.Index)));
         var fps = stage == JobStates.Encoding ? _throughput.FramesPerSecond(_clock.GetUtcNow()) : null;
         double? eta = stage switch

@@ -22,6 +22,9 @@ public sealed record JobState(
     /// <summary>The timestamps of <see cref="RejectedEntryPoints"/>, as chunk assignments need them.</summary>
     public ImmutableSortedSet<long> BadEntryPts => RejectedEntryPoints.Select(e => e.Pts).ToImmutableSortedSet();
 
+    /// <summary>The job's chunks as they stood when it settled; null while it runs (its chunk actors know) and for jobs settled before this was journalled.</summary>
+    public IReadOnlyList<SettledChunk>? SettledChunks { get; init; }
+
     public static JobState Start(JobSubmitted e) => new(e.Spec, JobStates.Queued, e.At, 0, 0, null, null, null);
 
     public JobState Apply(JobEvent e) => e switch
@@ -31,7 +34,8 @@ public sealed record JobState(
         JobCompleted c => this with { Stage = JobStates.Completed, FinishedAt = c.At, Spec = Spec with { OutputPath = c.OutputPath } },
         JobFailed f => this with { Stage = JobStates.Failed, Error = f.Reason, FinishedAt = f.At },
         JobCancelled c => this with { Stage = JobStates.Cancelled, FinishedAt = c.At },
-        JobRetried r => this with { Stage = r.Stage, Error = null, FinishedAt = null },
+        JobRetried r => this with { Stage = r.Stage, Error = null, FinishedAt = null, SettledChunks = null },
+        JobChunksSettled s => this with { SettledChunks = s.Chunks },
         JobPriorityChanged p => this with { Spec = Spec with { Priority = p.Priority } },
         JobEntryPointRejected r => RejectedEntryPoints.Any(e => e.Pts == r.Pts) ? this : this with { RejectedEntryPoints = RejectedEntryPoints.Add(r) },
         JobSubmitted => throw new InvalidOperationException("a job is submitted once"),

@@ -15,8 +15,14 @@ internal sealed record ChunkView(ChunkState State, int EncodedFrames, double Fra
             Math.Round(JobThroughput.ChunkPercent(done, EncodedFrames, expectedFrames), 1),
             IsRunning ? Math.Round(FramesPerSecond, 1) : null,
             State.IsFinal ? [] : State.Runs.Select(r => new ChunkRunResponse(r.Attempt, r.Node,
-                r.Verifying ? ChunkStates.Verifying : r.Released ? "released" : r.Encoding ? ChunkStates.Encoding : ChunkStates.Assigned)).ToArray());
+                r.Verifying ? ChunkStates.Verifying : r.Released ? "released" : r.Encoding ? ChunkStates.Encoding : ChunkStates.Assigned)).ToArray(),
+            State.History.Select(h => h.ToResponse()).ToArray());
     }
+
+    /// <summary>A chunk of a settled job, from the summary journalled when it settled.</summary>
+    public static ChunkResponse ToResponse(SettledChunk chunk) =>
+        new(chunk.Index, chunk.Status, chunk.Attempts, chunk.Node, chunk.Frames, chunk.Status == ChunkStates.Done ? 100 : 0, null, [],
+            chunk.History.Select(h => h.ToResponse()).ToArray());
 
     /// <summary>Expected seconds until the chunk is encoded at its reported speed; infinite before any progress report.</summary>
     public double SecondsLeft(int frameCount) =>

@@ -31,5 +31,6 @@ public static class SeedEventTypes
         .Register<JobRetried>("job-retried")
         .Register<JobPriorityChanged>("job-priority-changed")
         .Register<JobEntryPointRejected>("job-entry-point-rejected")
+        .Register<JobChunksSettled>("job-chunks-settled")
         .Register<ChunkState>("chunk-state");
 }

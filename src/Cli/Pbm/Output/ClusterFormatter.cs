@@ -33,17 +33,26 @@ public static class ClusterFormatter
         return rows;
     }
 
-    /// <summary>`address | [roles] | status | reachability | name | power | work`: status lower-case, power with 2 decimals, work comma-joined or `-`.</summary>
+    /// <summary>`address | [roles] | status | reachability | name | power | work`: status lower-case (with until when, if quarantined), power with 2 decimals, work comma-joined or `-`.</summary>
     public static IReadOnlyList<string> Cells(NodeResponse node, ClusterMemberResponse? member = null) =>
     [
         member?.Address ?? node.Address,
         Roles(member?.Roles ?? ["encoder"]),
-        node.Status.ToLowerInvariant(),
+        Status(node),
         Reachability(node),
         node.Name,
         node.Power.ToString("0.00", CultureInfo.InvariantCulture),
         node.Work.Count == 0 ? "-" : string.Join(',', node.Work),
     ];
+
+    /// <summary>`up`, `unreachable`; a quarantined node says until when: `quarantined until 14:02:31Z`.</summary>
+    public static string Status(NodeResponse node)
+    {
+        var status = node.Status.ToLowerInvariant();
+        return status == MemberStatus.Quarantined && node.QuarantinedUntil is { } until
+            ? status + " until " + until.ToUniversalTime().ToString("HH:mm:ss'Z'", CultureInfo.InvariantCulture)
+            : status;
+    }
 
     /// <summary>`reachable (heartbeat 0.8s ago)`, `unreachable (heartbeat 42.0s ago)`.</summary>
     public static string Reachability(NodeResponse node) =>

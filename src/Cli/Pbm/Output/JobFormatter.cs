@@ -19,7 +19,10 @@ public static class JobFormatter
 
     public static readonly IReadOnlyList<string> ChunkHeader = ["index", "state", "attempts", "node", "frames"];
 
-    /// <summary>Header lines, then `index | state | attempts | node | frames` per chunk (under a header row and aligned on a terminal).</summary>
+    /// <summary>
+    /// Header lines, then `index | state | attempts | node | frames` per chunk (under a header row and aligned on a
+    /// terminal), then the attempt history of any chunk that needed more than one attempt or did not end done.
+    /// </summary>
     public static IEnumerable<string> Details(JobResponse job, bool terminal = false)
     {
         yield return "id: " + job.Id;
@@ -52,7 +55,44 @@ public static class JobFormatter
         {
             yield return line;
         }
+
+        var attempts = AttemptsWorthListing(job).ToArray();
+        if (attempts.Length == 0)
+        {
+            yield break;
+        }
+
+        yield return string.Create(CultureInfo.InvariantCulture, $"attempt history: {Plural.Of(attempts.Length, "attempt")} (chunks done on their first attempt are not listed; --json has all)");
+        foreach (var line in TextTable.Render(AttemptHeader, attempts, terminal))
+        {
+            yield return line;
+        }
     }
+
+    public static readonly IReadOnlyList<string> AttemptHeader = ["chunk", "attempt", "node", "outcome", "started", "ended", "bytes", "error"];
+
+    /// <summary>
+    /// `chunk | attempt | node | outcome | started | ended | bytes | error` for every attempt of a chunk that took more
+    /// than one or did not end done: a failure must not vanish behind the retry that succeeded.
+    /// </summary>
+    private static IEnumerable<IReadOnlyList<string>> AttemptsWorthListing(JobResponse job) =>
+        from chunk in job.Chunks
+        let history = chunk.History ?? []
+        where history.Count > 1 || history.Any(a => a.Outcome != AttemptOutcomes.Done)
+        from a in history
+        select (IReadOnlyList<string>)
+        [
+            chunk.Index.ToString(CultureInfo.InvariantCulture),
+            a.Attempt.ToString(CultureInfo.InvariantCulture),
+            a.Node,
+            a.Outcome,
+            TimeOfDay(a.Started),
+            a.Ended is { } ended ? TimeOfDay(ended) : "-",
+            a.Bytes is { } bytes ? bytes.ToString(CultureInfo.InvariantCulture) : "-",
+            string.IsNullOrEmpty(a.Error) ? "-" : Program.OneLine(a.Error),
+        ];
+
+    private static string TimeOfDay(DateTimeOffset at) => at.ToUniversalTime().ToString("HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     private static IReadOnlyList<string> ChunkCells(ChunkResponse chunk) =>
     [

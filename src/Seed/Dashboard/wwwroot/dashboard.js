@@ -123,7 +123,7 @@ function renderNodes(nodes, fpsByNode) {
   body.replaceChildren(...nodes.map((n) => {
     const row = el('tr', { className: 'node-row' },
       el('td', { textContent: n.name }),
-      el('td', {}, el('span', { className: 'status ' + n.status, textContent: n.status })),
+      el('td', {}, el('span', { className: 'status ' + n.status, textContent: nodeStatus(n) })),
       el('td', { textContent: num(n.power, 2) }),
       el('td', { textContent: n.cores ?? DASH }),
       el('td', { className: 'fps', textContent: fpsByNode[n.name] > 0 ? num(fpsByNode[n.name], 1) : DASH }),
@@ -135,21 +135,69 @@ function renderNodes(nodes, fpsByNode) {
   $('node-count').textContent = '(' + nodes.length + ')';
 }
 
+// A quarantined node comes back by itself: say when.
+function nodeStatus(n) {
+  return n.status === 'quarantined' && n.quarantinedUntil ? 'quarantined until ' + clock(n.quarantinedUntil) : n.status;
+}
+
+function clock(iso) {
+  const at = new Date(iso);
+  return isNaN(at) ? DASH : at.toLocaleTimeString();
+}
+
 // The seed names a held chunk JOB/INDEX.
 function workLabel(chunkId) {
   const [job, index] = chunkId.split('/');
   return index === undefined ? chunkId : `#${job} chunk ${index}`;
 }
 
+// An attempt that failed or lost its node stays in the chunk's history, so a retry that succeeded does not hide it.
+const troubled = (c) => (c.history || []).some((a) => a.outcome === 'failed' || a.outcome === 'released');
+
+function attemptLine(a) {
+  return `attempt ${a.attempt} on ${a.node}: ${a.outcome}` + (a.error ? ` (${a.error})` : '');
+}
+
 function chunkCell(c) {
-  const cell = el('span', { className: 'chunk ' + c.state });
+  const cell = el('span', { className: 'chunk ' + c.state + (troubled(c) ? ' retried' : '') });
   cell.dataset.index = c.index;
   cell.dataset.state = c.state;
   const percent = typeof c.percent === 'number' ? Math.round(c.percent) + '%' : null;
   cell.textContent = c.state === 'encoding' && percent ? percent : String(c.index);
   cell.title = `chunk ${c.index}: ${c.state}` + (c.node ? ` on ${c.node}` : '') + ` · attempts ${c.attempts} · ${c.frames} frames`
-    + (percent ? ` · ${percent}` : '') + (typeof c.fps === 'number' ? ` · ${c.fps.toFixed(1)} fps` : '');
+    + (percent ? ` · ${percent}` : '') + (typeof c.fps === 'number' ? ` · ${c.fps.toFixed(1)} fps` : '')
+    + (c.history || []).map((a) => '\n' + attemptLine(a)).join('');
   return cell;
+}
+
+// Every attempt of a chunk that needed more than one or did not end done, as `pbm job show` lists them.
+function attemptHistory(job) {
+  const rows = [];
+  for (const c of job.chunks || []) {
+    const history = c.history || [];
+    if (history.length > 1 || history.some((a) => a.outcome !== 'done'))
+      for (const a of history) rows.push({ chunk: c.index, ...a });
+  }
+  if (rows.length === 0) return null;
+  const failed = rows.filter((a) => a.outcome === 'failed').length;
+  const table = el('table', {},
+    el('thead', {}, el('tr', {}, ...['chunk', 'attempt', 'node', 'outcome', 'started', 'ended', 'bytes', 'error'].map((h) => el('th', { textContent: h })))),
+    el('tbody', {}, ...rows.map((a) => {
+      const row = el('tr', { className: 'attempt ' + a.outcome },
+        el('td', { textContent: a.chunk }),
+        el('td', { textContent: a.attempt }),
+        el('td', { textContent: a.node }),
+        el('td', { textContent: a.outcome }),
+        el('td', { textContent: clock(a.started) }),
+        el('td', { textContent: a.ended ? clock(a.ended) : DASH }),
+        el('td', { textContent: typeof a.bytes === 'number' ? a.bytes : DASH }),
+        el('td', { className: 'reason', textContent: a.error || DASH }));
+      row.dataset.chunk = a.chunk;
+      row.dataset.outcome = a.outcome;
+      return row;
+    })));
+  const summary = `attempt history: ${rows.length} attempt${rows.length === 1 ? '' : 's'}` + (failed ? `, ${failed} failed` : '');
+  return el('details', { className: 'attempts' }, el('summary', { textContent: summary }), table);
 }
 
 function stat(label, value, name) {
@@ -190,6 +238,8 @@ function renderJob(job) {
   const card = el('div', { className: 'job' }, head,
     el('div', { className: 'bar' }, el('div', { style: `width:${percent.toFixed(1)}%` })),
     el('div', { className: 'grid' }, ...(job.chunks || []).map(chunkCell)));
+  const history = attemptHistory(job);
+  if (history) card.append(history);
   if (job.error) card.append(el('p', { className: 'error', textContent: job.error }));
   card.dataset.jobId = job.id;
   card.dataset.state = job.state;

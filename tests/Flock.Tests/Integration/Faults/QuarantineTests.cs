@@ -27,12 +27,23 @@ public sealed class QuarantineTests
 
         var quarantined = await WaitForNodeAsync(cluster, "broken", n => n.GetProperty("status").GetString() == "quarantined", "broken quarantined");
         var detected = clock.Elapsed;
-        Assert.True(quarantined.GetProperty("quarantinedUntil").GetDateTimeOffset() > DateTimeOffset.UtcNow.AddSeconds(-10));
+        var quarantinedUntil = quarantined.GetProperty("quarantinedUntil").GetDateTimeOffset();
+        Assert.True(quarantinedUntil > DateTimeOffset.UtcNow.AddSeconds(-10));
         var show = await cluster.PbmAsync("cluster", "show");
-        Assert.Contains(show.Stdout.Split('\n'), line => line.Contains(" | broken | ", StringComparison.Ordinal) && line.Contains(" | quarantined | ", StringComparison.Ordinal));
+        // Says until when, to the second, as the JSON has it.
+        var untilText = quarantinedUntil.ToUniversalTime().ToString("HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Contains(show.Stdout.Split('\n'), line => line.Contains(" | broken | ", StringComparison.Ordinal) && line.Contains($" | quarantined until {untilText} | ", StringComparison.Ordinal));
 
         var wait = await cluster.PbmAsync("job", "wait", id);
         Assert.True(wait.ExitCode == 0, wait.Stdout + wait.Stderr);
+        // The chunks the healthy node finished still list the broken node's failed attempts, with ffmpeg's error.
+        var failedOnBroken = (await cluster.JobAsync(id)).GetProperty("chunks").EnumerateArray()
+            .SelectMany(c => c.GetProperty("history").EnumerateArray().Select(a => (Chunk: c, Attempt: a)))
+            .Where(x => x.Attempt.GetProperty("node").GetString() == "broken" && x.Attempt.GetProperty("outcome").GetString() == "failed")
+            .ToList();
+        Assert.True(failedOnBroken.Count >= 2, "the two failures that quarantined the node should be in the history");
+        Assert.All(failedOnBroken, x => Assert.Contains("/nonexistent/flock-broken-node.mp4: No such file or directory", x.Attempt.GetProperty("error").GetString(), StringComparison.Ordinal));
+        Assert.All(failedOnBroken, x => Assert.Equal("done", x.Chunk.GetProperty("state").GetString()));
         var fetch = await cluster.PbmAsync("job", "fetch", id, output);
         Assert.True(fetch.ExitCode == 0, fetch.Stderr);
         var reference = await ReferenceEncode.EncodeAsync(source, cluster.Scratch.File("reference.mp4"), [.. ReferenceEncode.DefaultVideoOptions]);

@@ -76,6 +76,10 @@ public abstract class SeedPersistenceTests : IDisposable
             var recovered = await changes.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
             Assert.Equal(Describe(live), Describe(recovered));
             Assert.Equal(2, recovered.Attempts);
+            // The failed attempt is kept with the time the chunk actor journalled its end.
+            Assert.Equal([AttemptOutcomes.Failed, AttemptOutcomes.Assigned], recovered.History.Select(h => h.Outcome));
+            Assert.Equal("ffmpeg died", recovered.History[0].Error);
+            Assert.NotNull(recovered.History[0].Ended);
         }
     }
 

@@ -56,6 +56,10 @@ public sealed class ChunkReplayPropertyTests
         if (after.Status == ChunkStates.Done) Assert.True(after.Sha256 is not null, $"{where}: done without a hash");
         Assert.True(after.IsFinal || after.LiveRuns.Count() <= ChunkState.MaxLiveRuns, $"{where}: {after.LiveRuns.Count()} attempts running at once");
         Assert.True(after.Runs.Select(r => r.Attempt).Distinct().Count() == after.Runs.Count, $"{where}: an attempt is listed twice");
+        Assert.True(after.History.Select(h => h.Attempt).SequenceEqual(Enumerable.Range(1, after.Attempts)), $"{where}: the history does not list every attempt once");
+        Assert.True(after.Runs.All(r => after.History.Any(h => h.Attempt == r.Attempt && h.Node == r.Node)), $"{where}: a run missing from the history");
+        if (!after.IsFinal)
+            Assert.True(after.LiveRuns.All(r => !after.History.Single(h => h.Attempt == r.Attempt).IsEnded), $"{where}: a live attempt reads ended");
         if (!after.IsFinal) Assert.Equal(after.Runs.All(r => r.Released), after.Status == ChunkStates.Pending);
         if (after.Status == ChunkStates.Failed)
             Assert.True(
@@ -68,6 +72,7 @@ public sealed class ChunkReplayPropertyTests
         // Records compare ImmutableList by reference, so compare the list by content and the rest as a record.
         Assert.True(live.FailedNodes.SequenceEqual(replayed.FailedNodes));
         Assert.True(live.Runs.SequenceEqual(replayed.Runs));
-        Assert.Equal(live, replayed with { FailedNodes = live.FailedNodes, Runs = live.Runs });
+        Assert.True(live.History.SequenceEqual(replayed.History));
+        Assert.Equal(live, replayed with { FailedNodes = live.FailedNodes, Runs = live.Runs, History = live.History });
     }
 }

@@ -41,7 +41,9 @@ public sealed class JobReplayPropertyTests
                 1 or 2 => new JobAssemblyStarted(at),
                 3 => new JobCompleted($"/out/{random.Next(5)}.mkv", at),
                 4 => random.Next(2) == 0 ? new JobFailed($"reason {random.Next(9)}", at) : new JobPlanned(3, 90, "libx264"),
-                5 => random.Next(3) == 0 ? new JobCancelled(at) : new JobAssemblyStarted(at),
+                5 => random.Next(3) == 0 ? new JobCancelled(at)
+                    : random.Next(2) == 0 ? new JobChunksSettled([new SettledChunk(random.Next(3), ChunkStates.Cancelled, 1, "box1", 0, [])], at)
+                    : new JobAssemblyStarted(at),
                 _ => new JobRetried(random.Next(2) == 0 ? JobStates.Encoding : JobStates.Queued, at),
             };
             if (!live.Accepts(offer)) continue;

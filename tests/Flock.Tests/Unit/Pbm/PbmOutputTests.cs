@@ -106,6 +106,43 @@ public sealed class PbmOutputTests
     }
 
     [Fact]
+    public void Job_show_should_list_every_attempt_of_a_chunk_that_failed_before_it_was_done()
+    {
+        var at = new DateTimeOffset(2026, 12, 2, 10, 0, 0, TimeSpan.Zero);
+        var job = new JobResponse("7", JobStates.Completed, null, "in.mp4", "out.mp4", 0, 30, [], at, at.AddMinutes(1), 150, 150,
+        [
+            new ChunkResponse(0, ChunkStates.Done, 1, "box1", 75, 100, null, [], [new ChunkAttemptResponse(1, "box1", AttemptOutcomes.Done, at, at.AddSeconds(9), null, 4000)]),
+            new ChunkResponse(1, ChunkStates.Done, 2, "box1", 75, 100, null, [],
+            [
+                new ChunkAttemptResponse(1, "box2", AttemptOutcomes.Failed, at, at.AddSeconds(3), "ffmpeg failed on chunk 1: Invalid data found when processing input"),
+                new ChunkAttemptResponse(2, "box1", AttemptOutcomes.Done, at.AddSeconds(4), at.AddSeconds(12), null, 5120),
+            ]),
+        ]);
+
+        var lines = JobFormatter.Details(job, terminal: false).ToList();
+
+        Assert.Equal(
+        [
+            "0 | done | 1 | box1 | 75",
+            "1 | done | 2 | box1 | 75",
+            "attempt history: 2 attempts (chunks done on their first attempt are not listed; --json has all)",
+            "1 | 1 | box2 | failed | 10:00:00Z | 10:00:03Z | - | ffmpeg failed on chunk 1: Invalid data found when processing input",
+            "1 | 2 | box1 | done | 10:00:04Z | 10:00:12Z | 5120 | -",
+        ], lines.TakeLast(5));
+        Assert.Contains("chunk | attempt | node | outcome | started   | ended     | bytes | error", JobFormatter.Details(job, terminal: true));
+    }
+
+    [Fact]
+    public void Cluster_show_should_say_until_when_a_node_is_quarantined()
+    {
+        var node = new NodeResponse("box3", "10.0.0.7:40000", "quarantined", 1, 4, [], "ffmpeg 5.1", Reachability.Reachable, 0.2,
+            new DateTimeOffset(2026, 12, 2, 14, 2, 31, TimeSpan.Zero));
+
+        Assert.Equal("10.0.0.7:40000 | [encoder] | quarantined until 14:02:31Z | reachable (heartbeat 0.2s ago) | box3 | 1.00 | -",
+            string.Join(" | ", ClusterFormatter.Cells(node)));
+    }
+
+    [Fact]
     public void Counts_of_one_should_be_singular()
     {
         Assert.Equal("Count: 1 job", JobFormatter.CountFooter(1));
