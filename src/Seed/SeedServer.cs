@@ -79,7 +79,7 @@ public sealed class SeedServer : IAsyncDisposable
             if (authorityAt is not null) say?.Invoke($"created the cluster's certificate authority in {authorityAt}: nodes get certificates from it when they enroll");
             var (bindHost, publicHost) = RemoteHosts(options, urls);
             transport = new ClusterTransport(bindHost, publicHost, options.RemotePort, authority.IssueForSeed("seed"), authority.Check, [ClusterTransport.SeedRole],
-                JoinAddress: null, StableAfter: options.UnreachableAfter);
+                JoinAddress: null, StableAfter: options.UnreachableAfter, PublicPort: options.RemotePublicPort > 0 ? options.RemotePublicPort : null);
         }
         var clock = TimeProvider.System;
         var metrics = new SeedMetrics();

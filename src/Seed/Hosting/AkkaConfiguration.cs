@@ -63,6 +63,7 @@ public static class AkkaConfiguration
                 HostName = transport.BindHost,
                 PublicHostName = transport.PublicHost,
                 Port = transport.Port,
+                PublicPort = transport.PublicPort,
                 EnableSsl = true,
                 Ssl = new SslOptions
                 {

@@ -12,6 +12,9 @@ public sealed class SeedOptions
     /// <summary>Akka.Remote's port: nodes join the cluster there (mutual TLS, cluster authority certificates only). 0: any free port.</summary>
     public int RemotePort { get; set; } = 4053;
 
+    /// <summary>The port nodes dial when it is not remote-port (a port forward or NAT in between); 0: remote-port.</summary>
+    public int RemotePublicPort { get; set; }
+
     /// <summary>The host nodes reach Akka.Remote by; empty: the host in `urls`, or this machine's name when that is a wildcard.</summary>
     public string RemoteHost { get; set; } = "";
 
