@@ -93,10 +93,23 @@ public static class NodeMembership
             log.LogInformation("cluster member up: {Address} joined {Seed}", cluster.SelfAddress, enrollment.SeedAddress);
             memberUp(cluster.SelfAddress.ToString());
         });
+        var seedLeft = false;
         try
         {
-            await system.WhenTerminated.WaitAsync(ct).ConfigureAwait(false);
-            log.LogWarning("left the cluster (downed: the seed was unreachable, or this member was removed); joining again with a fresh system");
+            while (!system.WhenTerminated.IsCompleted)
+            {
+                await Task.WhenAny(system.WhenTerminated, Task.Delay(TimeSpan.FromSeconds(1), ct)).ConfigureAwait(false);
+                ct.ThrowIfCancellationRequested();
+                // A seed that stopped gracefully left the cluster rather than being downed: the encoders would stay a
+                // cluster of their own that a restarted seed never meets. Without a seed member, start afresh.
+                if (cluster.SelfMember.Status == Akka.Cluster.MemberStatus.Up && !cluster.State.Members.Any(m => m.HasRole(ClusterTransport.SeedRole)))
+                {
+                    log.LogWarning("the seed left the cluster; joining again when it is back");
+                    seedLeft = true;
+                    await system.Terminate().ConfigureAwait(false);
+                }
+            }
+            if (!seedLeft) log.LogWarning("left the cluster (downed: the seed was unreachable, or this member was removed); joining again with a fresh system");
         }
         catch (OperationCanceledException)
         {

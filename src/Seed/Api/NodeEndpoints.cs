@@ -5,6 +5,8 @@ using Flock.Seed.Jobs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Flock.Seed.Api;
@@ -33,8 +35,12 @@ internal static class NodeEndpoints
             {
                 using var socket = await http.WebSockets.AcceptWebSocketAsync();
                 var address = $"{http.Connection.RemoteIpAddress}:{http.Connection.RemotePort}";
+                // A stopping seed closes each node's connection itself (the node hears "seed stopping" and reconnects
+                // with backoff) rather than leaving Kestrel to wait out its shutdown timeout on open WebSockets.
+                var lifetime = http.RequestServices.GetRequiredService<IHostApplicationLifetime>();
+                using var stopping = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);
                 await new NodeSession(socket, http.Connection.RemoteIpAddress, address, seed.Key, seed.Cluster, seed.Options.HeartbeatInterval, seed.AuthFailures, log)
-                    .RunAsync(http.RequestAborted);
+                    .RunAsync(stopping.Token);
                 return Results.Empty;
             }
             finally

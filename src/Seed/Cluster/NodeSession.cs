@@ -75,6 +75,11 @@ public sealed class NodeSession(WebSocket socket, System.Net.IPAddress? remote, 
             log.LogWarning("node {Node}: {Reason}; closing its connection", join.Name, e.Message);
             await CloseQuietlyAsync(WebSocketCloseStatus.InvalidPayloadData, e.Message).ConfigureAwait(false);
         }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            reason = "seed stopping";
+            await CloseQuietlyAsync(WebSocketCloseStatus.EndpointUnavailable, reason).ConfigureAwait(false);
+        }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException)
         {
             reason = e.Message;

@@ -47,6 +47,8 @@ public sealed class SeedLifecycleTests
         seed.Terminate();
         Assert.Equal(0, await seed.WaitForExitAsync(TimeSpan.FromMinutes(1)));
         Assert.Contains("seed stopping", seed.Output, StringComparison.Ordinal);
+        // The node's connection was closed by the seed as it stopped, not left for Kestrel's 30 s shutdown timeout.
+        Assert.Contains("node resume-a is down: seed stopping", seed.Output, StringComparison.Ordinal);
 
         await cluster.StartSeedAsync();
         var done = await cluster.WaitForJobAsync(id, j => j.GetProperty("state").GetString() is "completed" or "failed", TimeSpan.FromMinutes(5), "the job to end after the restart");
