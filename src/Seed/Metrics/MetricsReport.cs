@@ -61,11 +61,11 @@ public static class MetricsReport
                      .GroupBy(c => c.Node!, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
             w.Sample("flock_node_frames_encoded_total", node.Sum(c => (long)c.Frames), ("node", node.Key));
 
-        w.Family("flock_bytes_sent_total", "counter", "Source bytes served to nodes.");
-        w.Sample("flock_bytes_sent_total", metrics.BytesSent);
+        w.Family("flock_source_sent_bytes_total", "counter", "Source bytes the seed wrote to nodes (counted as written, a transfer cut short included).");
+        w.Sample("flock_source_sent_bytes_total", metrics.BytesSent);
 
-        w.Family("flock_bytes_received_total", "counter", "Chunk result bytes received from nodes.");
-        w.Sample("flock_bytes_received_total", metrics.BytesReceived);
+        w.Family("flock_result_received_bytes_total", "counter", "Chunk result bytes received from nodes.");
+        w.Sample("flock_result_received_bytes_total", metrics.BytesReceived);
 
         w.Family("flock_chunk_retries_total", "counter", "Chunk attempts after the first (a failure or a lost node sent the chunk out again).");
         w.Sample("flock_chunk_retries_total", metrics.ChunkRetries);

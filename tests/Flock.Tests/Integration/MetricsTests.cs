@@ -26,7 +26,7 @@ public sealed class MetricsTests
         var metrics = PrometheusText.Parse(await response.Content.ReadAsStringAsync());
 
         Assert.Equal("gauge", metrics.TypeOf("flock_jobs"));
-        Assert.Equal("counter", metrics.TypeOf("flock_bytes_received_total"));
+        Assert.Equal("counter", metrics.TypeOf("flock_result_received_bytes_total"));
         Assert.Equal("histogram", metrics.TypeOf("flock_queue_wait_seconds"));
         Assert.Equal(1, metrics.Value("flock_jobs", ("state", "completed")));
         Assert.Equal(0, metrics.Value("flock_jobs", ("state", "failed")));
@@ -36,10 +36,10 @@ public sealed class MetricsTests
         Assert.Equal(1, metrics.Value("flock_nodes", ("status", "up")));
         Assert.True(metrics.Value("flock_node_power", ("node", "node-m")) > 0, "the node's benchmark power should be reported");
         Assert.Equal(0, metrics.Value("flock_node_fps", ("node", "node-m"))); // nothing is encoding any more
-        Assert.True(metrics.Value("flock_bytes_received_total") > 0, "result bytes should have been counted");
+        Assert.True(metrics.Value("flock_result_received_bytes_total") > 0, "result bytes should have been counted");
         // Every chunk's source range was read; together they are at least most of the input.
-        Assert.True(metrics.Value("flock_bytes_sent_total") >= new FileInfo(source).Length / 2,
-            $"source bytes sent {metrics.Value("flock_bytes_sent_total")} vs input {new FileInfo(source).Length}");
+        Assert.True(metrics.Value("flock_source_sent_bytes_total") >= new FileInfo(source).Length / 2,
+            $"source bytes sent {metrics.Value("flock_source_sent_bytes_total")} vs input {new FileInfo(source).Length}");
         Assert.Equal(0, metrics.Value("flock_chunk_retries_total"));
         Assert.Equal(1, metrics.Value("flock_queue_wait_seconds_count"));
         Assert.Equal(1, metrics.Value("flock_queue_wait_seconds_bucket", ("le", "+Inf")));
