@@ -25,15 +25,15 @@ public sealed class SourceTransferTests(ITestOutputHelper output)
         var source = cluster.Scratch.File("source" + extension);
         // 1 s GOPs at a bitrate where the container's index and each node's stream-info reads are small beside a chunk.
         await FfmpegTool.FfmpegAsync([
-            "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25:duration=24", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=24",
+            "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25:duration=36", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=36",
             "-map", "0:v", "-map", "1:a", "-c:v", "libx264", "-preset", "ultrafast", "-g", "25", "-sc_threshold", "0",
-            "-b:v", "4M", "-maxrate", "4M", "-bufsize", "2M", "-c:a", "aac", "-b:a", "64k", source]);
+            "-b:v", "6M", "-maxrate", "6M", "-bufsize", "3M", "-c:a", "aac", "-b:a", "64k", source]);
         if (extension == ".mp4") Assert.True(IndexAtTheEnd(source), "the MP4 source should have its moov after its mdat");
         var size = new FileInfo(source).Length;
         await cluster.StartNodeAsync("node-t");
 
         var before = await SentBytesAsync(cluster);
-        var id = await cluster.SubmitDetachedAsync(source, cluster.Scratch.File("out" + extension), 4, "-c:v", "libx264", "-preset", "ultrafast");
+        var id = await cluster.SubmitDetachedAsync(source, cluster.Scratch.File("out" + extension), 6, "-c:v", "libx264", "-preset", "ultrafast");
         var wait = await cluster.PbmAsync("job", "wait", id);
         Assert.True(wait.ExitCode == 0, wait.Stdout + wait.Stderr);
         var sent = await SentBytesAsync(cluster) - before;
