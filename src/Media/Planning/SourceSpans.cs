@@ -23,7 +23,7 @@ public static class SourceSpans
         var start = first == 0 ? mediaStart : bytes.Start[first];
         long stop = 0;
         for (var i = first; i < last; i++) stop = Math.Max(stop, bytes.End[i]);
-        // Frames after the entry in presentation order may lie before it in the file (B-frames of the GOP before it).
+        // A muxer may store a frame shown after the entry before the entry itself: the span then starts there.
         for (var i = first; i < last; i++) start = Math.Min(start, bytes.Start[i]);
         return new SourceByteSpan(mediaStart, start, stop);
     }
