@@ -41,7 +41,9 @@ public static class TimelineReader
         // what was really read, and drop its last second, where reordered frames may still be missing.
         var second = (long)Math.Ceiling((double)tb.Denominator / tb.Numerator);
         var limit = Math.Min(read.Pts[0] + (long)(seconds * tb.Denominator / tb.Numerator), read.Pts[^1] - second);
-        return new FrameTimeline(tb, read.Pts.Where(p => p < limit).ToArray(), read.KeyframePts.Where(p => p < limit).ToArray());
+        var kept = read.Pts.Count(p => p < limit); // sorted: the frames kept are a prefix
+        var bytes = read.Bytes is { } b ? new PacketBytes(b.Start[..kept], b.End[..kept]) : null;
+        return new FrameTimeline(tb, read.Pts[..kept], read.KeyframePts.Where(p => p < limit).ToArray()) { Bytes = bytes };
     }
 
     /// <returns>null when some packet has no timestamp, so the caller falls back to decoding.</returns>
@@ -49,10 +51,13 @@ public static class TimelineReader
     {
         var pts = new List<long>();
         var keys = new List<long>();
+        var starts = new List<long>();
+        var ends = new List<long>();
         var missing = false;
+        var placed = true;
         string[] head = headSeconds is { } h ? ["-read_intervals", "%+" + h.ToString("0.###", CultureInfo.InvariantCulture)] : [];
         await Ffmpeg.ProbeCheckedAsync(
-            ["-v", "error", .. head, "-select_streams", video.Index.ToString(CultureInfo.InvariantCulture), "-show_entries", "packet=pts,flags", "-of", "csv=p=0", path],
+            ["-v", "error", .. head, "-select_streams", video.Index.ToString(CultureInfo.InvariantCulture), "-show_entries", "packet=pts,flags,pos,size", "-of", "csv=p=0", path],
             ct,
             line =>
             {
@@ -60,14 +65,27 @@ public static class TimelineReader
                 if (packet.Pts is not { } p) { missing = true; return; }
                 pts.Add(p);
                 if (packet.Keyframe) keys.Add(p);
+                if (packet is { Pos: { } pos, Size: { } size } && pos >= 0)
+                {
+                    starts.Add(pos);
+                    ends.Add(pos + size);
+                }
+                else placed = false;
             },
             captureStdout: false).ConfigureAwait(false);
         if (missing || pts.Count == 0) return null;
         var sorted = pts.ToArray();
-        Array.Sort(sorted);
         var sortedKeys = keys.ToArray();
         Array.Sort(sortedKeys);
-        return new FrameTimeline(video.TimeBase, sorted, sortedKeys);
+        if (!placed)
+        {
+            Array.Sort(sorted);
+            return new FrameTimeline(video.TimeBase, sorted, sortedKeys);
+        }
+        var order = Enumerable.Range(0, sorted.Length).ToArray();
+        Array.Sort(sorted, order);
+        var bytes = new PacketBytes(order.Select(i => starts[i]).ToArray(), order.Select(i => ends[i]).ToArray());
+        return new FrameTimeline(video.TimeBase, sorted, sortedKeys) { Bytes = bytes };
     }
 
     private static async Task<FrameTimeline> FromDecoderAsync(string path, StreamInfo video, CancellationToken ct)

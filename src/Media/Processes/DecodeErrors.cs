@@ -39,7 +39,10 @@ public static partial class DecodeErrors
     public static bool IsTransportError(string line)
     {
         var m = ContextLine().Match(line.Trim());
-        return m.Success && Transport.Contains(m.Groups["context"].Value);
+        // The seed cuts a range answer short on purpose, and ffmpeg says so at error level before it reads on from
+        // there; a link that really broke also fails to reconnect, which says so in another line.
+        return m.Success && Transport.Contains(m.Groups["context"].Value)
+            && !m.Groups["text"].Value.StartsWith("Stream ends prematurely", StringComparison.Ordinal);
     }
 
     /// <summary>Whether <paramref name="line"/> says the input was not decoded cleanly; <paramref name="encoder"/> (e.g. libx264) is the output's encoder, whose lines never count.</summary>

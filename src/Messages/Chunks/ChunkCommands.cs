@@ -7,6 +7,8 @@ namespace Flock.Messages.Chunks;
 /// <paramref name="SourcePath"/> (HTTP range requests on the seed), seeks to <paramref name="SeekSeconds"/> (ffmpeg lands on
 /// the keyframe at or before it) and keeps exactly the frames whose timestamps, in the source stream's time base,
 /// fall in [<paramref name="StartPts"/>, <paramref name="EndPts"/>); EndPts null means to the end.
+/// <paramref name="SourceBytes"/>, when the seed knows where the chunk's packets lie, lets the node ask the seed for
+/// only those bytes (see <see cref="SourceByteSpan"/>).
 /// </summary>
 public sealed record AssignChunk(
     string JobId,
@@ -21,7 +23,15 @@ public sealed record AssignChunk(
     long TimeBaseDenominator,
     IReadOnlyList<string> VideoOptions,
     string? VideoFilter,
-    int ExpectedFrames) : ControlMessage;
+    int ExpectedFrames,
+    SourceByteSpan? SourceBytes = null) : ControlMessage;
+
+/// <summary>
+/// Where a chunk's packets lie in the source file. [<paramref name="Start"/>, <paramref name="End"/>) holds every
+/// packet of the video stream from the chunk's entry keyframe to its last frame (and whatever is interleaved with
+/// them); <paramref name="MediaStart"/> is where the stream's first packet lies: before it is the container's header.
+/// </summary>
+public sealed record SourceByteSpan(long MediaStart, long Start, long End);
 
 /// <summary>The seed no longer wants this attempt (job cancelled, chunk reassigned, or another node won the race).</summary>
 public sealed record CancelChunk(string JobId, int ChunkIndex, int Attempt, string Reason) : ControlMessage;

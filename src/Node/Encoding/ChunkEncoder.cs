@@ -19,7 +19,7 @@ public static class ChunkEncoder
         var hashes = FrameHashFile(output);
         var video = a.VideoOptions.ToList();
         if (threads > 0) video.AddRange(["-threads", threads.ToString(CultureInfo.InvariantCulture)]);
-        var spec = new ChunkEncodeSpec(new Uri(seed.BaseUri, a.SourcePath).ToString(), $"Bearer {transferToken}", a.SeekSeconds, a.StreamIndex, a.TimeBaseDenominator, a.StartPts, a.EndPts,
+        var spec = new ChunkEncodeSpec(SourceUrl(seed.BaseUri, a), $"Bearer {transferToken}", a.SeekSeconds, a.StreamIndex, a.TimeBaseDenominator, a.StartPts, a.EndPts,
             video, a.VideoFilter, output) { Tls = seed.FfmpegTls, FrameHashPath = hashes };
         var parser = new FfmpegProgressParser();
         var encoder = EncoderOptions.Parse(a.VideoOptions).VideoEncoder;
@@ -49,6 +49,13 @@ public static class ChunkEncoder
         }
         return output;
     }
+
+    /// <summary>
+    /// The job's source on the seed; with the chunk's byte span, so the seed answers each of ffmpeg's open-ended range
+    /// reads with only the bytes the chunk needs (ffmpeg reconnects from where an answer ends).
+    /// </summary>
+    public static string SourceUrl(Uri seed, AssignChunk a) =>
+        new Uri(seed, a.SourceBytes is { } span ? $"{a.SourcePath}?{SourceByteQuery.Format(span)}" : a.SourcePath).ToString();
 
     /// <summary>The frame hashes (ffmpeg framehash, murmur3) of the source frames the encode of <paramref name="result"/> was fed, written next to it.</summary>
     public static string FrameHashFile(string result) => Path.ChangeExtension(result, ".framehash");

@@ -1,9 +1,12 @@
+using System.Globalization;
 using Akka.Actor;
 using Flock.Messages;
+using Flock.Messages.Chunks;
 using Flock.Seed.Cluster;
 using Flock.Seed.Jobs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -55,12 +58,15 @@ internal static class NodeEndpoints
             if (!JobEndpoints.IsJobId(id)) return ApiResults.Error(400, "bad job id");
             var file = await seed.Jobs.Ask<JobFileResponse>(new FetchJobFile(id, JobFileKind.Source), TimeSpan.FromSeconds(30));
             if (file.Path is null) return ApiResults.Error(404, file.Error ?? "no source");
-            // Content-Length is the range actually served; a transfer cut short is not counted.
-            http.Response.OnCompleted(() =>
+            if (SourceByteQuery.Parse(http.Request.Query["media"], http.Request.Query["span"]) is { } span) CutRange(http, span, new FileInfo(file.Path).Length);
+            // Counted as written, so a transfer cut short counts what it really sent; the server accepts (and drops)
+            // writes after the node has gone, which are not.
+            var body = http.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
+            var aborted = http.RequestAborted;
+            http.Features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(new CountingStream(body.Stream, bytes =>
             {
-                if (!http.RequestAborted.IsCancellationRequested && http.Response.StatusCode is 200 or 206) seed.Metrics.SourceBytesSent(http.Response.ContentLength ?? 0);
-                return Task.CompletedTask;
-            });
+                if (!aborted.IsCancellationRequested) seed.Metrics.SourceBytesSent(bytes);
+            }), body));
             return Results.File(file.Path, "application/octet-stream", enableRangeProcessing: true);
         });
 
@@ -71,5 +77,21 @@ internal static class NodeEndpoints
             results.ReceiveAsync(http, id, index, attempt, ct));
         app.MapPut("/api/jobs/{id}/chunks/{index:int}/frames", (HttpContext http, string id, int index, int attempt, CancellationToken ct) =>
             results.ReceiveFramesAsync(http, id, index, attempt, ct));
+    }
+
+    /// <summary>Rewrites a single-range read (or a plain GET) so the answer ends where <see cref="SourceReads"/> says.</summary>
+    private static void CutRange(HttpContext http, SourceByteSpan span, long length)
+    {
+        var ranges = http.Request.GetTypedHeaders().Range;
+        long start = 0;
+        long? last = null;
+        if (ranges is not null)
+        {
+            if (ranges.Ranges.Count != 1 || ranges.Ranges.First() is not { From: { } from } range) return;
+            start = from;
+            last = range.To;
+        }
+        if (start >= length) return;
+        http.Request.Headers.Range = string.Create(CultureInfo.InvariantCulture, $"bytes={start}-{SourceReads.LastByte(start, last, length, span)}");
     }
 }

@@ -258,7 +258,8 @@ public sealed class ChunkActor : UntypedPersistentActor
             plan.TimeBase.Denominator,
             _plan.Options.Video,
             _plan.Options.VideoFilter,
-            chunk.FrameCount);
+            chunk.FrameCount,
+            SourceSpans.For(_plan.Timeline, chunk, _entries[attempt]));
     }
 
     private sealed record VerificationDone(string Node, int Attempt, string Sha256, string File, int Frames, string? Error,

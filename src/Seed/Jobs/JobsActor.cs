@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Dispatch;
 using Akka.Persistence;
 using Flock.Media.Planning;
+using Flock.Messages.Chunks;
 using Flock.Messages.Cluster;
 using Flock.Messages.Jobs;
 using Flock.Seed.Cluster;
@@ -32,6 +33,10 @@ public sealed class JobsActor : UntypedPersistentActor, IWithTimers
     private readonly SpeculationOptions _speculation;
     private readonly long _minFreeSpace;
     private readonly SeedMetrics _metrics;
+    /// <summary>Jobs resumed from the journal whose stage has not been heard yet.</summary>
+    private readonly HashSet<string> _stageUnheard = new(StringComparer.Ordinal);
+    /// <summary>When each chunk attempt out on a node was assigned, for the encode-duration histogram.</summary>
+    private readonly Dictionary<(string JobId, int ChunkIndex, int Attempt), DateTimeOffset> _assignedAt = [];
     private readonly HashSet<string> _waitMeasured = new(StringComparer.Ordinal);
     private readonly Dictionary<string, JobEntry> _jobs = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Want> _wants = new(StringComparer.Ordinal);
@@ -106,6 +111,7 @@ public sealed class JobsActor : UntypedPersistentActor, IWithTimers
             Spawn(id, null);
             // Its wait was measured (or lost) before the restart; measuring now would count the downtime.
             _waitMeasured.Add(id);
+            _stageUnheard.Add(id);
         }
         if (ids.Count > 0)
         {
@@ -129,6 +135,12 @@ public sealed class JobsActor : UntypedPersistentActor, IWithTimers
             case JobStageChanged c:
                 if (_jobs.TryGetValue(c.JobId, out var entry))
                 {
+                    // A resumed job's first word is the stage it already had: only what happens after it is counted.
+                    if (!_stageUnheard.Remove(c.JobId) && entry.Stage != c.Stage && JobStates.IsFinal(c.Stage))
+                    {
+                        _metrics.JobFinished(c.Stage);
+                        foreach (var key in _assignedAt.Keys.Where(k => k.JobId == c.JobId).ToList()) _assignedAt.Remove(key);
+                    }
                     _jobs[c.JobId] = entry with { Stage = c.Stage, Priority = c.Priority, SubmittedAt = c.SubmittedAt, Encoder = c.VideoEncoder };
                     if (c.Stage == JobStates.Encoding) QueueDispatch();
                 }
@@ -169,9 +181,11 @@ public sealed class JobsActor : UntypedPersistentActor, IWithTimers
                 Cluster(Context).Tell(c, Self);
                 break;
             case ChunkReport r:
+                if (r.Report is ReportChunkFailed failed) _assignedAt.Remove((r.JobId, r.ChunkIndex, failed.Attempt));
                 Forward(r.JobId, r);
                 break;
             case SubmitChunkResult r:
+                if (_assignedAt.Remove((r.JobId, r.ChunkIndex, r.Attempt), out var assignedAt)) _metrics.ChunkEncoded(_clock.GetUtcNow() - assignedAt);
                 if (!Forward(r.JobId, r)) { File.Delete(r.FilePath); Sender.Tell(new ChunkResultAnswer(false, $"no job {r.JobId}")); }
                 break;
             case FetchJob f:
@@ -351,7 +365,7 @@ public sealed class JobsActor : UntypedPersistentActor, IWithTimers
                 }
                 want = want with { Slots = want.Slots - 1 };
                 got = true;
-                Measure(job, claimed.Assignment.Attempt);
+                Measure(job, claimed.Assignment.ChunkIndex, claimed.Assignment.Attempt);
                 Log.LogInformation("job {JobId} chunk {ChunkIndex} attempt {Attempt} assigned to {Node}", job.Id, claimed.Assignment.ChunkIndex, claimed.Assignment.Attempt, name);
             }
         }
@@ -359,8 +373,9 @@ public sealed class JobsActor : UntypedPersistentActor, IWithTimers
         return got;
     }
 
-    private void Measure(JobEntry job, int attempt)
+    private void Measure(JobEntry job, int chunkIndex, int attempt)
     {
+        _assignedAt[(job.Id, chunkIndex, attempt)] = _clock.GetUtcNow();
         if (attempt > 1) _metrics.ChunkRetried();
         if (_waitMeasured.Add(job.Id)) _metrics.QueueWaited(_clock.GetUtcNow() - job.SubmittedAt);
     }

@@ -24,7 +24,7 @@ public static class MetricsReport
         w.Family("flock_build_info", "gauge", "Always 1; the labels say which Flock and .NET runtime this seed is.");
         w.Sample("flock_build_info", 1, ("version", Version), ("runtime", System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription));
 
-        ProcessMetrics(w);
+        ProcessMetrics(w, metrics);
         if (dataDirFreeBytes is { } free)
         {
             w.Family("flock_data_dir_free_bytes", "gauge", "Free bytes on the filesystem of the seed's data dir (uploads, chunk results, outputs).");
@@ -61,28 +61,41 @@ public static class MetricsReport
                      .GroupBy(c => c.Node!, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
             w.Sample("flock_node_frames_encoded_total", node.Sum(c => (long)c.Frames), ("node", node.Key));
 
-        w.Family("flock_bytes_sent_total", "counter", "Source bytes served to nodes.");
-        w.Sample("flock_bytes_sent_total", metrics.BytesSent);
+        w.Family("flock_source_sent_bytes_total", "counter", "Source bytes the seed wrote to nodes (counted as written, a transfer cut short included).");
+        w.Sample("flock_source_sent_bytes_total", metrics.BytesSent);
 
-        w.Family("flock_bytes_received_total", "counter", "Chunk result bytes received from nodes.");
-        w.Sample("flock_bytes_received_total", metrics.BytesReceived);
+        w.Family("flock_result_received_bytes_total", "counter", "Chunk result bytes received from nodes.");
+        w.Sample("flock_result_received_bytes_total", metrics.BytesReceived);
 
         w.Family("flock_chunk_retries_total", "counter", "Chunk attempts after the first (a failure or a lost node sent the chunk out again).");
         w.Sample("flock_chunk_retries_total", metrics.ChunkRetries);
 
-        w.Family("flock_queue_wait_seconds", "histogram", "Time from a job's submission to its first chunk assignment.");
-        var (counts, sum) = metrics.QueueWait();
+        w.Family("flock_jobs_completed_total", "counter", "Jobs that completed while this seed ran.");
+        w.Sample("flock_jobs_completed_total", metrics.JobsCompleted);
+        w.Family("flock_jobs_failed_total", "counter", "Jobs that failed while this seed ran.");
+        w.Sample("flock_jobs_failed_total", metrics.JobsFailed);
+        w.Family("flock_jobs_cancelled_total", "counter", "Jobs cancelled while this seed ran.");
+        w.Sample("flock_jobs_cancelled_total", metrics.JobsCancelled);
+
+        WriteHistogram(w, "flock_queue_wait_seconds", "Time from a job's submission to its first chunk assignment.", metrics.QueueWaits);
+        WriteHistogram(w, "flock_chunk_encode_duration_seconds", "Time from a chunk attempt's assignment to its result reaching the seed (the node's encode and upload).", metrics.ChunkEncodes);
+        return w.ToString();
+    }
+
+    private static void WriteHistogram(PrometheusWriter w, string name, string help, Histogram histogram)
+    {
+        w.Family(name, "histogram", help);
+        var (counts, sum) = histogram.Snapshot();
         long cumulative = 0;
-        for (var i = 0; i < SeedMetrics.QueueWaitBuckets.Length; i++)
+        for (var i = 0; i < histogram.Bounds.Count; i++)
         {
             cumulative += counts[i];
-            w.Sample("flock_queue_wait_seconds_bucket", cumulative, ("le", SeedMetrics.QueueWaitBuckets[i].ToString(CultureInfo.InvariantCulture)));
+            w.Sample(name + "_bucket", cumulative, ("le", histogram.Bounds[i].ToString(CultureInfo.InvariantCulture)));
         }
         cumulative += counts[^1];
-        w.Sample("flock_queue_wait_seconds_bucket", cumulative, ("le", "+Inf"));
-        w.Sample("flock_queue_wait_seconds_sum", sum);
-        w.Sample("flock_queue_wait_seconds_count", cumulative);
-        return w.ToString();
+        w.Sample(name + "_bucket", cumulative, ("le", "+Inf"));
+        w.Sample(name + "_sum", sum);
+        w.Sample(name + "_count", cumulative);
     }
 
     private static readonly string Version =
@@ -90,14 +103,14 @@ public static class MetricsReport
             .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion.Split('+')[0]
         ?? typeof(MetricsReport).Assembly.GetName().Version?.ToString() ?? "unknown";
 
-    /// <summary>The standard process_* families Prometheus client libraries export, for the seed's own process.</summary>
-    private static void ProcessMetrics(PrometheusWriter w)
+    /// <summary>
+    /// The runtime's own instruments (CPU time, working set, GC, thread pool: see <see cref="RuntimeMetrics"/>), plus
+    /// the two standard process_* families it has no instrument for.
+    /// </summary>
+    private static void ProcessMetrics(PrometheusWriter w, SeedMetrics metrics)
     {
+        metrics.Runtime.WriteTo(w);
         using var self = System.Diagnostics.Process.GetCurrentProcess();
-        w.Family("process_cpu_seconds_total", "counter", "User and system CPU time the seed process has used.");
-        w.Sample("process_cpu_seconds_total", Math.Round(self.TotalProcessorTime.TotalSeconds, 3));
-        w.Family("process_resident_memory_bytes", "gauge", "Resident memory of the seed process.");
-        w.Sample("process_resident_memory_bytes", self.WorkingSet64);
         w.Family("process_start_time_seconds", "gauge", "Start of the seed process, in seconds since the Unix epoch.");
         w.Sample("process_start_time_seconds", Math.Round(new DateTimeOffset(self.StartTime.ToUniversalTime()).ToUnixTimeMilliseconds() / 1000.0, 3));
         if (Directory.Exists("/proc/self/fd"))

@@ -12,13 +12,24 @@ public sealed class SeedMetrics
     /// <summary>Upper bounds of the submit-to-first-assignment histogram, in seconds.</summary>
     public static readonly double[] QueueWaitBuckets = [0.1, 0.5, 1, 2, 5, 10, 30, 60, 300, 900, 3600];
 
-    private readonly long[] _queueWaitCounts = new long[QueueWaitBuckets.Length + 1];
-    private readonly object _queueWaitLock = new();
+    /// <summary>Upper bounds of the assignment-to-result histogram of chunk attempts, in seconds.</summary>
+    public static readonly double[] ChunkEncodeBuckets = [1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1800, 3600];
+
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, double>> _fpsByNode = new(StringComparer.Ordinal);
-    private double _queueWaitSum;
     private long _bytesSent;
     private long _bytesReceived;
     private long _chunkRetries;
+    private long _jobsCompleted;
+    private long _jobsFailed;
+    private long _jobsCancelled;
+
+    public Histogram QueueWaits { get; } = new(QueueWaitBuckets);
+
+    /// <summary>Seconds from a chunk attempt's assignment to its result reaching the seed: the node's encode and upload.</summary>
+    public Histogram ChunkEncodes { get; } = new(ChunkEncodeBuckets);
+
+    /// <summary>The .NET runtime's own metrics of this process (CPU, memory, GC, thread pool).</summary>
+    public RuntimeMetrics Runtime { get; } = new();
 
     public long BytesSent => Interlocked.Read(ref _bytesSent);
 
@@ -33,21 +44,22 @@ public sealed class SeedMetrics
     /// <summary>An attempt after the first: the chunk failed or was handed back before.</summary>
     public void ChunkRetried() => Interlocked.Increment(ref _chunkRetries);
 
-    public void QueueWaited(TimeSpan wait)
-    {
-        var seconds = Math.Max(0, wait.TotalSeconds);
-        var bucket = Array.FindIndex(QueueWaitBuckets, b => seconds <= b);
-        lock (_queueWaitLock)
-        {
-            _queueWaitCounts[bucket < 0 ? QueueWaitBuckets.Length : bucket]++;
-            _queueWaitSum += seconds;
-        }
-    }
+    public void QueueWaited(TimeSpan wait) => QueueWaits.Observe(Math.Max(0, wait.TotalSeconds));
 
-    /// <summary>Counts per bucket (not cumulative; the last is above every bound), and the sum of all waits.</summary>
-    public (long[] Counts, double Sum) QueueWait()
+    public void ChunkEncoded(TimeSpan took) => ChunkEncodes.Observe(Math.Max(0, took.TotalSeconds));
+
+    public long JobsCompleted => Interlocked.Read(ref _jobsCompleted);
+
+    public long JobsFailed => Interlocked.Read(ref _jobsFailed);
+
+    public long JobsCancelled => Interlocked.Read(ref _jobsCancelled);
+
+    /// <summary>A job this seed saw running reached a final stage (one it already had when the seed started is not counted again).</summary>
+    public void JobFinished(string stage)
     {
-        lock (_queueWaitLock) return ((long[])_queueWaitCounts.Clone(), _queueWaitSum);
+        if (stage == Flock.Messages.Jobs.JobStates.Completed) Interlocked.Increment(ref _jobsCompleted);
+        else if (stage == Flock.Messages.Jobs.JobStates.Failed) Interlocked.Increment(ref _jobsFailed);
+        else if (stage == Flock.Messages.Jobs.JobStates.Cancelled) Interlocked.Increment(ref _jobsCancelled);
     }
 
     public void ChunkProgressed(string node, string chunkId, double framesPerSecond) =>

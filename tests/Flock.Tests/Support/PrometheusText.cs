@@ -26,7 +26,8 @@ public sealed partial class PrometheusText
             Assert.True(m.Success, $"not a Prometheus sample line: {line}");
             var labels = LabelPair().Matches(m.Groups["labels"].Value).ToDictionary(l => l.Groups[1].Value, l => l.Groups[2].Value);
             var name = m.Groups["name"].Value;
-            var family = FamilyOf(name);
+            // A gauge may itself end in _count (dotnet_assembly_count): only a histogram's samples take suffixes.
+            var family = parsed._types.ContainsKey(name) ? name : FamilyOf(name);
             Assert.True(parsed._types.ContainsKey(family), $"{name} has no TYPE line before it");
             parsed._samples.Add((name, labels, double.Parse(m.Groups["value"].Value.Replace("+Inf", "Infinity", StringComparison.Ordinal), CultureInfo.InvariantCulture)));
         }

@@ -46,4 +46,45 @@ public sealed class PrometheusWriterTests
         Assert.Equal(0, metrics.FramesPerSecond("a"));
         Assert.Equal(0, metrics.FramesPerSecond("unknown"));
     }
+
+    [Fact]
+    public void Chunk_encode_histogram_should_be_cumulative_over_its_buckets()
+    {
+        var metrics = new SeedMetrics();
+        metrics.ChunkEncoded(TimeSpan.FromSeconds(0.5));
+        metrics.ChunkEncoded(TimeSpan.FromSeconds(45));
+        var parsed = PrometheusText.Parse(MetricsReport.Render(new JobListResponse([]), new ClusterResponse([]), metrics));
+        Assert.Equal("histogram", parsed.TypeOf("flock_chunk_encode_duration_seconds"));
+        Assert.Equal(1, parsed.Value("flock_chunk_encode_duration_seconds_bucket", ("le", "1")));
+        Assert.Equal(1, parsed.Value("flock_chunk_encode_duration_seconds_bucket", ("le", "30")));
+        Assert.Equal(2, parsed.Value("flock_chunk_encode_duration_seconds_bucket", ("le", "60")));
+        Assert.Equal(2, parsed.Value("flock_chunk_encode_duration_seconds_count"));
+        Assert.Equal(45.5, parsed.Value("flock_chunk_encode_duration_seconds_sum"), 6);
+    }
+
+    [Fact]
+    public void Finished_jobs_should_be_counted_by_how_they_ended()
+    {
+        var metrics = new SeedMetrics();
+        metrics.JobFinished(JobStates.Completed);
+        metrics.JobFinished(JobStates.Completed);
+        metrics.JobFinished(JobStates.Failed);
+        metrics.JobFinished(JobStates.Encoding); // not an end
+        var parsed = PrometheusText.Parse(MetricsReport.Render(new JobListResponse([]), new ClusterResponse([]), metrics));
+        Assert.Equal(2, parsed.Value("flock_jobs_completed_total"));
+        Assert.Equal(1, parsed.Value("flock_jobs_failed_total"));
+        Assert.Equal(0, parsed.Value("flock_jobs_cancelled_total"));
+    }
+
+    [Fact]
+    public void Runtime_instruments_should_be_named_with_their_unit_and_counters_end_in_total()
+    {
+        using var meter = new System.Diagnostics.Metrics.Meter("flock.test");
+        Assert.Equal("dotnet_process_cpu_time_seconds_total",
+            RuntimeMetrics.PrometheusName(meter.CreateObservableCounter("dotnet.process.cpu.time", () => 1.0, unit: "s")));
+        Assert.Equal("dotnet_process_memory_working_set_bytes",
+            RuntimeMetrics.PrometheusName(meter.CreateObservableUpDownCounter("dotnet.process.memory.working_set", () => 1L, unit: "By")));
+        Assert.Equal("dotnet_gc_collections_total",
+            RuntimeMetrics.PrometheusName(meter.CreateObservableCounter("dotnet.gc.collections", () => 1L, unit: "{collection}")));
+    }
 }

@@ -3,7 +3,7 @@ using Xunit;
 
 namespace Flock.Tests.Unit.Probing;
 
-/// <summary>ffprobe's `pts,flags` packet lines, as the planner and the verifier both read them.</summary>
+/// <summary>ffprobe's `pts,flags` (and `pts,size,pos,flags`) packet lines, as the planner and the verifier both read them.</summary>
 public sealed class ProbedPacketTests
 {
     [Theory]
@@ -13,6 +13,14 @@ public sealed class ProbedPacketTests
     public void Packet_line_should_give_its_timestamp_and_keyframe_flag(string line, long? pts, bool keyframe)
     {
         Assert.Equal(new ProbedPacket(pts, keyframe), ProbedPacket.Parse(line));
+    }
+
+    [Theory]
+    [InlineData("1024,14883,306,K_", 1024L, 14883L, 306L, true)]
+    [InlineData("1536,812,N/A,__", 1536L, 812L, null, false)]
+    public void Packet_line_with_size_and_position_should_give_them_too(string line, long? pts, long? size, long? pos, bool keyframe)
+    {
+        Assert.Equal(new ProbedPacket(pts, keyframe, size, pos), ProbedPacket.Parse(line));
     }
 
     [Theory]

@@ -19,6 +19,15 @@ public sealed class DecodeErrorTests
         Assert.True(DecodeErrors.IsDecodeError(line, "libx264"), line);
 
     [Theory]
+    [InlineData("[tcp @ 0x55d0c4a3e2c0] Connection to tcp://127.0.0.1:4053 failed: Connection refused", true)]
+    [InlineData("[https @ 0x55d0c4a3e2c0] HTTP error 503 Service Unavailable", true)]
+    // The seed cuts its answers short on purpose; ffmpeg reads on from there.
+    [InlineData("[https @ 0x55d0c4a3e2c0] Stream ends prematurely at 1234, should be 5678", false)]
+    [InlineData("[h264 @ 0x55d0c4a3e2c0] error while decoding MB 12 3, bytestream -5", false)]
+    public void Link_errors_should_be_told_from_a_cut_answer(string line, bool transport) =>
+        Assert.Equal(transport, DecodeErrors.IsTransportError(line));
+
+    [Theory]
     [InlineData("x265 [info]: HEVC encoder version 3.5+1-f0c1022b6")]
     [InlineData("Svt[info]: SVT [version]:	SVT-AV1 Encoder Lib v1.4.1")]
     [InlineData("[libx264 @ 0x55d0c4a3e2c0] some encoder complaint")]
