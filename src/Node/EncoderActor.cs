@@ -46,7 +46,7 @@ public sealed class EncoderActor : UntypedActor, IWithTimers
         _left = left;
         _options = options;
         _name = name;
-        _workDir = options.WorkDir is { Length: > 0 } w ? w : Path.Combine(Path.GetTempPath(), $"flock-node-{name}");
+        _workDir = options.WorkDirFor(name);
         _seed = SeedLink.For(options, _workDir, line => Log.LogInformation("{Notice}", line));
         _key = new ClusterKey(options.ClusterKey);
         _fatal = fatal;

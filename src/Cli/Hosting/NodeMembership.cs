@@ -26,9 +26,8 @@ public static class NodeMembership
     public static async Task RunAsync(NodeOptions options, string name, ILoggerFactory logs, Action<string> memberUp, CancellationToken ct)
     {
         var log = logs.CreateLogger("Flock.Node.Membership");
-        var workDir = options.WorkDir is { Length: > 0 } w ? w : Path.Combine(Path.GetTempPath(), $"flock-node-{name}");
         // Whichever of this link and the encoder's first meets the seed pins its certificate and says so.
-        using var seed = SeedLink.For(options, workDir, line => log.LogInformation("{Notice}", line));
+        using var seed = SeedLink.For(options, options.WorkDirFor(name), line => log.LogInformation("{Notice}", line));
         var key = new ClusterKey(options.ClusterKey);
         var backoff = MinBackoff;
         while (!ct.IsCancellationRequested)
@@ -114,7 +113,8 @@ public static class NodeMembership
         catch (OperationCanceledException)
         {
             // Stopping: leave, so the seed sees exiting and removed at once rather than unreachable.
-            try { await cluster.LeaveAsync(new CancellationTokenSource(TimeSpan.FromSeconds(5)).Token).ConfigureAwait(false); }
+            using var leaveTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            try { await cluster.LeaveAsync(leaveTimeout.Token).ConfigureAwait(false); }
             catch (Exception e) when (e is OperationCanceledException or TimeoutException) { }
         }
         finally

@@ -20,6 +20,14 @@ public static class ClusterCertificates
         return (key, request.CreateSigningRequestPem());
     }
 
+    /// <summary>A member's PKCS#10 request (PEM), its self-signature checked.</summary>
+    /// <exception cref="ArgumentException">not a valid, self-signed request.</exception>
+    public static CertificateRequest LoadRequest(string requestPem)
+    {
+        try { return CertificateRequest.LoadSigningRequestPem(requestPem, HashAlgorithmName.SHA256, CertificateRequestLoadOptions.Default); }
+        catch (CryptographicException e) { throw new ArgumentException($"not a certificate request: {e.Message}", e); }
+    }
+
     /// <summary>The signed certificate joined with the member's private key, in a form the TLS stack can use on every platform.</summary>
     public static X509Certificate2 WithKey(string certificatePem, ECDsa key)
     {

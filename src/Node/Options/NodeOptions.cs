@@ -9,6 +9,9 @@ public sealed class NodeOptions
 
     public int RemotePort { get; set; }
 
+    /// <summary>`work-dir`, else a folder of the node's own under the temp dir.</summary>
+    public string WorkDirFor(string name) => WorkDir is { Length: > 0 } w ? w : Path.Combine(Path.GetTempPath(), $"flock-node-{name}");
+
     public string RemoteHost { get; set; } = "";
 
     public string KnownSeeds { get; set; } = "";

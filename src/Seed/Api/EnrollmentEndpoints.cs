@@ -36,9 +36,10 @@ internal static class EnrollmentEndpoints
                 return ApiResults.Error(400, "expected name, seedNonce, nodeNonce, certificateRequest and proof");
             if (!NodeNames.IsValid(request.Name)) return ApiResults.Error(400, NodeNames.Rule);
             if (!challenges.Redeem(request.SeedNonce)) return ApiResults.Error(400, "unknown or expired challenge: ask for a new one");
-            string keyDigest;
-            try { keyDigest = PublicKeyDigest(request.CertificateRequest); }
+            CertificateRequest memberRequest;
+            try { memberRequest = ClusterCertificates.LoadRequest(request.CertificateRequest); }
             catch (ArgumentException e) { return ApiResults.Error(400, e.Message); }
+            var keyDigest = ClusterCertificates.Digest(memberRequest.PublicKey.ExportSubjectPublicKeyInfo());
             if (!ClusterKey.FixedEquals(request.Proof, seed.Key.EnrollProof(request.SeedNonce, request.NodeNonce, request.Name, keyDigest)))
             {
                 log.LogWarning("node {Node} from {Address} refused enrollment: wrong cluster key", request.Name, http.Connection.RemoteIpAddress);
@@ -46,26 +47,12 @@ internal static class EnrollmentEndpoints
                 if (!throttled) await Task.Delay(AuthFailures.Penalty, ct);
                 return ApiResults.Error(403, throttled ? "wrong cluster key (too many failed attempts from this address: slow down)" : "wrong cluster key");
             }
-            using var certificate = authority.Issue(request.CertificateRequest, request.Name);
+            using var certificate = authority.Issue(memberRequest, request.Name);
             var authorityPem = authority.PublicPem;
             log.LogInformation("node {Node} enrolled from {Address}: certificate {Serial}", request.Name, http.Connection.RemoteIpAddress, certificate.SerialNumber);
             return ApiResults.Ok(new NodeEnrolledResponse(certificate.ExportCertificatePem(), authorityPem, seedAddress,
                 seed.Key.EnrolledProof(request.SeedNonce, request.NodeNonce, request.Name, ClusterCertificates.Digest(certificate.RawData),
                     ClusterCertificates.Digest(authority.Certificate.RawData))));
         });
-    }
-
-    /// <summary>SHA-256 of the request's SubjectPublicKeyInfo, once its self-signature checks out.</summary>
-    public static string PublicKeyDigest(string requestPem)
-    {
-        try
-        {
-            var request = CertificateRequest.LoadSigningRequestPem(requestPem, HashAlgorithmName.SHA256, CertificateRequestLoadOptions.Default);
-            return ClusterCertificates.Digest(request.PublicKey.ExportSubjectPublicKeyInfo());
-        }
-        catch (CryptographicException e)
-        {
-            throw new ArgumentException($"not a certificate request: {e.Message}", e);
-        }
     }
 }

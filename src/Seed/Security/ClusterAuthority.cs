@@ -50,13 +50,9 @@ public sealed class ClusterAuthority : IDisposable
         return (new ClusterAuthority(X509CertificateLoader.LoadPkcs12FromFile(path, null), dataDir), path);
     }
 
-    /// <summary>Signs <paramref name="requestPem"/> for <paramref name="name"/>, after checking the request's own signature.</summary>
-    /// <exception cref="ArgumentException">not a valid, self-signed PKCS#10 request.</exception>
-    public X509Certificate2 Issue(string requestPem, string name)
+    /// <summary>Signs a member's request (loaded by <see cref="ClusterCertificates.LoadRequest"/>) for <paramref name="name"/>.</summary>
+    public X509Certificate2 Issue(CertificateRequest request, string name)
     {
-        CertificateRequest request;
-        try { request = CertificateRequest.LoadSigningRequestPem(requestPem, HashAlgorithmName.SHA256, CertificateRequestLoadOptions.Default); }
-        catch (CryptographicException e) { throw new ArgumentException($"not a certificate request: {e.Message}", e); }
         var issued = ClusterCertificates.Issue(Certificate, request.PublicKey, name, MemberValidity);
         Remember(issued.SerialNumber, name);
         return issued;
@@ -69,8 +65,7 @@ public sealed class ClusterAuthority : IDisposable
         var request = new CertificateRequest(new X500DistinguishedName($"CN={name}"), key, HashAlgorithmName.SHA256);
         using var issued = ClusterCertificates.Issue(Certificate, request.PublicKey, name, MemberValidity);
         Remember(issued.SerialNumber, name);
-        using var withKey = issued.CopyWithPrivateKey(key);
-        return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null);
+        return ClusterCertificates.WithKey(issued.ExportCertificatePem(), key);
     }
 
     /// <summary>Revokes every certificate issued to <paramref name="name"/>; its holder is refused from its next handshake on.</summary>
