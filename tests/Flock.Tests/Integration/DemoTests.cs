@@ -26,7 +26,9 @@ public sealed class DemoTests
             {
                 try
                 {
-                    if (!File.ReadAllText($"/proc/{pid}/cmdline").Contains("\0node\0", StringComparison.Ordinal)) continue; // taskset itself, before its exec
+                    // taskset itself, before its exec: its command line names the node too, but its affinity is not set yet.
+                    if (File.ReadAllText($"/proc/{pid}/comm").Trim() == "taskset") continue;
+                    if (!File.ReadAllText($"/proc/{pid}/cmdline").Contains("\0node\0", StringComparison.Ordinal)) continue;
                     cores[pid] = File.ReadAllLines($"/proc/{pid}/status").First(l => l.StartsWith("Cpus_allowed_list:", StringComparison.Ordinal)).Split(':')[1].Trim();
                 }
                 catch (IOException) { }
