@@ -157,6 +157,19 @@ public sealed class DashboardTests
         Assert.Equal(new[] { quickId, failingId }, seen.GetProperty("backToNewest").EnumerateArray().Select(j => j.GetString()!).ToArray());
         Assert.Empty(seen.GetProperty("pageErrors").EnumerateArray());
 
+        // The same paging and events for scripts: /api/jobs?limit=&before= and /api/jobs/events.
+        static string[] Ids(JsonElement list) => list.GetProperty("jobs").EnumerateArray().Select(j => j.GetProperty("id").GetString()!).ToArray();
+        var newest = await http.GetFromJsonAsync<JsonElement>("/api/jobs?limit=2");
+        Assert.Equal(new[] { quickId, failingId }, Ids(newest));
+        Assert.Equal((failingId, 3), (newest.GetProperty("older").GetString(), newest.GetProperty("total").GetInt32()));
+        var oldest = await http.GetFromJsonAsync<JsonElement>($"/api/jobs?limit=2&before={newest.GetProperty("older").GetString()}");
+        Assert.Equal(new[] { id }, Ids(oldest));
+        Assert.Equal(JsonValueKind.Null, oldest.GetProperty("older").ValueKind);
+        Assert.Equal(HttpStatusCode.BadRequest, (await http.GetAsync("/api/jobs?limit=0")).StatusCode);
+        var jobEvents = (await http.GetFromJsonAsync<JsonElement>("/api/jobs/events")).GetProperty("events").EnumerateArray().ToList();
+        Assert.Contains(jobEvents, e => e.GetProperty("kind").GetString() == "job-failed" && e.GetProperty("jobId").GetString() == failingId
+            && e.GetProperty("detail").GetString() == $"job {failingId} failed: {reason}");
+
         foreach (var shot in new[] { screenshot, finalShot })
             Assert.True(File.Exists(shot) && new FileInfo(shot).Length > 10_000, $"the screenshot {shot} should have been written");
         var output = await http.GetByteArrayAsync($"/api/jobs/{id}/output");
