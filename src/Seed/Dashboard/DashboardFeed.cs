@@ -23,7 +23,9 @@ public static class DashboardFeed
 
     /// <summary>The latest <paramref name="count"/> events of both logs, newest first.</summary>
     public static IReadOnlyList<FeedEventResponse> Merge(IReadOnlyList<ClusterEventResponse> cluster, IReadOnlyList<JobEventResponse> jobs, int count) =>
-        cluster.Select(e => (Order: e.Sequence, Event: new FeedEventResponse(e.At, "cluster", e.Kind, e.Node, null, e.Detail)))
+        // An Akka member not (yet) matched to a node is known only by its address: say which one.
+        cluster.Select(e => (Order: e.Sequence, Event: new FeedEventResponse(e.At, "cluster", e.Kind, e.Node, null,
+                e.Node is null && e.Address is { } address ? $"{address}: {e.Detail}" : e.Detail)))
             .Concat(jobs.Select(e => (Order: e.Sequence, Event: new FeedEventResponse(e.At, "job", e.Kind, e.Node, e.JobId, e.Detail))))
             .OrderByDescending(e => e.Event.At).ThenByDescending(e => e.Order)
             .Take(count)

@@ -41,7 +41,7 @@ public sealed class DashboardFeedTests
     {
         var cluster = new[]
         {
-            new ClusterEventResponse(1, T0, "up", null, "a", "power 1.00"),
+            new ClusterEventResponse(1, T0, "up", "akka.tcp://flock@127.0.0.1:4054", null, "cluster member, roles [encoder]"),
             new ClusterEventResponse(2, T0.AddSeconds(30), "quarantined", null, "b", "until 12:02:30"),
         };
         var jobs = new[]
@@ -51,9 +51,12 @@ public sealed class DashboardFeedTests
         };
 
         var feed = DashboardFeed.Merge(cluster, jobs, 3);
+        var all = DashboardFeed.Merge(cluster, jobs, 10);
 
         Assert.Equal([JobEventKinds.JobFailed, "quarantined", JobEventKinds.ChunkFailed], feed.Select(e => e.Kind));
         Assert.Equal(["job", "cluster", "job"], feed.Select(e => e.Source));
         Assert.Equal("4", feed[0].JobId);
+        Assert.Equal(4, all.Count);
+        Assert.Equal("akka.tcp://flock@127.0.0.1:4054: cluster member, roles [encoder]", all[^1].Detail);
     }
 }
