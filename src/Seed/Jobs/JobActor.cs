@@ -411,6 +411,8 @@ public sealed class JobActor : UntypedPersistentActor
                 // The child's ChunkChanged is still in our mailbox; mark it here so the next claim skips it.
                 var view = _chunks[index];
                 _chunks[index] = view with { State = view.State.Apply(new ChunkAssigned(claim.NodeName, claimed.Assignment.Attempt, now)) };
+                // A job that waited behind others charts that wait as 0 fps, not as a slow start once its frames come.
+                _fpsHistory = _fpsHistory.Record(now, 0);
                 if (claim.SpeculateAfter is not null)
                     Log.LogInformation("job {Job} chunk {Chunk}: speculative attempt {Attempt} on idle node {Node}", _id, index, claimed.Assignment.Attempt, claim.NodeName);
                 Sender.Tell(claimed);

@@ -231,8 +231,9 @@ function attemptHistory(job) {
 
 // Encode rate over the job's run, from the seed's samples (so a page opened late still has the start).
 function fpsChart(job) {
-  const points = (job.fpsHistory || []).map((p) => ({ t: Date.parse(p.at), fps: p.fps })).filter((p) => isFinite(p.t));
-  if (points.length === 0) return null;
+  const points = (job.fpsHistory || []).map((p) => ({ t: Date.parse(p.at), fps: p.fps, frames: p.frames })).filter((p) => isFinite(p.t));
+  // Nothing encoded yet (still waiting, or every attempt failed): a flat line would only say less than the grid.
+  if (points.length === 0 || !(points[points.length - 1].frames > 0)) return null;
   const width = 600, height = 70, pad = 2;
   const t0 = Math.min(Date.parse(job.submittedAt), points[0].t), t1 = Math.max(points[points.length - 1].t, t0 + 1000);
   const max = Math.max(...points.map((p) => p.fps), 1);
