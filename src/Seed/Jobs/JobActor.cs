@@ -54,6 +54,13 @@ public sealed class JobActor : UntypedPersistentActor
     /// <summary>Messages that came before <see cref="Resume"/>; null once resumed.</summary>
     private List<(object Message, IActorRef Sender)>? _waiting = [];
     private JobThroughput _throughput = JobThroughput.Empty();
+    /// <summary>The whole run's rate for the dashboard's chart; like the throughput, live only (not journalled).</summary>
+    private FpsHistory _fpsHistory = FpsHistory.Empty();
+    /// <summary>Each chunk as its actor last reported it: what the event feed compares a new report with.</summary>
+    private readonly Dictionary<int, ChunkState> _reported = [];
+    /// <summary>The source's duration from the plan; for a settled job read once from its plan file.</summary>
+    private double? _sourceSeconds;
+    private bool _sourceSecondsLooked;
     private readonly VerifyLevel _verify;
 
     public JobActor(string id, JobSpec? newSpec, string directory, IActorRef jobs, ChunkSizing sizing, long minFreeSpace, TimeProvider clock, VerifyLevel verify, ILoggerFactory logs)
@@ -212,6 +219,7 @@ public sealed class JobActor : UntypedPersistentActor
                     Settle(new JobCancelled(_clock.GetUtcNow()), "job cancelled", e =>
                     {
                         ApplyAndAnnounce(e);
+                        _jobs.Tell(new JobActivity(e.At, JobEventKinds.JobCancelled, _id, null, null, $"job {_id} cancelled"));
                         CancelRunningAttempts("job cancelled");
                         Sender.Tell(ToResponse());
                     });
@@ -246,6 +254,7 @@ public sealed class JobActor : UntypedPersistentActor
                     {
                         ApplyAndAnnounce(e);
                         Log.LogInformation("job {JobId} completed: {Output}", _id, a.OutputPath);
+                        _jobs.Tell(new JobActivity(e.At, JobEventKinds.JobCompleted, _id, null, null, $"job {_id} completed: {_state!.Spec.OutputShown()}"));
                     });
                 }
                 break;
@@ -373,7 +382,11 @@ public sealed class JobActor : UntypedPersistentActor
     private void SpawnChunks(JobPlanFiles plan)
     {
         Directory.CreateDirectory(ChunkDirectory);
-        if (_chunkActors.Count == 0) _throughput = JobThroughput.Empty().Record(_clock.GetUtcNow(), 0);
+        if (_chunkActors.Count == 0)
+        {
+            _throughput = JobThroughput.Empty().Record(_clock.GetUtcNow(), 0);
+            _fpsHistory = _fpsHistory.Record(_clock.GetUtcNow(), 0);
+        }
         foreach (var chunk in plan.Plan.Chunks)
         {
             if (_chunkActors.ContainsKey(chunk.Index)) continue;
@@ -398,6 +411,8 @@ public sealed class JobActor : UntypedPersistentActor
                 // The child's ChunkChanged is still in our mailbox; mark it here so the next claim skips it.
                 var view = _chunks[index];
                 _chunks[index] = view with { State = view.State.Apply(new ChunkAssigned(claim.NodeName, claimed.Assignment.Attempt, now)) };
+                // A job that waited behind others charts that wait as 0 fps, not as a slow start once its frames come.
+                _fpsHistory = _fpsHistory.Record(now, 0);
                 if (claim.SpeculateAfter is not null)
                     Log.LogInformation("job {Job} chunk {Chunk}: speculative attempt {Attempt} on idle node {Node}", _id, index, claimed.Assignment.Attempt, claim.NodeName);
                 Sender.Tell(claimed);
@@ -470,7 +485,15 @@ public sealed class JobActor : UntypedPersistentActor
         var sameAttempt = before is not null && before.State.CurrentAttempt == chunk.CurrentAttempt && chunk.Status != ChunkStates.Pending;
         _chunks[chunk.Index] = sameAttempt ? before! with { State = chunk } : new ChunkView(chunk, 0, 0);
         if (chunk.Status == ChunkStates.Done && before?.State.Status is ChunkStates.Assigned or ChunkStates.Encoding or ChunkStates.Verifying)
+        {
             _throughput = _throughput.Record(_clock.GetUtcNow(), chunk.Frames - (sameAttempt ? before!.EncodedFrames : 0));
+            _fpsHistory = _fpsHistory.Record(_clock.GetUtcNow(), chunk.Frames - (sameAttempt ? before!.EncodedFrames : 0));
+        }
+        // A chunk read back after a restart brings its whole history: that is no news for the feed.
+        _reported.TryGetValue(chunk.Index, out var reported);
+        _reported[chunk.Index] = chunk;
+        if (!_chunksRecovering.Contains(chunk.Index))
+            foreach (var activity in JobActivity.Between(_id, reported, chunk, _clock.GetUtcNow())) _jobs.Tell(activity);
         var chunkId = $"{_id}/{chunk.Index}";
         var holders = chunk.IsFinal ? [] : chunk.LiveRuns.Select(r => r.Node).ToHashSet(StringComparer.Ordinal);
         var previous = before?.State.Runs.Select(r => r.Node) ?? [];
@@ -548,6 +571,7 @@ public sealed class JobActor : UntypedPersistentActor
         {
             ApplyAndAnnounce(e);
             Log.LogInformation("job {Job} retried from {Stage}; {Done} chunk(s) already verified are kept", _id, stage, _chunks.Values.Count(c => c.State.Status == ChunkStates.Done));
+            _jobs.Tell(new JobActivity(e.At, JobEventKinds.JobRetried, _id, null, null, $"job {_id} retried from {stage}"));
             if (_plan is null)
             {
                 foreach (var actor in _chunkActors.Values) actor.Tell(new RetryChunk(_clock.GetUtcNow())); // a head chunk handed out before
@@ -556,6 +580,7 @@ public sealed class JobActor : UntypedPersistentActor
             else
             {
                 _throughput = JobThroughput.Empty().Record(_clock.GetUtcNow(), 0);
+                _fpsHistory = _fpsHistory.Record(_clock.GetUtcNow(), 0);
                 foreach (var actor in _chunkActors.Values) actor.Tell(new RetryChunk(_clock.GetUtcNow()));
                 // Every chunk may already be verified (the job failed while assembling): nothing will change, so look now.
                 if (_chunks.Count > 0 && _chunks.Values.All(c => c.State.Status == ChunkStates.Done)) OnChunkChanged(_chunks.Values.First().State);
@@ -600,6 +625,7 @@ public sealed class JobActor : UntypedPersistentActor
                 if (view.State.CurrentAttempt == p.Attempt && view.IsRunning)
                 {
                     _throughput = _throughput.Record(_clock.GetUtcNow(), p.Frames - view.EncodedFrames);
+                    _fpsHistory = _fpsHistory.Record(_clock.GetUtcNow(), p.Frames - view.EncodedFrames);
                     _chunks[r.ChunkIndex] = view with { EncodedFrames = Math.Max(view.EncodedFrames, p.Frames), FramesPerSecond = p.FramesPerSecond };
                 }
                 break;
@@ -644,6 +670,7 @@ public sealed class JobActor : UntypedPersistentActor
         {
             ApplyAndAnnounce(e);
             Log.LogWarning("job {JobId} failed: {Reason}", _id, reason);
+            _jobs.Tell(new JobActivity(e.At, JobEventKinds.JobFailed, _id, null, null, $"job {_id} failed: {reason}"));
             CancelRunningAttempts(reason);
         });
     }
@@ -757,6 +784,9 @@ public sealed class JobActor : UntypedPersistentActor
             : _chunks.Values.Select(c => c.ToResponse(ExpectedFrames(c.State.Index))).ToArray();
         var encoded = _chunks.Values.Sum(c => c.State.Status == ChunkStates.Done ? ExpectedFrames(c.State.Index) : Math.Min(c.EncodedFrames, ExpectedFrames(c.State.Index)));
         var fps = stage == JobStates.Encoding ? _throughput.FramesPerSecond(_clock.GetUtcNow()) : null;
+        var seconds = SourceSeconds();
+        var output = stage == JobStates.Completed ? new FileInfo(s.Spec.OutputPath) : null;
+        long? outputBytes = output is { Exists: true } ? output.Length : null;
         double? eta = stage switch
         {
             JobStates.Encoding => JobThroughput.EtaSeconds(s.TotalFrames - encoded, fps),
@@ -767,7 +797,30 @@ public sealed class JobActor : UntypedPersistentActor
             s.SubmittedAt, s.FinishedAt, s.TotalFrames, chunks.Sum(c => c.Frames), chunks,
             fps is { } f ? Math.Round(f, 1) : null, eta is { } e ? Math.Round(e, 1) : null,
             s.RejectedEntryPoints.Select(r => new EntryPointResponse(r.Seconds, r.Reason)).ToArray(),
-            (_plan ?? _head)?.Warning is { } warning ? [warning] : []);
+            (_plan ?? _head)?.Warning is { } warning ? [warning] : [])
+        {
+            FpsHistory = _fpsHistory.Points(),
+            SourceSeconds = seconds is { } d ? Math.Round(d, 3) : null,
+            OutputFileBytes = outputBytes,
+            OutputBitrate = outputBytes is { } b && seconds is > 0 and var sec ? Math.Round(b * 8 / sec) : null,
+        };
+    }
+
+    /// <summary>The source's duration: from the plan in memory, or for a job settled before this seed started, from its plan file.</summary>
+    private double? SourceSeconds()
+    {
+        if ((_plan ?? _head) is { } plan) return plan.Source.DurationSeconds;
+        if (_sourceSecondsLooked || _state is not { IsFinal: true }) return _sourceSeconds;
+        _sourceSecondsLooked = true;
+        try
+        {
+            if (File.Exists(Path.Combine(_directory, JobPlanFiles.FileName))) _sourceSeconds = JobPlanFiles.Load(_directory).Source.DurationSeconds;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or System.Text.Json.JsonException)
+        {
+            Log.LogWarning("job {Job}: cannot read its plan for the source duration: {Error}", _id, e.Message);
+        }
+        return _sourceSeconds;
     }
 
     private int ExpectedFrames(int index) => (_plan ?? _head) is { } p && index < p.Plan.Chunks.Count ? p.Plan.Chunks[index].FrameCount : 0;
