@@ -54,8 +54,9 @@ public enum ContentCheckMethod
 /// reported errors, its own starting keyframe is suspect too and the one before is tried, down to the file start
 /// (a source that differs even then is damaged, and the attempt fails with that). By default the first
 /// <see cref="FirstFramesChecked"/> frames of a chunk are compared (damage from a bad entry point shows there), except
-/// where the node's decode started at a true IDR frame (read from the packet's NAL units, see <see cref="IdrAccessUnit"/>):
-/// nothing before an IDR can change what follows it, so the reference decode, about one GOP of decoding per chunk on
+/// where the node's decode started at a true IDR frame with the same parameter sets as a decode from further back (read
+/// from the packets' NAL units, see <see cref="IdrAccessUnit"/>): nothing else before an IDR can change what follows
+/// it, so the reference decode, about one GOP of decoding per chunk on
 /// the seed, would only repeat what the node did. Chunks entered at every <see cref="IdrSampleEvery"/>th keyframe are
 /// still checked by reference, so a stream or a parser that gets IDR frames wrong cannot pass unseen. At <see cref="VerifyLevel.Frames"/>
 /// every frame is compared, against one decode of the whole source from its start.
@@ -91,7 +92,7 @@ public static class ChunkContentCheck
     public static bool SampledForReference(FrameTimeline timeline, long entry) => Array.BinarySearch(timeline.KeyframePts, entry) % IdrSampleEvery == 1;
 
     private static Task<bool> EntryIsIdrAsync(ContentCheckRequest r, CancellationToken ct) =>
-        IdrAccessUnit.IsIdrFrameAsync(r.SourcePath, r.CodecName, r.Timeline, r.Entry!.Value, ct);
+        IdrAccessUnit.IsCleanEntryAsync(r.SourcePath, r.CodecName, r.Timeline, r.Entry!.Value, ct);
 
     private static async Task<ContentVerdict> CheckEveryFrameAsync(ContentCheckRequest r, IReadOnlyList<string> node, string from, bool fromStart, CancellationToken ct)
     {

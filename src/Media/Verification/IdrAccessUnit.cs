@@ -3,18 +3,23 @@ using Flock.Media.Probing;
 namespace Flock.Media.Verification;
 
 /// <summary>
-/// Whether a packet is an instantaneous decoder refresh (H.264 IDR, HEVC IDR_W_RADL / IDR_N_LP), read from its own NAL
-/// unit headers, not from the container's keyframe flag. An IDR picture and everything after it in decoding order are
+/// Whether a chunk's decode that starts at a key-flagged frame needs no second decode from further back to prove its
+/// first frames: the frame must be an instantaneous decoder refresh (H.264 IDR, HEVC IDR_W_RADL / IDR_N_LP), read from
+/// its own NAL unit headers, not from the container's keyframe flag, and the decode from there must use the same
+/// parameter sets as one started a keyframe earlier. An IDR picture and everything after it in decoding order are
 /// decodable without any earlier picture, by the codecs' own definition; a key-flagged frame is only a claim (a sync
-/// table that lies, a recovery point, an open-GOP CRA or I-frame whose leading pictures need earlier ones). So a chunk
-/// whose decode starts at a true IDR needs no second decode from further back to prove its first frames.
+/// table that lies, a recovery point, an open-GOP CRA or I-frame whose leading pictures need earlier ones). Parameter
+/// sets are the one thing an IDR can still take from before it: a stream that sends a new SPS or PPS in-band between
+/// the previous keyframe and the IDR, and not again with the IDR, decodes differently from the IDR than from further
+/// back, possibly without one error. So such an entry is not trusted either.
 /// </summary>
 /// <remarks>
-/// The bytes come from the packet's position as ffprobe reports it. MP4 points at the sample itself; Matroska at its
-/// block, a few header bytes before the frame; so the frame is looked for at the first small offset where length-prefixed
-/// NAL units cover exactly the packet's size. Anything that does not parse that way (an unknown layout, a codec other
-/// than H.264 and HEVC) is not an IDR here, and gets the reference decode. (MPEG-TS and other containers whose packets
-/// are not read for the timeline have no packet positions and no keyframe entries: their chunks decode from the start.)
+/// The bytes come from each packet's position as ffprobe reports it. MP4 points at the sample itself; Matroska at its
+/// block, a few header bytes before the frame; so the frame is looked for at the first small offset where
+/// length-prefixed NAL units cover exactly the packet's size. Anything that does not parse that way (an unknown layout,
+/// a codec other than H.264 and HEVC) is not trusted here, and gets the reference decode. (MPEG-TS and other
+/// containers whose packets are not read for the timeline have no packet positions and no keyframe entries: their
+/// chunks decode from the start.)
 /// </remarks>
 public static class IdrAccessUnit
 {
@@ -22,46 +27,73 @@ public static class IdrAccessUnit
     public const int MaxHeaderSlack = 32;
 
     /// <summary>Whether the frame with this timestamp is an IDR frame by its own bytes (false when its place in the file is unknown).</summary>
-    public static Task<bool> IsIdrFrameAsync(string path, string codecName, FrameTimeline timeline, long pts, CancellationToken ct)
+    public static async Task<bool> IsIdrFrameAsync(string path, string codecName, FrameTimeline timeline, long pts, CancellationToken ct)
     {
-        if (timeline.Bytes is not { } bytes || !Supports(codecName)) return Task.FromResult(false);
+        if (timeline.Bytes is null || !Supports(codecName)) return false;
         var i = Array.BinarySearch(timeline.Pts, pts);
-        if (i < 0 || i >= bytes.Start.Length) return Task.FromResult(false);
-        var size = bytes.End[i] - bytes.Start[i];
-        if (size <= 0 || size > int.MaxValue - MaxHeaderSlack) return Task.FromResult(false);
-        return IsIdrAsync(path, codecName, bytes.Start[i], (int)size, ct);
+        if (i < 0) return false;
+        using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, FileOptions.Asynchronous);
+        return await UnitsAtAsync(file, timeline.Bytes, i, codecName, ct).ConfigureAwait(false) is { } units && IsIdrUnitSet(units, codecName == "hevc");
     }
 
-    /// <summary>Reads the packet at <paramref name="position"/> (<paramref name="size"/> bytes of frame) and says whether it is an IDR.</summary>
-    public static async Task<bool> IsIdrAsync(string path, string codecName, long position, int size, CancellationToken ct)
+    /// <summary>
+    /// Whether a decode from the keyframe with this timestamp gives what one from the keyframe before it (or from the
+    /// file start) gives: it is an IDR frame, and no parameter set is sent between that earlier keyframe and it unless
+    /// the IDR's own access unit carries its SPS and PPS.
+    /// </summary>
+    public static async Task<bool> IsCleanEntryAsync(string path, string codecName, FrameTimeline timeline, long entry, CancellationToken ct)
     {
-        if (!Supports(codecName) || size <= 0 || position < 0) return false;
-        var buffer = new byte[size + MaxHeaderSlack];
-        int read;
-        await using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.Asynchronous))
+        if (timeline.Bytes is not { } bytes || !Supports(codecName)) return false;
+        var hevc = codecName == "hevc";
+        var i = Array.BinarySearch(timeline.Pts, entry);
+        if (i < 0) return false;
+        using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, FileOptions.Asynchronous);
+        if (await UnitsAtAsync(file, bytes, i, codecName, ct).ConfigureAwait(false) is not { } units || !IsIdrUnitSet(units, hevc)) return false;
+        if (CarriesOwnParameterSets(units, hevc)) return true;
+        // Every packet stored from the keyframe before this one up to it, in file (decoding) order.
+        var k = Array.BinarySearch(timeline.KeyframePts, entry);
+        var from = k > 0 && Array.BinarySearch(timeline.Pts, timeline.KeyframePts[k - 1]) is var p and >= 0 ? bytes.Start[p] : bytes.Start.Min();
+        var to = bytes.Start[i];
+        var between = Enumerable.Range(0, bytes.Start.Length).Where(j => bytes.Start[j] >= from && bytes.Start[j] < to).OrderBy(j => bytes.Start[j]);
+        foreach (var j in between)
         {
-            read = await RandomAccess.ReadAsync(file.SafeFileHandle, buffer, position, ct).ConfigureAwait(false);
+            if (await UnitsAtAsync(file, bytes, j, codecName, ct).ConfigureAwait(false) is not { } before) return false;
+            if (before.Any(t => IsParameterSet(t, hevc))) return false;
         }
-        return IsIdr(buffer.AsSpan(0, read), size, codecName);
+        return true;
     }
 
     public static bool Supports(string codecName) => codecName is "h264" or "hevc";
 
-    /// <summary>
-    /// <paramref name="bytes"/> starts at the packet's reported position (with up to <see cref="MaxHeaderSlack"/>
-    /// bytes of container header before the frame); <paramref name="size"/> is the frame's own size.
-    /// </summary>
-    public static bool IsIdr(ReadOnlySpan<byte> bytes, int size, string codecName)
+    private static async Task<List<int>?> UnitsAtAsync(Microsoft.Win32.SafeHandles.SafeFileHandle file, PacketBytes bytes, int index, string codecName, CancellationToken ct)
     {
-        if (!Supports(codecName)) return false;
+        var size = bytes.End[index] - bytes.Start[index];
+        if (size <= 0 || size > int.MaxValue - MaxHeaderSlack) return null;
+        var buffer = new byte[size + MaxHeaderSlack];
+        var read = await RandomAccess.ReadAsync(file, buffer, bytes.Start[index], ct).ConfigureAwait(false);
+        return NalTypes(buffer.AsSpan(0, read), (int)size, codecName);
+    }
+
+    /// <summary>Whether these bytes are an IDR access unit (see <see cref="NalTypes"/> for what they must be).</summary>
+    public static bool IsIdr(ReadOnlySpan<byte> bytes, int size, string codecName) =>
+        NalTypes(bytes, size, codecName) is { } units && IsIdrUnitSet(units, codecName == "hevc");
+
+    /// <summary>
+    /// The NAL unit types of one packet; null when the bytes do not parse as one. <paramref name="bytes"/> starts at the
+    /// packet's reported position (with up to <see cref="MaxHeaderSlack"/> bytes of container header before the frame);
+    /// <paramref name="size"/> is the frame's own size.
+    /// </summary>
+    public static List<int>? NalTypes(ReadOnlySpan<byte> bytes, int size, string codecName)
+    {
+        if (!Supports(codecName)) return null;
         var hevc = codecName == "hevc";
         for (var offset = 0; offset <= MaxHeaderSlack && offset + size <= bytes.Length; offset++)
         {
             var frame = bytes.Slice(offset, size);
-            if (LengthPrefixedVerdict(frame, hevc) is { } idr) return idr;
-            if (offset == 0 && AnnexBVerdict(frame, hevc) is { } annexB) return annexB;
+            if (LengthPrefixedUnits(frame, hevc) is { } units) return units;
+            if (offset == 0 && AnnexBUnits(frame, hevc) is { } annexB) return annexB;
         }
-        return false;
+        return null;
     }
 
     /// <summary>
@@ -69,7 +101,7 @@ public static class IdrAccessUnit
     /// muxers write, and a chain of shorter lengths can cover a stretch of container bytes by chance (a frame in a 1- or
     /// 2-byte layout is merely not recognised, and gets the reference decode).
     /// </summary>
-    private static bool? LengthPrefixedVerdict(ReadOnlySpan<byte> frame, bool hevc)
+    private static List<int>? LengthPrefixedUnits(ReadOnlySpan<byte> frame, bool hevc)
     {
         const int lengthSize = 4;
         var units = new List<int>();
@@ -85,11 +117,11 @@ public static class IdrAccessUnit
             units.Add(NalType(frame[at], hevc));
             at += (int)length;
         }
-        return units.Count == 0 ? null : IsIdrUnitSet(units, hevc);
+        return units.Count == 0 ? null : units;
     }
 
     /// <summary>Null when the frame does not start with a start code.</summary>
-    private static bool? AnnexBVerdict(ReadOnlySpan<byte> frame, bool hevc)
+    private static List<int>? AnnexBUnits(ReadOnlySpan<byte> frame, bool hevc)
     {
         if (!(frame.StartsWith((ReadOnlySpan<byte>)[0, 0, 1]) || frame.StartsWith((ReadOnlySpan<byte>)[0, 0, 0, 1]))) return null;
         var units = new List<int>();
@@ -101,7 +133,7 @@ public static class IdrAccessUnit
             units.Add(NalType(header, hevc));
             i += 2;
         }
-        return units.Count == 0 ? null : IsIdrUnitSet(units, hevc);
+        return units.Count == 0 ? null : units;
     }
 
     private static int NalType(byte header, bool hevc) => hevc ? (header >> 1) & 0x3F : header & 0x1F;
@@ -113,4 +145,10 @@ public static class IdrAccessUnit
         var slices = hevc ? types.Where(t => t <= 31).ToList() : types.Where(t => t is >= 1 and <= 5).ToList();
         return slices.Count > 0 && slices.All(t => hevc ? t is 19 or 20 : t == 5);
     }
+
+    /// <summary>H.264 SPS 7, PPS 8 (and the SPS extension 13, subset SPS 15); HEVC VPS 32, SPS 33, PPS 34.</summary>
+    private static bool IsParameterSet(int type, bool hevc) => hevc ? type is 32 or 33 or 34 : type is 7 or 8 or 13 or 15;
+
+    private static bool CarriesOwnParameterSets(List<int> types, bool hevc) =>
+        hevc ? types.Contains(33) && types.Contains(34) : types.Contains(7) && types.Contains(8);
 }

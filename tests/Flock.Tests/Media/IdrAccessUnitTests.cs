@@ -79,6 +79,35 @@ public sealed class IdrAccessUnitTests
     }
 
     [Fact]
+    public async Task An_IDR_frame_whose_parameter_sets_were_sent_before_it_should_not_be_a_clean_entry()
+    {
+        var path = await BadEntryClips.ParameterSetsBeforeIdrMp4();
+        var info = await MediaProbe.ProbeAsync(path, CancellationToken.None);
+        var timeline = await TimelineReader.ReadAsync(path, info, CancellationToken.None);
+        Assert.Equal(4, timeline.KeyframePts.Length);
+        async Task<(bool Idr, bool Clean)> EntryAsync(int k) =>
+            (await IdrAccessUnit.IsIdrFrameAsync(path, "h264", timeline, timeline.KeyframePts[k], CancellationToken.None),
+             await IdrAccessUnit.IsCleanEntryAsync(path, "h264", timeline, timeline.KeyframePts[k], CancellationToken.None));
+
+        // 1 s and 3 s carry their own SPS and PPS; 2 s is still an IDR frame, but its parameter sets came with 1.6 s.
+        Assert.Equal((true, true), await EntryAsync(1));
+        Assert.Equal((true, false), await EntryAsync(2));
+        Assert.Equal((true, true), await EntryAsync(3));
+    }
+
+    [Fact]
+    public async Task IDR_frames_of_a_stream_with_its_parameter_sets_only_in_the_header_should_be_clean_entries()
+    {
+        using var scratch = ScratchDirectory.Create("flock-idr");
+        var path = await EncodeAsync(scratch, "header-only.mp4", "-c:v", "libx264", "-preset", "ultrafast", "-g", "25", "-bf", "2", "-sc_threshold", "0");
+        var info = await MediaProbe.ProbeAsync(path, CancellationToken.None);
+        var timeline = await TimelineReader.ReadAsync(path, info, CancellationToken.None);
+
+        foreach (var entry in timeline.KeyframePts.Skip(1))
+            Assert.True(await IdrAccessUnit.IsCleanEntryAsync(path, "h264", timeline, entry, CancellationToken.None), $"entry {entry}");
+    }
+
+    [Fact]
     public void Bytes_that_only_look_like_a_frame_by_a_short_length_chain_should_not_read_as_an_IDR_frame()
     {
         // An IDR slice NAL behind 1-byte lengths: a layout muxers do not write, and one container bytes can fake.

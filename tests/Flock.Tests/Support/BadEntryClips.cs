@@ -66,6 +66,59 @@ public static class BadEntryClips
         File.Delete(whole);
     });
 
+    /// <summary>
+    /// 4 s of 25 fps 320x240 H.264 (no B-frames, an IDR frame every second) in MP4 where the SPS and PPS that came with
+    /// the IDR frame at 2 s are sent with the P-frame at 1.6 s instead: the same parameter sets, so every decode is
+    /// right, but the IDR frame at 2 s no longer carries its own, and a decode from it takes them from further back.
+    /// </summary>
+    public static Task<string> ParameterSetsBeforeIdrMp4() => Get("parameter-sets-before-idr.mp4", async path =>
+    {
+        var raw = path + ".h264";
+        await FfmpegTool.FfmpegAsync(["-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25:duration=4",
+            "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-x264-params", "keyint=25:min-keyint=25:scenecut=0", "-bf", "0",
+            "-f", "h264", raw]).ConfigureAwait(false);
+        await File.WriteAllBytesAsync(raw, WithParameterSetsMoved(await File.ReadAllBytesAsync(raw).ConfigureAwait(false), from: 50, to: 40)).ConfigureAwait(false);
+        await FfmpegTool.FfmpegAsync(["-loglevel", "error", "-y", "-framerate", "25", "-i", raw, "-c", "copy", "-f", "mp4", path]).ConfigureAwait(false);
+        File.Delete(raw);
+    });
+
+    /// <summary>An Annex B stream whose SPS and PPS sent just before picture <paramref name="from"/> are sent before picture <paramref name="to"/> instead (decode order).</summary>
+    private static byte[] WithParameterSetsMoved(byte[] annexB, int from, int to)
+    {
+        var units = NalUnits(annexB);
+        var picture = -1;
+        var pictureOf = new int[units.Count];
+        for (var n = 0; n < units.Count; n++)
+        {
+            if (NalType(annexB, units[n].Start) is 1 or 5) picture++;
+            pictureOf[n] = picture;
+        }
+        // Parameter sets belong to the picture whose slices follow them.
+        bool IsMoved(int n) => NalType(annexB, units[n].Start) is 7 or 8 && n + 1 < units.Count && pictureOf[n] + 1 == from;
+        var moved = Enumerable.Range(0, units.Count).Where(IsMoved).ToList();
+        if (moved.Count < 2) throw new InvalidOperationException($"no SPS and PPS before picture {from}");
+        using var output = new MemoryStream();
+        for (var n = 0; n < units.Count; n++)
+        {
+            if (NalType(annexB, units[n].Start) is 1 or 5 && pictureOf[n] == to)
+                foreach (var m in moved) output.Write(annexB, units[m].Start, units[m].End - units[m].Start);
+            if (!moved.Contains(n)) output.Write(annexB, units[n].Start, units[n].End - units[n].Start);
+        }
+        return output.ToArray();
+    }
+
+    private static List<(int Start, int End)> NalUnits(byte[] annexB)
+    {
+        var starts = new List<int>();
+        for (var i = 0; i + 3 <= annexB.Length; i++)
+        {
+            if (annexB[i] == 0 && annexB[i + 1] == 0 && annexB[i + 2] == 1) starts.Add(i > 0 && annexB[i - 1] == 0 ? i - 1 : i);
+        }
+        return starts.Select((s, n) => (s, n + 1 < starts.Count ? starts[n + 1] : annexB.Length)).ToList();
+    }
+
+    private static int NalType(byte[] annexB, int start) => annexB[start + (annexB[start + 2] == 1 ? 3 : 4)] & 0x1f;
+
     /// <summary>An Annex B stream with a recovery-point SEI (recovery_frame_cnt 0, exact_match 1) inserted before the given pictures (decode order).</summary>
     private static byte[] WithRecoveryPointsBefore(byte[] annexB, IReadOnlySet<int> pictures)
     {
