@@ -13,7 +13,7 @@ public static class ClusterCommands
     {
         var cluster = new Command("cluster", "Look at the cluster's members; ask one to leave or mark it down.");
         cluster.Subcommands.Add(Show(context));
-        cluster.Subcommands.Add(Summary(context, "status", "One line: the seed's member, members per status, unreachable ones, the leader.", ClusterFormatter.Status));
+        cluster.Subcommands.Add(Summary(context, "status", "One line: the seed's member, members per status, unreachable ones, the leader, where the job queue runs.", ClusterFormatter.Status));
         cluster.Subcommands.Add(Summary(context, "leader", "The Akka cluster's leader.", c => c.Leader ?? "-"));
         cluster.Subcommands.Add(Tail(context));
         cluster.Subcommands.Add(Remove(context, force: false));

@@ -45,7 +45,9 @@ public sealed record ClusterMemberResponse(string Address, IReadOnlyList<string>
 
 /// <param name="Members">Every member of the Akka cluster; members that left or were removed are not listed.</param>
 /// <param name="Leader">The Akka cluster's leader (the member that moves others up and removes the downed); null without one.</param>
-public sealed record ClusterResponse(IReadOnlyList<NodeResponse> Nodes, IReadOnlyList<ClusterMemberResponse>? Members = null, string? Leader = null);
+/// <param name="Queue">The job queue's actor, with the address of the member it runs on (a cluster singleton on the oldest
+/// `seed` member); null until it has answered.</param>
+public sealed record ClusterResponse(IReadOnlyList<NodeResponse> Nodes, IReadOnlyList<ClusterMemberResponse>? Members = null, string? Leader = null, string? Queue = null);
 
 /// <summary>
 /// One thing that happened to a member, for `pbm cluster tail`: <paramref name="Kind"/> is joined, up, leaving,

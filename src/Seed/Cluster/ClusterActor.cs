@@ -30,6 +30,8 @@ public sealed class ClusterActor : UntypedActor, IWithTimers
     private AkkaMembers _akka = AkkaMembers.Empty;
     private ClusterEventLog _events = ClusterEventLog.Empty;
     private string? _leader;
+    /// <summary>Where the job queue answered from (its full actor path); null until it has.</summary>
+    private string? _queue;
 
     /// <param name="clustered">the seed's system runs Akka.Cluster (not the embedded one of `flock encode`).</param>
     public ClusterActor(IActorRef jobs, TimeSpan heartbeatInterval, TimeSpan unreachableAfter, QuarantineOptions quarantine, TimeProvider clock, SeedMetrics metrics, ILoggerFactory logs,
@@ -59,7 +61,14 @@ public sealed class ClusterActor : UntypedActor, IWithTimers
         if (_clustered)
             Akka.Cluster.Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents,
                 typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.IReachabilityEvent), typeof(ClusterEvent.LeaderChanged));
+        IdentifyQueue();
     }
+
+    /// <summary>
+    /// Asks the queue where it is, through the same proxy everything else uses: the answer comes from the queue itself,
+    /// so it shows where the singleton really runs (the oldest `seed` member), or the local queue of the embedded cluster.
+    /// </summary>
+    private void IdentifyQueue() => _jobs.Tell(new FetchQueueLocation(), Self);
 
     protected override void PostStop()
     {
@@ -105,6 +114,10 @@ public sealed class ClusterActor : UntypedActor, IWithTimers
                 break;
             case ClusterEvent.LeaderChanged l:
                 _leader = l.Leader?.ToString();
+                IdentifyQueue();
+                break;
+            case QueueLocationResponse q:
+                _queue = q.Path;
                 break;
             case FetchClusterEvents f:
                 Sender.Tell(_events.After(f.After));
@@ -114,7 +127,8 @@ public sealed class ClusterActor : UntypedActor, IWithTimers
                 break;
             case FetchCluster:
                 var now = _clock.GetUtcNow();
-                Sender.Tell(new ClusterResponse(_members.Values.OrderBy(m => m.Name, StringComparer.Ordinal).Select(m => m.ToResponse(now)).ToArray(), _akka.ToResponse(), _leader));
+                if (_queue is null) IdentifyQueue();
+                Sender.Tell(new ClusterResponse(_members.Values.OrderBy(m => m.Name, StringComparer.Ordinal).Select(m => m.ToResponse(now)).ToArray(), _akka.ToResponse(), _leader, _queue));
                 break;
             case LeaveNode l:
                 OnLeaveRequested(l.Name);
@@ -258,6 +272,12 @@ public sealed class ClusterActor : UntypedActor, IWithTimers
         var address = e.Member.Address.ToString();
         var node = _akka.NodeOf(address);
         _akka = _akka.Apply(e);
+        if (e.Member.HasRole(ClusterTransport.SeedRole) && e is ClusterEvent.MemberUp or ClusterEvent.MemberRemoved)
+        {
+            // The queue starts once its member is up, and moves when that member goes: ask again where it is.
+            if (e is ClusterEvent.MemberRemoved) _queue = null;
+            IdentifyQueue();
+        }
         var kind = e switch
         {
             ClusterEvent.MemberUp => "up",

@@ -37,18 +37,34 @@ public static class AkkaConfiguration
         builder.ConfigureFlockCommon();
         if (seed is null) return builder;
         if (seed.Transport is { } transport) builder.WithFlockCluster(transport);
-        return builder
-            .WithFlockPersistence(seed.Options.Journal, seed.DataDir)
-            .WithActors((system, registry, resolver) =>
-            {
-                var logs = resolver.GetService<ILoggerFactory>();
-                var o = seed.Options;
-                var jobs = system.ActorOf(JobsActor.Props(seed.JobsDirectory, o.OrphanGrace, o.ChunkSizing(), o.Speculation, o.MinFreeSpace, seed.Clock, seed.Metrics, o.VerifyLevel(), logs), "jobs");
-                registry.Register<JobsActor>(jobs);
-                var cluster = system.ActorOf(ClusterActor.Props(jobs, o.HeartbeatInterval, o.UnreachableAfter, o.Quarantine, seed.Clock, seed.Metrics, logs, clustered: seed.Transport is not null), "cluster");
-                registry.Register<ClusterActor>(cluster);
-            });
+        builder.WithFlockPersistence(seed.Options.Journal, seed.DataDir);
+        Props JobsProps(ILoggerFactory logs)
+        {
+            var o = seed.Options;
+            return JobsActor.Props(seed.JobsDirectory, o.OrphanGrace, o.ChunkSizing(), o.Speculation, o.MinFreeSpace, seed.Clock, seed.Metrics, o.VerifyLevel(), logs);
+        }
+        if (seed.Transport is not null)
+        {
+            // The queue runs once per cluster, on the oldest `seed` member; every other actor reaches it through the
+            // proxy registered as JobsActor, which keeps working when the queue moves to another seed member.
+            builder.WithSingleton<JobsActor>(JobsSingletonName, (_, _, resolver) => JobsProps(resolver.GetService<ILoggerFactory>()),
+                // The proxy looks for the queue before the seed's member is up and warns it has not found it yet: expected at start.
+                new ClusterSingletonOptions { Role = ClusterTransport.SeedRole, LogSingletonIdentificationFailure = false }, createProxyToo: true);
+        }
+        return builder.WithActors((system, registry, resolver) =>
+        {
+            var logs = resolver.GetService<ILoggerFactory>();
+            var o = seed.Options;
+            // The embedded cluster of `flock encode` / `flock demo` has no Akka.Cluster to hold a singleton: one local queue.
+            if (seed.Transport is null) registry.Register<JobsActor>(system.ActorOf(JobsProps(logs), JobsSingletonName));
+            var jobs = registry.Get<JobsActor>();
+            var cluster = system.ActorOf(ClusterActor.Props(jobs, o.HeartbeatInterval, o.UnreachableAfter, o.Quarantine, seed.Clock, seed.Metrics, logs, clustered: seed.Transport is not null), "cluster");
+            registry.Register<ClusterActor>(cluster);
+        });
     }
+
+    /// <summary>The queue's actor name: the singleton manager's on a clustered seed, the queue's own in the embedded cluster.</summary>
+    public const string JobsSingletonName = "jobs";
 
     /// <summary>
     /// Akka.Remote over TLS with mutual authentication, where the only certificates either side accepts are the

@@ -21,3 +21,12 @@ public sealed record FetchJobFile(string JobId, JobFileKind Kind);
 public enum JobFileKind { Source, Output }
 
 public sealed record JobFileResponse(string? Path, string? Error);
+
+/// <summary>
+/// Replied to with <see cref="QueueLocationResponse"/> by the queue itself: sent through the singleton proxy, the answer
+/// says where the singleton really runs.
+/// </summary>
+public sealed record FetchQueueLocation;
+
+/// <param name="Path">The queue's actor path with its member's address (akka.ssl.tcp://flock@host:port/user/jobs/jobs).</param>
+public sealed record QueueLocationResponse(string Path);

@@ -23,6 +23,11 @@ public sealed class ClusterMembershipTests
         Assert.True(await HasMemberAsync(cluster, leader.Stdout.Trim()), $"leader {leader.Stdout} is no member");
         var status = await cluster.PbmAsync("cluster", "status");
         Assert.Matches(@"^seed akka\.ssl\.tcp://flock@127\.0\.0\.1:\d+ up \| 2 members \(2 up\) \| 0 unreachable \| leader ", status.Stdout);
+        // The job queue is a cluster singleton: it answers from the singleton manager's child on the seed's member.
+        var seedAddress = status.Stdout.Split(' ')[1];
+        var queue = await QueueAsync(cluster);
+        Assert.Equal($"{seedAddress}/user/jobs/jobs", queue);
+        Assert.EndsWith($"| queue {queue}", status.Stdout.Trim(), StringComparison.Ordinal);
 
         node.KillHard();
         await MemberOfAsync(cluster, "node-a", m => m.GetProperty("reachability").GetString() == "unreachable");
@@ -45,6 +50,19 @@ public sealed class ClusterMembershipTests
         finally
         {
             tail.Dispose();
+        }
+    }
+
+    /// <summary>The queue's path once it has answered the seed's identify (it starts once the seed's member is up).</summary>
+    private static async Task<string> QueueAsync(TestCluster cluster)
+    {
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            var show = await cluster.PbmAsync("cluster", "status", "--json");
+            if (JsonDocument.Parse(show.Stdout).RootElement.TryGetProperty("queue", out var q) && q.ValueKind == JsonValueKind.String) return q.GetString()!;
+            Assert.True(DateTime.UtcNow < until, $"the queue never answered: {show.Stdout}");
+            await Task.Delay(300);
         }
     }
 

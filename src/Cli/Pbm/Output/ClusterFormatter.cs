@@ -68,7 +68,7 @@ public static class ClusterFormatter
 
     public static string CountFooter(int count) => string.Create(CultureInfo.InvariantCulture, $"Count: {Plural.Of(count, "node")}");
 
-    /// <summary>`cluster status`: the seed's member, how many members in each state, and the leader.</summary>
+    /// <summary>`cluster status`: the seed's member, how many members in each state, the leader and where the job queue runs.</summary>
     public static string Status(ClusterResponse cluster)
     {
         var members = cluster.Members ?? [];
@@ -78,7 +78,7 @@ public static class ClusterFormatter
         var states = string.Join(", ", members.GroupBy(m => m.Status).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Count()} {g.Key}"));
         var unreachable = members.Count(m => m.Reachability == Flock.Messages.Cluster.Reachability.Unreachable);
         return string.Create(CultureInfo.InvariantCulture,
-            $"seed {seed?.Address ?? "-"} {seed?.Status ?? "-"} | {Plural.Of(members.Count, "member")} ({states}) | {unreachable} unreachable | leader {cluster.Leader ?? "-"}");
+            $"seed {seed?.Address ?? "-"} {seed?.Status ?? "-"} | {Plural.Of(members.Count, "member")} ({states}) | {unreachable} unreachable | leader {cluster.Leader ?? "-"} | queue {cluster.Queue ?? "-"}");
     }
 
     /// <summary>`cluster tail`: `HH:mm:ss | kind | address or - | node or - | detail`.</summary>

@@ -17,7 +17,8 @@ public sealed class PbmOutputTests
         new ClusterMemberResponse("akka.ssl.tcp://flock@10.0.0.5:40211", ["encoder"], "up", Reachability.Reachable, "box1"),
         new ClusterMemberResponse("akka.ssl.tcp://flock@10.0.0.2:4053", ["seed"], "up", Reachability.Reachable, null),
     ],
-    "akka.ssl.tcp://flock@10.0.0.2:4053");
+    "akka.ssl.tcp://flock@10.0.0.2:4053",
+    "akka.ssl.tcp://flock@10.0.0.2:4053/user/jobs/jobs");
 
     [Fact]
     public void Redirected_cluster_show_should_print_plain_rows_leading_with_the_akka_address_and_the_count()
@@ -43,9 +44,10 @@ public sealed class PbmOutputTests
     }
 
     [Fact]
-    public void Cluster_status_should_sum_up_members_by_status_and_name_the_leader()
+    public void Cluster_status_should_sum_up_members_by_status_and_name_the_leader_and_the_queue()
     {
-        Assert.Equal("seed akka.ssl.tcp://flock@10.0.0.2:4053 up | 2 members (2 up) | 0 unreachable | leader akka.ssl.tcp://flock@10.0.0.2:4053",
+        Assert.Equal("seed akka.ssl.tcp://flock@10.0.0.2:4053 up | 2 members (2 up) | 0 unreachable | leader akka.ssl.tcp://flock@10.0.0.2:4053"
+            + " | queue akka.ssl.tcp://flock@10.0.0.2:4053/user/jobs/jobs",
             ClusterFormatter.Status(Cluster));
         Assert.StartsWith("no cluster transport", ClusterFormatter.Status(new ClusterResponse([])), StringComparison.Ordinal);
     }
