@@ -59,11 +59,13 @@ public sealed class SoakTests(ITestOutputHelper output)
         var random = new Random(Long ? Environment.TickCount : 42);
         var kills = new List<string>();
         var clock = Stopwatch.StartNew();
+        var lastKill = TimeSpan.Zero;
         while (clock.Elapsed < chaosFor)
         {
             await Task.Delay(TimeSpan.FromMilliseconds(random.Next(1500, 4000)));
             var victim = random.Next(4) == 0 ? "seed" : names[random.Next(names.Length)];
-            kills.Add($"{clock.Elapsed.TotalSeconds:0.0}s {victim}");
+            lastKill = clock.Elapsed;
+            kills.Add($"{lastKill.TotalSeconds:0.0}s {victim}");
             if (victim == "seed")
             {
                 cluster.Seed!.KillHard();
@@ -79,6 +81,10 @@ public sealed class SoakTests(ITestOutputHelper output)
         }
         var chaosEnded = clock.Elapsed;
         output.WriteLine($"{kills.Count} kills: {string.Join(", ", kills)}");
+        // Recovery from the last kill: every node up again and work in hand (or nothing left to do).
+        var recovered = await WaitForWorkInHandAsync(http, names, ids, TimeSpan.FromMinutes(2));
+        var recovery = clock.Elapsed - lastKill;
+        output.WriteLine($"work back in hand {recovery.TotalSeconds:0.0}s after the last kill ({(recovered ? "every node up, a chunk out" : "every job settled first")})");
 
         var jobs = await WaitForAllAsync(http, ids, TimeSpan.FromMinutes(Long ? 15 : 5));
         var settled = clock.Elapsed;
@@ -116,8 +122,35 @@ public sealed class SoakTests(ITestOutputHelper output)
 
         ReliabilityLog.Record($"chaos: {kills.Count} SIGKILLs of random nodes and the seed over {chaosEnded.TotalSeconds:0}s, {jobCount} jobs queued on 3 nodes",
             "control socket closed (nodes); journal replay and node rejoin (seed)",
-            settled - chaosEnded, "nothing (every job exact; no temp files, ffmpeg processes or open chunk leases left)",
+            recovery, $"nothing (every job exact, all settled {(settled - chaosEnded).TotalSeconds:0.0}s after the chaos ended; no temp files, ffmpeg processes or open chunk leases left)",
             nameof(Jobs_should_all_finish_exactly_while_nodes_and_the_seed_are_killed_at_random));
+    }
+
+    /// <summary>
+    /// Waits until every node is up again and one holds a chunk (true), or every job is settled before that (false):
+    /// what "work back in hand" means once the last process killed has come back.
+    /// </summary>
+    private static async Task<bool> WaitForWorkInHandAsync(HttpClient http, IReadOnlyList<string> names, IReadOnlyList<string> ids, TimeSpan timeout)
+    {
+        var until = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < until)
+        {
+            try
+            {
+                var view = await http.GetFromJsonAsync<JsonElement>("/api/cluster", WireJson.Options);
+                var nodes = view.GetProperty("nodes").EnumerateArray().ToList();
+                var up = names.All(n => nodes.Any(m => m.GetProperty("name").GetString() == n && m.GetProperty("status").GetString() == "up"));
+                if (up && nodes.Any(m => m.GetProperty("work").GetArrayLength() > 0)) return true;
+                var list = await http.GetFromJsonAsync<JobListResponse>("/api/jobs", WireJson.Options);
+                var jobs = list!.Jobs.Where(j => ids.Contains(j.Id)).ToList();
+                if (jobs.Count == ids.Count && jobs.All(j => JobStates.IsFinal(j.State))) return false;
+            }
+            // The seed killed last may still be starting.
+            catch (HttpRequestException) { }
+            catch (TaskCanceledException) { }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"work not back in hand within {timeout}");
     }
 
     private static Task<FlockProcess> StartNodeAsync(TestCluster cluster, string name, bool waitForJoin = true)
