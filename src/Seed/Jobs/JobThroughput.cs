@@ -10,7 +10,8 @@ public sealed record ThroughputSample(DateTimeOffset At, long Frames);
 /// another node does not make the rate go negative) sampled as progress arrives, and the rate over the last
 /// <see cref="Window"/>. Pure: the actor records and asks, the clock is passed in.
 /// </summary>
-public sealed record JobThroughput(TimeSpan Window, ImmutableList<ThroughputSample> Samples)
+/// <param name="First">The sample that started the count (encoding began), kept for the average over the whole encode.</param>
+public sealed record JobThroughput(TimeSpan Window, ImmutableList<ThroughputSample> Samples, ThroughputSample? First = null)
 {
     public static readonly TimeSpan DefaultWindow = TimeSpan.FromSeconds(15);
 
@@ -27,7 +28,19 @@ public sealed record JobThroughput(TimeSpan Window, ImmutableList<ThroughputSamp
         var samples = Samples.Add(new ThroughputSample(at, Frames + Math.Max(0, newFrames)));
         // Keep one sample at or before the window's start as the baseline; older ones can never be used again.
         while (samples.Count > 1 && samples[1].At <= at - Window) samples = samples.RemoveAt(0);
-        return this with { Samples = samples };
+        return this with { Samples = samples, First = First ?? samples[0] };
+    }
+
+    /// <summary>
+    /// Frames per second since encoding began, up to <paramref name="until"/> while it runs (or, once it has stopped,
+    /// up to the last frames that came in); null when nothing was counted or within the first second.
+    /// </summary>
+    public double? AverageFramesPerSecond(DateTimeOffset until, bool running)
+    {
+        if (First is not { } first) return null;
+        var end = running ? until : Samples[^1].At;
+        var span = end - first.At;
+        return span < MinimumSpan ? null : (Frames - first.Frames) / span.TotalSeconds;
     }
 
     /// <summary>Frames per second over roughly the last window up to <paramref name="now"/>; 0 when nothing moved, null when too early to say.</summary>

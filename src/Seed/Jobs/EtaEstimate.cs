@@ -1,0 +1,62 @@
+namespace Flock.Seed.Jobs;
+
+/// <summary>
+/// The ETA a job shows, smoothed so that it can be trusted: the plain estimate (frames left at the current rate)
+/// jumps whenever a verified chunk lands in one go or a node pauses to upload, so it climbed while work was
+/// arriving. Given the last shown estimate, the next one may only
+/// <list type="bullet">
+/// <item>fall by the time that passed plus what the frames that came back since are worth;</item>
+/// <item>rise by what frames handed back are worth (a lost node's progress), or, once the plain estimate has stayed
+/// well above it for <see cref="SlowerFor"/> (the cluster really got slower, not a pause to upload or a first chunk
+/// still in x264's lookahead), by at most <see cref="Creep"/> of the time that passed.</item>
+/// </list>
+/// Frames are worth their count over the slower of the previous and the current rate. Pure: the actor keeps the last
+/// estimate and passes the clock in.
+/// </summary>
+/// <param name="FramesPerSecond">The rate the estimate was made with.</param>
+/// <param name="SlowerSince">Since when the plain estimate has been well above this one; null while it is not.</param>
+public sealed record EtaEstimate(DateTimeOffset At, double Seconds, long RemainingFrames, double FramesPerSecond, DateTimeOffset? SlowerSince = null)
+{
+    /// <summary>How fast a too-low ETA may climb when the cluster proved slower: half a second per second.</summary>
+    public const double Creep = 0.5;
+
+    /// <summary>
+    /// The plain estimate counts as "well above" the shown one past this share plus <see cref="SlowerMarginSeconds"/>:
+    /// below that, the difference is the noise of progress arriving in bursts, and the ETA holds instead of climbing.
+    /// </summary>
+    public const double SlowerShare = 1.25;
+
+    public const double SlowerMarginSeconds = 2;
+
+    /// <summary>How long the plain estimate must stay well above before the ETA may creep up: longer than a chunk's upload and check.</summary>
+    public static readonly TimeSpan SlowerFor = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// The estimate at <paramref name="now"/> with <paramref name="remainingFrames"/> left at
+    /// <paramref name="framesPerSecond"/> (the job's current rate); null when there is no estimate to give yet.
+    /// Without a rate (nothing moved lately) the last estimate holds: no work arriving means no countdown either.
+    /// </summary>
+    public static EtaEstimate? Next(EtaEstimate? previous, DateTimeOffset now, long remainingFrames, double? framesPerSecond)
+    {
+        var remaining = Math.Max(0, remainingFrames);
+        if (framesPerSecond is not { } rate || rate <= 0)
+        {
+            return remaining == 0 ? new EtaEstimate(now, 0, 0, previous?.FramesPerSecond ?? 0) : previous is null ? null : previous with { At = now };
+        }
+
+        var plain = remaining / rate;
+        if (previous is null || remaining == 0)
+        {
+            return new EtaEstimate(now, plain, remaining, rate);
+        }
+
+        var elapsed = Math.Max(0, (now - previous.At).TotalSeconds);
+        var slower = previous.FramesPerSecond > 0 ? Math.Min(previous.FramesPerSecond, rate) : rate;
+        var cameBack = Math.Max(0, previous.RemainingFrames - remaining) / slower;
+        var handedBack = Math.Max(0, remaining - previous.RemainingFrames) / slower;
+        var floor = Math.Max(0, previous.Seconds - elapsed - cameBack);
+        DateTimeOffset? slowerSince = plain > previous.Seconds * SlowerShare + SlowerMarginSeconds ? previous.SlowerSince ?? now : null;
+        var ceiling = previous.Seconds + handedBack + (now - slowerSince >= SlowerFor ? Creep * elapsed : 0);
+        return new EtaEstimate(now, Math.Clamp(plain, floor, Math.Max(floor, ceiling)), remaining, rate, slowerSince);
+    }
+}
