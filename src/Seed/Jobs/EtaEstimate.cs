@@ -7,15 +7,15 @@ namespace Flock.Seed.Jobs;
 /// <list type="bullet">
 /// <item>fall by the time that passed plus what the frames that came back since are worth;</item>
 /// <item>rise by what frames handed back are worth (a lost node's progress), or, once the plain estimate has stayed
-/// well above it for <see cref="SlowerFor"/> (the cluster really got slower, not a pause to upload or a first chunk
+/// well above it for <see cref="SlowerFor"/> (the cluster really got slower, not a pause to upload or a chunk
 /// still in x264's lookahead), by at most <see cref="Creep"/> of the time that passed.</item>
 /// </list>
-/// Frames are worth their count over the slower of the previous and the current rate. Pure: the actor keeps the last
-/// estimate and passes the clock in.
+/// Frames are worth what the last estimate gave them: its seconds over its frames left, so that a share of the work
+/// coming back takes the same share off the ETA, however wrong the rate it was first made with. Pure: the actor keeps
+/// the last estimate and passes the clock in.
 /// </summary>
-/// <param name="FramesPerSecond">The rate the estimate was made with.</param>
 /// <param name="SlowerSince">Since when the plain estimate has been well above this one; null while it is not.</param>
-public sealed record EtaEstimate(DateTimeOffset At, double Seconds, long RemainingFrames, double FramesPerSecond, DateTimeOffset? SlowerSince = null)
+public sealed record EtaEstimate(DateTimeOffset At, double Seconds, long RemainingFrames, DateTimeOffset? SlowerSince = null)
 {
     /// <summary>How fast a too-low ETA may climb when the cluster proved slower: half a second per second.</summary>
     public const double Creep = 0.5;
@@ -39,24 +39,29 @@ public sealed record EtaEstimate(DateTimeOffset At, double Seconds, long Remaini
     public static EtaEstimate? Next(EtaEstimate? previous, DateTimeOffset now, long remainingFrames, double? framesPerSecond)
     {
         var remaining = Math.Max(0, remainingFrames);
+        if (remaining == 0)
+        {
+            return new EtaEstimate(now, 0, 0);
+        }
+
         if (framesPerSecond is not { } rate || rate <= 0)
         {
-            return remaining == 0 ? new EtaEstimate(now, 0, 0, previous?.FramesPerSecond ?? 0) : previous is null ? null : previous with { At = now };
+            return previous is null ? null : previous with { At = now };
         }
 
         var plain = remaining / rate;
-        if (previous is null || remaining == 0)
+        if (previous is not { RemainingFrames: > 0 })
         {
-            return new EtaEstimate(now, plain, remaining, rate);
+            return new EtaEstimate(now, plain, remaining);
         }
 
         var elapsed = Math.Max(0, (now - previous.At).TotalSeconds);
-        var slower = previous.FramesPerSecond > 0 ? Math.Min(previous.FramesPerSecond, rate) : rate;
-        var cameBack = Math.Max(0, previous.RemainingFrames - remaining) / slower;
-        var handedBack = Math.Max(0, remaining - previous.RemainingFrames) / slower;
+        var perFrame = previous.Seconds / previous.RemainingFrames;
+        var cameBack = Math.Max(0, previous.RemainingFrames - remaining) * perFrame;
+        var handedBack = Math.Max(0, remaining - previous.RemainingFrames) * perFrame;
         var floor = Math.Max(0, previous.Seconds - elapsed - cameBack);
         DateTimeOffset? slowerSince = plain > previous.Seconds * SlowerShare + SlowerMarginSeconds ? previous.SlowerSince ?? now : null;
         var ceiling = previous.Seconds + handedBack + (now - slowerSince >= SlowerFor ? Creep * elapsed : 0);
-        return new EtaEstimate(now, Math.Clamp(plain, floor, Math.Max(floor, ceiling)), remaining, rate, slowerSince);
+        return new EtaEstimate(now, Math.Clamp(plain, floor, Math.Max(floor, ceiling)), remaining, slowerSince);
     }
 }

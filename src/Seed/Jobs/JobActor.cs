@@ -762,7 +762,8 @@ public sealed class JobActor : UntypedPersistentActor
         var fps = stage == JobStates.Encoding ? _throughput.FramesPerSecond(now) : null;
         // Every answer moves the smoothed ETA on: it is a function of the clock and the frames, so how often anyone
         // asks changes it only as much as rounding does.
-        if (stage == JobStates.Encoding && s.TotalFrames > 0) _eta = EtaEstimate.Next(_eta, now, s.TotalFrames - encoded, fps);
+        if (stage == JobStates.Encoding && s.TotalFrames > 0 && (_eta is not null || _throughput.HasSettled(now)))
+            _eta = EtaEstimate.Next(_eta, now, s.TotalFrames - encoded, fps);
         double? eta = stage switch
         {
             JobStates.Encoding => _eta?.Seconds,

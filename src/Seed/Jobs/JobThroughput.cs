@@ -32,6 +32,15 @@ public sealed record JobThroughput(TimeSpan Window, ImmutableList<ThroughputSamp
     }
 
     /// <summary>
+    /// How long the count must have run before its rate makes a first ETA: x264's lookahead holds each node's first
+    /// frames back for a second or more, and an ETA first made from that dead start would be minutes too long.
+    /// </summary>
+    public static readonly TimeSpan SettleTime = TimeSpan.FromSeconds(3);
+
+    /// <summary>Whether the count has run for <see cref="SettleTime"/> by <paramref name="now"/>.</summary>
+    public bool HasSettled(DateTimeOffset now) => First is { } first && now - first.At >= SettleTime;
+
+    /// <summary>
     /// Frames per second since encoding began, up to <paramref name="until"/> while it runs (or, once it has stopped,
     /// up to the last frames that came in); null when nothing was counted or within the first second.
     /// </summary>

@@ -95,7 +95,7 @@ public sealed class EtaEstimateTests
             var next = EtaEstimate.Next(previous, At(now), remaining, rate)!;
             if (previous is not null && remaining > 0)
             {
-                var worth = (previous.RemainingFrames - remaining) / Math.Min(previous.FramesPerSecond, rate);
+                var worth = previous.Seconds * (previous.RemainingFrames - remaining) / previous.RemainingFrames;
                 var elapsed = (next.At - previous.At).TotalSeconds;
                 Assert.True(previous.Seconds - next.Seconds <= elapsed + worth + 1e-9,
                     $"fell {previous.Seconds - next.Seconds:0.00}s in {elapsed:0.00}s with {worth:0.00}s of work back");
@@ -113,18 +113,19 @@ public sealed class EtaEstimateTests
     public void A_rate_that_jumps_up_should_not_drag_the_eta_down_with_it()
     {
         var first = EtaEstimate.Next(null, At(0), 1000, 10)!;
-        // A burst makes the short-window rate read 100 fps: plainly 9.8 s, but only 1 s passed and 20 frames came back.
+        // A burst makes the short-window rate read 100 fps: plainly 9.8 s, but only 1 s passed and 2% of the work came back.
         var next = EtaEstimate.Next(first, At(1), 980, 100)!;
 
         Assert.Equal(100, first.Seconds, 6);
-        Assert.Equal(100 - 1 - 20 / 10.0, next.Seconds, 6);
+        Assert.Equal(100 - 1 - 2, next.Seconds, 6);
     }
 
     [Fact]
     public void Eta_should_climb_by_what_work_handed_back_is_worth_when_a_node_is_lost()
     {
         var first = EtaEstimate.Next(null, At(0), 600, 30)!;
-        // A second later 30 more frames are in, but a lost node's 300 encoded frames are to do again.
+        // A second later 30 more frames are in, but a lost node's 300 encoded frames are to do again: 270 more frames
+        // left, worth 9 s at the 20 s for 600 shown before.
         var next = EtaEstimate.Next(first, At(1), 600 - 30 + 300, 30)!;
 
         Assert.Equal(20, first.Seconds, 6);
