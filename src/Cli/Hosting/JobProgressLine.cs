@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Flock.Cli.Pbm.Output;
 using Flock.Messages.Jobs;
 
@@ -6,28 +5,19 @@ namespace Flock.Cli.Hosting;
 
 /// <summary>
 /// The progress of a job run in this process (`flock encode`, `flock demo`), as pbm's summary line: on a terminal
-/// redrawn in place; redirected, one line when the job's state changes and otherwise at most one every
-/// <see cref="RedirectedInterval"/>, so a log keeps a readable history rather than a line per poll.
+/// redrawn in place; redirected, at the <see cref="RedirectedPace"/> (each state change, otherwise every 2 s at most).
 /// </summary>
 public sealed class JobProgressLine(IConsoleOutput console, string indent = "")
 {
-    public static readonly TimeSpan RedirectedInterval = TimeSpan.FromSeconds(2);
-
     private readonly ProgressDisplay _display = new(console);
-    private readonly Stopwatch _sinceLine = new();
-    private string? _state;
+    private readonly RedirectedPace _pace = new();
 
     public void Show(JobResponse job)
     {
-        var sameState = job.State == _state;
-        if (!console.IsOutputTerminal && sameState && _sinceLine.IsRunning && _sinceLine.Elapsed < RedirectedInterval)
+        if (console.IsOutputTerminal || _pace.Due(job.State))
         {
-            return;
+            _display.Update(indent + JobFormatter.SummaryLine(job));
         }
-
-        _state = job.State;
-        _sinceLine.Restart();
-        _display.Update(indent + JobFormatter.SummaryLine(job));
     }
 
     /// <summary>Ends a redrawn line so what follows starts on a fresh one.</summary>

@@ -178,6 +178,15 @@ public static class JobFormatter
     }
 
     /// <summary>
+    /// What a watch block is about, rates and percentages aside: the job's state and which chunk is encoding or
+    /// reserved on which node. Redirected, a block is written at once when this changes.
+    /// </summary>
+    public static string WatchSubject(JobResponse job) =>
+        job.State + ":" + string.Join(',', job.Chunks
+            .Where(c => c.State is ChunkStates.Assigned or ChunkStates.Encoding or ChunkStates.Done)
+            .Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Index}/{c.State}/{c.Node}")));
+
+    /// <summary>
     /// `ID STATE [bar] PROGRESS | now 52.3 fps, avg 48.0 fps | elapsed 1m02s | eta 13s | size 1.2 MiB of ~3.4 MiB`:
     /// the seed's figures (its smoothed ETA, its average over the encode), so pbm, the dashboard, `flock encode` and
     /// `flock demo` agree. The size is the verified chunks' so far and, after `of ~`, what that extrapolates to.
