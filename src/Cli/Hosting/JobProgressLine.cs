@@ -16,7 +16,7 @@ public sealed class JobProgressLine(IConsoleOutput console, string indent = "")
     {
         if (console.IsOutputTerminal || _pace.Due(job.State))
         {
-            _display.Update(indent + JobFormatter.SummaryLine(job));
+            _display.Update(indent + JobFormatter.SummaryLine(job, width: console.IsOutputTerminal ? console.Width - indent.Length : null));
         }
     }
 

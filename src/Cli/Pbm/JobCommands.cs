@@ -323,7 +323,7 @@ public static class JobCommands
         {
             if (console.IsOutputTerminal || _pace.Due(JobFormatter.WatchSubject(job)))
             {
-                _display.Update(_shown = JobFormatter.WatchLines(job, console.IsOutputTerminal).ToArray());
+                _display.Update(_shown = JobFormatter.WatchLines(job, console.IsOutputTerminal, width: console.IsOutputTerminal ? console.Width : null).ToArray());
             }
         }
 

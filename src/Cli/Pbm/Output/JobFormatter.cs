@@ -154,9 +154,10 @@ public static class JobFormatter
     /// ones (held in a node's reserve, not started: no rate yet).
     /// </summary>
     /// <param name="now">The time to measure elapsed against when the seed did not say (tests pass a fixed one).</param>
-    public static IEnumerable<string> WatchLines(JobResponse job, bool terminal, DateTimeOffset? now = null)
+    /// <param name="width">The terminal's width, when on one (see <see cref="SummaryLine"/>).</param>
+    public static IEnumerable<string> WatchLines(JobResponse job, bool terminal, DateTimeOffset? now = null, int? width = null)
     {
-        yield return SummaryLine(job, now);
+        yield return SummaryLine(job, now, width);
         var running = job.Chunks
             .Where(c => c.State is ChunkStates.Assigned or ChunkStates.Encoding && !string.IsNullOrEmpty(c.Node))
             .OrderBy(c => c.State == ChunkStates.Encoding ? 0 : 1)
@@ -191,14 +192,25 @@ public static class JobFormatter
     /// the seed's figures (its smoothed ETA, its average over the encode), so pbm, the dashboard, `flock encode` and
     /// `flock demo` agree. The size is the verified chunks' so far and, after `of ~`, what that extrapolates to.
     /// </summary>
-    public static string SummaryLine(JobResponse job, DateTimeOffset? now = null)
+    /// <param name="width">On a terminal, its width: a line that would not fit drops the frame and chunk counts, then
+    /// the size, then the average rate, before it is cut, so that the ETA stays in view.</param>
+    public static string SummaryLine(JobResponse job, DateTimeOffset? now = null, int? width = null)
     {
         var elapsed = job.ElapsedSeconds ?? Math.Max(0, ((job.FinishedAt ?? now ?? DateTimeOffset.UtcNow) - job.SubmittedAt).TotalSeconds);
-        return job.Id + " " + job.State + " " + Bar(job) + " " + Progress(job)
-            + Separator + "now " + Rate(job.FramesPerSecond) + ", avg " + Rate(job.AverageFramesPerSecond)
+        string Line(string progress, bool size, bool average = true) => job.Id + " " + job.State + " " + Bar(job) + " " + progress
+            + Separator + "now " + Rate(job.FramesPerSecond) + (average ? ", avg " + Rate(job.AverageFramesPerSecond) : "")
             + Separator + "elapsed " + Duration(elapsed)
             + Separator + "eta " + Duration(job.EtaSeconds)
-            + Separator + "size " + Size(job);
+            + (size ? Separator + "size " + Size(job) : "");
+        var full = Line(Progress(job), size: true);
+        if (width is not { } w || full.Length < w)
+        {
+            return full;
+        }
+
+        var shorter = Line(Percent(job), size: true);
+        var shortest = Line(Percent(job), size: false);
+        return shorter.Length < w ? shorter : shortest.Length < w ? shortest : Line(Percent(job), size: false, average: false);
     }
 
     /// <summary>`1.2 MiB of ~3.4 MiB` while encoding, `3.4 MiB` once known for good, `-` before any chunk is verified.</summary>

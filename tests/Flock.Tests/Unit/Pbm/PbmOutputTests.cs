@@ -88,6 +88,20 @@ public sealed class PbmOutputTests
     }
 
     [Fact]
+    public void A_summary_too_wide_for_the_terminal_should_drop_counts_size_and_average_to_keep_the_eta()
+    {
+        var job = OneChunkJob(JobStates.Encoding) with { EtaSeconds = 42, OutputBytes = 1 << 20, ExpectedOutputBytes = 4 << 20, ElapsedSeconds = 3 };
+        var full = JobFormatter.SummaryLine(job);
+
+        Assert.Equal(full, JobFormatter.SummaryLine(job, width: full.Length + 1));
+        var narrower = JobFormatter.SummaryLine(job, width: full.Length);
+        Assert.Equal("7 encoding [----------] 0.0% | now -, avg - | elapsed 3s | eta 42s | size 1.0 MiB of ~4.0 MiB", narrower);
+        var narrowest = JobFormatter.SummaryLine(job, width: narrower.Length);
+        Assert.Equal("7 encoding [----------] 0.0% | now -, avg - | elapsed 3s | eta 42s", narrowest);
+        Assert.Equal("7 encoding [----------] 0.0% | now - | elapsed 3s | eta 42s", JobFormatter.SummaryLine(job, width: narrowest.Length));
+    }
+
+    [Fact]
     public void Completed_summary_should_show_the_output_size_alone()
     {
         var job = OneChunkJob(JobStates.Completed) with { OutputBytes = 5 << 20, ExpectedOutputBytes = 5 << 20 };
