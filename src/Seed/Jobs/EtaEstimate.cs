@@ -49,7 +49,7 @@ public sealed record EtaEstimate(DateTimeOffset At, double Seconds, long Remaini
             return previous is null ? null : previous with { At = now };
         }
 
-        var plain = remaining / rate;
+        var plain = JobThroughput.EtaSeconds(remaining, rate)!.Value;
         if (previous is not { RemainingFrames: > 0 })
         {
             return new EtaEstimate(now, plain, remaining);

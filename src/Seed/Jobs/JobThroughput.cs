@@ -67,7 +67,10 @@ public sealed record JobThroughput(TimeSpan Window, ImmutableList<ThroughputSamp
         return (Frames - baseline.Frames) / span.TotalSeconds;
     }
 
-    /// <summary>Seconds until the remaining frames are encoded at this rate: 0 when none remain, null when the rate is unknown or zero.</summary>
+    /// <summary>
+    /// The plain estimate: seconds until the remaining frames are encoded at this rate; 0 when none remain, null when
+    /// the rate is unknown or zero. A job shows it smoothed by <see cref="EtaEstimate"/>.
+    /// </summary>
     public static double? EtaSeconds(long remainingFrames, double? framesPerSecond) =>
         remainingFrames <= 0 ? 0 : framesPerSecond is > 0 and var fps ? remainingFrames / fps : null;
 
