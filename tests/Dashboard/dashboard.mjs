@@ -2,8 +2,11 @@
 // saw. Run by tests/Flock.Tests/Integration/DashboardTests.cs, which starts the seed, the node and the job and checks
 // the result. Any failure exits non-zero with the reason on stderr.
 //
-// env: FLOCK_URL (seed), FLOCK_ADMIN_TOKEN, FLOCK_READ_TOKEN, FLOCK_NODE (a node expected in the table), FLOCK_SCREENSHOT (png path),
-//      FLOCK_DOWNLOAD (where to save the downloaded output), FLOCK_TIMEOUT_MS (per wait; default 180000)
+// env: FLOCK_URL (the dashboard, with ?jobs=2: two settled jobs a page), FLOCK_ADMIN_TOKEN, FLOCK_READ_TOKEN,
+//      FLOCK_NODE (a node expected in the table), FLOCK_JOB (the job watched while it runs), FLOCK_FAILING_JOB (one that
+//      fails), FLOCK_QUICK_JOB (the newest, short one), FLOCK_SCREENSHOT (png while the job runs),
+//      FLOCK_FINAL_SCREENSHOT (png once all three are settled), FLOCK_DOWNLOAD (where to save the downloaded output),
+//      FLOCK_TIMEOUT_MS (per wait; default 180000)
 import { chromium } from 'playwright-core';
 
 const env = (name) => {
@@ -16,6 +19,10 @@ const token = env('FLOCK_ADMIN_TOKEN');
 const readToken = env('FLOCK_READ_TOKEN');
 const nodeName = env('FLOCK_NODE');
 const screenshot = env('FLOCK_SCREENSHOT');
+const finalScreenshot = env('FLOCK_FINAL_SCREENSHOT');
+const jobId = env('FLOCK_JOB');
+const failingJobId = env('FLOCK_FAILING_JOB');
+const quickJobId = env('FLOCK_QUICK_JOB');
 const downloadPath = env('FLOCK_DOWNLOAD');
 const timeout = Number(process.env.FLOCK_TIMEOUT_MS || 180000);
 
@@ -41,15 +48,14 @@ try {
   result.noTokenJobs = await page.locator('div.job').count();
   result.noTokenConnection = await page.locator('#connection').textContent();
   result.noTokenNodesNote = await page.locator('#no-nodes').textContent();
+  result.noTokenEventsVisible = await page.locator('#events-section').isVisible();
 
   // A read-only token: rows and the grid show, nothing that changes state does.
   await page.fill('#token-input', readToken);
   await page.click('#token-save');
   await page.locator(`tr.node-row[data-node="${nodeName}"]`).waitFor();
-  const job = page.locator('div.job').first();
-  await job.waitFor();
-  result.jobId = await job.getAttribute('data-job-id');
-  const card = page.locator(`div.job[data-job-id="${result.jobId}"]`);
+  result.jobId = jobId;
+  const card = page.locator(`div.job[data-job-id="${jobId}"]`);
   await card.locator('.grid .chunk').first().waitFor();
   result.readOnlyAccess = await page.locator('#access').innerText();
   result.readOnlySubmitVisible = await page.locator('#submit-section').isVisible();
@@ -67,27 +73,61 @@ try {
   await page.locator('#access', { hasText: 'admin' }).waitFor();
   result.adminSubmitVisible = await page.locator('#submit-section').isVisible();
 
-  // While it runs: some chunks done, one being encoded with the node's live fps shown, the job not finished yet.
+  // While it runs: some chunks done, one being encoded with the node's live fps shown and named in its row, the fps
+  // chart drawn, the job not finished yet.
   await page.waitForFunction(([id, node]) => {
     const c = document.querySelector(`div.job[data-job-id="${id}"]`);
-    const fps = document.querySelector(`tr.node-row[data-node="${node}"] td.fps`);
+    const row = document.querySelector(`tr.node-row[data-node="${node}"]`);
+    const fps = row?.querySelector('td.fps');
+    const chart = c?.querySelector('svg.fps-chart');
     return c && c.dataset.state === 'encoding' && c.querySelector('.chunk.done') && c.querySelector('.chunk.encoding')
-      && fps && Number(fps.textContent) > 0;
-  }, [result.jobId, nodeName]);
+      && fps && Number(fps.textContent) > 0 && Number(row.dataset.encoding) > 0 && chart && Number(chart.dataset.points) >= 2;
+  }, [jobId, nodeName]);
   result.nodeFps = Number(await page.locator(`tr.node-row[data-node="${nodeName}"] td.fps`).innerText());
   await card.locator('button.cancel').waitFor();
   result.gridCells = await card.locator('.grid .chunk').count();
   result.nodeRowStatus = await page.locator(`tr.node-row[data-node="${nodeName}"] .status`).innerText();
   await page.screenshot({ path: screenshot, fullPage: true });
+  result.nodeEncodingAtScreenshot = await page.locator(`tr.node-row[data-node="${nodeName}"] td.encoding`).innerText();
+  result.nodeReservedAtScreenshot = await page.locator(`tr.node-row[data-node="${nodeName}"] td.reserved`).innerText();
+  result.chartPointsWhileRunning = Number(await card.locator('svg.fps-chart').getAttribute('data-points'));
   result.stateAfterScreenshot = await card.getAttribute('data-state');
   result.chunkStatesAtScreenshot = await card.locator('.grid .chunk').evaluateAll((cells) => cells.map((c) => c.dataset.state));
 
   // Completed: every cell done, and the output downloads through the token-guarded endpoint.
-  await page.locator(`div.job[data-job-id="${result.jobId}"][data-state="completed"]`).waitFor();
+  await page.locator(`div.job[data-job-id="${jobId}"][data-state="completed"]`).waitFor();
   result.doneCells = await card.locator('.grid .chunk.done').count();
+  const statOf = (name) => card.locator(`[data-stat="${name}"] b`).innerText();
+  for (const name of ['submitted', 'elapsed', 'finished', 'output', 'size', 'bitrate']) result[name] = await statOf(name);
+  result.chartPointsWhenDone = Number(await card.locator('svg.fps-chart').getAttribute('data-points'));
   const [download] = await Promise.all([page.waitForEvent('download'), card.locator('a.download').click()]);
   await download.saveAs(downloadPath);
   result.downloadName = download.suggestedFilename();
+
+  // The failing job says why; the feed shows what went wrong along the way (the test kills the quarantined node).
+  const failed = page.locator(`div.job[data-job-id="${failingJobId}"][data-state="failed"]`);
+  await failed.waitFor();
+  result.failedJobError = await failed.locator('p.error').innerText();
+  await page.waitForFunction(() => {
+    const kinds = [...document.querySelectorAll('#events li.event')].map((e) => e.dataset.kind);
+    return ['quarantined', 'chunk-failed', 'chunk-retried', 'job-failed', 'job-completed'].every((k) => kinds.includes(k))
+      && kinds.some((k) => ['unreachable', 'downed', 'removed'].includes(k));
+  });
+  result.eventKinds = await page.locator('#events li.event').evaluateAll((items) => items.map((e) => e.dataset.kind));
+  result.eventTexts = await page.locator('#events li.event').evaluateAll((items) => items.map((e) => e.innerText.replace(/\s+/g, ' ')));
+
+  // Paging: with every job settled, two a page; the oldest is on the next page.
+  await page.locator(`div.job[data-job-id="${quickJobId}"][data-state="completed"]`).waitFor();
+  const shownIds = () => page.locator('div.job').evaluateAll((cards) => cards.map((c) => c.dataset.jobId));
+  await page.waitForFunction(() => document.querySelectorAll('div.job').length === 2);
+  result.firstPage = await shownIds();
+  await page.screenshot({ path: finalScreenshot, fullPage: true });
+  await page.click('#jobs-older');
+  await page.waitForFunction((id) => document.querySelectorAll('div.job').length === 1 && document.querySelector(`div.job[data-job-id="${id}"]`), jobId);
+  result.olderPage = await shownIds();
+  await page.click('#jobs-newest');
+  await page.waitForFunction((id) => document.querySelectorAll('div.job').length === 2 && document.querySelector(`div.job[data-job-id="${id}"]`), quickJobId);
+  result.backToNewest = await shownIds();
   result.pageErrors = consoleErrors;
   console.log(JSON.stringify(result));
 } catch (e) {

@@ -13,9 +13,9 @@ public sealed record BadEntryPoint(long Pts, string Reason);
 /// What the content check found: <see cref="Error"/> null when the chunk's frames are the source's; bad entry points
 /// found on the way (the node's own, or earlier ones the seed's reference decode tripped over) either way.
 /// </summary>
-public sealed record ContentVerdict(string? Error, IReadOnlyList<BadEntryPoint> BadEntries)
+public sealed record ContentVerdict(string? Error, IReadOnlyList<BadEntryPoint> BadEntries, ContentCheckMethod Method = ContentCheckMethod.Reference)
 {
-    public static readonly ContentVerdict Good = new(null, []);
+    public static ContentVerdict Good(ContentCheckMethod method) => new(null, [], method);
 
     /// <summary>Whether the attempt failed because of where it started decoding, not because of the node.</summary>
     public bool Blames(long? entry) => Error is not null && entry is { } e && BadEntries.Any(b => b.Pts == e);
@@ -24,9 +24,26 @@ public sealed record ContentVerdict(string? Error, IReadOnlyList<BadEntryPoint> 
 /// <param name="Entry">The keyframe the node's decode started from (null: the file start).</param>
 /// <param name="NodeHashFile">The frame hashes (ffmpeg framehash, murmur3) of the frames the node fed its encoder.</param>
 /// <param name="ReferenceFile">Where the whole-source reference is kept (only for <see cref="VerifyLevel.Frames"/>).</param>
+/// <param name="CodecName">The source video's codec as ffprobe names it (h264, hevc, ...): whether its entry packets can be read as IDR frames.</param>
 public sealed record ContentCheckRequest(
     string SourcePath, ChunkPlan Plan, FrameTimeline Timeline, PlannedChunk Chunk, long? Entry, IReadOnlySet<long> Bad,
-    VerifyLevel Level, string NodeHashFile, string ReferenceFile);
+    VerifyLevel Level, string NodeHashFile, string ReferenceFile, string CodecName);
+
+/// <summary>How a chunk's first frames were shown to be the source's.</summary>
+public enum ContentCheckMethod
+{
+    /// <summary>Its decode started at the file start: right by definition.</summary>
+    FileStart,
+
+    /// <summary>Its decode started at a packet whose own NAL units are an IDR frame: nothing before it can matter.</summary>
+    IdrEntry,
+
+    /// <summary>Its first frames were compared with a decode started one good keyframe earlier.</summary>
+    Reference,
+
+    /// <summary>Every frame was compared with one decode of the whole source from its start.</summary>
+    EveryFrame,
+}
 
 /// <summary>
 /// Checks that the frames a node encoded are the frames a decode of the source gives, not only that their count and
@@ -36,12 +53,19 @@ public sealed record ContentCheckRequest(
 /// right; when they differ and the seed's decode was clean, the node's entry point is bad; when the seed's decode
 /// reported errors, its own starting keyframe is suspect too and the one before is tried, down to the file start
 /// (a source that differs even then is damaged, and the attempt fails with that). By default the first
-/// <see cref="FirstFramesChecked"/> frames of a chunk are compared (damage from a bad entry point shows there); at
-/// <see cref="VerifyLevel.Frames"/> every frame is, against one decode of the whole source from its start.
+/// <see cref="FirstFramesChecked"/> frames of a chunk are compared (damage from a bad entry point shows there), except
+/// where the node's decode started at a true IDR frame (read from the packet's NAL units, see <see cref="IdrAccessUnit"/>):
+/// nothing before an IDR can change what follows it, so the reference decode, about one GOP of decoding per chunk on
+/// the seed, would only repeat what the node did. Chunks entered at every <see cref="IdrSampleEvery"/>th keyframe are
+/// still checked by reference, so a stream or a parser that gets IDR frames wrong cannot pass unseen. At <see cref="VerifyLevel.Frames"/>
+/// every frame is compared, against one decode of the whole source from its start.
 /// </summary>
 public static class ChunkContentCheck
 {
     public const int FirstFramesChecked = 5;
+
+    /// <summary>Chunks entered at keyframe 1, 1 + this, 1 + 2 x this... are checked by reference even when it is an IDR frame.</summary>
+    public const int IdrSampleEvery = 8;
 
     private static readonly ConcurrentDictionary<string, Lazy<Task<IReadOnlyList<string>>>> References = new(StringComparer.Ordinal);
 
@@ -57,21 +81,28 @@ public static class ChunkContentCheck
             var error = $"chunk {chunk.Index}: decoding from {from} gave {node.Count} frames, {chunk.FrameCount} planned";
             return new ContentVerdict(error, fromStart ? [] : [new BadEntryPoint(r.Entry!.Value, $"decoding from it gave {node.Count} of chunk {chunk.Index}'s {chunk.FrameCount} frames")]);
         }
-        return r.Level == VerifyLevel.Frames ? await CheckEveryFrameAsync(r, node, from, fromStart, ct).ConfigureAwait(false)
-            : fromStart ? ContentVerdict.Good
-            : await CheckFirstFramesAsync(r, node, ct).ConfigureAwait(false);
+        if (r.Level == VerifyLevel.Frames) return await CheckEveryFrameAsync(r, node, from, fromStart, ct).ConfigureAwait(false);
+        if (fromStart) return ContentVerdict.Good(ContentCheckMethod.FileStart);
+        if (!SampledForReference(r.Timeline, r.Entry!.Value) && await EntryIsIdrAsync(r, ct).ConfigureAwait(false)) return ContentVerdict.Good(ContentCheckMethod.IdrEntry);
+        return await CheckFirstFramesAsync(r, node, ct).ConfigureAwait(false);
     }
+
+    /// <summary>Whether chunks entered at this keyframe get the reference decode even when it is an IDR frame: the 2nd, 10th, 18th... keyframe.</summary>
+    public static bool SampledForReference(FrameTimeline timeline, long entry) => Array.BinarySearch(timeline.KeyframePts, entry) % IdrSampleEvery == 1;
+
+    private static Task<bool> EntryIsIdrAsync(ContentCheckRequest r, CancellationToken ct) =>
+        IdrAccessUnit.IsIdrFrameAsync(r.SourcePath, r.CodecName, r.Timeline, r.Entry!.Value, ct);
 
     private static async Task<ContentVerdict> CheckEveryFrameAsync(ContentCheckRequest r, IReadOnlyList<string> node, string from, bool fromStart, CancellationToken ct)
     {
         var all = await WholeSourceAsync(r, ct).ConfigureAwait(false);
         var first = Array.BinarySearch(r.Timeline.Pts, r.Chunk.FirstPts);
         if (first < 0 || first + r.Chunk.FrameCount > all.Count)
-            return new ContentVerdict($"chunk {r.Chunk.Index}: the seed's decode of the source has {all.Count} frames, the plan {r.Timeline.FrameCount}", []);
+            return new ContentVerdict($"chunk {r.Chunk.Index}: the seed's decode of the source has {all.Count} frames, the plan {r.Timeline.FrameCount}", [], ContentCheckMethod.EveryFrame);
         var expected = all.Skip(first).Take(r.Chunk.FrameCount).ToList();
-        if (FrameHashes.FirstDifference(node, expected, r.Chunk.FrameCount) is not { } k) return ContentVerdict.Good;
+        if (FrameHashes.FirstDifference(node, expected, r.Chunk.FrameCount) is not { } k) return ContentVerdict.Good(ContentCheckMethod.EveryFrame);
         var error = $"chunk {r.Chunk.Index}: frame {k} decoded from {from} differs from the source decoded from its start";
-        return new ContentVerdict(error, fromStart ? [] : [new BadEntryPoint(r.Entry!.Value, $"frame {k} of chunk {r.Chunk.Index} decoded from it differs from the source decoded from its start")]);
+        return new ContentVerdict(error, fromStart ? [] : [new BadEntryPoint(r.Entry!.Value, $"frame {k} of chunk {r.Chunk.Index} decoded from it differs from the source decoded from its start")], ContentCheckMethod.EveryFrame);
     }
 
     private static async Task<ContentVerdict> CheckFirstFramesAsync(ContentCheckRequest r, IReadOnlyList<string> node, CancellationToken ct)

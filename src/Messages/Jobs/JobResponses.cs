@@ -82,7 +82,41 @@ public sealed record JobResponse(
     double? AverageFramesPerSecond = null,
     double? ElapsedSeconds = null,
     long? OutputBytes = null,
-    long? ExpectedOutputBytes = null);
+    long? ExpectedOutputBytes = null)
+{
+    /// <summary>The encode rate over the job's run so far, oldest first (for the dashboard's chart); empty after a seed restart.</summary>
+    public IReadOnlyList<FpsSampleResponse>? FpsHistory { get; init; }
+
+    /// <summary>The source's duration in seconds, once the job is planned: what the output's bitrate is measured over.</summary>
+    public double? SourceSeconds { get; init; }
+
+    /// <summary>The size of the finished output file in bytes; null until the job is completed (or once the file is gone).</summary>
+    public long? OutputFileBytes { get; init; }
+
+    /// <summary>The finished output's overall bitrate in bits per second (<see cref="OutputFileBytes"/> over <see cref="SourceSeconds"/>).</summary>
+    public double? OutputBitrate { get; init; }
+}
+
+/// <summary>The encode rate (all nodes together) between the sample before and <paramref name="At"/>, and the frames encoded by then.</summary>
+public sealed record FpsSampleResponse(DateTimeOffset At, double Fps, long Frames);
+
+/// <summary>Kinds of <see cref="JobEventResponse"/>: what happened to a job or one of its chunks.</summary>
+public static class JobEventKinds
+{
+    public const string ChunkFailed = "chunk-failed";
+    public const string ChunkReleased = "chunk-released";
+    public const string ChunkRetried = "chunk-retried";
+    public const string JobCompleted = "job-completed";
+    public const string JobFailed = "job-failed";
+    public const string JobCancelled = "job-cancelled";
+    public const string JobRetried = "job-retried";
+}
+
+/// <summary>One thing that happened to a job or a chunk of it (see <see cref="JobEventKinds"/>); <paramref name="Sequence"/> grows by one per event.</summary>
+public sealed record JobEventResponse(long Sequence, DateTimeOffset At, string Kind, string JobId, int? Chunk, string? Node, string Detail);
+
+/// <param name="Next">The sequence to ask after next time; <paramref name="Events"/> are those after the one asked for.</param>
+public sealed record JobEventsResponse(IReadOnlyList<JobEventResponse> Events, long Next);
 
 /// <summary>A keyframe (seconds from the file start) that is not a clean entry point, and how that showed.</summary>
 public sealed record EntryPointResponse(double Seconds, string Reason);
@@ -107,7 +141,11 @@ public sealed record ChunkAttemptResponse(int Attempt, string Node, string Outco
 /// <summary>An attempt of a chunk still out on a node.</summary>
 public sealed record ChunkRunResponse(int Attempt, string Node, string State);
 
-public sealed record JobListResponse(IReadOnlyList<JobResponse> Jobs);
+/// <summary>
+/// Jobs; when asked for one page (`?limit=`), <paramref name="Older"/> is the `before` that gives the next, older page
+/// (null on the last) and <paramref name="Total"/> how many jobs there are to page through.
+/// </summary>
+public sealed record JobListResponse(IReadOnlyList<JobResponse> Jobs, string? Older = null, int? Total = null);
 
 public sealed record SubmitJobResponse(string Id);
 

@@ -70,7 +70,13 @@ internal static class JobEndpoints
             }
         });
 
-        api.MapGet("/jobs", async () => ApiResults.Ok(await seed.Jobs.Ask<JobListResponse>(new FetchJobs(), AskTimeout)));
+        // Without `limit`: every job in queue order, as before. With it: one page, newest first; `older` in the answer is the next `before`.
+        api.MapGet("/jobs", async (int? limit, long? before) =>
+            limit is <= 0 ? ApiResults.Error(400, "limit must be positive")
+            : ApiResults.Ok(await seed.Jobs.Ask<JobListResponse>(new FetchJobs(limit, before), AskTimeout)));
+
+        api.MapGet("/jobs/events", async (long? after) =>
+            ApiResults.Ok(await seed.Jobs.Ask<JobEventsResponse>(new FetchJobEvents(after ?? 0), AskTimeout)));
 
         api.MapGet("/jobs/{id}", async (string id) =>
             !IsJobId(id) ? ApiResults.Error(400, "bad job id") : await AskJobAsync(seed, new FetchJob(id), id));

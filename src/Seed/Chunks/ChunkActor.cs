@@ -162,7 +162,8 @@ public sealed class ChunkActor : UntypedPersistentActor
         var chunk = _plan.Plan.Chunks[_state.Index];
         var jobDirectory = Path.GetDirectoryName(_chunkDirectory)!;
         var check = new ContentCheckRequest(_sourcePath, _plan.Plan, _plan.Timeline, chunk, EntryOf(attempt), _badEntries, _verify,
-            Api.ResultReceiver.FrameHashFile(_chunkDirectory, _state.Index, attempt), Path.Combine(jobDirectory, ChunkChecks.ReferenceFileName));
+            Api.ResultReceiver.FrameHashFile(_chunkDirectory, _state.Index, attempt), Path.Combine(jobDirectory, ChunkChecks.ReferenceFileName),
+            _plan.Source.MainVideo?.CodecName ?? "");
         var plan = _plan.Plan;
         var ct = _lifetime.Token;
         Task.Run(async () =>

@@ -56,6 +56,13 @@ public sealed class JobActor : UntypedPersistentActor
     private JobThroughput _throughput = JobThroughput.Empty();
     /// <summary>The ETA last given; it starts again whenever the throughput does.</summary>
     private EtaEstimate? _eta;
+    /// <summary>The whole run's rate for the dashboard's chart; like the throughput, live only (not journalled).</summary>
+    private FpsHistory _fpsHistory = FpsHistory.Empty();
+    /// <summary>Each chunk as its actor last reported it: what the event feed compares a new report with.</summary>
+    private readonly Dictionary<int, ChunkState> _reported = [];
+    /// <summary>The source's duration from the plan; for a settled job read once from its plan file.</summary>
+    private double? _sourceSeconds;
+    private bool _sourceSecondsLooked;
     private readonly VerifyLevel _verify;
 
     public JobActor(string id, JobSpec? newSpec, string directory, IActorRef jobs, ChunkSizing sizing, long minFreeSpace, TimeProvider clock, VerifyLevel verify, ILoggerFactory logs)
@@ -214,6 +221,7 @@ public sealed class JobActor : UntypedPersistentActor
                     Settle(new JobCancelled(_clock.GetUtcNow()), "job cancelled", e =>
                     {
                         ApplyAndAnnounce(e);
+                        _jobs.Tell(new JobActivity(e.At, JobEventKinds.JobCancelled, _id, null, null, $"job {_id} cancelled"));
                         CancelRunningAttempts("job cancelled");
                         Sender.Tell(ToResponse());
                     });
@@ -248,6 +256,7 @@ public sealed class JobActor : UntypedPersistentActor
                     {
                         ApplyAndAnnounce(e);
                         Log.LogInformation("job {JobId} completed: {Output}", _id, a.OutputPath);
+                        _jobs.Tell(new JobActivity(e.At, JobEventKinds.JobCompleted, _id, null, null, $"job {_id} completed: {_state!.Spec.OutputShown()}"));
                     });
                 }
                 break;
@@ -375,7 +384,11 @@ public sealed class JobActor : UntypedPersistentActor
     private void SpawnChunks(JobPlanFiles plan)
     {
         Directory.CreateDirectory(ChunkDirectory);
-        if (_chunkActors.Count == 0) (_throughput, _eta) = (JobThroughput.Empty().Record(_clock.GetUtcNow(), 0), null);
+        if (_chunkActors.Count == 0)
+        {
+            (_throughput, _eta) = (JobThroughput.Empty().Record(_clock.GetUtcNow(), 0), null);
+            _fpsHistory = _fpsHistory.Record(_clock.GetUtcNow(), 0);
+        }
         foreach (var chunk in plan.Plan.Chunks)
         {
             if (_chunkActors.ContainsKey(chunk.Index)) continue;
@@ -400,6 +413,8 @@ public sealed class JobActor : UntypedPersistentActor
                 // The child's ChunkChanged is still in our mailbox; mark it here so the next claim skips it.
                 var view = _chunks[index];
                 _chunks[index] = view with { State = view.State.Apply(new ChunkAssigned(claim.NodeName, claimed.Assignment.Attempt, now)) };
+                // A job that waited behind others charts that wait as 0 fps, not as a slow start once its frames come.
+                _fpsHistory = _fpsHistory.Record(now, 0);
                 if (claim.SpeculateAfter is not null)
                     Log.LogInformation("job {Job} chunk {Chunk}: speculative attempt {Attempt} on idle node {Node}", _id, index, claimed.Assignment.Attempt, claim.NodeName);
                 Sender.Tell(claimed);
@@ -472,7 +487,15 @@ public sealed class JobActor : UntypedPersistentActor
         var sameAttempt = before is not null && before.State.CurrentAttempt == chunk.CurrentAttempt && chunk.Status != ChunkStates.Pending;
         _chunks[chunk.Index] = sameAttempt ? before! with { State = chunk } : new ChunkView(chunk, 0, 0);
         if (chunk.Status == ChunkStates.Done && before?.State.Status is ChunkStates.Assigned or ChunkStates.Encoding or ChunkStates.Verifying)
+        {
             _throughput = _throughput.Record(_clock.GetUtcNow(), chunk.Frames - (sameAttempt ? before!.EncodedFrames : 0));
+            _fpsHistory = _fpsHistory.Record(_clock.GetUtcNow(), chunk.Frames - (sameAttempt ? before!.EncodedFrames : 0));
+        }
+        // A chunk read back after a restart brings its whole history: that is no news for the feed.
+        _reported.TryGetValue(chunk.Index, out var reported);
+        _reported[chunk.Index] = chunk;
+        if (!_chunksRecovering.Contains(chunk.Index))
+            foreach (var activity in JobActivity.Between(_id, reported, chunk, _clock.GetUtcNow())) _jobs.Tell(activity);
         var chunkId = $"{_id}/{chunk.Index}";
         var holders = chunk.IsFinal ? [] : chunk.LiveRuns.Select(r => r.Node).ToHashSet(StringComparer.Ordinal);
         var previous = before?.State.Runs.Select(r => r.Node) ?? [];
@@ -550,6 +573,7 @@ public sealed class JobActor : UntypedPersistentActor
         {
             ApplyAndAnnounce(e);
             Log.LogInformation("job {Job} retried from {Stage}; {Done} chunk(s) already verified are kept", _id, stage, _chunks.Values.Count(c => c.State.Status == ChunkStates.Done));
+            _jobs.Tell(new JobActivity(e.At, JobEventKinds.JobRetried, _id, null, null, $"job {_id} retried from {stage}"));
             if (_plan is null)
             {
                 foreach (var actor in _chunkActors.Values) actor.Tell(new RetryChunk(_clock.GetUtcNow())); // a head chunk handed out before
@@ -558,6 +582,7 @@ public sealed class JobActor : UntypedPersistentActor
             else
             {
                 (_throughput, _eta) = (JobThroughput.Empty().Record(_clock.GetUtcNow(), 0), null);
+                _fpsHistory = _fpsHistory.Record(_clock.GetUtcNow(), 0);
                 foreach (var actor in _chunkActors.Values) actor.Tell(new RetryChunk(_clock.GetUtcNow()));
                 // Every chunk may already be verified (the job failed while assembling): nothing will change, so look now.
                 if (_chunks.Count > 0 && _chunks.Values.All(c => c.State.Status == ChunkStates.Done)) OnChunkChanged(_chunks.Values.First().State);
@@ -602,6 +627,7 @@ public sealed class JobActor : UntypedPersistentActor
                 if (view.State.CurrentAttempt == p.Attempt && view.IsRunning)
                 {
                     _throughput = _throughput.Record(_clock.GetUtcNow(), p.Frames - view.EncodedFrames);
+                    _fpsHistory = _fpsHistory.Record(_clock.GetUtcNow(), p.Frames - view.EncodedFrames);
                     _chunks[r.ChunkIndex] = view with { EncodedFrames = Math.Max(view.EncodedFrames, p.Frames), FramesPerSecond = p.FramesPerSecond };
                 }
                 break;
@@ -646,6 +672,7 @@ public sealed class JobActor : UntypedPersistentActor
         {
             ApplyAndAnnounce(e);
             Log.LogWarning("job {JobId} failed: {Reason}", _id, reason);
+            _jobs.Tell(new JobActivity(e.At, JobEventKinds.JobFailed, _id, null, null, $"job {_id} failed: {reason}"));
             CancelRunningAttempts(reason);
         });
     }
@@ -764,6 +791,9 @@ public sealed class JobActor : UntypedPersistentActor
         // asks changes it only as much as rounding does.
         if (stage == JobStates.Encoding && s.TotalFrames > 0 && (_eta is not null || _throughput.HasSettled(now)))
             _eta = EtaEstimate.Next(_eta, now, s.TotalFrames - encoded, fps);
+        var seconds = SourceSeconds();
+        var output = stage == JobStates.Completed ? new FileInfo(s.Spec.OutputPath) : null;
+        long? outputBytes = output is { Exists: true } ? output.Length : null;
         double? eta = stage switch
         {
             JobStates.Encoding => _eta?.Seconds,
@@ -771,7 +801,7 @@ public sealed class JobActor : UntypedPersistentActor
             _ => null,
         };
         var average = _throughput.AverageFramesPerSecond(now, running: stage == JobStates.Encoding);
-        var (bytes, expected) = OutputSize(s, chunks);
+        var (bytes, expected) = OutputSize(s, chunks, outputBytes);
         return new JobResponse(_id, stage, s.Error, s.Spec.InputName, s.Spec.OutputShown(), s.Spec.Priority, s.Spec.ChunkSeconds, s.Spec.Options,
             s.SubmittedAt, s.FinishedAt, s.TotalFrames, chunks.Sum(c => c.Frames), chunks,
             fps is { } f ? Math.Round(f, 1) : null, eta is { } e ? Math.Round(e, 1) : null,
@@ -779,16 +809,22 @@ public sealed class JobActor : UntypedPersistentActor
             (_plan ?? _head)?.Warning is { } warning ? [warning] : [],
             average is { } a ? Math.Round(a, 1) : null,
             Math.Round(Math.Max(0, ((s.FinishedAt ?? now) - s.SubmittedAt).TotalSeconds), 1),
-            bytes, expected);
+            bytes, expected)
+        {
+            FpsHistory = _fpsHistory.Points(),
+            SourceSeconds = seconds is { } d ? Math.Round(d, 3) : null,
+            OutputFileBytes = outputBytes,
+            OutputBitrate = outputBytes is { } b && seconds is > 0 and var sec ? Math.Round(b * 8 / sec) : null,
+        };
     }
 
     /// <summary>
     /// The video bytes of the verified chunks and that extrapolated to every frame by their frames; once completed,
     /// the output file itself (audio and container included), which is then also what was expected.
     /// </summary>
-    private static (long? Bytes, long? Expected) OutputSize(JobState s, IReadOnlyList<ChunkResponse> chunks)
+    private static (long? Bytes, long? Expected) OutputSize(JobState s, IReadOnlyList<ChunkResponse> chunks, long? outputFileBytes)
     {
-        if (s.Stage == JobStates.Completed && new FileInfo(s.Spec.OutputPath) is { Exists: true } output) return (output.Length, output.Length);
+        if (outputFileBytes is { } written) return (written, written);
         var verified = chunks
             .Where(c => c.State == ChunkStates.Done)
             .Select(c => (c.Frames, Bytes: c.History?.LastOrDefault(h => h.Outcome == AttemptOutcomes.Done)?.Bytes))
@@ -798,6 +834,23 @@ public sealed class JobActor : UntypedPersistentActor
         var bytes = verified.Sum(c => c.Bytes!.Value);
         var frames = verified.Sum(c => (long)c.Frames);
         return (bytes, frames > 0 && s.TotalFrames > 0 ? (long)Math.Round((double)bytes * s.TotalFrames / frames) : null);
+    }
+
+    /// <summary>The source's duration: from the plan in memory, or for a job settled before this seed started, from its plan file.</summary>
+    private double? SourceSeconds()
+    {
+        if ((_plan ?? _head) is { } plan) return plan.Source.DurationSeconds;
+        if (_sourceSecondsLooked || _state is not { IsFinal: true }) return _sourceSeconds;
+        _sourceSecondsLooked = true;
+        try
+        {
+            if (File.Exists(Path.Combine(_directory, JobPlanFiles.FileName))) _sourceSeconds = JobPlanFiles.Load(_directory).Source.DurationSeconds;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or System.Text.Json.JsonException)
+        {
+            Log.LogWarning("job {Job}: cannot read its plan for the source duration: {Error}", _id, e.Message);
+        }
+        return _sourceSeconds;
     }
 
     private int ExpectedFrames(int index) => (_plan ?? _head) is { } p && index < p.Plan.Chunks.Count ? p.Plan.Chunks[index].FrameCount : 0;

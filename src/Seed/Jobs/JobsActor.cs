@@ -45,6 +45,7 @@ public sealed class JobsActor : UntypedPersistentActor, IWithTimers
     private new ILogger Log { get; }
     private readonly List<string> _accepted = [];
     private long _nextId = 1;
+    private JobEventLog _events = JobEventLog.Empty;
     private bool _dispatchQueued;
 
     private readonly Flock.Media.Verification.VerifyLevel _verify;
@@ -203,13 +204,20 @@ public sealed class JobsActor : UntypedPersistentActor, IWithTimers
             case SetJobPriority p:
                 if (!Forward(p.JobId, p)) Sender.Tell(new Status.Failure(new KeyNotFoundException($"no job {p.JobId}")));
                 break;
-            case FetchJobs:
+            case JobActivity a:
+                _events = _events.Add(a);
+                break;
+            case FetchJobEvents f:
+                Sender.Tell(_events.After(f.After));
+                break;
+            case FetchJobs f:
                 var list = new List<JobResponse>();
                 try
                 {
-                    foreach (var job in Ordered(_jobs.Values))
+                    var (page, older, total) = Page(f);
+                    foreach (var job in page)
                         list.Add(await job.Ref.Ask<JobResponse>(new FetchJob(job.Id), TimeSpan.FromSeconds(10)));
-                    Sender.Tell(new JobListResponse(list));
+                    Sender.Tell(new JobListResponse(list, older, total));
                 }
                 catch (AskTimeoutException e)
                 {
@@ -378,6 +386,24 @@ public sealed class JobsActor : UntypedPersistentActor, IWithTimers
         _assignedAt[(job.Id, chunkIndex, attempt)] = _clock.GetUtcNow();
         if (attempt > 1) _metrics.ChunkRetried();
         if (_waitMeasured.Add(job.Id)) _metrics.QueueWaited(_clock.GetUtcNow() - job.SubmittedAt);
+    }
+
+    /// <summary>The jobs a listing asks for: only those are asked for their view, so a long history costs a page's worth.</summary>
+    private (IReadOnlyList<JobEntry> Page, string? Older, int? Total) Page(FetchJobs f)
+    {
+        var chosen = _jobs.Values.Where(j => f.Which switch
+        {
+            JobSelection.Unfinished => !JobStates.IsFinal(j.Stage),
+            JobSelection.Settled => JobStates.IsFinal(j.Stage),
+            _ => true,
+        }).ToList();
+        if (f.Limit is not { } limit) return (Ordered(chosen).ToList(), null, null);
+        var newestFirst = chosen.Select(j => (Job: j, Number: long.Parse(j.Id, CultureInfo.InvariantCulture)))
+            .Where(j => f.Before is not { } before || j.Number < before)
+            .OrderByDescending(j => j.Number)
+            .ToList();
+        var page = newestFirst.Take(Math.Max(1, limit)).Select(j => j.Job).ToList();
+        return (page, newestFirst.Count > page.Count ? page[^1].Id : null, chosen.Count);
     }
 
     private static IEnumerable<JobEntry> Ordered(IEnumerable<JobEntry> jobs) =>

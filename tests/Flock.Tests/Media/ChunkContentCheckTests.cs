@@ -16,13 +16,13 @@ namespace Flock.Tests.Media;
 /// </summary>
 public sealed class ChunkContentCheckTests
 {
-    private sealed record Setup(string Source, ChunkPlan Plan, FrameTimeline Timeline);
+    private sealed record Setup(string Source, ChunkPlan Plan, FrameTimeline Timeline, string Codec);
 
-    private static async Task<Setup> PlanAsync(string source)
+    private static async Task<Setup> PlanAsync(string source, double chunkSeconds = 1.0)
     {
         var info = await MediaProbe.ProbeAsync(source, CancellationToken.None);
         var timeline = await TimelineReader.ReadAsync(source, info, CancellationToken.None);
-        return new Setup(source, ChunkPlanner.Plan(timeline, info.MainVideo!.Index, info.StartSeconds, 1.0), timeline);
+        return new Setup(source, ChunkPlanner.Plan(timeline, info.MainVideo!.Index, info.StartSeconds, chunkSeconds), timeline, info.MainVideo.CodecName);
     }
 
     /// <summary>Runs the node's command for <paramref name="chunk"/>, seeking as <paramref name="bad"/> says, and returns its frame hash file.</summary>
@@ -38,7 +38,7 @@ public sealed class ChunkContentCheckTests
     }
 
     private static ContentCheckRequest Request(Setup s, PlannedChunk chunk, IReadOnlySet<long> bad, VerifyLevel level, string hashes, ScratchDirectory scratch) =>
-        new(s.Source, s.Plan, s.Timeline, chunk, EntryPoints.For(s.Timeline, chunk, bad), bad, level, hashes, scratch.File($"reference-{level}.framehash"));
+        new(s.Source, s.Plan, s.Timeline, chunk, EntryPoints.For(s.Timeline, chunk, bad), bad, level, hashes, scratch.File($"reference-{level}.framehash"), s.Codec);
 
     [Theory]
     [InlineData(VerifyLevel.FirstFrames)]
@@ -89,6 +89,45 @@ public sealed class ChunkContentCheckTests
                 Assert.True(verdict.Error is null && verdict.BadEntries.Count == 0, $"chunk {chunk.Index} at {level}: {verdict.Error}");
             }
         }
+    }
+
+    [Fact]
+    public async Task Chunks_that_start_at_IDR_frames_should_skip_the_reference_decode_except_the_sampled_ones()
+    {
+        // Keyframes every 2 s, chunks of 1 s: entries at the file start, at sampled keyframe 1 and unsampled keyframe 2.
+        var s = await PlanAsync(await TestClips.ConstantFrameRateMp4());
+        using var scratch = ScratchDirectory.Create("flock-content-check");
+        var none = new HashSet<long>();
+        var seen = new HashSet<ContentCheckMethod>();
+        foreach (var chunk in s.Plan.Chunks)
+        {
+            var verdict = await ChunkContentCheck.CheckAsync(Request(s, chunk, none, VerifyLevel.FirstFrames, await EncodeAsync(s, chunk, none, scratch), scratch), CancellationToken.None);
+
+            Assert.Null(verdict.Error);
+            var entry = EntryPoints.Natural(s.Timeline, chunk);
+            var expected = EntryPoints.IsFileStart(s.Timeline, entry) ? ContentCheckMethod.FileStart
+                : ChunkContentCheck.SampledForReference(s.Timeline, entry!.Value) ? ContentCheckMethod.Reference
+                : ContentCheckMethod.IdrEntry;
+            Assert.Equal(expected, verdict.Method);
+            seen.Add(verdict.Method);
+        }
+        Assert.Equal(3, seen.Count);
+    }
+
+    [Fact]
+    public async Task A_lying_keyframe_in_a_chunk_not_sampled_should_still_be_checked_by_reference_and_blamed()
+    {
+        var s = await PlanAsync(await BadEntryClips.LyingRecoveryPointsMp4());
+        using var scratch = ScratchDirectory.Create("flock-content-check");
+        var lying = s.Timeline.KeyframePts[3]; // the P-frame at 5.2 s with a recovery point that lies
+        var chunk = s.Plan.Chunks.First(c => EntryPoints.Natural(s.Timeline, c) == lying);
+        Assert.False(ChunkContentCheck.SampledForReference(s.Timeline, lying));
+        var none = new HashSet<long>();
+
+        var verdict = await ChunkContentCheck.CheckAsync(Request(s, chunk, none, VerifyLevel.FirstFrames, await EncodeAsync(s, chunk, none, scratch), scratch), CancellationToken.None);
+
+        Assert.Equal(ContentCheckMethod.Reference, verdict.Method);
+        Assert.True(verdict.Blames(lying), verdict.Error);
     }
 
     [Fact]

@@ -7,7 +7,11 @@ const POLL_MS = 1000;
 const TOKEN_KEY = 'flock.admin-token';
 const DASH = '—';
 
-const state = { access: null, admin: false };
+// Settled jobs per page: ?jobs=N in the address changes it. `before` is null on the newest page.
+const PAGE_SIZE = Math.max(1, Number(new URLSearchParams(location.search).get('jobs')) || 10);
+const SVG = 'http://www.w3.org/2000/svg';
+
+const state = { access: null, admin: false, before: null, openHistories: new Set() };
 const $ = (id) => document.getElementById(id);
 
 function token() { return sessionStorage.getItem(TOKEN_KEY) || ''; }
@@ -26,6 +30,19 @@ function el(tag, props, ...children) {
 
 function num(value, digits) {
   return typeof value === 'number' && isFinite(value) ? value.toFixed(digits) : DASH;
+}
+
+function bytes(value) {
+  if (typeof value !== 'number' || !isFinite(value)) return DASH;
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let i = 0;
+  while (value >= 1024 && i < units.length - 1) { value /= 1024; i++; }
+  return (i === 0 ? value : value.toFixed(value < 10 ? 2 : 1)) + ' ' + units[i];
+}
+
+function bitrate(bitsPerSecond) {
+  if (typeof bitsPerSecond !== 'number' || !isFinite(bitsPerSecond) || bitsPerSecond <= 0) return DASH;
+  return bitsPerSecond >= 10e6 ? (bitsPerSecond / 1e6).toFixed(1) + ' Mb/s' : Math.round(bitsPerSecond / 1000) + ' kb/s';
 }
 
 function duration(seconds) {
@@ -55,9 +72,11 @@ function setAccess(access, note) {
   $('no-nodes').textContent = access
     ? 'No node has joined yet.'
     : 'Paste a token above to see the cluster: a read-only one (flock seed token create --read-only) or the admin token.';
+  $('events-section').hidden = !access;
   if (!access) {
-    renderNodes([], {});
-    renderJobs([]);
+    renderNodes([], {}, {});
+    renderJobs({ jobs: [] });
+    renderEvents([]);
     $('connection').textContent = 'token needed';
     $('connection').className = 'badge';
   }
@@ -118,16 +137,23 @@ async function download(job, link) {
 
 // --- rendering ----------------------------------------------------------------------------------------------------
 
-function renderNodes(nodes, fpsByNode) {
+function renderNodes(nodes, fpsByNode, chunksByNode) {
   const body = $('nodes').tBodies[0];
   body.replaceChildren(...nodes.map((n) => {
+    // Encoding: ffmpeg runs on it now. Reserved: handed to it, waiting in its queue. Verifying: back at the seed.
+    const held = chunksByNode[n.name] || { encoding: [], reserved: [], verifying: [] };
+    const idle = !held.encoding.length && !held.reserved.length && !held.verifying.length;
     const row = el('tr', { className: 'node-row' },
       el('td', { textContent: n.name }),
       el('td', {}, el('span', { className: 'status ' + n.status, textContent: nodeStatus(n) })),
       el('td', { textContent: num(n.power, 2) }),
       el('td', { textContent: n.cores ?? DASH }),
       el('td', { className: 'fps', textContent: fpsByNode[n.name] > 0 ? num(fpsByNode[n.name], 1) : DASH }),
-      el('td', { className: 'work', textContent: (n.work || []).map(workLabel).join(', ') || 'idle' }));
+      el('td', { className: 'work encoding', textContent: idle ? 'idle'
+        : held.encoding.map(workLabel).concat(held.verifying.map((c) => workLabel(c) + ' (verifying)')).join(', ') || DASH }),
+      el('td', { className: 'work reserved', textContent: held.reserved.map(workLabel).join(', ') || DASH }));
+    row.dataset.encoding = held.encoding.length;
+    row.dataset.reserved = held.reserved.length;
     row.dataset.node = n.name;
     return row;
   }));
@@ -197,7 +223,65 @@ function attemptHistory(job) {
       return row;
     })));
   const summary = `attempt history: ${rows.length} attempt${rows.length === 1 ? '' : 's'}` + (failed ? `, ${failed} failed` : '');
-  return el('details', { className: 'attempts' }, el('summary', { textContent: summary }), table);
+  // Re-rendered every second: one left open stays open.
+  const details = el('details', { className: 'attempts', open: state.openHistories.has(job.id) }, el('summary', { textContent: summary }), table);
+  details.addEventListener('toggle', () => { if (details.open) state.openHistories.add(job.id); else state.openHistories.delete(job.id); });
+  return details;
+}
+
+// Encode rate over the job's run, from the seed's samples (so a page opened late still has the start).
+function fpsChart(job) {
+  const points = (job.fpsHistory || []).map((p) => ({ t: Date.parse(p.at), fps: p.fps, frames: p.frames })).filter((p) => isFinite(p.t));
+  // Nothing encoded yet (still waiting, or every attempt failed): a flat line would only say less than the grid.
+  if (points.length === 0 || !(points[points.length - 1].frames > 0)) return null;
+  const width = 600, height = 70, pad = 2;
+  const t0 = Math.min(Date.parse(job.submittedAt), points[0].t), t1 = Math.max(points[points.length - 1].t, t0 + 1000);
+  const max = Math.max(...points.map((p) => p.fps), 1);
+  const x = (t) => (pad + ((width - 2 * pad) * (t - t0)) / (t1 - t0)).toFixed(1);
+  const y = (fps) => (height - pad - ((height - 2 * pad) * fps) / max).toFixed(1);
+  // A step per sample: each value is the rate over the interval that ends there.
+  const coords = [];
+  let previous = t0;
+  for (const p of points) { coords.push(`${x(previous)},${y(p.fps)}`, `${x(p.t)},${y(p.fps)}`); previous = p.t; }
+  const svg = document.createElementNS(SVG, 'svg');
+  svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
+  svg.setAttribute('preserveAspectRatio', 'none');
+  svg.classList.add('fps-chart');
+  svg.dataset.points = points.length;
+  const line = document.createElementNS(SVG, 'polyline');
+  line.setAttribute('points', coords.join(' '));
+  const title = document.createElementNS(SVG, 'title');
+  const mean = points.reduce((sum, p) => sum + p.fps, 0) / points.length;
+  title.textContent = `fps over ${duration((t1 - t0) / 1000)}: peak ${max.toFixed(1)}, mean of samples ${mean.toFixed(1)}`;
+  svg.append(title, line);
+  return el('div', { className: 'chart' },
+    el('span', { className: 'axis', textContent: `${max.toFixed(0)} fps` }), svg,
+    el('span', { className: 'axis', textContent: duration((t1 - t0) / 1000) }));
+}
+
+// Submitted, elapsed (running: so far), finished.
+function timeStats(job) {
+  const submitted = Date.parse(job.submittedAt);
+  const finished = job.finishedAt ? Date.parse(job.finishedAt) : null;
+  return [
+    stat('submitted', clock(job.submittedAt), 'submitted'),
+    stat('elapsed', duration(((finished ?? Date.now()) - submitted) / 1000), 'elapsed'),
+    stat('finished', finished ? clock(job.finishedAt) : DASH, 'finished'),
+  ];
+}
+
+// The finished file's size and bitrate; while it runs, what the verified chunks add up to so far.
+function outputStats(job) {
+  const name = (job.output || '').split('/').pop() || DASH;
+  if (typeof job.outputFileBytes === 'number')
+    return [stat('output', name, 'output'), stat('size', bytes(job.outputFileBytes), 'size'), stat('bitrate', bitrate(job.outputBitrate), 'bitrate')];
+  const done = (job.chunks || []).filter((c) => c.state === 'done');
+  const soFar = done.reduce((sum, c) => sum + ((c.history || []).find((a) => a.outcome === 'done')?.bytes || 0), 0);
+  const frames = done.reduce((sum, c) => sum + c.frames, 0);
+  const seconds = job.sourceSeconds > 0 && job.totalFrames > 0 ? (frames * job.sourceSeconds) / job.totalFrames : 0;
+  return [stat('output', name, 'output'),
+    stat('so far', soFar > 0 ? bytes(soFar) : DASH, 'size'),
+    stat('bitrate', seconds > 0 && soFar > 0 ? '~' + bitrate((soFar * 8) / seconds) : DASH, 'bitrate')];
 }
 
 function stat(label, value, name) {
@@ -236,22 +320,62 @@ function renderJob(job) {
     actions);
 
   const card = el('div', { className: 'job' }, head,
-    el('div', { className: 'bar' }, el('div', { style: `width:${percent.toFixed(1)}%` })),
+    el('div', { className: 'job-info' }, ...timeStats(job), ...outputStats(job)));
+  // Why it failed comes first: it is what someone opening a failed job is looking for.
+  if (job.error) card.append(el('p', { className: 'error', textContent: (job.state === 'failed' ? 'failed: ' : '') + job.error }));
+  card.append(el('div', { className: 'bar' }, el('div', { style: `width:${percent.toFixed(1)}%` })),
     el('div', { className: 'grid' }, ...(job.chunks || []).map(chunkCell)));
+  const chart = fpsChart(job);
+  if (chart) card.append(chart);
   const history = attemptHistory(job);
   if (history) card.append(history);
-  if (job.error) card.append(el('p', { className: 'error', textContent: job.error }));
   card.dataset.jobId = job.id;
   card.dataset.state = job.state;
   return card;
 }
 
-function renderJobs(jobs) {
+// Every unfinished job, then one page of settled ones.
+function renderJobs(overview) {
+  const jobs = overview.jobs || [];
   // Newest first: the job someone just submitted is the one they are looking for.
   const ordered = [...jobs].sort((a, b) => Number(b.id) - Number(a.id));
   $('jobs').replaceChildren(...ordered.map(renderJob));
-  $('no-jobs').hidden = jobs.length > 0;
-  $('job-count').textContent = '(' + jobs.length + ')';
+  $('no-jobs').hidden = jobs.length > 0 || state.before !== null;
+  const settledShown = jobs.filter((j) => ['completed', 'failed', 'cancelled'].includes(j.state)).length;
+  const settled = overview.settledJobs || 0;
+  const unfinished = jobs.length - settledShown;
+  $('job-count').textContent = `(${unfinished} unfinished, ${settled} settled)`;
+  $('pager').hidden = !overview.olderJobs && state.before === null;
+  $('jobs-older').hidden = !overview.olderJobs;
+  $('jobs-newest').hidden = state.before === null;
+  $('jobs-page').textContent = `settled jobs: ${settledShown} of ${settled} shown` + (state.before !== null ? ` (older than #${state.before})` : '');
+  $('jobs-older').onclick = () => { state.before = overview.olderJobs; refresh(); };
+}
+
+$('jobs-newest').addEventListener('click', () => { state.before = null; refresh(); });
+
+// Cluster kinds a person reads as "the node is gone"; the rest are named as they are.
+const EVENT_LABELS = {
+  unreachable: 'node lost', downed: 'node lost', removed: 'node removed', down: 'node lost', quarantined: 'node quarantined',
+  reachable: 'node back', joined: 'node joined', up: 'node up', leaving: 'node leaving', exiting: 'node left',
+  'chunk-failed': 'chunk failed', 'chunk-released': 'chunk taken back', 'chunk-retried': 'chunk retried',
+  'job-failed': 'job failed', 'job-completed': 'job completed', 'job-cancelled': 'job cancelled', 'job-retried': 'job retried',
+};
+const BAD_EVENTS = new Set(['unreachable', 'downed', 'down', 'quarantined', 'chunk-failed', 'chunk-released', 'job-failed']);
+
+function renderEvents(events) {
+  $('events').replaceChildren(...events.map((e) => {
+    const who = [e.jobId ? '#' + e.jobId : null, e.node].filter(Boolean).join(' ');
+    const item = el('li', { className: 'event' + (BAD_EVENTS.has(e.kind) ? ' bad' : '') },
+      el('span', { className: 'when', textContent: clock(e.at) }),
+      el('span', { className: 'kind', textContent: EVENT_LABELS[e.kind] || e.kind }),
+      el('span', { className: 'who', textContent: who }),
+      el('span', { className: 'detail', textContent: e.detail }));
+    item.dataset.kind = e.kind;
+    item.dataset.source = e.source;
+    return item;
+  }));
+  $('no-events').hidden = events.length > 0;
 }
 
 // --- polling ------------------------------------------------------------------------------------------------------
@@ -262,7 +386,9 @@ async function refresh() {
   polling = true;
   try {
     if (!token()) { setAccess(null); return; }
-    const response = await fetch('/api/overview', { cache: 'no-store', headers: authHeaders() });
+    const page = new URLSearchParams({ limit: PAGE_SIZE });
+    if (state.before !== null) page.set('before', state.before);
+    const response = await fetch('/api/overview?' + page, { cache: 'no-store', headers: authHeaders() });
     if (response.status === 401 || response.status === 429) {
       sessionStorage.removeItem(TOKEN_KEY);
       setAccess(null, response.status === 401 ? 'token refused' : 'too many attempts: wait a minute');
@@ -271,8 +397,9 @@ async function refresh() {
     if (!response.ok) throw new Error('HTTP ' + response.status);
     const overview = await response.json();
     if (overview.access !== state.access) setAccess(overview.access);
-    renderNodes(overview.nodes || [], overview.nodeFramesPerSecond || {});
-    renderJobs(overview.jobs || []);
+    renderNodes(overview.nodes || [], overview.nodeFramesPerSecond || {}, overview.nodeChunks || {});
+    renderJobs(overview);
+    renderEvents(overview.events || []);
     $('connection').textContent = 'live';
     $('connection').className = 'badge live';
   } catch (e) {
