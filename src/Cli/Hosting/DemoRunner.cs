@@ -1,6 +1,7 @@
 using Akka.Actor;
 using System.Diagnostics;
 using System.Globalization;
+using Flock.Cli.Pbm.Output;
 using Flock.Media.Processes;
 using Flock.Messages;
 using Flock.Messages.Cluster;
@@ -110,38 +111,18 @@ public static class DemoRunner
 
         var watch = Stopwatch.StartNew();
         var id = await cluster.SubmitAsync(input, output, [], chunkSeconds, ct);
-        var progress = new LiveLine();
-        var job = await cluster.WaitAsync(id, j =>
+        var progress = new JobProgressLine(SystemConsoleOutput.Instance, indent: "  ");
+        JobResponse job;
+        try
         {
-            var done = j.Chunks.Count(c => c.State == ChunkStates.Done);
-            progress.Show(string.Create(CultureInfo.InvariantCulture,
-                $"  {watch.Elapsed.TotalSeconds,5:0.0}s {j.State}: {done}/{j.Chunks.Count} {Plural.Noun(j.Chunks.Count, "chunk")}, {j.EncodedFrames}/{j.TotalFrames} {Plural.Noun(j.TotalFrames, "frame")}"));
-        }, ct);
+            job = await cluster.WaitAsync(id, progress.Show, ct);
+        }
+        finally
+        {
+            progress.Finish();
+        }
+
         watch.Stop();
-        progress.End();
         return job.State == JobStates.Completed ? new Leg(job, watch.Elapsed, null) : new Leg(job, watch.Elapsed, job.Error ?? job.State);
-    }
-
-    /// <summary>Progress redrawn in place on a terminal; one line per change when redirected.</summary>
-    private sealed class LiveLine
-    {
-        private int _width;
-
-        public void Show(string line)
-        {
-            if (Console.IsOutputRedirected)
-            {
-                Console.WriteLine(line);
-                return;
-            }
-
-            Console.Write("\r" + line + new string(' ', Math.Max(0, _width - line.Length)));
-            _width = line.Length;
-        }
-
-        public void End()
-        {
-            if (!Console.IsOutputRedirected && _width > 0) Console.WriteLine();
-        }
     }
 }

@@ -73,15 +73,13 @@ public sealed class EmbeddedCluster : IAsyncDisposable
         return response.Id;
     }
 
-    /// <summary>Polls until the job is final, reporting each change.</summary>
-    public async Task<JobResponse> WaitAsync(string id, Action<JobResponse> onChange, CancellationToken ct)
+    /// <summary>Polls until the job is final, reporting every poll (elapsed time and ETA move even when frames do not).</summary>
+    public async Task<JobResponse> WaitAsync(string id, Action<JobResponse> onPoll, CancellationToken ct)
     {
-        string? last = null;
         while (true)
         {
             var job = await Seed.Jobs.Ask<JobResponse>(new FetchJob(id), TimeSpan.FromSeconds(30));
-            var summary = $"{job.State} {job.EncodedFrames}/{job.TotalFrames}";
-            if (summary != last) { onChange(job); last = summary; }
+            onPoll(job);
             if (JobStates.IsFinal(job.State)) return job;
             foreach (var node in _nodes.Where(n => n.IsCompleted))
             {

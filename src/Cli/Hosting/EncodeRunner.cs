@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Flock.Cli.Pbm.Output;
 using Flock.Media.Processes;
 using Flock.Messages;
 using Flock.Messages.Jobs;
@@ -13,14 +14,16 @@ public static class EncodeRunner
 {
     public static async Task<int> RunAsync(EncodeArguments args, CancellationToken ct)
     {
-        var result = await EncodeAsync(args, Console.Error, ct);
+        var result = await EncodeAsync(args, SystemConsoleOutput.StandardError, ct);
         return result.Job?.State == JobStates.Completed ? 0 : 1;
     }
 
     public sealed record EncodeResult(JobResponse? Job, TimeSpan Elapsed, int Nodes);
 
-    public static async Task<EncodeResult> EncodeAsync(EncodeArguments args, TextWriter progress, CancellationToken ct)
+    /// <param name="console">Where progress and the result go (its <c>Out</c>): standard error for `flock encode`.</param>
+    public static async Task<EncodeResult> EncodeAsync(EncodeArguments args, IConsoleOutput console, CancellationToken ct)
     {
+        var progress = console.Out;
         var input = Path.GetFullPath(args.Input);
         var output = Path.GetFullPath(args.Output);
         if (!File.Exists(input)) return Fail(progress, $"input not found: {args.Input}");
@@ -40,11 +43,16 @@ public static class EncodeRunner
             return Fail(progress, e.Message);
         }
         progress.WriteLine($"job {id}: {Path.GetFileName(input)} -> {output} on {Plural.Of(nodes, "local node")}");
-        var job = await cluster.WaitAsync(id, j =>
+        var line = new JobProgressLine(console);
+        JobResponse job;
+        try
         {
-            var done = j.Chunks.Count(c => c.State == ChunkStates.Done);
-            progress.WriteLine($"job {id}: {j.State}, {done}/{j.Chunks.Count} {Plural.Noun(j.Chunks.Count, "chunk")}, {j.EncodedFrames}/{j.TotalFrames} {Plural.Noun(j.TotalFrames, "frame")}");
-        }, ct);
+            job = await cluster.WaitAsync(id, line.Show, ct);
+        }
+        finally
+        {
+            line.Finish();
+        }
         watch.Stop();
         if (args.ReportPath is not null)
             await File.WriteAllTextAsync(args.ReportPath, JsonSerializer.Serialize(job, WireJson.Options), ct);

@@ -194,8 +194,7 @@ public static class JobCommands
         {
             using var client = context.Connect(parse);
             var asJson = parse.GetValue(json);
-            var display = new BlockDisplay(context.Console);
-            string[] shown = [];
+            var view = new WatchView(context.Console);
             string? lastWarning = null;
             var job = await PollAsync(client, parse.GetValue(id)!, context, update =>
             {
@@ -206,15 +205,14 @@ public static class JobCommands
                 }
                 else
                 {
-                    display.Update(shown = JobFormatter.WatchLines(update, context.Console.IsOutputTerminal).ToArray());
+                    view.Show(update);
                 }
             }, ct, (silent, reason) =>
             {
                 var warning = JobPoller.UnreachableLine(silent, reason);
                 if (!asJson)
                 {
-                    // The last known state stays on screen, with the reason it is not moving under it.
-                    display.Update([.. shown, warning]);
+                    view.Unreachable(warning);
                 }
                 else if (warning != lastWarning)
                 {
@@ -312,18 +310,39 @@ public static class JobCommands
     }
 
     /// <summary>
-    /// Polls until the job is final, showing each change on one progress line (when asked); on a terminal, an attached
-    /// `job submit` shows the same block as `job watch` instead.
+    /// What `job watch` and an attached `job submit` show: the watch block, redrawn in place on a terminal; redirected,
+    /// written again at the <see cref="RedirectedPace"/> (at once when the state or a chunk changes, else every 2 s).
+    /// </summary>
+    private sealed class WatchView(IConsoleOutput console)
+    {
+        private readonly BlockDisplay _display = new(console);
+        private readonly RedirectedPace _pace = new();
+        private string[] _shown = [];
+
+        public void Show(JobResponse job)
+        {
+            if (console.IsOutputTerminal || _pace.Due(JobFormatter.WatchSubject(job)))
+            {
+                _display.Update(_shown = JobFormatter.WatchLines(job, console.IsOutputTerminal, width: console.IsOutputTerminal ? console.Width : null).ToArray());
+            }
+        }
+
+        /// <summary>The last known state stays on screen, with the reason it is not moving under it.</summary>
+        public void Unreachable(string warning) => _display.Update([.. _shown, warning]);
+    }
+
+    /// <summary>
+    /// Polls until the job is final, showing each change on one progress line (when asked); an attached `job submit`
+    /// shows the same as `job watch` instead.
     /// </summary>
     private static async Task<JobResponse> FollowAsync(
         SeedClient client, string id, PbmContext context, bool showProgress, CancellationToken ct, bool asWatch = false)
     {
-        if (showProgress && asWatch && context.Console.IsOutputTerminal)
+        if (showProgress && asWatch)
         {
-            var block = new BlockDisplay(context.Console);
-            string[] shown = [];
-            return await PollAsync(client, id, context, job => block.Update(shown = JobFormatter.WatchLines(job, terminal: true).ToArray()), ct,
-                (silent, reason) => block.Update([.. shown, JobPoller.UnreachableLine(silent, reason)])).ConfigureAwait(false);
+            var view = new WatchView(context.Console);
+            return await PollAsync(client, id, context, view.Show, ct, (silent, reason) => view.Unreachable(JobPoller.UnreachableLine(silent, reason)))
+                .ConfigureAwait(false);
         }
 
         var display = new ProgressDisplay(context.Console);

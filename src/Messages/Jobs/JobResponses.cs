@@ -54,6 +54,12 @@ public static class AttemptOutcomes
 /// the remaining frames at that rate (0 once every frame is encoded, null when unknown). <paramref name="BadEntryPoints"/>
 /// lists the source's keyframes that proved not to be clean places to start decoding (chunks were decoded from earlier
 /// ones); <paramref name="Warnings"/> what the user should know about the source (e.g. it ends before its declared duration).
+/// The ETA is smoothed on the seed: it counts down with the clock, falls faster only by what the frames that came back
+/// are worth and climbs only by what frames handed back are worth (or slowly, when the cluster proved slower).
+/// <paramref name="AverageFramesPerSecond"/> is the rate over the whole encode so far (null before a second of it);
+/// <paramref name="ElapsedSeconds"/> runs from submission to now, or to when the job finished;
+/// <paramref name="OutputBytes"/> is the video of the verified chunks so far (the output file's size once completed);
+/// <paramref name="ExpectedOutputBytes"/> that size extrapolated to all frames by the frames of those chunks (null before one).
 /// </summary>
 public sealed record JobResponse(
     string Id,
@@ -72,7 +78,11 @@ public sealed record JobResponse(
     double? FramesPerSecond = null,
     double? EtaSeconds = null,
     IReadOnlyList<EntryPointResponse>? BadEntryPoints = null,
-    IReadOnlyList<string>? Warnings = null)
+    IReadOnlyList<string>? Warnings = null,
+    double? AverageFramesPerSecond = null,
+    double? ElapsedSeconds = null,
+    long? OutputBytes = null,
+    long? ExpectedOutputBytes = null)
 {
     /// <summary>The encode rate over the job's run so far, oldest first (for the dashboard's chart); empty after a seed restart.</summary>
     public IReadOnlyList<FpsSampleResponse>? FpsHistory { get; init; }
@@ -113,7 +123,7 @@ public sealed record EntryPointResponse(double Seconds, string Reason);
 
 /// <summary>
 /// One chunk. <paramref name="Percent"/> is 0–100 from the node's progress reports against the chunk's planned frames
-/// (100 once verified); <paramref name="Fps"/> is the node's current rate while it encodes, otherwise null;
+/// (100 once verified); <paramref name="Fps"/> is the node's current rate while it encodes (null before its first frame is out), otherwise null;
 /// <paramref name="Runs"/> lists the attempts still out on nodes (two while a straggler is run again elsewhere);
 /// <paramref name="History"/> every attempt so far, oldest first, failed and released ones included.
 /// </summary>

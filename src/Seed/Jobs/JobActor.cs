@@ -54,6 +54,8 @@ public sealed class JobActor : UntypedPersistentActor
     /// <summary>Messages that came before <see cref="Resume"/>; null once resumed.</summary>
     private List<(object Message, IActorRef Sender)>? _waiting = [];
     private JobThroughput _throughput = JobThroughput.Empty();
+    /// <summary>The ETA last given; it starts again whenever the throughput does.</summary>
+    private EtaEstimate? _eta;
     /// <summary>The whole run's rate for the dashboard's chart; like the throughput, live only (not journalled).</summary>
     private FpsHistory _fpsHistory = FpsHistory.Empty();
     /// <summary>Each chunk as its actor last reported it: what the event feed compares a new report with.</summary>
@@ -384,7 +386,7 @@ public sealed class JobActor : UntypedPersistentActor
         Directory.CreateDirectory(ChunkDirectory);
         if (_chunkActors.Count == 0)
         {
-            _throughput = JobThroughput.Empty().Record(_clock.GetUtcNow(), 0);
+            (_throughput, _eta) = (JobThroughput.Empty().Record(_clock.GetUtcNow(), 0), null);
             _fpsHistory = _fpsHistory.Record(_clock.GetUtcNow(), 0);
         }
         foreach (var chunk in plan.Plan.Chunks)
@@ -579,7 +581,7 @@ public sealed class JobActor : UntypedPersistentActor
             }
             else
             {
-                _throughput = JobThroughput.Empty().Record(_clock.GetUtcNow(), 0);
+                (_throughput, _eta) = (JobThroughput.Empty().Record(_clock.GetUtcNow(), 0), null);
                 _fpsHistory = _fpsHistory.Record(_clock.GetUtcNow(), 0);
                 foreach (var actor in _chunkActors.Values) actor.Tell(new RetryChunk(_clock.GetUtcNow()));
                 // Every chunk may already be verified (the job failed while assembling): nothing will change, so look now.
@@ -783,27 +785,55 @@ public sealed class JobActor : UntypedPersistentActor
             ? settled.Select(ChunkView.ToResponse).ToArray()
             : _chunks.Values.Select(c => c.ToResponse(ExpectedFrames(c.State.Index))).ToArray();
         var encoded = _chunks.Values.Sum(c => c.State.Status == ChunkStates.Done ? ExpectedFrames(c.State.Index) : Math.Min(c.EncodedFrames, ExpectedFrames(c.State.Index)));
-        var fps = stage == JobStates.Encoding ? _throughput.FramesPerSecond(_clock.GetUtcNow()) : null;
+        var now = _clock.GetUtcNow();
+        var fps = stage == JobStates.Encoding ? _throughput.FramesPerSecond(now) : null;
+        // Every answer moves the smoothed ETA on: it is a function of the clock and the frames, so how often anyone
+        // asks changes it only as much as rounding does.
+        if (stage == JobStates.Encoding && s.TotalFrames > 0 && (_eta is not null || _throughput.HasSettled(now)))
+            _eta = EtaEstimate.Next(_eta, now, s.TotalFrames - encoded, fps);
         var seconds = SourceSeconds();
         var output = stage == JobStates.Completed ? new FileInfo(s.Spec.OutputPath) : null;
         long? outputBytes = output is { Exists: true } ? output.Length : null;
         double? eta = stage switch
         {
-            JobStates.Encoding => JobThroughput.EtaSeconds(s.TotalFrames - encoded, fps),
+            JobStates.Encoding => _eta?.Seconds,
             JobStates.Assembling or JobStates.Completed => 0,
             _ => null,
         };
+        var average = _throughput.AverageFramesPerSecond(now, running: stage == JobStates.Encoding);
+        var (bytes, expected) = OutputSize(s, chunks, outputBytes);
         return new JobResponse(_id, stage, s.Error, s.Spec.InputName, s.Spec.OutputShown(), s.Spec.Priority, s.Spec.ChunkSeconds, s.Spec.Options,
             s.SubmittedAt, s.FinishedAt, s.TotalFrames, chunks.Sum(c => c.Frames), chunks,
             fps is { } f ? Math.Round(f, 1) : null, eta is { } e ? Math.Round(e, 1) : null,
             s.RejectedEntryPoints.Select(r => new EntryPointResponse(r.Seconds, r.Reason)).ToArray(),
-            (_plan ?? _head)?.Warning is { } warning ? [warning] : [])
+            (_plan ?? _head)?.Warning is { } warning ? [warning] : [],
+            average is { } a ? Math.Round(a, 1) : null,
+            Math.Round(Math.Max(0, ((s.FinishedAt ?? now) - s.SubmittedAt).TotalSeconds), 1),
+            bytes, expected)
         {
             FpsHistory = _fpsHistory.Points(),
             SourceSeconds = seconds is { } d ? Math.Round(d, 3) : null,
             OutputFileBytes = outputBytes,
             OutputBitrate = outputBytes is { } b && seconds is > 0 and var sec ? Math.Round(b * 8 / sec) : null,
         };
+    }
+
+    /// <summary>
+    /// The video bytes of the verified chunks and that extrapolated to every frame by their frames; once completed,
+    /// the output file itself (audio and container included), which is then also what was expected.
+    /// </summary>
+    private static (long? Bytes, long? Expected) OutputSize(JobState s, IReadOnlyList<ChunkResponse> chunks, long? outputFileBytes)
+    {
+        if (outputFileBytes is { } written) return (written, written);
+        var verified = chunks
+            .Where(c => c.State == ChunkStates.Done)
+            .Select(c => (c.Frames, Bytes: c.History?.LastOrDefault(h => h.Outcome == AttemptOutcomes.Done)?.Bytes))
+            .Where(c => c.Bytes is not null)
+            .ToArray();
+        if (verified.Length == 0) return (null, null);
+        var bytes = verified.Sum(c => c.Bytes!.Value);
+        var frames = verified.Sum(c => (long)c.Frames);
+        return (bytes, frames > 0 && s.TotalFrames > 0 ? (long)Math.Round((double)bytes * s.TotalFrames / frames) : null);
     }
 
     /// <summary>The source's duration: from the plan in memory, or for a job settled before this seed started, from its plan file.</summary>

@@ -13,7 +13,8 @@ internal sealed record ChunkView(ChunkState State, int EncodedFrames, double Fra
         var done = State.Status == ChunkStates.Done;
         return new(State.Index, State.Status, State.Attempts, State.Node, done ? State.Frames : EncodedFrames,
             Math.Round(JobThroughput.ChunkPercent(done, EncodedFrames, expectedFrames), 1),
-            IsRunning ? Math.Round(FramesPerSecond, 1) : null,
+            // ffmpeg says 0 fps for its first second and until x264's lookahead lets a frame out: not a rate yet.
+            IsRunning && EncodedFrames > 0 && FramesPerSecond > 0 ? Math.Round(FramesPerSecond, 1) : null,
             State.IsFinal ? [] : State.Runs.Select(r => new ChunkRunResponse(r.Attempt, r.Node,
                 r.Verifying ? ChunkStates.Verifying : r.Released ? "released" : r.Encoding ? ChunkStates.Encoding : ChunkStates.Assigned)).ToArray(),
             State.History.Select(h => h.ToResponse()).ToArray());

@@ -51,5 +51,14 @@ public sealed class DemoTests
         Assert.Matches(@"(?m)^time: +1 node [\d.]+s, \d+ nodes [\d.]+s: speedup [\d.]+x over one node$", stdout);
         Assert.Matches(@"(?m)^why: +\S", stdout);
         Assert.True(new FileInfo(output).Length > 0);
+
+        // Both runs print progress, the one-node run too: pbm's summary line, plain lines since stdout is redirected.
+        Assert.DoesNotContain('\r', stdout);
+        var legs = stdout.Split('\n').SkipWhile(l => !l.Contains(" on 1 node (", StringComparison.Ordinal)).ToList();
+        var again = legs.FindIndex(l => l.StartsWith("encoding it again on ", StringComparison.Ordinal));
+        Assert.True(again > 0, stdout);
+        const string progress = @"^  \S+ (encoding|assembling|completed) \[[#-]{10}\] .* \| now \S+( fps)?, avg \S+( fps)? \| elapsed \S+ \| eta \S+ \| size .+$";
+        Assert.Contains(legs.Take(again), l => System.Text.RegularExpressions.Regex.IsMatch(l, progress));
+        Assert.Contains(legs.Skip(again), l => System.Text.RegularExpressions.Regex.IsMatch(l, progress));
     }
 }

@@ -149,20 +149,15 @@ public static class JobFormatter
     public static readonly IReadOnlyList<string> WatchHeader = ["node", "chunk", "state", "fps", "percent"];
 
     /// <summary>
-    /// What `job watch` (and an attached `job submit`) shows each time: `ID STATE [bar] PROGRESS | now 52.3 fps, avg
-    /// 48.0 fps | elapsed 1m02s | eta 13s`, then `node | chunk | state | fps | percent` for every chunk out on a node:
-    /// `encoding` ones first, then `reserved` ones (held in a node's reserve, not started: no rate yet).
+    /// What `job watch` (and an attached `job submit`) shows each time: the <see cref="SummaryLine">summary line</see>,
+    /// then `node | chunk | state | fps | percent` for every chunk out on a node: `encoding` ones first, then `reserved`
+    /// ones (held in a node's reserve, not started: no rate yet).
     /// </summary>
-    /// <param name="now">The time to measure elapsed against (the seed's clock is the job's; tests pass a fixed one).</param>
-    public static IEnumerable<string> WatchLines(JobResponse job, bool terminal, DateTimeOffset? now = null)
+    /// <param name="now">The time to measure elapsed against when the seed did not say (tests pass a fixed one).</param>
+    /// <param name="width">The terminal's width, when on one (see <see cref="SummaryLine"/>).</param>
+    public static IEnumerable<string> WatchLines(JobResponse job, bool terminal, DateTimeOffset? now = null, int? width = null)
     {
-        var end = job.FinishedAt ?? now ?? DateTimeOffset.UtcNow;
-        var elapsed = Math.Max(0, (end - job.SubmittedAt).TotalSeconds);
-        var average = elapsed > 0 && job.EncodedFrames > 0 ? job.EncodedFrames / elapsed : (double?)null;
-        yield return job.Id + " " + job.State + " " + Bar(job) + " " + Progress(job)
-            + Separator + "now " + Rate(job.FramesPerSecond) + ", avg " + Rate(average)
-            + Separator + "elapsed " + Duration(elapsed)
-            + Separator + "eta " + Duration(job.EtaSeconds);
+        yield return SummaryLine(job, now, width);
         var running = job.Chunks
             .Where(c => c.State is ChunkStates.Assigned or ChunkStates.Encoding && !string.IsNullOrEmpty(c.Node))
             .OrderBy(c => c.State == ChunkStates.Encoding ? 0 : 1)
@@ -182,6 +177,50 @@ public static class JobFormatter
             yield return line;
         }
     }
+
+    /// <summary>
+    /// What a watch block is about, rates and percentages aside: the job's state and which chunk is encoding or
+    /// reserved on which node. Redirected, a block is written at once when this changes.
+    /// </summary>
+    public static string WatchSubject(JobResponse job) =>
+        job.State + ":" + string.Join(',', job.Chunks
+            .Where(c => c.State is ChunkStates.Assigned or ChunkStates.Encoding or ChunkStates.Done)
+            .Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Index}/{c.State}/{c.Node}")));
+
+    /// <summary>
+    /// `ID STATE [bar] PROGRESS | now 52.3 fps, avg 48.0 fps | elapsed 1m02s | eta 13s | size 1.2 MiB of ~3.4 MiB`:
+    /// the seed's figures (its smoothed ETA, its average over the encode), so pbm, the dashboard, `flock encode` and
+    /// `flock demo` agree. The size is the verified chunks' so far and, after `of ~`, what that extrapolates to.
+    /// </summary>
+    /// <param name="width">On a terminal, its width: a line that would not fit drops the frame and chunk counts, then
+    /// the size, then the average rate, before it is cut, so that the ETA stays in view.</param>
+    public static string SummaryLine(JobResponse job, DateTimeOffset? now = null, int? width = null)
+    {
+        var elapsed = job.ElapsedSeconds ?? Math.Max(0, ((job.FinishedAt ?? now ?? DateTimeOffset.UtcNow) - job.SubmittedAt).TotalSeconds);
+        string Line(string progress, bool size, bool average = true) => job.Id + " " + job.State + " " + Bar(job) + " " + progress
+            + Separator + "now " + Rate(job.FramesPerSecond) + (average ? ", avg " + Rate(job.AverageFramesPerSecond) : "")
+            + Separator + "elapsed " + Duration(elapsed)
+            + Separator + "eta " + Duration(job.EtaSeconds)
+            + (size ? Separator + "size " + Size(job) : "");
+        var full = Line(Progress(job), size: true);
+        if (width is not { } w || full.Length < w)
+        {
+            return full;
+        }
+
+        var shorter = Line(Percent(job), size: true);
+        var shortest = Line(Percent(job), size: false);
+        return shorter.Length < w ? shorter : shortest.Length < w ? shortest : Line(Percent(job), size: false, average: false);
+    }
+
+    /// <summary>`1.2 MiB of ~3.4 MiB` while encoding, `3.4 MiB` once known for good, `-` before any chunk is verified.</summary>
+    public static string Size(JobResponse job) => job.OutputBytes switch
+    {
+        null => "-",
+        { } bytes when job.ExpectedOutputBytes is { } expected && (expected != bytes || job.State != JobStates.Completed) =>
+            Flock.Seed.Storage.DiskSpace.Format(bytes) + " of ~" + Flock.Seed.Storage.DiskSpace.Format(expected),
+        { } bytes => Flock.Seed.Storage.DiskSpace.Format(bytes),
+    };
 
     /// <summary>`[######----]`: the encoded share of the frames in ten cells.</summary>
     public static string Bar(JobResponse job)

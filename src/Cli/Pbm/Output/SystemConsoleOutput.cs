@@ -3,17 +3,26 @@ namespace Flock.Cli.Pbm.Output;
 /// <summary>The process console.</summary>
 public sealed class SystemConsoleOutput : IConsoleOutput
 {
-    public static readonly SystemConsoleOutput Instance = new();
+    public static readonly SystemConsoleOutput Instance = new(toError: false);
 
-    private SystemConsoleOutput()
+    /// <summary>
+    /// The console with standard error as its <see cref="Out"/>: for `flock encode`, whose stdout is kept free of
+    /// progress; whether it may redraw in place is then decided by standard error.
+    /// </summary>
+    public static readonly SystemConsoleOutput StandardError = new(toError: true);
+
+    private readonly bool _toError;
+
+    private SystemConsoleOutput(bool toError)
     {
+        _toError = toError;
     }
 
-    public TextWriter Out => Console.Out;
+    public TextWriter Out => _toError ? Console.Error : Console.Out;
 
     public TextWriter Error => Console.Error;
 
-    public bool IsOutputTerminal => !Console.IsOutputRedirected;
+    public bool IsOutputTerminal => _toError ? !Console.IsErrorRedirected : !Console.IsOutputRedirected;
 
     public int Width
     {

@@ -65,6 +65,21 @@ public sealed class JobThroughputTests
         Assert.Equal(25.0, t.FramesPerSecond(At(100))!.Value, 6);
     }
 
+    [Fact]
+    public void Average_should_be_every_frame_since_encoding_began_over_that_time_and_stop_with_the_last_frames()
+    {
+        // 10 s at 100 fps, then 10 s at 10 fps in a 5 s window: now 10 fps, on average 55.
+        var t = JobThroughput.Empty(TimeSpan.FromSeconds(5)).Record(At(0), 0);
+        for (var s = 1; s <= 10; s++) t = t.Record(At(s), 100);
+        for (var s = 11; s <= 20; s++) t = t.Record(At(s), 10);
+
+        Assert.Equal(10.0, t.FramesPerSecond(At(20))!.Value, 6);
+        Assert.Equal(55.0, t.AverageFramesPerSecond(At(20), running: true)!.Value, 6);
+        // Encoding over (assembling, completed): the clock no longer drags the average down.
+        Assert.Equal(55.0, t.AverageFramesPerSecond(At(80), running: false)!.Value, 6);
+        Assert.Null(JobThroughput.Empty().AverageFramesPerSecond(At(5), running: true));
+    }
+
     [Theory]
     [InlineData(1000, 50.0, 20.0)]
     [InlineData(75, 30.0, 2.5)]

@@ -70,14 +70,45 @@ public sealed class PbmOutputTests
             new ChunkResponse(1, ChunkStates.Encoding, 1, "box2", 30, 40, 12.34),
             new ChunkResponse(2, ChunkStates.Assigned, 1, "box1", 0, 0, null),
             new ChunkResponse(3, ChunkStates.Pending, 0, null, 0, 0, null),
-        ], 25.06, 72.4);
+        ], 25.06, 72.4, AverageFramesPerSecond: 21.5, ElapsedSeconds: 61, OutputBytes: 3 << 20, ExpectedOutputBytes: 12 << 20);
 
         Assert.Equal(
         [
-            "4 encoding [####------] 40.0% (120/300 frames, 1/4 chunks) | now 25.1 fps, avg 2.0 fps | elapsed 1m00s | eta 1m12s",
+            "4 encoding [####------] 40.0% (120/300 frames, 1/4 chunks) | now 25.1 fps, avg 21.5 fps | elapsed 1m01s | eta 1m12s | size 3.0 MiB of ~12.0 MiB",
             "box2 | 4/1 | encoding | 12.3 fps | 40.0%",
             "box1 | 4/2 | reserved | - | 0.0%",
         ], JobFormatter.WatchLines(job, terminal: false, now: DateTimeOffset.UnixEpoch.AddSeconds(60)));
+    }
+
+    [Fact]
+    public void Summary_should_measure_elapsed_itself_from_an_older_seed_and_show_no_size_before_a_chunk_is_verified()
+    {
+        var job = OneChunkJob(JobStates.Encoding);
+
+        Assert.Equal("7 encoding [----------] 0.0% (0/1 frame, 0/1 chunk) | now -, avg - | elapsed 1m30s | eta - | size -",
+            JobFormatter.SummaryLine(job, DateTimeOffset.UnixEpoch.AddSeconds(90)));
+    }
+
+    [Fact]
+    public void A_summary_too_wide_for_the_terminal_should_drop_counts_size_and_average_to_keep_the_eta()
+    {
+        var job = OneChunkJob(JobStates.Encoding) with { EtaSeconds = 42, OutputBytes = 1 << 20, ExpectedOutputBytes = 4 << 20, ElapsedSeconds = 3 };
+        var full = JobFormatter.SummaryLine(job);
+
+        Assert.Equal(full, JobFormatter.SummaryLine(job, width: full.Length + 1));
+        var narrower = JobFormatter.SummaryLine(job, width: full.Length);
+        Assert.Equal("7 encoding [----------] 0.0% | now -, avg - | elapsed 3s | eta 42s | size 1.0 MiB of ~4.0 MiB", narrower);
+        var narrowest = JobFormatter.SummaryLine(job, width: narrower.Length);
+        Assert.Equal("7 encoding [----------] 0.0% | now -, avg - | elapsed 3s | eta 42s", narrowest);
+        Assert.Equal("7 encoding [----------] 0.0% | now - | elapsed 3s | eta 42s", JobFormatter.SummaryLine(job, width: narrowest.Length));
+    }
+
+    [Fact]
+    public void Completed_summary_should_show_the_output_size_alone()
+    {
+        var job = OneChunkJob(JobStates.Completed) with { OutputBytes = 5 << 20, ExpectedOutputBytes = 5 << 20 };
+
+        Assert.EndsWith("| size 5.0 MiB", JobFormatter.SummaryLine(job), StringComparison.Ordinal);
     }
 
     [Theory]
