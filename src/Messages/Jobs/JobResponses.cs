@@ -95,6 +95,12 @@ public sealed record JobResponse(
 
     /// <summary>The finished output's overall bitrate in bits per second (<see cref="OutputFileBytes"/> over <see cref="SourceSeconds"/>).</summary>
     public double? OutputBitrate { get; init; }
+
+    /// <summary>
+    /// Chunks whose state is still being read back from the journal after a seed restart (shown as pending until
+    /// then); 0 once the job is whole again. Null for a job with no chunk actors (settled, or not planned yet).
+    /// </summary>
+    public int? RecoveringChunks { get; init; }
 }
 
 /// <summary>The encode rate (all nodes together) between the sample before and <paramref name="At"/>, and the frames encoded by then.</summary>

@@ -815,6 +815,7 @@ public sealed class JobActor : UntypedPersistentActor
             SourceSeconds = seconds is { } d ? Math.Round(d, 3) : null,
             OutputFileBytes = outputBytes,
             OutputBitrate = outputBytes is { } b && seconds is > 0 and var sec ? Math.Round(b * 8 / sec) : null,
+            RecoveringChunks = _chunkActors.Count > 0 ? _chunksRecovering.Count : null,
         };
     }
 

@@ -128,6 +128,11 @@ public sealed class ClusterTests
         var until = DateTime.UtcNow + TimeSpan.FromMinutes(1);
         while (!node.Output.Split("lost the seed").Last().Contains("joined the seed", StringComparison.Ordinal) && DateTime.UtcNow < until) await Task.Delay(50);
         var recovery = clock.Elapsed;
+        // Every chunk actor reads its state back from the journal; until then the job says how many are still at it.
+        var whole = await cluster.WaitForJobAsync(id, j => j.GetProperty("state").GetString() == "completed"
+            || (j.TryGetProperty("recoveringChunks", out var r) && r.ValueKind == System.Text.Json.JsonValueKind.Number && r.GetInt32() == 0),
+            TimeSpan.FromMinutes(1), "every chunk recovered");
+        Assert.All(verified, index => Assert.Equal("done", whole.GetProperty("chunks")[index].GetProperty("state").GetString()));
         var wait = await cluster.PbmAsync("job", "wait", id);
         Assert.True(wait.ExitCode == 0, wait.Stdout + wait.Stderr + "\nseed:\n" + cluster.Seed!.Output + "\nnode:\n" + node.Output);
         var job = await cluster.JobAsync(id);
