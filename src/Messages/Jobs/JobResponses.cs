@@ -101,6 +101,9 @@ public sealed record JobResponse(
     /// then); 0 once the job is whole again. Null for a job with no chunk actors (settled, or not planned yet).
     /// </summary>
     public int? RecoveringChunks { get; init; }
+
+    /// <summary>Where the job's wall time went so far (see <see cref="JobTimeBreakdownResponse"/>).</summary>
+    public JobTimeBreakdownResponse? TimeBreakdown { get; init; }
 }
 
 /// <summary>The encode rate (all nodes together) between the sample before and <paramref name="At"/>, and the frames encoded by then.</summary>
@@ -142,7 +145,25 @@ public sealed record ChunkResponse(int Index, string State, int Attempts, string
 /// cancelled), and the bytes of the result the node uploaded (null before any).
 /// </summary>
 public sealed record ChunkAttemptResponse(int Attempt, string Node, string Outcome, DateTimeOffset Started, DateTimeOffset? Ended = null, string? Error = null,
-    long? Bytes = null);
+    long? Bytes = null)
+{
+    /// <summary>When the node's ffmpeg started on it (null when not known).</summary>
+    public DateTimeOffset? EncodingAt { get; init; }
+
+    /// <summary>When the seed had its whole result (verification started).</summary>
+    public DateTimeOffset? ReceivedAt { get; init; }
+}
+
+/// <summary>
+/// Where a job's wall time went, in seconds: from submission to the first chunk handed out (probe, plan, queue) and to
+/// the first encode started; the span from the first encode started to the last result received; per node, the time
+/// inside its own first-start-to-last-result span when it was encoding nothing (waiting for work or bytes); from the
+/// last result to the last chunk verified; from then to assembling; joining and checking the output; and the total.
+/// A part is null when the job has not got there (or the attempts predate these timestamps).
+/// </summary>
+public sealed record JobTimeBreakdownResponse(
+    double? ToFirstHandOut, double? ToFirstEncode, double? Encoding, IReadOnlyDictionary<string, double> IdleByNode,
+    double? LastResultToVerified, double? VerifiedToAssembly, double? Assembly, double? Total);
 
 /// <summary>An attempt of a chunk still out on a node.</summary>
 public sealed record ChunkRunResponse(int Attempt, string Node, string State);

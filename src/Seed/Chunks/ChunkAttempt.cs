@@ -7,12 +7,15 @@ namespace Flock.Seed.Chunks;
 /// was handed out and ended, its <see cref="AttemptOutcomes">outcome</see>, the error's first line and the result's bytes.
 /// </summary>
 /// <remarks>Journalled inside chunk snapshots and a settled job's chunk summary: add fields with defaults only.</remarks>
-public sealed record ChunkAttempt(int Attempt, string Node, DateTimeOffset Started, string Outcome, DateTimeOffset? Ended = null, string? Error = null, long? Bytes = null)
+/// <param name="EncodingAt">When the node said its ffmpeg started (null for attempts recorded before this was kept).</param>
+/// <param name="ReceivedAt">When the seed had the attempt's whole result (its verification starts then).</param>
+public sealed record ChunkAttempt(int Attempt, string Node, DateTimeOffset Started, string Outcome, DateTimeOffset? Ended = null, string? Error = null, long? Bytes = null,
+    DateTimeOffset? EncodingAt = null, DateTimeOffset? ReceivedAt = null)
 {
     public bool IsEnded => AttemptOutcomes.IsEnded(Outcome);
 
     /// <summary>An attempt still running when its job stopped (or another attempt won) was cancelled then.</summary>
     public ChunkAttempt Cancel(DateTimeOffset? at, string? reason) => IsEnded ? this : this with { Outcome = AttemptOutcomes.Cancelled, Ended = at, Error = reason };
 
-    public ChunkAttemptResponse ToResponse() => new(Attempt, Node, Outcome, Started, Ended, Error, Bytes);
+    public ChunkAttemptResponse ToResponse() => new(Attempt, Node, Outcome, Started, Ended, Error, Bytes) { EncodingAt = EncodingAt, ReceivedAt = ReceivedAt };
 }

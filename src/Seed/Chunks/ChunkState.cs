@@ -72,9 +72,9 @@ public sealed record ChunkState(
     private ImmutableList<ChunkAttempt> Record(ChunkEvent e) => e switch
     {
         ChunkAssigned a => History.Add(new ChunkAttempt(a.Attempt, a.Node, a.At, AttemptOutcomes.Assigned)),
-        ChunkEncodingStarted s => Change(s.Attempt, h => h with { Outcome = AttemptOutcomes.Encoding }),
+        ChunkEncodingStarted s => Change(s.Attempt, h => h with { Outcome = AttemptOutcomes.Encoding, EncodingAt = s.RecordedAt }),
         // A released attempt whose result still came is running again: the release was not its end.
-        ChunkResultReceived r => Change(r.Attempt, h => h with { Outcome = AttemptOutcomes.Verifying, Bytes = r.Bytes, Ended = null, Error = null }),
+        ChunkResultReceived r => Change(r.Attempt, h => h with { Outcome = AttemptOutcomes.Verifying, Bytes = r.Bytes, Ended = null, Error = null, ReceivedAt = r.RecordedAt }),
         ChunkVerified v => Change(v.Attempt, h => h with { Outcome = AttemptOutcomes.Done, Ended = v.RecordedAt })
             .ConvertAll(h => Runs.Any(r => r.Attempt == h.Attempt && r.Attempt != v.Attempt) ? h.Cancel(v.RecordedAt, $"attempt {v.Attempt} on {v.Node} finished first") : h),
         ChunkAttemptFailed f => Change(f.Attempt, h => h with { Outcome = AttemptOutcomes.Failed, Ended = f.RecordedAt, Error = Headline(f.Error) }),

@@ -816,6 +816,8 @@ public sealed class JobActor : UntypedPersistentActor
             OutputFileBytes = outputBytes,
             OutputBitrate = outputBytes is { } b && seconds is > 0 and var sec ? Math.Round(b * 8 / sec) : null,
             RecoveringChunks = _chunkActors.Count > 0 ? _chunksRecovering.Count : null,
+            TimeBreakdown = JobTimeBreakdown.Of(s.SubmittedAt, s.AssemblyStartedAt, s.FinishedAt,
+                s is { IsFinal: true, SettledChunks: { } settledChunks } ? settledChunks.SelectMany(c => c.History) : _chunks.Values.SelectMany(c => c.State.History), now),
         };
     }
 

@@ -25,16 +25,19 @@ public sealed record JobState(
     /// <summary>The job's chunks as they stood when it settled; null while it runs (its chunk actors know) and for jobs settled before this was journalled.</summary>
     public IReadOnlyList<SettledChunk>? SettledChunks { get; init; }
 
+    /// <summary>When joining the verified chunks began (the last time, for a retried job).</summary>
+    public DateTimeOffset? AssemblyStartedAt { get; init; }
+
     public static JobState Start(JobSubmitted e) => new(e.Spec, JobStates.Queued, e.At, 0, 0, null, null, null);
 
     public JobState Apply(JobEvent e) => e switch
     {
         JobPlanned p => this with { Stage = JobStates.Encoding, ChunkCount = p.ChunkCount, TotalFrames = p.TotalFrames, VideoEncoder = p.VideoEncoder },
-        JobAssemblyStarted => this with { Stage = JobStates.Assembling },
+        JobAssemblyStarted a => this with { Stage = JobStates.Assembling, AssemblyStartedAt = a.At },
         JobCompleted c => this with { Stage = JobStates.Completed, FinishedAt = c.At, Spec = Spec with { OutputPath = c.OutputPath } },
         JobFailed f => this with { Stage = JobStates.Failed, Error = f.Reason, FinishedAt = f.At },
         JobCancelled c => this with { Stage = JobStates.Cancelled, FinishedAt = c.At },
-        JobRetried r => this with { Stage = r.Stage, Error = null, FinishedAt = null, SettledChunks = null },
+        JobRetried r => this with { Stage = r.Stage, Error = null, FinishedAt = null, SettledChunks = null, AssemblyStartedAt = null },
         JobChunksSettled s => this with { SettledChunks = s.Chunks },
         JobPriorityChanged p => this with { Spec = Spec with { Priority = p.Priority } },
         JobEntryPointRejected r => RejectedEntryPoints.Any(e => e.Pts == r.Pts) ? this : this with { RejectedEntryPoints = RejectedEntryPoints.Add(r) },

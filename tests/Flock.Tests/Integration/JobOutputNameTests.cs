@@ -42,6 +42,12 @@ public sealed class JobOutputNameTests
         Assert.Contains($"output: {typed}\n", show.Stdout, StringComparison.Ordinal);
         var unnamedJson = JsonDocument.Parse((await cluster.PbmAsync("job", "show", unnamedId, "--json")).Stdout).RootElement;
         Assert.Equal("-", unnamedJson.GetProperty("output").GetString());
+        // A finished job says where its wall time went, every part of it known, adding up to no more than the total.
+        Assert.Matches(@"(?m)^time: to first hand-out \d+\.\ds \| to first encode \d+\.\ds \| encoding \d+\.\ds \| idle \S+ \d+\.\ds.* \| total \d+\.\ds$", show.Stdout);
+        var time = unnamedJson.GetProperty("timeBreakdown");
+        var parts = new[] { "toFirstEncode", "encoding", "lastResultToVerified", "verifiedToAssembly", "assembly" }.Select(p => time.GetProperty(p).GetDouble()).ToList();
+        Assert.All(parts, p => Assert.True(p >= 0));
+        Assert.True(parts.Sum() <= time.GetProperty("total").GetDouble() + 0.05, time.ToString());
 
         var fetched = await cluster.PbmAsync("job", "fetch", namedId);
         Assert.True(fetched.ExitCode == 0, fetched.Stderr);

@@ -40,6 +40,7 @@ public static class JobFormatter
         yield return "submitted: " + Timestamp(job.SubmittedAt);
         yield return "finished: " + (job.FinishedAt is { } finished ? Timestamp(finished) : "-");
         yield return "progress: " + Progress(job);
+        if (job.TimeBreakdown is { } time) yield return "time: " + TimeBreakdown(time);
         foreach (var warning in job.Warnings ?? [])
         {
             yield return "warning: " + warning;
@@ -67,6 +68,18 @@ public static class JobFormatter
         {
             yield return line;
         }
+    }
+
+    /// <summary>
+    /// `to first hand-out 1.2s | to first encode 2.0s | encoding 30.1s | idle box1 0.4s, box2 1.0s | last result to
+    /// verified 0.8s | to assembly 0.0s | assembly 1.5s | total 36.0s`: what is not encoding is the job's fixed cost.
+    /// </summary>
+    public static string TimeBreakdown(JobTimeBreakdownResponse t)
+    {
+        static string S(double? seconds) => seconds is { } s ? string.Create(CultureInfo.InvariantCulture, $"{s:0.0}s") : "-";
+        var idle = t.IdleByNode.Count == 0 ? "-" : string.Join(", ", t.IdleByNode.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key} {S(p.Value)}"));
+        return string.Join(Separator, $"to first hand-out {S(t.ToFirstHandOut)}", $"to first encode {S(t.ToFirstEncode)}", $"encoding {S(t.Encoding)}",
+            $"idle {idle}", $"last result to verified {S(t.LastResultToVerified)}", $"to assembly {S(t.VerifiedToAssembly)}", $"assembly {S(t.Assembly)}", $"total {S(t.Total)}");
     }
 
     public static readonly IReadOnlyList<string> AttemptHeader = ["chunk", "attempt", "node", "outcome", "started", "ended", "bytes", "error"];

@@ -184,4 +184,14 @@ public sealed class PbmOutputTests
         Assert.Equal("Count: 0 nodes", ClusterFormatter.CountFooter(0));
         Assert.Equal("0.0% (0/1 frame, 0/1 chunk)", JobFormatter.Progress(OneChunkJob(JobStates.Encoding)));
     }
+
+    [Fact]
+    public void Job_time_breakdown_should_read_as_one_line_with_every_part_and_dashes_for_the_open_ones()
+    {
+        var line = Flock.Cli.Pbm.Output.JobFormatter.TimeBreakdown(new Flock.Messages.Jobs.JobTimeBreakdownResponse(
+            1.24, 2, 30.06, new Dictionary<string, double> { ["b"] = 1, ["a"] = 0.4 }, null, null, null, 33.3));
+
+        Assert.Equal("to first hand-out 1.2s | to first encode 2.0s | encoding 30.1s | idle a 0.4s, b 1.0s | last result to verified -"
+            + " | to assembly - | assembly - | total 33.3s", line);
+    }
 }
