@@ -29,8 +29,10 @@ public sealed class ChunkHistoryTests
         Assert.Equal(ChunkStates.Done, chunk.Status);
         Assert.Equal(
         [
-            new ChunkAttempt(1, "box2", Start, AttemptOutcomes.Failed, Start.AddSeconds(4), "ffmpeg failed on chunk 3: Invalid data found when processing input"),
-            new ChunkAttempt(2, "box1", Start.AddSeconds(5), AttemptOutcomes.Done, Start.AddSeconds(10), null, 52_345),
+            new ChunkAttempt(1, "box2", Start, AttemptOutcomes.Failed, Start.AddSeconds(4), "ffmpeg failed on chunk 3: Invalid data found when processing input",
+                EncodingAt: Start.AddSeconds(1)),
+            // When its encode started and its result arrived are kept too: where the job's time went is read from them.
+            new ChunkAttempt(2, "box1", Start.AddSeconds(5), AttemptOutcomes.Done, Start.AddSeconds(10), null, 52_345, Start.AddSeconds(6), Start.AddSeconds(9)),
         ], chunk.History);
     }
 
@@ -75,7 +77,7 @@ public sealed class ChunkHistoryTests
 
         chunk = Send(chunk, new AcceptResult("box1", 1, "ee", 77), Start.AddSeconds(5));
 
-        Assert.Equal(new ChunkAttempt(1, "box1", Start, AttemptOutcomes.Verifying, null, null, 77), Assert.Single(chunk.History));
+        Assert.Equal(new ChunkAttempt(1, "box1", Start, AttemptOutcomes.Verifying, null, null, 77, ReceivedAt: Start.AddSeconds(5)), Assert.Single(chunk.History));
     }
 
     [Fact]
@@ -86,7 +88,7 @@ public sealed class ChunkHistoryTests
 
         chunk = Send(chunk, new RetryChunk(Start.AddMinutes(1)), Start.AddMinutes(1));
 
-        Assert.Equal(new ChunkAttempt(1, "box1", Start, AttemptOutcomes.Cancelled, Start.AddMinutes(1), "job retried"), Assert.Single(chunk.History));
+        Assert.Equal(new ChunkAttempt(1, "box1", Start, AttemptOutcomes.Cancelled, Start.AddMinutes(1), "job retried", EncodingAt: Start), Assert.Single(chunk.History));
     }
 
     [Fact]
