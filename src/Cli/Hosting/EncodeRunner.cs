@@ -29,7 +29,7 @@ public static class EncodeRunner
         var nodes = Math.Max(1, args.Nodes ?? Environment.ProcessorCount);
         var watch = Stopwatch.StartNew();
         using var logs = ConsoleLogging.Create(Environment.GetEnvironmentVariable("FLOCK_VERBOSE") == "1" ? LogLevel.Information : LogLevel.Warning);
-        await using var cluster = await EmbeddedCluster.StartAsync(nodes, logs, ct);
+        await using var cluster = await EmbeddedCluster.StartAsync(nodes, logs, ct, args.Hdr);
         string id;
         try
         {

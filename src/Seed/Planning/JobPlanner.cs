@@ -1,3 +1,4 @@
+using Flock.Media.Encoding;
 using Flock.Media.Options;
 using Flock.Media.Planning;
 using Flock.Media.Probing;
@@ -21,8 +22,8 @@ public static class JobPlanner
     /// </summary>
     public static async Task<JobPlanFiles?> PlanHeadAsync(JobSpec spec, ChunkSizing sizing, int nodes, string jobDirectory, CancellationToken ct)
     {
-        var options = EncoderOptions.Parse(spec.Options);
         var source = await SourceProbes.ProbeAsync(spec.InputPath, ct).ConfigureAwait(false);
+        var (options, hdrWarnings) = await OptionsAsync(spec, source, ct).ConfigureAwait(false);
         // Room for the chunks, each cut's keyframe window and everything a whole-file plan would put after them; what
         // follows the head must still make two chunks, so the whole plan's tail is planned as usual.
         double HeadSeconds(int n) => sizing.ChunkSeconds * (n * (1 + 2 * ChunkPlanner.KeyframeSnapFraction) + ChunkPlanner.MinimumTailFraction) + 1;
@@ -35,17 +36,29 @@ public static class JobPlanner
         // The head's last chunk ends where the read did, not at a real cut: it is never handed out.
         if (first.Chunks.Count < 2) return null;
         var plan = first with { Chunks = first.Chunks.Take(Math.Min(wanted, first.Chunks.Count - 1)).ToList() };
-        var files = new JobPlanFiles(source, head, plan, options);
+        var files = new JobPlanFiles(source, head, plan, options) { HdrWarnings = hdrWarnings };
         Directory.CreateDirectory(jobDirectory);
         await files.SaveAsync(jobDirectory, JobPlanFiles.HeadFileName, ct).ConfigureAwait(false);
         return files;
     }
 
+    /// <summary>
+    /// The user's options with the source's HDR metadata added for the encoder (every chunk is encoded with them, so
+    /// the head's chunks and the rest's are alike), and what of it cannot be carried.
+    /// </summary>
+    private static async Task<(EncoderOptions Options, IReadOnlyList<string>? HdrWarnings)> OptionsAsync(JobSpec spec, MediaInfo source, CancellationToken ct)
+    {
+        var options = EncoderOptions.Parse(spec.Options);
+        var hdr = await SourceProbes.ProbeHdrAsync(spec.InputPath, source.MainVideo!.Index, ct).ConfigureAwait(false);
+        var losses = HdrCarry.Losses(options, hdr);
+        return (HdrCarry.Apply(options, hdr), losses.Count > 0 ? losses : null);
+    }
+
     /// <param name="head">The first chunks, already handed out, which the whole plan must begin with exactly.</param>
     public static async Task<JobPlanFiles> PlanAsync(JobSpec spec, ChunkSizing sizing, string jobDirectory, JobPlanFiles? head, CancellationToken ct)
     {
-        var options = EncoderOptions.Parse(spec.Options);
         var source = await SourceProbes.ProbeAsync(spec.InputPath, ct).ConfigureAwait(false);
+        var (options, hdrWarnings) = await OptionsAsync(spec, source, ct).ConfigureAwait(false);
         var video = source.MainVideo!;
         // The decode check needs nothing from the timeline, and listing a large file's packets is mostly waiting on I/O.
         var decodable = SourceChecks.CheckEndAsync(spec.InputPath, video, source, ct);
@@ -58,7 +71,10 @@ public static class JobPlanner
             if (plan.Chunks.Count <= planned.Index || plan.Chunks[planned.Index] != planned)
                 throw new MediaException($"chunk {planned.Index} changed once the whole source was read ({planned} became {plan.Chunks.ElementAtOrDefault(planned.Index)})");
         }
-        var files = new JobPlanFiles(source, timeline, plan, options) { Warning = SourceChecks.ShortfallWarning(timeline, source, source.StartSeconds) };
+        var files = new JobPlanFiles(source, timeline, plan, options)         {
+            Warning = SourceChecks.ShortfallWarning(timeline, source, source.StartSeconds),
+            HdrWarnings = hdrWarnings,
+        };
         Directory.CreateDirectory(jobDirectory);
         await files.SaveAsync(jobDirectory, JobPlanFiles.FileName, ct).ConfigureAwait(false);
         return files;
