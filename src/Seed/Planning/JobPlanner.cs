@@ -23,14 +23,16 @@ public static class JobPlanner
     public static async Task<JobPlanFiles?> PlanHeadAsync(JobSpec spec, ChunkSizing sizing, int nodes, string jobDirectory, CancellationToken ct)
     {
         var source = await SourceProbes.ProbeAsync(spec.InputPath, ct).ConfigureAwait(false);
-        var (options, hdrWarnings) = await OptionsAsync(spec, source, ct).ConfigureAwait(false);
         // Room for the chunks, each cut's keyframe window and everything a whole-file plan would put after them; what
         // follows the head must still make two chunks, so the whole plan's tail is planned as usual.
         double HeadSeconds(int n) => sizing.ChunkSeconds * (n * (1 + 2 * ChunkPlanner.KeyframeSnapFraction) + ChunkPlanner.MinimumTailFraction) + 1;
         var wanted = Math.Clamp(nodes, 1, MaxHeadChunks);
         while (wanted > 0 && source.DurationSeconds < 2 * sizing.ChunkSeconds + HeadSeconds(wanted)) wanted--;
         if (wanted == 0) return null;
+        // The HDR probe decodes one frame: done while the head's packets are listed, as it lies on the way to the first chunk.
+        var withHdr = OptionsAsync(spec, source, ct);
         var head = await TimelineReader.ReadHeadAsync(spec.InputPath, source, HeadSeconds(wanted), ct).ConfigureAwait(false);
+        var (options, hdrWarnings) = await withHdr.ConfigureAwait(false);
         if (head is null || head.FrameCount == 0) return null;
         var first = ChunkPlanner.Plan(head, source.MainVideo!.Index, source.StartSeconds, sizing with { TailChunks = 0 });
         // The head's last chunk ends where the read did, not at a real cut: it is never handed out.
@@ -58,12 +60,13 @@ public static class JobPlanner
     public static async Task<JobPlanFiles> PlanAsync(JobSpec spec, ChunkSizing sizing, string jobDirectory, JobPlanFiles? head, CancellationToken ct)
     {
         var source = await SourceProbes.ProbeAsync(spec.InputPath, ct).ConfigureAwait(false);
-        var (options, hdrWarnings) = await OptionsAsync(spec, source, ct).ConfigureAwait(false);
         var video = source.MainVideo!;
-        // The decode check needs nothing from the timeline, and listing a large file's packets is mostly waiting on I/O.
+        // The decode check and the HDR probe need nothing from the timeline, and listing a large file's packets is mostly waiting on I/O.
         var decodable = SourceChecks.CheckEndAsync(spec.InputPath, video, source, ct);
+        var withHdr = OptionsAsync(spec, source, ct);
         var timeline = await TimelineReader.ReadAsync(spec.InputPath, source, ct).ConfigureAwait(false);
         await decodable.ConfigureAwait(false);
+        var (options, hdrWarnings) = await withHdr.ConfigureAwait(false);
         var fixedCuts = head?.Plan.Chunks.Select(c => c.EndPts!.Value).ToArray();
         var plan = ChunkPlanner.Plan(timeline, video.Index, source.StartSeconds, sizing, fixedCuts);
         foreach (var planned in head?.Plan.Chunks ?? [])
