@@ -40,11 +40,20 @@ public static class EncodeRunner
             return Fail(progress, e.Message);
         }
         progress.WriteLine($"job {id}: {Path.GetFileName(input)} -> {output} on {Plural.Of(nodes, "local node")}");
+        // Said as soon as the plan knows them (what of the source's HDR is lost, a cut-off source), not only at the end.
+        var warned = new HashSet<string>(StringComparer.Ordinal);
+        void Warn(JobResponse j)
+        {
+            foreach (var warning in j.Warnings ?? [])
+                if (warned.Add(warning)) progress.WriteLine($"warning: {warning}");
+        }
         var job = await cluster.WaitAsync(id, j =>
         {
+            Warn(j);
             var done = j.Chunks.Count(c => c.State == ChunkStates.Done);
             progress.WriteLine($"job {id}: {j.State}, {done}/{j.Chunks.Count} {Plural.Noun(j.Chunks.Count, "chunk")}, {j.EncodedFrames}/{j.TotalFrames} {Plural.Noun(j.TotalFrames, "frame")}");
         }, ct);
+        Warn(job);
         watch.Stop();
         if (args.ReportPath is not null)
             await File.WriteAllTextAsync(args.ReportPath, JsonSerializer.Serialize(job, WireJson.Options), ct);
@@ -53,7 +62,6 @@ public static class EncodeRunner
             progress.WriteLine($"error: job {id} {job.State}: {job.Error}");
             return new EncodeResult(job, watch.Elapsed, nodes);
         }
-        foreach (var warning in job.Warnings ?? []) progress.WriteLine($"warning: {warning}");
         foreach (var entry in job.BadEntryPoints ?? [])
             progress.WriteLine(string.Create(CultureInfo.InvariantCulture, $"note: the keyframe at {entry.Seconds:0.###}s is not a clean entry point ({entry.Reason}); its chunks were decoded from an earlier one"));
         progress.WriteLine($"done: {output} ({Plural.Of(job.TotalFrames, "frame")} in {Plural.Of(job.Chunks.Count, "chunk")}, verified) in {watch.Elapsed.TotalSeconds:0.0}s");
