@@ -194,6 +194,13 @@ public static class Program
         });
         var chunkSeconds = CommonOptions.ChunkSeconds();
         var report = new Option<string?>("--report") { Description = "Write a JSON report of the run to FILE.", HelpName = "FILE" };
+        var hdr = new Option<string>("--hdr")
+        {
+            Description = "warn: encode a source whose HDR the encoder cannot carry, and say what is lost; strict: refuse it (flock.seed.hdr).",
+            HelpName = "warn|strict",
+            DefaultValueFactory = _ => "warn",
+        };
+        hdr.AcceptOnlyFromAmong("warn", "strict");
 
         var command = new Command("encode", "Encode IN to OUT with a throwaway local cluster (seed and nodes in this process).");
         command.Arguments.Add(input);
@@ -202,6 +209,7 @@ public static class Program
         command.Options.Add(nodes);
         command.Options.Add(chunkSeconds);
         command.Options.Add(report);
+        command.Options.Add(hdr);
         command.SetAction((parse, ct) => EncodeRunner.RunAsync(
             new EncodeArguments(
                 parse.GetValue(input)!,
@@ -209,7 +217,8 @@ public static class Program
                 parse.GetValue(nodes),
                 parse.GetValue(chunkSeconds),
                 parse.GetValue(report),
-                parse.GetValue(ffmpegOptions) ?? []),
+                parse.GetValue(ffmpegOptions) ?? [],
+                parse.GetValue(hdr) ?? "warn"),
             ct));
         return command;
     }

@@ -32,12 +32,12 @@ public sealed class EmbeddedCluster : IAsyncDisposable
 
     public int NodeCount => _nodes.Count;
 
-    public static async Task<EmbeddedCluster> StartAsync(int nodes, ILoggerFactory logs, CancellationToken ct)
+    public static async Task<EmbeddedCluster> StartAsync(int nodes, ILoggerFactory logs, CancellationToken ct, string hdr = "warn")
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
         var dataDir = Path.Combine(Path.GetTempPath(), $"flock-{Guid.NewGuid():N}");
         var key = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        var seed = await SeedServer.StartAsync(new SeedOptions { Urls = "http://127.0.0.1:0", Tls = false, AdminToken = ApiTokens.NewToken(), DataDir = dataDir, ClusterKey = key, ClusterTransport = false }, logs, null, ct);
+        var seed = await SeedServer.StartAsync(new SeedOptions { Urls = "http://127.0.0.1:0", Tls = false, AdminToken = ApiTokens.NewToken(), DataDir = dataDir, ClusterKey = key, ClusterTransport = false, Hdr = hdr }, logs, null, ct);
         var cluster = new EmbeddedCluster(seed, dataDir);
         // Local nodes share this machine's cores: each encoder gets its share instead of all of them.
         var threads = Math.Max(1, Environment.ProcessorCount / Math.Max(1, nodes));
@@ -67,7 +67,7 @@ public sealed class EmbeddedCluster : IAsyncDisposable
     /// <summary>Validates and submits a job whose input and output are on this machine.</summary>
     public async Task<string> SubmitAsync(string input, string output, IReadOnlyList<string> options, double chunkSeconds, CancellationToken ct)
     {
-        await SubmissionValidator.ValidateAsync(input, output, options, chunkSeconds, ct);
+        await SubmissionValidator.ValidateAsync(input, output, options, chunkSeconds, ct, hdrStrict: Seed.Options.HdrStrict());
         var response = await Seed.Jobs.Ask<SubmitJobResponse>(
             new SubmitJob(input, Path.GetFileName(input), output, output, options, chunkSeconds, 0, InputIsOwned: false, output), TimeSpan.FromSeconds(30));
         return response.Id;

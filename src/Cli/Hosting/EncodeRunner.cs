@@ -32,7 +32,7 @@ public static class EncodeRunner
         var nodes = Math.Max(1, args.Nodes ?? Environment.ProcessorCount);
         var watch = Stopwatch.StartNew();
         using var logs = ConsoleLogging.Create(Environment.GetEnvironmentVariable("FLOCK_VERBOSE") == "1" ? LogLevel.Information : LogLevel.Warning);
-        await using var cluster = await EmbeddedCluster.StartAsync(nodes, logs, ct);
+        await using var cluster = await EmbeddedCluster.StartAsync(nodes, logs, ct, args.Hdr);
         string id;
         try
         {
@@ -44,15 +44,27 @@ public static class EncodeRunner
         }
         progress.WriteLine($"job {id}: {Path.GetFileName(input)} -> {output} on {Plural.Of(nodes, "local node")}");
         var line = new JobProgressLine(console);
+        // Said as soon as the plan knows them (what of the source's HDR is lost, a cut-off source), not only at the end.
+        var warned = new HashSet<string>(StringComparer.Ordinal);
+        void Warn(JobResponse j)
+        {
+            foreach (var warning in j.Warnings ?? [])
+            {
+                if (!warned.Add(warning)) continue;
+                line.Finish();
+                progress.WriteLine($"warning: {warning}");
+            }
+        }
         JobResponse job;
         try
         {
-            job = await cluster.WaitAsync(id, line.Show, ct);
+            job = await cluster.WaitAsync(id, j => { Warn(j); line.Show(j); }, ct);
         }
         finally
         {
             line.Finish();
         }
+        Warn(job);
         watch.Stop();
         if (args.ReportPath is not null)
             await File.WriteAllTextAsync(args.ReportPath, JsonSerializer.Serialize(job, WireJson.Options), ct);
@@ -61,7 +73,6 @@ public static class EncodeRunner
             progress.WriteLine($"error: job {id} {job.State}: {job.Error}");
             return new EncodeResult(job, watch.Elapsed, nodes);
         }
-        foreach (var warning in job.Warnings ?? []) progress.WriteLine($"warning: {warning}");
         foreach (var entry in job.BadEntryPoints ?? [])
             progress.WriteLine(string.Create(CultureInfo.InvariantCulture, $"note: the keyframe at {entry.Seconds:0.###}s is not a clean entry point ({entry.Reason}); its chunks were decoded from an earlier one"));
         progress.WriteLine($"done: {output} ({Plural.Of(job.TotalFrames, "frame")} in {Plural.Of(job.Chunks.Count, "chunk")}, verified) in {watch.Elapsed.TotalSeconds:0.0}s");

@@ -7,4 +7,5 @@ public sealed record EncodeArguments(
     int? Nodes,
     double ChunkSeconds,
     string? ReportPath,
-    IReadOnlyList<string> Options);
+    IReadOnlyList<string> Options,
+    string Hdr = "warn");

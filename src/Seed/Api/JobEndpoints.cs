@@ -131,7 +131,7 @@ internal static class JobEndpoints
     {
         try
         {
-            await SubmissionValidator.ValidateAsync(submit.InputPath, submit.OutputName, submit.Options, submit.ChunkSeconds, ct, seed.Options.MaxChunksPerJob);
+            await SubmissionValidator.ValidateAsync(submit.InputPath, submit.OutputName, submit.Options, submit.ChunkSeconds, ct, seed.Options.MaxChunksPerJob, seed.Options.HdrStrict());
         }
         catch (MediaException e)
         {

@@ -1,4 +1,5 @@
 using Flock.Media.Assembly;
+using Flock.Media.Encoding;
 using Flock.Media.Options;
 using Flock.Media.Probing;
 using Flock.Media.Processes;
@@ -9,11 +10,12 @@ namespace Flock.Seed.Api;
 /// <summary>
 /// Refuses a bad submission before it becomes a job: a missing or non-video input, an output container Flock cannot
 /// write, options that are refused, or an encoder or option ffmpeg does not know (found by encoding one tiny frame).
+/// With <c>hdrStrict</c> (flock.seed.hdr = strict), also a source whose HDR the chosen encoder cannot carry.
 /// </summary>
 public static class SubmissionValidator
 {
     public static async Task ValidateAsync(string inputPath, string outputName, IReadOnlyList<string> options, double chunkSeconds, CancellationToken ct,
-        int maxChunks = int.MaxValue)
+        int maxChunks = int.MaxValue, bool hdrStrict = false)
     {
         if (!(chunkSeconds >= 0.5 && chunkSeconds <= 3600)) throw new MediaException($"chunk length {chunkSeconds}s is out of range (0.5 to 3600)");
         OutputContainers.FromPath(outputName);
@@ -41,6 +43,12 @@ public static class SubmissionValidator
         if (chunks > maxChunks)
             throw new MediaException($"the job would have about {chunks:0} chunks, more than flock.seed.max-chunks-per-job ({maxChunks}): use longer chunks");
         if (!video.Succeeded) throw new MediaException($"video options refused by ffmpeg: {FfmpegErrorText.Summary(video.StandardErrorTail, video.ExitCode)}", video.StandardErrorTail);
+        if (hdrStrict)
+        {
+            var hdr = await SourceProbes.ProbeHdrAsync(inputPath, source.MainVideo!.Index, ct).ConfigureAwait(false);
+            if (HdrCarry.Losses(parsed, hdr) is { Count: > 0 } losses)
+                throw new MediaException($"refused (flock.seed.hdr = strict): {string.Join("; ", losses)}");
+        }
         if (parsed.Audio.Count > 0)
         {
             var audio = await ProcessRunner.RunAsync(Ffmpeg.FfmpegPath,

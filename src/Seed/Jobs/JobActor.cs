@@ -806,7 +806,7 @@ public sealed class JobActor : UntypedPersistentActor
             s.SubmittedAt, s.FinishedAt, s.TotalFrames, chunks.Sum(c => c.Frames), chunks,
             fps is { } f ? Math.Round(f, 1) : null, eta is { } e ? Math.Round(e, 1) : null,
             s.RejectedEntryPoints.Select(r => new EntryPointResponse(r.Seconds, r.Reason)).ToArray(),
-            (_plan ?? _head)?.Warning is { } warning ? [warning] : [],
+            (_plan ?? _head)?.Warnings() ?? [],
             average is { } a ? Math.Round(a, 1) : null,
             Math.Round(Math.Max(0, ((s.FinishedAt ?? now) - s.SubmittedAt).TotalSeconds), 1),
             bytes, expected)

@@ -23,6 +23,8 @@ public static class SeedConfiguration
         if (!(options.MinChunkSeconds > 0)) throw new ConfigException($"{config.SourceOf("flock.seed.min-chunk-seconds")}: flock.seed.min-chunk-seconds must be positive, not {options.MinChunkSeconds}");
         try { options.VerifyLevel(); }
         catch (FormatException e) { throw new ConfigException($"{config.SourceOf("flock.seed.verify")}: flock.seed.{e.Message}"); }
+        try { options.HdrStrict(); }
+        catch (FormatException e) { throw new ConfigException($"{config.SourceOf("flock.seed.hdr")}: flock.seed.{e.Message}"); }
         return (options, config);
     }
 

@@ -66,6 +66,17 @@ public sealed class SeedOptions
 
     public Flock.Media.Verification.VerifyLevel VerifyLevel() => Flock.Media.Verification.VerifyLevels.Parse(Verify);
 
+    /// <summary>warn or strict: what a submit whose source's HDR the chosen encoder cannot carry gets (seed.conf says what is checked).</summary>
+    public string Hdr { get; set; } = "warn";
+
+    /// <summary>True with `hdr = strict`; anything but warn or strict is a configuration error.</summary>
+    public bool HdrStrict() => Hdr switch
+    {
+        "warn" => false,
+        "strict" => true,
+        _ => throw new FormatException($"hdr must be warn or strict, not '{Hdr}'"),
+    };
+
     /// <summary>Space kept free on the data disk: assembly and submissions that would eat into it are refused.</summary>
     [Flock.Configuration.ByteSize]
     public long MinFreeSpace { get; set; } = 64L << 20;

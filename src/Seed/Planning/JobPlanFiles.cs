@@ -18,6 +18,12 @@ public sealed record JobPlanFiles(MediaInfo Source, FrameTimeline Timeline, Chun
     /// <summary>What the user should be told about the source although it is accepted (it ends well before its declared duration).</summary>
     public string? Warning { get; init; }
 
+    /// <summary>What of the source's HDR the output will not have (<see cref="Flock.Media.Encoding.HdrCarry.Losses"/>); null: nothing lost.</summary>
+    public IReadOnlyList<string>? HdrWarnings { get; init; }
+
+    /// <summary>Everything the user should be told about the source and what becomes of it.</summary>
+    public IReadOnlyList<string> Warnings() => [.. HdrWarnings ?? [], .. Warning is { } w ? [w] : Array.Empty<string>()];
+
     /// <summary>The first chunk, planned from the source's first seconds while the whole file is still being read.</summary>
     public const string HeadFileName = "plan-head.json";
 

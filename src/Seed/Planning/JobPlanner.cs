@@ -1,3 +1,4 @@
+using Flock.Media.Encoding;
 using Flock.Media.Options;
 using Flock.Media.Planning;
 using Flock.Media.Probing;
@@ -21,7 +22,6 @@ public static class JobPlanner
     /// </summary>
     public static async Task<JobPlanFiles?> PlanHeadAsync(JobSpec spec, ChunkSizing sizing, int nodes, string jobDirectory, CancellationToken ct)
     {
-        var options = EncoderOptions.Parse(spec.Options);
         var source = await SourceProbes.ProbeAsync(spec.InputPath, ct).ConfigureAwait(false);
         // Room for the chunks, each cut's keyframe window and everything a whole-file plan would put after them; what
         // follows the head must still make two chunks, so the whole plan's tail is planned as usual.
@@ -29,28 +29,44 @@ public static class JobPlanner
         var wanted = Math.Clamp(nodes, 1, MaxHeadChunks);
         while (wanted > 0 && source.DurationSeconds < 2 * sizing.ChunkSeconds + HeadSeconds(wanted)) wanted--;
         if (wanted == 0) return null;
+        // The HDR probe decodes one frame: done while the head's packets are listed, as it lies on the way to the first chunk.
+        var withHdr = OptionsAsync(spec, source, ct);
         var head = await TimelineReader.ReadHeadAsync(spec.InputPath, source, HeadSeconds(wanted), ct).ConfigureAwait(false);
+        var (options, hdrWarnings) = await withHdr.ConfigureAwait(false);
         if (head is null || head.FrameCount == 0) return null;
         var first = ChunkPlanner.Plan(head, source.MainVideo!.Index, source.StartSeconds, sizing with { TailChunks = 0 });
         // The head's last chunk ends where the read did, not at a real cut: it is never handed out.
         if (first.Chunks.Count < 2) return null;
         var plan = first with { Chunks = first.Chunks.Take(Math.Min(wanted, first.Chunks.Count - 1)).ToList() };
-        var files = new JobPlanFiles(source, head, plan, options);
+        var files = new JobPlanFiles(source, head, plan, options) { HdrWarnings = hdrWarnings };
         Directory.CreateDirectory(jobDirectory);
         await files.SaveAsync(jobDirectory, JobPlanFiles.HeadFileName, ct).ConfigureAwait(false);
         return files;
     }
 
+    /// <summary>
+    /// The user's options with the source's HDR metadata added for the encoder (every chunk is encoded with them, so
+    /// the head's chunks and the rest's are alike), and what of it cannot be carried.
+    /// </summary>
+    private static async Task<(EncoderOptions Options, IReadOnlyList<string>? HdrWarnings)> OptionsAsync(JobSpec spec, MediaInfo source, CancellationToken ct)
+    {
+        var options = EncoderOptions.Parse(spec.Options);
+        var hdr = await SourceProbes.ProbeHdrAsync(spec.InputPath, source.MainVideo!.Index, ct).ConfigureAwait(false);
+        var losses = HdrCarry.Losses(options, hdr);
+        return (HdrCarry.Apply(options, hdr), losses.Count > 0 ? losses : null);
+    }
+
     /// <param name="head">The first chunks, already handed out, which the whole plan must begin with exactly.</param>
     public static async Task<JobPlanFiles> PlanAsync(JobSpec spec, ChunkSizing sizing, string jobDirectory, JobPlanFiles? head, CancellationToken ct)
     {
-        var options = EncoderOptions.Parse(spec.Options);
         var source = await SourceProbes.ProbeAsync(spec.InputPath, ct).ConfigureAwait(false);
         var video = source.MainVideo!;
-        // The decode check needs nothing from the timeline, and listing a large file's packets is mostly waiting on I/O.
+        // The decode check and the HDR probe need nothing from the timeline, and listing a large file's packets is mostly waiting on I/O.
         var decodable = SourceChecks.CheckEndAsync(spec.InputPath, video, source, ct);
+        var withHdr = OptionsAsync(spec, source, ct);
         var timeline = await TimelineReader.ReadAsync(spec.InputPath, source, ct).ConfigureAwait(false);
         await decodable.ConfigureAwait(false);
+        var (options, hdrWarnings) = await withHdr.ConfigureAwait(false);
         var fixedCuts = head?.Plan.Chunks.Select(c => c.EndPts!.Value).ToArray();
         var plan = ChunkPlanner.Plan(timeline, video.Index, source.StartSeconds, sizing, fixedCuts);
         foreach (var planned in head?.Plan.Chunks ?? [])
@@ -58,7 +74,10 @@ public static class JobPlanner
             if (plan.Chunks.Count <= planned.Index || plan.Chunks[planned.Index] != planned)
                 throw new MediaException($"chunk {planned.Index} changed once the whole source was read ({planned} became {plan.Chunks.ElementAtOrDefault(planned.Index)})");
         }
-        var files = new JobPlanFiles(source, timeline, plan, options) { Warning = SourceChecks.ShortfallWarning(timeline, source, source.StartSeconds) };
+        var files = new JobPlanFiles(source, timeline, plan, options)         {
+            Warning = SourceChecks.ShortfallWarning(timeline, source, source.StartSeconds),
+            HdrWarnings = hdrWarnings,
+        };
         Directory.CreateDirectory(jobDirectory);
         await files.SaveAsync(jobDirectory, JobPlanFiles.FileName, ct).ConfigureAwait(false);
         return files;

@@ -24,4 +24,15 @@ public static class SourceProbes
         Cache.Set(key, info, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = Lifetime });
         return info;
     }
+
+    /// <summary>The source's HDR description (<see cref="HdrProbe"/>), reused like the probe: a strict submit, the head plan and the whole plan each need it.</summary>
+    public static async Task<HdrInfo> ProbeHdrAsync(string path, int streamIndex, CancellationToken ct)
+    {
+        var file = new FileInfo(path);
+        var key = ("hdr", file.FullName, file.Length, file.LastWriteTimeUtc, streamIndex);
+        if (Cache.TryGetValue(key, out HdrInfo? known) && known is not null) return known;
+        var hdr = await HdrProbe.ProbeAsync(path, streamIndex, ct).ConfigureAwait(false);
+        Cache.Set(key, hdr, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = Lifetime });
+        return hdr;
+    }
 }

@@ -20,6 +20,7 @@ public sealed partial class EnvironmentOverrideTests
         ["FLOCK_CLUSTER_KEY"] = ("env-key", nameof(SeedOptions.ClusterKey)),
         ["FLOCK_CLUSTER_KEY_FILE"] = ("/etc/flock/cluster.key", nameof(SeedOptions.ClusterKeyFile)),
         ["FLOCK_SEED_VERIFY"] = ("frames", nameof(SeedOptions.Verify)),
+        ["FLOCK_SEED_HDR"] = ("strict", nameof(SeedOptions.Hdr)),
         ["FLOCK_LOG_FORMAT"] = ("json", nameof(SeedOptions.LogFormat)),
         ["FLOCK_SEED_URLS"] = ("http://0.0.0.0:9000", nameof(SeedOptions.Urls)),
         ["FLOCK_SEED_TLS"] = ("off", nameof(SeedOptions.Tls)),

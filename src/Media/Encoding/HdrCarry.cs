@@ -1,0 +1,131 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Flock.Media.Options;
+using Flock.Media.Probing;
+
+namespace Flock.Media.Encoding;
+
+/// <summary>
+/// Carries a source's HDR through the encode: ffmpeg 5.1 keeps colour tags but its libx265 and libsvtav1 wrappers
+/// drop mastering-display and content-light-level side data, so they are passed as the encoder's own parameters
+/// (written into the bitstream of every chunk, so the stream-copied join keeps them) and the colour tags are said
+/// explicitly. What the user set is never overridden; what cannot be carried is named in <see cref="Losses"/>.
+/// </summary>
+public static class HdrCarry
+{
+    /// <summary>Filters that convert colour: a user tone-mapping or converting to SDR is not given the source's HDR labels.</summary>
+    private static readonly string[] ColourFilters = ["zscale", "tonemap", "colorspace", "colormatrix", "setparams"];
+
+    /// <summary>Encoders that only write 8 bits per component, whatever the source.</summary>
+    private static readonly HashSet<string> EightBitEncoders = new(StringComparer.Ordinal)
+    {
+        "libvpx", "mpeg4", "mpeg2video", "mpeg1video", "libxvid", "mjpeg", "libtheora", "libopenh264", "h264_v4l2m2m", "h263", "libwebp",
+    };
+
+    private static readonly Regex PixelFormatKey = new(@"^-pix_fmt(?::[vV](?::0)?)?$");
+
+    /// <summary>The user's options with the source's HDR added where the encoder can carry it; the same options when there is nothing to add.</summary>
+    public static EncoderOptions Apply(EncoderOptions options, HdrInfo hdr)
+    {
+        if (!hdr.IsHdr || ConvertsColour(options)) return options;
+        var video = options.Video.ToList();
+        AddTag(video, "-color_primaries", hdr.ColorPrimaries);
+        AddTag(video, "-color_trc", hdr.ColorTransfer);
+        AddTag(video, "-colorspace", hdr.ColorSpace);
+        AddTag(video, "-color_range", hdr.ColorRange);
+        if (hdr.HasStaticMetadata)
+        {
+            switch (options.VideoEncoder)
+            {
+                case "libx265":
+                    MergeParams(video, "-x265-params",
+                    [
+                        ("master-display", hdr.Mastering?.ToX265()),
+                        ("max-cll", hdr.ContentLight is { } l ? string.Create(CultureInfo.InvariantCulture, $"{l.MaxCll},{l.MaxFall}") : null),
+                        ("hdr10", "1"),
+                    ]);
+                    break;
+                case "libsvtav1":
+                    MergeParams(video, "-svtav1-params",
+                    [
+                        ("mastering-display", hdr.Mastering?.ToSvtAv1()),
+                        ("content-light", hdr.ContentLight is { } c ? string.Create(CultureInfo.InvariantCulture, $"{c.MaxCll},{c.MaxFall}") : null),
+                        ("enable-hdr", "1"),
+                    ]);
+                    break;
+            }
+        }
+        return options with { Video = video };
+    }
+
+    /// <summary>What of the source's HDR the output will not have, one sentence each; empty when all of it is carried.</summary>
+    public static IReadOnlyList<string> Losses(EncoderOptions options, HdrInfo hdr)
+    {
+        if (!hdr.IsHdr || ConvertsColour(options)) return [];
+        var losses = new List<string>();
+        var encoder = options.VideoEncoder;
+        var outputDepth = OutputBitDepth(options, hdr);
+        var kind = hdr.IsPq ? "PQ (smpte2084)" : hdr.IsHlg ? "HLG (arib-std-b67)" : "HDR";
+        if ((hdr.IsPq || hdr.IsHlg) && outputDepth < 10 && hdr.BitDepth >= 10)
+            losses.Add(string.Create(CultureInfo.InvariantCulture,
+                $"the source is {hdr.BitDepth}-bit {kind} but {encoder} will write {outputDepth}-bit video: HDR in 8 bits bands visibly; use a 10-bit encoder and -pix_fmt yuv420p10le"));
+        if (hdr.HasStaticMetadata && encoder is not ("libx265" or "libsvtav1"))
+        {
+            var what = string.Join(" and ", new[] { hdr.Mastering is null ? null : "mastering display", hdr.ContentLight is null ? null : "content light level (MaxCLL/MaxFALL)" }.OfType<string>());
+            losses.Add($"the source's HDR10 {what} metadata will be lost: {encoder} cannot write it (libx265 and libsvtav1 can)");
+        }
+        if (hdr.DolbyVision)
+            losses.Add("the source's Dolby Vision metadata (RPU) will be lost: Flock re-encodes the picture only, so the output plays as its base layer ("
+                + (hdr.HasStaticMetadata || hdr.IsPq ? "HDR10" : hdr.IsHlg ? "HLG" : "SDR") + ")");
+        return losses;
+    }
+
+    /// <summary>The bits per component of the encoded video: the user's -pix_fmt, else the encoder's limit, else the source's.</summary>
+    public static int OutputBitDepth(EncoderOptions options, HdrInfo hdr)
+    {
+        for (var i = 0; i + 1 < options.Video.Count; i += 2)
+            if (PixelFormatKey.IsMatch(options.Video[i]) && HdrInfo.BitDepthOf(options.Video[i + 1]) is { } d) return d;
+        if (options.VideoFilter is { } f && Regex.Match(f, @"(?:^|[,;])\s*format=(?:pix_fmts=)?([a-z0-9_]+)") is { Success: true } m && HdrInfo.BitDepthOf(m.Groups[1].Value) is { } fd)
+            return fd;
+        return EightBitEncoders.Contains(options.VideoEncoder) ? 8 : hdr.BitDepth;
+    }
+
+    private static bool ConvertsColour(EncoderOptions options) =>
+        options.VideoFilter is { } f && f.Split([',', ';']).Select(p => p.Split('=', 2)[0].Trim().TrimStart('[')).Any(n =>
+        {
+            var close = n.LastIndexOf(']');
+            var name = (close >= 0 ? n[(close + 1)..] : n).Split('@', 2)[0].Trim();
+            return ColourFilters.Contains(name);
+        });
+
+    private static void AddTag(List<string> video, string key, string? value)
+    {
+        if (value is null || IndexOf(video, key) >= 0) return;
+        video.AddRange([key, value]);
+    }
+
+    /// <summary>Adds parameters the user's own -x265-params (or -svtav1-params) does not set; theirs win.</summary>
+    private static void MergeParams(List<string> video, string key, IReadOnlyList<(string Name, string? Value)> wanted)
+    {
+        var at = IndexOf(video, key);
+        var given = at >= 0 ? video[at + 1] : "";
+        var names = given.Split(':', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('=', 2)[0].Trim()).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        // x265 calls it hdr10 now and hdr before: either means the user decided.
+        if (names.Contains("hdr")) names.Add("hdr10");
+        var added = wanted.Where(p => p.Value is not null && !names.Contains(p.Name)).Select(p => $"{p.Name}={p.Value}").ToList();
+        if (added.Count == 0 || added.All(a => a.StartsWith("hdr10=", StringComparison.Ordinal) || a.StartsWith("enable-hdr=", StringComparison.Ordinal))) return;
+        var merged = string.Join(':', given.Length > 0 ? [given.TrimEnd(':'), .. added] : added);
+        if (at >= 0) video[at + 1] = merged;
+        else video.AddRange([key, merged]);
+    }
+
+    private static int IndexOf(List<string> video, string key)
+    {
+        for (var i = 0; i + 1 < video.Count; i += 2)
+        {
+            var k = video[i];
+            if (k == key || (k.StartsWith(key + ":", StringComparison.Ordinal) && k[(key.Length + 1)..] is "v" or "V" or "v:0" or "V:0")) return i;
+        }
+        return -1;
+    }
+}
