@@ -11,7 +11,8 @@ const DASH = '—';
 const PAGE_SIZE = Math.max(1, Number(new URLSearchParams(location.search).get('jobs')) || 10);
 const SVG = 'http://www.w3.org/2000/svg';
 
-const state = { access: null, admin: false, before: null, openHistories: new Set() };
+// refused: why the last token was dropped, shown until another is pasted (the next poll must not say just 'token needed').
+const state = { access: null, admin: false, before: null, openHistories: new Set(), refused: null };
 const $ = (id) => document.getElementById(id);
 
 function token() { return sessionStorage.getItem(TOKEN_KEY) || ''; }
@@ -94,12 +95,14 @@ $('token-form').addEventListener('submit', async (e) => {
   const value = $('token-input').value.trim();
   if (!value) return;
   sessionStorage.setItem(TOKEN_KEY, value);
+  state.refused = null;
   $('token-input').value = '';
   refresh();
 });
 
 $('token-clear').addEventListener('click', () => {
   sessionStorage.removeItem(TOKEN_KEY);
+  state.refused = null;
   setAccess(null);
 });
 
@@ -397,13 +400,14 @@ async function refresh() {
   if (polling) return;
   polling = true;
   try {
-    if (!token()) { setAccess(null); return; }
+    if (!token()) { setAccess(null, state.refused); return; }
     const page = new URLSearchParams({ limit: PAGE_SIZE });
     if (state.before !== null) page.set('before', state.before);
     const response = await fetch('/api/overview?' + page, { cache: 'no-store', headers: authHeaders() });
     if (response.status === 401 || response.status === 429) {
       sessionStorage.removeItem(TOKEN_KEY);
-      setAccess(null, response.status === 401 ? 'token refused' : 'too many attempts: wait a minute');
+      state.refused = response.status === 401 ? 'token refused' : 'too many attempts: wait a minute';
+      setAccess(null, state.refused);
       return;
     }
     if (!response.ok) throw new Error('HTTP ' + response.status);
