@@ -32,12 +32,14 @@ const browser = await chromium.launch({
   // Root in a container has no user namespaces for chromium's sandbox.
   args: ['--no-sandbox', '--disable-dev-shm-usage'],
 });
+const consoleWarnings = [];
 try {
   const context = await browser.newContext({ viewport: { width: 1200, height: 760 }, acceptDownloads: true });
   const page = await context.newPage();
   page.setDefaultTimeout(timeout);
   const consoleErrors = [];
   page.on('pageerror', (e) => consoleErrors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'warning' || m.type() === 'error') consoleWarnings.push(m.text()); });
 
   await page.goto(url);
   const result = {};
@@ -81,13 +83,19 @@ try {
     const fps = row?.querySelector('td.fps');
     const chart = c?.querySelector('svg.fps-chart');
     return c && c.dataset.state === 'encoding' && c.querySelector('.chunk.done') && c.querySelector('.chunk.encoding')
-      && fps && Number(fps.textContent) > 0 && Number(row.dataset.encoding) > 0 && chart && Number(chart.dataset.points) >= 2;
+      && fps && Number(fps.textContent) > 0 && Number(row.dataset.encoding) > 0 && chart && Number(chart.dataset.points) >= 2
+      // the seed's average over the encode and the size so far of what it extrapolates to, as `pbm job watch` has them
+      && / fps$/.test(c.querySelector('[data-stat="avg"] b')?.textContent || '')
+      && / of ~/.test(c.querySelector('[data-stat="size"] b')?.textContent || '');
   }, [jobId, nodeName]);
   result.nodeFps = Number(await page.locator(`tr.node-row[data-node="${nodeName}"] td.fps`).innerText());
   await card.locator('button.cancel').waitFor();
   result.gridCells = await card.locator('.grid .chunk').count();
   result.nodeRowStatus = await page.locator(`tr.node-row[data-node="${nodeName}"] .status`).innerText();
   await page.screenshot({ path: screenshot, fullPage: true });
+  // Read in one go, so all come from the same render.
+  Object.assign(result, await card.evaluate((c) => Object.fromEntries(['elapsed', 'fps', 'avg', 'size', 'eta']
+    .map((name) => ['running' + name[0].toUpperCase() + name.slice(1), c.querySelector(`[data-stat="${name}"] b`).textContent]))));
   result.nodeEncodingAtScreenshot = await page.locator(`tr.node-row[data-node="${nodeName}"] td.encoding`).innerText();
   result.nodeReservedAtScreenshot = await page.locator(`tr.node-row[data-node="${nodeName}"] td.reserved`).innerText();
   result.chartPointsWhileRunning = Number(await card.locator('svg.fps-chart').getAttribute('data-points'));
@@ -98,7 +106,7 @@ try {
   await page.locator(`div.job[data-job-id="${jobId}"][data-state="completed"]`).waitFor();
   result.doneCells = await card.locator('.grid .chunk.done').count();
   const statOf = (name) => card.locator(`[data-stat="${name}"] b`).innerText();
-  for (const name of ['submitted', 'elapsed', 'finished', 'output', 'size', 'bitrate']) result[name] = await statOf(name);
+  for (const name of ['submitted', 'elapsed', 'finished', 'output', 'size', 'bitrate', 'avg']) result[name] = await statOf(name);
   result.chartPointsWhenDone = Number(await card.locator('svg.fps-chart').getAttribute('data-points'));
   const [download] = await Promise.all([page.waitForEvent('download'), card.locator('a.download').click()]);
   await download.saveAs(downloadPath);
@@ -135,6 +143,7 @@ try {
   try {
     const page = browser.contexts()[0]?.pages()[0];
     if (page) console.error('page at failure:\n' + (await page.locator('body').innerText()).slice(0, 4000));
+    if (consoleWarnings.length) console.error('console warnings (last 5):\n' + consoleWarnings.slice(-5).join('\n'));
   } catch { /* the original error matters more */ }
   throw e;
 } finally {

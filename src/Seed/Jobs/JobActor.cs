@@ -4,6 +4,7 @@ using Akka.Persistence;
 using Flock.Media.Assembly;
 using Flock.Media.Planning;
 using Flock.Media.Verification;
+using Flock.Messages;
 using Flock.Messages.Chunks;
 using Flock.Messages.Cluster;
 using Flock.Messages.Jobs;
@@ -572,7 +573,7 @@ public sealed class JobActor : UntypedPersistentActor
         Persist(retried, e =>
         {
             ApplyAndAnnounce(e);
-            Log.LogInformation("job {Job} retried from {Stage}; {Done} chunk(s) already verified are kept", _id, stage, _chunks.Values.Count(c => c.State.Status == ChunkStates.Done));
+            Log.LogInformation("job {Job} retried from {Stage}; {Done} already verified kept", _id, stage, Plural.Of(_chunks.Values.Count(c => c.State.Status == ChunkStates.Done), "chunk"));
             _jobs.Tell(new JobActivity(e.At, JobEventKinds.JobRetried, _id, null, null, $"job {_id} retried from {stage}"));
             if (_plan is null)
             {

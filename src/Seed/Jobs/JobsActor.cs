@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Dispatch;
 using Akka.Persistence;
 using Flock.Media.Planning;
+using Flock.Messages;
 using Flock.Messages.Chunks;
 using Flock.Messages.Cluster;
 using Flock.Messages.Jobs;
@@ -116,7 +117,8 @@ public sealed class JobsActor : UntypedPersistentActor, IWithTimers
         }
         if (ids.Count > 0)
         {
-            Log.LogInformation("resuming {Count} job(s) from the journal", ids.Count);
+            // Settled jobs are loaded too (their history is shown): which ones resume work is said as each reports its stage.
+            Log.LogInformation("{Jobs} in the journal", Plural.Of(ids.Count, "job"));
             // Nodes that held chunks get this long to reconnect and claim them before they are handed to others.
             Timers.StartSingleTimer(nameof(ReleaseOrphansNow), new ReleaseOrphansNow(), _orphanGrace);
         }
@@ -137,7 +139,12 @@ public sealed class JobsActor : UntypedPersistentActor, IWithTimers
                 if (_jobs.TryGetValue(c.JobId, out var entry))
                 {
                     // A resumed job's first word is the stage it already had: only what happens after it is counted.
-                    if (!_stageUnheard.Remove(c.JobId) && entry.Stage != c.Stage && JobStates.IsFinal(c.Stage))
+                    var resumed = _stageUnheard.Remove(c.JobId);
+                    if (resumed && !JobStates.IsFinal(c.Stage))
+                    {
+                        Log.LogInformation("resuming job {Job} ({Stage})", c.JobId, c.Stage);
+                    }
+                    if (!resumed && entry.Stage != c.Stage && JobStates.IsFinal(c.Stage))
                     {
                         _metrics.JobFinished(c.Stage);
                         foreach (var key in _assignedAt.Keys.Where(k => k.JobId == c.JobId).ToList()) _assignedAt.Remove(key);

@@ -4,6 +4,9 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Flock.Cli.Pbm.Output;
+using Flock.Messages.Jobs;
+using Flock.Seed.Storage;
 using Flock.Tests.Support;
 using Xunit;
 
@@ -34,7 +37,7 @@ public sealed class DashboardTests
         var roots = cluster.Scratch.File("roots.conf");
         await File.WriteAllTextAsync(roots, $"flock.seed.media-roots = [{JsonSerializer.Serialize(cluster.Scratch.Path)}]\nflock.seed.read-only-tokens = [\"{ReadToken}\"]\n"
             + "flock.seed.quarantine.failures = 2\nflock.seed.heartbeat-interval = 1s\nflock.seed.unreachable-after = 3s\n");
-        await cluster.StartSeedAsync(adminToken: AdminToken, configFile: roots);
+        var seed = await cluster.StartSeedAsync(adminToken: AdminToken, configFile: roots);
         // node-d is paced to real time (the 24 s job takes about 24 s on any machine, long enough to be seen running)
         // and fails only what is encoded at -crf 31: the job meant to fail fails on every node, with a reason.
         var ffmpeg = FfmpegTool.FfmpegPath.Replace("'", "'\\''", StringComparison.Ordinal);
@@ -94,7 +97,9 @@ public sealed class DashboardTests
         bad.KillHard();
 
         var (exit, stdout, stderr) = await browser;
-        Assert.True(exit == 0, $"the dashboard script failed ({exit}):\n{stderr}\n{stdout}");
+        // Kept beside the screenshots: a red run's seed log is what says why the page stalled.
+        await File.WriteAllTextAsync(Path.Combine(Path.GetDirectoryName(screenshot)!, "seed.log"), seed.Output);
+        Assert.True(exit == 0, $"the dashboard script failed ({exit}):\n{stderr}\n{stdout}\nseed (last 3000 chars):\n{seed.Output[^Math.Min(3000, seed.Output.Length)..]}");
         var seen = JsonDocument.Parse(stdout.Trim().Split('\n')[^1]).RootElement;
         var job = await http.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}");
         var failing = await http.GetFromJsonAsync<JsonElement>($"/api/jobs/{failingId}");
@@ -121,19 +126,32 @@ public sealed class DashboardTests
         Assert.True(atScreenshot.Any(s => s != "done"), $"some chunk should still be unfinished in the screenshot: {string.Join(",", atScreenshot)}");
         // The node row says which chunk it encodes (the grid's encoding cell) apart from those only reserved for it.
         Assert.Contains($"#{id} chunk ", seen.GetProperty("nodeEncodingAtScreenshot").GetString(), StringComparison.Ordinal);
-        Assert.NotNull(seen.GetProperty("nodeReservedAtScreenshot").GetString());
+        Assert.Matches(@"^(—|#\d+ chunk \d+(, #\d+ chunk \d+)*)$", seen.GetProperty("nodeReservedAtScreenshot").GetString());
         Assert.True(seen.GetProperty("chartPointsWhileRunning").GetInt32() >= 2, "the fps chart should have points while the job runs");
+        // While it runs the card reads as `pbm job watch`'s summary line does: elapsed, now and average fps, the size
+        // of the verified chunks so far of what that extrapolates to, in pbm's units.
+        const string Size = @"\d+(\.\d)? (KiB|MiB|GiB)";
+        const string Duration = @"^(\d+s|\d+m\d{2}s|\d+h\d{2}m)$";
+        Assert.Matches(Duration, seen.GetProperty("runningElapsed").GetString());
+        Assert.Matches(Duration, seen.GetProperty("runningEta").GetString());
+        Assert.Matches(@"^\d+\.\d fps$", seen.GetProperty("runningAvg").GetString());
+        Assert.Matches(@"^(\d+\.\d fps|—)$", seen.GetProperty("runningFps").GetString());
+        Assert.Matches($"^{Size} of ~{Size}$", seen.GetProperty("runningSize").GetString());
         Assert.Equal(chunks, seen.GetProperty("doneCells").GetInt32());
 
         // Times, output name, size and bitrate as the seed reports them.
         Assert.Matches(@"^\d{1,2}:\d{2}:\d{2}", seen.GetProperty("submitted").GetString());
         Assert.Matches(@"^\d{1,2}:\d{2}:\d{2}", seen.GetProperty("finished").GetString());
-        Assert.Matches(@"^(\d+m )?\d+s$", seen.GetProperty("elapsed").GetString());
+        // Elapsed, average rate and size are the seed's figures in pbm's words: the same as `pbm job show` prints.
+        var settled = await http.GetFromJsonAsync<JobResponse>($"/api/jobs/{id}");
+        Assert.Equal(JobFormatter.Duration(settled!.ElapsedSeconds), seen.GetProperty("elapsed").GetString());
+        Assert.Equal(JobFormatter.Rate(settled.AverageFramesPerSecond), seen.GetProperty("avg").GetString());
+        Assert.Equal(JobFormatter.Size(settled), seen.GetProperty("size").GetString());
         Assert.Equal("out.mp4", seen.GetProperty("output").GetString());
         var outputBytes = new FileInfo(cluster.Scratch.File("out.mp4")).Length;
         Assert.Equal(outputBytes, job.GetProperty("outputFileBytes").GetInt64());
         Assert.InRange(job.GetProperty("outputBitrate").GetDouble(), outputBytes * 8 / 24.5, outputBytes * 8 / 23.5);
-        Assert.Matches(@"^[\d.]+ (KiB|MiB)$", seen.GetProperty("size").GetString());
+        Assert.Equal(DiskSpace.Format(outputBytes), seen.GetProperty("size").GetString());
         Assert.Equal($"{Math.Round(job.GetProperty("outputBitrate").GetDouble() / 1000, MidpointRounding.AwayFromZero)} kb/s", seen.GetProperty("bitrate").GetString());
         Assert.True(seen.GetProperty("chartPointsWhenDone").GetInt32() >= 2, "the finished job should keep its fps chart");
 

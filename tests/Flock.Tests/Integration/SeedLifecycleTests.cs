@@ -50,7 +50,10 @@ public sealed class SeedLifecycleTests
         // The node's connection was closed by the seed as it stopped, not left for Kestrel's 30 s shutdown timeout.
         Assert.Contains("node resume-a is down: seed stopping", seed.Output, StringComparison.Ordinal);
 
-        await cluster.StartSeedAsync();
+        var restarted = await cluster.StartSeedAsync();
+        // One job in the journal, and it is named as resumed with the stage it was in.
+        await restarted.WaitForOutputAsync($"resuming job {id} (encoding)", TimeSpan.FromMinutes(1));
+        Assert.Contains("1 job in the journal", restarted.Output, StringComparison.Ordinal);
         var done = await cluster.WaitForJobAsync(id, j => j.GetProperty("state").GetString() is "completed" or "failed", TimeSpan.FromMinutes(5), "the job to end after the restart");
         Assert.True(done.GetProperty("state").GetString() == "completed", done.ToString());
         Assert.Equal(done.GetProperty("totalFrames").GetInt32(), done.GetProperty("encodedFrames").GetInt32());

@@ -11,7 +11,8 @@ const DASH = '—';
 const PAGE_SIZE = Math.max(1, Number(new URLSearchParams(location.search).get('jobs')) || 10);
 const SVG = 'http://www.w3.org/2000/svg';
 
-const state = { access: null, admin: false, before: null, openHistories: new Set() };
+// refused: why the last token was dropped, shown until another is pasted (the next poll must not say just 'token needed').
+const state = { access: null, admin: false, before: null, openHistories: new Set(), refused: null };
 const $ = (id) => document.getElementById(id);
 
 function token() { return sessionStorage.getItem(TOKEN_KEY) || ''; }
@@ -32,12 +33,12 @@ function num(value, digits) {
   return typeof value === 'number' && isFinite(value) ? value.toFixed(digits) : DASH;
 }
 
+// As pbm writes sizes (`12 KiB`, `1.2 MiB`, `3.4 GiB`), so the page and `pbm job watch` read the same.
 function bytes(value) {
   if (typeof value !== 'number' || !isFinite(value)) return DASH;
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let i = 0;
-  while (value >= 1024 && i < units.length - 1) { value /= 1024; i++; }
-  return (i === 0 ? value : value.toFixed(value < 10 ? 2 : 1)) + ' ' + units[i];
+  if (value >= 2 ** 30) return (value / 2 ** 30).toFixed(1) + ' GiB';
+  if (value >= 2 ** 20) return (value / 2 ** 20).toFixed(1) + ' MiB';
+  return (value / 1024).toFixed(0) + ' KiB';
 }
 
 function bitrate(bitsPerSecond) {
@@ -45,12 +46,19 @@ function bitrate(bitsPerSecond) {
   return bitsPerSecond >= 10e6 ? (bitsPerSecond / 1e6).toFixed(1) + ' Mb/s' : Math.round(bitsPerSecond / 1000) + ' kb/s';
 }
 
+// As pbm writes durations (`45s`, `3m07s`, `2h05m`).
 function duration(seconds) {
-  if (typeof seconds !== 'number' || !isFinite(seconds) || seconds < 0) return DASH;
-  const s = Math.round(seconds);
+  if (typeof seconds !== 'number' || !isFinite(seconds)) return DASH;
+  const s = Math.round(Math.max(0, seconds));
+  const two = (n) => String(n).padStart(2, '0');
   if (s < 60) return s + 's';
-  if (s < 3600) return Math.floor(s / 60) + 'm ' + (s % 60) + 's';
-  return Math.floor(s / 3600) + 'h ' + Math.floor((s % 3600) / 60) + 'm';
+  if (s < 3600) return Math.floor(s / 60) + 'm' + two(s % 60) + 's';
+  return Math.floor(s / 3600) + 'h' + two(Math.floor((s % 3600) / 60)) + 'm';
+}
+
+// As pbm writes a rate (`52.3 fps`).
+function rate(fps) {
+  return typeof fps === 'number' && isFinite(fps) ? fps.toFixed(1) + ' fps' : DASH;
 }
 
 // --- access -------------------------------------------------------------------------------------------------------
@@ -87,12 +95,14 @@ $('token-form').addEventListener('submit', async (e) => {
   const value = $('token-input').value.trim();
   if (!value) return;
   sessionStorage.setItem(TOKEN_KEY, value);
+  state.refused = null;
   $('token-input').value = '';
   refresh();
 });
 
 $('token-clear').addEventListener('click', () => {
   sessionStorage.removeItem(TOKEN_KEY);
+  state.refused = null;
   setAccess(null);
 });
 
@@ -259,28 +269,31 @@ function fpsChart(job) {
     el('span', { className: 'axis', textContent: duration((t1 - t0) / 1000) }));
 }
 
-// Submitted, elapsed (running: so far), finished.
+// Submitted, elapsed (running: so far; the seed's figure, as `pbm job watch` shows), finished.
 function timeStats(job) {
   const submitted = Date.parse(job.submittedAt);
   const finished = job.finishedAt ? Date.parse(job.finishedAt) : null;
+  const elapsed = typeof job.elapsedSeconds === 'number' ? job.elapsedSeconds : ((finished ?? Date.now()) - submitted) / 1000;
   return [
     stat('submitted', clock(job.submittedAt), 'submitted'),
-    stat('elapsed', duration(((finished ?? Date.now()) - submitted) / 1000), 'elapsed'),
+    stat('elapsed', duration(elapsed), 'elapsed'),
     stat('finished', finished ? clock(job.finishedAt) : DASH, 'finished'),
   ];
 }
 
-// The finished file's size and bitrate; while it runs, what the verified chunks add up to so far.
+// The finished file's size and bitrate; while it runs, what the verified chunks add up to so far and what that
+// extrapolates to (`1.2 MiB of ~3.4 MiB`, as `pbm job watch` shows it).
 function outputStats(job) {
   const name = (job.output || '').split('/').pop() || DASH;
   if (typeof job.outputFileBytes === 'number')
     return [stat('output', name, 'output'), stat('size', bytes(job.outputFileBytes), 'size'), stat('bitrate', bitrate(job.outputBitrate), 'bitrate')];
-  const done = (job.chunks || []).filter((c) => c.state === 'done');
-  const soFar = done.reduce((sum, c) => sum + ((c.history || []).find((a) => a.outcome === 'done')?.bytes || 0), 0);
-  const frames = done.reduce((sum, c) => sum + c.frames, 0);
+  const soFar = typeof job.outputBytes === 'number' ? job.outputBytes : 0;
+  const size = soFar <= 0 ? DASH
+    : typeof job.expectedOutputBytes === 'number' ? bytes(soFar) + ' of ~' + bytes(job.expectedOutputBytes) : bytes(soFar);
+  const frames = (job.chunks || []).filter((c) => c.state === 'done').reduce((sum, c) => sum + c.frames, 0);
   const seconds = job.sourceSeconds > 0 && job.totalFrames > 0 ? (frames * job.sourceSeconds) / job.totalFrames : 0;
   return [stat('output', name, 'output'),
-    stat('so far', soFar > 0 ? bytes(soFar) : DASH, 'size'),
+    stat('size', size, 'size'),
     stat('bitrate', seconds > 0 && soFar > 0 ? '~' + bitrate((soFar * 8) / seconds) : DASH, 'bitrate')];
 }
 
@@ -314,7 +327,9 @@ function renderJob(job) {
     el('span', { className: 'status ' + job.state, textContent: job.state }),
     stat('chunks', `${done}/${total}`, 'chunks'),
     stat('frames', `${job.encodedFrames}/${job.totalFrames}`, 'frames'),
-    stat('throughput', typeof job.framesPerSecond === 'number' ? num(job.framesPerSecond, 1) + ' fps' : DASH, 'fps'),
+    // Now (the last ~15 s, all nodes) and the average over the encode, as `pbm job watch` shows them.
+    stat('now', rate(job.framesPerSecond), 'fps'),
+    stat('avg', rate(job.averageFramesPerSecond), 'avg'),
     stat('ETA', ['completed', 'failed', 'cancelled'].includes(job.state) ? DASH : duration(job.etaSeconds), 'eta'),
     stat('options', (job.options || []).join(' ') || 'default'),
     actions);
@@ -385,13 +400,14 @@ async function refresh() {
   if (polling) return;
   polling = true;
   try {
-    if (!token()) { setAccess(null); return; }
+    if (!token()) { setAccess(null, state.refused); return; }
     const page = new URLSearchParams({ limit: PAGE_SIZE });
     if (state.before !== null) page.set('before', state.before);
     const response = await fetch('/api/overview?' + page, { cache: 'no-store', headers: authHeaders() });
     if (response.status === 401 || response.status === 429) {
       sessionStorage.removeItem(TOKEN_KEY);
-      setAccess(null, response.status === 401 ? 'token refused' : 'too many attempts: wait a minute');
+      state.refused = response.status === 401 ? 'token refused' : 'too many attempts: wait a minute';
+      setAccess(null, state.refused);
       return;
     }
     if (!response.ok) throw new Error('HTTP ' + response.status);
@@ -403,6 +419,8 @@ async function refresh() {
     $('connection').textContent = 'live';
     $('connection').className = 'badge live';
   } catch (e) {
+    // In the browser's console, so a page stuck on this says whether the seed or the page failed.
+    console.warn('refresh failed:', e);
     $('connection').textContent = 'seed unreachable';
     $('connection').className = 'badge down';
   } finally {
