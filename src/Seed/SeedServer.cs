@@ -42,6 +42,15 @@ public sealed class SeedServer : IAsyncDisposable
     /// <summary>The seed's ActorSystem; local encoder nodes (`local-node = on`, `flock encode`) run in it too.</summary>
     public ActorSystem System => _app.Services.GetRequiredService<ActorSystem>();
 
+    /// <summary>
+    /// Completes when the seed's own cluster member is removed from the cluster (downed by the Split Brain Resolver or
+    /// an operator), or is left for good: its queue singleton is gone with it and a member joins a cluster once, so
+    /// the process must start again (journal replay brings every job back). Never completes without the cluster transport.
+    /// </summary>
+    public Task MemberRemoved => _memberRemoved.Task;
+
+    private readonly TaskCompletionSource _memberRemoved = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     /// <summary>The address actually bound (a configured port 0 is resolved).</summary>
     public Uri Address { get; }
 
@@ -126,7 +135,9 @@ public sealed class SeedServer : IAsyncDisposable
         if (!options.Tls && say is not null)
             say($"warning: TLS is off (flock.seed.tls = off): tokens and video travel in clear on {bound}; only do this on a trusted network");
         if (transport is not null) say?.Invoke($"cluster member {runtime.MemberAddress()} (Akka.Remote, mutual TLS with the cluster's certificates)");
-        return new SeedServer(app, runtime, new Uri(bound), certificate is null ? null : Flock.Messages.Security.CertificateFingerprint.Of(certificate));
+        var server = new SeedServer(app, runtime, new Uri(bound), certificate is null ? null : Flock.Messages.Security.CertificateFingerprint.Of(certificate));
+        if (transport is not null) Akka.Cluster.Cluster.Get(server.System).RegisterOnMemberRemoved(() => server._memberRemoved.TrySetResult());
+        return server;
     }
 
     public Task WaitForShutdownAsync(CancellationToken ct) => _app.WaitForShutdownAsync(ct);

@@ -64,8 +64,13 @@ public static class SeedRunner
                 }
             }
 
-            try { await Task.Delay(Timeout.Infinite, ct); }
+            try { await Task.WhenAny(Task.Delay(Timeout.Infinite, ct), server.MemberRemoved).Unwrap(); }
             catch (OperationCanceledException) { }
+            if (server.MemberRemoved.IsCompleted && !ct.IsCancellationRequested)
+            {
+                Console.Error.WriteLine("error: the seed's own cluster member was removed from the cluster (downed): stopping so its service starts it again; every job resumes from the journal");
+                return 1;
+            }
             if (localNode is not null)
             {
                 // The node leaves first (finishing its chunk), while the seed can still take its result.

@@ -108,6 +108,9 @@ public static class AkkaConfiguration
                   # A SIGKILLed member is unreachable after about 3-4 s, then downed once membership was stable this long.
                   failure-detector.acceptable-heartbeat-pause = 2s
                   split-brain-resolver.stable-after = {{(int)Math.Max(1, transport.StableAfter.TotalSeconds)}}s
+                  # Never down every member when reachability keeps changing (a node killed while others join): with
+                  # keep-oldest on role seed the seed's side is kept anyway, and downing the seed takes the queue with it.
+                  split-brain-resolver.down-all-when-unstable = off
                   # A restarted node rejoins in about 5 s instead of 12.
                   retry-unsuccessful-join-after = 2s
                   log-info-verbose = off
