@@ -1,29 +1,17 @@
-using System.Collections.Immutable;
 using Flock.Messages.Cluster;
+using Flock.Seed.Events;
 
 namespace Flock.Seed.Cluster;
 
-/// <summary>
-/// The last member events, oldest first, for `pbm cluster tail`: bounded, so a long-lived seed keeps a window and a
-/// reader that fell behind by more than that simply misses the oldest.
-/// </summary>
-public sealed record ClusterEventLog(ImmutableQueue<ClusterEventResponse> Events, int Count, long LastSequence)
+/// <summary>The last member events, oldest first, for `pbm cluster tail` and the dashboard's feed.</summary>
+public sealed record ClusterEventLog(BoundedLog<ClusterEventResponse> Log)
 {
     public const int Capacity = 500;
 
-    public static readonly ClusterEventLog Empty = new(ImmutableQueue<ClusterEventResponse>.Empty, 0, 0);
+    public static readonly ClusterEventLog Empty = new(BoundedLog<ClusterEventResponse>.Empty(Capacity));
 
-    public ClusterEventLog Add(DateTimeOffset at, string kind, string? address, string? node, string detail)
-    {
-        var events = Events.Enqueue(new ClusterEventResponse(LastSequence + 1, at, kind, address, node, detail));
-        var count = Count + 1;
-        while (count > Capacity)
-        {
-            events = events.Dequeue();
-            count--;
-        }
-        return new ClusterEventLog(events, count, LastSequence + 1);
-    }
+    public ClusterEventLog Add(DateTimeOffset at, string kind, string? address, string? node, string detail) =>
+        new(Log.Add(sequence => new ClusterEventResponse(sequence, at, kind, address, node, detail)));
 
-    public ClusterEventsResponse After(long sequence) => new(Events.Where(e => e.Sequence > sequence).ToArray(), LastSequence);
+    public ClusterEventsResponse After(long sequence) => new(Log.After(sequence, e => e.Sequence), Log.LastSequence);
 }
