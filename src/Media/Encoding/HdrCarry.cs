@@ -41,7 +41,7 @@ public static class HdrCarry
                     MergeParams(video, "-x265-params",
                     [
                         ("master-display", hdr.Mastering?.ToX265()),
-                        ("max-cll", hdr.ContentLight is { } l ? string.Create(CultureInfo.InvariantCulture, $"{l.MaxCll},{l.MaxFall}") : null),
+                        ("max-cll", hdr.ContentLight?.ToEncoderParam()),
                         ("hdr10", "1"),
                     ]);
                     break;
@@ -49,7 +49,7 @@ public static class HdrCarry
                     MergeParams(video, "-svtav1-params",
                     [
                         ("mastering-display", hdr.Mastering?.ToSvtAv1()),
-                        ("content-light", hdr.ContentLight is { } c ? string.Create(CultureInfo.InvariantCulture, $"{c.MaxCll},{c.MaxFall}") : null),
+                        ("content-light", hdr.ContentLight?.ToEncoderParam()),
                         ("enable-hdr", "1"),
                     ]);
                     break;

@@ -38,7 +38,11 @@ public sealed record MasteringDisplay(Ratio RedX, Ratio RedY, Ratio GreenX, Rati
 }
 
 /// <summary>CTA-861.3 content light level: MaxCLL and MaxFALL in cd/m².</summary>
-public sealed record ContentLight(int MaxCll, int MaxFall);
+public sealed record ContentLight(int MaxCll, int MaxFall)
+{
+    /// <summary>`MaxCLL,MaxFALL`, as both x265's max-cll and SVT-AV1's content-light take it.</summary>
+    public string ToEncoderParam() => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{MaxCll},{MaxFall}");
+}
 
 /// <summary>
 /// What makes a source HDR, as ffprobe reports it: its colour tags (stream), its static metadata (stream side data
