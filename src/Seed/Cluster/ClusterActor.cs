@@ -169,7 +169,10 @@ public sealed class ClusterActor : UntypedActor, IWithTimers
         // A member marked down is out until it joins again on a new session.
         if (!_members.TryGetValue(m.Name, out var member) || member.Handle.SessionId != m.SessionId || member.Status == MemberStatus.Down) return;
         member = member with { LastSeen = _clock.GetUtcNow() };
-        if (member.Status == MemberStatus.Unreachable)
+        if (m.Message is ReportMember reported && member.DownedMember is { } downed && reported.Address != downed)
+            // The node's fresh member system is up: from here its control channel counts again.
+            member = member with { DownedMember = null };
+        if (member.Status == MemberStatus.Unreachable && member.DownedMember is null)
         {
             // Back from a partition on the same session: it is welcome again, but what it held was already given away.
             member = member with { Status = member.Health.IsQuarantined(_clock.GetUtcNow()) ? MemberStatus.Quarantined : MemberStatus.Up };
@@ -272,6 +275,11 @@ public sealed class ClusterActor : UntypedActor, IWithTimers
         var address = e.Member.Address.ToString();
         var node = _akka.NodeOf(address);
         _akka = _akka.Apply(e);
+        // Node loss is cluster membership: a node whose encoder member was downed (by the Split Brain Resolver once it
+        // stayed unreachable past stable-after, or by an operator) has lost its chunks, even while its control channel
+        // still answers. A member that left on purpose went through leaving first and keeps finishing its work.
+        if (node is not null && IsDownedMember(e) && _members.TryGetValue(node, out var lost) && lost.IsConnected && lost.Status != MemberStatus.Leaving)
+            MarkGone(lost with { DownedMember = address }, MemberStatus.Unreachable, $"its cluster member {address} was downed");
         if (e.Member.HasRole(ClusterTransport.SeedRole) && e is ClusterEvent.MemberUp or ClusterEvent.MemberRemoved)
         {
             // The queue starts once its member is up, and moves when that member goes: ask again where it is.
@@ -313,6 +321,9 @@ public sealed class ClusterActor : UntypedActor, IWithTimers
         }
         Sender.Tell(new DownUnreachableResponse(members, nodes));
     }
+
+    private static bool IsDownedMember(ClusterEvent.IMemberEvent e) =>
+        e is ClusterEvent.MemberDowned || e is ClusterEvent.MemberRemoved { PreviousStatus: Akka.Cluster.MemberStatus.Down };
 
     private void Record(string kind, string? address, string? node, string detail) => _events = _events.Add(_clock.GetUtcNow(), kind, address, node, detail);
 

@@ -4,6 +4,7 @@ using Flock.Messages.Cluster;
 namespace Flock.Seed.Cluster;
 
 /// <summary>A member of the cluster and its lifecycle: joining → up → (leaving → exiting | unreachable) → down.</summary>
+/// <param name="DownedMember">the address of its Akka member that was downed: it stays unreachable until a fresh member of it is up, even while its control channel answers.</param>
 public sealed record Member(
     NodeHandle Handle,
     string Address,
@@ -14,7 +15,8 @@ public sealed record Member(
     DateTimeOffset LastSeen,
     ImmutableSortedSet<string> Work,
     NodeHealth Health,
-    int FreeSlots = 0)
+    int FreeSlots = 0,
+    string? DownedMember = null)
 {
     public string Name => Handle.Name;
 
