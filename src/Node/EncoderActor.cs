@@ -341,6 +341,9 @@ public sealed class EncoderActor : UntypedActor, IWithTimers
             _reserve.RemoveAt(0);
             _encoding[job.Key] = job;
             Log.LogInformation("job {JobId} chunk {ChunkIndex} attempt {Attempt}: encoding {Frames} frames", job.Assignment.JobId, job.Assignment.ChunkIndex, job.Assignment.Attempt, job.Assignment.ExpectedFrames);
+            // Said at launch, not at ffmpeg's first progress line half a second in: the seed's time breakdown counts a
+            // node's idle gaps from it, and a short chunk may be done before its first progress line.
+            _connection?.Send(new ReportChunkProgress(job.Assignment.JobId, job.Assignment.ChunkIndex, job.Assignment.Attempt, 0, 0));
             var self = Self;
             var token = _transferToken;
             var lastReport = DateTime.MinValue;

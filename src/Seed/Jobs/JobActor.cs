@@ -625,7 +625,8 @@ public sealed class JobActor : UntypedPersistentActor
         {
             case ReportChunkProgress p:
                 if (view.State.LiveRuns.Any(run => run.Attempt == p.Attempt && run.Node == r.NodeName && !run.Encoding)) chunk.Tell(new StartEncoding(r.NodeName, p.Attempt));
-                if (view.State.CurrentAttempt == p.Attempt && view.IsRunning)
+                // A node reports frame 0 when its ffmpeg starts: only frames done move the throughput.
+                if (view.State.CurrentAttempt == p.Attempt && view.IsRunning && p.Frames > view.EncodedFrames)
                 {
                     _throughput = _throughput.Record(_clock.GetUtcNow(), p.Frames - view.EncodedFrames);
                     _fpsHistory = _fpsHistory.Record(_clock.GetUtcNow(), p.Frames - view.EncodedFrames);
