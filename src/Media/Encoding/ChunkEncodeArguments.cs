@@ -21,6 +21,9 @@ public sealed record ChunkEncodeSpec(
     /// </summary>
     public string? FrameHashPath { get; init; }
 
+    /// <summary>The numerator of the stream's time base (<see cref="TimeBaseDenominator"/> is its denominator).</summary>
+    public long TimeBaseNumerator { get; init; } = 1;
+
     /// <summary>Over HTTPS: the only certificate ffmpeg may trust (the seed's pinned one) and the name to verify in it.</summary>
     public (string CaFile, string VerifyHost)? Tls { get; init; }
 }
@@ -57,14 +60,21 @@ public static class ChunkEncodeArguments
         args.AddRange(["-i", spec.SourceUrl]);
         var trim = $"trim=start_pts={spec.StartPts.ToString(CultureInfo.InvariantCulture)}"
             + (spec.EndPts is { } end ? $":end_pts={end.ToString(CultureInfo.InvariantCulture)}" : "");
+        // A filter that looks at neighbouring frames gets them: it runs before the trim, on the pre-roll and the
+        // frames read past the chunk's end, and keeps every frame's timestamp (send_frame), so the trim is still exact.
+        var neighbours = Options.NeighbourFilters.Any(spec.VideoFilter) && spec.TimeBaseDenominator > 0;
+        // Such a filter may hand on another time base (yadif halves it): back to the stream's, exactly, for the trim.
+        var after = neighbours ? $"settb={spec.TimeBaseNumerator.ToString(CultureInfo.InvariantCulture)}/{spec.TimeBaseDenominator.ToString(CultureInfo.InvariantCulture)},{trim}" : trim;
         if (spec.FrameHashPath is null)
         {
-            args.AddRange(["-map", stream, "-vf", spec.VideoFilter is { Length: > 0 } f ? $"{trim},{f}" : trim]);
+            args.AddRange(["-map", stream, "-vf", spec.VideoFilter is { Length: > 0 } f ? (neighbours ? $"{f},{after}" : $"{trim},{f}") : trim]);
         }
         else
         {
             var graph = spec.VideoFilter is { Length: > 0 } f
-                ? $"[{stream}]{trim},split=2[flock_enc][flock_hash];[flock_enc]{f}[flock_out]"
+                ? neighbours
+                    ? $"[{stream}]split=2[flock_enc][flock_all];[flock_all]{trim}[flock_hash];[flock_enc]{f},{after}[flock_out]"
+                    : $"[{stream}]{trim},split=2[flock_enc][flock_hash];[flock_enc]{f}[flock_out]"
                 : $"[{stream}]{trim},split=2[flock_out][flock_hash]";
             args.AddRange(["-filter_complex", graph, "-map", "[flock_out]"]);
         }

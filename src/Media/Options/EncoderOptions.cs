@@ -117,7 +117,7 @@ public sealed record EncoderOptions(IReadOnlyList<string> Video, IReadOnlyList<s
             var value = options[++i];
             CheckValue(key, value);
             if (VideoCodecKey.IsMatch(key)) { encoder = value; video.Add("-c:v"); video.Add(value); }
-            else if (VideoFilterKey.IsMatch(key)) filter = CheckFilter(value, VideoFilters);
+            else if (VideoFilterKey.IsMatch(key)) { filter = CheckFilter(value, VideoFilters); NeighbourFilters.CheckFrameRateKept(filter); }
             else if (key == "-filter") throw new MediaException("option -filter is ambiguous: say -filter:v (or -vf) or -filter:a (or -af)");
             else if (AnyFilterKey.IsMatch(key) && !IsAudio(key)) throw new MediaException($"option {key} is not allowed: only video (-vf) and audio (-af) filters");
             else if (AnyFilterKey.IsMatch(key)) { CheckFilter(value, AudioFilters); audio.Add(key); audio.Add(value); }

@@ -14,9 +14,12 @@ public static class EntryPoints
     /// <summary>The keyframe a decode of this chunk starts from while nothing is known bad; null: the file start.</summary>
     public static long? Natural(FrameTimeline timeline, PlannedChunk chunk) => For(timeline, chunk, EmptySet);
 
-    /// <summary>The last keyframe at or before the chunk's first frame that is not in <paramref name="bad"/>; null: the file start.</summary>
-    public static long? For(FrameTimeline timeline, PlannedChunk chunk, IReadOnlySet<long> bad) =>
-        chunk.Index == 0 ? null : LastUsable(timeline.KeyframePts, chunk.StartPts, inclusive: true, bad);
+    /// <summary>
+    /// The last keyframe at or before the chunk's first frame that is not in <paramref name="bad"/>; null: the file start.
+    /// With <paramref name="frameBefore"/> (a filter that looks at the frame before), strictly before the first frame.
+    /// </summary>
+    public static long? For(FrameTimeline timeline, PlannedChunk chunk, IReadOnlySet<long> bad, bool frameBefore = false) =>
+        chunk.Index == 0 ? null : LastUsable(timeline.KeyframePts, chunk.StartPts, inclusive: !frameBefore, bad);
 
     /// <summary>The next entry point before <paramref name="entry"/> that is not in <paramref name="bad"/>; null: the file start.</summary>
     public static long? Before(FrameTimeline timeline, long entry, IReadOnlySet<long> bad) =>
@@ -29,10 +32,10 @@ public static class EntryPoints
     /// The seek for a chunk's decode given the bad entry points: unchanged (the chunk's own start, so ffmpeg lands on the
     /// keyframe before it) while its natural entry is good, the chosen earlier keyframe otherwise, null for the file start.
     /// </summary>
-    public static double? SeekSeconds(ChunkPlan plan, FrameTimeline timeline, PlannedChunk chunk, IReadOnlySet<long> bad)
+    public static double? SeekSeconds(ChunkPlan plan, FrameTimeline timeline, PlannedChunk chunk, IReadOnlySet<long> bad, bool frameBefore = false)
     {
         if (chunk.Index == 0) return null;
-        var entry = For(timeline, chunk, bad);
+        var entry = For(timeline, chunk, bad, frameBefore);
         if (entry == Natural(timeline, chunk)) return plan.SeekSecondsFor(chunk);
         return IsFileStart(timeline, entry) ? null : plan.SeekSecondsAt(entry!.Value);
     }

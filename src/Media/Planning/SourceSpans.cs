@@ -12,12 +12,13 @@ public static class SourceSpans
     /// Frames decoded after the entry but shown before it (open GOP) and references shown after the chunk's end come
     /// earlier in the file than the chunk's last frame, so they are inside. Null without packet positions.
     /// </summary>
-    public static SourceByteSpan? For(FrameTimeline timeline, PlannedChunk chunk, long? entry)
+    /// <param name="framesAfter">frames past the chunk's end its decode reads too (for filters that look ahead).</param>
+    public static SourceByteSpan? For(FrameTimeline timeline, PlannedChunk chunk, long? entry, int framesAfter = 0)
     {
         if (timeline.Bytes is not { } bytes || timeline.Pts.Length == 0 || bytes.Start.Length != timeline.Pts.Length) return null;
         var pts = timeline.Pts;
         var first = entry is { } e && !EntryPoints.IsFileStart(timeline, entry) ? IndexAtOrAfter(pts, e) : 0;
-        var last = chunk.EndPts is { } end ? IndexAtOrAfter(pts, end) : pts.Length;
+        var last = chunk.EndPts is { } end ? Math.Min(pts.Length, IndexAtOrAfter(pts, end) + framesAfter) : pts.Length;
         if (last <= first) return null;
         var mediaStart = bytes.Start.Min();
         var start = first == 0 ? mediaStart : bytes.Start[first];

@@ -24,7 +24,11 @@ public sealed record AssignChunk(
     IReadOnlyList<string> VideoOptions,
     string? VideoFilter,
     int ExpectedFrames,
-    SourceByteSpan? SourceBytes = null) : ControlMessage;
+    SourceByteSpan? SourceBytes = null) : ControlMessage
+{
+    /// <summary>The numerator of the stream's time base (the denominator is above); 1 from a seed that did not say.</summary>
+    public long TimeBaseNumerator { get; init; } = 1;
+}
 
 /// <summary>
 /// Where a chunk's packets lie in the source file. [<paramref name="Start"/>, <paramref name="End"/>) holds every

@@ -20,7 +20,7 @@ public static class ChunkEncoder
         var video = a.VideoOptions.ToList();
         if (threads > 0) video.AddRange(["-threads", threads.ToString(CultureInfo.InvariantCulture)]);
         var spec = new ChunkEncodeSpec(SourceUrl(seed.BaseUri, a), $"Bearer {transferToken}", a.SeekSeconds, a.StreamIndex, a.TimeBaseDenominator, a.StartPts, a.EndPts,
-            video, a.VideoFilter, output) { Tls = seed.FfmpegTls, FrameHashPath = hashes };
+            video, a.VideoFilter, output) { Tls = seed.FfmpegTls, FrameHashPath = hashes, TimeBaseNumerator = a.TimeBaseNumerator };
         var parser = new FfmpegProgressParser();
         var encoder = EncoderOptions.Parse(a.VideoOptions).VideoEncoder;
         var decodeErrors = new List<string>();

@@ -23,8 +23,11 @@ public static class SubmissionValidator
         // The options are tried while the source is probed: both lie on the way from a submit to the first chunk.
         using var trying = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var vf = parsed.VideoFilter is null ? Array.Empty<string>() : ["-vf", parsed.VideoFilter];
-        var videoTried = ProcessRunner.RunAsync(Ffmpeg.FfmpegPath,
-            ["-nostdin", "-hide_banner", "-v", "error", "-f", "lavfi", "-i", "testsrc2=s=128x72:r=10:d=0.3", .. vf, .. parsed.Video, "-f", "null", "-"], trying.Token);
+        Task<ProcessResult> Try(string size, CancellationToken token) => ProcessRunner.RunAsync(Ffmpeg.FfmpegPath,
+            ["-nostdin", "-hide_banner", "-v", "error", "-f", "lavfi", "-i", $"testsrc2=s={size}:r=10:d=0.3", .. vf, .. parsed.Video, "-f", "null", "-"], token);
+        // A filter (a crop, a pad) may only make sense at the source's own size: it is tried on a frame of that size,
+        // once the probe says what it is. Without one, the try runs beside the probe.
+        var videoTried = parsed.VideoFilter is null ? Try("128x72", trying.Token) : null;
         MediaInfo source;
         try
         {
@@ -34,12 +37,12 @@ public static class SubmissionValidator
         {
             await trying.CancelAsync().ConfigureAwait(false);
             // The probe's error is the one to report; the options' try only has to be over.
-            try { await videoTried.ConfigureAwait(false); } catch (Exception) { }
+            try { if (videoTried is not null) await videoTried.ConfigureAwait(false); } catch (Exception) { }
             throw;
         }
         // The planner cuts near every chunk length (at keyframes): this many chunks, give or take one.
         var chunks = Math.Ceiling(source.DurationSeconds / chunkSeconds);
-        var video = await videoTried.ConfigureAwait(false);
+        var video = await (videoTried ?? Try(source.MainVideo is { Width: > 0, Height: > 0 } v ? $"{v.Width}x{v.Height}" : "128x72", ct)).ConfigureAwait(false);
         if (chunks > maxChunks)
             throw new MediaException($"the job would have about {chunks:0} chunks, more than flock.seed.max-chunks-per-job ({maxChunks}): use longer chunks");
         if (!video.Succeeded) throw new MediaException($"video options refused by ffmpeg: {FfmpegErrorText.Summary(video.StandardErrorTail, video.ExitCode)}", video.StandardErrorTail);

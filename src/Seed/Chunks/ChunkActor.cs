@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Persistence;
 using Flock.Media.Assembly;
+using Flock.Media.Options;
 using Flock.Media.Planning;
 using Flock.Media.Verification;
 using Flock.Messages.Chunks;
@@ -181,7 +182,7 @@ public sealed class ChunkActor : UntypedPersistentActor
 
     /// <summary>The entry an attempt was given; for one handed out before a seed restart, the one it would be given now.</summary>
     private long? EntryOf(int attempt) =>
-        _entries.TryGetValue(attempt, out var entry) ? entry : EntryPoints.For(_plan.Timeline, _plan.Plan.Chunks[_state.Index], _badEntries);
+        _entries.TryGetValue(attempt, out var entry) ? entry : EntryPoints.For(_plan.Timeline, _plan.Plan.Chunks[_state.Index], _badEntries, NeedsFrameBefore);
 
     /// <summary>Known here at once (the next assignment of this chunk skips them) and told to the job, which tells every chunk.</summary>
     private void RejectEntries(IReadOnlyList<BadEntryPoint> entries)
@@ -245,14 +246,14 @@ public sealed class ChunkActor : UntypedPersistentActor
     {
         var plan = _plan.Plan;
         var chunk = plan.Chunks[_state.Index];
-        _entries[attempt] = EntryPoints.For(_plan.Timeline, chunk, _badEntries);
+        _entries[attempt] = EntryPoints.For(_plan.Timeline, chunk, _badEntries, NeedsFrameBefore);
         return new AssignChunk(
             _jobId,
             _state.Index,
             attempt,
             $"/api/jobs/{_jobId}/source",
             $"/api/jobs/{_jobId}/chunks/{_state.Index}/result",
-            EntryPoints.SeekSeconds(plan, _plan.Timeline, chunk, _badEntries),
+            EntryPoints.SeekSeconds(plan, _plan.Timeline, chunk, _badEntries, NeedsFrameBefore),
             chunk.StartPts,
             chunk.EndPts,
             plan.StreamIndex,
@@ -260,8 +261,11 @@ public sealed class ChunkActor : UntypedPersistentActor
             _plan.Options.Video,
             _plan.Options.VideoFilter,
             chunk.FrameCount,
-            SourceSpans.For(_plan.Timeline, chunk, _entries[attempt]));
+            SourceSpans.For(_plan.Timeline, chunk, _entries[attempt], NeedsFrameBefore ? NeighbourFilters.FramesAfter : 0)) { TimeBaseNumerator = plan.TimeBase.Numerator };
     }
+
+    /// <summary>The user's filter looks at neighbouring frames: the decode starts a keyframe earlier and reads past the end.</summary>
+    private bool NeedsFrameBefore => NeighbourFilters.Any(_plan.Options.VideoFilter);
 
     private sealed record VerificationDone(string Node, int Attempt, string Sha256, string File, int Frames, string? Error,
         IReadOnlyList<BadEntryPoint> BadEntries, long? BlamedEntry);

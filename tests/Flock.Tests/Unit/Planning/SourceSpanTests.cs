@@ -64,6 +64,21 @@ public sealed class SourceSpanTests
     }
 
     [Fact]
+    public void A_chunk_for_a_filter_that_looks_around_should_span_from_the_keyframe_before_to_frames_past_its_end()
+    {
+        var timeline = Stored();
+        var plan = ChunkPlanner.Plan(timeline, 0, 0, 1.6);
+        var chunk = plan.Chunks[1];
+        var entry = EntryPoints.For(timeline, chunk, new HashSet<long>(), frameBefore: true);
+        var span = SourceSpans.For(timeline, chunk, entry, framesAfter: 2)!;
+
+        Assert.Equal(30 * Timelines.FrameTicks, entry);
+        Assert.Equal(Header + 30 * PacketSize, span.Start);
+        // Frames 80 (a keyframe) and 81 (a B-frame stored after frame 82, the P-frame it needs) are read too.
+        Assert.Equal(Header + 83 * PacketSize, span.End);
+    }
+
+    [Fact]
     public void A_timeline_without_packet_positions_should_give_no_span()
     {
         var timeline = Timelines.ConstantRate(frames: 100, keyframeEvery: 10);
