@@ -86,7 +86,8 @@ public sealed class ChunkActor : UntypedPersistentActor
                 foreach (var run in _state.IsFinal ? [] : _state.Runs.Where(r => r.Verifying))
                     StartVerification(PendingFile(run.Attempt), run.Node, run.Attempt, run.Sha256 ?? "");
                 Context.Parent.Tell(new ChunkChanged(_state));
-                StopOnceVerified();
+                // After the commands that came during recovery (Akka lets those in first), so a claim is refused, not lost.
+                if (_state.Status == ChunkStates.Done) Self.Tell(new StopIfVerified());
                 break;
         }
     }
@@ -125,6 +126,9 @@ public sealed class ChunkActor : UntypedPersistentActor
                 break;
             case ChunkCommand c:
                 PersistThen(_state.Process(c));
+                break;
+            case StopIfVerified:
+                StopOnceVerified();
                 break;
             case SaveSnapshotSuccess:
                 break;
@@ -284,6 +288,8 @@ public sealed class ChunkActor : UntypedPersistentActor
             chunk.FrameCount,
             SourceSpans.For(_plan.Timeline, chunk, _entries[attempt]));
     }
+
+    private sealed record StopIfVerified;
 
     private sealed record VerificationDone(string Node, int Attempt, string Sha256, string File, int Frames, string? Error,
         IReadOnlyList<BadEntryPoint> BadEntries, long? BlamedEntry);

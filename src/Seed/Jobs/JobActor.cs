@@ -453,7 +453,10 @@ public sealed class JobActor : UntypedPersistentActor
     /// <summary>Chunk <paramref name="index"/> has said where it stands: the last one to do so lets the node news waiting in.</summary>
     private void Recovered(int index)
     {
-        if (!_chunksRecovering.Remove(index) || _chunksRecovering.Count > 0) return;
+        if (!_chunksRecovering.Remove(index)) return;
+        // Claims pass over a chunk while it recovers: one found pending can be handed out now (the queue coalesces these).
+        if (_state is { IsFinal: false } && _chunks.TryGetValue(index, out var view) && view.State.Status == ChunkStates.Pending) _jobs.Tell(new WorkAvailable());
+        if (_chunksRecovering.Count > 0) return;
         foreach (var (news, sender) in _nodeNewsWaiting) Self.Tell(news, sender);
         _nodeNewsWaiting.Clear();
         if ((_backfilling || _summaryStale) && _state is { IsFinal: true }) JournalSettledChunks();
@@ -559,7 +562,8 @@ public sealed class JobActor : UntypedPersistentActor
     /// <summary>Pending chunks for a plain claim, best first; with the nodes' powers known, placed by <see cref="ChunkPlacement"/>.</summary>
     private IEnumerable<int> PendingFor(ClaimChunk claim)
     {
-        var open = _chunks.Where(c => c.Value.State.Status == ChunkStates.Pending && !c.Value.State.BetterLeftTo(claim.NodeName, claim.Peers))
+        // A chunk still reading its journal back only looks pending: it may be held, or verified, and is asked once it says.
+        var open = _chunks.Where(c => c.Value.State.Status == ChunkStates.Pending && !_chunksRecovering.Contains(c.Key) && !c.Value.State.BetterLeftTo(claim.NodeName, claim.Peers))
             .Select(c => c.Key).ToHashSet();
         if (claim.Powers is not { Count: > 0 } powers) return open.Order();
         return ChunkPlacement.Candidates(_chunks.Values, ExpectedFrames, claim.NodeName, claim.Peers ?? [], powers).Where(open.Contains);
