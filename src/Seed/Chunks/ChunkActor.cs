@@ -18,7 +18,12 @@ namespace Flock.Seed.Chunks;
 /// One chunk of one job (persistence id chunk-JOB-INDEX). Every state change is journalled before it is acted on,
 /// so a restarted seed knows exactly which chunks are verified and which attempt each is on.
 /// </summary>
-/// <remarks>What follows a journalled event runs in its persist handler, before Akka lets any other message in.</remarks>
+/// <remarks>
+/// What follows a journalled event runs in its persist handler, before Akka lets any other message in. Once verified,
+/// and with no other result still being checked, the actor stops: its job journals the chunk's summary and answers for
+/// it from then on. Its journal stays (it is the chunk's full record, and deleting it would cost a write per chunk for
+/// nothing a restart reads: the job's summary says not to recover it).
+/// </remarks>
 public sealed class ChunkActor : UntypedPersistentActor
 {
     private readonly string _jobId;
@@ -33,6 +38,8 @@ public sealed class ChunkActor : UntypedPersistentActor
     private ImmutableSortedSet<long> _badEntries;
     /// <summary>The keyframe each attempt handed out here started decoding from (null: the file start).</summary>
     private readonly Dictionary<int, long?> _entries = [];
+    /// <summary>Results being checked now: a verified chunk stops only once the losers' checks are answered too.</summary>
+    private int _checking;
 
     public ChunkActor(string jobId, int index, JobPlanFiles plan, string chunkDirectory, TimeProvider clock, ChunkChecks checks, ILoggerFactory logs)
     {
@@ -80,8 +87,16 @@ public sealed class ChunkActor : UntypedPersistentActor
                 foreach (var run in _state.IsFinal ? [] : _state.Runs.Where(r => r.Verifying))
                     StartVerification(PendingFile(run.Attempt), run.Node, run.Attempt, run.Sha256 ?? "");
                 Context.Parent.Tell(new ChunkChanged(_state));
+                // After the commands that came during recovery (Akka lets those in first), so a claim is refused, not lost.
+                if (_state.Status == ChunkStates.Done) Self.Tell(new StopIfVerified());
                 break;
         }
+    }
+
+    /// <summary>A verified chunk has nothing left to do once every result it was checking is answered.</summary>
+    private void StopOnceVerified()
+    {
+        if (_state.Status == ChunkStates.Done && _checking == 0) Context.Stop(Self);
     }
 
     protected override void OnCommand(object message)
@@ -112,6 +127,9 @@ public sealed class ChunkActor : UntypedPersistentActor
                 break;
             case ChunkCommand c:
                 PersistThen(_state.Process(c));
+                break;
+            case StopIfVerified:
+                StopOnceVerified();
                 break;
             case SaveSnapshotSuccess:
                 break;
@@ -167,6 +185,7 @@ public sealed class ChunkActor : UntypedPersistentActor
             _plan.Source.MainVideo?.CodecName ?? "");
         var plan = _plan.Plan;
         var ct = _lifetime.Token;
+        _checking++;
         Task.Run(async () =>
             {
                 // The frames fed to the encoder first: a wrong decode is the entry point's fault, and says where to start instead.
@@ -199,6 +218,7 @@ public sealed class ChunkActor : UntypedPersistentActor
     private void OnVerified(VerificationDone v)
     {
         _resultWaiters.Remove(v.Attempt, out var waiter);
+        _checking--;
         RejectEntries(v.BadEntries);
         // The node's frame hashes served this check only (the folder itself is gone once the job settled).
         var hashes = Api.ResultReceiver.FrameHashFile(_chunkDirectory, _state.Index, v.Attempt);
@@ -213,6 +233,7 @@ public sealed class ChunkActor : UntypedPersistentActor
                 // Another attempt of this chunk was verified first (speculative re-run): this one never counts.
                 File.Delete(v.File);
                 waiter?.Tell(new ChunkResultAnswer(false, $"chunk {_state.Index} is already {_state.Status}"));
+                StopOnceVerified();
                 return;
             }
             File.Move(v.File, ResultFile(_chunkDirectory, _state.Index), overwrite: true);
@@ -222,6 +243,7 @@ public sealed class ChunkActor : UntypedPersistentActor
             {
                 Log.LogInformation("job {JobId} chunk {ChunkIndex} attempt {Attempt} from {Node} verified: {Frames} frames", _jobId, _state.Index, v.Attempt, v.Node, v.Frames);
                 waiter?.Tell(new ChunkResultAnswer(true, $"chunk {_state.Index} verified"));
+                StopOnceVerified();
             });
         }
         else
@@ -229,7 +251,11 @@ public sealed class ChunkActor : UntypedPersistentActor
             Log.LogWarning("job {JobId} chunk {ChunkIndex} attempt {Attempt} from {Node} rejected: {Error}", _jobId, _state.Index, v.Attempt, v.Node, v.Error);
             if (File.Exists(v.File)) File.Delete(v.File);
             var error = v.Error;
-            PersistThen(_state.Process(new FailAttempt(v.Node, v.Attempt, error, BlamedEntry: v.BlamedEntry)), () => waiter?.Tell(new ChunkResultAnswer(false, error)));
+            PersistThen(_state.Process(new FailAttempt(v.Node, v.Attempt, error, BlamedEntry: v.BlamedEntry)), () =>
+            {
+                waiter?.Tell(new ChunkResultAnswer(false, error));
+                StopOnceVerified();
+            });
         }
     }
 
@@ -266,6 +292,8 @@ public sealed class ChunkActor : UntypedPersistentActor
 
     /// <summary>The user's filter looks at neighbouring frames: the decode starts a keyframe earlier and reads past the end.</summary>
     private bool NeedsFrameBefore => NeighbourFilters.Any(_plan.Options.VideoFilter);
+
+    private sealed record StopIfVerified;
 
     private sealed record VerificationDone(string Node, int Attempt, string Sha256, string File, int Frames, string? Error,
         IReadOnlyList<BadEntryPoint> BadEntries, long? BlamedEntry);

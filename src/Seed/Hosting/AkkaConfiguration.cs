@@ -141,7 +141,7 @@ public static class AkkaConfiguration
             """), HoconAddMode.Prepend)
         // Every persisted event and snapshot goes through Flock's serializer under a stable manifest; nothing may fall
         // back to Newtonsoft with CLR type names (local messages are never serialized).
-        .WithCustomSerializer(SeedEventSerializer.Name, [typeof(JobAccepted), typeof(JobEvent), typeof(ChunkEvent), typeof(ChunkState)], system => new SeedEventSerializer(system))
+        .WithCustomSerializer(SeedEventSerializer.Name, [typeof(JobAccepted), typeof(JobEvent), typeof(ChunkEvent), typeof(ChunkState), typeof(JobState)], system => new SeedEventSerializer(system))
         .WithStrictSerialization(true);
 
     /// <summary>

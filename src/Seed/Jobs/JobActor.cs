@@ -18,9 +18,10 @@ using Microsoft.Extensions.Logging;
 namespace Flock.Seed.Jobs;
 
 /// <summary>
-/// One job (persistence id job-ID): plans it, spawns a <see cref="ChunkActor"/> per chunk, hands chunks out on claim,
-/// and assembles and verifies the output once every chunk is verified. Its chunk view is derived from the children,
-/// so only stage changes are journalled here.
+/// One job (persistence id job-ID): plans it, hands chunks out on claim, and assembles and verifies the output once
+/// every chunk is verified. A chunk gets its <see cref="ChunkActor"/> when it is first handed out (journalled as
+/// <see cref="JobChunksOpened"/>) and loses it once verified (journalled as <see cref="JobChunkVerified"/>): a restarted
+/// seed recovers only the chunks in flight as actors, the verified ones are summaries and the others lines of the plan.
 /// </summary>
 /// <remarks>
 /// What follows a journalled event runs in its persist handler: Akka holds every other message back until then, so
@@ -65,6 +66,9 @@ public sealed class JobActor : UntypedPersistentActor
     private double? _sourceSeconds;
     private bool _sourceSecondsLooked;
     private readonly VerifyLevel _verify;
+    /// <summary>A job with 10,000 chunks journals 10,000 summaries: a snapshot every this many events keeps its recovery short.</summary>
+    public const int SnapshotEvery = 500;
+    private long _snapshotAt;
 
     public JobActor(string id, JobSpec? newSpec, string directory, IActorRef jobs, ChunkSizing sizing, long minFreeSpace, TimeProvider clock, VerifyLevel verify, ILoggerFactory logs)
     {
@@ -106,6 +110,10 @@ public sealed class JobActor : UntypedPersistentActor
         {
             case JobEvent e:
                 _state = e is JobSubmitted s ? JobState.Start(s) : _state!.Apply(e);
+                break;
+            case SnapshotOffer { Snapshot: JobState snapshot } offer:
+                _state = snapshot;
+                _snapshotAt = offer.Metadata.SequenceNr;
                 break;
             case RecoveryCompleted:
                 Self.Tell(new Resume());
@@ -149,16 +157,19 @@ public sealed class JobActor : UntypedPersistentActor
             case StealChunk s:
                 ActorTaskScheduler.RunTask(() => StealAsync(s));
                 break;
+            case ChunkChanged changed when _chunks.TryGetValue(changed.State.Index, out var seen) && changed.State.Attempts < seen.State.Attempts:
+                // A chunk opened for a claim reports its empty recovery after the claim already counted its first attempt.
+                Recovered(changed.State.Index);
+                break;
             case ChunkChanged changed:
                 // While backfilling, the chunks are only read: a settled job tells no node to stop or hold anything.
                 if (_backfilling) _chunks[changed.State.Index] = new ChunkView(changed.State, 0, 0);
-                else OnChunkChanged(changed.State);
-                if (_chunksRecovering.Remove(changed.State.Index) && _chunksRecovering.Count == 0)
+                else
                 {
-                    foreach (var (news, sender) in _nodeNewsWaiting) Self.Tell(news, sender);
-                    _nodeNewsWaiting.Clear();
-                    if ((_backfilling || _summaryStale) && _state is { IsFinal: true }) JournalSettledChunks();
+                    JournalVerified(changed.State);
+                    OnChunkChanged(changed.State);
                 }
+                Recovered(changed.State.Index);
                 break;
             case NodeGone or NodeLeaving or NodeRejoined or ReleaseOrphanedChunks when _chunksRecovering.Count > 0:
                 // A node that rejoined a restarted seed before its chunks were read back would be matched against empty
@@ -174,6 +185,11 @@ public sealed class JobActor : UntypedPersistentActor
             case SubmitChunkResult r when _chunkActors.TryGetValue(r.ChunkIndex, out var chunk) && _state is { IsFinal: false }:
                 chunk.Tell(r, Sender);
                 break;
+            case SubmitChunkResult r when _chunks.TryGetValue(r.ChunkIndex, out var view) && view.State.Status == ChunkStates.Done:
+                // A losing attempt's result, after the verified chunk's actor stopped: answered as that actor would have.
+                File.Delete(r.FilePath);
+                Sender.Tell(new ChunkResultAnswer(false, $"chunk {r.ChunkIndex} is already {ChunkStates.Done}"));
+                break;
             case SubmitChunkResult r when _state is { IsFinal: false }:
                 // A chunk this job does not know (yet): the node keeps its result and sends it again, never drops it.
                 File.Delete(r.FilePath);
@@ -188,7 +204,7 @@ public sealed class JobActor : UntypedPersistentActor
                 foreach (var (index, view) in _chunks.Where(c => c.Value.State.IsHeldBy(g.NodeName)).ToList())
                 {
                     var release = new ReleaseFromNode(g.NodeName, g.Reason);
-                    _chunkActors[index].Tell(release);
+                    TellChunk(index, release);
                     // Shown released at once, as the claim paths do: the chunk's own ChunkChanged follows once journalled,
                     // and a lost node's chunk must not look held by it to anyone asking meanwhile.
                     var released = view.State.Process(release).Aggregate(view.State, (state, e) => state.Apply(e));
@@ -201,20 +217,20 @@ public sealed class JobActor : UntypedPersistentActor
                 // Not started yet means still in the node's reserve, which it drops on leaving. A chunk it did start in
                 // the meantime and finishes anyway is a late result, accepted once.
                 foreach (var (index, _) in _chunks.Where(c => c.Value.State.Status == ChunkStates.Assigned && c.Value.State.Node == l.NodeName))
-                    _chunkActors[index].Tell(new ReleaseFromNode(l.NodeName, "node leaving before it started the chunk"));
+                    TellChunk(index, new ReleaseFromNode(l.NodeName, "node leaving before it started the chunk"));
                 break;
             case NodeRejoined r:
                 foreach (var (index, view) in _chunks.Where(c => c.Value.State.IsHeldBy(r.NodeName)))
                 {
                     var stillHeld = r.Held.Any(h => h.JobId == _id && h.ChunkIndex == index
                         && view.State.LiveRuns.Any(run => run.Node == r.NodeName && run.Attempt == h.Attempt));
-                    if (!stillHeld) _chunkActors[index].Tell(new ReleaseFromNode(r.NodeName, "node rejoined without it"));
+                    if (!stillHeld) TellChunk(index, new ReleaseFromNode(r.NodeName, "node rejoined without it"));
                 }
                 break;
             case ReleaseOrphanedChunks o:
                 foreach (var (index, view) in _chunks)
                     foreach (var node in view.State.LiveRuns.Select(run => run.Node).Where(n => !o.ConnectedNodes.Contains(n)).Distinct().ToList())
-                        _chunkActors[index].Tell(new ReleaseFromNode(node, "node did not come back after the seed restarted"));
+                        TellChunk(index, new ReleaseFromNode(node, "node did not come back after the seed restarted"));
                 break;
             case CancelJob:
                 if (_state is { IsFinal: false })
@@ -271,7 +287,24 @@ public sealed class JobActor : UntypedPersistentActor
             case FetchJobFile f:
                 Sender.Tell(FileFor(f.Kind));
                 break;
-            case SaveSnapshotSuccess or SaveSnapshotFailure:
+            case OpenChunk o:
+                OpenChunkFor(o);
+                break;
+            case Terminated t when _chunkActors.FirstOrDefault(c => c.Value.Equals(t.ActorRef)) is { Value: not null } stopped:
+                // A verified chunk stopped itself (or one failing over and over was given up by its supervisor).
+                _chunkActors.Remove(stopped.Key);
+                break;
+            case Terminated:
+                break;
+            case SaveSnapshotSuccess saved:
+                // The job's state is whole in every snapshot: older ones are of no use.
+                DeleteSnapshots(new SnapshotSelectionCriteria(saved.Metadata.SequenceNr - 1));
+                break;
+            case SaveSnapshotFailure f:
+                // A missed snapshot only makes the next recovery longer; it must not fail the job.
+                Log.LogWarning(f.Cause, "snapshot of {PersistenceId} at {SequenceNr} failed", PersistenceId, f.Metadata.SequenceNr);
+                break;
+            case DeleteSnapshotsSuccess or DeleteSnapshotsFailure:
                 break;
             default:
                 Unhandled(message);
@@ -285,7 +318,7 @@ public sealed class JobActor : UntypedPersistentActor
         {
             if (_newSpec is null) { Log.LogError("job {JobId} has no journal and no spec: stopping", _id); Context.Stop(Self); return; }
             Directory.CreateDirectory(ChunkDirectory);
-            Persist(new JobSubmitted(_newSpec, _clock.GetUtcNow()), e =>
+            Persist(new JobSubmitted(_newSpec, _clock.GetUtcNow(), ChunksOnDemand: true), e =>
             {
                 _state = JobState.Start(e);
                 Resumed();
@@ -316,6 +349,9 @@ public sealed class JobActor : UntypedPersistentActor
         {
             _plan = JobPlanFiles.Load(_directory);
             SpawnChunks(_plan);
+            // No chunk actor may be left to report (all verified, or none started yet): the job moves on by itself.
+            if (_chunksRecovering.Count == 0) AdvanceIfAllVerified();
+            _jobs.Tell(new WorkAvailable());
         }
     }
 
@@ -381,23 +417,116 @@ public sealed class JobActor : UntypedPersistentActor
         });
     }
 
-    /// <summary>Starts an actor for each chunk of the plan that has none yet (the head's first chunk already has one).</summary>
+    /// <summary>
+    /// Gives each chunk of the plan that has no view yet (the head's chunks already have one) its view: a verified one
+    /// its journalled summary, one with a journal of its own its actor (which reads it back), any other a pending line.
+    /// </summary>
     private void SpawnChunks(JobPlanFiles plan)
     {
         Directory.CreateDirectory(ChunkDirectory);
-        if (_chunkActors.Count == 0)
+        if (_chunks.Count == 0)
         {
             (_throughput, _eta) = (JobThroughput.Empty().Record(_clock.GetUtcNow(), 0), null);
             _fpsHistory = _fpsHistory.Record(_clock.GetUtcNow(), 0);
         }
+        var state = _state!;
+        var recover = state.ChunksNeedingActors(plan.Plan.Chunks.Count).ToHashSet();
         foreach (var chunk in plan.Plan.Chunks)
         {
-            if (_chunkActors.ContainsKey(chunk.Index)) continue;
+            if (_chunks.ContainsKey(chunk.Index)) continue;
+            if (state.VerifiedChunks.TryGetValue(chunk.Index, out var verified))
+            {
+                _chunks[chunk.Index] = new ChunkView(verified.ToState(), 0, 0);
+                _reported[chunk.Index] = _chunks[chunk.Index].State;
+                continue;
+            }
             _chunks[chunk.Index] = new ChunkView(ChunkState.Initial(chunk.Index), 0, 0);
-            _chunkActors[chunk.Index] = Context.ActorOf(ChunkActor.Props(_id, chunk.Index, plan, ChunkDirectory, _clock,
-                new ChunkChecks(_state!.Spec.InputPath, _verify, _state.BadEntryPts), _logs), $"chunk-{chunk.Index}");
+            if (!recover.Contains(chunk.Index)) continue;
+            StartChunkActor(plan, chunk.Index);
             _chunksRecovering.Add(chunk.Index);
         }
+        if (_chunksRecovering.Count > 0 || state.VerifiedChunks.Count > 0)
+            Log.LogInformation("job {JobId}: {Recovering} chunk actors recovering, {Verified} chunks verified from the job's journal, {Pending} never started",
+                _id, _chunksRecovering.Count, state.VerifiedChunks.Count, _chunks.Count - _chunksRecovering.Count - state.VerifiedChunks.Count);
+    }
+
+    /// <summary>Chunk <paramref name="index"/> has said where it stands: the last one to do so lets the node news waiting in.</summary>
+    private void Recovered(int index)
+    {
+        if (!_chunksRecovering.Remove(index)) return;
+        // Claims pass over a chunk while it recovers: one found pending can be handed out now (the queue coalesces these).
+        if (_state is { IsFinal: false } && _chunks.TryGetValue(index, out var view) && view.State.Status == ChunkStates.Pending) _jobs.Tell(new WorkAvailable());
+        if (_chunksRecovering.Count > 0) return;
+        foreach (var (news, sender) in _nodeNewsWaiting) Self.Tell(news, sender);
+        _nodeNewsWaiting.Clear();
+        if ((_backfilling || _summaryStale) && _state is { IsFinal: true }) JournalSettledChunks();
+    }
+
+    private void StartChunkActor(JobPlanFiles plan, int index)
+    {
+        var actor = Context.ActorOf(ChunkActor.Props(_id, index, plan, ChunkDirectory, _clock,
+            new ChunkChecks(_state!.Spec.InputPath, _verify, _state.BadEntryPts), _logs), $"chunk-{index}");
+        Context.Watch(actor);
+        _chunkActors[index] = actor;
+    }
+
+    private void TellChunk(int index, ChunkCommand command)
+    {
+        if (_chunkActors.TryGetValue(index, out var actor)) actor.Tell(command);
+    }
+
+    /// <summary>
+    /// A claim reached a chunk that never had an actor: the job journals that it has one from now on, starts it, and
+    /// puts the claim to itself again (other claims may come first; each still sees the ones before it).
+    /// </summary>
+    private void OpenChunkFor(OpenChunk o)
+    {
+        if (_chunkActors.ContainsKey(o.Index))
+        {
+            // An earlier claim opened it meanwhile.
+            Self.Tell(o.Claim, Sender);
+            return;
+        }
+        if (_state is not { IsFinal: false } state || (_plan ?? _head) is not { } plan || state.VerifiedChunks.ContainsKey(o.Index))
+        {
+            Sender.Tell(new NothingToClaim());
+            return;
+        }
+        if (state.IsOpened(o.Index))
+        {
+            // Its supervisor gave its actor up after it failed over and over: a claim starts it again.
+            StartChunkActor(plan, o.Index);
+            Self.Tell(o.Claim, Sender);
+            return;
+        }
+        var sender = Sender;
+        Persist(new JobChunksOpened([o.Index], _clock.GetUtcNow()), e =>
+        {
+            _state = _state!.Apply(e);
+            StartChunkActor(plan, o.Index);
+            SnapshotIfDue();
+            Self.Tell(o.Claim, sender);
+        });
+    }
+
+    /// <summary>Journals a verified chunk's summary once; its actor stops by itself.</summary>
+    private void JournalVerified(ChunkState chunk)
+    {
+        if (chunk.Status != ChunkStates.Done || _state is not { IsFinal: false } state || state.VerifiedChunks.ContainsKey(chunk.Index)) return;
+        var at = _clock.GetUtcNow();
+        var verifiedAt = chunk.History.LastOrDefault(h => h.Outcome == AttemptOutcomes.Done)?.Ended ?? at;
+        Persist(new JobChunkVerified(SettledChunk.Of(chunk, verifiedAt, $"chunk {chunk.Index} was verified"), at), e =>
+        {
+            _state = _state!.Apply(e);
+            SnapshotIfDue();
+        });
+    }
+
+    private void SnapshotIfDue()
+    {
+        if (LastSequenceNr - _snapshotAt < SnapshotEvery) return;
+        _snapshotAt = LastSequenceNr;
+        SaveSnapshot(_state!);
     }
 
     private async Task ClaimAsync(ClaimChunk claim)
@@ -409,6 +538,11 @@ public sealed class JobActor : UntypedPersistentActor
             : PendingFor(claim).Select(index => (index, (ChunkCommand)new AssignChunkTo(claim.NodeName, now, claim.Peers)));
         foreach (var (index, command) in candidates.ToList())
         {
+            if (!_chunkActors.ContainsKey(index) && command is AssignChunkTo)
+            {
+                Self.Tell(new OpenChunk(index, claim), Sender);
+                return;
+            }
             if (await AskChunkAsync(index, command) is ChunkClaimed claimed)
             {
                 // The child's ChunkChanged is still in our mailbox; mark it here so the next claim skips it.
@@ -428,7 +562,8 @@ public sealed class JobActor : UntypedPersistentActor
     /// <summary>Pending chunks for a plain claim, best first; with the nodes' powers known, placed by <see cref="ChunkPlacement"/>.</summary>
     private IEnumerable<int> PendingFor(ClaimChunk claim)
     {
-        var open = _chunks.Where(c => c.Value.State.Status == ChunkStates.Pending && !c.Value.State.BetterLeftTo(claim.NodeName, claim.Peers))
+        // A chunk still reading its journal back only looks pending: it may be held, or verified, and is asked once it says.
+        var open = _chunks.Where(c => c.Value.State.Status == ChunkStates.Pending && !_chunksRecovering.Contains(c.Key) && !c.Value.State.BetterLeftTo(claim.NodeName, claim.Peers))
             .Select(c => c.Key).ToHashSet();
         if (claim.Powers is not { Count: > 0 } powers) return open.Order();
         return ChunkPlacement.Candidates(_chunks.Values, ExpectedFrames, claim.NodeName, claim.Peers ?? [], powers).Where(open.Contains);
@@ -437,9 +572,10 @@ public sealed class JobActor : UntypedPersistentActor
     /// <summary>A claim put to one chunk: its answer, or <see cref="NothingToClaim"/> when it does not answer in time.</summary>
     private async Task<object> AskChunkAsync(int index, ChunkCommand command)
     {
+        if (!_chunkActors.TryGetValue(index, out var actor)) return new NothingToClaim();
         try
         {
-            return await _chunkActors[index].Ask<object>(command, TimeSpan.FromSeconds(30));
+            return await actor.Ask<object>(command, TimeSpan.FromSeconds(30));
         }
         catch (AskTimeoutException)
         {
@@ -517,6 +653,13 @@ public sealed class JobActor : UntypedPersistentActor
             Fail(chunk.LastError ?? $"chunk {chunk.Index} failed");
             return;
         }
+        AdvanceIfAllVerified();
+    }
+
+    /// <summary>Once every chunk is verified the job assembles (after journalling that it does, when it was encoding).</summary>
+    private void AdvanceIfAllVerified()
+    {
+        if (_state is null || _state.IsFinal) return;
         if (_state.Stage == JobStates.Encoding && _chunks.Count == _plan?.Plan.Chunks.Count && _chunks.Values.All(c => c.State.Status == ChunkStates.Done))
         {
             Persist(new JobAssemblyStarted(_clock.GetUtcNow()), e =>
@@ -817,7 +960,7 @@ public sealed class JobActor : UntypedPersistentActor
             SourceSeconds = seconds is { } d ? Math.Round(d, 3) : null,
             OutputFileBytes = outputBytes,
             OutputBitrate = outputBytes is { } b && seconds is > 0 and var sec ? Math.Round(b * 8 / sec) : null,
-            RecoveringChunks = _chunkActors.Count > 0 ? _chunksRecovering.Count : null,
+            RecoveringChunks = _chunks.Count > 0 ? _chunksRecovering.Count : null,
             TimeBreakdown = JobTimeBreakdown.Of(s.SubmittedAt, s.AssemblyStartedAt, s.FinishedAt,
                 s is { IsFinal: true, SettledChunks: { } settledChunks } ? settledChunks.SelectMany(c => c.History) : _chunks.Values.SelectMany(c => c.State.History), now),
         };
@@ -861,4 +1004,7 @@ public sealed class JobActor : UntypedPersistentActor
     private int ExpectedFrames(int index) => (_plan ?? _head) is { } p && index < p.Plan.Chunks.Count ? p.Plan.Chunks[index].FrameCount : 0;
 
     private sealed record Resume;
+
+    /// <summary>Internal: <paramref name="Claim"/> needs chunk <paramref name="Index"/>, which has no actor yet.</summary>
+    private sealed record OpenChunk(int Index, ClaimChunk Claim);
 }

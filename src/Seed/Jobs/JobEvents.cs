@@ -2,7 +2,11 @@ namespace Flock.Seed.Jobs;
 
 public abstract record JobEvent;
 
-public sealed record JobSubmitted(JobSpec Spec, DateTimeOffset At) : JobEvent;
+/// <param name="ChunksOnDemand">
+/// Set for every job submitted since chunks get their actor when first handed out: only the chunks named by
+/// <see cref="JobChunksOpened"/> have one. False in journals from before: each chunk of those had an actor from planning on.
+/// </param>
+public sealed record JobSubmitted(JobSpec Spec, DateTimeOffset At, bool ChunksOnDemand = false) : JobEvent;
 
 /// <summary>The plan is on disk in the job's folder (plan.json, timeline.json) before this is journalled.</summary>
 public sealed record JobPlanned(int ChunkCount, int TotalFrames, string VideoEncoder) : JobEvent;
@@ -27,6 +31,18 @@ public sealed record JobPriorityChanged(int Priority, DateTimeOffset At) : JobEv
 public sealed record JobEntryPointRejected(long Pts, double Seconds, string Reason, DateTimeOffset At) : JobEvent;
 
 /// <summary>
+/// The chunks got their actor (persistence id chunk-JOB-INDEX), journalled before the first of their own events: a
+/// restarted seed brings back exactly these (less the verified ones) as actors, the others are pending lines of the plan.
+/// </summary>
+public sealed record JobChunksOpened(IReadOnlyList<int> Indices, DateTimeOffset At) : JobEvent;
+
+/// <summary>
+/// A chunk was verified: all the job (its view, report, time breakdown, assembly) needs of it from now on, so its
+/// actor stops and a restarted seed does not read its journal back.
+/// </summary>
+public sealed record JobChunkVerified(SettledChunk Chunk, DateTimeOffset At) : JobEvent;
+
+/// <summary>
 /// Where every chunk stood when the job settled, journalled in one write with the event that settles it: a settled job
 /// spawns no chunk actors after a seed restart, and `job show` still lists its chunks, frames, nodes and attempts.
 /// </summary>
@@ -36,7 +52,8 @@ public sealed record JobChunksSettled(IReadOnlyList<SettledChunk> Chunks, DateTi
 /// A chunk of a settled job: <paramref name="Status"/> is done or failed, or cancelled when the job stopped before the
 /// chunk was done; <paramref name="History"/> every attempt, none left running.
 /// </summary>
-public sealed record SettledChunk(int Index, string Status, int Attempts, string? Node, int Frames, IReadOnlyList<Chunks.ChunkAttempt> History)
+/// <param name="Sha256">The verified result's hash (null for a chunk not done, and in summaries journalled before it was kept).</param>
+public sealed record SettledChunk(int Index, string Status, int Attempts, string? Node, int Frames, IReadOnlyList<Chunks.ChunkAttempt> History, string? Sha256 = null)
 {
     /// <summary>The chunk as its job leaves it at <paramref name="at"/>: what is not done or failed by then never will be.</summary>
     public static SettledChunk Of(Chunks.ChunkState chunk, DateTimeOffset at, string reason) => new(
@@ -45,7 +62,20 @@ public sealed record SettledChunk(int Index, string Status, int Attempts, string
         chunk.Attempts,
         chunk.Node,
         chunk.Status == Messages.Jobs.ChunkStates.Done ? chunk.Frames : 0,
-        chunk.History.Select(h => h.Cancel(at, reason)).ToList());
+        chunk.History.Select(h => h.Cancel(at, reason)).ToList(),
+        chunk.Status == Messages.Jobs.ChunkStates.Done ? chunk.Sha256 : null);
+
+    /// <summary>The chunk's state as its job shows it once its actor is gone: no runs, its history as summarised.</summary>
+    public Chunks.ChunkState ToState() => Chunks.ChunkState.Initial(Index) with
+    {
+        Status = Status,
+        Attempts = Attempts,
+        Node = Node,
+        Frames = Frames,
+        Sha256 = Sha256,
+        CurrentAttempt = History.LastOrDefault(h => h.Outcome == Messages.Jobs.AttemptOutcomes.Done)?.Attempt ?? Attempts,
+        History = [.. History],
+    };
 }
 
 /// <summary>The queue accepted a job (journalled under the queue's own persistence id, <c>jobs</c>): a restarted seed brings it back.</summary>

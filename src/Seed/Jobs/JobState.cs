@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text.Json.Serialization;
 using Flock.Messages.Jobs;
 
 namespace Flock.Seed.Jobs;
@@ -14,12 +15,23 @@ public sealed record JobState(
     string? Error,
     DateTimeOffset? FinishedAt)
 {
+    [JsonIgnore]
     public bool IsFinal => JobStates.IsFinal(Stage);
+
+    /// <summary>Chunks get their actor when first handed out (see <see cref="JobSubmitted.ChunksOnDemand"/>); false: every chunk has one.</summary>
+    public bool ChunksOnDemand { get; init; }
+
+    /// <summary>Chunks that have an actor and a journal of their own and are not verified yet (with <see cref="ChunksOnDemand"/> only).</summary>
+    public ImmutableSortedSet<int> OpenedChunks { get; init; } = [];
+
+    /// <summary>Verified chunks as the job journalled them; their actors are gone.</summary>
+    public ImmutableSortedDictionary<int, SettledChunk> VerifiedChunks { get; init; } = ImmutableSortedDictionary<int, SettledChunk>.Empty;
 
     /// <summary>Keyframes of the source that are not clean entry points, in the order they were found.</summary>
     public ImmutableList<JobEntryPointRejected> RejectedEntryPoints { get; init; } = [];
 
     /// <summary>The timestamps of <see cref="RejectedEntryPoints"/>, as chunk assignments need them.</summary>
+    [JsonIgnore]
     public ImmutableSortedSet<long> BadEntryPts => RejectedEntryPoints.Select(e => e.Pts).ToImmutableSortedSet();
 
     /// <summary>The job's chunks as they stood when it settled; null while it runs (its chunk actors know) and for jobs settled before this was journalled.</summary>
@@ -28,7 +40,17 @@ public sealed record JobState(
     /// <summary>When joining the verified chunks began (the last time, for a retried job).</summary>
     public DateTimeOffset? AssemblyStartedAt { get; init; }
 
-    public static JobState Start(JobSubmitted e) => new(e.Spec, JobStates.Queued, e.At, 0, 0, null, null, null);
+    public static JobState Start(JobSubmitted e) => new(e.Spec, JobStates.Queued, e.At, 0, 0, null, null, null) { ChunksOnDemand = e.ChunksOnDemand };
+
+    /// <summary>
+    /// The chunks of a plan of <paramref name="chunkCount"/> that a (restarted) seed runs as actors: those with a journal
+    /// of their own that are not verified yet. Verified ones are summaries, never-started ones lines of the plan.
+    /// </summary>
+    public IEnumerable<int> ChunksNeedingActors(int chunkCount) =>
+        Enumerable.Range(0, chunkCount).Where(i => !VerifiedChunks.ContainsKey(i) && (!ChunksOnDemand || OpenedChunks.Contains(i)));
+
+    /// <summary>Whether chunk <paramref name="index"/> has (had) an actor and journal of its own.</summary>
+    public bool IsOpened(int index) => !ChunksOnDemand || OpenedChunks.Contains(index) || VerifiedChunks.ContainsKey(index);
 
     public JobState Apply(JobEvent e) => e switch
     {
@@ -39,6 +61,8 @@ public sealed record JobState(
         JobCancelled c => this with { Stage = JobStates.Cancelled, FinishedAt = c.At },
         JobRetried r => this with { Stage = r.Stage, Error = null, FinishedAt = null, SettledChunks = null, AssemblyStartedAt = null },
         JobChunksSettled s => this with { SettledChunks = s.Chunks },
+        JobChunksOpened o => this with { OpenedChunks = OpenedChunks.Union(o.Indices.Where(i => !VerifiedChunks.ContainsKey(i))) },
+        JobChunkVerified v => this with { VerifiedChunks = VerifiedChunks.SetItem(v.Chunk.Index, v.Chunk), OpenedChunks = OpenedChunks.Remove(v.Chunk.Index) },
         JobPriorityChanged p => this with { Spec = Spec with { Priority = p.Priority } },
         JobEntryPointRejected r => RejectedEntryPoints.Any(e => e.Pts == r.Pts) ? this : this with { RejectedEntryPoints = RejectedEntryPoints.Add(r) },
         JobSubmitted => throw new InvalidOperationException("a job is submitted once"),

@@ -32,5 +32,8 @@ public static class SeedEventTypes
         .Register<JobPriorityChanged>("job-priority-changed")
         .Register<JobEntryPointRejected>("job-entry-point-rejected")
         .Register<JobChunksSettled>("job-chunks-settled")
-        .Register<ChunkState>("chunk-state");
+        .Register<JobChunksOpened>("job-chunks-opened")
+        .Register<JobChunkVerified>("job-chunk-verified")
+        .Register<ChunkState>("chunk-state")
+        .Register<JobState>("job-state");
 }

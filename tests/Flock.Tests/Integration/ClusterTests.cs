@@ -120,10 +120,18 @@ public sealed class ClusterTests
             TimeSpan.FromMinutes(2), "two verified chunks");
         var verified = before.GetProperty("chunks").EnumerateArray().Where(c => c.GetProperty("state").GetString() == "done")
             .Select(c => c.GetProperty("index").GetInt32()).ToList();
+        var chunkCount = before.GetProperty("chunks").GetArrayLength();
         seed.KillHard();
         var clock = System.Diagnostics.Stopwatch.StartNew();
 
-        await cluster.StartSeedAsync();
+        var restarted = await cluster.StartSeedAsync();
+        // Only chunks in flight come back as actors: the verified ones are summaries in the job's journal, the others plan lines.
+        await restarted.WaitForOutputAsync("chunks verified from the job's journal", TimeSpan.FromMinutes(1));
+        var line = System.Text.RegularExpressions.Regex.Match(restarted.Output, @"(\d+) chunk actors recovering, (\d+) chunks verified from the job's journal, (\d+) never started");
+        Assert.True(line.Success, restarted.Output);
+        var (actors, summaries, unstarted) = (int.Parse(line.Groups[1].Value), int.Parse(line.Groups[2].Value), int.Parse(line.Groups[3].Value));
+        Assert.Equal(chunkCount, actors + summaries + unstarted);
+        Assert.True(summaries >= verified.Count, $"{summaries} summaries for {verified.Count} verified chunks");
         // Back in hand once the node has rejoined the restarted seed (it then uploads or continues what it held).
         var until = DateTime.UtcNow + TimeSpan.FromMinutes(1);
         while (!node.Output.Split("lost the seed").Last().Contains("joined the seed", StringComparison.Ordinal) && DateTime.UtcNow < until) await Task.Delay(50);
