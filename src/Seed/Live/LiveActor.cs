@@ -57,6 +57,7 @@ public sealed class LiveActor : ReceiveActor
             if (!Directory.Exists(_liveDirectory)) return; // removed meanwhile (the job settled); the segments went with it
             _playlist = _playlist.Append(p.Segments);
             WritePlaylist();
+            _log.LogInformation("chunk {Chunk} published live: {Segments} segments, {Ms:0} ms", p.Index, p.Segments.Count, p.Took.TotalMilliseconds);
             PublishNext();
         });
         Receive<LiveChunkFailed>(f =>
@@ -97,8 +98,9 @@ public sealed class LiveActor : ReceiveActor
         {
             _running = true;
             var (file, live, seconds, start, ct) = (ChunkActor.ResultFile(_chunkDirectory, next), _liveDirectory, _hlsSeconds, _formatStartSeconds, _lifetime.Token);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             Task.Run(() => HlsSegmenter.SegmentAsync(file, next, live, seconds, start, ct), CancellationToken.None)
-                .PipeTo(Self, success: s => new LiveChunkPublished(next, s), failure: e => new LiveChunkFailed(next, e.Message));
+                .PipeTo(Self, success: s => new LiveChunkPublished(next, s, clock.Elapsed), failure: e => new LiveChunkFailed(next, e.Message));
             return;
         }
         if (!_broken) Context.Parent.Tell(new LiveCaughtUp(next));

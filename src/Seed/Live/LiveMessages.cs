@@ -14,6 +14,6 @@ public sealed record SettleLive(int? CompletedChunks, bool Keep);
 /// <summary>To the job: the live playlist holds the first <paramref name="Chunks"/> chunks (or publishing gave up), so the chunk files may go.</summary>
 public sealed record LiveCaughtUp(int Chunks);
 
-internal sealed record LiveChunkPublished(int Index, IReadOnlyList<LiveSegment> Segments);
+internal sealed record LiveChunkPublished(int Index, IReadOnlyList<LiveSegment> Segments, TimeSpan Took);
 
 internal sealed record LiveChunkFailed(int Index, string Reason);

@@ -317,7 +317,8 @@ function renderJob(job) {
     link.addEventListener('click', (e) => { e.preventDefault(); download(job, link); });
     actions.append(link);
   }
-  if (job.livePlaylist) {
+  // Until chunk 0 is verified the playlist has no segment yet, and a player would give up on it rather than wait.
+  if (job.livePlaylist && (job.chunks || []).some((c) => c.index === 0 && c.state === 'done')) {
     const watch = el('button', { className: 'watch-live', textContent: state.watching === job.id ? 'watching' : 'watch live' });
     watch.addEventListener('click', () => watchLive(job));
     actions.append(watch);
