@@ -762,7 +762,8 @@ public sealed class JobActor : UntypedPersistentActor
         Announce();
         if (!_state.IsFinal) return;
         RemoveWorkFiles();
-        _livePrefixTold = -1;
+        // A retry publishes again, perhaps from the first chunk: what was caught up before says nothing then.
+        (_livePrefixTold, _liveCaughtUp) = (-1, 0);
         _live?.Tell(new SettleLive(_state.Stage == JobStates.Completed ? _state.ChunkCount : null, _state.Spec.KeepLive));
     }
 
