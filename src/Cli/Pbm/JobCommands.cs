@@ -41,6 +41,8 @@ public static class JobCommands
         var chunkSeconds = CommonOptions.ChunkSeconds();
         var priority = new Option<int>("--priority") { Description = "Higher runs first.", HelpName = "P" };
         var detach = new Option<bool>("--detach") { Description = "Print the job id and return at once." };
+        var live = new Option<bool>("--live") { Description = "Publish the job as HLS while it encodes and print the playlist URL (needs the token: header, or ?token= for players)." };
+        var keepLive = new Option<bool>("--keep-live") { Description = "Keep the live HLS files once the job ends (by default they go with its other work files)." };
 
         var command = new Command("submit", "Upload IN as a new job, follow it and download the result to OUT.");
         command.Arguments.Add(input);
@@ -49,6 +51,8 @@ public static class JobCommands
         command.Options.Add(chunkSeconds);
         command.Options.Add(priority);
         command.Options.Add(detach);
+        command.Options.Add(live);
+        command.Options.Add(keepLive);
         command.SetAction(async (parse, ct) =>
         {
             var inPath = parse.GetValue(input)!;
@@ -71,13 +75,19 @@ public static class JobCommands
 
             using var client = context.Connect(parse);
             var id = await client.UploadJobAsync(
-                inPath, outPath, ffmpegOptions, parse.GetValue(chunkSeconds), parse.GetValue(priority), ct)
+                inPath, outPath, ffmpegOptions, parse.GetValue(chunkSeconds), parse.GetValue(priority), ct, parse.GetValue(live), parse.GetValue(keepLive))
                 .ConfigureAwait(false);
+            // The seed may publish every job live (flock.seed.live = on): what it says is what is printed.
+            var liveUrl = await LiveUrlAsync(client, id, ct).ConfigureAwait(false);
             if (detached || outPath is null)
             {
                 context.WriteLine(id);
+                // On stderr, so `id=$(pbm job submit --detach ...)` still gets the id alone.
+                if (liveUrl is not null) context.Console.Error.WriteLine("live " + liveUrl);
                 return PbmExitCodes.Success;
             }
+
+            if (liveUrl is not null) context.WriteLine("live " + liveUrl);
 
             var job = await FollowAsync(client, id, context, showProgress: true, ct, asWatch: true).ConfigureAwait(false);
             if (job.State != JobStates.Completed)
@@ -196,6 +206,11 @@ public static class JobCommands
             var asJson = parse.GetValue(json);
             var view = new WatchView(context.Console);
             string? lastWarning = null;
+            if (!asJson && await LiveUrlAsync(client, parse.GetValue(id)!, ct).ConfigureAwait(false) is { } liveUrl)
+            {
+                context.WriteLine("live " + liveUrl);
+            }
+
             var job = await PollAsync(client, parse.GetValue(id)!, context, update =>
             {
                 if (asJson)
@@ -381,6 +396,19 @@ public static class JobCommands
         {
             throw new PbmException(
                 $"interrupted; job {id} goes on at the seed (stop it with: flock pbm job cancel {id})", PbmExitCodes.Interrupted);
+        }
+    }
+
+    /// <summary>The job's live playlist URL, or null when it is not published live (or the job is already gone).</summary>
+    private static async Task<Uri?> LiveUrlAsync(SeedClient client, string id, CancellationToken ct)
+    {
+        try
+        {
+            return (await client.GetJobAsync(id, ct).ConfigureAwait(false)).LivePlaylist is { } playlist ? client.LiveUrl(playlist) : null;
+        }
+        catch (PbmException)
+        {
+            return null;
         }
     }
 

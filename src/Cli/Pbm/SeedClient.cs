@@ -89,6 +89,9 @@ public sealed class SeedClient : IDisposable
         SendJsonAsync<JobListResponse>(HttpMethod.Get, "api/jobs", ct);
 
     /// <param name="timeout">How long to wait for the answer (default <see cref="RequestTimeout"/>; live views poll with less).</param>
+    /// <summary>The full URL of a live job's playlist (<see cref="JobResponse.LivePlaylist"/> is relative to the seed).</summary>
+    public Uri LiveUrl(string playlist) => new(BaseAddress, playlist);
+
     public Task<JobResponse> GetJobAsync(string id, CancellationToken ct, TimeSpan? timeout = null) =>
         SendJsonAsync<JobResponse>(HttpMethod.Get, "api/jobs/" + Uri.EscapeDataString(id), ct, timeout: timeout);
 
@@ -121,11 +124,13 @@ public sealed class SeedClient : IDisposable
         IReadOnlyList<string> options,
         double chunkSeconds,
         int priority,
-        CancellationToken ct)
+        CancellationToken ct,
+        bool live = false,
+        bool keepLive = false)
     {
         var query = string.Create(
             CultureInfo.InvariantCulture,
-            $"api/jobs/upload?name={Uri.EscapeDataString(Path.GetFileName(inputPath))}{(output is null ? "" : "&output=" + Uri.EscapeDataString(output))}&chunkSeconds={chunkSeconds}&priority={priority}");
+            $"api/jobs/upload?name={Uri.EscapeDataString(Path.GetFileName(inputPath))}{(output is null ? "" : "&output=" + Uri.EscapeDataString(output))}&chunkSeconds={chunkSeconds}&priority={priority}{(live ? "&live=true" : "")}{(keepLive ? "&keepLive=true" : "")}");
 
         await using var file = new FileStream(
             inputPath, FileMode.Open, FileAccess.Read, FileShare.Read, CopyBufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan);

@@ -104,6 +104,12 @@ public sealed record JobResponse(
 
     /// <summary>Where the job's wall time went so far (see <see cref="JobTimeBreakdownResponse"/>).</summary>
     public JobTimeBreakdownResponse? TimeBreakdown { get; init; }
+
+    /// <summary>
+    /// Where the job is published as HLS while it encodes (relative to the seed, e.g. /jobs/7/live/index.m3u8); null
+    /// when it was submitted without live, and once its live files are gone.
+    /// </summary>
+    public string? LivePlaylist { get; init; }
 }
 
 /// <summary>The encode rate (all nodes together) between the sample before and <paramref name="At"/>, and the frames encoded by then.</summary>

@@ -19,6 +19,7 @@ internal static class JobEndpoints
 
     public static void Map(IEndpointRouteBuilder app, SeedRuntime seed)
     {
+        MapLive(app, seed);
         var api = app.MapGroup("/api").AddEndpointFilter(async (ctx, next) =>
             await Authorization.CheckApiAsync(ctx.HttpContext, seed) ?? await next(ctx));
 
@@ -37,10 +38,11 @@ internal static class JobEndpoints
                 if (output is null) return ApiResults.Error(403, outputError!);
             }
             return await SubmitAsync(seed, new SubmitJob(input, Path.GetFileName(request.InputPath), output,
-                request.OutputPath ?? request.InputPath, request.Options ?? [], request.ChunkSeconds, request.Priority, InputIsOwned: false, request.OutputPath ?? ""), ct);
+                request.OutputPath ?? request.InputPath, request.Options ?? [], request.ChunkSeconds, request.Priority, InputIsOwned: false, request.OutputPath ?? "",
+                request.Live || seed.Options.Live, request.KeepLive), ct);
         });
 
-        api.MapPost("/jobs/upload", async (HttpContext http, string name, string? output, double? chunkSeconds, int? priority, CancellationToken ct) =>
+        api.MapPost("/jobs/upload", async (HttpContext http, string name, string? output, double? chunkSeconds, int? priority, bool? live, bool? keepLive, CancellationToken ct) =>
         {
             if (http.Request.ContentLength > seed.Options.MaxUploadSize)
                 return ApiResults.Error(413, $"the input is larger than flock.seed.max-upload-size ({seed.Options.MaxUploadSize} bytes)");
@@ -57,7 +59,7 @@ internal static class JobEndpoints
                     await http.Request.Body.CopyToAsync(file, 1 << 20, ct);
                 // `output` is the OUT as the user typed it on their machine: shown in listings, its extension picks the container.
                 var result = await SubmitAsync(seed, new SubmitJob(temp, safeName, null, Path.GetFileName(string.IsNullOrEmpty(output) ? safeName : output), options,
-                    chunkSeconds ?? seed.Options.DefaultChunkSeconds, priority ?? 0, InputIsOwned: true, output ?? ""), ct);
+                    chunkSeconds ?? seed.Options.DefaultChunkSeconds, priority ?? 0, InputIsOwned: true, output ?? "", live == true || seed.Options.Live, keepLive == true), ct);
                 return result;
             }
             catch (IOException e)
@@ -122,6 +124,35 @@ internal static class JobEndpoints
             // Whatever else happens, the certificates it enrolled with stop opening the cluster transport.
             seed.Authority?.Revoke(name);
             return AskNodeAsync(seed, new DownNode(name));
+        });
+    }
+
+    /// <summary>
+    /// A live job's HLS files, beside the API rather than under it: players resolve segment URIs relative to the
+    /// playlist. The token may come as `?token=` (players cannot set headers); the playlist then hands it on in every URI.
+    /// </summary>
+    private static void MapLive(IEndpointRouteBuilder app, SeedRuntime seed)
+    {
+        app.MapGet("/jobs/{id}/live/{file}", async (HttpContext http, string id, string file, string? token) =>
+        {
+            if (token is not null && !http.Request.Headers.ContainsKey("Authorization")) http.Request.Headers.Authorization = "Bearer " + token;
+            if (await Authorization.CheckApiAsync(http, seed) is { } refused) return refused;
+            if (!IsJobId(id)) return ApiResults.Error(400, "bad job id");
+            // Only names the publisher writes, so no path can leave the job's live folder.
+            if (!Flock.Media.Live.LivePlaylist.IsServedName(file)) return ApiResults.Error(404, $"no live file {file}");
+            JobResponse job;
+            try { job = await seed.Jobs.Ask<JobResponse>(new FetchJob(id), AskTimeout); }
+            catch (KeyNotFoundException) { return ApiResults.Error(404, $"no job {id}"); }
+            if (job.LivePlaylist is null) return ApiResults.Error(404, $"job {id} is not published live (submit it with --live, or set flock.seed.live = on)");
+            var path = Path.Combine(seed.JobsDirectory, id, "live", file);
+            if (!File.Exists(path)) return ApiResults.Error(404, $"job {id} has no live file {file} (yet)");
+            http.Response.Headers.CacheControl = "no-cache";
+            if (file != Flock.Media.Live.LivePlaylist.FileName) return Results.File(path, file.EndsWith(".m4s", StringComparison.Ordinal) ? "video/iso.segment" : "video/mp4");
+            string text;
+            try { text = await File.ReadAllTextAsync(path, http.RequestAborted); }
+            catch (FileNotFoundException) { return ApiResults.Error(404, $"job {id} has no live playlist now"); }
+            if (token is not null) text = Flock.Media.Live.LivePlaylist.WithQuery(text, "?token=" + Uri.EscapeDataString(token));
+            return Results.Text(text, "application/vnd.apple.mpegurl");
         });
     }
 

@@ -13,7 +13,7 @@ using Microsoft.AspNetCore.Routing;
 namespace Flock.Seed.Dashboard;
 
 /// <summary>
-/// The web dashboard: three static files embedded in this assembly (no build step, nothing on disk to install) and
+/// The web dashboard: its static files (hls.js vendored among them) embedded in this assembly (no build step, nothing on disk to install) and
 /// the overview they poll (any API token). Anything that changes state still goes through the token-guarded job API.
 /// </summary>
 internal static class DashboardEndpoints
@@ -23,6 +23,8 @@ internal static class DashboardEndpoints
         ("/", "dashboard/index.html", "text/html; charset=utf-8"),
         ("/dashboard/dashboard.css", "dashboard/dashboard.css", "text/css; charset=utf-8"),
         ("/dashboard/dashboard.js", "dashboard/dashboard.js", "text/javascript; charset=utf-8"),
+        // hls.js (vendored from npm, see its header): plays a live job where the browser has no native HLS.
+        ("/dashboard/hls.min.js", "dashboard/hls.min.js", "text/javascript; charset=utf-8"),
     ];
 
     public static void Map(IEndpointRouteBuilder app, SeedRuntime seed)

@@ -11,6 +11,7 @@ using Flock.Messages.Jobs;
 using Flock.Seed.Chunks;
 using Flock.Seed.Cluster;
 using Flock.Seed.Hosting;
+using Flock.Seed.Live;
 using Flock.Seed.Planning;
 using Flock.Seed.Storage;
 using Microsoft.Extensions.Logging;
@@ -69,6 +70,16 @@ public sealed class JobActor : UntypedPersistentActor
     /// <summary>A job with 10,000 chunks journals 10,000 summaries: a snapshot every this many events keeps its recovery short.</summary>
     public const int SnapshotEvery = 500;
     private long _snapshotAt;
+    /// <summary>Publishes a live job as HLS (<see cref="JobSpec.Live"/>); null until its plan is known, and for other jobs.</summary>
+    private IActorRef? _live;
+    /// <summary>The verified prefix last told to <see cref="_live"/>, so chunk progress does not repeat it.</summary>
+    private int _livePrefixTold = -1;
+    private int _liveCaughtUp;
+    /// <summary>The output is ready but the live playlist is still behind: completing now would remove chunks it has yet to publish.</summary>
+    private AssemblyFinished? _assembledBeforeLive;
+
+    /// <summary>HLS segments are cut at the chunk's keyframes near this length (ffmpeg's -hls_time).</summary>
+    private const double LiveSegmentSeconds = 2;
 
     public JobActor(string id, JobSpec? newSpec, string directory, IActorRef jobs, ChunkSizing sizing, long minFreeSpace, TimeProvider clock, VerifyLevel verify, ILoggerFactory logs)
     {
@@ -93,6 +104,8 @@ public sealed class JobActor : UntypedPersistentActor
     private new ILogger Log { get; }
 
     private string ChunkDirectory => Path.Combine(_directory, "chunks");
+
+    private string LiveDirectory => Path.Combine(_directory, "live");
 
     /// <summary>Same as the old runtime's default: a chunk failing over and over is stopped rather than spinning forever.</summary>
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(10, TimeSpan.FromMinutes(1), _ => Directive.Restart);
@@ -264,6 +277,17 @@ public sealed class JobActor : UntypedPersistentActor
                     });
                 }
                 else AnswerPriority();
+                break;
+            case AssemblyFinished a when _live is not null && _liveCaughtUp < (_plan?.Plan.Chunks.Count ?? 0):
+                _assembledBeforeLive = a;
+                break;
+            case LiveCaughtUp l:
+                _liveCaughtUp = Math.Max(_liveCaughtUp, l.Chunks);
+                if (_assembledBeforeLive is { } assembled && _liveCaughtUp >= (_plan?.Plan.Chunks.Count ?? 0))
+                {
+                    _assembledBeforeLive = null;
+                    Self.Tell(assembled);
+                }
                 break;
             case AssemblyFinished a:
                 _assemblyRunning = false;
@@ -646,6 +670,7 @@ public sealed class JobActor : UntypedPersistentActor
                     chunk.Status == ChunkStates.Done ? $"chunk {chunk.Index} was finished by {chunk.Node}" : $"chunk {chunk.Index} failed")));
         }
         if (_state is null || _state.IsFinal) return;
+        TellLive();
 
         if (chunk.Status == ChunkStates.Pending && before?.State.Status != ChunkStates.Pending) _jobs.Tell(new WorkAvailable());
         if (chunk.Status == ChunkStates.Failed)
@@ -669,6 +694,18 @@ public sealed class JobActor : UntypedPersistentActor
             });
         }
         else AssembleIfReady();
+    }
+
+    /// <summary>Tells the live publisher how many chunks from the first on are verified, whenever that grows (starting it on the first call).</summary>
+    private void TellLive()
+    {
+        if (_state is not { Spec.Live: true, IsFinal: false } || (_plan ?? _head) is not { } plan) return;
+        var prefix = 0;
+        while (_chunks.TryGetValue(prefix, out var c) && c.State.Status == ChunkStates.Done) prefix++;
+        if (prefix == _livePrefixTold && _live is not null) return;
+        _live ??= Context.ActorOf(LiveActor.Props(LiveDirectory, ChunkDirectory, LiveSegmentSeconds, plan.Plan.FormatStartSeconds, _logs), "live");
+        _livePrefixTold = prefix;
+        _live.Tell(new LivePrefixVerified(prefix));
     }
 
     private void AssembleIfReady()
@@ -867,7 +904,11 @@ public sealed class JobActor : UntypedPersistentActor
     {
         _state = _state!.Apply(e);
         Announce();
-        if (_state.IsFinal) RemoveWorkFiles();
+        if (!_state.IsFinal) return;
+        RemoveWorkFiles();
+        // A retry publishes again, perhaps from the first chunk: what was caught up before says nothing then.
+        (_livePrefixTold, _liveCaughtUp) = (-1, 0);
+        _live?.Tell(new SettleLive(_state.Stage == JobStates.Completed ? _state.ChunkCount : null, _state.Spec.KeepLive));
     }
 
     /// <summary>
@@ -881,7 +922,9 @@ public sealed class JobActor : UntypedPersistentActor
         var reference = Path.Combine(_directory, ChunkChecks.ReferenceFileName);
         ChunkContentCheck.Forget(reference);
         if (completed && File.Exists(reference)) File.Delete(reference);
-        foreach (var dir in new[] { ChunkDirectory, Path.Combine(_directory, "assembly") })
+        // A live publisher still running removes its own files once it has finished with them.
+        var live = _live is null && _state is { Spec.KeepLive: false } ? new[] { LiveDirectory } : [];
+        foreach (var dir in new[] { ChunkDirectory, Path.Combine(_directory, "assembly") }.Concat(live))
         {
             try
             {
@@ -961,6 +1004,7 @@ public sealed class JobActor : UntypedPersistentActor
             OutputFileBytes = outputBytes,
             OutputBitrate = outputBytes is { } b && seconds is > 0 and var sec ? Math.Round(b * 8 / sec) : null,
             RecoveringChunks = _chunks.Count > 0 ? _chunksRecovering.Count : null,
+            LivePlaylist = s.Spec.Live && (!s.IsFinal || Directory.Exists(LiveDirectory)) ? $"/jobs/{_id}/live/{Media.Live.LivePlaylist.FileName}" : null,
             TimeBreakdown = JobTimeBreakdown.Of(s.SubmittedAt, s.AssemblyStartedAt, s.FinishedAt,
                 s is { IsFinal: true, SettledChunks: { } settledChunks } ? settledChunks.SelectMany(c => c.History) : _chunks.Values.SelectMany(c => c.State.History), now),
         };

@@ -5,8 +5,9 @@ namespace Flock.Seed.Jobs;
 /// <summary>Submit a job; replied to with <see cref="Messages.Jobs.SubmitJobResponse"/> or Status.Failure.</summary>
 /// <remarks>OutputPath null: the output goes to the job's folder, with <paramref name="OutputName"/>'s extension.</remarks>
 /// <param name="UserOutput">The OUT as the user typed it, for listings ("" when none was given).</param>
+/// <param name="Live">Publish the job as HLS while it encodes; <paramref name="KeepLive"/>: keep those files once it settles.</param>
 public sealed record SubmitJob(string InputPath, string InputName, string? OutputPath, string OutputName, IReadOnlyList<string> Options, double ChunkSeconds, int Priority, bool InputIsOwned,
-    string UserOutput = "");
+    string UserOutput = "", bool Live = false, bool KeepLive = false);
 
 public sealed record CancelJob(string JobId);
 

@@ -275,7 +275,7 @@ public sealed class JobsActor : UntypedPersistentActor, IWithTimers
             input = owned;
         }
         var output = s.OutputPath ?? Path.Combine(dir, "output" + Path.GetExtension(s.OutputName));
-        var spec = new JobSpec(id, input, s.InputName, output, s.Options, s.ChunkSeconds, s.Priority, s.UserOutput);
+        var spec = new JobSpec(id, input, s.InputName, output, s.Options, s.ChunkSeconds, s.Priority, s.UserOutput, s.Live, s.KeepLive);
         Persist(new JobAccepted(id), _ =>
         {
             Spawn(id, spec);

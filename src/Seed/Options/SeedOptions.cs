@@ -52,6 +52,9 @@ public sealed class SeedOptions
 
     public double DefaultChunkSeconds { get; set; } = 30;
 
+    /// <summary>`live = on`: every job is published as HLS while it encodes, as `pbm job submit --live` asks for one.</summary>
+    public bool Live { get; set; }
+
     /// <summary>`local-node = on`: the seed process also runs an encoder node (configured by node.conf and FLOCK_NODE_* as usual).</summary>
     public bool LocalNode { get; set; }
 

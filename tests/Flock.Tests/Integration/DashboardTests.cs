@@ -202,6 +202,52 @@ public sealed class DashboardTests
         }
     }
 
+    [Fact]
+    public async Task Dashboard_should_submit_a_live_job_and_play_it_from_the_start_past_the_first_chunk_while_it_encodes()
+    {
+        Assert.True(File.Exists(Chromium), $"chromium is missing ({Chromium})");
+        var scripts = await PrepareScriptsAsync();
+        using var cluster = new TestCluster(tls: false);
+        var seed = await cluster.StartSeedAsync(adminToken: AdminToken);
+        // Paced to real time: the 20 s job takes about 20 s however fast the machine, while the player, started once
+        // chunk 0 is verified, needs chunk 1 to get past 3 s. Playback and encoding run at the same pace, so the job is
+        // still encoding then unless the player stalled for most of the job.
+        await cluster.StartNodeAsync("node-live", env: new Dictionary<string, string> { ["FLOCK_FFMPEG"] = await cluster.PacedFfmpegAsync() });
+        var source = cluster.Scratch.File("source.mp4");
+        await FfmpegTool.FfmpegAsync(["-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25:duration=20",
+            "-c:v", "libx264", "-preset", "ultrafast", "-g", "25", "-pix_fmt", "yuv420p", source]);
+        var screenshot = cluster.Scratch.File("dashboard-live.png");
+
+        var (exit, stdout, stderr) = await RunAsync("node", ["live.mjs"], scripts, new Dictionary<string, string>
+        {
+            ["FLOCK_URL"] = cluster.BaseUrl + "/",
+            ["FLOCK_ADMIN_TOKEN"] = AdminToken,
+            ["FLOCK_SOURCE"] = source,
+            ["FLOCK_OPTIONS"] = "-c:v libx264 -preset veryfast -g 25 -threads 1",
+            ["FLOCK_CHUNK_SECONDS"] = "2",
+            ["FLOCK_PAST_SECONDS"] = "3",
+            ["FLOCK_SCREENSHOT"] = screenshot,
+        }, TimeSpan.FromMinutes(5));
+        Assert.True(exit == 0, $"the live dashboard script failed ({exit}):\n{stderr}\n{stdout}\nseed (last 3000 chars):\n{seed.Output[^Math.Min(3000, seed.Output.Length)..]}");
+        var seen = JsonDocument.Parse(stdout.Trim().Split('\n')[^1]).RootElement;
+        var id = seen.GetProperty("jobId").GetString()!;
+        Assert.Equal(id, seen.GetProperty("playerJob").GetString());
+        Assert.True(seen.GetProperty("reached").GetDouble() > 3, stdout);
+        Assert.Equal("encoding", seen.GetProperty("stateWhenPast").GetString());
+        Assert.False(seen.GetProperty("playlistEndedWhenPast").GetBoolean(), "the playlist should not have ended while the job encodes");
+        Assert.Equal("", seen.GetProperty("playerStatus").GetString());
+        Assert.Equal(0, seen.GetProperty("pageErrors").GetArrayLength());
+
+        var job = await cluster.WaitForJobAsync(id, j => j.GetProperty("state").GetString() is "completed" or "failed", TimeSpan.FromMinutes(3), "the live job to end");
+        Assert.Equal("completed", job.GetProperty("state").GetString());
+        Assert.True(job.GetProperty("chunks").GetArrayLength() >= 5, $"a 20 s source in 2 s chunks: {job}");
+        if (Environment.GetEnvironmentVariable("FLOCK_REPO_ROOT") is { Length: > 0 } repo)
+        {
+            Directory.CreateDirectory(Path.Combine(repo, "docs"));
+            File.Copy(screenshot, Path.Combine(repo, "docs", "dashboard-live.png"), overwrite: true);
+        }
+    }
+
     private static async Task WaitForClusterEventAsync(HttpClient http, string kind, string node, TimeSpan timeout)
     {
         using var cts = new CancellationTokenSource(timeout);

@@ -12,7 +12,7 @@ const PAGE_SIZE = Math.max(1, Number(new URLSearchParams(location.search).get('j
 const SVG = 'http://www.w3.org/2000/svg';
 
 // refused: why the last token was dropped, shown until another is pasted (the next poll must not say just 'token needed').
-const state = { access: null, admin: false, before: null, openHistories: new Set(), refused: null };
+const state = { access: null, admin: false, before: null, openHistories: new Set(), refused: null, hls: null, watching: null };
 const $ = (id) => document.getElementById(id);
 
 function token() { return sessionStorage.getItem(TOKEN_KEY) || ''; }
@@ -116,6 +116,7 @@ $('submit-form').addEventListener('submit', async (e) => {
   const params = new URLSearchParams({ name: file.name });
   const chunk = $('submit-chunk').value;
   if (chunk) params.set('chunkSeconds', chunk);
+  if ($('submit-live').checked) params.set('live', 'true');
   $('submit-status').textContent = 'uploading…';
   const response = await fetch('/api/jobs/upload?' + params, {
     method: 'POST',
@@ -316,6 +317,12 @@ function renderJob(job) {
     link.addEventListener('click', (e) => { e.preventDefault(); download(job, link); });
     actions.append(link);
   }
+  // Until chunk 0 is verified the playlist has no segment yet, and a player would give up on it rather than wait.
+  if (job.livePlaylist && (job.chunks || []).some((c) => c.index === 0 && c.state === 'done')) {
+    const watch = el('button', { className: 'watch-live', textContent: state.watching === job.id ? 'watching' : 'watch live' });
+    watch.addEventListener('click', () => watchLive(job));
+    actions.append(watch);
+  }
   if (state.admin && !['completed', 'failed', 'cancelled'].includes(job.state)) {
     const cancel = el('button', { className: 'danger cancel', textContent: 'cancel' });
     cancel.addEventListener('click', () => { if (confirm('Cancel job ' + job.id + '?')) cancelJob(job.id); });
@@ -347,6 +354,32 @@ function renderJob(job) {
   card.dataset.jobId = job.id;
   card.dataset.state = job.state;
   return card;
+}
+
+// One player for the page, outside the job cards (they are rebuilt on every poll). It starts at the beginning of the
+// job's EVENT playlist, not at its live edge, and waits for segments when it catches up with the encode. The token
+// goes as a header on every request hls.js makes; only Safari's native HLS, which cannot set one, gets it as ?token=.
+function watchLive(job) {
+  const video = $('player');
+  if (state.hls) { state.hls.destroy(); state.hls = null; }
+  state.watching = job.id;
+  video.dataset.job = job.id;
+  $('player-job').textContent = `#${job.id} ${job.input}`;
+  $('player-section').hidden = false;
+  $('player-status').textContent = '';
+  if (window.Hls && Hls.isSupported()) {
+    const hls = new Hls({ startPosition: 0, xhrSetup: (xhr) => xhr.setRequestHeader('Authorization', 'Bearer ' + token()) });
+    hls.on(Hls.Events.ERROR, (_, data) => { if (data.fatal) $('player-status').textContent = 'player error: ' + data.details; });
+    hls.loadSource(job.livePlaylist);
+    hls.attachMedia(video);
+    state.hls = hls;
+  } else if (video.canPlayType('application/vnd.apple.mpegurl')) {
+    video.src = job.livePlaylist + '?token=' + encodeURIComponent(token());
+  } else {
+    $('player-status').textContent = 'this browser cannot play HLS';
+    return;
+  }
+  video.play().catch((e) => { $('player-status').textContent = 'press play (' + e.message + ')'; });
 }
 
 // Every unfinished job, then one page of settled ones.

@@ -30,6 +30,7 @@ public sealed partial class EnvironmentOverrideTests
         ["FLOCK_DATA_DIR"] = ("/var/lib/flock", nameof(SeedOptions.DataDir)),
         ["FLOCK_TOKEN"] = ("admin-from-env", nameof(SeedOptions.AdminToken)),
         ["FLOCK_LOCAL_NODE"] = ("on", nameof(SeedOptions.LocalNode)),
+        ["FLOCK_SEED_LIVE"] = ("on", nameof(SeedOptions.Live)),
         ["FLOCK_JOURNAL_PROVIDER"] = ("postgresql", "Journal.Provider"),
         ["FLOCK_JOURNAL_CONNECTION"] = ("Host=db;Username=flock", "Journal.ConnectionString"),
     };

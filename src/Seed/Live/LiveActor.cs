@@ -1,0 +1,135 @@
+using Akka.Actor;
+using Flock.Media.Live;
+using Flock.Seed.Chunks;
+using Flock.Seed.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Flock.Seed.Live;
+
+/// <summary>
+/// Publishes one job as HLS while it encodes: whenever the in-order verified prefix grows, the next chunk is remuxed
+/// into segments (a Task piped back, one chunk at a time) and the playlist rewritten. A seed restart publishes the
+/// verified prefix again from the start: the segments are cheap stream copies, and nothing half-written survives.
+/// </summary>
+public sealed class LiveActor : ReceiveActor
+{
+    private readonly string _liveDirectory;
+    private readonly string _chunkDirectory;
+    private readonly double _hlsSeconds;
+    private readonly double _formatStartSeconds;
+    private readonly ILogger _log;
+    private readonly CancellationTokenSource _lifetime = new();
+    private LivePlaylist _playlist = LivePlaylist.Empty;
+    private int _verified;
+    private SettleLive? _settled;
+    private bool _running;
+    private bool _broken;
+
+    public LiveActor(string liveDirectory, string chunkDirectory, double hlsSeconds, double formatStartSeconds, ILoggerFactory logs)
+    {
+        _liveDirectory = liveDirectory;
+        _chunkDirectory = chunkDirectory;
+        _hlsSeconds = hlsSeconds;
+        _formatStartSeconds = formatStartSeconds;
+        _log = ActorLogging.For(logs, typeof(LiveActor), Self);
+        Restart();
+
+        Receive<LivePrefixVerified>(v =>
+        {
+            if (_settled is not null)
+            {
+                // A retried job: its verified chunks are still there, its live files perhaps not.
+                _settled = null;
+                if (!Directory.Exists(_liveDirectory)) Restart();
+            }
+            _verified = Math.Max(_verified, v.Chunks);
+            PublishNext();
+        });
+        Receive<SettleLive>(s =>
+        {
+            _settled = s;
+            if (s.CompletedChunks is { } total) _verified = Math.Max(_verified, total);
+            PublishNext();
+        });
+        Receive<LiveChunkPublished>(p =>
+        {
+            _running = false;
+            if (!Directory.Exists(_liveDirectory)) return; // removed meanwhile (the job settled); the segments went with it
+            _playlist = _playlist.Append(p.Segments);
+            WritePlaylist();
+            _log.LogInformation("chunk {Chunk} published live: {Segments} segments, {Ms:0} ms", p.Index, p.Segments.Count, p.Took.TotalMilliseconds);
+            PublishNext();
+        });
+        Receive<LiveChunkFailed>(f =>
+        {
+            _running = false;
+            // The job itself is unharmed: only its live view stops growing, and it must not hold the job back.
+            _broken = true;
+            _log.LogWarning("live publishing stopped at chunk {Chunk}: {Reason}", f.Index, f.Reason);
+            Context.Parent.Tell(new LiveCaughtUp(int.MaxValue));
+            PublishNext();
+        });
+    }
+
+    public static Props Props(string liveDirectory, string chunkDirectory, double hlsSeconds, double formatStartSeconds, ILoggerFactory logs) =>
+        Akka.Actor.Props.Create(() => new LiveActor(liveDirectory, chunkDirectory, hlsSeconds, formatStartSeconds, logs));
+
+    protected override void PostStop()
+    {
+        _lifetime.Cancel();
+        // A running job's live files are made again from its chunks when it starts again; only kept ones stay.
+        if (_settled is not { Keep: true }) Remove();
+        base.PostStop();
+    }
+
+    private void Restart()
+    {
+        Remove();
+        Directory.CreateDirectory(_liveDirectory);
+        (_playlist, _broken) = (LivePlaylist.Empty, false);
+        WritePlaylist();
+    }
+
+    private void PublishNext()
+    {
+        if (_running) return;
+        var next = _playlist.PublishedChunks;
+        if (next < _verified && !_broken && _settled is not { CompletedChunks: null })
+        {
+            _running = true;
+            var (file, live, seconds, start, ct) = (ChunkActor.ResultFile(_chunkDirectory, next), _liveDirectory, _hlsSeconds, _formatStartSeconds, _lifetime.Token);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            Task.Run(() => HlsSegmenter.SegmentAsync(file, next, live, seconds, start, ct), CancellationToken.None)
+                .PipeTo(Self, success: s => new LiveChunkPublished(next, s, clock.Elapsed), failure: e => new LiveChunkFailed(next, e.Message));
+            return;
+        }
+        if (!_broken) Context.Parent.Tell(new LiveCaughtUp(next));
+        if (_settled is not { } settled || !Directory.Exists(_liveDirectory)) return;
+        if (settled.CompletedChunks is { } total && next >= total && !_playlist.Ended)
+        {
+            _playlist = _playlist.End();
+            WritePlaylist();
+        }
+        if (!settled.Keep) Remove();
+    }
+
+    private void Remove()
+    {
+        try
+        {
+            if (Directory.Exists(_liveDirectory)) Directory.Delete(_liveDirectory, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _log.LogWarning("cannot remove {Dir}: {Error}", _liveDirectory, e.Message);
+        }
+    }
+
+    /// <summary>Written aside and renamed over, so a player never reads half a playlist.</summary>
+    private void WritePlaylist()
+    {
+        var path = Path.Combine(_liveDirectory, LivePlaylist.FileName);
+        File.WriteAllText(path + ".tmp", _playlist.Render());
+        File.Move(path + ".tmp", path, overwrite: true);
+    }
+}

@@ -1,0 +1,19 @@
+using Flock.Media.Live;
+
+namespace Flock.Seed.Live;
+
+/// <summary>The first <paramref name="Chunks"/> chunks of the job are verified (every one before them too): publish what is new.</summary>
+public sealed record LivePrefixVerified(int Chunks);
+
+/// <summary>
+/// The job settled. Completed (<paramref name="CompletedChunks"/> set): once every chunk is published the playlist
+/// ends. Unless <paramref name="Keep"/>, the live files then go, as the job's other work files do.
+/// </summary>
+public sealed record SettleLive(int? CompletedChunks, bool Keep);
+
+/// <summary>To the job: the live playlist holds the first <paramref name="Chunks"/> chunks (or publishing gave up), so the chunk files may go.</summary>
+public sealed record LiveCaughtUp(int Chunks);
+
+internal sealed record LiveChunkPublished(int Index, IReadOnlyList<LiveSegment> Segments, TimeSpan Took);
+
+internal sealed record LiveChunkFailed(int Index, string Reason);
