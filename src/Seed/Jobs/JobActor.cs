@@ -364,6 +364,8 @@ public sealed class JobActor : UntypedPersistentActor
             _backfilling = true;
             _plan = JobPlanFiles.Load(_directory);
             SpawnChunks(_plan);
+            // Chunks verified under chunk summaries come back without an actor: nothing is left to report, journal now.
+            if (_chunksRecovering.Count == 0) JournalSettledChunks();
         }
         else if (state.Stage is JobStates.Queued or JobStates.Planning)
         {
