@@ -122,10 +122,28 @@ public sealed class FlockProcess : IDisposable
         _process.Dispose();
     }
 
+    // Below Linux's ephemeral range (32768-60999): a port the OS hands out for bind(0) or an outgoing connection is
+    // free only until someone else's socket takes it, and a seed started a moment later then fails "address already
+    // in use" (seen in CI). Ports here are never handed out by the OS, and the counter never gives one twice.
+    private const int FirstPort = 20000, LastPort = 32000;
+    private static int _nextPort = FirstPort + Environment.ProcessId % 400 * 25;
+
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        for (var tries = 0; tries < LastPort - FirstPort; tries++)
+        {
+            var port = FirstPort + (Interlocked.Increment(ref _nextPort) - FirstPort) % (LastPort - FirstPort);
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // Taken by something else on this machine: the next one.
+            }
+        }
+        throw new InvalidOperationException($"no free port in {FirstPort}-{LastPort}");
     }
 }
