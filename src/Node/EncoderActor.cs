@@ -356,7 +356,7 @@ public sealed class EncoderActor : UntypedActor, IWithTimers
                         if (DateTime.UtcNow - lastReport < TimeSpan.FromSeconds(1) && !p.Ended) return;
                         lastReport = DateTime.UtcNow;
                         self.Tell(new Progress(job, p.Frame, p.FramesPerSecond));
-                    }, linked.Token).ConfigureAwait(false);
+                    }, linked.Token, notice => Log.LogInformation("{Notice}", notice)).ConfigureAwait(false);
                 },
                 file => new Encoded(job, file),
                 e => new EncodeFailed(job, e switch

@@ -13,14 +13,16 @@ namespace Flock.Media.Assembly;
 public static class OutputVerifier
 {
     /// <summary>Checks one returned chunk: its frame count and first/last timestamps must be the plan's.</summary>
-    public static async Task VerifyChunkAsync(string path, ChunkPlan plan, PlannedChunk chunk, CancellationToken ct)
+    /// <returns>the bytes of its video packets (what the chunk adds to the output, without its own container).</returns>
+    public static async Task<long> VerifyChunkAsync(string path, ChunkPlan plan, PlannedChunk chunk, CancellationToken ct)
     {
-        var (pts, tb) = await ReadChunkPtsAsync(path, ct).ConfigureAwait(false);
+        var (pts, tb, bytes) = await ReadChunkPtsAsync(path, ct).ConfigureAwait(false);
         if (pts.Length != chunk.FrameCount)
             throw new MediaException($"chunk {chunk.Index}: {pts.Length} frames returned, {chunk.FrameCount} planned");
         var tol = Tolerance(plan.TimeBase, tb);
         Expect(chunk.Index, "first", plan.TimeBase.ToSeconds(chunk.FirstPts), tb.ToSeconds(pts[0]), tol);
         Expect(chunk.Index, "last", plan.TimeBase.ToSeconds(chunk.LastPts), tb.ToSeconds(pts[^1]), tol);
+        return bytes;
     }
 
     /// <summary>Checks the assembled output: every frame of the timeline, in order, at its timestamp, and every other stream present.</summary>
@@ -85,23 +87,28 @@ public static class OutputVerifier
     /// A chunk file holds one video stream and nothing else: its time base and packets come from one ffprobe run (a
     /// seed checks every chunk, and starting ffprobe costs more than reading a chunk's packets).
     /// </summary>
-    private static async Task<(long[] Pts, TimeBase TimeBase)> ReadChunkPtsAsync(string path, CancellationToken ct)
+    private static async Task<(long[] Pts, TimeBase TimeBase, long Bytes)> ReadChunkPtsAsync(string path, CancellationToken ct)
     {
         var list = new List<long>();
         TimeBase? tb = null;
+        long bytes = 0;
         await Ffmpeg.ProbeCheckedAsync(
-            ["-v", "error", "-select_streams", "v:0", "-show_entries", "stream=time_base:packet=pts,flags", "-of", "csv=p=1", path],
+            ["-v", "error", "-select_streams", "v:0", "-show_entries", "stream=time_base:packet=pts,flags,pos,size", "-of", "csv=p=1", path],
             ct,
             line =>
             {
                 if (line.StartsWith("stream,", StringComparison.Ordinal)) tb = TimeBase.Parse(line["stream,".Length..].Trim());
-                else if (line.StartsWith("packet,", StringComparison.Ordinal) && ProbedPacket.Parse(line.AsSpan("packet,".Length)) is { Pts: { } p }) list.Add(p);
+                else if (line.StartsWith("packet,", StringComparison.Ordinal) && ProbedPacket.Parse(line.AsSpan("packet,".Length)) is { Pts: { } p } packet)
+                {
+                    list.Add(p);
+                    bytes += packet.Size ?? 0;
+                }
             },
             captureStdout: false).ConfigureAwait(false);
         if (tb is not { } timeBase) throw new MediaException($"not a video: {Path.GetFileName(path)} has no video stream");
         var arr = list.ToArray();
         Array.Sort(arr);
-        return (arr, timeBase);
+        return (arr, timeBase, bytes);
     }
 
     /// <summary>Sorted presentation timestamps of the first video stream's packets (every output container here stores one frame per packet).</summary>

@@ -190,12 +190,12 @@ public sealed class ChunkActor : UntypedPersistentActor
             {
                 // The frames fed to the encoder first: a wrong decode is the entry point's fault, and says where to start instead.
                 var content = await ChunkContentCheck.CheckAsync(check, ct).ConfigureAwait(false);
-                if (content.Error is null) await OutputVerifier.VerifyChunkAsync(file, plan, chunk, ct).ConfigureAwait(false);
-                return content;
+                var videoBytes = content.Error is null ? await OutputVerifier.VerifyChunkAsync(file, plan, chunk, ct).ConfigureAwait(false) : 0;
+                return (content, videoBytes);
             }, CancellationToken.None)
             .PipeTo(Self,
-                success: content => new VerificationDone(node, attempt, sha, file, content.Error is null ? chunk.FrameCount : 0, content.Error, content.BadEntries,
-                    content.Blames(check.Entry) ? check.Entry : null),
+                success: r => new VerificationDone(node, attempt, sha, file, r.content.Error is null ? chunk.FrameCount : 0, r.content.Error, r.content.BadEntries,
+                    r.content.Blames(check.Entry) ? check.Entry : null) { VideoBytes = r.videoBytes },
                 failure: e => new VerificationDone(node, attempt, sha, file, 0, e.Message, [], null));
     }
 
@@ -227,7 +227,7 @@ public sealed class ChunkActor : UntypedPersistentActor
         if (v.Error is null && !File.Exists(v.File)) v = v with { Error = "the result file is gone: the job is over" };
         if (v.Error is null)
         {
-            var verified = _state.Process(new MarkVerified(v.Node, v.Attempt, v.Sha256, v.Frames));
+            var verified = _state.Process(new MarkVerified(v.Node, v.Attempt, v.Sha256, v.Frames) { VideoBytes = v.VideoBytes });
             if (verified.Count == 0)
             {
                 // Another attempt of this chunk was verified first (speculative re-run): this one never counts.
@@ -296,5 +296,8 @@ public sealed class ChunkActor : UntypedPersistentActor
     private sealed record StopIfVerified;
 
     private sealed record VerificationDone(string Node, int Attempt, string Sha256, string File, int Frames, string? Error,
-        IReadOnlyList<BadEntryPoint> BadEntries, long? BlamedEntry);
+        IReadOnlyList<BadEntryPoint> BadEntries, long? BlamedEntry)
+    {
+        public long VideoBytes { get; init; }
+    }
 }

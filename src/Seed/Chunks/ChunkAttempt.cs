@@ -9,8 +9,9 @@ namespace Flock.Seed.Chunks;
 /// <remarks>Journalled inside chunk snapshots and a settled job's chunk summary: add fields with defaults only.</remarks>
 /// <param name="EncodingAt">When the node said its ffmpeg started (null for attempts recorded before this was kept).</param>
 /// <param name="ReceivedAt">When the seed had the attempt's whole result (its verification starts then).</param>
+/// <param name="VideoBytes">Bytes of a verified result's video packets (its share of the output, without the chunk's own container).</param>
 public sealed record ChunkAttempt(int Attempt, string Node, DateTimeOffset Started, string Outcome, DateTimeOffset? Ended = null, string? Error = null, long? Bytes = null,
-    DateTimeOffset? EncodingAt = null, DateTimeOffset? ReceivedAt = null)
+    DateTimeOffset? EncodingAt = null, DateTimeOffset? ReceivedAt = null, long? VideoBytes = null)
 {
     public bool IsEnded => AttemptOutcomes.IsEnded(Outcome);
 

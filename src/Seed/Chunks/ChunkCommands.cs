@@ -10,7 +10,11 @@ public sealed record StartEncoding(string Node, int Attempt) : ChunkCommand;
 
 public sealed record AcceptResult(string Node, int Attempt, string Sha256, long Bytes) : ChunkCommand;
 
-public sealed record MarkVerified(string Node, int Attempt, string Sha256, int Frames) : ChunkCommand;
+public sealed record MarkVerified(string Node, int Attempt, string Sha256, int Frames) : ChunkCommand
+{
+    /// <summary>Bytes of the result's video packets (a job with a bitrate target steers by them).</summary>
+    public long? VideoBytes { get; init; }
+}
 
 /// <param name="SourceDecode">The node found the source did not decode cleanly from where it started.</param>
 /// <param name="BlamedEntry">The attempt failed because of the keyframe it started decoding from (now known bad), not the node: it does not count against the node or the chunk's tries.</param>

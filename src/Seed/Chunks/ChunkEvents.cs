@@ -16,7 +16,11 @@ public sealed record ChunkEncodingStarted(string Node, int Attempt) : ChunkEvent
 
 public sealed record ChunkResultReceived(string Node, int Attempt, string Sha256, long Bytes) : ChunkEvent;
 
-public sealed record ChunkVerified(string Node, int Attempt, string Sha256, int Frames) : ChunkEvent;
+public sealed record ChunkVerified(string Node, int Attempt, string Sha256, int Frames) : ChunkEvent
+{
+    /// <summary>Bytes of the result's video packets; null in events journalled before it was kept.</summary>
+    public long? VideoBytes { get; init; }
+}
 
 /// <summary>
 /// An attempt ended without a usable result (ffmpeg error, bad upload, failed check); the chunk goes back to the queue.

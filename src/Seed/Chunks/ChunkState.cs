@@ -45,6 +45,9 @@ public sealed record ChunkState(
     /// <summary>Every attempt so far, oldest first, ended ones included: what `job show` lists as the chunk's history.</summary>
     public ImmutableList<ChunkAttempt> History { get; init; } = [];
 
+    /// <summary>Bytes of the verified result's video packets; null until verified (or when verified before they were kept).</summary>
+    public long? VerifiedVideoBytes => Status == ChunkStates.Done ? History.LastOrDefault(h => h.Attempt == CurrentAttempt)?.VideoBytes : null;
+
     /// <summary>Attempts a node may still be working on although nobody needs them any more.</summary>
     public IEnumerable<ChunkRun> Losers => IsFinal ? Runs : [];
 
@@ -75,7 +78,7 @@ public sealed record ChunkState(
         ChunkEncodingStarted s => Change(s.Attempt, h => h with { Outcome = AttemptOutcomes.Encoding, EncodingAt = s.RecordedAt }),
         // A released attempt whose result still came is running again: the release was not its end.
         ChunkResultReceived r => Change(r.Attempt, h => h with { Outcome = AttemptOutcomes.Verifying, Bytes = r.Bytes, Ended = null, Error = null, ReceivedAt = r.RecordedAt }),
-        ChunkVerified v => Change(v.Attempt, h => h with { Outcome = AttemptOutcomes.Done, Ended = v.RecordedAt })
+        ChunkVerified v => Change(v.Attempt, h => h with { Outcome = AttemptOutcomes.Done, Ended = v.RecordedAt, VideoBytes = v.VideoBytes })
             .ConvertAll(h => Runs.Any(r => r.Attempt == h.Attempt && r.Attempt != v.Attempt) ? h.Cancel(v.RecordedAt, $"attempt {v.Attempt} on {v.Node} finished first") : h),
         ChunkAttemptFailed f => Change(f.Attempt, h => h with { Outcome = AttemptOutcomes.Failed, Ended = f.RecordedAt, Error = Headline(f.Error) }),
         ChunkReleased r => Change(r.Attempt, h => h with { Outcome = AttemptOutcomes.Released, Ended = r.RecordedAt, Error = r.Reason }),
@@ -96,7 +99,7 @@ public sealed record ChunkState(
         StartEncoding s when Run(s.Attempt) is { IsLive: true, Encoding: false } r && r.Node == s.Node => [new ChunkEncodingStarted(s.Node, s.Attempt)],
         // A late result from an attempt that was released is still good work: accept it once, unless the chunk is already settled.
         AcceptResult r when Run(r.Attempt) is { Verifying: false } => [new ChunkResultReceived(r.Node, r.Attempt, r.Sha256, r.Bytes)],
-        MarkVerified v when Run(v.Attempt) is { Verifying: true } => [new ChunkVerified(v.Node, v.Attempt, v.Sha256, v.Frames)],
+        MarkVerified v when Run(v.Attempt) is { Verifying: true } => [new ChunkVerified(v.Node, v.Attempt, v.Sha256, v.Frames) { VideoBytes = v.VideoBytes }],
         FailAttempt f when Run(f.Attempt) is not null => FailAndMaybeGiveUp(f),
         ReleaseFromNode r => LiveRuns.Where(run => run.Node == r.Node).Select(run => (ChunkEvent)new ChunkReleased(r.Node, run.Attempt, r.Reason)).ToList(),
         _ => [],

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Dispatch;
 using Akka.Persistence;
 using Flock.Media.Assembly;
+using Flock.Media.Options;
 using Flock.Media.Planning;
 using Flock.Media.Verification;
 using Flock.Messages;
@@ -39,6 +40,7 @@ public sealed class JobActor : UntypedPersistentActor
     private readonly long _minFreeSpace;
     private JobState? _state;
     private JobPlanFiles? _plan;
+    private RateControl? _rate;
     /// <summary>Set while only the first chunk is planned: it is handed out while the rest of the file is read.</summary>
     private JobPlanFiles? _head;
     private readonly SortedDictionary<int, ChunkView> _chunks = new();
@@ -578,7 +580,7 @@ public sealed class JobActor : UntypedPersistentActor
                 _fpsHistory = _fpsHistory.Record(now, 0);
                 if (claim.SpeculateAfter is not null)
                     Log.LogInformation("job {Job} chunk {Chunk}: speculative attempt {Attempt} on idle node {Node}", _id, index, claimed.Assignment.Attempt, claim.NodeName);
-                Sender.Tell(claimed);
+                Sender.Tell(WithRate(claimed));
                 return;
             }
         }
@@ -625,7 +627,30 @@ public sealed class JobActor : UntypedPersistentActor
         _jobs.Tell(new CancelOnNode(c.Holder, new CancelChunk(_id, c.Index, waiting.Attempt, $"chunk {c.Index} was taken over by idle node {steal.NodeName}")));
         Log.LogInformation("job {Job} chunk {Chunk}: idle node {Node} takes it over from {Holder}'s reserve (attempt {Attempt})",
             _id, c.Index, steal.NodeName, c.Holder, claimed.Assignment.Attempt);
-        Sender.Tell(claimed);
+        Sender.Tell(WithRate(claimed));
+    }
+
+    /// <summary>
+    /// A job with a bitrate target: the chunk is asked for its share of the file's bits, corrected by what the chunks
+    /// verified so far came to (see <see cref="RateControl"/>). Other jobs' assignments pass unchanged.
+    /// </summary>
+    private ChunkClaimed WithRate(ChunkClaimed claimed)
+    {
+        if (_plan is null) return claimed;
+        // Chunks out before this (the head chunk, handed out while the rest was still being planned) went with the
+        // user's own rate; those verified before a restart are counted by what they came to.
+        _rate ??= RateControl.For(_plan.Options.Video, _plan.Timeline, _plan.Plan) is { } fresh
+            ? _chunks.Values.Where(c => c.State.Status != ChunkStates.Pending && c.State.Index != claimed.Assignment.ChunkIndex)
+                .Aggregate(fresh, (r, c) => c.State.VerifiedVideoBytes is { } bytes ? r.HandedOut(c.State.Index, r.Target).Verified(c.State.Index, bytes * 8) : r.HandedOut(c.State.Index, r.Target))
+            : null;
+        if (_rate is null) return claimed;
+        var index = claimed.Assignment.ChunkIndex;
+        var (next, rate) = _rate.Assign(index);
+        if (!ReferenceEquals(next, _rate))
+            Log.LogInformation("job {Job} chunk {Chunk}: asked for {Rate} kb/s (complexity share {Share:0} kb/s, file target {Target} kb/s, chunks so far came to {Ratio:0.000} of what they were asked)",
+                _id, index, rate / 1000, _rate.Allocation[index] / 1000, _rate.Target / 1000, _rate.LearnedRatio);
+        _rate = next;
+        return claimed with { Assignment = claimed.Assignment with { VideoOptions = VideoBitrate.WithTarget(claimed.Assignment.VideoOptions, rate) } };
     }
 
     /// <summary>
@@ -649,6 +674,7 @@ public sealed class JobActor : UntypedPersistentActor
         // Progress belongs to one attempt: a chunk handed back or given to another node starts again from zero.
         var sameAttempt = before is not null && before.State.CurrentAttempt == chunk.CurrentAttempt && chunk.Status != ChunkStates.Pending;
         _chunks[chunk.Index] = sameAttempt ? before! with { State = chunk } : new ChunkView(chunk, 0, 0);
+        if (chunk.VerifiedVideoBytes is { } videoBytes) _rate = _rate?.Verified(chunk.Index, videoBytes * 8);
         if (chunk.Status == ChunkStates.Done && before?.State.Status is ChunkStates.Assigned or ChunkStates.Encoding or ChunkStates.Verifying)
         {
             _throughput = _throughput.Record(_clock.GetUtcNow(), chunk.Frames - (sameAttempt ? before!.EncodedFrames : 0));
@@ -750,6 +776,7 @@ public sealed class JobActor : UntypedPersistentActor
         }
         // The job runs again: chunks still being read back are live chunks from now on, and no summary is due.
         _backfilling = false;
+        _rate = null;
         _summaryStale = false;
         var sender = Sender;
         Persist(retried, e =>

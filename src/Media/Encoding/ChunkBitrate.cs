@@ -1,0 +1,57 @@
+using System.Globalization;
+using Flock.Media.Options;
+using Flock.Media.Probing;
+using Flock.Media.Processes;
+
+namespace Flock.Media.Encoding;
+
+/// <summary>
+/// What an encoded chunk's video came to, in bits per second, and the rate to ask for when it missed: a node holds
+/// a chunk with a bitrate target to within <see cref="Tolerance"/> of what the seed asked, so the file's total holds.
+/// </summary>
+public static class ChunkBitrate
+{
+    /// <summary>A chunk further off than this from its asked rate is encoded once more.</summary>
+    public const double Tolerance = 0.02;
+
+    /// <summary>Bits per second of the first video stream's packets, over the chunk's span (first frame to last plus one frame).</summary>
+    public static async Task<double> MeasureAsync(string path, CancellationToken ct)
+    {
+        var pts = new List<long>();
+        long bytes = 0;
+        TimeBase? tb = null;
+        await Ffmpeg.ProbeCheckedAsync(
+            ["-v", "error", "-select_streams", "v:0", "-show_entries", "stream=time_base:packet=pts,flags,pos,size", "-of", "csv=p=1", path],
+            ct,
+            line =>
+            {
+                if (line.StartsWith("stream,", StringComparison.Ordinal)) tb = TimeBase.Parse(line["stream,".Length..].Trim());
+                else if (line.StartsWith("packet,", StringComparison.Ordinal) && ProbedPacket.Parse(line.AsSpan("packet,".Length)) is { Pts: { } p } packet)
+                {
+                    pts.Add(p);
+                    bytes += packet.Size ?? 0;
+                }
+            },
+            captureStdout: false).ConfigureAwait(false);
+        if (tb is not { } timeBase || pts.Count == 0) throw new MediaException($"not a video: {Path.GetFileName(path)} has no video packets");
+        pts.Sort();
+        var frame = pts.Count > 1 ? pts.Zip(pts.Skip(1), (a, b) => b - a).Order().ElementAt((pts.Count - 1) / 2) : 1;
+        var seconds = timeBase.ToSeconds(pts[^1] - pts[0] + Math.Max(1, frame));
+        return bytes * 8 / seconds;
+    }
+
+    /// <summary>
+    /// The rate to ask for next when <paramref name="asked"/> gave <paramref name="achieved"/>, or null when it is
+    /// close enough. Rate control lands roughly in proportion to what it is asked, so one correction usually does.
+    /// </summary>
+    public static long? Correction(long asked, double achieved)
+    {
+        if (achieved <= 0 || Math.Abs(achieved / asked - 1) <= Tolerance) return null;
+        return (long)Math.Round(asked * Math.Clamp(asked / achieved, 0.5, 2.0));
+    }
+
+    public static string Kbps(double bitsPerSecond) => (bitsPerSecond / 1000).ToString("0", CultureInfo.InvariantCulture);
+
+    /// <summary>The video options of an assignment with the bitrate target replaced.</summary>
+    public static IReadOnlyList<string> Ask(IReadOnlyList<string> videoOptions, long bitsPerSecond) => VideoBitrate.WithTarget(videoOptions, bitsPerSecond);
+}

@@ -1,0 +1,96 @@
+using Flock.Media.Planning;
+using Flock.Seed.Jobs;
+using Flock.Tests.Unit.Planning;
+using Xunit;
+
+namespace Flock.Tests.Unit.Jobs;
+
+/// <summary>A job's bitrate steered to the file's target while encoders miss what each chunk asks for.</summary>
+public sealed class RateControlTests
+{
+    private static RateControl Control(int chunks, string rate = "500k")
+    {
+        var timeline = Timelines.ConstantRate(chunks * 50, keyframeEvery: 50);
+        return RateControl.For(["-c:v", "libx264", "-b:v", rate], timeline, ChunkPlanner.Plan(timeline, 0, 0, 2))!;
+    }
+
+    /// <summary>
+    /// Runs a job whose encoder lands at <paramref name="ratio"/> of what it is asked, with <paramref name="inFlight"/>
+    /// chunks handed out before the first is verified (two nodes with one in reserve each hold four); returns the file's rate.
+    /// </summary>
+    private static double Run(RateControl control, double ratio, int inFlight)
+    {
+        var chunks = control.Allocation.Length;
+        var asked = new Dictionary<int, long>();
+        var next = 0;
+        for (; next < Math.Min(inFlight, chunks); next++) (control, asked[next]) = control.Assign(next);
+        for (var done = 0; done < chunks; done++)
+        {
+            control = control.Verified(done, (long)(asked[done] * ratio * control.Seconds[done]));
+            if (next < chunks) { (control, asked[next]) = control.Assign(next); next++; }
+        }
+        return control.Achieved.Values.Sum() / control.Seconds.Sum();
+    }
+
+    [Theory]
+    [InlineData(0.93, 5, 4)]
+    [InlineData(0.93, 30, 4)]
+    [InlineData(1.05, 30, 4)]
+    [InlineData(0.85, 60, 8)]
+    public void A_file_should_land_within_three_percent_of_its_target_when_every_chunk_misses(double ratio, int chunks, int inFlight)
+    {
+        var rate = Run(Control(chunks), ratio, inFlight);
+        Assert.InRange(rate / 500_000, 0.97, 1.03);
+    }
+
+    [Fact]
+    public void An_encoder_that_hits_what_it_is_asked_should_get_exactly_each_chunks_share()
+    {
+        var control = Control(10);
+        for (var i = 0; i < 10; i++)
+        {
+            (control, var rate) = control.Assign(i);
+            Assert.Equal(control.Allocation[i], rate, 0.5);
+            control = control.Verified(i, (long)(rate * control.Seconds[i]));
+        }
+        Assert.Equal(1, control.LearnedRatio, 3);
+    }
+
+    [Fact]
+    public void Every_attempt_of_a_chunk_should_be_asked_for_the_same_rate()
+    {
+        var control = Control(6).Verified(0, 800_000);
+        (control, var first) = control.Assign(3);
+        (control, var again) = control.Assign(3);
+        Assert.Equal(first, again);
+    }
+
+    [Fact]
+    public void A_chunk_should_never_be_asked_for_more_than_twice_its_share_however_far_behind_the_file_is()
+    {
+        var control = Control(3);
+        (control, _) = control.Assign(0);
+        (control, _) = control.Assign(1);
+        control = control.Verified(0, 100_000).Verified(1, 100_000); // a tenth of what was asked
+        var (_, rate) = control.Assign(2);
+        Assert.Equal(RateControl.MaxScale * control.Allocation[2], rate, 1);
+    }
+
+    [Fact]
+    public void A_head_chunk_handed_out_before_the_plan_should_count_at_the_users_rate()
+    {
+        // Chunk 0 went out asked for 500k and came to 400k: the others must make up 100k x 2 s between them.
+        var control = Control(3).HandedOut(0, 500_000).Verified(0, 800_000);
+        Assert.Equal(0.8, control.LearnedRatio, 3);
+        (control, var one) = control.Assign(1);
+        Assert.True(one > 500_000 / 0.8, $"{one}");
+        Assert.Equal(one, control.HandedOut(1, 42).Assigned[1]); // what this control asked for is never overwritten
+    }
+
+    [Fact]
+    public void Options_without_a_bitrate_target_should_need_no_rate_control()
+    {
+        var timeline = Timelines.ConstantRate(100, keyframeEvery: 50);
+        Assert.Null(RateControl.For(["-c:v", "libx264", "-crf", "23"], timeline, ChunkPlanner.Plan(timeline, 0, 0, 2)));
+    }
+}
