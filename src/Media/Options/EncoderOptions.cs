@@ -59,7 +59,7 @@ public sealed record EncoderOptions(IReadOnlyList<string> Video, IReadOnlyList<s
         "rc-lookahead", "cq", "tier", "aspect", "color_primaries", "color_trc", "colorspace", "color_range", "threads", "lag-in-frames",
         "forced-idr", "flags", "subq", "trellis", "me_method", "me_range", "partitions", "weightp", "psy", "psy-rd", "coder", "slices",
         "crf_max", "mbtree", "deblock", "b_strategy", "enable-tpl-la", "auto-alt-ref", "arnr-maxframes",
-        "arnr-strength", "static-thresh", "undershoot-pct", "overshoot-pct", "lossless", "vprofile",
+        "arnr-strength", "static-thresh", "undershoot-pct", "overshoot-pct", "lossless", "vprofile", "usage",
     };
 
     private static readonly HashSet<string> AudioNames = new(StringComparer.Ordinal)

@@ -3,7 +3,7 @@ namespace Flock.Tests.Support;
 /// <summary>
 /// The careful single-machine encode that a distributed Flock encode must reproduce exactly:
 /// <c>ffmpeg -y -i SRC -map 0 -map_metadata 0 -map_chapters 0 &lt;videoOptions&gt; -fps_mode passthrough
-/// -enc_time_base -1 -c:a copy -c:s copy|mov_text [-movflags +faststart] OUT</c>.
+/// -enc_time_base -1 -c:a copy|libopus -c:s copy|mov_text [-movflags +faststart] OUT</c>.
 /// </summary>
 public static class ReferenceEncode
 {
@@ -25,7 +25,8 @@ public static class ReferenceEncode
             .. videoOptions.Length > 0 ? videoOptions : DefaultVideoOptions,
             "-fps_mode", "passthrough",
             "-enc_time_base", "-1",
-            "-c:a", "copy",
+            // WebM cannot hold AAC: audio becomes Opus there, as Flock makes it.
+            "-c:a", IsWebm(output) ? "libopus" : "copy",
             // MP4 cannot carry SubRip/ASS; text subtitles become mov_text there. Other containers copy.
             "-c:s", isMp4 ? "mov_text" : "copy",
             .. isMp4 ? new[] { "-movflags", "+faststart" } : [],
@@ -39,6 +40,8 @@ public static class ReferenceEncode
         await FfmpegTool.FfmpegAsync(BuildArguments(source, output, videoOptions), TimeSpan.FromMinutes(5)).ConfigureAwait(false);
         return output;
     }
+
+    private static bool IsWebm(string path) => Path.GetExtension(path).Equals(".webm", StringComparison.OrdinalIgnoreCase);
 
     private static bool IsMp4Family(string path) =>
         Path.GetExtension(path).ToLowerInvariant() is ".mp4" or ".m4v" or ".mov";

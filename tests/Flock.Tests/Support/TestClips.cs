@@ -199,6 +199,20 @@ public static class TestClips
         output,
     ]);
 
+    /// <summary>
+    /// 4 s, 25 fps, 192x108 H.264 (keyframe every second) + AAC, in MP4: small enough that every encoder's fastest
+    /// preset runs it in seconds, long enough for four 1 s chunks.
+    /// </summary>
+    public static Task<string> TinyWithAudioMp4() => Get("tiny-h264-aac.mp4", output =>
+    [
+        .. Lavfi("testsrc2=size=192x108:rate=25:duration=4"),
+        .. Lavfi("sine=frequency=440:sample_rate=48000:duration=4"),
+        "-map", "0:v", "-map", "1:a",
+        .. X264(gop: 25),
+        .. Aac(),
+        output,
+    ]);
+
     /// <summary>A plain text file named <c>.mp4</c>.</summary>
     public static Task<string> NotAVideo() => GetFile("not-a-video.mp4", async path =>
         await File.WriteAllTextAsync(path, "This is not a video. Flock must refuse it with a clear message.\n").ConfigureAwait(false));

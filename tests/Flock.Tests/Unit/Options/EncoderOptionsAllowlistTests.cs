@@ -31,6 +31,21 @@ public sealed class EncoderOptionsAllowlistTests
     }
 
     [Theory]
+    [InlineData("libx264", new[] { "-preset", "ultrafast", "-crf", "23", "-pix_fmt", "yuv420p10le" })]
+    [InlineData("libx265", new[] { "-preset", "ultrafast", "-crf", "22", "-x265-params", "log-level=error" })]
+    [InlineData("libsvtav1", new[] { "-preset", "12", "-crf", "30", "-svtav1-params", "tune=0" })]
+    [InlineData("libaom-av1", new[] { "-usage", "realtime", "-cpu-used", "8", "-crf", "32", "-row-mt", "1", "-lag-in-frames", "0" })]
+    [InlineData("librav1e", new[] { "-speed", "10", "-qp", "100", "-tiles", "2" })]
+    [InlineData("libvpx-vp9", new[] { "-deadline", "realtime", "-cpu-used", "8", "-crf", "32", "-b:v", "0", "-auto-alt-ref", "1", "-lag-in-frames", "25" })]
+    public void Each_encoders_usual_speed_and_quality_options_should_be_taken(string encoder, string[] settings)
+    {
+        var parsed = EncoderOptions.Parse(["-c:v", encoder, .. settings]);
+
+        Assert.Equal(encoder, parsed.VideoEncoder);
+        Assert.Equal(["-c:v", encoder, .. settings], parsed.Video);
+    }
+
+    [Theory]
     [InlineData("movie=/etc/passwd", "movie")]
     [InlineData("scale=640:-2,movie@x=/etc/passwd", "movie")]
     [InlineData("[in]amovie=/etc/passwd[out]", "amovie")]
