@@ -16,7 +16,7 @@ public static class OutputVerifier
     /// <returns>the bytes of its video packets (what the chunk adds to the output, without its own container).</returns>
     public static async Task<long> VerifyChunkAsync(string path, ChunkPlan plan, PlannedChunk chunk, CancellationToken ct)
     {
-        var (pts, tb, bytes) = await ReadChunkPtsAsync(path, ct).ConfigureAwait(false);
+        var (pts, tb, bytes) = await ChunkPackets.ReadAsync(path, ct).ConfigureAwait(false);
         if (pts.Length != chunk.FrameCount)
             throw new MediaException($"chunk {chunk.Index}: {pts.Length} frames returned, {chunk.FrameCount} planned");
         var tol = Tolerance(plan.TimeBase, tb);
@@ -81,34 +81,6 @@ public static class OutputVerifier
         if (Math.Abs(expected - actual) > tol)
             throw new MediaException(string.Create(CultureInfo.InvariantCulture,
                 $"chunk {index}: {which} frame at {actual:0.######}s, planned {expected:0.######}s"));
-    }
-
-    /// <summary>
-    /// A chunk file holds one video stream and nothing else: its time base and packets come from one ffprobe run (a
-    /// seed checks every chunk, and starting ffprobe costs more than reading a chunk's packets).
-    /// </summary>
-    private static async Task<(long[] Pts, TimeBase TimeBase, long Bytes)> ReadChunkPtsAsync(string path, CancellationToken ct)
-    {
-        var list = new List<long>();
-        TimeBase? tb = null;
-        long bytes = 0;
-        await Ffmpeg.ProbeCheckedAsync(
-            ["-v", "error", "-select_streams", "v:0", "-show_entries", "stream=time_base:packet=pts,flags,pos,size", "-of", "csv=p=1", path],
-            ct,
-            line =>
-            {
-                if (line.StartsWith("stream,", StringComparison.Ordinal)) tb = TimeBase.Parse(line["stream,".Length..].Trim());
-                else if (line.StartsWith("packet,", StringComparison.Ordinal) && ProbedPacket.Parse(line.AsSpan("packet,".Length)) is { Pts: { } p } packet)
-                {
-                    list.Add(p);
-                    bytes += packet.Size ?? 0;
-                }
-            },
-            captureStdout: false).ConfigureAwait(false);
-        if (tb is not { } timeBase) throw new MediaException($"not a video: {Path.GetFileName(path)} has no video stream");
-        var arr = list.ToArray();
-        Array.Sort(arr);
-        return (arr, timeBase, bytes);
     }
 
     /// <summary>Sorted presentation timestamps of the first video stream's packets (every output container here stores one frame per packet).</summary>

@@ -17,25 +17,9 @@ public static class ChunkBitrate
     /// <summary>Bits per second of the first video stream's packets, over the chunk's span (first frame to last plus one frame).</summary>
     public static async Task<double> MeasureAsync(string path, CancellationToken ct)
     {
-        var pts = new List<long>();
-        long bytes = 0;
-        TimeBase? tb = null;
-        await Ffmpeg.ProbeCheckedAsync(
-            ["-v", "error", "-select_streams", "v:0", "-show_entries", "stream=time_base:packet=pts,flags,pos,size", "-of", "csv=p=1", path],
-            ct,
-            line =>
-            {
-                if (line.StartsWith("stream,", StringComparison.Ordinal)) tb = TimeBase.Parse(line["stream,".Length..].Trim());
-                else if (line.StartsWith("packet,", StringComparison.Ordinal) && ProbedPacket.Parse(line.AsSpan("packet,".Length)) is { Pts: { } p } packet)
-                {
-                    pts.Add(p);
-                    bytes += packet.Size ?? 0;
-                }
-            },
-            captureStdout: false).ConfigureAwait(false);
-        if (tb is not { } timeBase || pts.Count == 0) throw new MediaException($"not a video: {Path.GetFileName(path)} has no video packets");
-        pts.Sort();
-        var frame = pts.Count > 1 ? pts.Zip(pts.Skip(1), (a, b) => b - a).Order().ElementAt((pts.Count - 1) / 2) : 1;
+        var (pts, timeBase, bytes) = await ChunkPackets.ReadAsync(path, ct).ConfigureAwait(false);
+        if (pts.Length == 0) throw new MediaException($"not a video: {Path.GetFileName(path)} has no video packets");
+        var frame = pts.Length > 1 ? pts.Zip(pts.Skip(1), (a, b) => b - a).Order().ElementAt((pts.Length - 1) / 2) : 1;
         var seconds = timeBase.ToSeconds(pts[^1] - pts[0] + Math.Max(1, frame));
         return bytes * 8 / seconds;
     }
