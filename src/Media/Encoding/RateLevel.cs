@@ -28,7 +28,7 @@ public static class RateLevel
             string[] filter = options.VideoFilter is { } vf ? ["-vf", vf] : [];
             var run = await ProcessRunner.RunAsync(Ffmpeg.FfmpegPath,
                 ["-v", "error", "-nostdin", "-i", inputPath, "-map", $"0:{streamIndex.ToString(CultureInfo.InvariantCulture)}", "-frames:v", "2", .. filter,
-                 .. VideoBitrate.WithTarget(options.Video, ceiling), "-an", "-f", "matroska", probe], ct).ConfigureAwait(false);
+                 .. VideoBitrate.WithTarget(TwoPass.Without(options.Video), ceiling), "-an", "-f", "matroska", probe], ct).ConfigureAwait(false);
             if (!run.Succeeded) return options; // the chunks meet the same error and report it
             var level = await Ffmpeg.ProbeCheckedAsync(["-v", "error", "-select_streams", "v:0", "-show_entries", "stream=level", "-of", "csv=p=0", probe], ct)
                 .ConfigureAwait(false);

@@ -38,8 +38,7 @@ public sealed record EncoderOptions(IReadOnlyList<string> Video, IReadOnlyList<s
         ["-an"] = "every audio track is kept",
         ["-vn"] = "the video is what Flock encodes",
         ["-sn"] = "every subtitle track is kept",
-        ["-pass"] = "two-pass encoding cannot be split into chunks",
-        ["-passlogfile"] = "two-pass encoding cannot be split into chunks",
+        ["-passlogfile"] = "Flock keeps each chunk's first-pass statistics itself (give -pass 2)",
         ["-copyts"] = "Flock sets timestamps itself",
         ["-itsoffset"] = "not allowed",
     };
@@ -59,7 +58,7 @@ public sealed record EncoderOptions(IReadOnlyList<string> Video, IReadOnlyList<s
         "rc-lookahead", "cq", "tier", "aspect", "color_primaries", "color_trc", "colorspace", "color_range", "threads", "lag-in-frames",
         "forced-idr", "flags", "subq", "trellis", "me_method", "me_range", "partitions", "weightp", "psy", "psy-rd", "coder", "slices",
         "crf_max", "mbtree", "deblock", "b_strategy", "enable-tpl-la", "auto-alt-ref", "arnr-maxframes",
-        "arnr-strength", "static-thresh", "undershoot-pct", "overshoot-pct", "lossless", "vprofile", "usage",
+        "arnr-strength", "static-thresh", "undershoot-pct", "overshoot-pct", "lossless", "vprofile", "pass", "usage",
     };
 
     private static readonly HashSet<string> AudioNames = new(StringComparer.Ordinal)
@@ -116,6 +115,8 @@ public sealed record EncoderOptions(IReadOnlyList<string> Video, IReadOnlyList<s
             if (i + 1 >= options.Count) throw new MediaException($"option {key} needs a value");
             var value = options[++i];
             CheckValue(key, value);
+            if (key is "-pass" or "-pass:v" && value != "2")
+                throw new MediaException($"option {key} {value} is not allowed: give -pass 2 with a bitrate target (-b:v) and Flock runs the first pass on each chunk's node");
             if (VideoCodecKey.IsMatch(key)) { encoder = value; video.Add("-c:v"); video.Add(value); }
             else if (VideoFilterKey.IsMatch(key)) { filter = CheckFilter(value, VideoFilters); NeighbourFilters.CheckFrameRateKept(filter); }
             else if (key == "-filter") throw new MediaException("option -filter is ambiguous: say -filter:v (or -vf) or -filter:a (or -af)");
@@ -135,6 +136,12 @@ public sealed record EncoderOptions(IReadOnlyList<string> Video, IReadOnlyList<s
             encoder = "libx264";
         }
         if (encoder is "copy") throw new MediaException("option -c:v copy is not allowed: there is nothing to encode; use ffmpeg directly");
+        if (TwoPass.IsRequested(video))
+        {
+            if (!TwoPass.Encoders.Contains(encoder))
+                throw new MediaException($"option -pass 2 is not allowed with {encoder}: its two-pass statistics are kept by parameters that name files ({string.Join(", ", TwoPass.Encoders)} can)");
+            if (VideoBitrate.TargetOf(video) is null) throw new MediaException("option -pass 2 needs a bitrate target (-b:v) and no quality target (-crf, -qp)");
+        }
         return new EncoderOptions(video, audio, subtitle, encoder, filter);
     }
 

@@ -15,7 +15,30 @@ public static class ChunkEncoder
         Action<FfmpegProgress> onProgress, CancellationToken ct, Action<string>? onNotice = null)
     {
         CheckAssignment(a);
-        var output = await EncodeOnceAsync(a, seed, transferToken, workDir, threads, onProgress, ct).ConfigureAwait(false);
+        var twoPass = TwoPass.IsRequested(a.VideoOptions);
+        var statistics = Path.Combine(workDir, $"job{a.JobId}-chunk{a.ChunkIndex}-attempt{a.Attempt}-pass");
+        try
+        {
+            return await EncodeToRateAsync(a, seed, transferToken, workDir, threads, onProgress, ct, onNotice, twoPass, statistics).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (twoPass && Directory.Exists(workDir))
+                foreach (var log in Directory.EnumerateFiles(workDir, Path.GetFileName(statistics) + "*")) File.Delete(log);
+        }
+    }
+
+    private static async Task<string> EncodeToRateAsync(AssignChunk a, SeedLink seed, string transferToken, string workDir, int threads,
+        Action<FfmpegProgress> onProgress, CancellationToken ct, Action<string>? onNotice, bool twoPass, string statistics)
+    {
+        if (twoPass)
+        {
+            // The first pass only gathers statistics; its file is never used. The second pass (and a correction of its
+            // rate) reads them.
+            Discard(await EncodeOnceAsync(a, TwoPass.ForPass(a.VideoOptions, 1, statistics), seed, transferToken, workDir, threads, onProgress, ct).ConfigureAwait(false));
+        }
+        IReadOnlyList<string> Video(IReadOnlyList<string> options) => twoPass ? TwoPass.ForPass(options, 2, statistics) : options;
+        var output = await EncodeOnceAsync(a, Video(a.VideoOptions), seed, transferToken, workDir, threads, onProgress, ct).ConfigureAwait(false);
         if (VideoBitrate.TargetOf(a.VideoOptions) is not { } asked) return output;
         // Asked for a rate, the encoder lands off it on a chunk of a few seconds (x264 one-pass: 7 % under on 2 s):
         // the file's target holds only if each chunk lands near what it was asked, so a chunk that missed goes again.
@@ -29,7 +52,7 @@ public static class ChunkEncoder
         double again;
         try
         {
-            second = await EncodeOnceAsync(a with { VideoOptions = ChunkBitrate.Ask(a.VideoOptions, corrected) }, seed, transferToken, workDir, threads, onProgress, ct)
+            second = await EncodeOnceAsync(a, Video(ChunkBitrate.Ask(a.VideoOptions, corrected)), seed, transferToken, workDir, threads, onProgress, ct)
                 .ConfigureAwait(false);
             again = await ChunkBitrate.MeasureAsync(second, ct).ConfigureAwait(false);
         }
@@ -48,13 +71,14 @@ public static class ChunkEncoder
         return output;
     }
 
-    private static async Task<string> EncodeOnceAsync(AssignChunk a, SeedLink seed, string transferToken, string workDir, int threads,
+    /// <param name="videoOptions">what ffmpeg is given: the assignment's options, with a corrected rate or a pass's statistics.</param>
+    private static async Task<string> EncodeOnceAsync(AssignChunk a, IReadOnlyList<string> videoOptions, SeedLink seed, string transferToken, string workDir, int threads,
         Action<FfmpegProgress> onProgress, CancellationToken ct)
     {
         Directory.CreateDirectory(workDir);
         var output = Path.Combine(workDir, $"job{a.JobId}-chunk{a.ChunkIndex}-attempt{a.Attempt}.mp4");
         var hashes = FrameHashFile(output);
-        var video = a.VideoOptions.ToList();
+        var video = videoOptions.ToList();
         if (threads > 0) video.AddRange(["-threads", threads.ToString(CultureInfo.InvariantCulture)]);
         var spec = new ChunkEncodeSpec(SourceUrl(seed.BaseUri, a), $"Bearer {transferToken}", a.SeekSeconds, a.StreamIndex, a.TimeBaseDenominator, a.StartPts, a.EndPts,
             video, a.VideoFilter, output) { Tls = seed.FfmpegTls, FrameHashPath = hashes, TimeBaseNumerator = a.TimeBaseNumerator };

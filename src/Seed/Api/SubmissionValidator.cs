@@ -24,7 +24,7 @@ public static class SubmissionValidator
         using var trying = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var vf = parsed.VideoFilter is null ? Array.Empty<string>() : ["-vf", parsed.VideoFilter];
         Task<ProcessResult> Try(string size, CancellationToken token) => ProcessRunner.RunAsync(Ffmpeg.FfmpegPath,
-            ["-nostdin", "-hide_banner", "-v", "error", "-f", "lavfi", "-i", $"testsrc2=s={size}:r=10:d=0.3", .. vf, .. parsed.Video, "-f", "null", "-"], token);
+            ["-nostdin", "-hide_banner", "-v", "error", "-f", "lavfi", "-i", $"testsrc2=s={size}:r=10:d=0.3", .. vf, .. TwoPass.Without(parsed.Video), "-f", "null", "-"], token);
         // A filter (a crop, a pad) may only make sense at the source's own size: it is tried on a frame of that size,
         // once the probe says what it is. Without one, the try runs beside the probe.
         var videoTried = parsed.VideoFilter is null ? Try("128x72", trying.Token) : null;

@@ -20,6 +20,7 @@ public sealed class EncoderOptionsRefusalTests
     [InlineData("-t", "5")]
     [InlineData("-frames:v", "100")]
     [InlineData("-pass", "1")]
+    [InlineData("-passlogfile", "/tmp/stats")]
     [InlineData("-y", "1")]
     public void Refused_option_should_throw_naming_it(string key, string value)
     {

@@ -36,4 +36,19 @@ public sealed class VideoBitrateTests
         Assert.Equal(["-c:v", "libx264", "-b:v", "612000", "-maxrate", "800k", "-bufsize", "1M"], VideoBitrate.WithTarget(options, 612_000));
         Assert.Equal(800_000, VideoBitrate.MaxRateOf(options));
     }
+
+    [Fact]
+    public void Two_pass_should_be_taken_with_a_bitrate_target_and_refused_without_one_or_for_an_encoder_that_names_stats_files()
+    {
+        var options = EncoderOptions.Parse(["-c:v", "libx264", "-b:v", "400k", "-pass", "2"]);
+        Assert.True(TwoPass.IsRequested(options.Video));
+        Assert.Equal(["-c:v", "libx264", "-b:v", "400k"], TwoPass.Without(options.Video));
+        Assert.Equal(["-c:v", "libx264", "-b:v", "400k", "-pass", "1", "-passlogfile", "/w/s"], TwoPass.ForPass(options.Video, 1, "/w/s"));
+        Assert.Contains("needs a bitrate target", Assert.Throws<MediaException>(() => EncoderOptions.Parse(["-c:v", "libx264", "-crf", "23", "-pass", "2"])).Message, StringComparison.Ordinal);
+        Assert.Contains("not allowed with libsvtav1", Assert.Throws<MediaException>(() => EncoderOptions.Parse(["-c:v", "libsvtav1", "-b:v", "1M", "-pass", "2"])).Message, StringComparison.Ordinal);
+        Assert.Contains("Flock runs the first pass", Assert.Throws<MediaException>(() => EncoderOptions.Parse(["-c:v", "libx264", "-b:v", "1M", "-pass", "1"])).Message, StringComparison.Ordinal);
+        // The node's own check of an assignment takes what the seed sends for two-pass, and still refuses a stats file.
+        EncoderOptions.CheckVideoAssignment(options.Video, null);
+        Assert.Throws<MediaException>(() => EncoderOptions.CheckVideoAssignment(TwoPass.ForPass(options.Video, 2, "/etc/x"), null));
+    }
 }

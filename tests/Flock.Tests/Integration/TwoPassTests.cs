@@ -1,0 +1,60 @@
+using System.Globalization;
+using Flock.Tests.Support;
+using Xunit;
+
+namespace Flock.Tests.Integration;
+
+/// <summary>
+/// `-pass 2` with a bitrate target: each chunk's node runs the first pass over its chunk and then the second, the
+/// seed shares the target by complexity and holds the file to it. Compared with one machine's two-pass of the same file.
+/// </summary>
+public sealed class TwoPassTests
+{
+    [Fact]
+    public async Task Two_pass_should_land_within_two_percent_of_its_target_and_lose_at_most_a_tenth_of_a_db_to_one_machine()
+    {
+        using var scratch = ScratchDirectory.Create("flock-two-pass");
+        var source = scratch.File("source.mp4");
+        // 24 s in 8 s chunks, calm and noisy in turn, so the allocation matters.
+        await FfmpegTool.FfmpegAsync(["-y", "-f", "lavfi", "-i", "testsrc2=s=320x180:r=25:d=24", "-f", "lavfi", "-i", "sine=d=24",
+            "-vf", "noise=alls=4:allf=t:enable='between(mod(t,12),6,12)'", "-c:v", "libx264", "-preset", "ultrafast", "-crf", "20", "-g", "50",
+            "-c:a", "aac", "-shortest", source]);
+        string[] rate = ["-c:v", "libx264", "-preset", "fast", "-b:v", "400k"];
+
+        var output = scratch.File("flock.mp4");
+        var run = await FlockProcess.RunAsync(["encode", source, output, "--nodes", "2", "--chunk-seconds", "8", "--", .. rate, "-pass", "2"]);
+        Assert.True(run.ExitCode == 0, run.Stderr);
+
+        // One machine's careful two-pass of the same file and rate.
+        var stats = scratch.File("one-machine");
+        var firstPass = scratch.File("first-pass.mp4");
+        await ReferenceEncode.EncodeAsync(source, firstPass, [.. rate, "-pass", "1", "-passlogfile", stats]);
+        var reference = await ReferenceEncode.EncodeAsync(source, scratch.File("reference.mp4"), [.. rate, "-pass", "2", "-passlogfile", stats]);
+        await MediaComparer.AssertEquivalentAsync(reference, output);
+
+        var flockRate = await VideoRateAsync(output);
+        Assert.True(Math.Abs(flockRate / 400_000 - 1) <= 0.02, $"Flock's two-pass averages {flockRate / 1000:0.0} kb/s for a 400 kb/s target");
+        var flockPsnr = (await MediaComparer.ReadFramePsnrAsync(source, output)).Average();
+        var onePsnr = (await MediaComparer.ReadFramePsnrAsync(source, reference)).Average();
+        Assert.True(flockPsnr >= onePsnr - 0.1,
+            $"Flock's two-pass: {flockPsnr:0.000} dB mean PSNR at {flockRate / 1000:0.0} kb/s; one machine's: {onePsnr:0.000} dB at {await VideoRateAsync(reference) / 1000:0.0} kb/s");
+    }
+
+    [Fact]
+    public async Task Two_pass_with_an_encoder_that_keeps_stats_in_files_should_be_refused_with_its_reason()
+    {
+        var source = await TestClips.ConstantFrameRateMp4();
+        using var scratch = ScratchDirectory.Create("flock-two-pass");
+        var run = await FlockProcess.RunAsync(["encode", source, scratch.File("out.mp4"), "--nodes", "1", "--", "-c:v", "libx265", "-b:v", "300k", "-pass", "2"]);
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("-pass 2 is not allowed with libx265", run.Stderr, StringComparison.Ordinal);
+    }
+
+    private static async Task<double> VideoRateAsync(string path)
+    {
+        var probe = await FfmpegTool.FfprobeAsync(["-v", "error", "-select_streams", "v:0", "-show_entries", "packet=pts_time,size", "-of", "csv=p=0", path]);
+        var packets = probe.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => l.Split(',')).Select(f => (Time: double.Parse(f[0], CultureInfo.InvariantCulture), Bytes: long.Parse(f[1], CultureInfo.InvariantCulture))).ToList();
+        return packets.Sum(p => p.Bytes) * 8 / (packets.Count / 25.0);
+    }
+}
