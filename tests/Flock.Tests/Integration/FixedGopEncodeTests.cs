@@ -12,26 +12,29 @@ public sealed class FixedGopEncodeTests
 {
     private const int Gop = 12;
 
-    public static TheoryData<string[]> FixedGopOptions => new()
+    public static TheoryData<string, string[]> FixedGopOptions => new()
     {
-        { ["-c:v", "libx264", "-preset", "ultrafast", "-g", "12", "-keyint_min", "12", "-sc_threshold", "0"] },
+        { ".mp4", ["-c:v", "libx264", "-preset", "ultrafast", "-g", "12", "-keyint_min", "12", "-sc_threshold", "0"] },
         // ffmpeg's libx265 wrapper ignores -sc_threshold: x265 is told in its own parameters.
-        { ["-c:v", "libx265", "-preset", "ultrafast", "-x265-params", "keyint=12:min-keyint=12:scenecut=0:log-level=error"] },
+        { ".mp4", ["-c:v", "libx265", "-preset", "ultrafast", "-x265-params", "keyint=12:min-keyint=12:scenecut=0:log-level=error"] },
+        // libvpx-vp9 and SVT-AV1 place no scene-cut keyframes of their own: -g alone fixes the GOP.
+        { ".webm", ["-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-g", "12"] },
+        { ".mkv", ["-c:v", "libsvtav1", "-preset", "12", "-g", "12"] },
     };
 
     [Theory]
     [MemberData(nameof(FixedGopOptions))]
-    public async Task A_fixed_gop_should_put_a_keyframe_on_every_nth_frame_of_the_output_and_nowhere_else(string[] options)
+    public async Task A_fixed_gop_should_put_a_keyframe_on_every_nth_frame_of_the_output_and_nowhere_else(string extension, string[] options)
     {
         // 6 s at 25 fps with source keyframes every 50 frames: 1.5 s chunks (37.5 frames) cut near the source's keyframes
         // or the target would start chunks, and so keyframes, off the 12-frame grid.
         var source = await TestClips.ConstantFrameRateMp4();
         using var scratch = ScratchDirectory.Create("flock-gop");
-        var output = scratch.File("flock.mp4");
+        var output = scratch.File("flock" + extension);
         var reportFile = scratch.File("report.json");
         var run = await FlockProcess.RunAsync(["encode", source, output, "--nodes", "2", "--chunk-seconds", "1.5", "--report", reportFile, "--", .. options]);
         Assert.True(run.ExitCode == 0, $"flock encode failed ({run.ExitCode}):\n{run.Stderr}");
-        var reference = await ReferenceEncode.EncodeAsync(source, scratch.File("reference.mp4"), options);
+        var reference = await ReferenceEncode.EncodeAsync(source, scratch.File("reference" + extension), options);
 
         await MediaComparer.AssertEquivalentAsync(reference, output);
         var chunkFrames = ChunkFrameCounts(await File.ReadAllTextAsync(reportFile));
