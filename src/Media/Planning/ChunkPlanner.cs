@@ -8,6 +8,9 @@ namespace Flock.Media.Planning;
 /// node decodes from the previous keyframe and drops what comes before. So a file with a single keyframe still splits.
 /// With a <see cref="ChunkSizing"/> tail, the end of the source also yields shorter chunks, which nodes take last (they
 /// take the longest pending chunk first), so that nodes finish together; those are laid out where keyframes make them cheap.
+/// With a <see cref="ChunkSizing.FixedGop"/> of N, every cut the planner picks is a frame whose index (from the
+/// source's first frame) is a multiple of N: a source keyframe among those near the target if there is one, else the
+/// multiple nearest the target (so a chunk is never shorter than N frames, except the file's last).
 /// </summary>
 public static class ChunkPlanner
 {
@@ -33,6 +36,7 @@ public static class ChunkPlanner
         if (!(sizing.ChunkSeconds > 0)) throw new ArgumentOutOfRangeException(nameof(sizing), "chunk length must be positive");
         if (!(sizing.MinimumChunkSeconds > 0)) throw new ArgumentOutOfRangeException(nameof(sizing), "minimum chunk length must be positive");
         if (sizing.TailChunks < 0) throw new ArgumentOutOfRangeException(nameof(sizing), "tail chunk count cannot be negative");
+        if (sizing.FixedGop is < 1) throw new ArgumentOutOfRangeException(nameof(sizing), "a fixed GOP must be at least one frame");
 
         var tb = timeline.TimeBase;
         var pts = timeline.Pts;
@@ -42,6 +46,7 @@ public static class ChunkPlanner
         var tailTotal = tail.Sum();
         var preferred = sizing.PreferSceneCuts ? SceneCuts.Find(pts, timeline.KeyframePts) : null;
         var keys = new HashSet<long>(timeline.KeyframePts);
+        var gop = sizing.FixedGop ?? 1;
 
         var cuts = new List<int> { 0 };
         foreach (var fixedCut in fixedCuts ?? [])
@@ -60,13 +65,13 @@ public static class ChunkPlanner
             var remaining = last - pts[cuts[^1]];
             if (useTail ? remaining - tailTotal < target + minTail : remaining - target < minTail) break;
             var startIndex = cuts[^1];
-            var cut = BestCut(pts, timeline.KeyframePts, preferred, startIndex, pts[startIndex] + target, (long)(target * KeyframeSnapFraction));
+            var cut = BestCut(pts, timeline.KeyframePts, preferred, gop, startIndex, pts[startIndex] + target, (long)(target * KeyframeSnapFraction));
             if (cut <= startIndex || cut >= pts.Length) break;
             // A keyframe snapped late can leave less than the ideal cut did: judge the end by the real cut.
             if (last - pts[cut] < minTail) break;
             cuts.Add(cut);
         }
-        if (useTail) cuts.AddRange(TailCuts(timeline, preferred, cuts[^1], tail, minTail));
+        if (useTail) cuts.AddRange(TailCuts(timeline, preferred, gop, cuts[^1], tail, minTail));
 
         var chunks = new List<PlannedChunk>(cuts.Count);
         for (var i = 0; i < cuts.Count; i++)
@@ -85,7 +90,7 @@ public static class ChunkPlanner
     /// and dropped before it, where at the very end of a source with long GOPs it could need seconds of them (bench/: the
     /// last 2 s chunk decoded 170 frames first, costing as much as encoding it).
     /// </summary>
-    private static List<int> TailCuts(FrameTimeline timeline, HashSet<long>? preferred, int startIndex, long[] tail, long minTail)
+    private static List<int> TailCuts(FrameTimeline timeline, HashSet<long>? preferred, int gop, int startIndex, long[] tail, long minTail)
     {
         var pts = timeline.Pts;
         var remaining = pts[^1] - pts[startIndex];
@@ -96,7 +101,7 @@ public static class ChunkPlanner
         var shortest = (long)(tail.Min() * MinimumTailFraction);
         for (var count = lengths.Length; count > 1; count--)
         {
-            if (BestOrder(timeline, preferred, startIndex, lengths[..count], shortest) is { } cuts) return cuts;
+            if (BestOrder(timeline, preferred, gop, startIndex, lengths[..count], shortest) is { } cuts) return cuts;
         }
         return [];
     }
@@ -117,7 +122,7 @@ public static class ChunkPlanner
     /// the earliest (so the given order wins a tie); null when no order leaves a last chunk of at least
     /// <paramref name="shortest"/>.
     /// </summary>
-    private static List<int>? BestOrder(FrameTimeline timeline, HashSet<long>? preferred, int startIndex, long[] lengths, long shortest)
+    private static List<int>? BestOrder(FrameTimeline timeline, HashSet<long>? preferred, int gop, int startIndex, long[] lengths, long shortest)
     {
         var pts = timeline.Pts;
         var keyframes = timeline.KeyframePts;
@@ -134,7 +139,7 @@ public static class ChunkPlanner
             for (var j = 0; j + 1 < order.Length && at < pts.Length; j++)
             {
                 var snap = (long)(Math.Min(lengths[order[j]], lengths[order[j + 1]]) * KeyframeSnapFraction);
-                at = BestCut(pts, keyframes, preferred, at, pts[at] + lengths[order[j]], snap);
+                at = BestCut(pts, keyframes, preferred, gop, at, pts[at] + lengths[order[j]], snap);
                 cuts.Add(at);
             }
             if (at >= pts.Length || pts[^1] - pts[at] < shortest) continue;
@@ -182,16 +187,18 @@ public static class ChunkPlanner
 
     private static long Ticks(double seconds, TimeBase tb) => (long)Math.Max(1, Math.Round(seconds * tb.Denominator / tb.Numerator));
 
-    private static int BestCut(long[] pts, long[] keyframes, HashSet<long>? preferred, int startIndex, long ideal, long snap)
+    /// <summary>The index of the frame to cut at; <paramref name="pts"/>.Length or more when the cut falls past the end.</summary>
+    private static int BestCut(long[] pts, long[] keyframes, HashSet<long>? preferred, int gop, int startIndex, long ideal, long snap)
     {
-        // Keyframes strictly after the chunk's start and within the snap window of the ideal cut: a scene-cut one when
-        // preferred and present (nearest of those), else the nearest.
+        // Keyframes strictly after the chunk's start and within the snap window of the ideal cut (on the GOP grid): a
+        // scene-cut one when preferred and present (nearest of those), else the nearest.
         var from = Array.BinarySearch(keyframes, Math.Max(pts[startIndex] + 1, ideal - snap));
         if (from < 0) from = ~from;
         long? nearest = null, nearestScene = null;
         for (var k = from; k < keyframes.Length && keyframes[k] <= ideal + snap; k++)
         {
             var key = keyframes[k];
+            if (gop > 1 && Array.BinarySearch(pts, key) % gop != 0) continue;
             if (nearest is null || Math.Abs(key - ideal) < Math.Abs(nearest.Value - ideal)) nearest = key;
             if (preferred is not null && preferred.Contains(key) && (nearestScene is null || Math.Abs(key - ideal) < Math.Abs(nearestScene.Value - ideal)))
                 nearestScene = key;
@@ -199,6 +206,21 @@ public static class ChunkPlanner
         var target = nearestScene ?? nearest ?? ideal;
         var i = Array.BinarySearch(pts, target);
         if (i < 0) i = ~i; // first frame at or after the target
-        return Math.Max(i, startIndex + 1);
+        // A keyframe found above is on the grid already.
+        return gop > 1 && nearest is null ? OnGrid(pts, gop, startIndex, i, ideal) : Math.Max(i, startIndex + 1);
+    }
+
+    /// <summary>
+    /// The multiple of <paramref name="gop"/> after the chunk's start whose frame lies nearest the ideal cut (the later
+    /// one on a tie); it may lie past the last frame, which the callers read as "no cut".
+    /// </summary>
+    private static int OnGrid(long[] pts, int gop, int startIndex, int index, long ideal)
+    {
+        var firstAfterStart = (startIndex / gop + 1) * gop;
+        var later = Math.Max(firstAfterStart, (index + gop - 1) / gop * gop);
+        var earlier = later - gop;
+        if (earlier < firstAfterStart) return later;
+        if (later >= pts.Length) return earlier;
+        return ideal - pts[earlier] < pts[later] - ideal ? earlier : later;
     }
 }

@@ -10,7 +10,12 @@ namespace Flock.Media.Planning;
 /// Among the keyframes near a cut, take one the source's encoder placed at a scene change (see <see cref="SceneCuts"/>):
 /// the output encoder would start a new GOP there anyway, so the chunk boundary costs almost nothing.
 /// </param>
-public sealed record ChunkSizing(double ChunkSeconds, int TailChunks = 0, double MinimumChunkSeconds = 2, bool PreferSceneCuts = false)
+/// <param name="FixedGop">
+/// The output's keyframe interval in frames when the user's options fix it (see <c>FixedGop.Of</c>): every cut then
+/// falls on a multiple of it, counted from the source's first frame, so that chunks, each starting with a keyframe,
+/// give the same keyframe grid as one encode of the whole file.
+/// </param>
+public sealed record ChunkSizing(double ChunkSeconds, int TailChunks = 0, double MinimumChunkSeconds = 2, bool PreferSceneCuts = false, int? FixedGop = null)
 {
     /// <summary>Each tail chunk aims at this fraction of the one before it.</summary>
     public const double TailRatio = 0.5;

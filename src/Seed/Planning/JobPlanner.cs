@@ -34,7 +34,7 @@ public static class JobPlanner
         var head = await TimelineReader.ReadHeadAsync(spec.InputPath, source, HeadSeconds(wanted), ct).ConfigureAwait(false);
         var (options, hdrWarnings) = await withHdr.ConfigureAwait(false);
         if (head is null || head.FrameCount == 0) return null;
-        var first = ChunkPlanner.Plan(head, source.MainVideo!.Index, source.StartSeconds, sizing with { TailChunks = 0 });
+        var first = ChunkPlanner.Plan(head, source.MainVideo!.Index, source.StartSeconds, sizing with { TailChunks = 0, FixedGop = FixedGop.Of(options) });
         // The head's last chunk ends where the read did, not at a real cut: it is never handed out.
         if (first.Chunks.Count < 2) return null;
         var plan = first with { Chunks = first.Chunks.Take(Math.Min(wanted, first.Chunks.Count - 1)).ToList() };
@@ -70,7 +70,7 @@ public static class JobPlanner
         await decodable.ConfigureAwait(false);
         var (options, hdrWarnings) = await withHdr.ConfigureAwait(false);
         var fixedCuts = head?.Plan.Chunks.Select(c => c.EndPts!.Value).ToArray();
-        var plan = ChunkPlanner.Plan(timeline, video.Index, source.StartSeconds, sizing, fixedCuts);
+        var plan = ChunkPlanner.Plan(timeline, video.Index, source.StartSeconds, sizing with { FixedGop = FixedGop.Of(options) }, fixedCuts);
         foreach (var planned in head?.Plan.Chunks ?? [])
         {
             if (plan.Chunks.Count <= planned.Index || plan.Chunks[planned.Index] != planned)

@@ -81,6 +81,27 @@ public sealed class HeadPlanTests
     }
 
     [Fact]
+    public async Task Options_that_fix_the_gop_should_put_every_cut_of_head_and_whole_plan_on_its_grid()
+    {
+        // The source's keyframes every 25 frames, 2 s chunks (50 frames) and the user's fixed GOP of 12: without it, cuts
+        // would land on the source's keyframes (every 25th frame), off the 12-frame grid.
+        using var scratch = ScratchDirectory.Create("flock-head-gop");
+        var source = await LongClipAsync(scratch);
+        var spec = new JobSpec("1", source, "long.mp4", scratch.File("out.mp4"), ["-c:v", "libx264", "-g", "12", "-sc_threshold", "0"], 2, 0);
+        var sizing = new ChunkSizing(2, TailChunks: 4, MinimumChunkSeconds: 0.5, PreferSceneCuts: true);
+
+        var head = await JobPlanner.PlanHeadAsync(spec, sizing, 3, scratch.Path, CancellationToken.None);
+        var whole = await JobPlanner.PlanAsync(spec, sizing, scratch.Path, head, CancellationToken.None);
+
+        Assert.NotNull(head);
+        Assert.Equal(head.Plan.Chunks, whole.Plan.Chunks.Take(head.Plan.Chunks.Count));
+        var cuts = whole.Plan.Chunks.Skip(1).Select(c => Array.BinarySearch(whole.Timeline.Pts, c.StartPts)).ToArray();
+        Assert.True(cuts.Length >= 8, $"a 24 s clip in 2 s chunks made {cuts.Length + 1} chunks");
+        Assert.All(cuts, c => Assert.True(c % 12 == 0, $"cut at frame {c} is off the 12-frame grid (cuts: {string.Join(' ', cuts)})"));
+        Assert.Equal(whole.Timeline.FrameCount, whole.Plan.TotalFrames);
+    }
+
+    [Fact]
     public async Task Head_plan_should_be_skipped_for_a_source_a_few_chunks_long()
     {
         using var scratch = ScratchDirectory.Create("flock-head-short");
