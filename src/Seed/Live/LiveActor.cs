@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Flock.Media.Live;
+using Flock.Media.Planning;
 using Flock.Seed.Chunks;
 using Flock.Seed.Hosting;
 using Microsoft.Extensions.Logging;
@@ -10,13 +11,17 @@ namespace Flock.Seed.Live;
 /// Publishes one job as HLS while it encodes: whenever the in-order verified prefix grows, the next chunk is remuxed
 /// into segments (a Task piped back, one chunk at a time) and the playlist rewritten. A seed restart publishes the
 /// verified prefix again from the start: the segments are cheap stream copies, and nothing half-written survives.
+/// Before the first chunk the job's audio is made ready once (<see cref="LiveAudio.PrepareAsync"/>), as it is muxed into every segment.
 /// </summary>
 public sealed class LiveActor : ReceiveActor
 {
     private readonly string _liveDirectory;
     private readonly string _chunkDirectory;
     private readonly double _hlsSeconds;
-    private readonly double _formatStartSeconds;
+    private readonly LiveSource _source;
+    private ChunkPlan? _plan;
+    /// <summary>Null until prepared; then the audio's source (<see cref="LiveAudio"/>'s null for a job without audio).</summary>
+    private (LiveAudio? Audio, bool Ready) _audio;
     private readonly ILogger _log;
     private readonly CancellationTokenSource _lifetime = new();
     private LivePlaylist _playlist = LivePlaylist.Empty;
@@ -25,12 +30,12 @@ public sealed class LiveActor : ReceiveActor
     private bool _running;
     private bool _broken;
 
-    public LiveActor(string liveDirectory, string chunkDirectory, double hlsSeconds, double formatStartSeconds, ILoggerFactory logs)
+    public LiveActor(string liveDirectory, string chunkDirectory, double hlsSeconds, LiveSource source, ILoggerFactory logs)
     {
         _liveDirectory = liveDirectory;
         _chunkDirectory = chunkDirectory;
         _hlsSeconds = hlsSeconds;
-        _formatStartSeconds = formatStartSeconds;
+        _source = source;
         _log = ActorLogging.For(logs, typeof(LiveActor), Self);
         Restart();
 
@@ -43,12 +48,14 @@ public sealed class LiveActor : ReceiveActor
                 if (!Directory.Exists(_liveDirectory)) Restart();
             }
             _verified = Math.Max(_verified, v.Chunks);
+            _plan = v.Plan;
             PublishNext();
         });
         Receive<SettleLive>(s =>
         {
             _settled = s;
             if (s.CompletedChunks is { } total) _verified = Math.Max(_verified, total);
+            _plan = s.Plan ?? _plan;
             PublishNext();
         });
         Receive<LiveChunkPublished>(p =>
@@ -58,6 +65,12 @@ public sealed class LiveActor : ReceiveActor
             _playlist = _playlist.Append(p.Segments);
             WritePlaylist();
             _log.LogInformation("chunk {Chunk} published live: {Segments} segments, {Ms:0} ms", p.Index, p.Segments.Count, p.Took.TotalMilliseconds);
+            PublishNext();
+        });
+        Receive<LiveAudioPrepared>(p =>
+        {
+            _running = false;
+            _audio = (p.Audio, true);
             PublishNext();
         });
         Receive<LiveChunkFailed>(f =>
@@ -71,8 +84,8 @@ public sealed class LiveActor : ReceiveActor
         });
     }
 
-    public static Props Props(string liveDirectory, string chunkDirectory, double hlsSeconds, double formatStartSeconds, ILoggerFactory logs) =>
-        Akka.Actor.Props.Create(() => new LiveActor(liveDirectory, chunkDirectory, hlsSeconds, formatStartSeconds, logs));
+    public static Props Props(string liveDirectory, string chunkDirectory, double hlsSeconds, LiveSource source, ILoggerFactory logs) =>
+        Akka.Actor.Props.Create(() => new LiveActor(liveDirectory, chunkDirectory, hlsSeconds, source, logs));
 
     protected override void PostStop()
     {
@@ -86,7 +99,7 @@ public sealed class LiveActor : ReceiveActor
     {
         Remove();
         Directory.CreateDirectory(_liveDirectory);
-        (_playlist, _broken) = (LivePlaylist.Empty, false);
+        (_playlist, _broken, _audio) = (LivePlaylist.Empty, false, (null, false));
         WritePlaylist();
     }
 
@@ -94,12 +107,20 @@ public sealed class LiveActor : ReceiveActor
     {
         if (_running) return;
         var next = _playlist.PublishedChunks;
-        if (next < _verified && !_broken && _settled is not { CompletedChunks: null })
+        if (next < _verified && !_broken && _settled is not { CompletedChunks: null } && _plan is { } plan)
         {
             _running = true;
-            var (file, live, seconds, start, ct) = (ChunkActor.ResultFile(_chunkDirectory, next), _liveDirectory, _hlsSeconds, _formatStartSeconds, _lifetime.Token);
+            if (!_audio.Ready)
+            {
+                var (source, work) = (_source, Path.Combine(_liveDirectory, "audio.work"));
+                var token = _lifetime.Token;
+                Task.Run(() => LiveAudio.PrepareAsync(source.SourcePath, source.Source, source.AudioOptions, source.OutputPath, work, token), CancellationToken.None)
+                    .PipeTo(Self, success: a => new LiveAudioPrepared(a), failure: e => new LiveChunkFailed(next, $"preparing the audio: {e.Message}"));
+                return;
+            }
+            var (file, live, seconds, audio, tag, ct) = (ChunkActor.ResultFile(_chunkDirectory, next), _liveDirectory, _hlsSeconds, _audio.Audio, _source.VideoTag, _lifetime.Token);
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            Task.Run(() => HlsSegmenter.SegmentAsync(file, next, live, seconds, start, ct), CancellationToken.None)
+            Task.Run(() => HlsSegmenter.SegmentAsync(file, next, live, seconds, plan, audio, tag, ct), CancellationToken.None)
                 .PipeTo(Self, success: s => new LiveChunkPublished(next, s, clock.Elapsed), failure: e => new LiveChunkFailed(next, e.Message));
             return;
         }
