@@ -17,22 +17,25 @@ public sealed record LiveAudio(string File, int StreamIndex)
     private const double SeekMarginSeconds = 3;
 
     /// <summary>
-    /// The live audio of a job: the source's first audio track, as the output gets it. Copied straight from the source;
-    /// encoded once (the assembler's codec choice and the user's audio options) into <paramref name="workDirectory"/>
-    /// when the output re-encodes it, since encoding chunk by chunk would click and drift at every boundary.
+    /// The live audio of a job: the source's first audio track, as the output gets it. Copied straight from an MP4
+    /// source; from any other source copied once into an MP4 file first, so the packets get the timestamps the output
+    /// gives them (ffmpeg smooths a Matroska track's millisecond timestamps into whole frames along the track from its
+    /// first packet, which a chunk's run, starting mid-track, would not) and the time base the segmenter's packet
+    /// filter counts in. Encoded once (the assembler's codec choice and the user's audio options) when the output
+    /// re-encodes it, since encoding chunk by chunk would click and drift at every boundary.
     /// </summary>
     public static async Task<LiveAudio?> PrepareAsync(string sourcePath, MediaInfo source, IReadOnlyList<string> audioOptions, string outputPath, string workDirectory,
         CancellationToken ct)
     {
         if (source.Streams.FirstOrDefault(s => s.CodecType == "audio") is not { } audio) return null;
         var encode = AudioEncodeOptions(source, audioOptions, OutputContainers.FromPath(outputPath));
-        if (encode.Count == 0) return new LiveAudio(sourcePath, audio.Index);
+        if (encode.Count == 0 && source.FormatName.Split(',').Contains("mp4")) return new LiveAudio(sourcePath, audio.Index);
         Directory.CreateDirectory(workDirectory);
-        var file = Path.Combine(workDirectory, "audio.nut");
-        var partial = file + ".partial";
-        // -copyts keeps the source's timeline, which the segmenter expects of the copied case too; NUT keeps the encoder's time base exactly.
+        var file = Path.Combine(workDirectory, "audio.mp4");
+        var partial = Path.Combine(workDirectory, "audio.partial.mp4");
+        // -copyts keeps the source's timeline, which the segmenter expects of the copied case too.
         await Ffmpeg.RunCheckedAsync(
-            ["-nostdin", "-hide_banner", "-v", "error", "-y", "-copyts", "-i", sourcePath, "-map", $"0:{audio.Index}", "-c", "copy", .. encode, "-f", "nut", partial], ct)
+            ["-nostdin", "-hide_banner", "-v", "error", "-y", "-copyts", "-i", sourcePath, "-map", $"0:{audio.Index}", "-c", "copy", .. encode, "-f", "mp4", partial], ct)
             .ConfigureAwait(false);
         System.IO.File.Move(partial, file, overwrite: true);
         return new LiveAudio(file, 0);
