@@ -50,12 +50,15 @@ try {
     return response.text();
   }, jobId);
   const reached = await page.evaluate(() => document.getElementById('player').currentTime);
+  // Chromium counts the audio it decoded: the muxed audio track played along, not just the video.
+  const audioDecodedBytes = await page.evaluate(() => document.getElementById('player').webkitAudioDecodedByteCount ?? -1);
   await page.locator('#player-section').screenshot({ path: env('FLOCK_SCREENSHOT') });
   const result = {
     jobId,
     stateWhenPast,
     playlistEndedWhenPast: playlistWhenPast.includes('#EXT-X-ENDLIST'),
     reached,
+    audioDecodedBytes,
     playerJob: await page.locator('#player').getAttribute('data-job'),
     playerStatus: await page.locator('#player-status').textContent(),
     pageErrors,

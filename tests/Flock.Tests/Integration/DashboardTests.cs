@@ -214,8 +214,9 @@ public sealed class DashboardTests
         // still encoding then unless the player stalled for most of the job.
         await cluster.StartNodeAsync("node-live", env: new Dictionary<string, string> { ["FLOCK_FFMPEG"] = await cluster.PacedFfmpegAsync() });
         var source = cluster.Scratch.File("source.mp4");
-        await FfmpegTool.FfmpegAsync(["-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25:duration=20",
-            "-c:v", "libx264", "-preset", "ultrafast", "-g", "25", "-pix_fmt", "yuv420p", source]);
+        // With an audio track: the live segments carry it muxed with the video, and the player must play both.
+        await FfmpegTool.FfmpegAsync(["-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25:duration=20", "-f", "lavfi", "-i", "sine=d=20",
+            "-c:v", "libx264", "-preset", "ultrafast", "-g", "25", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", source]);
         var screenshot = cluster.Scratch.File("dashboard-live.png");
 
         var (exit, stdout, stderr) = await RunAsync("node", ["live.mjs"], scripts, new Dictionary<string, string>
@@ -233,6 +234,7 @@ public sealed class DashboardTests
         var id = seen.GetProperty("jobId").GetString()!;
         Assert.Equal(id, seen.GetProperty("playerJob").GetString());
         Assert.True(seen.GetProperty("reached").GetDouble() > 3, stdout);
+        Assert.True(seen.GetProperty("audioDecodedBytes").GetInt64() > 0, $"the player decoded no audio: {stdout}");
         Assert.Equal("encoding", seen.GetProperty("stateWhenPast").GetString());
         Assert.False(seen.GetProperty("playlistEndedWhenPast").GetBoolean(), "the playlist should not have ended while the job encodes");
         Assert.Equal("", seen.GetProperty("playerStatus").GetString());
