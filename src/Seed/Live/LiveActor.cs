@@ -11,7 +11,9 @@ namespace Flock.Seed.Live;
 /// Publishes one job as HLS while it encodes: whenever the in-order verified prefix grows, the next chunk is remuxed
 /// into segments (a Task piped back, one chunk at a time) and the playlist rewritten. A seed restart publishes the
 /// verified prefix again from the start: the segments are cheap stream copies, and nothing half-written survives.
-/// Before the first chunk the job's audio is made ready once (<see cref="LiveAudio.PrepareAsync"/>), as it is muxed into every segment.
+/// Before the first chunk the job's audio is made ready once (<see cref="LiveAudio.PrepareAsync"/>), as it is muxed into
+/// every segment, and its subtitles are published whole (<see cref="LiveSubtitles"/>): the playlist then becomes a master
+/// playlist naming the media playlist and the subtitles rendition.
 /// </summary>
 public sealed class LiveActor : ReceiveActor
 {
@@ -20,8 +22,8 @@ public sealed class LiveActor : ReceiveActor
     private readonly double _hlsSeconds;
     private readonly LiveSource _source;
     private ChunkPlan? _plan;
-    /// <summary>Null until prepared; then the audio's source (<see cref="LiveAudio"/>'s null for a job without audio).</summary>
-    private (LiveAudio? Audio, bool Ready) _audio;
+    /// <summary>Until ready: not prepared yet. Then the audio's source and the subtitles (each null when the source has none).</summary>
+    private (LiveAudio? Audio, LiveSubtitles? Subtitles, bool Ready) _prepared;
     private readonly ILogger _log;
     private readonly CancellationTokenSource _lifetime = new();
     private LivePlaylist _playlist = LivePlaylist.Empty;
@@ -67,10 +69,12 @@ public sealed class LiveActor : ReceiveActor
             _log.LogInformation("chunk {Chunk} published live: {Segments} segments, {Ms:0} ms", p.Index, p.Segments.Count, p.Took.TotalMilliseconds);
             PublishNext();
         });
-        Receive<LiveAudioPrepared>(p =>
+        Receive<LivePrepared>(p =>
         {
             _running = false;
-            _audio = (p.Audio, true);
+            _prepared = (p.Audio, p.Subtitles, true);
+            if (!Directory.Exists(_liveDirectory)) return;
+            WritePlaylist();
             PublishNext();
         });
         Receive<LiveChunkFailed>(f =>
@@ -99,7 +103,7 @@ public sealed class LiveActor : ReceiveActor
     {
         Remove();
         Directory.CreateDirectory(_liveDirectory);
-        (_playlist, _broken, _audio) = (LivePlaylist.Empty, false, (null, false));
+        (_playlist, _broken, _prepared) = (LivePlaylist.Empty, false, (null, null, false));
         WritePlaylist();
     }
 
@@ -110,15 +114,17 @@ public sealed class LiveActor : ReceiveActor
         if (next < _verified && !_broken && _settled is not { CompletedChunks: null } && _plan is { } plan)
         {
             _running = true;
-            if (!_audio.Ready)
+            if (!_prepared.Ready)
             {
-                var (source, work) = (_source, Path.Combine(_liveDirectory, "audio.work"));
+                var (source, folder, work) = (_source, _liveDirectory, Path.Combine(_liveDirectory, "audio.work"));
                 var token = _lifetime.Token;
-                Task.Run(() => LiveAudio.PrepareAsync(source.SourcePath, source.Source, source.AudioOptions, source.OutputPath, work, token), CancellationToken.None)
-                    .PipeTo(Self, success: a => new LiveAudioPrepared(a), failure: e => new LiveChunkFailed(next, $"preparing the audio: {e.Message}"));
+                Task.Run(async () => new LivePrepared(
+                        await LiveAudio.PrepareAsync(source.SourcePath, source.Source, source.AudioOptions, source.OutputPath, work, token).ConfigureAwait(false),
+                        await LiveSubtitles.PrepareAsync(source.SourcePath, source.Source, folder, token).ConfigureAwait(false)), CancellationToken.None)
+                    .PipeTo(Self, failure: e => new LiveChunkFailed(next, $"preparing the audio and subtitles: {e.Message}"));
                 return;
             }
-            var (file, live, seconds, audio, tag, ct) = (ChunkActor.ResultFile(_chunkDirectory, next), _liveDirectory, _hlsSeconds, _audio.Audio, _source.VideoTag, _lifetime.Token);
+            var (file, live, seconds, audio, tag, ct) = (ChunkActor.ResultFile(_chunkDirectory, next), _liveDirectory, _hlsSeconds, _prepared.Audio, _source.VideoTag, _lifetime.Token);
             var clock = System.Diagnostics.Stopwatch.StartNew();
             Task.Run(() => HlsSegmenter.SegmentAsync(file, next, live, seconds, plan, audio, tag, ct), CancellationToken.None)
                 .PipeTo(Self, success: s => new LiveChunkPublished(next, s, clock.Elapsed), failure: e => new LiveChunkFailed(next, e.Message));
@@ -146,11 +152,24 @@ public sealed class LiveActor : ReceiveActor
         }
     }
 
-    /// <summary>Written aside and renamed over, so a player never reads half a playlist.</summary>
+    /// <summary>
+    /// Written aside and renamed over, so a player never reads half a playlist. With subtitles, the media playlist goes
+    /// beside a master playlist (under the one name players are given) that names it and the subtitles rendition.
+    /// </summary>
     private void WritePlaylist()
     {
-        var path = Path.Combine(_liveDirectory, LivePlaylist.FileName);
-        File.WriteAllText(path + ".tmp", _playlist.Render());
+        if (_prepared.Subtitles is { } subtitles)
+        {
+            Write(LivePlaylist.VideoFileName, _playlist.Render());
+            Write(LivePlaylist.FileName, subtitles.RenderMaster(LivePlaylist.VideoFileName));
+        }
+        else Write(LivePlaylist.FileName, _playlist.Render());
+    }
+
+    private void Write(string name, string text)
+    {
+        var path = Path.Combine(_liveDirectory, name);
+        File.WriteAllText(path + ".tmp", text);
         File.Move(path + ".tmp", path, overwrite: true);
     }
 }

@@ -23,4 +23,4 @@ internal sealed record LiveChunkPublished(int Index, IReadOnlyList<LiveSegment> 
 
 internal sealed record LiveChunkFailed(int Index, string Reason);
 
-internal sealed record LiveAudioPrepared(LiveAudio? Audio);
+internal sealed record LivePrepared(LiveAudio? Audio, LiveSubtitles? Subtitles);

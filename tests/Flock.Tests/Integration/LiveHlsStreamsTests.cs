@@ -11,6 +11,8 @@ namespace Flock.Tests.Integration;
 /// </summary>
 public sealed class LiveHlsStreamsTests
 {
+    private const string ReadToken = "live-read-only-token";
+
     [Fact]
     public async Task Live_job_with_audio_should_publish_the_outputs_audio_packets_in_sync_with_the_video_from_the_first_segment()
     {
@@ -71,6 +73,51 @@ public sealed class LiveHlsStreamsTests
         Assert.True(Math.Abs(await DurationAsync(playlist, "a:0") - outputAudioSeconds) < frame, "the live audio lasts as long as the output's");
     }
 
+    [Fact]
+    public async Task Live_job_with_subtitles_should_publish_them_as_a_webvtt_rendition_with_the_sources_cue_times()
+    {
+        using var cluster = new TestCluster();
+        await cluster.StartSeedAsync(config: $"flock.seed.read-only-tokens = [\"{ReadToken}\"]\n");
+        await cluster.StartNodeAsync("live-a", env: new Dictionary<string, string> { ["FLOCK_FFMPEG"] = await cluster.PacedFfmpegAsync() });
+        var srt = cluster.Scratch.File("cues.srt");
+        await File.WriteAllTextAsync(srt, "1\n00:00:00,500 --> 00:00:01,500\nfirst\n\n2\n00:00:02,480 --> 00:00:03,820\nacross a chunk start\n\n"
+            + "3\n00:00:05,000 --> 00:00:05,960\nthird\n");
+        var source = cluster.Scratch.File("source.mp4");
+        await FfmpegTool.FfmpegAsync(["-y", "-f", "lavfi", "-i", "testsrc2=s=320x240:r=25:d=6", "-f", "lavfi", "-i", "sine=d=6", "-i", srt,
+            "-map", "0", "-map", "1", "-map", "2", "-c:v", "libx264", "-preset", "ultrafast", "-g", "25", "-bf", "3", "-c:a", "aac", "-c:s", "mov_text",
+            "-metadata:s:s:0", "language=eng", "-shortest", source]);
+        string[] options = ["-c:v", "libx264", "-preset", "veryfast", "-bf", "3"];
+
+        var (id, _) = await SubmitLiveAsync(cluster, source, "subs.mp4", options, "video.m3u8");
+        var master = await cluster.Http.GetStringAsync($"jobs/{id}/live/index.m3u8");
+        Assert.Contains("#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID=\"subs\",NAME=\"eng\",LANGUAGE=\"eng\",DEFAULT=YES,AUTOSELECT=YES,URI=\"subtitles.m3u8\"\n", master);
+        Assert.Contains("#EXT-X-STREAM-INF:BANDWIDTH=1000000,SUBTITLES=\"subs\"\nvideo.m3u8\n", master);
+        // A player given ?token= finds it on the rendition's URI too.
+        var withQuery = await cluster.CreateClient(token: null).GetStringAsync($"jobs/{id}/live/index.m3u8?token={ReadToken}");
+        Assert.Contains($"URI=\"subtitles.m3u8?token={ReadToken}\"", withQuery);
+        Assert.Contains($"\nvideo.m3u8?token={ReadToken}\n", withQuery);
+        var subtitlesPlaylist = await cluster.Http.GetStringAsync($"jobs/{id}/live/subtitles.m3u8");
+        Assert.Contains("\nsubtitles.vtt\n#EXT-X-ENDLIST\n", subtitlesPlaylist);
+
+        var output = await WaitAndFetchAsync(cluster, id, "subs.mp4");
+        var (playlist, _) = await CopyLiveAsync(cluster, id, "video.m3u8");
+        Assert.Equal(await PacketsAsync(output, "v:0"), await PacketsAsync(playlist, "v:0"));
+
+        // Every cue at the time the source (and the output) has it.
+        var vtt = await cluster.Http.GetStringAsync($"jobs/{id}/live/subtitles.vtt");
+        var cues = vtt.Split('\n').Where(l => l.Contains("-->", StringComparison.Ordinal))
+            .Select(l => l.Split("-->", StringSplitOptions.TrimEntries).Select(t => TimeSpan.ParseExact(t.Split(' ')[0], [@"hh\:mm\:ss\.fff", @"mm\:ss\.fff"], CultureInfo.InvariantCulture).TotalSeconds).ToArray())
+            .ToList();
+        foreach (var file in new[] { source, output })
+        {
+            // mov_text fills the gaps between cues with empty samples (2 bytes: a zero text length); those are no cues.
+            var expected = (await ProbePacketsAsync(file, "s:0", "pts_time,duration_time,size")).Select(l => l.Split(',')).Where(f => int.Parse(f[2], CultureInfo.InvariantCulture) > 2)
+                .Select(f => (Math.Round(double.Parse(f[0], CultureInfo.InvariantCulture), 3), Math.Round(double.Parse(f[0], CultureInfo.InvariantCulture) + double.Parse(f[1], CultureInfo.InvariantCulture), 3)));
+            Assert.Equal(expected, cues.Select(c => (c[0], c[1])));
+        }
+        Assert.Equal([(0.5, 1.5), (2.48, 3.82), (5.0, 5.96)], cues.Select(c => (c[0], c[1])));
+    }
+
     [Theory]
     [InlineData("mkv", "libx264")]
     [InlineData("mp4", "libx265")]
@@ -110,14 +157,15 @@ public sealed class LiveHlsStreamsTests
     }
 
     /// <summary>Submits with --live --keep-live and returns the job id and its playlist as first seen with segments while the job still encoded.</summary>
-    private static async Task<(string Id, string Running)> SubmitLiveAsync(TestCluster cluster, string source, string output, string[] options)
+    private static async Task<(string Id, string Running)> SubmitLiveAsync(TestCluster cluster, string source, string output, string[] options,
+        string mediaPlaylist = "index.m3u8")
     {
         var submit = await cluster.PbmAsync(["job", "submit", source, cluster.Scratch.File(output), "--chunk-seconds", "2", "--detach", "--live", "--keep-live", "--", .. options]);
         Assert.True(submit.ExitCode == 0, submit.Stderr);
         var id = submit.Stdout.Trim();
         while (true)
         {
-            using var response = await cluster.Http.GetAsync($"jobs/{id}/live/index.m3u8");
+            using var response = await cluster.Http.GetAsync($"jobs/{id}/live/{mediaPlaylist}");
             var text = await response.Content.ReadAsStringAsync();
             Assert.True(response.IsSuccessStatusCode || response.StatusCode == HttpStatusCode.NotFound, $"{response.StatusCode}: {text}");
             var state = (await cluster.JobAsync(id)).GetProperty("state").GetString();
@@ -138,9 +186,9 @@ public sealed class LiveHlsStreamsTests
     }
 
     /// <summary>The ended playlist and every file it names, fetched as a player would into a folder; the playlist's path there and its segment names.</summary>
-    private static async Task<(string Playlist, List<string> Segments)> CopyLiveAsync(TestCluster cluster, string id)
+    private static async Task<(string Playlist, List<string> Segments)> CopyLiveAsync(TestCluster cluster, string id, string mediaPlaylist = "index.m3u8")
     {
-        var final = await cluster.Http.GetStringAsync($"jobs/{id}/live/index.m3u8");
+        var final = await cluster.Http.GetStringAsync($"jobs/{id}/live/{mediaPlaylist}");
         Assert.EndsWith("#EXT-X-ENDLIST\n", final);
         var copy = cluster.Scratch.File("hls");
         Directory.CreateDirectory(copy);
