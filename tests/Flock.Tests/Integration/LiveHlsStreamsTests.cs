@@ -85,7 +85,7 @@ public sealed class LiveHlsStreamsTests
         var source = cluster.Scratch.File("source.mp4");
         await FfmpegTool.FfmpegAsync(["-y", "-f", "lavfi", "-i", "testsrc2=s=320x240:r=25:d=6", "-f", "lavfi", "-i", "sine=d=6", "-i", srt,
             "-map", "0", "-map", "1", "-map", "2", "-c:v", "libx264", "-preset", "ultrafast", "-g", "25", "-bf", "3", "-c:a", "aac", "-c:s", "mov_text",
-            "-metadata:s:s:0", "language=eng", "-shortest", source]);
+            "-metadata:s:s:0", "language=eng", source]);
         string[] options = ["-c:v", "libx264", "-preset", "veryfast", "-bf", "3"];
 
         var (id, _) = await SubmitLiveAsync(cluster, source, "subs.mp4", options, "video.m3u8");
