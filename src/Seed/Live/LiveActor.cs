@@ -118,9 +118,11 @@ public sealed class LiveActor : ReceiveActor
             {
                 var (source, folder, work) = (_source, _liveDirectory, Path.Combine(_liveDirectory, "audio.work"));
                 var token = _lifetime.Token;
+                var log = _log;
                 Task.Run(async () => new LivePrepared(
-                        await LiveAudio.PrepareAsync(source.SourcePath, source.Source, source.AudioOptions, source.OutputPath, work, token).ConfigureAwait(false),
-                        await LiveSubtitles.PrepareAsync(source.SourcePath, source.Source, folder, token).ConfigureAwait(false)), CancellationToken.None)
+                        await Optional(() => LiveAudio.PrepareAsync(source.SourcePath, source.Source, source.AudioOptions, source.OutputPath, work, token), "audio", log).ConfigureAwait(false),
+                        await Optional(() => LiveSubtitles.PrepareAsync(source.SourcePath, source.Source, folder, token), "subtitles", log).ConfigureAwait(false)),
+                        CancellationToken.None)
                     .PipeTo(Self, failure: e => new LiveChunkFailed(next, $"preparing the audio and subtitles: {e.Message}"));
                 return;
             }
@@ -136,19 +138,40 @@ public sealed class LiveActor : ReceiveActor
         {
             _playlist = _playlist.End();
             WritePlaylist();
+            // Every segment has its audio now: the track copied or encoded for them is of no more use, kept or not.
+            TryDelete(Path.Combine(_liveDirectory, "audio.work"));
         }
         if (!settled.Keep) Remove();
     }
 
-    private void Remove()
+    private void Remove() => TryDelete(_liveDirectory);
+
+    private void TryDelete(string directory)
     {
         try
         {
-            if (Directory.Exists(_liveDirectory)) Directory.Delete(_liveDirectory, recursive: true);
+            if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            _log.LogWarning("cannot remove {Dir}: {Error}", _liveDirectory, e.Message);
+            _log.LogWarning("cannot remove {Dir}: {Error}", directory, e.Message);
+        }
+    }
+
+    /// <summary>
+    /// A track the live segments cannot carry (a codec fMP4 has no sample entry for, say) leaves the live view without
+    /// it rather than without everything: the output has it as always.
+    /// </summary>
+    private static async Task<T?> Optional<T>(Func<Task<T?>> prepare, string what, ILogger log) where T : class
+    {
+        try
+        {
+            return await prepare().ConfigureAwait(false);
+        }
+        catch (Flock.Media.Processes.MediaException e)
+        {
+            log.LogWarning("live view without {What}: {Reason}", what, e.Message);
+            return null;
         }
     }
 

@@ -160,6 +160,31 @@ public sealed class LiveHlsStreamsTests
         }
     }
 
+    [Fact]
+    public async Task Live_view_of_a_source_whose_audio_fmp4_cannot_carry_should_still_publish_every_frame_of_the_video()
+    {
+        using var cluster = new TestCluster();
+        await cluster.StartSeedAsync();
+        await cluster.StartNodeAsync("live-a");
+        var source = cluster.Scratch.File("source.mkv");
+        // PCM in Matroska: the MKV output copies it, but MP4 (and so an fMP4 segment) has no sample entry for it.
+        await FfmpegTool.FfmpegAsync(["-y", "-f", "lavfi", "-i", "testsrc2=s=320x240:r=25:d=4", "-f", "lavfi", "-i", "sine=d=4",
+            "-c:v", "libx264", "-preset", "ultrafast", "-g", "25", "-c:a", "pcm_s16le", source]);
+        var submit = await cluster.PbmAsync(["job", "submit", source, cluster.Scratch.File("out.mkv"), "--chunk-seconds", "2", "--detach", "--live", "--keep-live",
+            "--", "-c:v", "libx264", "-preset", "veryfast"]);
+        Assert.True(submit.ExitCode == 0, submit.Stderr);
+        var id = submit.Stdout.Trim();
+        var output = await WaitAndFetchAsync(cluster, id, "out.mkv");
+        Assert.Equal("video\naudio", await StreamTypesAsync(output));
+        var (playlist, _) = await CopyLiveAsync(cluster, id);
+        Assert.Equal("video", await StreamTypesAsync(Path.Combine(Path.GetDirectoryName(playlist)!, "init.mp4")));
+        Assert.Equal(100, (await PacketsAsync(playlist, "v:0")).Count);
+        Assert.Equal((await FrameTimesAsync(output)).Select(Md5), (await FrameTimesAsync(playlist)).Select(Md5));
+    }
+
+    /// <summary>A framemd5 line's hash (its last field): the Matroska output rounds timestamps to milliseconds, the live segments do not.</summary>
+    private static string Md5(string line) => line.Split(',')[^1].Trim();
+
     /// <summary>Submits with --live --keep-live and returns the job id and its playlist as first seen with segments while the job still encoded.</summary>
     private static async Task<(string Id, string Running)> SubmitLiveAsync(TestCluster cluster, string source, string output, string[] options,
         string mediaPlaylist = "index.m3u8")
