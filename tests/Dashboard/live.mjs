@@ -50,12 +50,21 @@ try {
     return response.text();
   }, jobId);
   const reached = await page.evaluate(() => document.getElementById('player').currentTime);
+  // The subtitles rendition: hls.js turns its WebVTT into the video's text track cues (the one segment is loaded at once).
+  await page.waitForFunction(() => Array.from(document.getElementById('player').textTracks).some((t) => t.cues && t.cues.length > 0), null, { timeout: 10000 })
+    .catch(() => {});
+  const textCues = await page.evaluate(() => Array.from(document.getElementById('player').textTracks)
+    .flatMap((t) => Array.from(t.cues ?? []).map((c) => ({ language: t.language, start: c.startTime, end: c.endTime, text: c.text }))));
+  // Chromium counts the audio it decoded: the muxed audio track played along, not just the video.
+  const audioDecodedBytes = await page.evaluate(() => document.getElementById('player').webkitAudioDecodedByteCount ?? -1);
   await page.locator('#player-section').screenshot({ path: env('FLOCK_SCREENSHOT') });
   const result = {
     jobId,
     stateWhenPast,
     playlistEndedWhenPast: playlistWhenPast.includes('#EXT-X-ENDLIST'),
     reached,
+    audioDecodedBytes,
+    textCues,
     playerJob: await page.locator('#player').getAttribute('data-job'),
     playerStatus: await page.locator('#player-status').textContent(),
     pageErrors,

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Flock.Media.Planning;
 using Flock.Media.Processes;
 
 namespace Flock.Media.Live;
@@ -8,16 +9,19 @@ namespace Flock.Media.Live;
 /// split at its keyframes near <c>-hls_time</c>. `-copyts` with `-avoid_negative_ts disabled` and the mp4 muxer's
 /// `frag_discont` keep each fragment's decode time absolute (tfdt is the chunk's own timeline, shifted by the same edit
 /// list in every chunk), so segments made one chunk at a time, by separate ffmpeg runs, line up as one stream with
-/// exactly the timestamps the assembled output gets.
+/// exactly the timestamps the assembled output gets. The job's audio, when it has any, is muxed into the same segments:
+/// each chunk carries the audio packets that start within its span (<see cref="LiveAudio"/>), with their own
+/// timestamps, so a player keeps audio and video in sync across chunks exactly as the output does.
 /// </summary>
 public static class HlsSegmenter
 {
     /// <summary>Segment numbers per chunk: chunk i's segments are numbered from i × this, so names never collide across runs.</summary>
     public const int SegmentsPerChunk = 10_000;
 
-    /// <param name="formatStartSeconds">The source's format start: the assembler's concat puts the video there, so the segments are shifted likewise.</param>
-    public static async Task<IReadOnlyList<LiveSegment>> SegmentAsync(string chunkFile, int chunkIndex, string liveDirectory, double hlsSeconds, double formatStartSeconds,
-        CancellationToken ct)
+    /// <param name="plan">The job's plan (at least up to this chunk): the format start, where the assembler's concat puts the video, and the chunk's span for its audio.</param>
+    /// <param name="videoTag">The sample entry to write for the video (hvc1 for HEVC, which Safari needs), or null for ffmpeg's default.</param>
+    public static async Task<IReadOnlyList<LiveSegment>> SegmentAsync(string chunkFile, int chunkIndex, string liveDirectory, double hlsSeconds, ChunkPlan plan,
+        LiveAudio? audio, string? videoTag, CancellationToken ct)
     {
         Directory.CreateDirectory(liveDirectory);
         var work = Path.Combine(liveDirectory, $"chunk-{chunkIndex:D6}.work");
@@ -27,12 +31,16 @@ public static class HlsSegmenter
         {
             var playlist = Path.Combine(work, "chunk.m3u8");
             var first = chunkIndex * SegmentsPerChunk;
+            var formatStartSeconds = plan.FormatStartSeconds;
+            var withAudio = audio?.Arguments(plan, chunkIndex);
             var args = new List<string>
             {
                 "-nostdin", "-hide_banner", "-v", "error", "-y",
                 "-protocol_whitelist", "file", "-copyts", "-i", chunkFile,
-                "-map", "0:v:0", "-c", "copy", "-avoid_negative_ts", "disabled",
             };
+            args.AddRange(withAudio?.Inputs ?? []);
+            args.AddRange(["-map", "0:v:0", .. withAudio?.Outputs ?? [], "-c", "copy", "-avoid_negative_ts", "disabled"]);
+            if (videoTag is not null) args.AddRange(["-tag:v", videoTag]);
             if (formatStartSeconds != 0)
                 args.AddRange(["-output_ts_offset", (-formatStartSeconds).ToString("0.000000", CultureInfo.InvariantCulture)]);
             args.AddRange([

@@ -12,6 +12,9 @@ public sealed record LivePlaylist(ImmutableList<LiveSegment> Segments, int Publi
 {
     public const string FileName = "index.m3u8";
 
+    /// <summary>Where the media playlist goes when <see cref="FileName"/> is a master playlist (a job with subtitles).</summary>
+    public const string VideoFileName = "video.m3u8";
+
     /// <summary>The init segment every media segment refers to (the first chunk's: chunks share encoder settings, so their sample entries match).</summary>
     public const string InitFileName = "init.mp4";
 
@@ -46,7 +49,8 @@ public sealed record LivePlaylist(ImmutableList<LiveSegment> Segments, int Publi
         foreach (var line in playlist.Split('\n'))
         {
             if (line.Length == 0) continue;
-            if (line.StartsWith("#EXT-X-MAP:URI=\"", StringComparison.Ordinal)) sb.Append(line.Replace(".mp4\"", ".mp4" + query + "\"", StringComparison.Ordinal));
+            var uri = line.IndexOf("URI=\"", StringComparison.Ordinal);
+            if (line.StartsWith('#') && uri >= 0 && line.IndexOf('"', uri + 5) is var end and > 0) sb.Append(line[..end]).Append(query).Append(line[end..]);
             else if (!line.StartsWith('#')) sb.Append(line).Append(query);
             else sb.Append(line);
             sb.Append('\n');
@@ -54,9 +58,9 @@ public sealed record LivePlaylist(ImmutableList<LiveSegment> Segments, int Publi
         return sb.ToString();
     }
 
-    /// <summary>Whether <paramref name="name"/> is a file a live folder serves: the playlist, the init segment or a media segment (nothing else, no paths).</summary>
+    /// <summary>Whether <paramref name="name"/> is a file a live folder serves: the playlists, the init segment, a media segment or the subtitles (nothing else, no paths).</summary>
     public static bool IsServedName(string name) =>
-        name == FileName || name == InitFileName
+        name is FileName or InitFileName or VideoFileName or LiveSubtitles.PlaylistName or LiveSubtitles.FileName
         || (name.Length == SegmentNameLength && name.StartsWith('s') && name.EndsWith(".m4s", StringComparison.Ordinal) && name[1..^4].All(char.IsAsciiDigit));
 
     /// <summary>s + 8 digits + .m4s.</summary>

@@ -147,7 +147,8 @@ internal static class JobEndpoints
             var path = Path.Combine(seed.JobsDirectory, id, "live", file);
             if (!File.Exists(path)) return ApiResults.Error(404, $"job {id} has no live file {file} (yet)");
             http.Response.Headers.CacheControl = "no-cache";
-            if (file != Flock.Media.Live.LivePlaylist.FileName) return Results.File(path, file.EndsWith(".m4s", StringComparison.Ordinal) ? "video/iso.segment" : "video/mp4");
+            if (!file.EndsWith(".m3u8", StringComparison.Ordinal))
+                return Results.File(path, Path.GetExtension(file) switch { ".m4s" => "video/iso.segment", ".vtt" => "text/vtt", _ => "video/mp4" });
             string text;
             try { text = await File.ReadAllTextAsync(path, http.RequestAborted); }
             catch (FileNotFoundException) { return ApiResults.Error(404, $"job {id} has no live playlist now"); }

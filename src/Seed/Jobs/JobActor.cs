@@ -731,9 +731,11 @@ public sealed class JobActor : UntypedPersistentActor
         var prefix = 0;
         while (_chunks.TryGetValue(prefix, out var c) && c.State.Status == ChunkStates.Done) prefix++;
         if (prefix == _livePrefixTold && _live is not null) return;
-        _live ??= Context.ActorOf(LiveActor.Props(LiveDirectory, ChunkDirectory, LiveSegmentSeconds, plan.Plan.FormatStartSeconds, _logs), "live");
+        var spec = _state.Spec;
+        _live ??= Context.ActorOf(LiveActor.Props(LiveDirectory, ChunkDirectory, LiveSegmentSeconds,
+            new Media.Live.LiveSource(spec.InputPath, plan.Source, plan.Options.Audio, spec.OutputPath, plan.Options.VideoEncoder), _logs), "live");
         _livePrefixTold = prefix;
-        _live.Tell(new LivePrefixVerified(prefix));
+        _live.Tell(new LivePrefixVerified(prefix, plan.Plan));
     }
 
     private void AssembleIfReady()
@@ -937,7 +939,7 @@ public sealed class JobActor : UntypedPersistentActor
         RemoveWorkFiles();
         // A retry publishes again, perhaps from the first chunk: what was caught up before says nothing then.
         (_livePrefixTold, _liveCaughtUp) = (-1, 0);
-        _live?.Tell(new SettleLive(_state.Stage == JobStates.Completed ? _state.ChunkCount : null, _state.Spec.KeepLive));
+        _live?.Tell(new SettleLive(_state.Stage == JobStates.Completed ? _state.ChunkCount : null, _state.Spec.KeepLive, (_plan ?? _head)?.Plan));
     }
 
     /// <summary>

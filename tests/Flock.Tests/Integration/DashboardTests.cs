@@ -214,8 +214,12 @@ public sealed class DashboardTests
         // still encoding then unless the player stalled for most of the job.
         await cluster.StartNodeAsync("node-live", env: new Dictionary<string, string> { ["FLOCK_FFMPEG"] = await cluster.PacedFfmpegAsync() });
         var source = cluster.Scratch.File("source.mp4");
-        await FfmpegTool.FfmpegAsync(["-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25:duration=20",
-            "-c:v", "libx264", "-preset", "ultrafast", "-g", "25", "-pix_fmt", "yuv420p", source]);
+        // With an audio track, muxed into the live segments with the video, and subtitles, a WebVTT rendition: the player must play all three.
+        var srt = cluster.Scratch.File("cues.srt");
+        await File.WriteAllTextAsync(srt, "1\n00:00:01,000 --> 00:00:02,000\nfirst cue\n\n2\n00:00:04,500 --> 00:00:05,500\nsecond cue\n");
+        await FfmpegTool.FfmpegAsync(["-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25:duration=20", "-f", "lavfi", "-i", "sine=d=20",
+            "-i", srt, "-map", "0", "-map", "1", "-map", "2", "-c:v", "libx264", "-preset", "ultrafast", "-g", "25", "-pix_fmt", "yuv420p", "-c:a", "aac",
+            "-c:s", "mov_text", "-metadata:s:s:0", "language=eng", source]);
         var screenshot = cluster.Scratch.File("dashboard-live.png");
 
         var (exit, stdout, stderr) = await RunAsync("node", ["live.mjs"], scripts, new Dictionary<string, string>
@@ -233,6 +237,11 @@ public sealed class DashboardTests
         var id = seen.GetProperty("jobId").GetString()!;
         Assert.Equal(id, seen.GetProperty("playerJob").GetString());
         Assert.True(seen.GetProperty("reached").GetDouble() > 3, stdout);
+        Assert.True(seen.GetProperty("audioDecodedBytes").GetInt64() > 0, $"the player decoded no audio: {stdout}");
+        var cues = seen.GetProperty("textCues").EnumerateArray()
+            .Select(c => (c.GetProperty("language").GetString(), Math.Round(c.GetProperty("start").GetDouble(), 2), Math.Round(c.GetProperty("end").GetDouble(), 2), c.GetProperty("text").GetString()))
+            .ToList();
+        Assert.True(cues.SequenceEqual([("eng", 1.0, 2.0, "first cue"), ("eng", 4.5, 5.5, "second cue")]), $"the player's subtitle cues: {stdout}");
         Assert.Equal("encoding", seen.GetProperty("stateWhenPast").GetString());
         Assert.False(seen.GetProperty("playlistEndedWhenPast").GetBoolean(), "the playlist should not have ended while the job encodes");
         Assert.Equal("", seen.GetProperty("playerStatus").GetString());

@@ -40,8 +40,30 @@ public sealed class LivePlaylistTests
         Assert.Equal(4, text.Split("?token=").Length - 1);
     }
 
+    [Fact]
+    public void Master_playlist_should_name_the_media_playlist_and_the_subtitles_rendition_and_carry_the_token_on_both()
+    {
+        var subtitles = new LiveSubtitles("eng", "eng", 6.02);
+        var master = subtitles.RenderMaster(LivePlaylist.VideoFileName);
+        Assert.Equal("#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-INDEPENDENT-SEGMENTS\n"
+            + "#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID=\"subs\",NAME=\"eng\",LANGUAGE=\"eng\",DEFAULT=YES,AUTOSELECT=YES,URI=\"subtitles.m3u8\"\n"
+            + "#EXT-X-STREAM-INF:BANDWIDTH=1000000,SUBTITLES=\"subs\"\nvideo.m3u8\n", master);
+        var withQuery = LivePlaylist.WithQuery(master, "?token=t");
+        Assert.Contains("URI=\"subtitles.m3u8?token=t\"\n", withQuery);
+        Assert.Contains("\nvideo.m3u8?token=t\n", withQuery);
+        Assert.Equal(2, withQuery.Split("?token=").Length - 1);
+        // One segment as long as the source, the whole track: the target duration may not be shorter than it.
+        Assert.Equal("#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-TARGETDURATION:7\n#EXT-X-MEDIA-SEQUENCE:0\n#EXT-X-PLAYLIST-TYPE:VOD\n#EXTINF:6.020000,\nsubtitles.vtt\n#EXT-X-ENDLIST\n",
+            subtitles.RenderPlaylist());
+    }
+
     [Theory]
     [InlineData("index.m3u8", true)]
+    [InlineData("video.m3u8", true)]
+    [InlineData("subtitles.m3u8", true)]
+    [InlineData("subtitles.vtt", true)]
+    [InlineData("subtitles.vtt.partial", false)]
+    [InlineData("audio.work", false)]
     [InlineData("init.mp4", true)]
     [InlineData("s00010002.m4s", true)]
     [InlineData("s0001000.m4s", false)]
