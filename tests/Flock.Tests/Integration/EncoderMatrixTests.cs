@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Flock.Tests.Support;
 using Xunit;
 
@@ -55,7 +54,7 @@ public sealed class EncoderMatrixTests
         // Codec, pixel format, frame count, every timestamp, audio packets.
         await MediaComparer.AssertEquivalentAsync(reference, output);
 
-        var chunkFrames = ChunkFrameCounts(await File.ReadAllTextAsync(reportFile));
+        var chunkFrames = EncodeReport.ChunkFrameCounts(await File.ReadAllTextAsync(reportFile));
         Assert.True(chunkFrames.Count >= 3, $"a 4 s clip in 1 s chunks should make at least 3 chunks, got {chunkFrames.Count}");
         var flock = await MediaReport.ReadAsync(output);
         var start = 0;
@@ -77,14 +76,5 @@ public sealed class EncoderMatrixTests
             $"{encoder}: {low.Count} frame(s) below {floor:0.00} dB against the source (the single machine's worst frame less {WorstFrameMarginDb} dB), e.g. frame {low.FirstOrDefault().i} at {low.FirstOrDefault().db:0.00} dB");
         Assert.True(flockPsnr.Average() >= referencePsnr.Average() - MeanMarginDb,
             $"{encoder}: mean PSNR {flockPsnr.Average():0.00} dB against the source, the single machine's {referencePsnr.Average():0.00} dB");
-    }
-
-    private static List<int> ChunkFrameCounts(string reportJson)
-    {
-        using var json = JsonDocument.Parse(reportJson);
-        return json.RootElement.GetProperty("chunks").EnumerateArray()
-            .OrderBy(c => c.GetProperty("index").GetInt32())
-            .Select(c => c.GetProperty("frames").GetInt32())
-            .ToList();
     }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Flock.Tests.Support;
 using Xunit;
 
@@ -37,7 +36,7 @@ public sealed class FixedGopEncodeTests
         var reference = await ReferenceEncode.EncodeAsync(source, scratch.File("reference" + extension), options);
 
         await MediaComparer.AssertEquivalentAsync(reference, output);
-        var chunkFrames = ChunkFrameCounts(await File.ReadAllTextAsync(reportFile));
+        var chunkFrames = EncodeReport.ChunkFrameCounts(await File.ReadAllTextAsync(reportFile));
         Assert.True(chunkFrames.Count >= 3, $"a 6 s clip in 1.5 s chunks should make at least 3 chunks, got {chunkFrames.Count}");
         var flock = await KeyframeIndicesAsync(output);
         var single = await KeyframeIndicesAsync(reference);
@@ -57,14 +56,5 @@ public sealed class FixedGopEncodeTests
             .Select(k => Array.FindIndex(frames, f => Math.Abs(f - k) <= MediaComparer.TimestampToleranceSeconds))
             .Order()
             .ToArray();
-    }
-
-    private static List<int> ChunkFrameCounts(string reportJson)
-    {
-        using var json = JsonDocument.Parse(reportJson);
-        return json.RootElement.GetProperty("chunks").EnumerateArray()
-            .OrderBy(c => c.GetProperty("index").GetInt32())
-            .Select(c => c.GetProperty("frames").GetInt32())
-            .ToList();
     }
 }
