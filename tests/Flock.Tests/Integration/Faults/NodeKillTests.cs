@@ -50,7 +50,10 @@ public sealed class NodeKillTests
         var uploading = () => rig.Proxy.Connections.FirstOrDefault(c => c.Uploading && c.BytesSincePut > 16 * 1024);
         await UntilAsync(uploading, "node-a uploading");
         var b = await rig.NodeAsync("node-b", viaProxy: false);
-        var upload = await UntilAsync(uploading, "node-a uploading");
+        // node-b's start takes seconds, in which node-a's first upload may have all but finished (CI saw it arrive whole
+        // just before the kill): the upload with the least sent so far is the one the kill surely interrupts.
+        var upload = await UntilAsync(() => rig.Proxy.Connections.Where(c => c.Uploading && c.BytesSincePut > 16 * 1024).MinBy(c => c.BytesSincePut),
+            "node-a uploading");
         var (index, attempt) = FaultRig.UploadOf(upload);
         victim.KillHard();
         // Otherwise node-a's kernel would still deliver the upload bytes it had buffered, and the chunk would arrive whole.
