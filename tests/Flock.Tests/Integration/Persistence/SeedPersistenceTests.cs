@@ -22,6 +22,9 @@ namespace Flock.Tests.Integration.Persistence;
 /// </summary>
 public abstract class SeedPersistenceTests : IDisposable
 {
+    /// <summary>A first write also creates the tables and warms the journal; on a loaded CI machine that has taken over 10 s.</summary>
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
     private static readonly DateTimeOffset At = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     protected ScratchDirectory Scratch { get; } = ScratchDirectory.Create("flock-persistence");
@@ -63,17 +66,17 @@ public abstract class SeedPersistenceTests : IDisposable
         {
             var (chunk, changes) = StartChunk(seed, job);
             await changes.ReadAsync(); // recovered (empty)
-            var claimed = Assert.IsType<ChunkClaimed>(await chunk.Ask<object>(new AssignChunkTo("node-a", At), TimeSpan.FromSeconds(10)));
+            var claimed = Assert.IsType<ChunkClaimed>(await chunk.Ask<object>(new AssignChunkTo("node-a", At), Patience));
             chunk.Tell(new StartEncoding("node-a", claimed.Assignment.Attempt));
             chunk.Tell(new FailAttempt("node-a", claimed.Assignment.Attempt, "ffmpeg died"));
-            Assert.IsType<ChunkClaimed>(await chunk.Ask<object>(new AssignChunkTo("node-b", At.AddSeconds(5)), TimeSpan.FromSeconds(10)));
+            Assert.IsType<ChunkClaimed>(await chunk.Ask<object>(new AssignChunkTo("node-b", At.AddSeconds(5)), Patience));
             live = await LastAsync(changes, s => s.Status == ChunkStates.Assigned && s.Node == "node-b");
         }
 
         await using (var seed = await StartAsync())
         {
             var (_, changes) = StartChunk(seed, job);
-            var recovered = await changes.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+            var recovered = await changes.ReadAsync().AsTask().WaitAsync(Patience);
             Assert.Equal(Describe(live), Describe(recovered));
             Assert.Equal(2, recovered.Attempts);
             // The failed attempt is kept with the time the chunk actor journalled its end.
@@ -95,7 +98,7 @@ public abstract class SeedPersistenceTests : IDisposable
             await changes.ReadAsync();
             for (var i = 0; i < Rounds; i++)
             {
-                Assert.IsType<ChunkClaimed>(await chunk.Ask<object>(new AssignChunkTo($"node-{i % 3}", At.AddSeconds(i)), TimeSpan.FromSeconds(10)));
+                Assert.IsType<ChunkClaimed>(await chunk.Ask<object>(new AssignChunkTo($"node-{i % 3}", At.AddSeconds(i)), Patience));
                 chunk.Tell(new ReleaseFromNode($"node-{i % 3}", "unreachable"));
             }
             live = await LastAsync(changes, s => s.Attempts == Rounds && s.Status == ChunkStates.Pending);
@@ -110,7 +113,7 @@ public abstract class SeedPersistenceTests : IDisposable
         await using (var seed = await StartAsync())
         {
             var (_, changes) = StartChunk(seed, job);
-            var recovered = await changes.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+            var recovered = await changes.ReadAsync().AsTask().WaitAsync(Patience);
             Assert.Equal(Describe(live), Describe(recovered));
         }
     }
@@ -123,8 +126,8 @@ public abstract class SeedPersistenceTests : IDisposable
         {
             var ledger = seed.System.ActorOf(Props.Create(() => new JobLedger($"job-{job}")));
             var spec = new JobSpec(job, "/in.mp4", "in.mp4", "/out.mp4", ["-c:v", "libx264"], 10, 0);
-            Assert.Equal("ok", await ledger.Ask<string>(new JobSubmitted(spec, At), TimeSpan.FromSeconds(10)));
-            Assert.Equal("ok", await ledger.Ask<string>(new JobPlanned(3, 75, "libx264"), TimeSpan.FromSeconds(10)));
+            Assert.Equal("ok", await ledger.Ask<string>(new JobSubmitted(spec, At), Patience));
+            Assert.Equal("ok", await ledger.Ask<string>(new JobPlanned(3, 75, "libx264"), Patience));
         }
 
         await using var db = OpenDatabase();
@@ -147,7 +150,7 @@ public abstract class SeedPersistenceTests : IDisposable
         await using (var seed = await StartAsync())
         {
             var ledger = seed.System.ActorOf(Props.Create(() => new JobLedger(id)));
-            Assert.Equal("rejected", await ledger.Ask<string>(new UnregisteredEvent("x"), TimeSpan.FromSeconds(10)));
+            Assert.Equal("rejected", await ledger.Ask<string>(new UnregisteredEvent("x"), Patience));
         }
         await using var db = OpenDatabase();
         Assert.Equal(0L, Convert.ToInt64(await ScalarAsync(db, $"SELECT COUNT(*) FROM journal WHERE persistence_id = '{id}'")));
@@ -160,10 +163,10 @@ public abstract class SeedPersistenceTests : IDisposable
         await using var seed = await StartAsync();
         var ledger = seed.System.ActorOf(Props.Create(() => new JobLedger(id)));
         var spec = new JobSpec("1", "/in.mp4", "in.mp4", "/out.mp4", [], 10, 0);
-        Assert.Equal("ok", await ledger.Ask<string>(new JobSubmitted(spec, At), TimeSpan.FromSeconds(10)));
-        Assert.Equal("ok", await ledger.Ask<string>(new JobPriorityChanged(7, At), TimeSpan.FromSeconds(10)));
+        Assert.Equal("ok", await ledger.Ask<string>(new JobSubmitted(spec, At), Patience));
+        Assert.Equal("ok", await ledger.Ask<string>(new JobPriorityChanged(7, At), Patience));
         ledger.Tell("fail"); // the user guardian restarts it: the new instance replays the journal
-        Assert.Equal("queued, priority 7, 2 event(s) replayed", await ledger.Ask<string>("read", TimeSpan.FromSeconds(10)));
+        Assert.Equal("queued, priority 7, 2 event(s) replayed", await ledger.Ask<string>("read", Patience));
     }
 
     private static (IActorRef Chunk, ChannelReader<ChunkState> Changes) StartChunk(FlockTestSystem seed, string job)
