@@ -53,7 +53,7 @@ public static class JobPlanner
     {
         var options = EncoderOptions.Parse(spec.Options);
         var hdr = await SourceProbes.ProbeHdrAsync(spec.InputPath, source.MainVideo!.Index, ct).ConfigureAwait(false);
-        var losses = HdrCarry.Losses(options, hdr);
+        var losses = HdrCarry.Losses(options, hdr).Concat(HdrCarry.ContainerGaps(options, hdr)).ToList();
         var pinned = await RateLevel.PinAsync(HdrCarry.Apply(options, hdr), spec.InputPath, source.MainVideo.Index, ct).ConfigureAwait(false);
         return (pinned, losses.Count > 0 ? losses : null);
     }
