@@ -155,30 +155,11 @@ public sealed class HdrTests
         return source;
     }
 
-    /// <summary>
-    /// A UHD remux as real ones are: the encoder's SEI in the bitstream and the same values in MKV's Colour element.
-    /// ffmpeg 5.1 cannot write that element from SEI, so mkvmerge does (the way remuxing tools do).
-    /// </summary>
+    /// <summary>A UHD remux as real ones are: the encoder's SEI in the bitstream and the same values in MKV's Colour element.</summary>
     private static async Task<string> Hdr10RemuxAsync(ScratchDirectory scratch)
     {
-        var sei = await Hdr10SourceAsync(scratch);
         var remux = scratch.File("remux.mkv");
-        var psi = new System.Diagnostics.ProcessStartInfo("mkvmerge") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { "-q", "-o", remux, "--max-content-light", "0:1000", "--max-frame-light", "0:400",
-                     "--chromaticity-coordinates", "0:0.68,0.32,0.265,0.69,0.15,0.06", "--white-colour-coordinates", "0:0.3127,0.329",
-                     "--max-luminance", "0:1000", "--min-luminance", "0:0.005", sei })
-            psi.ArgumentList.Add(a);
-        System.Diagnostics.Process? p;
-        try { p = System.Diagnostics.Process.Start(psi); }
-        catch (System.ComponentModel.Win32Exception) { p = null; }
-        Assert.True(p is not null, "mkvmerge is not installed: this test needs it to make a source with HDR10 metadata in its container (apt install mkvtoolnix)");
-        using (p)
-        {
-            var stdout = p.StandardOutput.ReadToEndAsync();
-            var stderr = await p.StandardError.ReadToEndAsync();
-            await p.WaitForExitAsync();
-            Assert.True(p.ExitCode == 0, $"mkvmerge failed: {await stdout}{stderr}");
-        }
+        await MkvMerge.WithHdr10Async(await Hdr10SourceAsync(scratch), remux);
         return remux;
     }
 
