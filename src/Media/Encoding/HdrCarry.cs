@@ -84,14 +84,19 @@ public static class HdrCarry
     }
 
     /// <summary>
-    /// What the output will have in its bitstream but not its container, one sentence each: ffmpeg 5.1 writes MKV's
-    /// MasteringMetadata/MaxCLL and MP4's mdcv/clli only from the source stream's side data (its container), never
-    /// from the frames' SEI/OBUs, on one machine as on Flock. Not a loss (the metadata is in every chunk's bitstream),
-    /// so <c>flock.seed.hdr = strict</c> does not refuse it.
+    /// Where the output's container will not say what its bitstream says, one sentence each; not losses, so
+    /// <c>flock.seed.hdr = strict</c> does not refuse them. ffmpeg 5.1 writes MKV's MasteringMetadata/MaxCLL and MP4's
+    /// mdcv/clli only from the source stream's side data (its container), never from the frames' SEI/OBUs, and copies
+    /// that side data whatever the filter: on one machine as on Flock.
     /// </summary>
-    public static IReadOnlyList<string> ContainerGaps(EncoderOptions options, HdrInfo hdr)
+    public static IReadOnlyList<string> ContainerNotes(EncoderOptions options, HdrInfo hdr)
     {
-        if (!hdr.IsHdr || ConvertsColour(options) || options.VideoEncoder is not ("libx265" or "libsvtav1")) return [];
+        if (!hdr.IsHdr) return [];
+        if (ConvertsColour(options))
+            return StaticMetadata(hdr, inContainer: true) is { Length: > 0 } copied
+                ? [$"the video filter converts colour, but the source's HDR10 {copied} metadata is in its container and ffmpeg 5.1 copies it to the output's container all the same: a player may take the output for HDR10"]
+                : [];
+        if (options.VideoEncoder is not ("libx265" or "libsvtav1")) return [];
         return StaticMetadata(hdr, inContainer: false) is { Length: > 0 } what
             ? [$"the source's HDR10 {what} metadata is in its bitstream only: the output has it in its bitstream but not in its container (MKV Colour, MP4 mdcv/clli), which ffmpeg 5.1 writes only from a source's container"]
             : [];

@@ -78,6 +78,20 @@ public sealed class HdrTests
     }
 
     [Fact]
+    public async Task Converting_colour_of_a_source_with_hdr10_in_its_container_should_warn_that_the_output_container_still_says_hdr10()
+    {
+        using var scratch = ScratchDirectory.Create("flock-hdr-box-sdr");
+        var source = await Hdr10RemuxAsync(scratch);
+        var output = scratch.File("sdr.mkv");
+        var run = await FlockProcess.RunAsync(["encode", source, output, "--nodes", "2", "--chunk-seconds", "1", "--",
+            "-c:v", "libx264", "-preset", "ultrafast", "-vf", "setparams=color_primaries=bt709:color_trc=bt709:colorspace=bt709,format=yuv420p"]);
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.Contains("warning: the video filter converts colour, but the source's HDR10 mastering display and content light level (MaxCLL/MaxFALL) metadata is in its container", run.Stderr);
+        // What the warning says is so: ffmpeg 5.1 has no option to leave a source stream's side data behind.
+        Assert.Equal(2, (await StreamSideDataAsync(output)).Count(l => l.StartsWith("side_data_type=", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task Hlg_source_should_keep_its_arib_std_b67_transfer()
     {
         using var scratch = ScratchDirectory.Create("flock-hlg");

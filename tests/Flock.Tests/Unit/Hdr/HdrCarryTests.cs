@@ -110,12 +110,12 @@ public sealed class HdrCarryTests
     public void Metadata_in_the_bitstream_only_should_be_said_to_miss_the_output_container_but_not_counted_as_lost()
     {
         var x265 = EncoderOptions.Parse(["-c:v", "libx265", "-pix_fmt", "yuv420p10le"]);
-        var gap = Assert.Single(HdrCarry.ContainerGaps(x265, Hdr10));
+        var gap = Assert.Single(HdrCarry.ContainerNotes(x265, Hdr10));
         Assert.StartsWith("the source's HDR10 mastering display and content light level (MaxCLL/MaxFALL) metadata is in its bitstream only", gap, StringComparison.Ordinal);
         Assert.Empty(HdrCarry.Losses(x265, Hdr10));
-        Assert.Empty(HdrCarry.ContainerGaps(x265, Hdr10InContainer));
+        Assert.Empty(HdrCarry.ContainerNotes(x265, Hdr10InContainer));
         // An encoder that cannot write it loses it all, which Losses already says.
-        Assert.Empty(HdrCarry.ContainerGaps(EncoderOptions.Parse(["-c:v", "libx264", "-pix_fmt", "yuv420p10le"]), Hdr10));
+        Assert.Empty(HdrCarry.ContainerNotes(EncoderOptions.Parse(["-c:v", "libx264", "-pix_fmt", "yuv420p10le"]), Hdr10));
     }
 
     [Fact]
@@ -123,6 +123,16 @@ public sealed class HdrCarryTests
     {
         var loss = Assert.Single(HdrCarry.Losses(EncoderOptions.Parse(["-c:v", "libx264", "-pix_fmt", "yuv420p10le"]), Hdr10InContainer));
         Assert.StartsWith("the source's HDR10 mastering display and content light level (MaxCLL/MaxFALL) metadata will be in the output's container only, not its bitstream: libx264", loss, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_filter_converting_colour_should_be_told_the_sources_container_metadata_still_reaches_the_output_container()
+    {
+        var sdr = EncoderOptions.Parse(["-c:v", "libx264", "-vf", "zscale=t=linear,tonemap=hable,zscale=t=bt709:m=bt709:p=bt709,format=yuv420p"]);
+        var note = Assert.Single(HdrCarry.ContainerNotes(sdr, Hdr10InContainer));
+        Assert.StartsWith("the video filter converts colour, but the source's HDR10 mastering display and content light level (MaxCLL/MaxFALL) metadata is in its container", note, StringComparison.Ordinal);
+        // From the bitstream only, nothing reaches the output: nothing to say.
+        Assert.Empty(HdrCarry.ContainerNotes(sdr, Hdr10));
     }
 
     [Fact]
