@@ -71,14 +71,43 @@ public static class HdrCarry
                 $"the source is {hdr.BitDepth}-bit {kind} but {encoder} will write {outputDepth}-bit video: HDR in 8 bits bands visibly; use a 10-bit encoder and -pix_fmt yuv420p10le"));
         if (hdr.HasStaticMetadata && encoder is not ("libx265" or "libsvtav1"))
         {
-            var what = string.Join(" and ", new[] { hdr.Mastering is null ? null : "mastering display", hdr.ContentLight is null ? null : "content light level (MaxCLL/MaxFALL)" }.OfType<string>());
-            losses.Add($"the source's HDR10 {what} metadata will be lost: {encoder} cannot write it (libx265 and libsvtav1 can)");
+            // ffmpeg copies what is in the source's container to the output's whatever the encoder; the rest is gone.
+            if (StaticMetadata(hdr, inContainer: false) is { Length: > 0 } lost)
+                losses.Add($"the source's HDR10 {lost} metadata will be lost: {encoder} cannot write it (libx265 and libsvtav1 can)");
+            if (StaticMetadata(hdr, inContainer: true) is { Length: > 0 } kept)
+                losses.Add($"the source's HDR10 {kept} metadata will be in the output's container only, not its bitstream: {encoder} cannot write it (libx265 and libsvtav1 can)");
         }
         if (hdr.DolbyVision)
             losses.Add("the source's Dolby Vision metadata (RPU) will be lost: Flock re-encodes the picture only, so the output plays as its base layer ("
                 + (hdr.HasStaticMetadata || hdr.IsPq ? "HDR10" : hdr.IsHlg ? "HLG" : "SDR") + ")");
         return losses;
     }
+
+    /// <summary>
+    /// Where the output's container will not say what its bitstream says, one sentence each; not losses, so
+    /// <c>flock.seed.hdr = strict</c> does not refuse them. ffmpeg 5.1 writes MKV's MasteringMetadata/MaxCLL and MP4's
+    /// mdcv/clli only from the source stream's side data (its container), never from the frames' SEI/OBUs, and copies
+    /// that side data whatever the filter: on one machine as on Flock.
+    /// </summary>
+    public static IReadOnlyList<string> ContainerNotes(EncoderOptions options, HdrInfo hdr)
+    {
+        if (!hdr.IsHdr) return [];
+        if (ConvertsColour(options))
+            return StaticMetadata(hdr, inContainer: true) is { Length: > 0 } copied
+                ? [$"the video filter converts colour, but the source's HDR10 {copied} metadata is in its container and ffmpeg 5.1 copies it to the output's container all the same: a player may take the output for HDR10"]
+                : [];
+        if (options.VideoEncoder is not ("libx265" or "libsvtav1")) return [];
+        return StaticMetadata(hdr, inContainer: false) is { Length: > 0 } what
+            ? [$"the source's HDR10 {what} metadata is in its bitstream only: the output has it in its bitstream but not in its container (MKV Colour, MP4 mdcv/clli), which ffmpeg 5.1 writes only from a source's container"]
+            : [];
+    }
+
+    /// <summary>The static metadata the source has in (or only outside) its container, named for a sentence; empty when none.</summary>
+    private static string StaticMetadata(HdrInfo hdr, bool inContainer) => string.Join(" and ", new[]
+    {
+        hdr.Mastering is not null && hdr.MasteringInContainer == inContainer ? "mastering display" : null,
+        hdr.ContentLight is not null && hdr.ContentLightInContainer == inContainer ? "content light level (MaxCLL/MaxFALL)" : null,
+    }.OfType<string>());
 
     /// <summary>The bits per component of the encoded video: the user's -pix_fmt, else the encoder's limit, else the source's.</summary>
     public static int OutputBitDepth(EncoderOptions options, HdrInfo hdr)

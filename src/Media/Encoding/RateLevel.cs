@@ -32,7 +32,9 @@ public static class RateLevel
             if (!run.Succeeded) return options; // the chunks meet the same error and report it
             var level = await Ffmpeg.ProbeCheckedAsync(["-v", "error", "-select_streams", "v:0", "-show_entries", "stream=level", "-of", "csv=p=0", probe], ct)
                 .ConfigureAwait(false);
-            if (!int.TryParse(level.StandardOutput.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var idc) || idc <= 0) return options;
+            // A stream with side data (HDR10 metadata from the source's container) prints ",side_data," after the level.
+            var first = level.StandardOutput.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?.Split(',')[0] ?? "";
+            if (!int.TryParse(first, NumberStyles.Integer, CultureInfo.InvariantCulture, out var idc) || idc <= 0) return options;
             return options with { Video = Pinned(options, idc) };
         }
         finally

@@ -20,7 +20,8 @@ public static class ChunkPackets
             ct,
             line =>
             {
-                if (line.StartsWith("stream,", StringComparison.Ordinal)) tb = TimeBase.Parse(line["stream,".Length..].Trim());
+                // A stream with side data (HDR10 metadata in the container) gets ",side_data," after its fields: the time base is the first.
+                if (line.StartsWith("stream,", StringComparison.Ordinal)) tb = TimeBase.Parse(line["stream,".Length..].Split(',')[0].Trim());
                 else if (line.StartsWith("packet,", StringComparison.Ordinal) && ProbedPacket.Parse(line.AsSpan("packet,".Length)) is { Pts: { } p } packet)
                 {
                     list.Add(p);

@@ -66,6 +66,15 @@ public sealed record HdrInfo(
 
     public bool HasStaticMetadata => Mastering is not null || ContentLight is not null;
 
+    /// <summary>
+    /// The mastering display is in the container (MKV MasteringMetadata, MP4 mdcv), not only the bitstream: ffmpeg 5.1
+    /// copies a source stream's side data to the encoded stream, so only then can an output's container have it.
+    /// </summary>
+    public bool MasteringInContainer { get; init; }
+
+    /// <summary>MaxCLL/MaxFALL are in the container (MKV MaxCLL/MaxFALL, MP4 clli); see <see cref="MasteringInContainer"/>.</summary>
+    public bool ContentLightInContainer { get; init; }
+
     /// <summary>PQ or HLG, or HDR10 metadata without a transfer tag (a mislabelled file is still graded for HDR).</summary>
     public bool IsHdr => IsPq || IsHlg || HasStaticMetadata || DolbyVision;
 

@@ -32,8 +32,10 @@ public static class HdrProbe
         MasteringDisplay? mastering = null;
         ContentLight? light = null;
         var dolbyVision = false;
+        var masteringInContainer = false;
+        var lightInContainer = false;
         // The container's word first (it is what players read first), then the bitstream's.
-        foreach (var owner in new[] { stream, frame })
+        foreach (var (owner, isContainer) in new[] { (stream, true), (frame, false) })
         {
             if (owner.ValueKind != JsonValueKind.Object || !owner.TryGetProperty("side_data_list", out var list)) continue;
             foreach (var sd in list.EnumerateArray())
@@ -43,6 +45,7 @@ public static class HdrProbe
                 else if (type.StartsWith("Content light level", StringComparison.OrdinalIgnoreCase)) light ??= Light(sd);
                 else if (type.Contains("DOVI", StringComparison.Ordinal) || type.Contains("Dolby Vision", StringComparison.OrdinalIgnoreCase)) dolbyVision = true;
             }
+            if (isContainer) (masteringInContainer, lightInContainer) = (mastering is not null, light is not null);
         }
         return new HdrInfo(
             HdrInfo.Tag(Str(stream, "color_primaries")),
@@ -52,7 +55,11 @@ public static class HdrProbe
             Str(stream, "pix_fmt") ?? Str(frame, "pix_fmt"),
             mastering,
             light,
-            dolbyVision);
+            dolbyVision)
+        {
+            MasteringInContainer = masteringInContainer,
+            ContentLightInContainer = lightInContainer,
+        };
     }
 
     /// <summary>Null unless every value is there: half a mastering display is not one to write.</summary>

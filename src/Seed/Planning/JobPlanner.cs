@@ -47,13 +47,13 @@ public static class JobPlanner
     /// <summary>
     /// The user's options with the source's HDR metadata added for the encoder and, for a bitrate target, the level
     /// pinned (see <see cref="RateLevel"/>); every chunk is encoded with them, so the head's chunks and the rest's are
-    /// alike. Also what of the HDR cannot be carried.
+    /// alike. Also what of the HDR cannot be carried, and where the output's container will not say what its bitstream does.
     /// </summary>
     private static async Task<(EncoderOptions Options, IReadOnlyList<string>? HdrWarnings)> OptionsAsync(JobSpec spec, MediaInfo source, CancellationToken ct)
     {
         var options = EncoderOptions.Parse(spec.Options);
         var hdr = await SourceProbes.ProbeHdrAsync(spec.InputPath, source.MainVideo!.Index, ct).ConfigureAwait(false);
-        var losses = HdrCarry.Losses(options, hdr);
+        var losses = HdrCarry.Losses(options, hdr).Concat(HdrCarry.ContainerNotes(options, hdr)).ToList();
         var pinned = await RateLevel.PinAsync(HdrCarry.Apply(options, hdr), spec.InputPath, source.MainVideo.Index, ct).ConfigureAwait(false);
         return (pinned, losses.Count > 0 ? losses : null);
     }

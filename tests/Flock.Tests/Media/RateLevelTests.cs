@@ -50,6 +50,24 @@ public sealed class RateLevelTests
     }
 
     [Fact]
+    public async Task A_source_with_hdr10_metadata_in_its_container_should_still_get_its_level_pinned()
+    {
+        using var scratch = ScratchDirectory.Create("flock-rate-level");
+        // The metadata goes onto the probe encode's stream, and ffprobe prints it after the level. (mkvmerge writes
+        // Colour for HEVC, not for FFV1.)
+        var hevc = scratch.File("source.mp4");
+        await FfmpegTool.FfmpegAsync(["-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=192x108:rate=25:duration=1",
+            "-c:v", "libx265", "-preset", "ultrafast", "-x265-params", "log-level=error", hevc]);
+        var source = scratch.File("hdr-box.mkv");
+        await MkvMerge.WithHdr10Async(hevc, source);
+        var options = EncoderOptions.Parse(["-c:v", "libx265", "-preset", "ultrafast", "-b:v", "300k", "-x265-params", "log-level=error"]);
+
+        var pinned = await RateLevel.PinAsync(options, source, 0, CancellationToken.None);
+
+        Assert.Contains(pinned.Video, o => o.Contains("level-idc=", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Options_that_name_a_level_or_aim_at_a_quality_should_be_left_alone()
     {
         using var scratch = ScratchDirectory.Create("flock-rate-level");

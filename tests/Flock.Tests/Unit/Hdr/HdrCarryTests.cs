@@ -90,6 +90,51 @@ public sealed class HdrCarryTests
         Assert.Equal(losses, HdrCarry.Losses(EncoderOptions.Parse(options), Hdr10).Count);
     }
 
+    /// <summary>A UHD remux: the same metadata in the container (stream side data, as MKV's Colour gives it) and in the bitstream.</summary>
+    private static readonly HdrInfo Hdr10InContainer = HdrProbe.Parse(Hdr10Probe.Replace(
+        "\"streams\": [ { ",
+        "\"streams\": [ { \"side_data_list\": [ { \"side_data_type\": \"Content light level metadata\", \"max_content\": 1000, \"max_average\": 400 },"
+        + " { \"side_data_type\": \"Mastering display metadata\", \"red_x\": \"17/25\", \"red_y\": \"8/25\", \"green_x\": \"53/200\", \"green_y\": \"69/100\","
+        + " \"blue_x\": \"3/20\", \"blue_y\": \"3/50\", \"white_point_x\": \"3127/10000\", \"white_point_y\": \"329/1000\", \"min_luminance\": \"1/200\", \"max_luminance\": \"1000/1\" } ], ",
+        StringComparison.Ordinal));
+
+    [Fact]
+    public void Probe_should_tell_metadata_in_the_container_from_metadata_in_the_bitstream_only()
+    {
+        Assert.True(Hdr10InContainer.MasteringInContainer && Hdr10InContainer.ContentLightInContainer);
+        Assert.Equal(Hdr10.Mastering!.ToX265(), Hdr10InContainer.Mastering!.ToX265());
+        Assert.False(Hdr10.MasteringInContainer || Hdr10.ContentLightInContainer);
+    }
+
+    [Fact]
+    public void Metadata_in_the_bitstream_only_should_be_said_to_miss_the_output_container_but_not_counted_as_lost()
+    {
+        var x265 = EncoderOptions.Parse(["-c:v", "libx265", "-pix_fmt", "yuv420p10le"]);
+        var gap = Assert.Single(HdrCarry.ContainerNotes(x265, Hdr10));
+        Assert.StartsWith("the source's HDR10 mastering display and content light level (MaxCLL/MaxFALL) metadata is in its bitstream only", gap, StringComparison.Ordinal);
+        Assert.Empty(HdrCarry.Losses(x265, Hdr10));
+        Assert.Empty(HdrCarry.ContainerNotes(x265, Hdr10InContainer));
+        // An encoder that cannot write it loses it all, which Losses already says.
+        Assert.Empty(HdrCarry.ContainerNotes(EncoderOptions.Parse(["-c:v", "libx264", "-pix_fmt", "yuv420p10le"]), Hdr10));
+    }
+
+    [Fact]
+    public void Metadata_in_the_container_should_be_said_to_stay_in_the_container_only_with_an_encoder_that_cannot_write_it()
+    {
+        var loss = Assert.Single(HdrCarry.Losses(EncoderOptions.Parse(["-c:v", "libx264", "-pix_fmt", "yuv420p10le"]), Hdr10InContainer));
+        Assert.StartsWith("the source's HDR10 mastering display and content light level (MaxCLL/MaxFALL) metadata will be in the output's container only, not its bitstream: libx264", loss, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_filter_converting_colour_should_be_told_the_sources_container_metadata_still_reaches_the_output_container()
+    {
+        var sdr = EncoderOptions.Parse(["-c:v", "libx264", "-vf", "zscale=t=linear,tonemap=hable,zscale=t=bt709:m=bt709:p=bt709,format=yuv420p"]);
+        var note = Assert.Single(HdrCarry.ContainerNotes(sdr, Hdr10InContainer));
+        Assert.StartsWith("the video filter converts colour, but the source's HDR10 mastering display and content light level (MaxCLL/MaxFALL) metadata is in its container", note, StringComparison.Ordinal);
+        // From the bitstream only, nothing reaches the output: nothing to say.
+        Assert.Empty(HdrCarry.ContainerNotes(sdr, Hdr10));
+    }
+
     [Fact]
     public void Dolby_vision_should_be_named_as_lost_whatever_the_encoder()
     {
