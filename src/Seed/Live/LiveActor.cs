@@ -40,6 +40,8 @@ public sealed class LiveActor : ReceiveActor
         _source = source;
         _log = ActorLogging.For(logs, typeof(LiveActor), Self);
         Restart();
+        // The audio and subtitles are made ready while the first chunk encodes, so publishing it is one remux.
+        Prepare(0);
 
         Receive<LivePrefixVerified>(v =>
         {
@@ -116,14 +118,7 @@ public sealed class LiveActor : ReceiveActor
             _running = true;
             if (!_prepared.Ready)
             {
-                var (source, folder, work) = (_source, _liveDirectory, Path.Combine(_liveDirectory, "audio.work"));
-                var token = _lifetime.Token;
-                var log = _log;
-                Task.Run(async () => new LivePrepared(
-                        await Optional(() => LiveAudio.PrepareAsync(source.SourcePath, source.Source, source.AudioOptions, source.OutputPath, work, token), "audio", log).ConfigureAwait(false),
-                        await Optional(() => LiveSubtitles.PrepareAsync(source.SourcePath, source.Source, folder, token), "subtitles", log).ConfigureAwait(false)),
-                        CancellationToken.None)
-                    .PipeTo(Self, failure: e => new LiveChunkFailed(next, $"preparing the audio and subtitles: {e.Message}"));
+                Prepare(next);
                 return;
             }
             var (file, live, seconds, audio, tag, ct) = (ChunkActor.ResultFile(_chunkDirectory, next), _liveDirectory, _hlsSeconds, _prepared.Audio, _source.VideoTag, _lifetime.Token);
@@ -142,6 +137,20 @@ public sealed class LiveActor : ReceiveActor
             TryDelete(Path.Combine(_liveDirectory, "audio.work"));
         }
         if (!settled.Keep) Remove();
+    }
+
+    /// <summary>Makes the audio and subtitles ready (a Task piped back as <see cref="LivePrepared"/>); <paramref name="next"/> is the chunk blamed if it fails.</summary>
+    private void Prepare(int next)
+    {
+        _running = true;
+        var (source, folder, work) = (_source, _liveDirectory, Path.Combine(_liveDirectory, "audio.work"));
+        var token = _lifetime.Token;
+        var log = _log;
+        Task.Run(async () => new LivePrepared(
+                await Optional(() => LiveAudio.PrepareAsync(source.SourcePath, source.Source, source.AudioOptions, source.OutputPath, work, token), "audio", log).ConfigureAwait(false),
+                await Optional(() => LiveSubtitles.PrepareAsync(source.SourcePath, source.Source, folder, token), "subtitles", log).ConfigureAwait(false)),
+                CancellationToken.None)
+            .PipeTo(Self, failure: e => new LiveChunkFailed(next, $"preparing the audio and subtitles: {e.Message}"));
     }
 
     private void Remove() => TryDelete(_liveDirectory);
