@@ -1,7 +1,10 @@
 using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using Flock.Media.Encoding;
 using Flock.Media.Options;
 using Flock.Media.Processes;
+using Flock.Messages;
 using Flock.Messages.Chunks;
 using Flock.Node.Connection;
 
@@ -31,15 +34,20 @@ public static class ChunkEncoder
     private static async Task<string> EncodeToRateAsync(AssignChunk a, SeedLink seed, string transferToken, string workDir, int threads,
         Action<FfmpegProgress> onProgress, CancellationToken ct, Action<string>? onNotice, bool twoPass, string statistics)
     {
+        var options = a.VideoOptions;
         if (twoPass)
         {
             // The first pass only gathers statistics; its file is never used. The second pass (and a correction of its
-            // rate) reads them.
-            Discard(await EncodeOnceAsync(a, TwoPass.ForPass(a.VideoOptions, 1, statistics), seed, transferToken, workDir, threads, onProgress, ct).ConfigureAwait(false));
+            // rate) reads them, aiming at the share of the file's bits the seed gives the chunk by what its first pass
+            // spent at the constant quality every chunk's first pass runs at.
+            var weighs = FirstPassStats.Weighs(EncoderOptions.Parse(options).VideoEncoder);
+            Discard(await EncodeOnceAsync(a, TwoPass.ForPass(weighs ? FirstPassStats.ConstantQuality(options) : options, 1, statistics), seed, transferToken, workDir, threads,
+                onProgress, ct).ConfigureAwait(false));
+            if (await SecondPassRateAsync(a, seed, transferToken, statistics, ct).ConfigureAwait(false) is { } rate) options = ChunkBitrate.Ask(options, rate);
         }
-        IReadOnlyList<string> Video(IReadOnlyList<string> options) => twoPass ? TwoPass.ForPass(options, 2, statistics) : options;
-        var output = await EncodeOnceAsync(a, Video(a.VideoOptions), seed, transferToken, workDir, threads, onProgress, ct).ConfigureAwait(false);
-        if (VideoBitrate.TargetOf(a.VideoOptions) is not { } asked) return output;
+        IReadOnlyList<string> Video(IReadOnlyList<string> o) => twoPass ? TwoPass.ForPass(o, 2, statistics) : o;
+        var output = await EncodeOnceAsync(a, Video(options), seed, transferToken, workDir, threads, onProgress, ct).ConfigureAwait(false);
+        if (VideoBitrate.TargetOf(options) is not { } asked) return output;
         // Asked for a rate, the encoder lands off it on a chunk of a few seconds (x264 one-pass: 7 % under on 2 s):
         // the file's target holds only if each chunk lands near what it was asked, so a chunk that missed goes again.
         var achieved = await ChunkBitrate.MeasureAsync(output, ct).ConfigureAwait(false);
@@ -52,7 +60,7 @@ public static class ChunkEncoder
         double again;
         try
         {
-            second = await EncodeOnceAsync(a, Video(ChunkBitrate.Ask(a.VideoOptions, corrected)), seed, transferToken, workDir, threads, onProgress, ct)
+            second = await EncodeOnceAsync(a, Video(ChunkBitrate.Ask(options, corrected)), seed, transferToken, workDir, threads, onProgress, ct)
                 .ConfigureAwait(false);
             again = await ChunkBitrate.MeasureAsync(second, ct).ConfigureAwait(false);
         }
@@ -69,6 +77,30 @@ public static class ChunkEncoder
         File.Move(first, output, overwrite: true);
         File.Move(FrameHashFile(first), FrameHashFile(output), overwrite: true);
         return output;
+    }
+
+    /// <summary>
+    /// Reads what the first pass spent from its statistics and asks the seed what the second pass should aim at; null
+    /// (keep the rate the assignment carried) when the encoder's statistics are not x264's text, or the seed cannot say: the chunk is
+    /// still encoded to a rate, only by the source's measure.
+    /// </summary>
+    private static async Task<long?> SecondPassRateAsync(AssignChunk a, SeedLink seed, string transferToken, string statistics, CancellationToken ct)
+    {
+        var log = statistics + "-0.log";
+        if (!File.Exists(log) || FirstPassStats.X264Bits(await File.ReadAllTextAsync(log, ct).ConfigureAwait(false)) is not { } weight) return null;
+        try
+        {
+            var url = new Uri(seed.BaseUri, $"/api/jobs/{a.JobId}/chunks/{a.ChunkIndex}/second-pass?attempt={a.Attempt}");
+            using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(new FetchSecondPassRate(weight), options: WireJson.Options) };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", transferToken);
+            using var response = await seed.Http.SendAsync(request, ct).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode) return null;
+            return WireJson.Deserialize<FetchSecondPassRateResponse>(await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false)).BitsPerSecond;
+        }
+        catch (Exception e) when (e is HttpRequestException or System.Text.Json.JsonException or TaskCanceledException && !ct.IsCancellationRequested)
+        {
+            return null;
+        }
     }
 
     /// <param name="videoOptions">what ffmpeg is given: the assignment's options, with a corrected rate or a pass's statistics.</param>

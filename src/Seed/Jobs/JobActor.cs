@@ -197,6 +197,9 @@ public sealed class JobActor : UntypedPersistentActor
             case EntryPointsRejected r:
                 OnEntryPointsRejected(r);
                 break;
+            case MeasureFirstPass m:
+                Sender.Tell(SecondPassRateFor(m));
+                break;
             case SubmitChunkResult r when _chunkActors.TryGetValue(r.ChunkIndex, out var chunk) && _state is { IsFinal: false }:
                 chunk.Tell(r, Sender);
                 break;
@@ -651,6 +654,21 @@ public sealed class JobActor : UntypedPersistentActor
                 _id, index, rate / 1000, _rate.Allocation[index] / 1000, _rate.Target / 1000, _rate.LearnedRatio);
         _rate = next;
         return claimed with { Assignment = claimed.Assignment with { VideoOptions = VideoBitrate.WithTarget(claimed.Assignment.VideoOptions, rate) } };
+    }
+
+    /// <summary>
+    /// A two-pass chunk's second pass is asked for its share of the file's bits by first-pass weight, as one machine's
+    /// second pass shares them among frames; a job that has no rate control yet (nothing handed out with it) keeps
+    /// what it handed out.
+    /// </summary>
+    private SecondPassRate SecondPassRateFor(MeasureFirstPass m)
+    {
+        if (_rate is null || _state is not { IsFinal: false } || m.ChunkIndex < 0 || m.ChunkIndex >= _rate.Allocation.Length) return new SecondPassRate(null);
+        var (next, rate) = _rate.SecondPass(m.ChunkIndex, m.Weight);
+        Log.LogInformation("job {Job} chunk {Chunk}: second pass asked for {Rate} kb/s from its first pass on {Node} (weight share {Share:0} kb/s, {Measured} of {Chunks} chunks weighed, file target {Target} kb/s)",
+            _id, m.ChunkIndex, rate / 1000, m.NodeName, next.Allocation[m.ChunkIndex] / 1000, next.FirstPass.Count, next.Allocation.Length, next.Target / 1000);
+        _rate = next;
+        return new SecondPassRate(rate);
     }
 
     /// <summary>

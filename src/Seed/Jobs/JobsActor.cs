@@ -196,6 +196,9 @@ public sealed class JobsActor : UntypedPersistentActor, IWithTimers
                 if (_assignedAt.Remove((r.JobId, r.ChunkIndex, r.Attempt), out var assignedAt)) _metrics.ChunkEncoded(_clock.GetUtcNow() - assignedAt);
                 if (!Forward(r.JobId, r)) { File.Delete(r.FilePath); Sender.Tell(new ChunkResultAnswer(false, $"no job {r.JobId}")); }
                 break;
+            case MeasureFirstPass m:
+                if (!Forward(m.JobId, m)) Sender.Tell(new SecondPassRate(null));
+                break;
             case FetchQueueLocation:
                 Sender.Tell(new QueueLocationResponse(Self.Path.ToStringWithAddress(((ExtendedActorSystem)Context.System).Provider.DefaultAddress)));
                 break;

@@ -22,6 +22,15 @@ public sealed record RateControl(
     ImmutableDictionary<int, long> Assigned,
     ImmutableDictionary<int, long> Achieved)
 {
+    /// <summary>
+    /// Each chunk's weight from its first pass (<see cref="Flock.Media.Encoding.FirstPassStats"/>), for two-pass jobs: once
+    /// known, it replaces the source's bytes as the measure the file's bits are shared by.
+    /// </summary>
+    public ImmutableDictionary<int, double> FirstPass { get; init; } = ImmutableDictionary<int, double>.Empty;
+
+    /// <summary>The shares from the source's bytes alone, which chunks without a first pass yet keep (scaled to the measured ones).</summary>
+    public ImmutableArray<double> SourceAllocation { get; init; }
+
     /// <summary>How far a chunk's rate may move from its share to make up for the others: beyond this the picture would visibly jump.</summary>
     public const double MinScale = 0.5, MaxScale = 2.0;
 
@@ -30,8 +39,9 @@ public sealed record RateControl(
     {
         if (VideoBitrate.TargetOf(videoOptions) is not { } target || plan.Chunks.Count == 0) return null;
         var maxRate = VideoBitrate.MaxRateOf(videoOptions);
-        return new RateControl(target, [.. BitrateAllocation.Share(timeline, plan, target, maxRate)], [.. BitrateAllocation.Seconds(timeline, plan)], maxRate,
-            ImmutableDictionary<int, long>.Empty, ImmutableDictionary<int, long>.Empty);
+        ImmutableArray<double> shares = [.. BitrateAllocation.Share(timeline, plan, target, maxRate)];
+        return new RateControl(target, shares, [.. BitrateAllocation.Seconds(timeline, plan)], maxRate,
+            ImmutableDictionary<int, long>.Empty, ImmutableDictionary<int, long>.Empty) { SourceAllocation = shares };
     }
 
     /// <summary>Achieved over asked, over the chunks verified so far (1 before any).</summary>
@@ -57,6 +67,36 @@ public sealed record RateControl(
         if (MaxRate is { } cap) rate = Math.Min(rate, cap);
         rate = Math.Max(1000, rate);
         return (this with { Assigned = Assigned.SetItem(index, rate) }, rate);
+    }
+
+    /// <summary>
+    /// The rate for chunk <paramref name="index"/>'s second pass, now that its first pass weighed it at
+    /// <paramref name="weight"/>: the file's bits are shared again by first-pass weight, the chunks not measured yet
+    /// counted at their source share times what the measured ones weigh per source bit, and the chunk is asked for its
+    /// new share as <see cref="Assign"/> asks (corrected by what the verified chunks came to).
+    /// </summary>
+    public (RateControl State, long BitsPerSecond) SecondPass(int index, double weight)
+    {
+        if (weight <= 0 || double.IsNaN(weight) || double.IsInfinity(weight) || SourceAllocation.IsDefault) return Assign(index);
+        var firstPass = FirstPass.SetItem(index, weight);
+        var sourceBits = firstPass.Keys.Sum(i => SourceAllocation[i] * Seconds[i]);
+        var perSourceBit = firstPass.Values.Sum() / sourceBits;
+        var weights = Enumerable.Range(0, SourceAllocation.Length)
+            .Select(i => firstPass.TryGetValue(i, out var w) ? w : SourceAllocation[i] * Seconds[i] * perSourceBit).ToArray();
+        var budget = Target * Seconds.Sum();
+        var total = weights.Sum();
+        ImmutableArray<double> allocation = [.. weights.Select((w, i) => Seconds[i] > 0 ? budget * w / total / Seconds[i] : SourceAllocation[i])];
+        // What a first-pass hand-out asked for binds nothing (that chunk's second pass is asked again): only second
+        // passes already asked, and chunks verified, hold bits; the rest is shared by the new weights.
+        var ratio = LearnedRatio;
+        var committed = firstPass.Keys.Where(i => i != index && !Achieved.ContainsKey(i) && Assigned.ContainsKey(i)).Sum(i => Assigned[i] * Seconds[i] * ratio);
+        var open = Enumerable.Range(0, allocation.Length).Where(i => i == index || (!Achieved.ContainsKey(i) && !firstPass.ContainsKey(i))).Sum(i => allocation[i] * Seconds[i]);
+        var left = budget - Achieved.Values.Sum() - committed;
+        var scale = open > 0 ? Math.Clamp(left / (ratio * open), MinScale, MaxScale) : 1;
+        var rate = (long)Math.Round(allocation[index] * scale);
+        if (MaxRate is { } cap) rate = Math.Min(rate, cap);
+        rate = Math.Max(1000, rate);
+        return (this with { FirstPass = firstPass, Allocation = allocation, Assigned = Assigned.SetItem(index, rate) }, rate);
     }
 
     /// <summary>Chunk <paramref name="index"/> went out asked for <paramref name="bitsPerSecond"/> without this control (before the plan existed).</summary>

@@ -6,7 +6,7 @@ namespace Flock.Tests.Integration;
 
 /// <summary>
 /// `-pass 2` with a bitrate target: each chunk's node runs the first pass over its chunk and then the second, the
-/// seed shares the target by complexity and holds the file to it. Compared with one machine's two-pass of the same file.
+/// seed shares the target by what each chunk's first pass spent and holds the file to it. Compared with one machine's two-pass of the same file.
 /// </summary>
 public sealed class TwoPassTests
 {
@@ -38,6 +38,26 @@ public sealed class TwoPassTests
         var onePsnr = (await MediaComparer.ReadFramePsnrAsync(source, reference)).Average();
         Assert.True(flockPsnr >= onePsnr - 0.1,
             $"Flock's two-pass: {flockPsnr:0.000} dB mean PSNR at {flockRate / 1000:0.0} kb/s; one machine's: {onePsnr:0.000} dB at {await VideoRateAsync(reference) / 1000:0.0} kb/s");
+    }
+
+    [Fact]
+    public async Task Each_chunks_second_pass_should_be_asked_for_the_share_its_first_pass_measured()
+    {
+        using var scratch = ScratchDirectory.Create("flock-two-pass-shares");
+        var source = scratch.File("source.mp4");
+        // 12 s: the first 8 s calm, the last 4 s noisy; 4 s chunks.
+        await FfmpegTool.FfmpegAsync(["-y", "-f", "lavfi", "-i", "testsrc2=s=320x180:r=25:d=12",
+            "-vf", "noise=alls=12:allf=t:enable='gte(t,8)'", "-c:v", "libx264", "-preset", "ultrafast", "-crf", "20", "-g", "50", source]);
+        var run = await FlockProcess.RunAsync(["encode", source, scratch.File("out.mp4"), "--nodes", "2", "--chunk-seconds", "4", "--",
+            "-c:v", "libx264", "-preset", "fast", "-b:v", "300k", "-pass", "2"], env: new Dictionary<string, string> { ["FLOCK_VERBOSE"] = "1" });
+        Assert.True(run.ExitCode == 0, run.Stderr);
+
+        var asked = System.Text.RegularExpressions.Regex.Matches(run.Stderr, @"chunk (\d+): second pass asked for (\d+) kb/s from its first pass")
+            .ToDictionary(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), m => int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture));
+        var chunks = int.Parse(System.Text.RegularExpressions.Regex.Match(run.Stdout + run.Stderr, @"frames in (\d+) chunks").Groups[1].Value, CultureInfo.InvariantCulture);
+        Assert.Equal(Enumerable.Range(0, chunks), asked.Keys.Order());
+        // The first chunk is calm, the last noisy.
+        Assert.True(asked[chunks - 1] > 1.5 * asked[0], string.Join(", ", asked.Select(a => $"chunk {a.Key}: {a.Value} kb/s")));
     }
 
     [Fact]

@@ -37,7 +37,7 @@ public sealed class EndpointFuzzTests
         using var badToken = cluster.CreateClient("bad");
         HttpClient[] clients = [cluster.Http, anonymous, badToken];
         string[] paths = ["api/jobs/upload", $"api/jobs/{id}/chunks/0/result", "api/jobs/99999999999999999999/chunks/0/result", $"api/jobs/{id}/source",
-            "api/jobs", $"api/jobs/{id}/chunks/-1/result", "api/jobs/../../etc/passwd", "api/jobs/upload%00"];
+            "api/jobs", $"api/jobs/{id}/chunks/-1/result", "api/jobs/../../etc/passwd", "api/jobs/upload%00", $"api/jobs/{id}/chunks/0/second-pass"];
         string[] names = ["x.mp4", "../../etc/passwd", "", "%00", "a/b/c.mkv", new string('n', 5000), "x.mp4\r\nX-Evil: 1", "con", ".", ".."];
         var statuses = new Dictionary<int, int>();
         for (var i = 0; i < Rounds; i++)

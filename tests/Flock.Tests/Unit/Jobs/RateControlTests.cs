@@ -88,6 +88,40 @@ public sealed class RateControlTests
     }
 
     [Fact]
+    public void A_chunk_whose_first_pass_weighs_more_than_the_others_should_get_more_bits_and_the_file_its_budget()
+    {
+        // Four chunks the source's bytes call equal; their first passes, arriving one by one, say chunk 2 needs three
+        // times what the others need.
+        var control = Control(4);
+        for (var i = 0; i < 4; i++) (control, _) = control.Assign(i);
+        Assert.Equal(control.Allocation[0], control.Allocation[2], 0.5);
+        var asked = new long[4];
+        (control, asked[0]) = control.SecondPass(0, 1000);
+        (control, asked[1]) = control.SecondPass(1, 1000);
+        (control, asked[2]) = control.SecondPass(2, 3000);
+        (control, asked[3]) = control.SecondPass(3, 1000);
+        Assert.Equal(asked[0], asked[1]);
+        Assert.True(asked[2] > 1.25 * asked[0], string.Join(", ", asked));
+        // The chunk weighed last makes up for what the others were asked: the file's bits stay the budget.
+        Assert.True(asked[3] < asked[0], string.Join(", ", asked));
+        Assert.InRange(asked.Select((r, i) => r * control.Seconds[i]).Sum() / (500_000 * control.Seconds.Sum()), 0.999, 1.001);
+        Assert.Equal(asked[2], control.Assigned[2]);
+    }
+
+    [Fact]
+    public void Chunks_not_weighed_yet_should_count_at_their_source_share_times_what_weighed_ones_weigh_per_source_bit()
+    {
+        var control = Control(4);
+        (control, _) = control.Assign(0);
+        var before = control.Allocation;
+        (control, var rate) = control.SecondPass(0, 1234);
+        // One chunk weighed: every other is estimated in proportion, so the shares stay as the source's bytes said.
+        Assert.Equal(before[0], control.Allocation[0], 0.5);
+        Assert.Equal(before[0], rate, 1);
+        Assert.Equal(before[3], control.Allocation[3], 0.5);
+    }
+
+    [Fact]
     public void Options_without_a_bitrate_target_should_need_no_rate_control()
     {
         var timeline = Timelines.ConstantRate(100, keyframeEvery: 50);
