@@ -24,6 +24,22 @@ public sealed class ProbedPacketTests
     }
 
     [Theory]
+    [InlineData("133200,4575,564,K_,", 133200L, 4575L, 564L, true)] // csv=p=0: a packet with side data ends in an empty section
+    [InlineData("147600,1948,5452,__,", 147600L, 1948L, 5452L, false)]
+    [InlineData("133200,2835,564,K_,side_data,", 133200L, 2835L, 564L, true)] // csv=p=1, after the "packet," prefix
+    public void Packet_line_with_side_data_after_its_fields_should_still_give_its_flags(string line, long? pts, long? size, long? pos, bool keyframe)
+    {
+        Assert.Equal(new ProbedPacket(pts, keyframe, size, pos), ProbedPacket.Parse(line));
+    }
+
+    [Fact]
+    public void Packet_line_with_only_flags_and_side_data_should_still_give_its_flags()
+    {
+        Assert.Equal(new ProbedPacket(133200, true), ProbedPacket.Parse("133200,K_,"));
+        Assert.Null(ProbedPacket.Parse("133200,_D,side_data,"));
+    }
+
+    [Theory]
     [InlineData("2048,_D")] // discarded by an edit list: never a frame
     [InlineData("2048,KD")]
     [InlineData("")]
