@@ -20,15 +20,8 @@ public static partial class FirstPassStats
     public static bool Weighs(string encoder) => encoder == "libx264";
 
     /// <summary>The first pass's options: the bitrate target replaced by one constant quality (x264 takes a CRF first pass for a bitrate second pass).</summary>
-    public static IReadOnlyList<string> ConstantQuality(IReadOnlyList<string> videoOptions)
-    {
-        var result = new List<string>();
-        for (var i = 0; i + 1 < videoOptions.Count; i += 2)
-            if (VideoBitrate.TargetOf([videoOptions[i], videoOptions[i + 1]]) is null) result.AddRange([videoOptions[i], videoOptions[i + 1]]);
-        if (videoOptions.Count % 2 == 1) result.Add(videoOptions[^1]);
-        result.AddRange(["-crf", FirstPassCrf]);
-        return result;
-    }
+    public static IReadOnlyList<string> ConstantQuality(IReadOnlyList<string> videoOptions) =>
+        [.. VideoBitrate.WithoutTarget(videoOptions), "-crf", FirstPassCrf];
 
     /// <summary>
     /// The bits an x264 first pass spent, from its statistics (<c>-passlogfile</c> prefix + <c>-0.log</c>), or null when

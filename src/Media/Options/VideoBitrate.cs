@@ -45,6 +45,15 @@ public static class VideoBitrate
         return result;
     }
 
+    /// <summary>The same options without the bitrate target.</summary>
+    public static IReadOnlyList<string> WithoutTarget(IReadOnlyList<string> videoOptions)
+    {
+        var result = new List<string>();
+        for (var i = 0; i + 1 < videoOptions.Count; i += 2)
+            if (!BitrateKeys.Contains(videoOptions[i])) result.AddRange([videoOptions[i], videoOptions[i + 1]]);
+        return result;
+    }
+
     /// <summary>ffmpeg's number syntax for rates: 500k, 1.5M, 2000000, 1Ki (1024), a trailing B for bytes.</summary>
     public static long Parse(string value)
     {

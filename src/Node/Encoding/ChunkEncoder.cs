@@ -90,7 +90,7 @@ public static class ChunkEncoder
         if (!File.Exists(log) || FirstPassStats.X264Bits(await File.ReadAllTextAsync(log, ct).ConfigureAwait(false)) is not { } weight) return null;
         try
         {
-            var url = new Uri(seed.BaseUri, $"/api/jobs/{a.JobId}/chunks/{a.ChunkIndex}/second-pass?attempt={a.Attempt}");
+            var url = new Uri(seed.BaseUri, $"{ResultUploader.ChunkPath(a, "second-pass")}?attempt={a.Attempt}");
             using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(new FetchSecondPassRate(weight), options: WireJson.Options) };
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", transferToken);
             using var response = await seed.Http.SendAsync(request, ct).ConfigureAwait(false);

@@ -67,7 +67,10 @@ public static class ResultUploader
     }
 
     /// <summary>Where a chunk's frame hashes go: beside its result (the assignment's result path was checked on arrival).</summary>
-    public static string FramesPath(AssignChunk a) => a.ResultPath[..a.ResultPath.LastIndexOf('/')] + "/frames";
+    public static string FramesPath(AssignChunk a) => ChunkPath(a, "frames");
+
+    /// <summary>Another address of the chunk on the seed, beside the result address the assignment carries (checked by <see cref="ChunkEncoder.CheckAssignment"/>).</summary>
+    public static string ChunkPath(AssignChunk a, string leaf) => a.ResultPath[..a.ResultPath.LastIndexOf('/')] + "/" + leaf;
 
     /// <returns>the bytes of this attempt the seed already holds; null when the seed has no such job.</returns>
     private static async Task<long?> HeldBytesAsync(HttpClient http, Uri url, string transferToken, CancellationToken ct)

@@ -61,11 +61,7 @@ public sealed record RateControl(
         var ratio = LearnedRatio;
         var inFlight = Assigned.Keys.Where(i => !Achieved.ContainsKey(i)).Sum(i => AskedBits(i) * ratio);
         var open = Enumerable.Range(0, Allocation.Length).Where(i => !Assigned.ContainsKey(i) && !Achieved.ContainsKey(i)).Sum(i => Allocation[i] * Seconds[i]);
-        var left = Target * Seconds.Sum() - Achieved.Values.Sum() - inFlight;
-        var scale = open > 0 ? Math.Clamp(left / (ratio * open), MinScale, MaxScale) : 1;
-        var rate = (long)Math.Round(Allocation[index] * scale);
-        if (MaxRate is { } cap) rate = Math.Min(rate, cap);
-        rate = Math.Max(1000, rate);
+        var rate = ShareOfWhatIsLeft(Allocation[index], inFlight, open, ratio);
         return (this with { Assigned = Assigned.SetItem(index, rate) }, rate);
     }
 
@@ -91,11 +87,7 @@ public sealed record RateControl(
         var ratio = LearnedRatio;
         var committed = firstPass.Keys.Where(i => i != index && !Achieved.ContainsKey(i) && Assigned.ContainsKey(i)).Sum(i => Assigned[i] * Seconds[i] * ratio);
         var open = Enumerable.Range(0, allocation.Length).Where(i => i == index || (!Achieved.ContainsKey(i) && !firstPass.ContainsKey(i))).Sum(i => allocation[i] * Seconds[i]);
-        var left = budget - Achieved.Values.Sum() - committed;
-        var scale = open > 0 ? Math.Clamp(left / (ratio * open), MinScale, MaxScale) : 1;
-        var rate = (long)Math.Round(allocation[index] * scale);
-        if (MaxRate is { } cap) rate = Math.Min(rate, cap);
-        rate = Math.Max(1000, rate);
+        var rate = ShareOfWhatIsLeft(allocation[index], committed, open, ratio);
         return (this with { FirstPass = firstPass, Allocation = allocation, Assigned = Assigned.SetItem(index, rate) }, rate);
     }
 
@@ -106,6 +98,20 @@ public sealed record RateControl(
 
     /// <summary>A chunk run again from scratch (job retried) is asked afresh.</summary>
     public RateControl Forget(int index) => this with { Assigned = Assigned.Remove(index), Achieved = Achieved.Remove(index) };
+
+    /// <summary>
+    /// A chunk's <paramref name="share"/> scaled so that the chunks still open (<paramref name="open"/> bits by their
+    /// shares) get what the file's budget leaves after the verified chunks and those already asked for
+    /// (<paramref name="held"/>), within <see cref="MinScale"/>..<see cref="MaxScale"/> and under -maxrate.
+    /// </summary>
+    private long ShareOfWhatIsLeft(double share, double held, double open, double ratio)
+    {
+        var left = Target * Seconds.Sum() - Achieved.Values.Sum() - held;
+        var scale = open > 0 ? Math.Clamp(left / (ratio * open), MinScale, MaxScale) : 1;
+        var rate = (long)Math.Round(share * scale);
+        if (MaxRate is { } cap) rate = Math.Min(rate, cap);
+        return Math.Max(1000, rate);
+    }
 
     private double AskedBits(int index) => (Assigned.TryGetValue(index, out var rate) ? rate : Allocation[index]) * Seconds[index];
 }
