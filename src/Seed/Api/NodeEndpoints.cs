@@ -70,7 +70,7 @@ internal static class NodeEndpoints
             return Results.File(file.Path, "application/octet-stream", enableRangeProcessing: true);
         });
 
-        // A two-pass chunk between its passes: the seed shares the file's bits by what its first pass weighed.
+        // A two-pass chunk between its passes: the seed shares the file's bits by what its first pass spent.
         app.MapPost("/api/jobs/{id}/chunks/{index:int}/second-pass", async (HttpContext http, string id, int index, int attempt) =>
         {
             if (await Authorization.NodeOfAsync(http, seed) is not { } node) return ApiResults.Error(401, "node token required");
@@ -79,8 +79,7 @@ internal static class NodeEndpoints
             try { request = await System.Text.Json.JsonSerializer.DeserializeAsync<FetchSecondPassRate>(http.Request.Body, WireJson.Options, http.RequestAborted); }
             catch (System.Text.Json.JsonException e) { return ApiResults.Error(400, $"bad request: {e.Message}"); }
             if (request is null) return ApiResults.Error(400, "bad request: empty");
-            var answer = await seed.Jobs.Ask<SecondPassRate>(new MeasureFirstPass(id, index, attempt, node, request.Weight), TimeSpan.FromSeconds(30));
-            return ApiResults.Ok(new FetchSecondPassRateResponse(answer.BitsPerSecond));
+            return ApiResults.Ok(await seed.Jobs.Ask<FetchSecondPassRateResponse>(new MeasureFirstPass(id, index, attempt, node, request.Weight), TimeSpan.FromSeconds(30)));
         });
 
         var results = new ResultReceiver(seed, log);

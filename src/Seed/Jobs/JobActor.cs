@@ -661,14 +661,14 @@ public sealed class JobActor : UntypedPersistentActor
     /// second pass shares them among frames; a job that has no rate control yet (nothing handed out with it) keeps
     /// what it handed out.
     /// </summary>
-    private SecondPassRate SecondPassRateFor(MeasureFirstPass m)
+    private FetchSecondPassRateResponse SecondPassRateFor(MeasureFirstPass m)
     {
-        if (_rate is null || _state is not { IsFinal: false } || m.ChunkIndex < 0 || m.ChunkIndex >= _rate.Allocation.Length) return new SecondPassRate(null);
+        if (_rate is null || _state is not { IsFinal: false } || m.ChunkIndex < 0 || m.ChunkIndex >= _rate.Allocation.Length) return new FetchSecondPassRateResponse(null);
         var (next, rate) = _rate.SecondPass(m.ChunkIndex, m.Weight);
         Log.LogInformation("job {Job} chunk {Chunk}: second pass asked for {Rate} kb/s from its first pass on {Node} (weight share {Share:0} kb/s, {Measured} of {Chunks} chunks weighed, file target {Target} kb/s)",
             _id, m.ChunkIndex, rate / 1000, m.NodeName, next.Allocation[m.ChunkIndex] / 1000, next.FirstPass.Count, next.Allocation.Length, next.Target / 1000);
         _rate = next;
-        return new SecondPassRate(rate);
+        return new FetchSecondPassRateResponse(rate);
     }
 
     /// <summary>

@@ -64,12 +64,10 @@ public sealed record SubmitChunkResult(string JobId, int ChunkIndex, int Attempt
 /// <param name="TryAgain">Not refused: the job cannot take results this moment (it is being restarted); the node keeps the file and sends it again.</param>
 /// <summary>
 /// A two-pass chunk's first pass is done on its node and weighed (<see cref="Flock.Media.Encoding.FirstPassStats"/>);
-/// replied to with <see cref="SecondPassRate"/>, the rate its second pass is to aim at.
+/// replied to with <see cref="Messages.Chunks.FetchSecondPassRateResponse"/>, the rate its second pass is to aim at (null:
+/// no bitrate target to share, or no plan yet, so the node keeps the rate it was handed).
 /// </summary>
 public sealed record MeasureFirstPass(string JobId, int ChunkIndex, int Attempt, string NodeName, double Weight);
-
-/// <summary>Null: the job has no bitrate target to share (or no plan yet); the node keeps the rate it was handed.</summary>
-public sealed record SecondPassRate(long? BitsPerSecond);
 
 public sealed record ChunkResultAnswer(bool Accepted, string Message, bool TryAgain = false);
 

@@ -197,7 +197,7 @@ public sealed class JobsActor : UntypedPersistentActor, IWithTimers
                 if (!Forward(r.JobId, r)) { File.Delete(r.FilePath); Sender.Tell(new ChunkResultAnswer(false, $"no job {r.JobId}")); }
                 break;
             case MeasureFirstPass m:
-                if (!Forward(m.JobId, m)) Sender.Tell(new SecondPassRate(null));
+                if (!Forward(m.JobId, m)) Sender.Tell(new FetchSecondPassRateResponse(null));
                 break;
             case FetchQueueLocation:
                 Sender.Tell(new QueueLocationResponse(Self.Path.ToStringWithAddress(((ExtendedActorSystem)Context.System).Provider.DefaultAddress)));
