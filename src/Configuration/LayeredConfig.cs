@@ -27,6 +27,12 @@ public sealed class LayeredConfig
     /// <summary>Everything, the user's file over the defaults: Akka settings are read from here (`akka.*`).</summary>
     public Config Merged { get; }
 
+    /// <summary>
+    /// What Akka is handed when the files carry an `akka { }` section (only the user's file can: the defaults have
+    /// none), else null. The `flock` root rides along; Akka reads no key under it.
+    /// </summary>
+    public Config? AkkaSection => Merged.HasPath("akka") ? Merged : null;
+
     public string UserName { get; }
 
     public string DefaultsName { get; }

@@ -113,7 +113,7 @@ public sealed class SeedServer : IAsyncDisposable
             builder.Logging.ClearProviders().AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
             builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         }
-        builder.Services.AddAkka(AkkaConfiguration.SystemName, akka => akka.ConfigureFlock(seed));
+        builder.Services.AddAkka(AkkaConfiguration.SystemName, akka => akka.ConfigureFlock(seed).WithAkkaSection(options.AkkaSection));
         var app = builder.Build();
         var logs = app.Services.GetRequiredService<ILoggerFactory>();
 

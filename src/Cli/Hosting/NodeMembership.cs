@@ -72,9 +72,10 @@ public static class NodeMembership
         CancellationToken ct)
     {
         var transport = new ClusterTransport("0.0.0.0", publicHost, options.RemotePort, enrollment.Certificate, enrollment.CheckPeer, [ClusterTransport.EncoderRole],
-            enrollment.SeedAddress, options.SeedUnreachableAfter);
+            enrollment.SeedAddress, options.SeedUnreachableAfter,
+            PublicPort: options.RemotePublicPort > 0 ? options.RemotePublicPort : null);
         using var host = new HostBuilder()
-            .ConfigureServices(services => services.AddSingleton(logs).AddAkka(AkkaConfiguration.SystemName, akka => akka.ConfigureFlockCommon().WithFlockCluster(transport)))
+            .ConfigureServices(services => services.AddSingleton(logs).AddAkka(AkkaConfiguration.SystemName, akka => akka.ConfigureFlockCommon().WithFlockCluster(transport).WithAkkaSection(options.AkkaSection)))
             .Build();
         try
         {

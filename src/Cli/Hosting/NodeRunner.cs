@@ -45,7 +45,7 @@ public static class NodeRunner
         {
             // A node-only process: the same Akka configuration as the seed's, without the seed's part.
             using var host = new HostBuilder()
-                .ConfigureServices(services => services.AddSingleton(logs).AddAkka(AkkaConfiguration.SystemName, akka => akka.ConfigureFlock(seed: null)))
+                .ConfigureServices(services => services.AddSingleton(logs).AddAkka(AkkaConfiguration.SystemName, akka => akka.ConfigureFlock(seed: null).WithAkkaSection(options.AkkaSection)))
                 .Build();
             await host.StartAsync(ct);
             string? error;

@@ -19,6 +19,7 @@ public static class NodeConfiguration
         options.ClusterKey = cluster.Key;
         options.ClusterKeyFile = cluster.KeyFile;
         options.LogFormat = config.Bind<LogSection>("log").Format;
+        options.UseAkkaSection(config.AkkaSection);
         return (options, config);
     }
 

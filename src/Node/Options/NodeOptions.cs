@@ -14,6 +14,14 @@ public sealed class NodeOptions
 
     public string RemoteHost { get; set; } = "";
 
+    /// <summary>The port the seed dials this node on when it is not remote-port (a port forward or NAT in between); 0: remote-port.</summary>
+    public int RemotePublicPort { get; set; }
+
+    /// <summary>The `akka { }` section of the node's configuration file, handed to its ActorSystems over Flock's own settings; null without one.</summary>
+    public Akka.Configuration.Config? AkkaSection { get; private set; }
+
+    public void UseAkkaSection(Akka.Configuration.Config? section) => AkkaSection = section;
+
     public string KnownSeeds { get; set; } = "";
 
     public string AcceptFingerprint { get; set; } = "";

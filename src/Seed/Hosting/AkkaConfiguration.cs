@@ -123,6 +123,13 @@ public static class AkkaConfiguration
         return builder;
     }
 
+    /// <summary>
+    /// The `akka { }` section of the user's configuration file, over everything Flock set: added last, so it wins
+    /// (README, Configuration). null: nothing to add.
+    /// </summary>
+    public static AkkaConfigurationBuilder WithAkkaSection(this AkkaConfigurationBuilder builder, Config? section) =>
+        section is null ? builder : builder.AddHocon(section, HoconAddMode.Prepend);
+
     /// <summary>What every Flock ActorSystem has.</summary>
     public static AkkaConfigurationBuilder ConfigureFlockCommon(this AkkaConfigurationBuilder builder) => builder
         .ConfigureLoggers(loggers =>

@@ -19,6 +19,7 @@ public static class SeedConfiguration
         options.ClusterKey = cluster.Key;
         options.ClusterKeyFile = cluster.KeyFile;
         options.LogFormat = config.Bind<LogSection>("log").Format;
+        options.UseAkkaSection(config.AkkaSection);
         if (options.TailChunks < 0) throw new ConfigException($"{config.SourceOf("flock.seed.tail-chunks")}: flock.seed.tail-chunks must be 0 or more, not {options.TailChunks}");
         if (!(options.MinChunkSeconds > 0)) throw new ConfigException($"{config.SourceOf("flock.seed.min-chunk-seconds")}: flock.seed.min-chunk-seconds must be positive, not {options.MinChunkSeconds}");
         try { options.VerifyLevel(); }

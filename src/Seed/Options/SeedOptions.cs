@@ -18,6 +18,11 @@ public sealed class SeedOptions
     /// <summary>The host nodes reach Akka.Remote by; empty: the host in `urls`, or this machine's name when that is a wildcard.</summary>
     public string RemoteHost { get; set; } = "";
 
+    /// <summary>The `akka { }` section of the seed's configuration file, handed to its ActorSystem over Flock's own settings; null without one.</summary>
+    public Akka.Configuration.Config? AkkaSection { get; private set; }
+
+    public void UseAkkaSection(Akka.Configuration.Config? section) => AkkaSection = section;
+
     /// <summary>Not configuration: false for the embedded cluster of `flock encode`, whose nodes run in the seed's own ActorSystem.</summary>
     public bool ClusterTransport { get; set; } = true;
 

@@ -1,4 +1,9 @@
+using Akka.Actor;
+using Akka.Hosting;
 using Flock.Configuration;
+using Flock.Seed.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Flock.Node.Options;
 using Flock.Seed.Options;
 using Flock.Tests.Support;
@@ -198,6 +203,33 @@ public sealed class ValidationTests : IDisposable
         Assert.Equal("DEBUG", config.Merged.GetString("akka.loglevel"));
         Assert.Equal(4053, config.Merged.GetInt("akka.remote.dot-netty.tcp.port"));
     }
+
+    [Fact]
+    public async Task An_akka_section_should_reach_the_actor_system_over_flocks_own_settings()
+    {
+        // Flock itself sets akka.loglevel = WARNING: the user's file has to win over that, not only be read.
+        var file = Write("""
+            akka {
+              loglevel = DEBUG
+              remote.use-passive-connections = off
+            }
+            flock.node.threads = 2
+            """);
+        var options = NodeConfiguration.Load(file, ConfigFiles.NoEnvironment);
+
+        using var host = new HostBuilder()
+            .ConfigureServices(services => services.AddAkka(AkkaConfiguration.SystemName, akka => akka.ConfigureFlockCommon().WithAkkaSection(options.AkkaSection)))
+            .Build();
+        await host.StartAsync();
+        var config = host.Services.GetRequiredService<ActorSystem>().Settings.Config;
+        Assert.Equal("DEBUG", config.GetString("akka.loglevel"));
+        Assert.False(config.GetBoolean("akka.remote.use-passive-connections"));
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public void A_file_without_an_akka_section_should_hand_akka_nothing() =>
+        Assert.Null(NodeConfiguration.Load(Write("flock.node.threads = 2\n"), ConfigFiles.NoEnvironment).AkkaSection);
 
     [Fact]
     public void One_file_should_serve_both_a_seed_and_a_node()
