@@ -66,6 +66,20 @@ public sealed class ClusterMembershipTests
         }
     }
 
+    [Fact]
+    public async Task Node_behind_a_port_forward_should_be_a_member_at_the_forwarded_port()
+    {
+        using var cluster = new TestCluster();
+        await cluster.StartSeedAsync();
+        var remotePort = FlockProcess.FreePort();
+        await using var forward = new Flock.Tests.Support.TcpProxy(remotePort);
+        var node = await cluster.StartNodeAsync("node-f", config: $"flock.node {{ remote-port = {remotePort}, remote-public-port = {forward.Port} }}\n");
+        await node.WaitForOutputAsync("cluster member up", TimeSpan.FromSeconds(30));
+
+        var member = await MemberOfAsync(cluster, "node-f", m => m.GetProperty("status").GetString() == "up");
+        Assert.EndsWith($"@127.0.0.1:{forward.Port}", member.GetProperty("address").GetString(), StringComparison.Ordinal);
+    }
+
     private static async Task<bool> HasMemberAsync(TestCluster cluster, string address)
     {
         var show = await cluster.PbmAsync("cluster", "show", "--json");

@@ -21,14 +21,7 @@ public sealed partial class FaultRig : IAsyncDisposable
           unreachable-after = 3s
           orphan-grace = 6s
         }
-        """ + "\n" + OwnConnections;
-
-    /// <summary>
-    /// Each member dials the others itself instead of answering over the connection they opened (Akka's passive
-    /// connections): then what the seed sends a node travels through that node's own proxy, and cutting that proxy
-    /// cuts one node's cluster transport while the others stay whole.
-    /// </summary>
-    private const string OwnConnections = "akka.remote.use-passive-connections = off\n";
+        """;
 
     public const string NodeConfig = """
         flock.node {
@@ -39,11 +32,9 @@ public sealed partial class FaultRig : IAsyncDisposable
           benchmark-seconds = 0.5
           threads = 1
         }
-        """ + "\n" + OwnConnections;
+        """;
 
     public static readonly string[] Options = ["-c:v", "libx264", "-preset", "ultrafast", "-crf", "23", "-threads", "1"];
-
-    private readonly List<TcpProxy> _remoting = [];
 
     private FaultRig(TestCluster cluster, TcpProxy proxy)
     {
@@ -66,34 +57,9 @@ public sealed partial class FaultRig : IAsyncDisposable
 
     public Task<FlockProcess> RestartSeedAsync() => Cluster.StartSeedAsync(config: SeedConfig);
 
-    /// <summary>
-    /// A node that reaches the seed through the proxy (<paramref name="viaProxy"/>) or directly. Through the proxy,
-    /// its cluster transport runs through a proxy of its own too (the port it announces), which <see cref="Cut"/> cuts
-    /// with the web side.
-    /// </summary>
-    public Task<FlockProcess> NodeAsync(string name, bool viaProxy, string extraConfig = "")
-    {
-        if (!viaProxy) return Cluster.StartNodeAsync(name, config: NodeConfig + "\n" + extraConfig);
-        var remotePort = FlockProcess.FreePort();
-        var remoting = new TcpProxy(remotePort);
-        lock (_remoting) _remoting.Add(remoting);
-        var ports = string.Create(CultureInfo.InvariantCulture, $"flock.node {{ remote-port = {remotePort}, remote-public-port = {remoting.Port} }}");
-        return Cluster.StartNodeAsync(name, seed: Proxy.Address, config: NodeConfig + "\n" + ports + "\n" + extraConfig);
-    }
-
-    /// <summary>A partition: every node started through the proxy loses the seed on both paths, web and cluster transport; nothing is closed.</summary>
-    public void Cut()
-    {
-        Proxy.BlackHole();
-        lock (_remoting) _remoting.ForEach(r => r.BlackHole());
-    }
-
-    /// <summary>The partition heals: everything flows again at full speed.</summary>
-    public void Heal()
-    {
-        Proxy.Pass();
-        lock (_remoting) _remoting.ForEach(r => r.Pass());
-    }
+    /// <summary>A node that reaches the seed through the proxy (<paramref name="viaProxy"/>) or directly.</summary>
+    public Task<FlockProcess> NodeAsync(string name, bool viaProxy, string extraConfig = "") =>
+        Cluster.StartNodeAsync(name, seed: viaProxy ? Proxy.Address : null, config: NodeConfig + "\n" + extraConfig);
 
     /// <summary>8 s of 320x240 with AAC: about 100 KB per second of source, so a throttled link takes seconds per chunk.</summary>
     public async Task<string> ClipAsync(double seconds = 8)
@@ -161,7 +127,6 @@ public sealed partial class FaultRig : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Proxy.DisposeAsync();
-        foreach (var remoting in _remoting) await remoting.DisposeAsync();
         Cluster.Dispose();
     }
 }
