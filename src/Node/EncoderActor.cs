@@ -67,8 +67,9 @@ public sealed class EncoderActor : UntypedActor, IWithTimers
     {
         RemoveResultsOfAnEarlierRun();
         Timers.StartPeriodicTimer(nameof(HeartbeatTick), new HeartbeatTick(), _options.HeartbeatInterval, _options.HeartbeatInterval);
-        Run(async ct => (await Ffmpeg.VersionAsync(ct).ConfigureAwait(false), await Ffmpeg.VideoEncodersAsync(ct).ConfigureAwait(false)),
-            r => new ToolsKnown(r.Item1, r.Item2), e => new FatalError($"cannot run ffmpeg: {e.Message}"));
+        Run(ct => Ffmpeg.ToolsAsync().WaitAsync(ct), r => new ToolsKnown(r.Version, r.Encoders), e => new FatalError($"cannot run ffmpeg: {e.Message}"));
+        // The benchmark needs no seed: it runs while the node joins, so the node is up as soon as it has both.
+        StartBenchmark();
     }
 
     protected override void PostStop()
@@ -242,11 +243,6 @@ public sealed class EncoderActor : UntypedActor, IWithTimers
             connection.Send(new ReportBenchmark(b.Power, b.Fps));
             RequestWork();
         }
-        else
-        {
-            Run(ct => Benchmark.RunAsync(_options.BenchmarkSeconds, _options.Threads, ct), r => new Benchmarked(r.Power, r.Fps),
-                e => new Benchmarked(0.01, 0));
-        }
         foreach (var job in _uploading.Values) StartUpload(job);
     }
 
@@ -386,6 +382,14 @@ public sealed class EncoderActor : UntypedActor, IWithTimers
         job.UploadInFlight = true;
         Run(ct => ResultUploader.UploadAsync(_seed.Http, _seed.BaseUri, token, job.Assignment, file, ct),
             r => new Uploaded(job, r.Outcome, r.Message), e => new UploadFailed(job, e.Message));
+    }
+
+    private void StartBenchmark()
+    {
+        // Nodes known to be alike (the local nodes of `flock encode`, on one machine with one share of its cores each)
+        // need no measure to be weighed equally, and the benchmark would lie on the way to their first chunk.
+        if (_options.BenchmarkSeconds <= 0) Self.Tell(new Benchmarked(1.0, 0));
+        else Run(ct => Benchmark.RunAsync(_options.BenchmarkSeconds, _options.Threads, ct), r => new Benchmarked(r.Power, r.Fps), e => new Benchmarked(0.01, 0));
     }
 
     private void RequestWork()

@@ -48,7 +48,8 @@ public sealed class EmbeddedCluster : IAsyncDisposable
                 Seed = seed.Address.ToString(),
                 ClusterKey = key,
                 Threads = threads,
-                BenchmarkSeconds = 0.5,
+                // Alike by construction (one machine, an equal share of its cores): no benchmark, equal power.
+                BenchmarkSeconds = 0,
                 WorkDir = Path.Combine(dataDir, $"node-{i}"),
                 ReconnectMin = TimeSpan.FromMilliseconds(200),
             };
@@ -64,10 +65,20 @@ public sealed class EmbeddedCluster : IAsyncDisposable
     /// <summary>Where nodes outside this process (the demo's pinned ones) join: plain HTTP on 127.0.0.1.</summary>
     public Uri Address => _seed.Address;
 
+    /// <summary>What a submit to the embedded cluster checks first; needs no cluster, so it can run while one starts.</summary>
+    public static Task ValidateAsync(string input, string output, IReadOnlyList<string> options, double chunkSeconds, string hdr, CancellationToken ct) =>
+        SubmissionValidator.ValidateAsync(input, output, options, chunkSeconds, ct, hdrStrict: new SeedOptions { Hdr = hdr }.HdrStrict());
+
     /// <summary>Validates and submits a job whose input and output are on this machine.</summary>
     public async Task<string> SubmitAsync(string input, string output, IReadOnlyList<string> options, double chunkSeconds, CancellationToken ct)
     {
-        await SubmissionValidator.ValidateAsync(input, output, options, chunkSeconds, ct, hdrStrict: Seed.Options.HdrStrict());
+        await ValidateAsync(input, output, options, chunkSeconds, Seed.Options.Hdr, ct);
+        return await SubmitValidatedAsync(input, output, options, chunkSeconds);
+    }
+
+    /// <summary>Submits a job <see cref="ValidateAsync"/> has passed.</summary>
+    public async Task<string> SubmitValidatedAsync(string input, string output, IReadOnlyList<string> options, double chunkSeconds)
+    {
         var response = await Seed.Jobs.Ask<SubmitJobResponse>(
             new SubmitJob(input, Path.GetFileName(input), output, output, options, chunkSeconds, 0, InputIsOwned: false, output), TimeSpan.FromSeconds(30));
         return response.Id;

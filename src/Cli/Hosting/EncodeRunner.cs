@@ -32,11 +32,14 @@ public static class EncodeRunner
         var nodes = Math.Max(1, args.Nodes ?? Environment.ProcessorCount);
         var watch = Stopwatch.StartNew();
         using var logs = ConsoleLogging.Create(Environment.GetEnvironmentVariable("FLOCK_VERBOSE") == "1" ? LogLevel.Information : LogLevel.Warning);
+        // The source's probe and the options' try need no cluster: they run while it starts, both on the way to the first chunk.
+        var validation = EmbeddedCluster.ValidateAsync(input, output, args.Options, args.ChunkSeconds, args.Hdr, ct);
         await using var cluster = await EmbeddedCluster.StartAsync(nodes, logs, ct, args.Hdr);
         string id;
         try
         {
-            id = await cluster.SubmitAsync(input, output, args.Options, args.ChunkSeconds, ct);
+            await validation;
+            id = await cluster.SubmitValidatedAsync(input, output, args.Options, args.ChunkSeconds);
         }
         catch (MediaException e)
         {

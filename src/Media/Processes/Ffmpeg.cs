@@ -22,6 +22,32 @@ public static class Ffmpeg
         return result;
     }
 
+    private static readonly Lock ToolsGate = new();
+    private static Task<(string Version, IReadOnlyList<string> Encoders)>? _tools;
+
+    /// <summary>
+    /// ffmpeg's version and video encoders, asked once per process: every local node of `flock encode` needs them at
+    /// start, each answer costs an ffmpeg start, and ffmpeg does not change under a running process. A failed ask is
+    /// not kept, so a later caller tries again.
+    /// </summary>
+    public static Task<(string Version, IReadOnlyList<string> Encoders)> ToolsAsync()
+    {
+        lock (ToolsGate)
+        {
+            if (_tools is null || _tools.IsFaulted || _tools.IsCanceled)
+                _tools = AskToolsAsync();
+            return _tools;
+        }
+
+        static async Task<(string, IReadOnlyList<string>)> AskToolsAsync()
+        {
+            // Asked together: both are one ffmpeg start of about 0.1 s, and a node can do nothing before them.
+            var version = VersionAsync(CancellationToken.None);
+            var encoders = VideoEncodersAsync(CancellationToken.None);
+            return (await version.ConfigureAwait(false), await encoders.ConfigureAwait(false));
+        }
+    }
+
     /// <summary>ffmpeg's version string ("5.1.9-0+deb12u1"), reported by nodes on join.</summary>
     public static async Task<string> VersionAsync(CancellationToken ct)
     {

@@ -48,6 +48,23 @@ public sealed class NodeDefaultsTests
     }
 
     [Fact]
+    public async Task Node_told_to_skip_the_benchmark_should_be_up_at_power_one_and_take_work()
+    {
+        using var cluster = new TestCluster();
+        var seed = await cluster.StartSeedAsync();
+        await cluster.StartNodeAsync("alike", config: "flock.node.benchmark-seconds = 0\n");
+
+        await seed.WaitForOutputAsync("node alike is up, power 1.00 (0.0 fps)", TimeSpan.FromSeconds(30));
+        var node = await cluster.NodeAsync("alike");
+        Assert.Equal(1.0, node.GetProperty("power").GetDouble());
+        var source = cluster.Scratch.File("alike.mp4");
+        await Support.FfmpegTool.FfmpegAsync(["-y", "-f", "lavfi", "-i", "testsrc2=s=160x120:r=25:d=2", "-c:v", "libx264", "-preset", "ultrafast", "-g", "25", source]);
+        var id = await cluster.SubmitDetachedAsync(source, cluster.Scratch.File("alike-out.mp4"), 1, ["-c:v", "libx264", "-preset", "ultrafast"]);
+        var wait = await cluster.PbmAsync("job", "wait", id);
+        Assert.True(wait.ExitCode == 0, wait.Stdout + wait.Stderr + seed.Output);
+    }
+
+    [Fact]
     public async Task Node_should_refuse_a_key_file_others_can_read()
     {
         using var cluster = new TestCluster();
