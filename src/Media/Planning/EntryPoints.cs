@@ -29,14 +29,15 @@ public static class EntryPoints
     public static bool IsFileStart(FrameTimeline timeline, long? entry) => entry is null || timeline.Pts.Length == 0 || entry.Value <= timeline.Pts[0];
 
     /// <summary>
-    /// The seek for a chunk's decode given the bad entry points: unchanged (the chunk's own start, so ffmpeg lands on the
-    /// keyframe before it) while its natural entry is good, the chosen earlier keyframe otherwise, null for the file start.
+    /// The seek for a chunk's decode given the bad entry points: just past the entry keyframe itself, null for the file
+    /// start. Never the chunk's own start: only a demuxer with an index lands on the keyframe before a time; MPEG-TS and
+    /// MPEG-PS bisect on timestamps and land on whatever packet comes last before it, and a decode begun there drops
+    /// every frame up to the next keyframe. And with no keyframe known the decode is from the file start, as the seed's
+    /// checks take it to be.
     /// </summary>
     public static double? SeekSeconds(ChunkPlan plan, FrameTimeline timeline, PlannedChunk chunk, IReadOnlySet<long> bad, bool frameBefore = false)
     {
-        if (chunk.Index == 0) return null;
         var entry = For(timeline, chunk, bad, frameBefore);
-        if (entry == Natural(timeline, chunk)) return plan.SeekSecondsFor(chunk);
         return IsFileStart(timeline, entry) ? null : plan.SeekSecondsAt(entry!.Value);
     }
 

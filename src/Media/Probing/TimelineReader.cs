@@ -7,7 +7,7 @@ namespace Flock.Media.Probing;
 /// Builds the <see cref="FrameTimeline"/>. Containers whose packets are frames (MP4, MOV, Matroska/WebM) are read
 /// from packets without decoding, which is fast; any other (AVI with packed B-frames has fewer packets than frames,
 /// and frames without timestamps) is read through ffmpeg's own pipeline, so the timeline holds the very timestamps a
-/// single-machine encode would give each frame.
+/// single-machine encode would give each frame, and its keyframes from the packets' key flags.
 /// </summary>
 public static class TimelineReader
 {
@@ -107,7 +107,27 @@ public static class TimelineReader
         if (pts.Count == 0) throw new MediaException($"not a decodable video: {Path.GetFileName(path)} has no video frames");
         var sorted = pts.ToArray();
         Array.Sort(sorted);
-        // No cheap keyframe list here: the planner then cuts anywhere and nodes decode from the previous keyframe.
-        return new FrameTimeline(tb ?? video.TimeBase, sorted, []);
+        return new FrameTimeline(tb ?? video.TimeBase, sorted, await KeyframesAmongAsync(path, video, sorted, ct).ConfigureAwait(false));
+    }
+
+    /// <summary>
+    /// The key-flagged packets' timestamps that are frames of <paramref name="frames"/>, read without decoding. Without
+    /// them every chunk would be decoded from the file start; a key flag that is wrong (a packet the timeline has no
+    /// frame at is never an entry) is caught by the seed's content check like any bad entry point.
+    /// </summary>
+    private static async Task<long[]> KeyframesAmongAsync(string path, StreamInfo video, long[] frames, CancellationToken ct)
+    {
+        var keys = new List<long>();
+        await Ffmpeg.ProbeCheckedAsync(
+            ["-v", "error", "-select_streams", video.Index.ToString(CultureInfo.InvariantCulture), "-show_entries", "packet=pts,flags", "-of", "csv=p=0", path],
+            ct,
+            line =>
+            {
+                if (ProbedPacket.Parse(line) is { Keyframe: true, Pts: { } p } && Array.BinarySearch(frames, p) >= 0) keys.Add(p);
+            },
+            captureStdout: false).ConfigureAwait(false);
+        var sorted = keys.Distinct().ToArray();
+        Array.Sort(sorted);
+        return sorted;
     }
 }

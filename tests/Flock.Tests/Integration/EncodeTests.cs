@@ -21,6 +21,8 @@ public sealed class EncodeTests
         { nameof(TestClips.AudioShorterThanVideoMp4), ".mp4" },
         { nameof(TestClips.AviWithPackedBFrames), ".mp4" },
         { nameof(TestClips.MkvInput), ".mkv" },
+        { nameof(TestClips.MpegTs), ".mp4" },
+        { nameof(TestClips.M2ts), ".mp4" },
     };
 
     [Theory]

@@ -188,6 +188,33 @@ public static class TestClips
         output,
     ]);
 
+    /// <summary>
+    /// 4 s, 25 fps H.264 (no B-frames, keyframe every second) + AAC, in MPEG-TS, which starts at 1.4 s as the muxer
+    /// sets it. A TS seek bisects on timestamps and lands on any packet, not a keyframe, and the timeline comes from a decode.
+    /// </summary>
+    public static Task<string> MpegTs() => Get("h264-aac.ts", output =>
+    [
+        .. Lavfi($"testsrc2=size={Size}:rate=25:duration=4"),
+        .. Lavfi("sine=frequency=440:sample_rate=48000:duration=4"),
+        "-map", "0:v", "-map", "1:a",
+        "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-g", "25", "-sc_threshold", "0",
+        .. Aac(),
+        "-f", "mpegts",
+        output,
+    ]);
+
+    /// <summary>4 s, 25 fps H.264 with B-frames (keyframe every second) + AAC, in Blu-ray MPEG-TS (192-byte packets).</summary>
+    public static Task<string> M2ts() => Get("h264-bframes-aac.m2ts", output =>
+    [
+        .. Lavfi($"testsrc2=size={Size}:rate=25:duration=4"),
+        .. Lavfi("sine=frequency=440:sample_rate=48000:duration=4"),
+        "-map", "0:v", "-map", "1:a",
+        .. X264(gop: 25),
+        .. Aac(),
+        "-f", "mpegts", "-mpegts_m2ts_mode", "1",
+        output,
+    ]);
+
     /// <summary>4 s, 25 fps plain H.264 + AAC in Matroska.</summary>
     public static Task<string> MkvInput() => Get("plain-h264.mkv", output =>
     [

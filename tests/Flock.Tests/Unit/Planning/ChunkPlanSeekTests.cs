@@ -10,19 +10,20 @@ public sealed class ChunkPlanSeekTests
     [Fact]
     public void Seek_should_be_null_for_the_first_chunk()
     {
-        var plan = ChunkPlanner.Plan(Timelines.ConstantRate(frames: 1000, keyframeEvery: 50), 0, 0, 10);
+        var timeline = Timelines.ConstantRate(frames: 1000, keyframeEvery: 50);
+        var plan = ChunkPlanner.Plan(timeline, 0, 0, 10);
 
-        Assert.Null(plan.SeekSecondsFor(plan.Chunks[0]));
+        Assert.Null(EntryPoints.SeekSeconds(plan, timeline, plan.Chunks[0], new HashSet<long>()));
     }
 
     [Fact]
-    public void Seek_should_be_the_chunk_start_relative_to_the_format_start_plus_half_a_tick()
+    public void Seek_should_be_the_keyframe_relative_to_the_format_start_plus_half_a_tick()
     {
         // The video starts at 0.1 s (pts 1280) and so does the file; chunk 1 starts 10 s later at pts 129280.
         var plan = ChunkPlanner.Plan(Timelines.ConstantRate(frames: 1000, keyframeEvery: 50, firstPts: 1280), 0, 0.1, 10);
 
         Assert.Equal(129280, plan.Chunks[1].StartPts);
-        Assert.Equal(10 + 0.5 / 12800, plan.SeekSecondsFor(plan.Chunks[1])!.Value, precision: 9);
+        Assert.Equal(10 + 0.5 / 12800, plan.SeekSecondsAt(plan.Chunks[1].StartPts), precision: 9);
     }
 
     [Fact]
@@ -34,7 +35,7 @@ public sealed class ChunkPlanSeekTests
             new PlannedChunk(1, 512, null, 1, 512, 512, true),
         ]);
 
-        Assert.Equal(0, plan.SeekSecondsFor(plan.Chunks[1]));
+        Assert.Equal(0, plan.SeekSecondsAt(plan.Chunks[1].StartPts));
     }
 
     [Theory]
@@ -43,15 +44,15 @@ public sealed class ChunkPlanSeekTests
     [InlineData(1001L, 30000L, 123_457L)]     // NTSC stored with the frame duration as time base
     public void Seek_should_land_strictly_inside_the_first_tick_of_the_chunk(long numerator, long denominator, long startPts)
     {
-        // Landing at or before the chunk's first timestamp after float rounding would let ffmpeg pick the previous
-        // keyframe; landing a whole tick later would skip the first frame.
+        // Landing at or before the keyframe's timestamp after float rounding would let ffmpeg pick the packet before
+        // it; landing a whole tick later could skip it.
         var tb = new TimeBase(numerator, denominator);
         var plan = new ChunkPlan(0, tb, FormatStartSeconds: 0, [
             new PlannedChunk(0, 0, startPts, 1, 0, 0, true),
             new PlannedChunk(1, startPts, null, 1, startPts, startPts, true),
         ]);
 
-        var seek = (decimal)plan.SeekSecondsFor(plan.Chunks[1])!.Value;
+        var seek = (decimal)plan.SeekSecondsAt(plan.Chunks[1].StartPts);
 
         Assert.True(seek > (decimal)startPts * numerator / denominator);
         Assert.True(seek < (decimal)(startPts + 1) * numerator / denominator);

@@ -13,12 +13,41 @@ public sealed class EntryPointTests
     private const long Tick = 512; // one frame
 
     [Fact]
-    public void A_chunk_with_no_bad_keyframes_should_be_sought_exactly_as_before()
+    public void A_chunk_with_no_bad_keyframes_should_be_sought_to_its_natural_entry()
     {
-        foreach (var chunk in Plan.Chunks)
+        foreach (var chunk in Plan.Chunks.Skip(1))
         {
-            Assert.Equal(Plan.SeekSecondsFor(chunk), EntryPoints.SeekSeconds(Plan, Timeline, chunk, new HashSet<long>()));
+            Assert.Equal(Plan.SeekSecondsAt(EntryPoints.Natural(Timeline, chunk)!.Value), EntryPoints.SeekSeconds(Plan, Timeline, chunk, new HashSet<long>()));
         }
+    }
+
+    [Fact]
+    public void A_chunk_cut_between_keyframes_should_be_sought_to_the_keyframe_not_to_its_own_start()
+    {
+        // An MPEG-TS seek bisects on timestamps and lands on the last packet before the time asked for: asked for the
+        // chunk's start, it lands on a frame that is no keyframe, and the decode drops every frame up to the next one.
+        var timeline = Timelines.WithKeyframesAt(300, 0, 100, 200);
+        var plan = new ChunkPlan(0, timeline.TimeBase, 0, [
+            new PlannedChunk(0, 0, 150 * Tick, 150, 0, 149 * Tick, true),
+            new PlannedChunk(1, 150 * Tick, null, 150, 150 * Tick, 299 * Tick, false),
+        ]);
+
+        Assert.Equal(plan.SeekSecondsAt(100 * Tick), EntryPoints.SeekSeconds(plan, timeline, plan.Chunks[1], new HashSet<long>()));
+    }
+
+    [Fact]
+    public void A_timeline_without_keyframes_should_have_every_chunk_decoded_from_the_file_start()
+    {
+        // The seed's checks take a chunk with no entry keyframe to be decoded from the file start: so must the node.
+        var timeline = Timelines.WithKeyframesAt(300);
+        var plan = ChunkPlanner.Plan(timeline, 0, 0, 4);
+
+        Assert.True(plan.Chunks.Count > 1);
+        Assert.All(plan.Chunks, chunk =>
+        {
+            Assert.True(EntryPoints.IsFileStart(timeline, EntryPoints.For(timeline, chunk, new HashSet<long>())));
+            Assert.Null(EntryPoints.SeekSeconds(plan, timeline, chunk, new HashSet<long>()));
+        });
     }
 
     [Fact]
@@ -70,7 +99,7 @@ public sealed class EntryPointTests
         var bad = new HashSet<long> { 300 * Tick, 500 * Tick };
 
         Assert.Equal(EntryPoints.Natural(Timeline, chunk), EntryPoints.For(Timeline, chunk, bad));
-        Assert.Equal(Plan.SeekSecondsFor(chunk), EntryPoints.SeekSeconds(Plan, Timeline, chunk, bad));
+        Assert.Equal(Plan.SeekSecondsAt(chunk.StartPts), EntryPoints.SeekSeconds(Plan, Timeline, chunk, bad));
     }
 
     [Fact]
