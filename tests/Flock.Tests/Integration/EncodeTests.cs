@@ -23,6 +23,7 @@ public sealed class EncodeTests
         { nameof(TestClips.MkvInput), ".mkv" },
         { nameof(TestClips.MpegTs), ".mp4" },
         { nameof(TestClips.M2ts), ".mp4" },
+        { nameof(TestClips.MpegPs), ".mkv" },
     };
 
     [Theory]

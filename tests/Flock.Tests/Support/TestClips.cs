@@ -215,6 +215,17 @@ public static class TestClips
         output,
     ]);
 
+    /// <summary>4 s, 25 fps MPEG-2 video with B-frames (a GOP of 12, as on a DVD) + MP2 audio, in an MPEG program stream (.vob, .mpg).</summary>
+    public static Task<string> MpegPs() => Get("mpeg2-mp2.mpg", output =>
+    [
+        .. Lavfi($"testsrc2=size={Size}:rate=25:duration=4"),
+        .. Lavfi("sine=frequency=440:sample_rate=48000:duration=4"),
+        "-map", "0:v", "-map", "1:a",
+        "-c:v", "mpeg2video", "-g", "12", "-bf", "2", "-b:v", "2M", "-c:a", "mp2",
+        "-f", "mpeg",
+        output,
+    ]);
+
     /// <summary>4 s, 25 fps plain H.264 + AAC in Matroska.</summary>
     public static Task<string> MkvInput() => Get("plain-h264.mkv", output =>
     [
