@@ -3,7 +3,10 @@ using Flock.Media.Probing;
 
 namespace Flock.Media.Assembly;
 
-/// <summary>Everything the seed joins into one output: verified chunk files in plan order, the source for every other stream.</summary>
+/// <summary>
+/// Everything the seed joins into one output: verified chunk files in plan order, the source for every other stream,
+/// or for their packets the copy <see cref="OtherStreams"/> made of them (<paramref name="OtherStreamsPath"/>).
+/// </summary>
 public sealed record AssemblyRequest(
     string SourcePath,
     MediaInfo Source,
@@ -12,4 +15,5 @@ public sealed record AssemblyRequest(
     string OutputPath,
     IReadOnlyList<string> AudioOptions,
     IReadOnlyList<string> SubtitleOptions,
-    string WorkDirectory);
+    string WorkDirectory,
+    string? OtherStreamsPath = null);

@@ -29,20 +29,25 @@ public static class ChunkAssembler
             "-nostdin", "-hide_banner", "-v", "error", "-y",
             "-itsoffset", offset.ToString("0.000000", CultureInfo.InvariantCulture),
             "-f", "concat", "-safe", "0", "-protocol_whitelist", "file", "-i", listPath,
-            "-i", r.SourcePath,
-            "-map", "0:v:0",
         };
+        // With a copy of the other streams, their packets come from it (input 1) and all metadata and chapters still
+        // from the source (input 2), whose packets ffmpeg then never reads: no stream of it is mapped.
+        var copied = r.OtherStreamsPath is not null;
+        if (copied) args.AddRange(["-i", r.OtherStreamsPath!]);
+        args.AddRange(["-i", r.SourcePath, "-map", "0:v:0"]);
+        var source = copied ? "2" : "1";
+        var others = OtherStreams.Of(r.Source);
         // Every other stream of the source, in source order. Naming one stream's metadata turns off ffmpeg's automatic
         // per-stream copy, so each output stream gets its source stream's tags (language, title) explicitly.
-        var metadata = new List<string> { "-map_metadata:s:0", $"1:s:{video.Index}" };
+        var metadata = new List<string> { "-map_metadata:s:0", $"{source}:s:{video.Index}" };
         var outputIndex = 1;
-        foreach (var s in r.Source.Streams)
+        for (var i = 0; i < others.Count; i++)
         {
-            if (s.Index == video.Index) continue;
+            var s = others[i];
             if (s.CodecType is "audio" or "subtitle" || (s.CodecType == "attachment" && container == OutputContainer.Matroska))
             {
-                args.AddRange(["-map", $"1:{s.Index}"]);
-                metadata.AddRange([$"-map_metadata:s:{outputIndex++}", $"1:s:{s.Index}"]);
+                args.AddRange(["-map", copied ? $"1:{i}" : $"1:{s.Index}"]);
+                metadata.AddRange([$"-map_metadata:s:{outputIndex++}", $"{source}:s:{s.Index}"]);
             }
         }
         args.AddRange(["-c", "copy"]);
@@ -57,7 +62,7 @@ public static class ChunkAssembler
             else if (container == OutputContainer.WebM) args.AddRange(["-c:s", "webvtt"]);
         }
         args.AddRange(r.SubtitleOptions);
-        args.AddRange(["-map_metadata", "1", "-map_chapters", "1", .. metadata]);
+        args.AddRange(["-map_metadata", source, "-map_chapters", source, .. metadata]);
         if (container == OutputContainer.Mp4)
         {
             args.AddRange(["-movflags", "+faststart"]);

@@ -4,6 +4,7 @@ using Akka.Persistence;
 using Flock.Media.Assembly;
 using Flock.Media.Options;
 using Flock.Media.Planning;
+using Flock.Media.Processes;
 using Flock.Media.Verification;
 using Flock.Messages;
 using Flock.Messages.Chunks;
@@ -51,6 +52,8 @@ public sealed class JobActor : UntypedPersistentActor
     private readonly List<(object Message, IActorRef Sender)> _nodeNewsWaiting = [];
     private readonly ILoggerFactory _logs;
     private readonly CancellationTokenSource _lifetime = new();
+    /// <summary>The copy of the source's other streams under way (<see cref="OtherStreams"/>); null when none is.</summary>
+    private CancellationTokenSource? _copyingOtherStreams;
     private bool _assemblyRunning;
     /// <summary>A job settled before settled chunk summaries existed is reading its chunks back to journal one.</summary>
     private bool _backfilling;
@@ -380,6 +383,7 @@ public sealed class JobActor : UntypedPersistentActor
         {
             _plan = JobPlanFiles.Load(_directory);
             SpawnChunks(_plan);
+            CopyOtherStreams(_plan);
             // No chunk actor may be left to report (all verified, or none started yet): the job moves on by itself.
             if (_chunksRecovering.Count == 0) AdvanceIfAllVerified();
             _jobs.Tell(new WorkAvailable());
@@ -445,6 +449,7 @@ public sealed class JobActor : UntypedPersistentActor
             ApplyAndAnnounce(e);
             Log.LogInformation("job {JobId} planned: {Chunks} chunks, {Frames} frames", _id, planned.ChunkCount, planned.TotalFrames);
             SpawnChunks(plan);
+            CopyOtherStreams(plan);
         });
     }
 
@@ -814,6 +819,7 @@ public sealed class JobActor : UntypedPersistentActor
                 (_throughput, _eta) = (JobThroughput.Empty().Record(_clock.GetUtcNow(), 0), null);
                 _fpsHistory = _fpsHistory.Record(_clock.GetUtcNow(), 0);
                 foreach (var actor in _chunkActors.Values) actor.Tell(new RetryChunk(_clock.GetUtcNow()));
+                CopyOtherStreams(_plan);
                 // Every chunk may already be verified (the job failed while assembling): nothing will change, so look now.
                 if (_chunks.Count > 0 && _chunks.Values.All(c => c.State.Status == ChunkStates.Done)) OnChunkChanged(_chunks.Values.First().State);
                 _jobs.Tell(new WorkAvailable());
@@ -821,6 +827,37 @@ public sealed class JobActor : UntypedPersistentActor
             // After whatever that journalled in turn, so the answer shows the stage it led to.
             DeferAsync(retried, _ => sender.Tell(ToResponse()));
         });
+    }
+
+    private const string OtherStreamsFileName = "other-streams.mkv";
+
+    /// <summary>
+    /// Copies the source's audio, subtitles and attachments aside while the chunks encode, when that spares the join a
+    /// second read of the whole source (<see cref="OtherStreams"/>). Best effort: without the copy the join reads the source.
+    /// </summary>
+    private void CopyOtherStreams(JobPlanFiles plan)
+    {
+        if (_copyingOtherStreams is { IsCancellationRequested: false } || !OtherStreams.WorthCopying(plan.Source)) return;
+        var work = Path.Combine(_directory, "assembly");
+        var path = Path.Combine(work, OtherStreamsFileName);
+        if (File.Exists(path)) return;
+        var copying = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token);
+        _copyingOtherStreams = copying;
+        var source = _state!.Spec.InputPath;
+        var log = Log;
+        var id = _id;
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                Directory.CreateDirectory(work);
+                await OtherStreams.CopyAsync(source, plan.Source, path, copying.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or MediaException or IOException)
+            {
+                if (!copying.IsCancellationRequested) log.LogWarning("job {JobId}: could not copy the source's other streams aside ({Error}); the join will read them from the source", id, e.Message);
+            }
+        }, CancellationToken.None);
     }
 
     private void StartAssembly()
@@ -832,11 +869,17 @@ public sealed class JobActor : UntypedPersistentActor
         var work = Path.Combine(_directory, "assembly");
         var staged = Path.Combine(work, "output" + Path.GetExtension(spec.OutputPath));
         Log.LogInformation("job {JobId}: all {Chunks} chunks verified, assembling", _id, files.Length);
+        // A copy not finished by now is given up: the join reads the source itself rather than wait for it.
+        _copyingOtherStreams?.Cancel();
+        var others = Path.Combine(work, OtherStreamsFileName);
+        var otherStreams = File.Exists(others) ? others : null;
+        if (otherStreams is not null) Log.LogInformation("job {JobId}: joining the source's other streams from their copy made while encoding", _id);
         var ct = _lifetime.Token;
         Task.Run(
             async () =>
             {
-                await ChunkAssembler.AssembleAsync(new AssemblyRequest(spec.InputPath, plan.Source, plan.Plan, files, staged, plan.Options.Audio, plan.Options.Subtitle, work), ct).ConfigureAwait(false);
+                await ChunkAssembler.AssembleAsync(new AssemblyRequest(spec.InputPath, plan.Source, plan.Plan, files, staged, plan.Options.Audio, plan.Options.Subtitle, work,
+                    otherStreams), ct).ConfigureAwait(false);
                 await OutputVerifier.VerifyOutputAsync(staged, plan.Timeline, plan.Plan, plan.Source, ct).ConfigureAwait(false);
                 await OutputContentCheck.VerifyAsync(staged, files, work, ct).ConfigureAwait(false);
                 var dir = Path.GetDirectoryName(Path.GetFullPath(spec.OutputPath));
