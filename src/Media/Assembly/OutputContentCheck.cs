@@ -10,7 +10,9 @@ namespace Flock.Media.Assembly;
 /// chunk files, in the same order. A chunk dropped, doubled, swapped or cut short at a join changes that sequence.
 /// The chunk files themselves were checked against the source when they arrived (their frame hashes), so the chain
 /// from source frame to delivered frame is checked end to end. Keyframes only: intra pictures decode alone, so both
-/// decodes are exact whatever came before, and the check costs a few frames per chunk.
+/// decodes are exact whatever came before, and the check costs a few frames per chunk. The keyframes are first copied
+/// out of the stream and only they are decoded: ffmpeg 5.1's AV1 and VP9 decoders ignore `-skip_frame nokey`, and
+/// the Matroska and concat demuxers `-discard nokey`, so a decode of the whole stream would decode every frame.
 /// </summary>
 public static class OutputContentCheck
 {
@@ -21,8 +23,8 @@ public static class OutputContentCheck
         var sb = new StringBuilder("ffconcat version 1.0\n");
         foreach (var file in chunkFiles) sb.Append("file '").Append(file.Replace("'", "'\\''", StringComparison.Ordinal)).Append("'\n");
         await File.WriteAllTextAsync(list, sb.ToString(), ct).ConfigureAwait(false);
-        var fromOutput = KeyframeHashesAsync(["-i", output], ct);
-        var fromChunks = KeyframeHashesAsync(["-f", "concat", "-safe", "0", "-protocol_whitelist", "file", "-i", list], ct);
+        var fromOutput = KeyframeHashesAsync(["-i", output], Path.Combine(workDirectory, "output-keyframes.nut"), ct);
+        var fromChunks = KeyframeHashesAsync(["-f", "concat", "-safe", "0", "-protocol_whitelist", "file", "-i", list], Path.Combine(workDirectory, "chunk-keyframes.nut"), ct);
         var (actual, expected) = (await fromOutput.ConfigureAwait(false), await fromChunks.ConfigureAwait(false));
         if (actual.Count < chunkFiles.Count)
             throw new MediaException($"output content check: {actual.Count} keyframes in the output for {chunkFiles.Count} chunks");
@@ -30,11 +32,23 @@ public static class OutputContentCheck
             throw new MediaException($"output content check: keyframe {k} of the output is not the verified chunks' keyframe {k} ({actual.Count} keyframes in the output, {expected.Count} in the chunks)");
     }
 
-    private static async Task<IReadOnlyList<string>> KeyframeHashesAsync(IReadOnlyList<string> input, CancellationToken ct)
+    private static async Task<IReadOnlyList<string>> KeyframeHashesAsync(IReadOnlyList<string> input, string keyframes, CancellationToken ct)
     {
-        var r = await Ffmpeg.RunCheckedAsync(
-            ["-nostdin", "-hide_banner", "-v", "error", "-skip_frame", "nokey", "-threads", "1", .. input, "-map", "0:v:0", "-fps_mode", "passthrough", "-f", "framehash", "-hash", "murmur3", "-"],
-            ct).ConfigureAwait(false);
-        return FrameHashes.Parse(r.StandardOutput.Split('\n'));
+        try
+        {
+            // Stream copy keeps each packet's key flag, which the noise filter's drop expression reads.
+            await Ffmpeg.RunCheckedAsync(
+                ["-nostdin", "-hide_banner", "-v", "error", "-y", .. input, "-map", "0:v:0", "-c", "copy", "-bsf:v", "noise=drop=not(key)", "-f", "nut", keyframes],
+                ct).ConfigureAwait(false);
+            var r = await Ffmpeg.RunCheckedAsync(
+                ["-nostdin", "-hide_banner", "-v", "error", "-threads", "1", "-protocol_whitelist", "file", "-i", keyframes, "-map", "0:v:0", "-fps_mode", "passthrough",
+                 "-f", "framehash", "-hash", "murmur3", "-"],
+                ct).ConfigureAwait(false);
+            return FrameHashes.Parse(r.StandardOutput.Split('\n'));
+        }
+        finally
+        {
+            if (File.Exists(keyframes)) File.Delete(keyframes);
+        }
     }
 }
