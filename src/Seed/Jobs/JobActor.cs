@@ -110,6 +110,9 @@ public sealed class JobActor : UntypedPersistentActor
 
     private string ChunkDirectory => Path.Combine(_directory, "chunks");
 
+    /// <summary>The join's scraps, and the copy of the source's other streams it reads (<see cref="OtherStreams"/>).</summary>
+    private string AssemblyDirectory => Path.Combine(_directory, "assembly");
+
     private string LiveDirectory => Path.Combine(_directory, "live");
 
     /// <summary>Same as the old runtime's default: a chunk failing over and over is stopped rather than spinning forever.</summary>
@@ -838,7 +841,7 @@ public sealed class JobActor : UntypedPersistentActor
     private void CopyOtherStreams(JobPlanFiles plan)
     {
         if (_copyingOtherStreams is { IsCancellationRequested: false } || !OtherStreams.WorthCopying(plan.Source)) return;
-        var work = Path.Combine(_directory, "assembly");
+        var work = AssemblyDirectory;
         var path = Path.Combine(work, OtherStreamsFileName);
         if (File.Exists(path)) return;
         var copying = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token);
@@ -866,7 +869,7 @@ public sealed class JobActor : UntypedPersistentActor
         var plan = _plan!;
         var spec = _state!.Spec;
         var files = plan.Plan.Chunks.Select(c => ChunkActor.ResultFile(ChunkDirectory, c.Index)).ToArray();
-        var work = Path.Combine(_directory, "assembly");
+        var work = AssemblyDirectory;
         var staged = Path.Combine(work, "output" + Path.GetExtension(spec.OutputPath));
         Log.LogInformation("job {JobId}: all {Chunks} chunks verified, assembling", _id, files.Length);
         // A copy not finished by now is given up: the join reads the source itself rather than wait for it.
@@ -1016,7 +1019,7 @@ public sealed class JobActor : UntypedPersistentActor
         if (completed && File.Exists(reference)) File.Delete(reference);
         // A live publisher still running removes its own files once it has finished with them.
         var live = _live is null && _state is { Spec.KeepLive: false } ? new[] { LiveDirectory } : [];
-        foreach (var dir in new[] { ChunkDirectory, Path.Combine(_directory, "assembly") }.Concat(live))
+        foreach (var dir in new[] { ChunkDirectory, AssemblyDirectory }.Concat(live))
         {
             try
             {
