@@ -48,6 +48,9 @@ public sealed class TestCluster : IDisposable
 
     public FlockProcess? Seed { get; private set; }
 
+    /// <summary>A second address the seed's web side listens on (an <see cref="IsolatedNetwork"/>'s host end).</summary>
+    public string? AlsoListenOn { get; set; }
+
     /// <param name="extraArgs">More `flock seed` arguments.</param>
     /// <param name="adminToken">The admin token to give the seed (and then pbm); null: <see cref="AdminToken"/>.</param>
     /// <param name="env">Overrides for the seed's environment (FLOCK_TOKEN = "" lets it create its own admin token).</param>
@@ -60,7 +63,8 @@ public sealed class TestCluster : IDisposable
         var environment = new Dictionary<string, string> { ["FLOCK_CLUSTER_KEY"] = Key, ["FLOCK_TOKEN"] = AdminToken, ["FLOCK_SEED_TLS"] = Tls ? "on" : "off" };
         foreach (var (k, v) in env ?? new Dictionary<string, string>()) environment[k] = v;
         configFile ??= config is null ? null : WriteConfig("seed", config);
-        Seed = Track(FlockProcess.Start(["seed", "--urls", BaseUrl, "--data", DataDir, .. configFile is null ? Array.Empty<string>() : ["--config", configFile], .. extraArgs ?? []],
+        var urls = AlsoListenOn is null ? BaseUrl : $"{BaseUrl};{(Tls ? "https" : "http")}://{AlsoListenOn}:{Port}";
+        Seed = Track(FlockProcess.Start(["seed", "--urls", urls, "--data", DataDir, .. configFile is null ? Array.Empty<string>() : ["--config", configFile], .. extraArgs ?? []],
             environment));
         await Seed.WaitForOutputAsync("seed listening on", TimeSpan.FromSeconds(30));
         return Seed;
@@ -68,15 +72,17 @@ public sealed class TestCluster : IDisposable
 
     /// <param name="seed">Where the node finds the seed: a <see cref="TcpProxy"/> address to put a bad network in between.</param>
     /// <param name="config">HOCON merged over node.conf.</param>
+    /// <param name="network">A network of the node's own, which reaches the seed at its host end (see <see cref="AlsoListenOn"/>).</param>
     public async Task<FlockProcess> StartNodeAsync(string name, string? key = null, bool waitForJoin = true, IReadOnlyDictionary<string, string>? env = null,
-        string? seed = null, string? config = null)
+        string? seed = null, string? config = null, IsolatedNetwork? network = null)
     {
         var environment = ClientEnvironment(env);
         environment["FLOCK_CLUSTER_KEY"] = key ?? Key;
         // Each node its own work dir: the default (temp/flock-node-NAME) would be shared by same-named nodes of parallel tests.
         var workDir = Scratch.File($"work-{name}").Replace("\\", "/", StringComparison.Ordinal);
         string[] extra = ["--config", WriteConfig($"node-{name}", $"flock.node.work-dir = \"{workDir}\"\n{config}")];
-        var node = Track(FlockProcess.Start(["node", "--seed", seed ?? $"127.0.0.1:{Port}", "--name", name, .. extra], environment));
+        string[] args = ["node", "--seed", seed ?? $"{network?.HostAddress ?? "127.0.0.1"}:{Port}", "--name", name, .. extra];
+        var node = Track(network is null ? FlockProcess.Start(args, environment) : network.Start(args, environment));
         if (waitForJoin) await node.WaitForOutputAsync("joined the seed", TimeSpan.FromSeconds(30));
         return node;
     }
@@ -155,12 +161,15 @@ public sealed class TestCluster : IDisposable
     }
 
     /// <summary>
-    /// An ffmpeg (for a node's FLOCK_FFMPEG) that reads its input no faster than real time (`-readrate 1`), so a job
-    /// lasts about as long as its video on any machine: for tests that must catch a chunk mid-encode, which a fast
-    /// idle machine would otherwise finish before the test looks.
+    /// An ffmpeg (for a node's FLOCK_FFMPEG) that reads its input no faster than real time (`-readrate 1`), or
+    /// <paramref name="speed"/> times it, so a job lasts about as long as its video on any machine: for tests that must
+    /// catch a chunk mid-encode, which a fast idle machine would otherwise finish before the test looks.
     /// </summary>
-    public Task<string> PacedFfmpegAsync() =>
-        ScriptAsync("paced-ffmpeg", $"exec '{FfmpegTool.FfmpegPath.Replace("'", "'\\''", StringComparison.Ordinal)}' -readrate 1 \"$@\"\n");
+    public Task<string> PacedFfmpegAsync(double speed = 1)
+    {
+        var rate = speed.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return ScriptAsync($"paced-ffmpeg-{rate}", $"exec '{FfmpegTool.FfmpegPath.Replace("'", "'\\''", StringComparison.Ordinal)}' -readrate {rate} \"$@\"\n");
+    }
 
     /// <summary>
     /// An ffmpeg (for a node's FLOCK_FFMPEG) that sleeps <paramref name="seconds"/> before each chunk encode (the

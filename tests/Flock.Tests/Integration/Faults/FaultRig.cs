@@ -36,30 +36,53 @@ public sealed partial class FaultRig : IAsyncDisposable
 
     public static readonly string[] Options = ["-c:v", "libx264", "-preset", "ultrafast", "-crf", "23", "-threads", "1"];
 
-    private FaultRig(TestCluster cluster, TcpProxy proxy)
+    private readonly string _seedConfig;
+
+    private FaultRig(TestCluster cluster, TcpProxy proxy, IsolatedNetwork? network, string seedConfig)
     {
         Cluster = cluster;
         Proxy = proxy;
+        Network = network;
+        _seedConfig = seedConfig;
     }
 
     public TestCluster Cluster { get; }
 
     public TcpProxy Proxy { get; }
 
-    public static async Task<FaultRig> StartAsync()
+    /// <summary>The network of <see cref="IsolatedNodeAsync"/>'s node, when the rig was started with one.</summary>
+    public IsolatedNetwork? Network { get; }
+
+    /// <param name="isolatedNode">
+    /// Make a network of its own for one node (<see cref="IsolatedNodeAsync"/>), to cut it off entirely: the seed then
+    /// also listens, and announces its cluster member, at that network's host end, which every member can reach.
+    /// </param>
+    public static async Task<FaultRig> StartAsync(bool isolatedNode = false)
     {
         // Plain HTTP (tls = off, as on a trusted network): the proxy must read request lines to find and damage an upload.
         // TLS itself is covered by the security suite; the recovery paths are the same either way.
         var cluster = new TestCluster(tls: false);
-        await cluster.StartSeedAsync(config: SeedConfig);
-        return new FaultRig(cluster, new TcpProxy(cluster.Port));
+        var network = isolatedNode ? await IsolatedNetwork.CreateAsync() : null;
+        var seedConfig = SeedConfig;
+        if (network is not null)
+        {
+            cluster.AlsoListenOn = network.HostAddress;
+            seedConfig += $"\nflock.seed.remote-host = \"{network.HostAddress}\"\n";
+        }
+        await cluster.StartSeedAsync(config: seedConfig);
+        return new FaultRig(cluster, new TcpProxy(cluster.Port), network, seedConfig);
     }
 
-    public Task<FlockProcess> RestartSeedAsync() => Cluster.StartSeedAsync(config: SeedConfig);
+    public Task<FlockProcess> RestartSeedAsync() => Cluster.StartSeedAsync(config: _seedConfig);
 
     /// <summary>A node that reaches the seed through the proxy (<paramref name="viaProxy"/>) or directly.</summary>
     public Task<FlockProcess> NodeAsync(string name, bool viaProxy, string extraConfig = "") =>
         Cluster.StartNodeAsync(name, seed: viaProxy ? Proxy.Address : null, config: NodeConfig + "\n" + extraConfig);
+
+    /// <summary>A node in the rig's own network (<see cref="Network"/>), which <see cref="IsolatedNetwork.CutAsync"/> cuts off from everything.</summary>
+    public Task<FlockProcess> IsolatedNodeAsync(string name, IReadOnlyDictionary<string, string>? env = null) =>
+        Cluster.StartNodeAsync(name, env: env, config: NodeConfig,
+            network: Network ?? throw new InvalidOperationException("start the rig with isolatedNode: true"));
 
     /// <summary>8 s of 320x240 with AAC: about 100 KB per second of source, so a throttled link takes seconds per chunk.</summary>
     public async Task<string> ClipAsync(double seconds = 8)
@@ -128,5 +151,6 @@ public sealed partial class FaultRig : IAsyncDisposable
     {
         await Proxy.DisposeAsync();
         Cluster.Dispose();
+        if (Network is not null) await Network.DisposeAsync();
     }
 }
