@@ -85,6 +85,19 @@ public sealed class IsolatedNetwork : IAsyncDisposable
     /// <summary>Plugs the link back in; open connections resume where TCP left them.</summary>
     public Task HealAsync() => IpAsync("-n", Name, "link", "set", _innerLink, "up");
 
+    /// <summary>
+    /// Makes the link a slow one, <paramref name="bytesPerSecond"/> each way, with a send queue that holds at most
+    /// <paramref name="queue"/> of traffic (as a home uplink's buffer does): everything the process sends and receives
+    /// shares it, cluster heartbeats behind chunk bytes.
+    /// </summary>
+    public async Task ThrottleAsync(int bytesPerSecond, TimeSpan queue)
+    {
+        string[] tbf = ["qdisc", "replace", "dev", "DEV", "root", "tbf", "rate", $"{bytesPerSecond * 8L}bit",
+            "burst", $"{Math.Max(4096, bytesPerSecond / 10)}b", "latency", $"{(int)queue.TotalMilliseconds}ms"];
+        await TcAsync(tbf.Select(a => a == "DEV" ? _hostLink : a).ToArray());
+        await IpAsync(["netns", "exec", Name, "tc", .. tbf.Select(a => a == "DEV" ? _innerLink : a)]);
+    }
+
     public async ValueTask DisposeAsync()
     {
         // The veth pair goes with its namespace.
@@ -109,15 +122,19 @@ public sealed class IsolatedNetwork : IAsyncDisposable
         }
     }
 
-    private static async Task<string> IpAsync(params string[] args)
+    private static Task<string> IpAsync(params string[] args) => RunAsync("ip", args);
+
+    private static Task<string> TcAsync(params string[] args) => RunAsync("tc", args);
+
+    private static async Task<string> RunAsync(string tool, string[] args)
     {
-        var psi = new ProcessStartInfo("ip") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var psi = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in args) psi.ArgumentList.Add(a);
         Process process;
         try { process = Process.Start(psi)!; }
         catch (System.ComponentModel.Win32Exception e)
         {
-            throw new InvalidOperationException($"isolated networks need iproute2's `ip` (apt-get install iproute2): {e.Message}", e);
+            throw new InvalidOperationException($"isolated networks need iproute2's `{tool}` (apt-get install iproute2): {e.Message}", e);
         }
         using (process)
         {
@@ -125,7 +142,7 @@ public sealed class IsolatedNetwork : IAsyncDisposable
             var stderr = process.StandardError.ReadToEndAsync();
             await process.WaitForExitAsync();
             if (process.ExitCode != 0)
-                throw new InvalidOperationException($"ip {string.Join(' ', args)} failed ({process.ExitCode}; network namespaces need root): {(await stderr).Trim()}");
+                throw new InvalidOperationException($"{tool} {string.Join(' ', args)} failed ({process.ExitCode}; network namespaces need root): {(await stderr).Trim()}");
             return await stdout;
         }
     }
