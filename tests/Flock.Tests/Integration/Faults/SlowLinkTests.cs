@@ -6,9 +6,9 @@ namespace Flock.Tests.Integration.Faults;
 
 /// <summary>
 /// A node on a slow link whose buffer fills (a home uplink, a far cloud VM): its cluster heartbeats queue behind its
-/// chunk bytes on the same wire, yet it must never be taken for a lost node. Measured limit, not tested: at 8 KB/s with
-/// 4 s of queue its member flaps unreachable and reachable (Flock's acceptable-heartbeat-pause is 2 s); at 48 KB/s, 1 to
-/// 3 s of queue passed.
+/// chunk bytes on the same wire, yet it must never be taken for a lost node. Measured, not tested: at 48 KB/s, 1 to 3 s
+/// of queue passed; at 8 KB/s with 4 s of queue it is chance (the member flapped unreachable in some runs, with Flock's
+/// 2 s acceptable-heartbeat-pause and with 10 s set in the akka section alike), so that is past what this test holds.
 /// </summary>
 public sealed class SlowLinkTests
 {
