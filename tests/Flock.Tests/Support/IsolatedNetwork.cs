@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Flock.Tests.Integration;
 
@@ -92,10 +91,10 @@ public sealed class IsolatedNetwork : IAsyncDisposable
     /// </summary>
     public async Task ThrottleAsync(int bytesPerSecond, TimeSpan queue)
     {
-        string[] tbf = ["qdisc", "replace", "dev", "DEV", "root", "tbf", "rate", $"{bytesPerSecond * 8L}bit",
+        string[] Tbf(string link) => ["qdisc", "replace", "dev", link, "root", "tbf", "rate", $"{bytesPerSecond * 8L}bit",
             "burst", $"{Math.Max(4096, bytesPerSecond / 10)}b", "latency", $"{(int)queue.TotalMilliseconds}ms"];
-        await TcAsync(tbf.Select(a => a == "DEV" ? _hostLink : a).ToArray());
-        await IpAsync(["netns", "exec", Name, "tc", .. tbf.Select(a => a == "DEV" ? _innerLink : a)]);
+        await TcAsync(Tbf(_hostLink));
+        await IpAsync(["netns", "exec", Name, "tc", .. Tbf(_innerLink)]);
     }
 
     public async ValueTask DisposeAsync()
@@ -128,22 +127,14 @@ public sealed class IsolatedNetwork : IAsyncDisposable
 
     private static async Task<string> RunAsync(string tool, string[] args)
     {
-        var psi = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        Process process;
-        try { process = Process.Start(psi)!; }
+        (int ExitCode, string Stdout, string Stderr) result;
+        try { result = await FlockProcess.RunAsync(args, fileName: tool); }
         catch (System.ComponentModel.Win32Exception e)
         {
             throw new InvalidOperationException($"isolated networks need iproute2's `{tool}` (apt-get install iproute2): {e.Message}", e);
         }
-        using (process)
-        {
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            await process.WaitForExitAsync();
-            if (process.ExitCode != 0)
-                throw new InvalidOperationException($"{tool} {string.Join(' ', args)} failed ({process.ExitCode}; network namespaces need root): {(await stderr).Trim()}");
-            return await stdout;
-        }
+        if (result.ExitCode != 0)
+            throw new InvalidOperationException($"{tool} {string.Join(' ', args)} failed ({result.ExitCode}; network namespaces need root): {result.Stderr.Trim()}");
+        return result.Stdout;
     }
 }
