@@ -21,6 +21,7 @@ public sealed class EncoderActor : UntypedActor, IWithTimers
     private readonly NodeOptions _options;
     private readonly string _name;
     private readonly SeedLink _seed;
+    private readonly ControlRoute _route;
     private readonly ClusterKey _key;
     private readonly TaskCompletionSource<string> _fatal;
     private readonly TaskCompletionSource _left;
@@ -40,8 +41,9 @@ public sealed class EncoderActor : UntypedActor, IWithTimers
     private bool _stopping;
     private readonly CancellationTokenSource _lifetime = new();
 
-    public EncoderActor(NodeOptions options, string name, TaskCompletionSource<string> fatal, TaskCompletionSource left, ILoggerFactory logs)
+    public EncoderActor(NodeOptions options, string name, ControlRoute route, TaskCompletionSource<string> fatal, TaskCompletionSource left, ILoggerFactory logs)
     {
+        _route = route;
         Log = logs.CreateLogger<EncoderActor>();
         _left = left;
         _options = options;
@@ -53,9 +55,10 @@ public sealed class EncoderActor : UntypedActor, IWithTimers
         _backoff = options.ReconnectMin;
     }
 
+    /// <param name="route">Where the control link to the seed opens from: the node's cluster member, or the seed's own system.</param>
     /// <param name="left">Completed once the node has left the cluster (asked by SIGTERM or by the seed) and may exit.</param>
-    public static Props Props(NodeOptions options, string name, TaskCompletionSource<string> fatal, TaskCompletionSource left, ILoggerFactory logs) =>
-        Akka.Actor.Props.Create(() => new EncoderActor(options, name, fatal, left, logs));
+    public static Props Props(NodeOptions options, string name, ControlRoute route, TaskCompletionSource<string> fatal, TaskCompletionSource left, ILoggerFactory logs) =>
+        Akka.Actor.Props.Create(() => new EncoderActor(options, name, route, fatal, left, logs));
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -104,7 +107,7 @@ public sealed class EncoderActor : UntypedActor, IWithTimers
             case Connect when _connection is null && !_stopping && !_joining:
                 _joining = true;
                 var held = _uploading.Values.Concat(_encoding.Values).Select(j => new HeldResult(j.Assignment.JobId, j.Assignment.ChunkIndex, j.Assignment.Attempt)).ToArray();
-                Run(ct => SeedConnection.JoinAsync(_seed, _key, _name, _ffmpegVersion, _encoders, held, ct), c => new Joined(c), e => new JoinFailed(e));
+                Run(ct => SeedConnection.JoinAsync(_seed, _route, _key, _name, _ffmpegVersion, _encoders, held, ct), c => new Joined(c), e => new JoinFailed(e));
                 break;
             case Joined j:
                 _joining = false;

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Flock.Node.Connection;
 using Flock.Node.Options;
 using Microsoft.Extensions.Logging;
 
@@ -10,12 +11,14 @@ public static class NodeAgent
     /// <param name="system">The process's <c>flock</c> ActorSystem: a node's own, or the seed's for local nodes.</param>
     /// <returns>null after a normal stop, else the reason the node could not work.</returns>
     /// <param name="started">hears of the encoder actor once it exists (for its cluster member's address).</param>
-    public static async Task<string?> RunAsync(ActorSystem system, NodeOptions options, string name, ILoggerFactory logs, CancellationToken ct, Action<IActorRef>? started = null)
+    /// <param name="route">Where its control link to the seed opens from (<see cref="ControlRoute"/>).</param>
+    public static async Task<string?> RunAsync(ActorSystem system, ControlRoute route, NodeOptions options, string name, ILoggerFactory logs, CancellationToken ct,
+        Action<IActorRef>? started = null)
     {
         if (string.IsNullOrWhiteSpace(options.ClusterKey)) return "no cluster key: use --cluster-key-file FILE (or FLOCK_CLUSTER_KEY_FILE), or set FLOCK_CLUSTER_KEY (the seed prints where it keeps it)";
         var fatal = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         var left = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var encoder = system.ActorOf(EncoderActor.Props(options, name, fatal, left, logs), $"encoder-{name}");
+        var encoder = system.ActorOf(EncoderActor.Props(options, name, route, fatal, left, logs), $"encoder-{name}");
         started?.Invoke(encoder);
         try
         {

@@ -22,7 +22,7 @@ using Microsoft.Extensions.Logging;
 namespace Flock.Seed;
 
 /// <summary>
-/// A running seed: Kestrel (node WebSockets, chunk bytes, job API) over the <c>flock</c> ActorSystem (Akka.Hosting,
+/// A running seed: Kestrel (chunk bytes, enrollment, job API) over the <c>flock</c> ActorSystem (Akka.Hosting,
 /// configured by <see cref="AkkaConfiguration"/>) whose jobs and chunks are recovered from the journal on start.
 /// </summary>
 public sealed class SeedServer : IAsyncDisposable
@@ -92,7 +92,8 @@ public sealed class SeedServer : IAsyncDisposable
         }
         var clock = TimeProvider.System;
         var metrics = new SeedMetrics();
-        var seed = new SeedContext(options, dataDir, metrics, clock, transport);
+        var authFailures = new AuthFailures(options.AuthFailureLimit, clock);
+        var seed = new SeedContext(options, dataDir, metrics, clock, key, authFailures, transport);
         Directory.CreateDirectory(seed.JobsDirectory);
 
         var builder = WebApplication.CreateSlimBuilder();
@@ -118,10 +119,9 @@ public sealed class SeedServer : IAsyncDisposable
         var logs = app.Services.GetRequiredService<ILoggerFactory>();
 
         var runtime = new SeedRuntime(options, key, app.Services.GetRequiredService<IRequiredActor<JobsActor>>(), app.Services.GetRequiredService<IRequiredActor<ClusterActor>>(),
-            dataDir, metrics, tokens, new AuthFailures(options.AuthFailureLimit, clock), authority,
+            dataDir, metrics, tokens, authFailures, authority,
             transport is null ? null : () => Akka.Cluster.Cluster.Get(app.Services.GetRequiredService<ActorSystem>()).SelfAddress.ToString());
 
-        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = options.HeartbeatInterval });
         app.MapGet("/healthz", () => "ok");
         JobEndpoints.Map(app, runtime);
         NodeEndpoints.Map(app, runtime, logs);

@@ -84,7 +84,7 @@ public static class DemoRunner
     {
         Directory.CreateDirectory(dir);
         using var logs = ConsoleLogging.Create(Environment.GetEnvironmentVariable("FLOCK_VERBOSE") == "1" ? LogLevel.Information : LogLevel.Warning);
-        var cluster = await EmbeddedCluster.StartAsync(0, logs, ct);
+        var cluster = await EmbeddedCluster.StartAsync(0, logs, ct, remoteNodes: true);
         var nodes = DemoNodes.Start(count, pinned, cluster.Address, cluster.Seed.Options.ClusterKey, dir);
         try
         {

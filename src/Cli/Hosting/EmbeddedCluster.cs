@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Akka.Actor;
 using Flock.Messages.Jobs;
 using Flock.Node;
+using Flock.Node.Connection;
 using Flock.Node.Options;
 using Flock.Seed;
 using Flock.Seed.Api;
@@ -14,8 +15,9 @@ namespace Flock.Cli.Hosting;
 
 /// <summary>
 /// A seed with SQLite in a temporary data dir and N local nodes in this process, talking over 127.0.0.1 exactly as
-/// a real cluster does (WebSocket control channel, HTTP chunk bytes): what `flock encode` and `flock demo` run on.
-/// The nodes' encoder actors live in the seed's own <c>flock</c> ActorSystem, built by the same configuration.
+/// a real cluster does (a control session per node at the seed's node gateway, HTTP chunk bytes): what `flock encode`
+/// and `flock demo` run on. The nodes' encoder actors live in the seed's own <c>flock</c> ActorSystem, built by the
+/// same configuration, and reach the gateway as a local actor.
 /// </summary>
 public sealed class EmbeddedCluster : IAsyncDisposable
 {
@@ -32,15 +34,20 @@ public sealed class EmbeddedCluster : IAsyncDisposable
 
     public int NodeCount => _nodes.Count;
 
-    public static async Task<EmbeddedCluster> StartAsync(int nodes, ILoggerFactory logs, CancellationToken ct, string hdr = "warn")
+    /// <param name="nodes">local nodes, in this process.</param>
+    /// <param name="remoteNodes">nodes in other processes will join (the demo's pinned ones): the seed runs its cluster
+    /// transport on a free loopback port, since their control links reach it over Akka.Remote.</param>
+    public static async Task<EmbeddedCluster> StartAsync(int nodes, ILoggerFactory logs, CancellationToken ct, string hdr = "warn", bool remoteNodes = false)
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
         var dataDir = Path.Combine(Path.GetTempPath(), $"flock-{Guid.NewGuid():N}");
         var key = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        var seed = await SeedServer.StartAsync(new SeedOptions { Urls = "http://127.0.0.1:0", Tls = false, AdminToken = ApiTokens.NewToken(), DataDir = dataDir, ClusterKey = key, ClusterTransport = false, Hdr = hdr }, logs, null, ct);
+        var seed = await SeedServer.StartAsync(new SeedOptions { Urls = "http://127.0.0.1:0", Tls = false, AdminToken = ApiTokens.NewToken(), DataDir = dataDir, ClusterKey = key, ClusterTransport = remoteNodes, RemotePort = 0, Hdr = hdr }, logs, null, ct);
         var cluster = new EmbeddedCluster(seed, dataDir);
         // Local nodes share this machine's cores: each encoder gets its share instead of all of them.
         var threads = Math.Max(1, Environment.ProcessorCount / Math.Max(1, nodes));
+        // In the seed's own system: their control links reach the node gateway as a local actor.
+        var route = ControlRoute.Local(seed.System);
         for (var i = 1; i <= nodes; i++)
         {
             var options = new NodeOptions
@@ -53,7 +60,7 @@ public sealed class EmbeddedCluster : IAsyncDisposable
                 WorkDir = Path.Combine(dataDir, $"node-{i}"),
                 ReconnectMin = TimeSpan.FromMilliseconds(200),
             };
-            cluster._nodes.Add(NodeAgent.RunAsync(seed.System, options, $"local-{i}", logs, cluster._nodesStop.Token));
+            cluster._nodes.Add(NodeAgent.RunAsync(seed.System, route, options, $"local-{i}", logs, cluster._nodesStop.Token));
         }
         logs.CreateLogger("Flock.Cli.Hosting.EmbeddedCluster").LogInformation("embedded cluster up in {Milliseconds} ms: a seed and {Nodes} local node(s)",
             started.ElapsedMilliseconds, nodes);

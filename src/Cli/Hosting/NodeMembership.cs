@@ -22,8 +22,9 @@ public static class NodeMembership
     private static readonly TimeSpan MinBackoff = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(10);
 
+    /// <param name="route">opened from each member system once it is up, closed when it ends: the encoder's control link uses it.</param>
     /// <param name="memberUp">hears the member's address each time a member system is up.</param>
-    public static async Task RunAsync(NodeOptions options, string name, ILoggerFactory logs, Action<string> memberUp, CancellationToken ct)
+    public static async Task RunAsync(NodeOptions options, string name, ControlRoute route, ILoggerFactory logs, Action<string> memberUp, CancellationToken ct)
     {
         var log = logs.CreateLogger("Flock.Node.Membership");
         // Whichever of this link and the encoder's first meets the seed pins its certificate and says so.
@@ -41,9 +42,10 @@ public static class NodeMembership
             {
                 return;
             }
-            catch (JoinRefusedException)
+            catch (JoinRefusedException e)
             {
-                // The control channel meets the same refusal and reports it; membership has nothing to add.
+                // The encoder reports it and exits: asking again would only repeat it.
+                route.Refuse(e.Message);
                 return;
             }
             catch (Exception e) when (e is IOException or HttpRequestException or TaskCanceledException or System.Text.Json.JsonException)
@@ -54,13 +56,13 @@ public static class NodeMembership
             }
             if (enrollment is null)
             {
-                log.LogInformation("the seed at {Seed} runs no cluster transport (an embedded cluster): working over its control channel only", seed.BaseUri);
+                route.Refuse($"the seed at {seed.BaseUri} runs no cluster transport (flock.seed.cluster-transport = off): nodes cannot join it");
                 return;
             }
             using (enrollment)
             {
                 var started = DateTime.UtcNow;
-                await RunOneSystemAsync(options, enrollment, PublicHost(options, seed.BaseUri), log, logs, memberUp, ct).ConfigureAwait(false);
+                await RunOneSystemAsync(options, enrollment, PublicHost(options, seed.BaseUri), route, log, logs, memberUp, ct).ConfigureAwait(false);
                 if (DateTime.UtcNow - started > TimeSpan.FromSeconds(30)) backoff = MinBackoff;
             }
             if (ct.IsCancellationRequested) return;
@@ -68,8 +70,8 @@ public static class NodeMembership
         }
     }
 
-    private static async Task RunOneSystemAsync(NodeOptions options, Enrollment enrollment, string publicHost, ILogger log, ILoggerFactory logs, Action<string> memberUp,
-        CancellationToken ct)
+    private static async Task RunOneSystemAsync(NodeOptions options, Enrollment enrollment, string publicHost, ControlRoute route, ILogger log, ILoggerFactory logs,
+        Action<string> memberUp, CancellationToken ct)
     {
         var transport = new ClusterTransport("0.0.0.0", publicHost, options.RemotePort, enrollment.Certificate, enrollment.CheckPeer, [ClusterTransport.EncoderRole],
             enrollment.SeedAddress, options.SeedUnreachableAfter,
@@ -91,6 +93,7 @@ public static class NodeMembership
         cluster.RegisterOnMemberUp(() =>
         {
             log.LogInformation("cluster member up: {Address} joined {Seed}", cluster.SelfAddress, enrollment.SeedAddress);
+            route.Open(system, ControlRoute.RemoteGateway(enrollment.SeedAddress));
             memberUp(cluster.SelfAddress.ToString());
         });
         var seedLeft = false;
@@ -120,6 +123,7 @@ public static class NodeMembership
         }
         finally
         {
+            route.Close(system);
             await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
         }
     }

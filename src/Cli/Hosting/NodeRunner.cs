@@ -4,6 +4,7 @@ using Flock.Configuration;
 using Flock.Media.Processes;
 using Flock.Messages.Cluster;
 using Flock.Node;
+using Flock.Node.Connection;
 using Flock.Node.Options;
 using Flock.Seed.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -52,10 +53,12 @@ public static class NodeRunner
             var nodeName = NodeAgent.DefaultName(options.Name);
             using var leaving = CancellationTokenSource.CreateLinkedTokenSource(ct);
             // Membership of the Akka cluster runs beside the encoder, in an ActorSystem of its own that is started
-            // afresh whenever it is downed; the encoder's work does not stop for that.
+            // afresh whenever it is downed; the encoder's work does not stop for that, and its control link to the
+            // seed opens from whichever member system is up.
             var member = new MemberAddressRelay();
-            var membership = string.IsNullOrWhiteSpace(options.ClusterKey) ? Task.CompletedTask : NodeMembership.RunAsync(options, nodeName, logs, member.Report, leaving.Token);
-            try { error = await NodeAgent.RunAsync(host.Services.GetRequiredService<ActorSystem>(), options, nodeName, logs, ct, member.Attach); }
+            var route = new ControlRoute();
+            var membership = string.IsNullOrWhiteSpace(options.ClusterKey) ? Task.CompletedTask : NodeMembership.RunAsync(options, nodeName, route, logs, member.Report, leaving.Token);
+            try { error = await NodeAgent.RunAsync(host.Services.GetRequiredService<ActorSystem>(), route, options, nodeName, logs, ct, member.Attach); }
             finally
             {
                 await leaving.CancelAsync();

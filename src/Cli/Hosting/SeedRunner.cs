@@ -99,7 +99,10 @@ public static class SeedRunner
         return $"{line} (self-signed certificate: a browser warns until you trust it; its SHA-256 fingerprint is {pairs})";
     }
 
-    /// <summary>`local-node = on`: an encoder node in this process, joining this seed over loopback with its own key.</summary>
+    /// <summary>
+    /// `local-node = on`: an encoder node in this process, proving the key to this seed's gateway as a local actor; its
+    /// chunk bytes go over loopback HTTP as any node's.
+    /// </summary>
     private static Task<string?> StartLocalNode(SeedOptions seedOptions, SeedServer server, ILoggerFactory logs, CancellationToken ct)
     {
         var node = NodeConfiguration.Load(null);
@@ -114,7 +117,7 @@ public static class SeedRunner
         node.AcceptFingerprint = server.CertificateFingerprint ?? "";
         var name = NodeAgent.DefaultName(node.Name);
         Console.Error.WriteLine($"local node {name} joining {node.Seed}");
-        return Task.Run(() => NodeAgent.RunAsync(server.System, node, name, logs, ct), CancellationToken.None);
+        return Task.Run(() => NodeAgent.RunAsync(server.System, Flock.Node.Connection.ControlRoute.Local(server.System), node, name, logs, ct), CancellationToken.None);
     }
 
     /// <summary>`flock seed token create --read-only`: prints the new token on stdout, where it was kept on stderr.</summary>

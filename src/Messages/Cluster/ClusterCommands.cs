@@ -1,6 +1,12 @@
 namespace Flock.Messages.Cluster;
 
-/// <summary>Sent by the seed first on every new control connection: the seed's half of the challenge.</summary>
+/// <summary>
+/// Node to the seed's node gateway (an actor, reached over Akka.Remote as a cluster member): open a control session.
+/// The seed answers from the session's own actor with a <see cref="Challenge"/>; every later message goes to that actor.
+/// </summary>
+public sealed record OpenSession : ControlMessage;
+
+/// <summary>Sent by the seed first on every new control session: the seed's half of the challenge.</summary>
 public sealed record Challenge(string SeedNonce, int ProtocolVersion) : ControlMessage;
 
 /// <summary>
@@ -26,7 +32,8 @@ public sealed record HeldResult(string JobId, int ChunkIndex, int Attempt);
 /// </summary>
 public sealed record JoinAccepted(string NodeId, string Proof, string SessionToken, TimeSpan HeartbeatInterval) : ControlMessage;
 
-public sealed record JoinRejected(string Reason) : ControlMessage;
+/// <param name="Retry">The refusal is for now (the seed has as many nodes as it takes): ask again later instead of giving up.</param>
+public sealed record JoinRejected(string Reason, bool Retry = false) : ControlMessage;
 
 /// <summary>Power is the node's benchmark speed relative to the reference (1.0 ≈ one modern core at x264 medium).</summary>
 public sealed record ReportBenchmark(double Power, double FramesPerSecond) : ControlMessage;

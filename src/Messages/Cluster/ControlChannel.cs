@@ -1,44 +1,33 @@
-using System.Buffers;
-using System.Net.WebSockets;
+using System.Reflection;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace Flock.Messages.Cluster;
 
 /// <summary>
-/// Reads and writes <see cref="ControlMessage"/>s on a WebSocket: one JSON text message each, bounded in size so a
-/// peer cannot make the other side buffer without limit.
+/// The wire form of a <see cref="ControlMessage"/>: one JSON object whose "type" names the message, bounded in size so
+/// a peer cannot make the other side parse without limit. Akka.Remote carries these bytes between a node's seed link
+/// and its session on the seed (ControlMessageSerializer).
 /// </summary>
 public static class ControlChannel
 {
-    public const int MaxMessageBytes = 1 << 20;
+    /// <summary>Far above any real message (an assignment is a few hundred bytes) and below Akka.Remote's frame size.</summary>
+    public const int MaxMessageBytes = 100_000;
 
-    public static async Task SendAsync(WebSocket socket, ControlMessage message, CancellationToken ct)
-    {
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(message, WireJson.Options);
-        await socket.SendAsync(bytes, WebSocketMessageType.Text, endOfMessage: true, ct).ConfigureAwait(false);
-    }
+    private static readonly Dictionary<Type, string> Discriminators = typeof(ControlMessage).GetCustomAttributes<JsonDerivedTypeAttribute>()
+        .ToDictionary(a => a.DerivedType, a => (string)a.TypeDiscriminator!);
 
-    /// <returns>the next message, or null when the peer closed the connection.</returns>
-    /// <exception cref="InvalidDataException">oversized, binary or malformed message.</exception>
-    public static async Task<ControlMessage?> ReceiveAsync(WebSocket socket, CancellationToken ct)
-    {
-        var buffer = new ArrayBufferWriter<byte>(4096);
-        while (true)
-        {
-            var memory = buffer.GetMemory(4096);
-            var result = await socket.ReceiveAsync(memory, ct).ConfigureAwait(false);
-            if (result.MessageType == WebSocketMessageType.Close) return null;
-            if (result.MessageType != WebSocketMessageType.Text) throw new InvalidDataException("binary frames are not part of the control protocol");
-            buffer.Advance(result.Count);
-            if (buffer.WrittenCount > MaxMessageBytes) throw new InvalidDataException($"control message larger than {MaxMessageBytes} bytes");
-            if (result.EndOfMessage) break;
-        }
-        return Decode(buffer.WrittenSpan);
-    }
+    /// <summary>The "type" a message carries on the wire.</summary>
+    /// <exception cref="ArgumentException">not a registered control message.</exception>
+    public static string TypeOf(ControlMessage message) =>
+        Discriminators.TryGetValue(message.GetType(), out var type) ? type : throw new ArgumentException($"{message.GetType().Name} is not a control message");
+
+    public static byte[] Encode(ControlMessage message) => JsonSerializer.SerializeToUtf8Bytes(message, WireJson.Options);
 
     /// <summary>Reads one message; anything malformed (including a missing or misplaced "type") is an <see cref="InvalidDataException"/>.</summary>
     public static ControlMessage Decode(ReadOnlySpan<byte> utf8Json)
     {
+        if (utf8Json.Length > MaxMessageBytes) throw new InvalidDataException($"control message larger than {MaxMessageBytes} bytes");
         try
         {
             return JsonSerializer.Deserialize<ControlMessage>(utf8Json, WireJson.Options)

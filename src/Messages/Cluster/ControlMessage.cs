@@ -4,10 +4,12 @@ using Flock.Messages.Chunks;
 namespace Flock.Messages.Cluster;
 
 /// <summary>
-/// Everything that travels on a node's WebSocket control channel. One JSON object per frame, discriminated by
-/// "type", so a reader can reject what it does not know without guessing.
+/// Everything that travels between a node's seed link and its session actor on the seed, over Akka.Remote. Each is
+/// one JSON object discriminated by "type" (the Akka manifest too), so a reader rejects what it does not know without
+/// guessing and no CLR type name ever crosses the wire.
 /// </summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "type", UnknownDerivedTypeHandling = JsonUnknownDerivedTypeHandling.FailSerialization)]
+[JsonDerivedType(typeof(OpenSession), "open-session")]
 [JsonDerivedType(typeof(Challenge), "challenge")]
 [JsonDerivedType(typeof(JoinCluster), "join-cluster")]
 [JsonDerivedType(typeof(JoinAccepted), "join-accepted")]

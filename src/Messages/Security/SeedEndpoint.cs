@@ -11,7 +11,7 @@ public static class SeedEndpoint
 {
     public static string HostPort(Uri uri) => $"{uri.Host}:{uri.Port}";
 
-    /// <summary>The certificate check for one seed, for HttpClient and ClientWebSocket alike.</summary>
+    /// <summary>The certificate check for one seed, for its HttpClient.</summary>
     public static RemoteCertificateValidationCallback Validator(KnownSeeds trust, Uri seed)
     {
         var hostPort = HostPort(seed);

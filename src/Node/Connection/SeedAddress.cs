@@ -1,6 +1,6 @@
 namespace Flock.Node.Connection;
 
-/// <summary>Turns what a user types (HOST:PORT or a full URL) into the seed's HTTP base and WebSocket addresses.</summary>
+/// <summary>Turns what a user types (HOST:PORT or a full URL) into the seed's HTTP base address.</summary>
 public static class SeedAddress
 {
     public static Uri Parse(string text)
@@ -11,7 +11,4 @@ public static class SeedAddress
             throw new ArgumentException($"not a seed address: '{text}' (expected HOST:PORT or http(s)://HOST:PORT)");
         return new UriBuilder(uri) { Path = "/" }.Uri;
     }
-
-    public static Uri WebSocketUri(Uri httpBase) =>
-        new UriBuilder(httpBase) { Scheme = httpBase.Scheme == "https" ? "wss" : "ws", Path = "/api/nodes/connect" }.Uri;
 }

@@ -1,61 +1,83 @@
-using System.Net.WebSockets;
 using System.Threading.Channels;
+using Akka.Actor;
 using Flock.Messages;
 using Flock.Messages.Cluster;
 using Flock.Messages.Security;
 
 namespace Flock.Node.Connection;
 
-/// <summary>A joined control connection: the handshake is done, messages out go through one send loop.</summary>
+/// <summary>
+/// A joined control session with the seed over Akka.Remote: the handshake is done; messages out go to the seed's
+/// session actor through this node's <see cref="SeedLinkActor"/>, messages in arrive in order on one channel.
+/// </summary>
 public sealed class SeedConnection : IAsyncDisposable
 {
-    private readonly ClientWebSocket _socket;
-    private readonly Channel<ControlMessage> _outbound = Channel.CreateUnbounded<ControlMessage>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _sendLoop;
+    private static readonly TimeSpan MemberTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(20);
 
-    private SeedConnection(ClientWebSocket socket, JoinAccepted accepted)
+    private readonly ActorSystem _system;
+    private readonly IActorRef _link;
+    private readonly ChannelReader<ControlMessage> _inbound;
+
+    private SeedConnection(ActorSystem system, IActorRef link, ChannelReader<ControlMessage> inbound, JoinAccepted accepted)
     {
-        _socket = socket;
+        _system = system;
+        _link = link;
+        _inbound = inbound;
         Accepted = accepted;
-        _sendLoop = SendLoopAsync();
     }
 
     public JoinAccepted Accepted { get; }
 
     public string TransferToken => Accepted.SessionToken;
 
-    /// <summary>Connects and proves the cluster key. A refusal throws <see cref="JoinRefusedException"/>: retrying will not help.</summary>
-    public static async Task<SeedConnection> JoinAsync(SeedLink seed, ClusterKey key, string name, string ffmpegVersion, IReadOnlyList<string> encoders,
-        IReadOnlyList<HeldResult> held, CancellationToken ct)
+    /// <summary>
+    /// Waits for this node's cluster member, opens a session at the seed's gateway and proves the cluster key. A refusal
+    /// throws <see cref="JoinRefusedException"/>: retrying will not help; anything else is worth another try.
+    /// </summary>
+    public static async Task<SeedConnection> JoinAsync(SeedLink seed, ControlRoute route, ClusterKey key, string name, string ffmpegVersion,
+        IReadOnlyList<string> encoders, IReadOnlyList<HeldResult> held, CancellationToken ct)
     {
-        try
+        // Chunk bytes still travel over the seed's web side: its address and pinned certificate come first.
+        try { await seed.ResolveAsync(ct).ConfigureAwait(false); }
+        catch (SeedTrustException e) { throw new JoinRefusedException(e.Message); }
+        ControlRoute.Route to;
+        try { to = await route.WaitAsync(MemberTimeout, ct).ConfigureAwait(false); }
+        catch (TimeoutException e) { throw new IOException(e.Message, e); }
+
+        var inbound = Channel.CreateUnbounded<ControlMessage>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        IActorRef link;
+        try { link = to.System.ActorOf(SeedLinkActor.Props(to.GatewayPath, inbound.Writer)); }
+        catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException)
         {
-            await seed.ResolveAsync(ct).ConfigureAwait(false);
+            throw new IOException($"this node's cluster member is stopping: {e.Message}", e);
         }
-        catch (SeedTrustException e)
-        {
-            throw new JoinRefusedException(e.Message);
-        }
-        var socket = new ClientWebSocket();
-        socket.Options.KeepAliveInterval = TimeSpan.FromSeconds(5);
-        socket.Options.RemoteCertificateValidationCallback = SeedEndpoint.Validator(seed.Trust, seed.BaseUri);
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(TimeSpan.FromSeconds(20));
-            await socket.ConnectAsync(SeedAddress.WebSocketUri(seed.BaseUri), timeout.Token).ConfigureAwait(false);
-            if (await ControlChannel.ReceiveAsync(socket, timeout.Token).ConfigureAwait(false) is not Challenge challenge)
-                throw new IOException("the seed did not send a challenge");
+            timeout.CancelAfter(HandshakeTimeout);
+            Challenge challenge;
+            switch (await NextAsync(inbound.Reader, timeout.Token).ConfigureAwait(false))
+            {
+                case Challenge c:
+                    challenge = c;
+                    break;
+                case JoinRejected { Retry: true } busy:
+                    throw new IOException(busy.Reason);
+                case JoinRejected rejected:
+                    throw new JoinRefusedException($"the seed refused this node: {rejected.Reason}");
+                default:
+                    throw new IOException("the seed did not send a challenge");
+            }
             if (challenge.ProtocolVersion != Protocol.Version)
                 throw new JoinRefusedException($"the seed speaks protocol {challenge.ProtocolVersion}, this node {Protocol.Version}: upgrade one of them");
             var nodeNonce = ClusterKey.NewNonce();
-            await ControlChannel.SendAsync(socket, new JoinCluster(Protocol.Version, name, nodeNonce, key.NodeProof(challenge.SeedNonce, nodeNonce, name),
-                ffmpegVersion, encoders, Environment.ProcessorCount, held), timeout.Token).ConfigureAwait(false);
-            switch (await ControlChannel.ReceiveAsync(socket, timeout.Token).ConfigureAwait(false))
+            link.Tell(new SeedLinkActor.Outbound(new JoinCluster(Protocol.Version, name, nodeNonce, key.NodeProof(challenge.SeedNonce, nodeNonce, name),
+                ffmpegVersion, encoders, Environment.ProcessorCount, held)));
+            switch (await NextAsync(inbound.Reader, timeout.Token).ConfigureAwait(false))
             {
                 case JoinAccepted accepted when ClusterKey.FixedEquals(accepted.Proof, key.SeedProof(challenge.SeedNonce, nodeNonce, name)):
-                    return new SeedConnection(socket, accepted);
+                    return new SeedConnection(to.System, link, inbound.Reader, accepted);
                 case JoinAccepted:
                     throw new JoinRefusedException("the seed does not know the cluster key: refusing to work for it");
                 case JoinRejected rejected:
@@ -64,50 +86,40 @@ public sealed class SeedConnection : IAsyncDisposable
                     throw new IOException("unexpected answer to join-cluster");
             }
         }
-        catch (Exception e) when (seed.Trust.LastRefusal is { } refusal && e is WebSocketException or HttpRequestException)
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            socket.Dispose();
-            throw new JoinRefusedException(refusal);
+            to.System.Stop(link);
+            throw new IOException($"the seed did not answer within {HandshakeTimeout.TotalSeconds:0}s");
         }
         catch
         {
-            socket.Dispose();
+            to.System.Stop(link);
             throw;
         }
     }
 
-    public bool Send(ControlMessage message) => _outbound.Writer.TryWrite(message);
-
-    /// <returns>the next message, or null once the seed closed the connection.</returns>
-    public Task<ControlMessage?> ReceiveAsync(CancellationToken ct) => ControlChannel.ReceiveAsync(_socket, ct);
-
-    private async Task SendLoopAsync()
+    /// <returns>the next message; null when the link ended.</returns>
+    private static async Task<ControlMessage?> NextAsync(ChannelReader<ControlMessage> reader, CancellationToken ct)
     {
-        try
-        {
-            await foreach (var message in _outbound.Reader.ReadAllAsync(_stop.Token).ConfigureAwait(false))
-                await ControlChannel.SendAsync(_socket, message, _stop.Token).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is OperationCanceledException or WebSocketException or ObjectDisposedException)
-        {
-            // The receive side notices the broken connection and reconnects.
-        }
+        try { return await reader.ReadAsync(ct).ConfigureAwait(false); }
+        catch (ChannelClosedException) { return null; }
     }
 
-    public async ValueTask DisposeAsync()
+    public bool Send(ControlMessage message)
     {
-        _outbound.Writer.TryComplete();
-        try
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-            await _sendLoop.WaitAsync(timeout.Token).ConfigureAwait(false);
-            if (_socket.State == WebSocketState.Open)
-                await _socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", timeout.Token).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is OperationCanceledException or WebSocketException or TimeoutException) { }
-        await _stop.CancelAsync().ConfigureAwait(false);
-        _socket.Dispose();
-        _stop.Dispose();
+        _link.Tell(new SeedLinkActor.Outbound(message));
+        return true;
+    }
+
+    /// <returns>the next message, or null once the session ended (the seed stopped it, or this member was downed).</returns>
+    public Task<ControlMessage?> ReceiveAsync(CancellationToken ct) => NextAsync(_inbound, ct);
+
+    public ValueTask DisposeAsync()
+    {
+        // After what was sent before (a leave): the seed's session then sees the link stop (DeathWatch) and releases
+        // what this node held.
+        if (!_system.WhenTerminated.IsCompleted) _link.Tell(PoisonPill.Instance);
+        return ValueTask.CompletedTask;
     }
 }
 

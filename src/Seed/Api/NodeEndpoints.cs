@@ -15,7 +15,7 @@ using Microsoft.Extensions.Logging;
 namespace Flock.Seed.Api;
 
 /// <summary>
-/// What nodes use: the control WebSocket, the source bytes of a job (HTTP ranges, served straight from the input
+/// What nodes use over HTTP (their control messages travel over Akka.Remote): the source bytes of a job (HTTP ranges, served straight from the input
 /// file: no split copy is ever written) and the upload of a chunk result (see <see cref="ResultReceiver"/>).
 /// </summary>
 internal static class NodeEndpoints
@@ -23,35 +23,6 @@ internal static class NodeEndpoints
     public static void Map(IEndpointRouteBuilder app, SeedRuntime seed, ILoggerFactory logs)
     {
         var log = logs.CreateLogger("flock.seed.nodes");
-        var connections = 0;
-
-        app.Map("/api/nodes/connect", async (HttpContext http) =>
-        {
-            if (!http.WebSockets.IsWebSocketRequest) return ApiResults.Error(400, "expected a WebSocket");
-            if (Interlocked.Increment(ref connections) > seed.Options.MaxNodeConnections)
-            {
-                Interlocked.Decrement(ref connections);
-                log.LogWarning("refused a node connection from {Address}: {Max} already open (flock.seed.max-node-connections)", http.Connection.RemoteIpAddress, seed.Options.MaxNodeConnections);
-                return ApiResults.Error(503, "the seed has as many node connections as it accepts");
-            }
-            try
-            {
-                using var socket = await http.WebSockets.AcceptWebSocketAsync();
-                var address = $"{http.Connection.RemoteIpAddress}:{http.Connection.RemotePort}";
-                // A stopping seed closes each node's connection itself (the node hears "seed stopping" and reconnects
-                // with backoff) rather than leaving Kestrel to wait out its shutdown timeout on open WebSockets.
-                var lifetime = http.RequestServices.GetRequiredService<IHostApplicationLifetime>();
-                using var stopping = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);
-                await new NodeSession(socket, http.Connection.RemoteIpAddress, address, seed.Key, seed.Cluster, seed.Options.HeartbeatInterval, seed.AuthFailures, log)
-                    .RunAsync(stopping.Token);
-                return Results.Empty;
-            }
-            finally
-            {
-                Interlocked.Decrement(ref connections);
-            }
-        });
-
         app.MapGet("/api/jobs/{id}/source", async (HttpContext http, string id) =>
         {
             if (await Authorization.NodeOfAsync(http, seed) is null) return ApiResults.Error(401, "node token required");

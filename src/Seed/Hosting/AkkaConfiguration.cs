@@ -60,6 +60,7 @@ public static class AkkaConfiguration
             var jobs = registry.Get<JobsActor>();
             var cluster = system.ActorOf(ClusterActor.Props(jobs, o.HeartbeatInterval, o.UnreachableAfter, o.Quarantine, seed.Clock, seed.Metrics, logs, clustered: seed.Transport is not null), "cluster");
             registry.Register<ClusterActor>(cluster);
+            system.ActorOf(NodeGatewayActor.Props(seed.Key, cluster, o.HeartbeatInterval, seed.AuthFailures, o.MaxNodeConnections, logs), NodeGatewayActor.ActorName);
         });
     }
 
@@ -153,6 +154,7 @@ public static class AkkaConfiguration
         // Every persisted event and snapshot goes through Flock's serializer under a stable manifest; nothing may fall
         // back to Newtonsoft with CLR type names (local messages are never serialized).
         .WithCustomSerializer(SeedEventSerializer.Name, [typeof(JobAccepted), typeof(JobEvent), typeof(ChunkEvent), typeof(ChunkState), typeof(JobState)], system => new SeedEventSerializer(system))
+        .WithCustomSerializer(ControlMessageSerializer.Name, [typeof(Flock.Messages.Cluster.ControlMessage)], system => new ControlMessageSerializer(system))
         .WithStrictSerialization(true);
 
     /// <summary>

@@ -12,6 +12,7 @@ using Flock.Seed.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
+using Flock.Tests.Support;
 using Xunit;
 
 namespace Flock.Tests.Integration.Security;
@@ -188,42 +189,6 @@ public sealed partial class ClusterTransportTests
             if (condition(members)) return members;
             if (DateTime.UtcNow > until) Assert.Fail($"timed out waiting for {what}: {show.Stdout}");
             await Task.Delay(300);
-        }
-    }
-
-    /// <summary>A cluster member in this test process, built by the same configuration as a node's.</summary>
-    private sealed class MemberSystem : IAsyncDisposable
-    {
-        private readonly IHost _host;
-
-        private MemberSystem(IHost host) => _host = host;
-
-        private Akka.Cluster.Cluster Cluster => Akka.Cluster.Cluster.Get(_host.Services.GetRequiredService<ActorSystem>());
-
-        public bool IsUp => Cluster.SelfMember.Status == Akka.Cluster.MemberStatus.Up;
-
-        public static async Task<MemberSystem> StartAsync(X509Certificate2 certificate, Func<X509Certificate2, string?> checkPeer, string seedAddress)
-        {
-            var transport = new ClusterTransport("127.0.0.1", "127.0.0.1", 0, certificate, checkPeer, [ClusterTransport.EncoderRole], seedAddress, TimeSpan.FromSeconds(3));
-            var host = new HostBuilder()
-                .ConfigureServices(s => s.AddSingleton<Microsoft.Extensions.Logging.ILoggerFactory>(NullLoggerFactory.Instance)
-                    .AddAkka(AkkaConfiguration.SystemName, akka => akka.ConfigureFlockCommon().WithFlockCluster(transport)))
-                .Build();
-            await host.StartAsync();
-            return new MemberSystem(host);
-        }
-
-        public async Task WaitUntilUpAsync(TimeSpan timeout)
-        {
-            var up = new TaskCompletionSource();
-            Cluster.RegisterOnMemberUp(() => up.TrySetResult());
-            await up.Task.WaitAsync(timeout);
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await _host.StopAsync();
-            _host.Dispose();
         }
     }
 }

@@ -1,46 +1,22 @@
-using System.Net;
-using System.Net.WebSockets;
-using System.Text;
+using System.Threading.Channels;
+using Akka.Actor;
+using Akka.Hosting;
+using Akka.Serialization;
 using Flock.Messages;
 using Flock.Messages.Cluster;
 using Flock.Messages.Security;
+using Flock.Node.Connection;
+using Flock.Seed.Hosting;
+using Flock.Tests.Support;
 using Xunit;
 
 namespace Flock.Tests.Integration.Security;
 
-/// <summary>Oversized, malformed and too many: each refused on its own connection while the seed goes on serving.</summary>
+/// <summary>Unproven, oversized, malformed and too many: each refused on its own session while the seed goes on serving.</summary>
 public sealed class LimitsTests
 {
-    private static async Task<ClientWebSocket> ConnectAsync(TestCluster cluster)
-    {
-        var socket = new ClientWebSocket();
-        socket.Options.RemoteCertificateValidationCallback = SeedEndpoint.Validator(new KnownSeeds(cluster.KnownSeedsFile), new Uri(cluster.BaseUrl));
-        await socket.ConnectAsync(new Uri($"wss://127.0.0.1:{cluster.Port}/api/nodes/connect"), CancellationToken.None);
-        return socket;
-    }
-
-    /// <summary>Reads until the seed closes the connection; returns how it ended.</summary>
-    private static async Task<string> DrainAsync(ClientWebSocket socket)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var buffer = new byte[1 << 16];
-        try
-        {
-            while (true)
-            {
-                var r = await socket.ReceiveAsync(buffer, timeout.Token);
-                if (r.MessageType == WebSocketMessageType.Close) return $"closed {socket.CloseStatus}";
-                if (Encoding.UTF8.GetString(buffer, 0, r.Count).Contains("join-rejected", StringComparison.Ordinal)) return "rejected";
-            }
-        }
-        catch (WebSocketException e)
-        {
-            return "broken " + e.WebSocketErrorCode;
-        }
-    }
-
     [Fact]
-    public async Task Oversized_or_malformed_control_messages_should_close_only_their_own_connection()
+    public async Task Control_sessions_should_refuse_work_before_the_key_is_proven_and_drop_malformed_messages()
     {
         using var cluster = new TestCluster();
         var seed = await cluster.StartSeedAsync();
@@ -48,37 +24,80 @@ public sealed class LimitsTests
         // A node joins first and is up once its benchmark is in: what must still hold at the end is "up".
         await seed.WaitForOutputAsync("node node-a is up", TimeSpan.FromSeconds(60));
 
-        // Before joining: 2 MiB (over the 1 MiB cap), not JSON, a binary frame.
-        byte[][] bad = [Encoding.UTF8.GetBytes(new string('x', 2 << 20)), "{\"type\":\"join-cluster\",\"name\":"u8.ToArray(), [0, 1, 2, 3]];
-        foreach (var (payload, i) in bad.Select((b, i) => (b, i)))
-        {
-            using var socket = await ConnectAsync(cluster);
-            await socket.ReceiveAsync(new byte[4096], CancellationToken.None); // the challenge
-            await socket.SendAsync(payload, i == 2 ? WebSocketMessageType.Binary : WebSocketMessageType.Text, true, CancellationToken.None);
-            var ended = await DrainAsync(socket);
-            Assert.True(ended is "rejected" || ended.StartsWith("closed", StringComparison.Ordinal) || ended.StartsWith("broken", StringComparison.Ordinal), ended);
-        }
+        // The fuzzer holds what any enrolled member holds: a certificate from the cluster's authority.
+        using var link = new SeedLink($"127.0.0.1:{cluster.Port}", new KnownSeeds(cluster.KnownSeedsFile), cluster.Scratch.File("link"));
+        using var enrollment = await ClusterEnrollment.EnrollAsync(link, new ClusterKey(cluster.Key), "fuzzer", CancellationToken.None);
+        Assert.NotNull(enrollment);
+        await using var member = await MemberSystem.StartAsync(enrollment.Certificate, enrollment.CheckPeer, enrollment.SeedAddress,
+            akka => akka.WithCustomSerializer("forged", [typeof(Forged)], system => new ForgingSerializer(system)));
+        await member.WaitUntilUpAsync(TimeSpan.FromSeconds(30));
+        var gateway = member.System.ActorSelection(ControlRoute.RemoteGateway(enrollment.SeedAddress));
+        var inbox = Channel.CreateUnbounded<(object Message, IActorRef Sender)>();
+        var me = member.System.ActorOf(Props.Create(() => new Recorder(inbox.Writer)), "fuzzer");
 
-        // After a genuine join: an oversized message ends that session only.
-        using (var joined = await ConnectAsync(cluster))
-        {
-            var challenge = (Challenge)(await ControlChannel.ReceiveAsync(joined, CancellationToken.None))!;
-            var key = new ClusterKey(cluster.Key);
-            var nonce = ClusterKey.NewNonce();
-            await ControlChannel.SendAsync(joined, new JoinCluster(Protocol.Version, "fuzzer", nonce, key.NodeProof(challenge.SeedNonce, nonce, "fuzzer"),
-                "5", ["libx264"], 1, []), CancellationToken.None);
-            Assert.IsType<JoinAccepted>(await ControlChannel.ReceiveAsync(joined, CancellationToken.None));
-            await joined.SendAsync(Encoding.UTF8.GetBytes(new string('y', 3 << 20)), WebSocketMessageType.Text, true, CancellationToken.None);
-            var ended = await DrainAsync(joined);
-            Assert.True(ended.StartsWith("closed", StringComparison.Ordinal) || ended.StartsWith("broken", StringComparison.Ordinal), ended);
-        }
+        // Work asked for before the key is proven gets nothing; a wrong proof is refused.
+        gateway.Tell(new OpenSession(), me);
+        var (challenge, session) = await NextAsync<Challenge>(inbox);
+        session.Tell(new RequestWork(4), me);
+        var key = new ClusterKey("not-the-cluster-key");
+        session.Tell(new JoinCluster(Protocol.Version, "fuzzer", "n1", key.NodeProof(challenge.SeedNonce, "n1", "fuzzer"), "5", ["libx264"], 1, []), me);
+        Assert.Equal("wrong cluster key", (await NextAsync<JoinRejected>(inbox)).Message.Reason);
+
+        // Bytes that are not a control message, a type that is not its manifest, over the size cap: each dropped on
+        // arrival, the link and the seed unharmed.
+        gateway.Tell(new OpenSession(), me);
+        (challenge, session) = await NextAsync<Challenge>(inbox);
+        session.Tell(new Forged("{\"type\":\"join-cluster\",\"name\":"u8.ToArray(), "join-cluster"), me);
+        session.Tell(new Forged(ControlChannel.Encode(new RequestWork(4)), "heartbeat"), me);
+        session.Tell(new Forged(System.Text.Encoding.UTF8.GetBytes($"{{\"type\":\"leave-cluster\",\"reason\":\"{new string('y', 110_000)}\"}}"), "leave-cluster"), me);
+        await seed.WaitForOutputAsync("malformed control message", TimeSpan.FromSeconds(30));
+        await seed.WaitForOutputAsync("arrived as heartbeat", TimeSpan.FromSeconds(30));
         await seed.WaitForOutputAsync("control message larger than", TimeSpan.FromSeconds(30));
+
+        // The same link still joins with the right proof.
+        key = new ClusterKey(cluster.Key);
+        session.Tell(new JoinCluster(Protocol.Version, "fuzzer", "n2", key.NodeProof(challenge.SeedNonce, "n2", "fuzzer"), "5", ["libx264"], 1, []), me);
+        var accepted = (await NextAsync<JoinAccepted>(inbox)).Message;
+        Assert.True(ClusterKey.FixedEquals(accepted.Proof, key.SeedProof(challenge.SeedNonce, "n2", "fuzzer")));
 
         Assert.False(seed.HasExited);
         var show = await cluster.PbmAsync("cluster", "show");
         Assert.True(show.ExitCode == 0, show.Stderr);
         Assert.Contains("node-a | ", show.Stdout, StringComparison.Ordinal);
         Assert.Contains(" | up | ", show.Stdout, StringComparison.Ordinal);
+        Assert.Contains("fuzzer | ", show.Stdout, StringComparison.Ordinal);
+    }
+
+    private static async Task<(T Message, IActorRef Sender)> NextAsync<T>(Channel<(object Message, IActorRef Sender)> inbox)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var (message, sender) = await inbox.Reader.ReadAsync(timeout.Token);
+        return message is T t ? (t, sender) : throw new Xunit.Sdk.XunitException($"expected {typeof(T).Name}, got {message}");
+    }
+
+    private sealed class Recorder : ReceiveActor
+    {
+        public Recorder(ChannelWriter<(object, IActorRef)> inbox) => ReceiveAny(m => inbox.TryWrite((m, Sender)));
+    }
+
+    /// <summary>Any bytes under any manifest, sent as if they were a control message.</summary>
+    private sealed record Forged(byte[] Json, string Manifest);
+
+    /// <summary>
+    /// Writes <see cref="Forged"/> under the control serializer's id, so the seed's <see cref="ControlMessageSerializer"/>
+    /// reads it; reads like the real one, which it may replace in this member's id table.
+    /// </summary>
+    private sealed class ForgingSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
+    {
+        private readonly ControlMessageSerializer _real = new(system);
+
+        public override int Identifier => ControlMessageSerializer.Id;
+
+        public override byte[] ToBinary(object obj) => ((Forged)obj).Json;
+
+        public override string Manifest(object o) => ((Forged)o).Manifest;
+
+        public override object FromBinary(byte[] bytes, string manifest) => _real.FromBinary(bytes, manifest);
     }
 
     [Fact]
@@ -91,7 +110,7 @@ public sealed class LimitsTests
         await cluster.StartNodeAsync("node-a");
         var extra = await cluster.StartNodeAsync("node-b", waitForJoin: false);
         await seed.WaitForOutputAsync("refused a node connection", TimeSpan.FromSeconds(60));
-        await extra.WaitForOutputAsync("503", TimeSpan.FromSeconds(60));
+        await extra.WaitForOutputAsync("as many nodes as it accepts", TimeSpan.FromSeconds(60));
 
         var big = cluster.Scratch.File("big.mp4");
         await File.WriteAllBytesAsync(big, new byte[200 << 10]);
