@@ -22,6 +22,7 @@ public sealed class EncoderActor : UntypedActor, IWithTimers
     private readonly string _name;
     private readonly SeedLink _seed;
     private readonly ControlRoute _route;
+    private readonly SourceRelay _relay;
     private readonly ClusterKey _key;
     private readonly TaskCompletionSource<string> _fatal;
     private readonly TaskCompletionSource _left;
@@ -41,24 +42,28 @@ public sealed class EncoderActor : UntypedActor, IWithTimers
     private bool _stopping;
     private readonly CancellationTokenSource _lifetime = new();
 
-    public EncoderActor(NodeOptions options, string name, ControlRoute route, TaskCompletionSource<string> fatal, TaskCompletionSource left, ILoggerFactory logs)
+    public EncoderActor(NodeOptions options, string name, ControlRoute route, SourceRelay relay, TaskCompletionSource<string> fatal, TaskCompletionSource left,
+        ILoggerFactory logs)
     {
         _route = route;
+        _relay = relay;
         Log = logs.CreateLogger<EncoderActor>();
         _left = left;
         _options = options;
         _name = name;
         _workDir = options.WorkDirFor(name);
-        _seed = SeedLink.For(options, _workDir, line => Log.LogInformation("{Notice}", line));
+        _seed = SeedLink.For(options, line => Log.LogInformation("{Notice}", line));
         _key = new ClusterKey(options.ClusterKey);
         _fatal = fatal;
         _backoff = options.ReconnectMin;
     }
 
     /// <param name="route">Where the control link to the seed opens from: the node's cluster member, or the seed's own system.</param>
+    /// <param name="relay">Where ffmpeg reads sources: it relays each read over the control session this actor holds.</param>
     /// <param name="left">Completed once the node has left the cluster (asked by SIGTERM or by the seed) and may exit.</param>
-    public static Props Props(NodeOptions options, string name, ControlRoute route, TaskCompletionSource<string> fatal, TaskCompletionSource left, ILoggerFactory logs) =>
-        Akka.Actor.Props.Create(() => new EncoderActor(options, name, route, fatal, left, logs));
+    public static Props Props(NodeOptions options, string name, ControlRoute route, SourceRelay relay, TaskCompletionSource<string> fatal, TaskCompletionSource left,
+        ILoggerFactory logs) =>
+        Akka.Actor.Props.Create(() => new EncoderActor(options, name, route, relay, fatal, left, logs));
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -222,6 +227,7 @@ public sealed class EncoderActor : UntypedActor, IWithTimers
     private void OnJoined(SeedConnection connection)
     {
         _connection = connection;
+        _relay.Connection = connection;
         _lastHeard = DateTime.UtcNow;
         _transferToken = connection.TransferToken;
         _backoff = _options.ReconnectMin;
@@ -327,6 +333,7 @@ public sealed class EncoderActor : UntypedActor, IWithTimers
         if (_connection is { } c)
         {
             _connection = null;
+            _relay.Connection = null;
             await c.DisposeAsync();
         }
         _left.TrySetResult();
@@ -350,7 +357,7 @@ public sealed class EncoderActor : UntypedActor, IWithTimers
                 async ct =>
                 {
                     using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, job.Cancellation.Token);
-                    return await ChunkEncoder.EncodeAsync(job.Assignment, _seed, token, _workDir, _options.Threads, p =>
+                    return await ChunkEncoder.EncodeAsync(job.Assignment, _seed, _relay, token, _workDir, _options.Threads, p =>
                     {
                         if (DateTime.UtcNow - lastReport < TimeSpan.FromSeconds(1) && !p.Ended) return;
                         lastReport = DateTime.UtcNow;
@@ -406,6 +413,7 @@ public sealed class EncoderActor : UntypedActor, IWithTimers
     {
         if (_connection is not null) await _connection.DisposeAsync();
         _connection = null;
+        _relay.Connection = null;
         // The seed hands chunks not yet started to other nodes when we vanish; running ones may still finish and count.
         _reserve.Clear();
     }

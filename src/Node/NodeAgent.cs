@@ -18,7 +18,8 @@ public static class NodeAgent
         if (string.IsNullOrWhiteSpace(options.ClusterKey)) return "no cluster key: use --cluster-key-file FILE (or FLOCK_CLUSTER_KEY_FILE), or set FLOCK_CLUSTER_KEY (the seed prints where it keeps it)";
         var fatal = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         var left = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var encoder = system.ActorOf(EncoderActor.Props(options, name, route, fatal, left, logs), $"encoder-{name}");
+        await using var relay = await SourceRelay.StartAsync(logs, ct).ConfigureAwait(false);
+        var encoder = system.ActorOf(EncoderActor.Props(options, name, route, relay, fatal, left, logs), $"encoder-{name}");
         started?.Invoke(encoder);
         try
         {

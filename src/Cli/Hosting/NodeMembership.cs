@@ -28,7 +28,7 @@ public static class NodeMembership
     {
         var log = logs.CreateLogger("Flock.Node.Membership");
         // Whichever of this link and the encoder's first meets the seed pins its certificate and says so.
-        using var seed = SeedLink.For(options, options.WorkDirFor(name), line => log.LogInformation("{Notice}", line));
+        using var seed = SeedLink.For(options, line => log.LogInformation("{Notice}", line));
         var key = new ClusterKey(options.ClusterKey);
         var backoff = MinBackoff;
         while (!ct.IsCancellationRequested)

@@ -51,7 +51,9 @@ public static class NodeRunner
             await host.StartAsync(ct);
             string? error;
             var nodeName = NodeAgent.DefaultName(options.Name);
-            using var leaving = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            // Not linked to ct: a node told to stop finishes its chunk and hands it in over its control session, which
+            // needs its cluster member until the encoder has left.
+            using var leaving = new CancellationTokenSource();
             // Membership of the Akka cluster runs beside the encoder, in an ActorSystem of its own that is started
             // afresh whenever it is downed; the encoder's work does not stop for that, and its control link to the
             // seed opens from whichever member system is up.

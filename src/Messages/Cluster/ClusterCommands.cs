@@ -4,7 +4,8 @@ namespace Flock.Messages.Cluster;
 /// Node to the seed's node gateway (an actor, reached over Akka.Remote as a cluster member): open a control session.
 /// The seed answers from the session's own actor with a <see cref="Challenge"/>; every later message goes to that actor.
 /// </summary>
-public sealed record OpenSession : ControlMessage;
+/// <param name="ProtocolVersion">The node's <see cref="Protocol.Version"/>, for the seed's log when it is refused.</param>
+public sealed record OpenSession(int ProtocolVersion) : ControlMessage;
 
 /// <summary>Sent by the seed first on every new control session: the seed's half of the challenge.</summary>
 public sealed record Challenge(string SeedNonce, int ProtocolVersion) : ControlMessage;

@@ -24,4 +24,5 @@ namespace Flock.Messages.Cluster;
 [JsonDerivedType(typeof(LeaveCluster), "leave-cluster")]
 [JsonDerivedType(typeof(NodeDowned), "node-downed")]
 [JsonDerivedType(typeof(ReportMember), "report-member")]
+[JsonDerivedType(typeof(FetchSourceBytes), "fetch-source-bytes")]
 public abstract record ControlMessage;

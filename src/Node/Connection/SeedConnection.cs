@@ -105,9 +105,16 @@ public sealed class SeedConnection : IAsyncDisposable
         catch (ChannelClosedException) { return null; }
     }
 
+    /// <summary>The member system the session runs from: where streams of chunk bytes are materialized.</summary>
+    public ActorSystem System => _system;
+
+    /// <summary>Asks the seed's session; the answer comes from the member system's temporary asker, over the same transport.</summary>
+    public Task<T> AskAsync<T>(ControlMessage question, TimeSpan timeout, CancellationToken ct) =>
+        _link.Ask<T>(new SeedLinkActor.OutboundAsk(question), timeout, ct);
+
     public bool Send(ControlMessage message)
     {
-        _link.Tell(new SeedLinkActor.Outbound(message));
+        _link.Tell(new SeedLinkActor.Outbound(message), ActorRefs.NoSender);
         return true;
     }
 

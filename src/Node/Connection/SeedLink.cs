@@ -1,4 +1,3 @@
-using System.Security.Cryptography.X509Certificates;
 using Flock.Messages.Security;
 using Flock.Node.Options;
 
@@ -6,41 +5,36 @@ namespace Flock.Node.Connection;
 
 /// <summary>
 /// The node's way to the seed: the address (HTTPS when the seed offers TLS, decided on first contact), its pinned
-/// certificate, the HttpClient for chunk bytes, and what ffmpeg needs to verify the same certificate.
+/// certificate, and the HttpClient for enrollment and chunk results.
 /// </summary>
 public sealed class SeedLink : IDisposable
 {
     private readonly Uri _configured;
     private readonly bool _schemeGiven;
-    private readonly string _workDir;
     private readonly SemaphoreSlim _resolving = new(1, 1);
     private HttpClient? _http;
 
-    public SeedLink(string address, KnownSeeds trust, string workDir)
+    public SeedLink(string address, KnownSeeds trust)
     {
         _configured = SeedAddress.Parse(address);
         _schemeGiven = address.Contains("://", StringComparison.Ordinal);
         Trust = trust;
-        _workDir = workDir;
         BaseUri = _configured;
     }
 
     public KnownSeeds Trust { get; }
 
     /// <summary>The link a node's options describe; <paramref name="notice"/> hears when the seed's certificate is pinned.</summary>
-    public static SeedLink For(NodeOptions options, string workDir, Action<string> notice)
+    public static SeedLink For(NodeOptions options, Action<string> notice)
     {
         var path = options.KnownSeeds.Length > 0 ? options.KnownSeeds : KnownSeeds.DefaultPath(Environment.GetEnvironmentVariable);
-        return new SeedLink(options.Seed, new KnownSeeds(path, options.AcceptFingerprint) { Notice = notice }, workDir);
+        return new SeedLink(options.Seed, new KnownSeeds(path, options.AcceptFingerprint) { Notice = notice });
     }
 
     /// <summary>The seed's base address; final once <see cref="ResolveAsync"/> has succeeded.</summary>
     public Uri BaseUri { get; private set; }
 
     public HttpClient Http => _http ?? throw new InvalidOperationException("the seed address is not resolved yet");
-
-    /// <summary>For ffmpeg over HTTPS: the pinned certificate as a CA file and a name it carries (null over plain HTTP).</summary>
-    public (string CaFile, string VerifyHost)? FfmpegTls { get; private set; }
 
     /// <exception cref="SeedTrustException">the seed's certificate is not the pinned one.</exception>
     public async Task ResolveAsync(CancellationToken ct)
@@ -50,14 +44,6 @@ public sealed class SeedLink : IDisposable
         {
             if (_http is not null) return;
             BaseUri = await SeedEndpoint.ResolveAsync(_configured, _schemeGiven, Trust, ct).ConfigureAwait(false);
-            if (BaseUri.Scheme == Uri.UriSchemeHttps && Trust.TrustedCertificate is { } certificate)
-            {
-                // ffmpeg reads the source itself: it gets exactly the pinned certificate as its only trust anchor.
-                Directory.CreateDirectory(_workDir);
-                var caFile = Path.Combine(_workDir, "seed-certificate.pem");
-                File.WriteAllText(caFile, certificate.ExportCertificatePem());
-                FfmpegTls = (caFile, certificate.GetNameInfo(X509NameType.DnsName, false));
-            }
             _http = new HttpClient(SeedEndpoint.Handler(Trust, BaseUri)) { Timeout = TimeSpan.FromMinutes(30) };
         }
         finally

@@ -24,11 +24,12 @@ internal sealed class SeedLinkActor : ReceiveActor
         _gatewayPath = gatewayPath;
         _inbound = inbound;
         Receive<Outbound>(o => _session?.Tell(o.Message, Self));
+        Receive<OutboundAsk>(o => _session?.Tell(o.Message, Sender));
         Receive<Terminated>(t => t.ActorRef.Equals(_session), _ => Context.Stop(Self));
         Receive<ControlMessage>(OnInbound);
     }
 
-    protected override void PreStart() => Context.ActorSelection(_gatewayPath).Tell(new OpenSession(), Self);
+    protected override void PreStart() => Context.ActorSelection(_gatewayPath).Tell(new OpenSession(Flock.Messages.Protocol.Version), Self);
 
     protected override void PostStop() => _inbound.TryComplete();
 
@@ -58,4 +59,7 @@ internal sealed class SeedLinkActor : ReceiveActor
 
     /// <summary>From the encoder, to the session (never serialized: it stays in this process).</summary>
     public sealed record Outbound(ControlMessage Message);
+
+    /// <summary>A question for the seed, asked from this member system: the answer goes straight to the asker.</summary>
+    public sealed record OutboundAsk(ControlMessage Message);
 }

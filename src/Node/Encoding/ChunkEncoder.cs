@@ -10,11 +10,14 @@ using Flock.Node.Connection;
 
 namespace Flock.Node.Encoding;
 
-/// <summary>Runs ffmpeg for one assignment, reading the source from the seed over HTTP ranges.</summary>
+/// <summary>
+/// Runs ffmpeg for one assignment, reading the source through this node's <see cref="SourceRelay"/> (HTTP ranges on
+/// loopback, each relayed from the seed over Akka.Remote).
+/// </summary>
 public static class ChunkEncoder
 {
     /// <param name="onNotice">hears what the node decided along the way (a chunk encoded again for its bitrate).</param>
-    public static async Task<string> EncodeAsync(AssignChunk a, SeedLink seed, string transferToken, string workDir, int threads,
+    public static async Task<string> EncodeAsync(AssignChunk a, SeedLink seed, SourceRelay relay, string transferToken, string workDir, int threads,
         Action<FfmpegProgress> onProgress, CancellationToken ct, Action<string>? onNotice = null)
     {
         CheckAssignment(a);
@@ -22,7 +25,7 @@ public static class ChunkEncoder
         var statistics = Path.Combine(workDir, $"job{a.JobId}-chunk{a.ChunkIndex}-attempt{a.Attempt}-pass");
         try
         {
-            return await EncodeToRateAsync(a, seed, transferToken, workDir, threads, onProgress, ct, onNotice, twoPass, statistics).ConfigureAwait(false);
+            return await EncodeToRateAsync(a, seed, relay, transferToken, workDir, threads, onProgress, ct, onNotice, twoPass, statistics).ConfigureAwait(false);
         }
         finally
         {
@@ -31,7 +34,7 @@ public static class ChunkEncoder
         }
     }
 
-    private static async Task<string> EncodeToRateAsync(AssignChunk a, SeedLink seed, string transferToken, string workDir, int threads,
+    private static async Task<string> EncodeToRateAsync(AssignChunk a, SeedLink seed, SourceRelay relay, string transferToken, string workDir, int threads,
         Action<FfmpegProgress> onProgress, CancellationToken ct, Action<string>? onNotice, bool twoPass, string statistics)
     {
         var options = a.VideoOptions;
@@ -41,12 +44,12 @@ public static class ChunkEncoder
             // rate) reads them, aiming at the share of the file's bits the seed gives the chunk by what its first pass
             // spent at the constant quality every chunk's first pass runs at.
             var weighs = FirstPassStats.Weighs(EncoderOptions.Parse(options).VideoEncoder);
-            Discard(await EncodeOnceAsync(a, TwoPass.ForPass(weighs ? FirstPassStats.ConstantQuality(options) : options, 1, statistics), seed, transferToken, workDir, threads,
+            Discard(await EncodeOnceAsync(a, TwoPass.ForPass(weighs ? FirstPassStats.ConstantQuality(options) : options, 1, statistics), relay, workDir, threads,
                 onProgress, ct).ConfigureAwait(false));
             if (await SecondPassRateAsync(a, seed, transferToken, statistics, ct).ConfigureAwait(false) is { } rate) options = ChunkBitrate.Ask(options, rate);
         }
         IReadOnlyList<string> Video(IReadOnlyList<string> o) => twoPass ? TwoPass.ForPass(o, 2, statistics) : o;
-        var output = await EncodeOnceAsync(a, Video(options), seed, transferToken, workDir, threads, onProgress, ct).ConfigureAwait(false);
+        var output = await EncodeOnceAsync(a, Video(options), relay, workDir, threads, onProgress, ct).ConfigureAwait(false);
         if (VideoBitrate.TargetOf(options) is not { } asked) return output;
         // Asked for a rate, the encoder lands off it on a chunk of a few seconds (x264 one-pass: 7 % under on 2 s):
         // the file's target holds only if each chunk lands near what it was asked, so a chunk that missed goes again.
@@ -60,7 +63,7 @@ public static class ChunkEncoder
         double again;
         try
         {
-            second = await EncodeOnceAsync(a, Video(ChunkBitrate.Ask(options, corrected)), seed, transferToken, workDir, threads, onProgress, ct)
+            second = await EncodeOnceAsync(a, Video(ChunkBitrate.Ask(options, corrected)), relay, workDir, threads, onProgress, ct)
                 .ConfigureAwait(false);
             again = await ChunkBitrate.MeasureAsync(second, ct).ConfigureAwait(false);
         }
@@ -104,7 +107,7 @@ public static class ChunkEncoder
     }
 
     /// <param name="videoOptions">what ffmpeg is given: the assignment's options, with a corrected rate or a pass's statistics.</param>
-    private static async Task<string> EncodeOnceAsync(AssignChunk a, IReadOnlyList<string> videoOptions, SeedLink seed, string transferToken, string workDir, int threads,
+    private static async Task<string> EncodeOnceAsync(AssignChunk a, IReadOnlyList<string> videoOptions, SourceRelay relay, string workDir, int threads,
         Action<FfmpegProgress> onProgress, CancellationToken ct)
     {
         Directory.CreateDirectory(workDir);
@@ -112,8 +115,8 @@ public static class ChunkEncoder
         var hashes = FrameHashFile(output);
         var video = videoOptions.ToList();
         if (threads > 0) video.AddRange(["-threads", threads.ToString(CultureInfo.InvariantCulture)]);
-        var spec = new ChunkEncodeSpec(SourceUrl(seed.BaseUri, a), $"Bearer {transferToken}", a.SeekSeconds, a.StreamIndex, a.TimeBaseDenominator, a.StartPts, a.EndPts,
-            video, a.VideoFilter, output) { Tls = seed.FfmpegTls, FrameHashPath = hashes, TimeBaseNumerator = a.TimeBaseNumerator };
+        var spec = new ChunkEncodeSpec(SourceUrl(relay.BaseUri, a), $"Bearer {relay.Token}", a.SeekSeconds, a.StreamIndex, a.TimeBaseDenominator, a.StartPts, a.EndPts,
+            video, a.VideoFilter, output) { FrameHashPath = hashes, TimeBaseNumerator = a.TimeBaseNumerator };
         var parser = new FfmpegProgressParser();
         var encoder = EncoderOptions.Parse(a.VideoOptions).VideoEncoder;
         var decodeErrors = new List<string>();
@@ -144,8 +147,8 @@ public static class ChunkEncoder
     }
 
     /// <summary>
-    /// The job's source on the seed; with the chunk's byte span, so the seed answers each of ffmpeg's open-ended range
-    /// reads with only the bytes the chunk needs (ffmpeg reconnects from where an answer ends).
+    /// The job's source at the relay (or any base); with the chunk's byte span, so the seed answers each of ffmpeg's
+    /// open-ended range reads with only the bytes the chunk needs (ffmpeg reconnects from where an answer ends).
     /// </summary>
     public static string SourceUrl(Uri seed, AssignChunk a) =>
         new Uri(seed, a.SourceBytes is { } span ? $"{a.SourcePath}?{SourceByteQuery.Format(span)}" : a.SourcePath).ToString();

@@ -15,32 +15,15 @@ using Microsoft.Extensions.Logging;
 namespace Flock.Seed.Api;
 
 /// <summary>
-/// What nodes use over HTTP (their control messages travel over Akka.Remote): the source bytes of a job (HTTP ranges, served straight from the input
-/// file: no split copy is ever written) and the upload of a chunk result (see <see cref="ResultReceiver"/>).
+/// What nodes use over HTTP: the upload of a chunk result (see <see cref="ResultReceiver"/>) and a two-pass chunk's
+/// rate between its passes. Their control messages and the source bytes they read travel over Akka.Remote
+/// (<see cref="Cluster.NodeSessionActor"/>, <see cref="Transfers.SourceStreams"/>).
 /// </summary>
 internal static class NodeEndpoints
 {
     public static void Map(IEndpointRouteBuilder app, SeedRuntime seed, ILoggerFactory logs)
     {
         var log = logs.CreateLogger("flock.seed.nodes");
-        app.MapGet("/api/jobs/{id}/source", async (HttpContext http, string id) =>
-        {
-            if (await Authorization.NodeOfAsync(http, seed) is null) return ApiResults.Error(401, "node token required");
-            if (!JobEndpoints.IsJobId(id)) return ApiResults.Error(400, "bad job id");
-            var file = await seed.Jobs.Ask<JobFileResponse>(new FetchJobFile(id, JobFileKind.Source), TimeSpan.FromSeconds(30));
-            if (file.Path is null) return ApiResults.Error(404, file.Error ?? "no source");
-            if (SourceByteQuery.Parse(http.Request.Query["media"], http.Request.Query["span"]) is { } span) CutRange(http, span, new FileInfo(file.Path).Length);
-            // Counted as written, so a transfer cut short counts what it really sent; the server accepts (and drops)
-            // writes after the node has gone, which are not.
-            var body = http.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
-            var aborted = http.RequestAborted;
-            http.Features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(new CountingStream(body.Stream, bytes =>
-            {
-                if (!aborted.IsCancellationRequested) seed.Metrics.SourceBytesSent(bytes);
-            }), body));
-            return Results.File(file.Path, "application/octet-stream", enableRangeProcessing: true);
-        });
-
         // A two-pass chunk between its passes: the seed shares the file's bits by what its first pass spent.
         app.MapPost("/api/jobs/{id}/chunks/{index:int}/second-pass", async (HttpContext http, string id, int index, int attempt) =>
         {
@@ -60,21 +43,5 @@ internal static class NodeEndpoints
             results.ReceiveAsync(http, id, index, attempt, ct));
         app.MapPut("/api/jobs/{id}/chunks/{index:int}/frames", (HttpContext http, string id, int index, int attempt, CancellationToken ct) =>
             results.ReceiveFramesAsync(http, id, index, attempt, ct));
-    }
-
-    /// <summary>Rewrites a single-range read (or a plain GET) so the answer ends where <see cref="SourceReads"/> says.</summary>
-    private static void CutRange(HttpContext http, SourceByteSpan span, long length)
-    {
-        var ranges = http.Request.GetTypedHeaders().Range;
-        long start = 0;
-        long? last = null;
-        if (ranges is not null)
-        {
-            if (ranges.Ranges.Count != 1 || ranges.Ranges.First() is not { From: { } from } range) return;
-            start = from;
-            last = range.To;
-        }
-        if (start >= length) return;
-        http.Request.Headers.Range = string.Create(CultureInfo.InvariantCulture, $"bytes={start}-{SourceReads.LastByte(start, last, length, span)}");
     }
 }

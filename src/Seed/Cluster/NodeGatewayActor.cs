@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Flock.Messages.Cluster;
+using Flock.Seed.Metrics;
 using Flock.Seed.Security;
 using Microsoft.Extensions.Logging;
 
@@ -14,10 +15,13 @@ public sealed class NodeGatewayActor : ReceiveActor
 {
     public const string ActorName = Flock.Messages.Protocol.NodeGatewayName;
 
-    public static Props Props(ClusterKey key, IActorRef cluster, TimeSpan heartbeatInterval, AuthFailures failures, int maxSessions, ILoggerFactory logs) =>
-        Akka.Actor.Props.Create(() => new NodeGatewayActor(key, cluster, heartbeatInterval, failures, maxSessions, logs));
+    /// <param name="jobs">the queue, asked for a job's source file when a node reads it.</param>
+    public static Props Props(ClusterKey key, IActorRef cluster, IActorRef jobs, SeedMetrics metrics, TimeSpan heartbeatInterval, AuthFailures failures, int maxSessions,
+        ILoggerFactory logs) =>
+        Akka.Actor.Props.Create(() => new NodeGatewayActor(key, cluster, jobs, metrics, heartbeatInterval, failures, maxSessions, logs));
 
-    public NodeGatewayActor(ClusterKey key, IActorRef cluster, TimeSpan heartbeatInterval, AuthFailures failures, int maxSessions, ILoggerFactory logs)
+    public NodeGatewayActor(ClusterKey key, IActorRef cluster, IActorRef jobs, SeedMetrics metrics, TimeSpan heartbeatInterval, AuthFailures failures, int maxSessions,
+        ILoggerFactory logs)
     {
         var log = logs.CreateLogger("flock.seed.nodes");
         var opened = 0L;
@@ -30,7 +34,26 @@ public sealed class NodeGatewayActor : ReceiveActor
                 Sender.Tell(new JoinRejected($"the seed has as many nodes as it accepts ({maxSessions}, flock.seed.max-node-connections)", Retry: true));
                 return;
             }
-            Context.ActorOf(NodeSessionActor.Props(Sender, key, cluster, heartbeatInterval, failures, log), $"session-{++opened}");
+            Context.ActorOf(NodeSessionActor.Props(Sender, key, cluster, jobs, metrics, heartbeatInterval, failures, log), $"session-{++opened}");
+        });
+        Receive<SeedStopping>(_ =>
+        {
+            foreach (var session in Context.GetChildren()) session.Tell(NodeSessionActor.SeedStopping.Instance);
+            Sender.Tell(Akka.Done.Instance);
         });
     }
+
+    /// <summary>
+    /// Registers ending every session when the seed stops (coordinated shutdown, before the cluster is left): each node
+    /// hears at once that its session ended and joins again with backoff, and the seed records why they are gone.
+    /// </summary>
+    public static void EndSessionsOnShutdown(ActorSystem system, IActorRef gateway) =>
+        CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "end-node-sessions", async () =>
+        {
+            try { await gateway.Ask<Akka.Done>(new SeedStopping(), TimeSpan.FromSeconds(3)).ConfigureAwait(false); }
+            catch (AskTimeoutException) { }
+            return Akka.Done.Instance;
+        });
+
+    private sealed record SeedStopping;
 }

@@ -2,7 +2,11 @@ using System.Net;
 using Akka.Actor;
 using Flock.Messages;
 using Flock.Messages.Cluster;
+using Akka.Streams;
+using Flock.Messages.Chunks;
+using Flock.Seed.Metrics;
 using Flock.Seed.Security;
+using Flock.Seed.Transfers;
 using Microsoft.Extensions.Logging;
 
 namespace Flock.Seed.Cluster;
@@ -19,6 +23,8 @@ public sealed class NodeSessionActor : ReceiveActor, IWithTimers
     private readonly IActorRef _link;
     private readonly ClusterKey _key;
     private readonly IActorRef _cluster;
+    private readonly IActorRef _jobs;
+    private readonly SeedMetrics _metrics;
     private readonly TimeSpan _heartbeatInterval;
     private readonly AuthFailures _failures;
     private readonly ILogger _log;
@@ -28,14 +34,18 @@ public sealed class NodeSessionActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(IActorRef link, ClusterKey key, IActorRef cluster, TimeSpan heartbeatInterval, AuthFailures failures, ILogger log) =>
-        Akka.Actor.Props.Create(() => new NodeSessionActor(link, key, cluster, heartbeatInterval, failures, log));
+    public static Props Props(IActorRef link, ClusterKey key, IActorRef cluster, IActorRef jobs, SeedMetrics metrics, TimeSpan heartbeatInterval, AuthFailures failures,
+        ILogger log) =>
+        Akka.Actor.Props.Create(() => new NodeSessionActor(link, key, cluster, jobs, metrics, heartbeatInterval, failures, log));
 
-    public NodeSessionActor(IActorRef link, ClusterKey key, IActorRef cluster, TimeSpan heartbeatInterval, AuthFailures failures, ILogger log)
+    public NodeSessionActor(IActorRef link, ClusterKey key, IActorRef cluster, IActorRef jobs, SeedMetrics metrics, TimeSpan heartbeatInterval, AuthFailures failures,
+        ILogger log)
     {
         _link = link;
         _key = key;
         _cluster = cluster;
+        _jobs = jobs;
+        _metrics = metrics;
         _heartbeatInterval = heartbeatInterval;
         _failures = failures;
         _log = log;
@@ -65,6 +75,7 @@ public sealed class NodeSessionActor : ReceiveActor, IWithTimers
         Receive<JoinTimedOut>(_ => Reject("expected join-cluster within 15s"));
         Receive<WrongKey>(w => Reject(w.Reason));
         Receive<Terminated>(_ => Context.Stop(Self));
+        Receive<SeedStopping>(_ => Context.Stop(Self));
         // Nothing but a join counts before the key is proven: no work, no reports.
         ReceiveAny(_ => { });
     }
@@ -116,6 +127,17 @@ public sealed class NodeSessionActor : ReceiveActor, IWithTimers
             _cluster.Tell(new NodeDisconnected(name, sessionId, "the node's control link ended"));
             Context.Stop(Self);
         });
+        // The node's link sees this session stop and joins again with backoff.
+        Receive<SeedStopping>(_ =>
+        {
+            _cluster.Tell(new NodeDisconnected(name, sessionId, "seed stopping"));
+            Context.Stop(Self);
+        });
+        // Asked from the node's side of the link (its reads of a source), answered to whoever asked there. The streams
+        // are this session's children: they end with it.
+        var materializer = Context.Materializer();
+        Receive<FetchSourceBytes>(_ => Sender.Path.Address.Equals(_link.Path.Address), fetch =>
+            SourceStreams.OfferAsync(fetch, _jobs, materializer, _metrics).PipeTo(Sender));
         Receive<ControlMessage>(_ => Sender.Equals(_link), message =>
         {
             // Answering each heartbeat lets the node tell a silent seed (a partition) from a quiet one.
@@ -137,6 +159,12 @@ public sealed class NodeSessionActor : ReceiveActor, IWithTimers
     {
         _link.Tell(new JoinRejected(reason));
         Context.Stop(Self);
+    }
+
+    /// <summary>The seed is stopping: the session ends, telling the cluster view why.</summary>
+    public sealed record SeedStopping
+    {
+        public static readonly SeedStopping Instance = new();
     }
 
     private sealed record JoinTimedOut;

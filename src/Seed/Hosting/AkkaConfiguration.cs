@@ -60,7 +60,9 @@ public static class AkkaConfiguration
             var jobs = registry.Get<JobsActor>();
             var cluster = system.ActorOf(ClusterActor.Props(jobs, o.HeartbeatInterval, o.UnreachableAfter, o.Quarantine, seed.Clock, seed.Metrics, logs, clustered: seed.Transport is not null), "cluster");
             registry.Register<ClusterActor>(cluster);
-            system.ActorOf(NodeGatewayActor.Props(seed.Key, cluster, o.HeartbeatInterval, seed.AuthFailures, o.MaxNodeConnections, logs), NodeGatewayActor.ActorName);
+            var gateway = system.ActorOf(NodeGatewayActor.Props(seed.Key, cluster, jobs, seed.Metrics, o.HeartbeatInterval, seed.AuthFailures, o.MaxNodeConnections, logs),
+                NodeGatewayActor.ActorName);
+            NodeGatewayActor.EndSessionsOnShutdown(system, gateway);
         });
     }
 
@@ -155,6 +157,11 @@ public static class AkkaConfiguration
         // back to Newtonsoft with CLR type names (local messages are never serialized).
         .WithCustomSerializer(SeedEventSerializer.Name, [typeof(JobAccepted), typeof(JobEvent), typeof(ChunkEvent), typeof(ChunkState), typeof(JobState)], system => new SeedEventSerializer(system))
         .WithCustomSerializer(ControlMessageSerializer.Name, [typeof(Flock.Messages.Cluster.ControlMessage)], system => new ControlMessageSerializer(system))
+        .WithCustomSerializer(ByteStringSerializer.Name, [typeof(Akka.IO.ByteString)], system => new ByteStringSerializer(system))
+        .WithCustomSerializer(StreamOfferSerializer.Name, [typeof(Flock.Messages.Chunks.FetchSourceBytesResponse)], system => new StreamOfferSerializer(system))
+        // Akka.Streams' own settings (the StreamRef protocol's serializer bindings among them) from the start, not only
+        // once a materializer injects them: serialization reads its bindings when the system starts.
+        .AddHocon(Akka.Streams.ActorMaterializer.DefaultConfig(), HoconAddMode.Append)
         .WithStrictSerialization(true);
 
     /// <summary>

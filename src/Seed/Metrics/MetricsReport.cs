@@ -61,7 +61,7 @@ public static class MetricsReport
                      .GroupBy(c => c.Node!, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
             w.Sample("flock_node_frames_encoded_total", node.Sum(c => (long)c.Frames), ("node", node.Key));
 
-        w.Family("flock_source_sent_bytes_total", "counter", "Source bytes the seed wrote to nodes (counted as written, a transfer cut short included).");
+        w.Family("flock_source_sent_bytes_total", "counter", "Source bytes the seed sent to nodes in stream elements over Akka.Remote (counted as each element leaves, a transfer cut short included).");
         w.Sample("flock_source_sent_bytes_total", metrics.BytesSent);
 
         w.Family("flock_result_received_bytes_total", "counter", "Chunk result bytes received from nodes.");

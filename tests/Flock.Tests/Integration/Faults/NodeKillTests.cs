@@ -6,27 +6,29 @@ using Xunit;
 namespace Flock.Tests.Integration.Faults;
 
 /// <summary>
-/// A node SIGKILLed in the two transfer phases: reading its chunk's source, and sending its result. The proxy slows
-/// that one direction so the kill lands inside the phase, and shows the phase (an open source read, an open upload).
+/// A node SIGKILLed in the two transfer phases: reading its chunk's source (over the cluster transport, its link slowed
+/// so the kill lands inside the read), and sending its result (over the web side, where the proxy slows it and shows
+/// the open upload).
 /// </summary>
 public sealed class NodeKillTests
 {
     [Fact]
     public async Task Node_killed_while_downloading_its_chunk_should_not_lose_the_chunk()
     {
-        await using var rig = await FaultRig.StartAsync();
-        rig.Proxy.Throttle(0, 24 * 1024);
-        var victim = await rig.NodeAsync("node-a", viaProxy: true);
+        // Source bytes travel over the cluster transport: node-a's whole link is slowed to a quarter of the clip's bit
+        // rate, so its source reads take seconds (its heartbeats share the link, as they would on a slow uplink).
+        await using var rig = await FaultRig.StartAsync(isolatedNode: true);
+        await rig.Network!.ThrottleAsync(24 * 1024, TimeSpan.FromSeconds(1));
+        var victim = await rig.IsolatedNodeAsync("node-a");
+        await victim.WaitForOutputAsync("cluster member up", TimeSpan.FromSeconds(30));
         var source = await rig.ClipAsync();
         var id = await rig.SubmitAsync(source);
 
-        // Mid-download: a source read is open and has moved some bytes (an earlier result may be uploading meanwhile).
-        var downloading = () => rig.Proxy.Connections.FirstOrDefault(c => c.IsOpen && c.FirstLine?.StartsWith($"GET /api/jobs/{id}/source", StringComparison.Ordinal) == true
-            && c.BytesToClient > 16 * 1024);
-        await UntilAsync(downloading, "node-a reading its source");
+        // Mid-download: node-a encodes a chunk, reading its source as it goes, and the seed has sent it some bytes.
+        await UntilAsync(async () => HeldBy(await rig.Cluster.JobAsync(id), "node-a").Count > 0 && await SourceBytesSentAsync(rig) > 16 * 1024,
+            "node-a reading its source");
         // node-b is up before the kill, so the time measured is detection and reassignment, not a join.
         var b = await rig.NodeAsync("node-b", viaProxy: false);
-        await UntilAsync(downloading, "node-a reading its source");
         var held = HeldBy(await rig.Cluster.JobAsync(id), "node-a");
         Assert.NotEmpty(held);
         victim.KillHard();
@@ -34,8 +36,22 @@ public sealed class NodeKillTests
 
         var (_, recovery) = await rig.WaitForAsync(id, clock, j => held.All(h => Reassigned(j, h)), "node-a's chunks reassigned");
         await rig.AssertCompletedExactlyAsync(id, source, victim, b);
-        ReliabilityLog.Record("node SIGKILLed while downloading its chunk's source",
-            "control socket closed by the node's kernel", recovery, "nothing", nameof(Node_killed_while_downloading_its_chunk_should_not_lose_the_chunk));
+        ReliabilityLog.Record("node SIGKILLed while downloading its chunk's source (over the cluster transport, on a slow link)",
+            "its heartbeats stop; its member is downed and removed, which ends its control session", recovery, "nothing",
+            nameof(Node_killed_while_downloading_its_chunk_should_not_lose_the_chunk));
+    }
+
+    private static async Task<double> SourceBytesSentAsync(FaultRig rig) =>
+        PrometheusText.Parse(await rig.Cluster.Http.GetStringAsync("/metrics")).Value("flock_source_sent_bytes_total");
+
+    private static async Task UntilAsync(Func<Task<bool>> phase, string what)
+    {
+        var until = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        while (!await phase())
+        {
+            Assert.True(DateTime.UtcNow < until, $"timed out waiting for {what}");
+            await Task.Delay(100);
+        }
     }
 
     [Fact]

@@ -151,7 +151,7 @@ public sealed partial class ClusterTransportTests
     {
         using var cluster = new TestCluster();
         var seed = await cluster.StartSeedAsync();
-        using var link = new SeedLink($"127.0.0.1:{cluster.Port}", new KnownSeeds(cluster.KnownSeedsFile), cluster.Scratch.File("link"));
+        using var link = new SeedLink($"127.0.0.1:{cluster.Port}", new KnownSeeds(cluster.KnownSeedsFile));
         using var enrollment = await ClusterEnrollment.EnrollAsync(link, new ClusterKey(cluster.Key), "box1", CancellationToken.None);
         Assert.NotNull(enrollment);
         Assert.Equal(SeedAddressOf(seed), enrollment.SeedAddress);

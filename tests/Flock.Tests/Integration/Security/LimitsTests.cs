@@ -25,7 +25,7 @@ public sealed class LimitsTests
         await seed.WaitForOutputAsync("node node-a is up", TimeSpan.FromSeconds(60));
 
         // The fuzzer holds what any enrolled member holds: a certificate from the cluster's authority.
-        using var link = new SeedLink($"127.0.0.1:{cluster.Port}", new KnownSeeds(cluster.KnownSeedsFile), cluster.Scratch.File("link"));
+        using var link = new SeedLink($"127.0.0.1:{cluster.Port}", new KnownSeeds(cluster.KnownSeedsFile));
         using var enrollment = await ClusterEnrollment.EnrollAsync(link, new ClusterKey(cluster.Key), "fuzzer", CancellationToken.None);
         Assert.NotNull(enrollment);
         await using var member = await MemberSystem.StartAsync(enrollment.Certificate, enrollment.CheckPeer, enrollment.SeedAddress,
@@ -36,7 +36,7 @@ public sealed class LimitsTests
         var me = member.System.ActorOf(Props.Create(() => new Recorder(inbox.Writer)), "fuzzer");
 
         // Work asked for before the key is proven gets nothing; a wrong proof is refused.
-        gateway.Tell(new OpenSession(), me);
+        gateway.Tell(new OpenSession(Protocol.Version), me);
         var (challenge, session) = await NextAsync<Challenge>(inbox);
         session.Tell(new RequestWork(4), me);
         var key = new ClusterKey("not-the-cluster-key");
@@ -45,7 +45,7 @@ public sealed class LimitsTests
 
         // Bytes that are not a control message, a type that is not its manifest, over the size cap: each dropped on
         // arrival, the link and the seed unharmed.
-        gateway.Tell(new OpenSession(), me);
+        gateway.Tell(new OpenSession(Protocol.Version), me);
         (challenge, session) = await NextAsync<Challenge>(inbox);
         session.Tell(new Forged("{\"type\":\"join-cluster\",\"name\":"u8.ToArray(), "join-cluster"), me);
         session.Tell(new Forged(ControlChannel.Encode(new RequestWork(4)), "heartbeat"), me);

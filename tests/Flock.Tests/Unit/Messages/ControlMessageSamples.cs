@@ -9,11 +9,13 @@ internal static class ControlMessageSamples
 {
     public static readonly IReadOnlyDictionary<string, ControlMessage> ByType = new Dictionary<string, ControlMessage>
     {
+        ["open-session"] = new OpenSession(2),
         ["challenge"] = new Challenge("5eed", 1),
         ["join-cluster"] = new JoinCluster(1, "node-a", "n0de", "proof", "ffmpeg 7.1", ["libx264", "libx265"], 8,
             [new HeldResult("job-1", 3, 2), new HeldResult("job-2", 0, 1)]),
         ["join-accepted"] = new JoinAccepted("node-a#1", "proof", "session", TimeSpan.FromMilliseconds(2500)),
         ["join-rejected"] = new JoinRejected("wrong cluster key"),
+        ["fetch-source-bytes"] = new FetchSourceBytes("7", 65536, null, new SourceByteSpan(4096, 40_000_000, 60_000_000)),
         ["report-benchmark"] = new ReportBenchmark(1.25, 118.5),
         ["heartbeat"] = new Heartbeat(new DateTimeOffset(2025, 3, 1, 12, 30, 15, 250, TimeSpan.FromHours(2))),
         ["request-work"] = new RequestWork(2),
