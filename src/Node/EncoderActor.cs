@@ -157,6 +157,7 @@ public sealed class EncoderActor : UntypedActor, IWithTimers
                 break;
             case Encoded e:
                 _encoding.Remove(e.Job.Key);
+                _relay.Forget(e.Job.Assignment);
                 Log.LogInformation("job {JobId} chunk {ChunkIndex} attempt {Attempt} encoded, uploading", e.Job.Assignment.JobId, e.Job.Assignment.ChunkIndex, e.Job.Assignment.Attempt);
                 e.Job.ResultFile = e.File;
                 _uploading[e.Job.Key] = e.Job;
@@ -167,6 +168,7 @@ public sealed class EncoderActor : UntypedActor, IWithTimers
                 break;
             case EncodeFailed f:
                 _encoding.Remove(f.Job.Key);
+                _relay.Forget(f.Job.Assignment);
                 if (!f.Job.Cancellation.IsCancellationRequested)
                 {
                     Log.LogWarning("job {JobId} chunk {ChunkIndex} attempt {Attempt} failed: {Error}", f.Job.Assignment.JobId, f.Job.Assignment.ChunkIndex, f.Job.Assignment.Attempt, f.Error);
@@ -263,6 +265,8 @@ public sealed class EncoderActor : UntypedActor, IWithTimers
                 if (_stopping) return;
                 _reserve.Add(new ChunkJob(a));
                 StartEncodes();
+                // Waiting behind another encode: its bytes come now, not when its encode starts.
+                if (_reserve.Any(j => j.Assignment == a)) _relay.Prefetch(a);
                 break;
             case LeaveCluster l:
                 Self.Tell(new Leave(l.Reason));
@@ -270,7 +274,11 @@ public sealed class EncoderActor : UntypedActor, IWithTimers
             case NodeDowned d:
                 Log.LogWarning("the seed marked this node down: {Reason}; stopping", d.Reason);
                 _stopping = true;
-                foreach (var job in _reserve.Concat(_encoding.Values).Concat(_uploading.Values)) job.Cancellation.Cancel();
+                foreach (var job in _reserve.Concat(_encoding.Values).Concat(_uploading.Values))
+                {
+                    job.Cancellation.Cancel();
+                    _relay.Forget(job.Assignment);
+                }
                 _reserve.Clear();
                 _encoding.Clear();
                 _uploading.Clear();
@@ -283,6 +291,7 @@ public sealed class EncoderActor : UntypedActor, IWithTimers
                     if (a.JobId != c.JobId || a.ChunkIndex != c.ChunkIndex || a.Attempt != c.Attempt) continue;
                     Log.LogInformation("job {JobId} chunk {ChunkIndex} attempt {Attempt} cancelled: {Reason}", a.JobId, a.ChunkIndex, a.Attempt, c.Reason);
                     job.Cancellation.Cancel();
+                    _relay.Forget(a);
                     _reserve.Remove(job);
                     _uploading.Remove(job.Key);
                 }
@@ -314,7 +323,11 @@ public sealed class EncoderActor : UntypedActor, IWithTimers
         _stopping = true;
         Log.LogInformation("leaving the cluster ({Reason}); finishing {Running} running chunk(s)", reason, _encoding.Count + _uploading.Count);
         _connection?.Send(new LeaveCluster(reason));
-        foreach (var job in _reserve) await job.Cancellation.CancelAsync();
+        foreach (var job in _reserve)
+        {
+            await job.Cancellation.CancelAsync();
+            _relay.Forget(job.Assignment);
+        }
         _reserve.Clear();
         Timers.StartSingleTimer(nameof(DrainTimedOut), new DrainTimedOut(), _options.DrainTimeout);
         await FinishLeavingIfDrainedAsync();
@@ -346,7 +359,8 @@ public sealed class EncoderActor : UntypedActor, IWithTimers
             var job = _reserve[0];
             _reserve.RemoveAt(0);
             _encoding[job.Key] = job;
-            Log.LogInformation("job {JobId} chunk {ChunkIndex} attempt {Attempt}: encoding {Frames} frames", job.Assignment.JobId, job.Assignment.ChunkIndex, job.Assignment.Attempt, job.Assignment.ExpectedFrames);
+            Log.LogInformation("job {JobId} chunk {ChunkIndex} attempt {Attempt}: encoding {Frames} frames{Prefetched}", job.Assignment.JobId, job.Assignment.ChunkIndex,
+                job.Assignment.Attempt, job.Assignment.ExpectedFrames, _relay.IsPrefetched(job.Assignment) ? " (its source bytes fetched while it waited)" : "");
             // Said at launch, not at ffmpeg's first progress line half a second in: the seed's time breakdown counts a
             // node's idle gaps from it, and a short chunk may be done before its first progress line.
             _connection?.Send(new ReportChunkProgress(job.Assignment.JobId, job.Assignment.ChunkIndex, job.Assignment.Attempt, 0, 0));
@@ -415,6 +429,7 @@ public sealed class EncoderActor : UntypedActor, IWithTimers
         _connection = null;
         _relay.Connection = null;
         // The seed hands chunks not yet started to other nodes when we vanish; running ones may still finish and count.
+        foreach (var job in _reserve) _relay.Forget(job.Assignment);
         _reserve.Clear();
     }
 

@@ -27,7 +27,11 @@ public sealed class SourceRelay : IAsyncDisposable
     /// <summary>A stalled stream (the seed gone mid-read) fails the read; ffmpeg reconnects and asks again.</summary>
     private static readonly TimeSpan ElementTimeout = TimeSpan.FromSeconds(30);
 
+    /// <summary>At most this much of chunks waiting in reserve is held in memory; a bigger chunk is read as it encodes.</summary>
+    private const long PrefetchLimit = 512L << 20;
+
     private readonly WebApplication _app;
+    private readonly List<Prefetched> _prefetched = [];
     private volatile SeedConnection? _connection;
     private readonly Dictionary<ActorSystem, IMaterializer> _materializers = [];
     private readonly Lock _gate = new();
@@ -65,6 +69,83 @@ public sealed class SourceRelay : IAsyncDisposable
         return relay;
     }
 
+    /// <summary>
+    /// Reads a chunk's bytes (its container header and its packets' span) while it waits in reserve, so its encode
+    /// starts on bytes already here: the next chunk arrives while the current one encodes.
+    /// </summary>
+    public void Prefetch(AssignChunk a)
+    {
+        if (a.SourceBytes is not { } span || _connection is not { } connection) return;
+        lock (_gate)
+        {
+            var held = _prefetched.Sum(p => p.End - p.Start);
+            if (held + span.MediaStart + (span.End - span.Start) > PrefetchLimit) return;
+            var key = Key(a);
+            if (_prefetched.Any(p => p.Chunk == key)) return;
+            if (span.MediaStart > 0) _prefetched.Add(new Prefetched(key, a.JobId, 0, span.MediaStart, FetchAllAsync(connection, a.JobId, 0, span.MediaStart)));
+            _prefetched.Add(new Prefetched(key, a.JobId, span.Start, span.End, FetchAllAsync(connection, a.JobId, span.Start, span.End)));
+        }
+    }
+
+    /// <summary>Whether this chunk attempt's bytes were fetched while it waited (and all arrived).</summary>
+    public bool IsPrefetched(AssignChunk a)
+    {
+        var key = Key(a);
+        lock (_gate) return _prefetched.Any(p => p.Chunk == key) && _prefetched.Where(p => p.Chunk == key).All(p => p.Bytes.IsCompletedSuccessfully && p.Bytes.Result is not null);
+    }
+
+    /// <summary>The chunk attempt ended (encoded, failed, cancelled): its prefetched bytes go.</summary>
+    public void Forget(AssignChunk a)
+    {
+        var key = Key(a);
+        lock (_gate) _prefetched.RemoveAll(p => p.Chunk == key);
+    }
+
+    private static string Key(AssignChunk a) => $"{a.JobId}/{a.ChunkIndex}/{a.Attempt}";
+
+    /// <returns>[start, end) of the source and its length; null when the seed could not give it all.</returns>
+    private async Task<(byte[] Bytes, long Length)?> FetchAllAsync(SeedConnection connection, string job, long start, long end)
+    {
+        try
+        {
+            var offer = await connection.AskAsync<FetchSourceBytesResponse>(new FetchSourceBytes(job, start, end - 1, null), AskTimeout, CancellationToken.None)
+                .ConfigureAwait(false);
+            if (offer.Bytes is not { } bytes || offer.Start != start || offer.End != end) return null;
+            var buffer = new byte[end - start];
+            var at = 0;
+            await bytes.Source.Via(Flow.Create<ByteString>().IdleTimeout(ElementTimeout))
+                .RunForeach(element =>
+                {
+                    element.CopyTo(buffer, at, element.Count);
+                    at += element.Count;
+                }, MaterializerFor(connection.System)).ConfigureAwait(false);
+            return at == buffer.Length ? (buffer, offer.Length) : null;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // ffmpeg's reads then go to the seed as they come.
+            return null;
+        }
+    }
+
+    /// <summary>A read that starts inside bytes prefetched for this job, answered from them as the seed would have cut it.</summary>
+    private async Task<bool> ServePrefetchedAsync(HttpContext http, string id, long start, long? last, SourceByteSpan? span)
+    {
+        Prefetched? hit;
+        lock (_gate) hit = _prefetched.FirstOrDefault(p => p.JobId == id && p.Start <= start && start < p.End);
+        if (hit is null || await hit.Bytes.ConfigureAwait(false) is not var (bytes, length)) return false;
+        var end = Math.Min(hit.End, (span is { } s ? SourceReads.LastByte(start, last, length, s) : Math.Min(last ?? long.MaxValue, length - 1)) + 1);
+        http.Response.StatusCode = 206;
+        http.Response.Headers.AcceptRanges = "bytes";
+        http.Response.Headers.ContentRange = string.Create(CultureInfo.InvariantCulture, $"bytes {start}-{end - 1}/{length}");
+        http.Response.ContentLength = end - start;
+        http.Response.ContentType = "application/octet-stream";
+        await http.Response.Body.WriteAsync(bytes.AsMemory((int)(start - hit.Start), (int)(end - start)), http.RequestAborted).ConfigureAwait(false);
+        return true;
+    }
+
+    private sealed record Prefetched(string Chunk, string JobId, long Start, long End, Task<(byte[] Bytes, long Length)?> Bytes);
+
     private async Task ServeAsync(HttpContext http, string id, ILogger log)
     {
         var given = http.Request.Headers.Authorization.ToString();
@@ -93,6 +174,7 @@ public sealed class SourceRelay : IAsyncDisposable
             last = only.To;
         }
         var span = SourceByteQuery.Parse(http.Request.Query["media"], http.Request.Query["span"]);
+        if (await ServePrefetchedAsync(http, id, start, last, span).ConfigureAwait(false)) return;
         FetchSourceBytesResponse offer;
         try
         {

@@ -9,7 +9,8 @@ namespace Flock.Tests.Integration;
 
 /// <summary>
 /// Each chunk's source bytes cross the wire about once: the seed's own sent-bytes counter, over a whole multi-chunk
-/// job, stays within 1.15x the source plus the pre-roll each chunk decodes from its entry keyframe.
+/// job, stays within 1.15x the source plus the pre-roll each chunk decodes from its entry keyframe, chunks fetched
+/// ahead while they wait included.
 /// </summary>
 public sealed class SourceTransferTests(ITestOutputHelper output)
 {
@@ -30,13 +31,15 @@ public sealed class SourceTransferTests(ITestOutputHelper output)
             "-b:v", "6M", "-maxrate", "6M", "-bufsize", "3M", "-c:a", "aac", "-b:a", "64k", source]);
         if (extension == ".mp4") Assert.True(IndexAtTheEnd(source), "the MP4 source should have its moov after its mdat");
         var size = new FileInfo(source).Length;
-        await cluster.StartNodeAsync("node-t");
+        var node = await cluster.StartNodeAsync("node-t");
 
         var before = await SentBytesAsync(cluster);
         var id = await cluster.SubmitDetachedAsync(source, cluster.Scratch.File("out" + extension), 6, "-c:v", "libx264", "-preset", "ultrafast");
         var wait = await cluster.PbmAsync("job", "wait", id);
         Assert.True(wait.ExitCode == 0, wait.Stdout + wait.Stderr);
         var sent = await SentBytesAsync(cluster) - before;
+        // The chunk waiting behind the one encoding had its bytes fetched meanwhile, and that cost no byte more.
+        Assert.Contains("(its source bytes fetched while it waited)", node.Output, StringComparison.Ordinal);
 
         var (chunks, preRoll) = await PreRollBytesAsync(Path.Combine(cluster.DataDir, "jobs", id, "plan.json"), source);
         Assert.True(chunks >= 5, $"the job should have several chunks, got {chunks}");

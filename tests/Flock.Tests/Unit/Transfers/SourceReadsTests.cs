@@ -1,5 +1,4 @@
 using Flock.Messages.Chunks;
-using Flock.Seed.Api;
 using Xunit;
 
 namespace Flock.Tests.Unit.Transfers;

@@ -1,11 +1,10 @@
-using Flock.Messages.Chunks;
-
-namespace Flock.Seed.Api;
+namespace Flock.Messages.Chunks;
 
 /// <summary>
-/// How far the seed answers a node's range read of a source. ffmpeg asks for open-ended ranges (`bytes=N-`) and drops
-/// the connection when it seeks or is done, so an uncut answer pushes the rest of the file into the socket buffers
-/// at every seek: a job sent its nodes several times its source. Cut short, ffmpeg (with `-reconnect`) asks again
+/// How far a range read of a chunk's source is answered, by the seed or by a node's relay from what it prefetched.
+/// ffmpeg asks for open-ended ranges (`bytes=N-`) and drops the connection when it seeks or is done, so an uncut
+/// answer pushes the rest of the file into the socket buffers at every seek: a job sent its nodes several times its
+/// source. Cut short, ffmpeg (with `-reconnect`) asks again
 /// from where the answer ended, so a cut costs a request, never a byte of the result. Pure.
 /// </summary>
 public static class SourceReads
