@@ -112,41 +112,6 @@ public sealed partial class TlsTests
     }
 
     [Fact]
-    public async Task Ffmpeg_on_a_node_should_trust_only_the_pinned_seed_certificate()
-    {
-        using var cluster = new TestCluster();
-        await cluster.StartSeedAsync();
-        X509Certificate2? presented = null;
-        using (var handler = new SocketsHttpHandler())
-        {
-            handler.SslOptions.RemoteCertificateValidationCallback = (_, c, _, _) => { presented = new X509Certificate2(c!); return true; };
-            using var http = new HttpClient(handler);
-            await http.GetAsync(cluster.BaseUrl + "/healthz");
-        }
-        var pinned = cluster.Scratch.File("pinned.pem");
-        await File.WriteAllTextAsync(pinned, presented!.ExportCertificatePem());
-        using var otherKey = ECDsa.Create();
-        var other = cluster.Scratch.File("other.pem");
-        await File.WriteAllTextAsync(other, new CertificateRequest("CN=flock-seed", otherKey, HashAlgorithmName.SHA256)
-            .CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1)).ExportCertificatePem());
-
-        // The same TLS arguments a node gives ffmpeg; the source is the (unauthorised) job source, so any HTTP answer
-        // proves the handshake passed and a TLS error proves it was refused.
-        async Task<string> FfmpegAsync(string caFile)
-        {
-            var r = await Flock.Media.Processes.ProcessRunner.RunAsync(Flock.Media.Processes.Ffmpeg.FfmpegPath,
-                ["-nostdin", "-v", "error", "-protocol_whitelist", "https,tls,tcp", "-tls_verify", "1", "-ca_file", caFile, "-verifyhost", "flock-seed",
-                 "-i", cluster.BaseUrl + "/api/jobs/1/source", "-f", "null", "-"], CancellationToken.None);
-            return r.StandardErrorTail;
-        }
-        var withPinned = await FfmpegAsync(pinned);
-        Assert.Contains("401", withPinned, StringComparison.Ordinal);
-        var withOther = await FfmpegAsync(other);
-        Assert.DoesNotContain("401", withOther, StringComparison.Ordinal);
-        Assert.Contains("certificate", withOther, StringComparison.OrdinalIgnoreCase);
-    }
-
-    [Fact]
     public async Task Seed_should_refuse_an_http_url_while_tls_is_on()
     {
         using var scratch = Support.ScratchDirectory.Create();
