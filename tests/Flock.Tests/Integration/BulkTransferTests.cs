@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
-using System.Threading.Channels;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.IO;
@@ -56,12 +55,8 @@ public sealed class BulkTransferTests(ITestOutputHelper output)
         var unreachable = new List<string>();
         var watcher = member.System.ActorOf(Props.Create(() => new ReachabilityWatcher(unreachable)));
         Akka.Cluster.Cluster.Get(member.System).Subscribe(watcher, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.IReachabilityEvent));
-        var inbox = Channel.CreateUnbounded<object>();
-        var me = member.System.ActorOf(Props.Create(() => new Inbox(inbox.Writer)), "bulk");
-        member.System.ActorSelection(ControlRoute.RemoteGateway(enrollment.SeedAddress)).Tell(new OpenSession(Protocol.Version), me);
-        var (challenge, session) = await NextAsync<Challenge>(inbox);
-        session.Tell(new JoinCluster(Protocol.Version, "bulk", "n1", key.NodeProof(challenge.SeedNonce, "n1", "bulk"), "5", ["libx264"], 1, []), me);
-        await NextAsync<JoinAccepted>(inbox);
+        var probe = ControlSessionProbe.Start(member, enrollment.SeedAddress, "bulk");
+        var session = await probe.JoinAsync(key, "bulk");
 
         var offer = await session.Ask<FetchSourceBytesResponse>(new FetchSourceBytes(id, 0, null, null), TimeSpan.FromSeconds(30));
         Assert.True(offer.Bytes is not null, offer.Error);
@@ -84,11 +79,10 @@ public sealed class BulkTransferTests(ITestOutputHelper output)
         var lastAnswer = clock.Elapsed;
         while (!streamed.IsCompleted)
         {
-            session.Tell(new Heartbeat(DateTimeOffset.UtcNow), me);
+            session.Tell(new Heartbeat(DateTimeOffset.UtcNow), probe.Self);
             await Task.WhenAny(streamed, Task.Delay(TimeSpan.FromMilliseconds(500)));
-            while (inbox.Reader.TryRead(out var message))
+            for (var answers = probe.DrainHeartbeats(); answers > 0; answers--)
             {
-                if (message is not Heartbeat) continue;
                 gaps.Add(clock.Elapsed - lastAnswer);
                 lastAnswer = clock.Elapsed;
             }
@@ -112,18 +106,6 @@ public sealed class BulkTransferTests(ITestOutputHelper output)
     {
         await using var file = File.OpenRead(path);
         return Convert.ToHexStringLower(await SHA256.HashDataAsync(file));
-    }
-
-    private static async Task<(T Message, IActorRef Sender)> NextAsync<T>(Channel<object> inbox)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var message = await inbox.Reader.ReadAsync(timeout.Token);
-        return message is (T t, IActorRef sender) ? (t, sender) : throw new Xunit.Sdk.XunitException($"expected {typeof(T).Name}, got {message}");
-    }
-
-    private sealed class Inbox : ReceiveActor
-    {
-        public Inbox(ChannelWriter<object> inbox) => ReceiveAny(m => inbox.TryWrite(m is Heartbeat ? m : (m, Sender)));
     }
 
     private sealed class ReachabilityWatcher : ReceiveActor

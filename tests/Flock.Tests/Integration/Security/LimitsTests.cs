@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Akka.Actor;
 using Akka.Hosting;
 using Akka.Serialization;
@@ -31,22 +30,19 @@ public sealed class LimitsTests
         await using var member = await MemberSystem.StartAsync(enrollment.Certificate, enrollment.CheckPeer, enrollment.SeedAddress,
             akka => akka.WithCustomSerializer("forged", [typeof(Forged)], system => new ForgingSerializer(system)));
         await member.WaitUntilUpAsync(TimeSpan.FromSeconds(30));
-        var gateway = member.System.ActorSelection(ControlRoute.RemoteGateway(enrollment.SeedAddress));
-        var inbox = Channel.CreateUnbounded<(object Message, IActorRef Sender)>();
-        var me = member.System.ActorOf(Props.Create(() => new Recorder(inbox.Writer)), "fuzzer");
+        var probe = ControlSessionProbe.Start(member, enrollment.SeedAddress, "fuzzer");
+        var me = probe.Self;
 
         // Work asked for before the key is proven gets nothing; a wrong proof is refused.
-        gateway.Tell(new OpenSession(Protocol.Version), me);
-        var (challenge, session) = await NextAsync<Challenge>(inbox);
+        var (challenge, session) = await probe.OpenAsync();
         session.Tell(new RequestWork(4), me);
         var key = new ClusterKey("not-the-cluster-key");
         session.Tell(new JoinCluster(Protocol.Version, "fuzzer", "n1", key.NodeProof(challenge.SeedNonce, "n1", "fuzzer"), "5", ["libx264"], 1, []), me);
-        Assert.Equal("wrong cluster key", (await NextAsync<JoinRejected>(inbox)).Message.Reason);
+        Assert.Equal("wrong cluster key", (await probe.NextAsync<JoinRejected>()).Message.Reason);
 
         // Bytes that are not a control message, a type that is not its manifest, over the size cap: each dropped on
         // arrival, the link and the seed unharmed.
-        gateway.Tell(new OpenSession(Protocol.Version), me);
-        (challenge, session) = await NextAsync<Challenge>(inbox);
+        (challenge, session) = await probe.OpenAsync();
         session.Tell(new Forged("{\"type\":\"join-cluster\",\"name\":"u8.ToArray(), "join-cluster"), me);
         session.Tell(new Forged(ControlChannel.Encode(new RequestWork(4)), "heartbeat"), me);
         session.Tell(new Forged(System.Text.Encoding.UTF8.GetBytes($"{{\"type\":\"leave-cluster\",\"reason\":\"{new string('y', 110_000)}\"}}"), "leave-cluster"), me);
@@ -57,7 +53,7 @@ public sealed class LimitsTests
         // The same link still joins with the right proof.
         key = new ClusterKey(cluster.Key);
         session.Tell(new JoinCluster(Protocol.Version, "fuzzer", "n2", key.NodeProof(challenge.SeedNonce, "n2", "fuzzer"), "5", ["libx264"], 1, []), me);
-        var accepted = (await NextAsync<JoinAccepted>(inbox)).Message;
+        var accepted = (await probe.NextAsync<JoinAccepted>()).Message;
         Assert.True(ClusterKey.FixedEquals(accepted.Proof, key.SeedProof(challenge.SeedNonce, "n2", "fuzzer")));
 
         Assert.False(seed.HasExited);
@@ -66,18 +62,6 @@ public sealed class LimitsTests
         Assert.Contains("node-a | ", show.Stdout, StringComparison.Ordinal);
         Assert.Contains(" | up | ", show.Stdout, StringComparison.Ordinal);
         Assert.Contains("fuzzer | ", show.Stdout, StringComparison.Ordinal);
-    }
-
-    private static async Task<(T Message, IActorRef Sender)> NextAsync<T>(Channel<(object Message, IActorRef Sender)> inbox)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var (message, sender) = await inbox.Reader.ReadAsync(timeout.Token);
-        return message is T t ? (t, sender) : throw new Xunit.Sdk.XunitException($"expected {typeof(T).Name}, got {message}");
-    }
-
-    private sealed class Recorder : ReceiveActor
-    {
-        public Recorder(ChannelWriter<(object, IActorRef)> inbox) => ReceiveAny(m => inbox.TryWrite((m, Sender)));
     }
 
     /// <summary>Any bytes under any manifest, sent as if they were a control message.</summary>
