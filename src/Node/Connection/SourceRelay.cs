@@ -32,14 +32,18 @@ public sealed class SourceRelay : IAsyncDisposable
 
     private readonly WebApplication _app;
     private readonly List<Prefetched> _prefetched = [];
-    private volatile SeedConnection? _connection;
+    private readonly TimeSpan _sessionWait;
+    private SeedConnection? _connection;
+    private CancellationTokenSource _session = new();
+    private TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Dictionary<ActorSystem, IMaterializer> _materializers = [];
     private readonly Lock _gate = new();
 
-    private SourceRelay(WebApplication app, string token)
+    private SourceRelay(WebApplication app, string token, TimeSpan sessionWait)
     {
         _app = app;
         Token = token;
+        _sessionWait = sessionWait;
     }
 
     /// <summary>What ffmpeg sends as its bearer token.</summary>
@@ -48,20 +52,54 @@ public sealed class SourceRelay : IAsyncDisposable
     /// <summary>http://127.0.0.1:PORT/</summary>
     public Uri BaseUri { get; private set; } = new("http://127.0.0.1/");
 
-    /// <summary>The session reads go through; null while the node has none (ffmpeg's reads then fail and are retried).</summary>
+    /// <summary>
+    /// The session reads go through; null while the node has none. A change ends every read relayed over the old
+    /// session at once (ffmpeg reconnects and reads on from where it stopped), since a stream whose seed side is gone
+    /// would otherwise stall until its idle timeout.
+    /// </summary>
     public SeedConnection? Connection
     {
-        get => _connection;
-        set => _connection = value;
+        get
+        {
+            lock (_gate) return _connection;
+        }
+        set
+        {
+            lock (_gate)
+            {
+                if (ReferenceEquals(value, _connection)) return;
+                _connection = value;
+                _session.Cancel();
+                _session.Dispose();
+                _session = new CancellationTokenSource();
+                if (value is not null) _connected.TrySetResult();
+                else if (_connected.Task.IsCompleted) _connected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+        }
     }
 
-    public static async Task<SourceRelay> StartAsync(ILoggerFactory logs, CancellationToken ct)
+    /// <summary>The session and its lifetime; a read arriving between sessions (a rejoin after a partition) waits for the next.</summary>
+    private async Task<(SeedConnection Connection, CancellationToken Session)?> SessionAsync(CancellationToken aborted)
+    {
+        Task connected;
+        lock (_gate)
+        {
+            if (_connection is { } now) return (now, _session.Token);
+            connected = _connected.Task;
+        }
+        try { await connected.WaitAsync(_sessionWait, aborted).ConfigureAwait(false); }
+        catch (TimeoutException) { return null; }
+        lock (_gate) return _connection is { } next ? (next, _session.Token) : null;
+    }
+
+    /// <param name="sessionWait">how long a read waits for a control session when the node has none (it rejoins within seconds).</param>
+    public static async Task<SourceRelay> StartAsync(ILoggerFactory logs, CancellationToken ct, TimeSpan? sessionWait = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         var app = builder.Build();
-        var relay = new SourceRelay(app, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)));
+        var relay = new SourceRelay(app, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), sessionWait ?? TimeSpan.FromSeconds(60));
         var log = logs.CreateLogger<SourceRelay>();
         app.MapGet("/api/jobs/{id}/source", (HttpContext http, string id) => relay.ServeAsync(http, id, log));
         await app.StartAsync(ct).ConfigureAwait(false);
@@ -75,15 +113,17 @@ public sealed class SourceRelay : IAsyncDisposable
     /// </summary>
     public void Prefetch(AssignChunk a)
     {
-        if (a.SourceBytes is not { } span || _connection is not { } connection) return;
+        if (a.SourceBytes is not { } span) return;
         lock (_gate)
         {
+            if (_connection is not { } connection) return;
+            var session = _session.Token;
             var held = _prefetched.Sum(p => p.End - p.Start);
             if (held + span.MediaStart + (span.End - span.Start) > PrefetchLimit) return;
             var key = Key(a);
             if (_prefetched.Any(p => p.Chunk == key)) return;
-            if (span.MediaStart > 0) _prefetched.Add(new Prefetched(key, a.JobId, 0, span.MediaStart, FetchAllAsync(connection, a.JobId, 0, span.MediaStart)));
-            _prefetched.Add(new Prefetched(key, a.JobId, span.Start, span.End, FetchAllAsync(connection, a.JobId, span.Start, span.End)));
+            if (span.MediaStart > 0) _prefetched.Add(new Prefetched(key, a.JobId, 0, span.MediaStart, FetchAllAsync(connection, session, a.JobId, 0, span.MediaStart)));
+            _prefetched.Add(new Prefetched(key, a.JobId, span.Start, span.End, FetchAllAsync(connection, session, a.JobId, span.Start, span.End)));
         }
     }
 
@@ -104,11 +144,11 @@ public sealed class SourceRelay : IAsyncDisposable
     private static string Key(AssignChunk a) => $"{a.JobId}/{a.ChunkIndex}/{a.Attempt}";
 
     /// <returns>[start, end) of the source and its length; null when the seed could not give it all.</returns>
-    private async Task<(byte[] Bytes, long Length)?> FetchAllAsync(SeedConnection connection, string job, long start, long end)
+    private async Task<(byte[] Bytes, long Length)?> FetchAllAsync(SeedConnection connection, CancellationToken session, string job, long start, long end)
     {
         try
         {
-            var offer = await connection.AskAsync<FetchSourceBytesResponse>(new FetchSourceBytes(job, start, end - 1, null), AskTimeout, CancellationToken.None)
+            var offer = await connection.AskAsync<FetchSourceBytesResponse>(new FetchSourceBytes(job, start, end - 1, null), AskTimeout, session)
                 .ConfigureAwait(false);
             if (offer.Bytes is not { } bytes || offer.Start != start || offer.End != end) return null;
             var buffer = new byte[end - start];
@@ -118,7 +158,7 @@ public sealed class SourceRelay : IAsyncDisposable
                 {
                     element.CopyTo(buffer, at, element.Count);
                     at += element.Count;
-                }, MaterializerFor(connection.System)).ConfigureAwait(false);
+                }, MaterializerFor(connection.System)).WaitAsync(session).ConfigureAwait(false);
             return at == buffer.Length ? (buffer, offer.Length) : null;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
@@ -154,11 +194,12 @@ public sealed class SourceRelay : IAsyncDisposable
             http.Response.StatusCode = 401;
             return;
         }
-        if (_connection is not { } connection)
+        if (await SessionAsync(http.RequestAborted).ConfigureAwait(false) is not var (connection, session))
         {
             http.Response.StatusCode = 503;
             return;
         }
+        using var read = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, session);
         long start = 0;
         long? last = null;
         var range = new RequestHeaders(http.Request.Headers).Range;
@@ -178,12 +219,14 @@ public sealed class SourceRelay : IAsyncDisposable
         FetchSourceBytesResponse offer;
         try
         {
-            offer = await connection.AskAsync<FetchSourceBytesResponse>(new FetchSourceBytes(id, start, last, span), AskTimeout, http.RequestAborted)
+            offer = await connection.AskAsync<FetchSourceBytesResponse>(new FetchSourceBytes(id, start, last, span), AskTimeout, read.Token)
                 .ConfigureAwait(false);
         }
         catch (Exception e) when (e is AskTimeoutException or TaskCanceledException or OperationCanceledException)
         {
-            http.Response.StatusCode = 504;
+            // A session that ended under the question: a broken connection makes ffmpeg ask again, into the next one.
+            if (session.IsCancellationRequested) http.Abort();
+            else http.Response.StatusCode = 504;
             return;
         }
         if (offer.Bytes is not { } bytes)
@@ -204,7 +247,7 @@ public sealed class SourceRelay : IAsyncDisposable
         http.Response.ContentLength = offer.End - offer.Start;
         http.Response.ContentType = "application/octet-stream";
         var body = http.Response.Body;
-        var aborted = http.RequestAborted;
+        var aborted = read.Token;
         try
         {
             await bytes.Source
@@ -213,7 +256,7 @@ public sealed class SourceRelay : IAsyncDisposable
                 {
                     aborted.ThrowIfCancellationRequested();
                     await element.WriteToAsync(body).ConfigureAwait(false);
-                }), MaterializerFor(connection.System)).ConfigureAwait(false);
+                }), MaterializerFor(connection.System)).WaitAsync(aborted).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

@@ -231,13 +231,16 @@ public sealed class ClusterActor : UntypedActor, IWithTimers
     private void OnDownRequested(string name)
     {
         if (!_members.TryGetValue(name, out var member)) { Sender.Tell(new Status.Failure(new KeyNotFoundException($"no node {name}"))); return; }
-        // Its Akka member goes down too: Akka.Cluster removes it, and the node's member system has to start afresh.
-        if (_clustered && _akka.AddressOf(name) is { } address) Akka.Cluster.Cluster.Get(Context.System).Down(address);
+        // Told first: its control session runs over its Akka member, which the down below ends. On the one connection
+        // between the two, this message goes out ahead of the gossip that downs the member, so the node hears why and
+        // stops, rather than seeing only its session end and joining again.
         if (member.Status != MemberStatus.Down)
         {
             member.Handle.Send(new NodeDowned("marked down by an operator"));
             MarkGone(member, MemberStatus.Down, "marked down by an operator");
         }
+        // Its Akka member goes down too: Akka.Cluster removes it, and the node's member system has to start afresh.
+        if (_clustered && _akka.AddressOf(name) is { } address) Akka.Cluster.Cluster.Get(Context.System).Down(address);
         Sender.Tell(_members[name].ToResponse(_clock.GetUtcNow()));
     }
 

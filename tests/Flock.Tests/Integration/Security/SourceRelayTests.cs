@@ -16,7 +16,7 @@ public sealed class SourceRelayTests
     [Fact]
     public async Task Relay_should_listen_on_loopback_only_and_answer_nothing_without_its_token()
     {
-        await using var relay = await SourceRelay.StartAsync(NullLoggerFactory.Instance, CancellationToken.None);
+        await using var relay = await SourceRelay.StartAsync(NullLoggerFactory.Instance, CancellationToken.None, sessionWait: TimeSpan.Zero);
         Assert.Equal("127.0.0.1", relay.BaseUri.Host);
         Assert.Equal(32, relay.Token.Length);
 
