@@ -59,6 +59,9 @@ public sealed class NodeSessionActor : ReceiveActor, IWithTimers
     protected override void PreStart()
     {
         Context.Watch(_link);
+        // A node whose process died closes its connection at once (its kernel resets it): that is the node gone, as a
+        // closed socket was, without waiting for its member to be found unreachable, downed and removed.
+        if (_link.Path.Address.HasGlobalScope) Context.System.EventStream.Subscribe(Self, typeof(Akka.Remote.DisassociatedEvent));
         _link.Tell(new Challenge(_seedNonce, Protocol.Version));
         Timers.StartSingleTimer("join", new JoinTimedOut(), JoinTimeout);
     }
@@ -76,6 +79,7 @@ public sealed class NodeSessionActor : ReceiveActor, IWithTimers
         Receive<WrongKey>(w => Reject(w.Reason));
         Receive<Terminated>(_ => Context.Stop(Self));
         Receive<SeedStopping>(_ => Context.Stop(Self));
+        Receive<Akka.Remote.DisassociatedEvent>(e => e.RemoteAddress.Equals(_link.Path.Address), _ => Context.Stop(Self));
         // Nothing but a join counts before the key is proven: no work, no reports.
         ReceiveAny(_ => { });
     }
@@ -125,6 +129,11 @@ public sealed class NodeSessionActor : ReceiveActor, IWithTimers
         Receive<Terminated>(t => t.ActorRef.Equals(_link), _ =>
         {
             _cluster.Tell(new NodeDisconnected(name, sessionId, "the node's control link ended"));
+            Context.Stop(Self);
+        });
+        Receive<Akka.Remote.DisassociatedEvent>(e => e.RemoteAddress.Equals(_link.Path.Address), _ =>
+        {
+            _cluster.Tell(new NodeDisconnected(name, sessionId, "its connection closed"));
             Context.Stop(Self);
         });
         // The node's link sees this session stop and joins again with backoff.
