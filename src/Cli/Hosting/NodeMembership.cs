@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Akka.Actor;
+using Akka.Cluster;
 using Akka.Hosting;
 using Flock.Messages.Cluster;
 using Flock.Node.Connection;
@@ -90,19 +91,38 @@ public static class NodeMembership
         }
         var system = host.Services.GetRequiredService<ActorSystem>();
         var cluster = Akka.Cluster.Cluster.Get(system);
+        // The control session needs only the seed's welcome, not Up: a member stays Joining while members killed before
+        // it are still unreachable (no convergence), and its work need not wait for their downing.
+        var welcomed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _ = welcomed.Task.ContinueWith(_ => route.Open(system, ControlRoute.RemoteGateway(enrollment.SeedAddress)), TaskScheduler.Default);
+        cluster.Subscribe(system.ActorOf(Props.Create(() => new SelfWelcomeWatcher(cluster.SelfAddress, welcomed))),
+            ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.IMemberEvent));
         cluster.RegisterOnMemberUp(() =>
         {
             log.LogInformation("cluster member up: {Address} joined {Seed}", cluster.SelfAddress, enrollment.SeedAddress);
-            route.Open(system, ControlRoute.RemoteGateway(enrollment.SeedAddress));
+            welcomed.TrySetResult();
             memberUp(cluster.SelfAddress.ToString());
         });
         var seedLeft = false;
+        // A seed whose process died resets its connection: this member joins the next seed at once instead of waiting
+        // to find it unreachable and down itself (what a partition, where nothing is reset, still goes through).
+        var seedGone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var seedAddress = Address.Parse(enrollment.SeedAddress);
+        system.EventStream.Subscribe(system.ActorOf(Props.Create(() => new SeedConnectionWatcher(seedAddress, seedGone)), "seed-connection"),
+            typeof(Akka.Remote.DisassociatedEvent));
         try
         {
             while (!system.WhenTerminated.IsCompleted)
             {
-                await Task.WhenAny(system.WhenTerminated, Task.Delay(TimeSpan.FromSeconds(1), ct)).ConfigureAwait(false);
+                await Task.WhenAny(system.WhenTerminated, seedGone.Task, Task.Delay(TimeSpan.FromSeconds(1), ct)).ConfigureAwait(false);
                 ct.ThrowIfCancellationRequested();
+                if (seedGone.Task.IsCompleted && cluster.SelfMember.Status == Akka.Cluster.MemberStatus.Up)
+                {
+                    log.LogWarning("the seed's connection closed (it stopped or was killed); joining again with a fresh system");
+                    seedLeft = true;
+                    await system.Terminate().ConfigureAwait(false);
+                    break;
+                }
                 // A seed that stopped gracefully left the cluster rather than being downed: the encoders would stay a
                 // cluster of their own that a restarted seed never meets. Without a seed member, start afresh.
                 if (cluster.SelfMember.Status == Akka.Cluster.MemberStatus.Up && !cluster.State.Members.Any(m => m.HasRole(ClusterTransport.SeedRole)))
@@ -126,6 +146,21 @@ public static class NodeMembership
             route.Close(system);
             await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Hears this member being welcomed into the cluster (joining, weakly up or up).</summary>
+    private sealed class SelfWelcomeWatcher : ReceiveActor
+    {
+        public SelfWelcomeWatcher(Address self, TaskCompletionSource welcomed) =>
+            Receive<ClusterEvent.IMemberEvent>(e => e.Member.Address.Equals(self)
+                && e.Member.Status is Akka.Cluster.MemberStatus.Joining or Akka.Cluster.MemberStatus.WeaklyUp or Akka.Cluster.MemberStatus.Up, _ => { welcomed.TrySetResult(); });
+    }
+
+    /// <summary>Hears Akka.Remote drop its connection to the seed's member.</summary>
+    private sealed class SeedConnectionWatcher : ReceiveActor
+    {
+        public SeedConnectionWatcher(Address seed, TaskCompletionSource gone) =>
+            Receive<Akka.Remote.DisassociatedEvent>(e => e.RemoteAddress.Equals(seed), _ => { gone.TrySetResult(); });
     }
 
     /// <summary>The configured host, else the local address this machine uses to reach the seed (no packet is sent).</summary>
