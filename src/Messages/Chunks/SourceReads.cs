@@ -31,5 +31,9 @@ public static class SourceReads
         return Math.Max(start, Math.Min(last, cut));
     }
 
+    /// <summary>As above with the chunk's span; without one (a read of known bytes, such as a prefetch), the request as asked, within the file.</summary>
+    public static long LastByteFor(long start, long? requestedLast, long length, SourceByteSpan? span) =>
+        span is { } s ? LastByte(start, requestedLast, length, s) : Math.Min(requestedLast ?? long.MaxValue, length - 1);
+
     private static long Grown(long start, long regionStart) => start + Math.Max(Window, start - regionStart) - 1;
 }

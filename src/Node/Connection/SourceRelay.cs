@@ -174,14 +174,20 @@ public sealed class SourceRelay : IAsyncDisposable
         Prefetched? hit;
         lock (_gate) hit = _prefetched.FirstOrDefault(p => p.JobId == id && p.Start <= start && start < p.End);
         if (hit is null || await hit.Bytes.ConfigureAwait(false) is not var (bytes, length)) return false;
-        var end = Math.Min(hit.End, (span is { } s ? SourceReads.LastByte(start, last, length, s) : Math.Min(last ?? long.MaxValue, length - 1)) + 1);
+        var end = Math.Min(hit.End, SourceReads.LastByteFor(start, last, length, span) + 1);
+        AnswerPartial(http, start, end, length);
+        await http.Response.Body.WriteAsync(bytes.AsMemory((int)(start - hit.Start), (int)(end - start)), http.RequestAborted).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>206 headers for bytes [start, end) of a file <paramref name="length"/> long, as the seed's own range answers had them.</summary>
+    private static void AnswerPartial(HttpContext http, long start, long end, long length)
+    {
         http.Response.StatusCode = 206;
         http.Response.Headers.AcceptRanges = "bytes";
         http.Response.Headers.ContentRange = string.Create(CultureInfo.InvariantCulture, $"bytes {start}-{end - 1}/{length}");
         http.Response.ContentLength = end - start;
         http.Response.ContentType = "application/octet-stream";
-        await http.Response.Body.WriteAsync(bytes.AsMemory((int)(start - hit.Start), (int)(end - start)), http.RequestAborted).ConfigureAwait(false);
-        return true;
     }
 
     private sealed record Prefetched(string Chunk, string JobId, long Start, long End, Task<(byte[] Bytes, long Length)?> Bytes);
@@ -231,7 +237,7 @@ public sealed class SourceRelay : IAsyncDisposable
         }
         if (offer.Bytes is not { } bytes)
         {
-            if (offer.Error is { } error && !offer.NotFound && offer.Length > 0 && start >= offer.Length)
+            if (!offer.NotFound && offer.Length > 0 && start >= offer.Length)
             {
                 http.Response.StatusCode = 416;
                 http.Response.Headers.ContentRange = string.Create(CultureInfo.InvariantCulture, $"bytes */{offer.Length}");
@@ -241,11 +247,7 @@ public sealed class SourceRelay : IAsyncDisposable
             http.Response.StatusCode = offer.NotFound ? 404 : 502;
             return;
         }
-        http.Response.StatusCode = 206;
-        http.Response.Headers.AcceptRanges = "bytes";
-        http.Response.Headers.ContentRange = string.Create(CultureInfo.InvariantCulture, $"bytes {offer.Start}-{offer.End - 1}/{offer.Length}");
-        http.Response.ContentLength = offer.End - offer.Start;
-        http.Response.ContentType = "application/octet-stream";
+        AnswerPartial(http, offer.Start, offer.End, offer.Length);
         var body = http.Response.Body;
         var aborted = read.Token;
         try

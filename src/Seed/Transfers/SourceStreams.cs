@@ -34,9 +34,7 @@ public static class SourceStreams
             if (file.Path is not { } path) return new FetchSourceBytesResponse(0, request.Start, request.Start, null, file.Error ?? "no source", NotFound: true);
             var length = new FileInfo(path).Length;
             if (request.Start >= length) return new FetchSourceBytesResponse(length, request.Start, request.Start, null, "range not satisfiable");
-            var last = request.Span is { } span
-                ? SourceReads.LastByte(request.Start, request.Last, length, span)
-                : Math.Min(request.Last ?? long.MaxValue, length - 1);
+            var last = SourceReads.LastByteFor(request.Start, request.Last, length, request.Span);
             var bytes = Read(path, request.Start, last + 1, metrics).IdleTimeout(Idle);
             var offered = await bytes.RunWith(StreamRefs.SourceRef<ByteString>(), materializer).ConfigureAwait(false);
             return new FetchSourceBytesResponse(length, request.Start, last + 1, offered);
