@@ -255,7 +255,9 @@ public static class JobFormatter
             return "-";
         }
 
-        var t = TimeSpan.FromSeconds(Math.Max(0, Math.Round(s)));
+        // Half a second rounds up, as the dashboard's Math.round does: banker's rounding made 28.5 s read "28s" in pbm
+        // and "29s" on the page.
+        var t = TimeSpan.FromSeconds(Math.Max(0, Math.Round(s, MidpointRounding.AwayFromZero)));
         return t.TotalHours >= 1
             ? string.Create(CultureInfo.InvariantCulture, $"{(int)t.TotalHours}h{t.Minutes:00}m")
             : t.TotalMinutes >= 1

@@ -115,6 +115,8 @@ public sealed class PbmOutputTests
     [InlineData(null, "-")]
     [InlineData(0.2, "0s")]
     [InlineData(45.4, "45s")]
+    [InlineData(28.5, "29s")]
+    [InlineData(59.5, "1m00s")]
     [InlineData(187.0, "3m07s")]
     [InlineData(7500.0, "2h05m")]
     public void Eta_should_read_as_a_short_duration(double? seconds, string expected)
