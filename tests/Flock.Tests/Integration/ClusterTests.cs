@@ -11,10 +11,10 @@ public sealed class ClusterTests
     internal static readonly string[] Options = ["-c:v", "libx264", "-preset", "medium", "-crf", "23", "-threads", "1"];
 
     /// <summary>Long enough (12 s of 640x360 at x264 medium) that a kill lands while chunks are being encoded.</summary>
-    internal static async Task<string> BusyClipAsync(ScratchDirectory scratch)
+    internal static async Task<string> BusyClipAsync(ScratchDirectory scratch, int seconds = 12)
     {
         var path = scratch.File("busy.mp4");
-        await FfmpegTool.FfmpegAsync(["-y", "-f", "lavfi", "-i", "testsrc2=s=640x360:r=25:d=12", "-f", "lavfi", "-i", "sine=d=12",
+        await FfmpegTool.FfmpegAsync(["-y", "-f", "lavfi", "-i", $"testsrc2=s=640x360:r=25:d={seconds}", "-f", "lavfi", "-i", $"sine=d={seconds}",
             "-c:v", "libx264", "-preset", "ultrafast", "-g", "25", "-bf", "2", "-c:a", "aac", "-shortest", path]);
         return path;
     }

@@ -23,7 +23,9 @@ public sealed partial class EncodeProgressTests
     public async Task Redirected_encode_should_print_summary_lines_with_elapsed_fps_and_a_size_that_ends_as_the_output_file()
     {
         using var scratch = ScratchDirectory.Create("flock-encode-progress");
-        var source = await ClusterTests.BusyClipAsync(scratch);
+        // Long enough for a rate to be known while it runs: the 12 s clip took 3 s in a full run, and its only encoding
+        // line came before a second of frames had been counted.
+        var source = await ClusterTests.BusyClipAsync(scratch, seconds: 36);
         var output = scratch.File("out.mp4");
 
         var run = await FlockProcess.RunAsync(["encode", source, output, "--nodes", "2", "--chunk-seconds", "2", "--", .. ClusterTests.Options]);
