@@ -4,21 +4,12 @@ namespace Flock.Messages;
 public static class Protocol
 {
     /// <summary>Bumped whenever a control message changes shape; a node with another version is refused on join.</summary>
-    public const int Version = 2;
+    public const int Version = 3;
 
     public const int DefaultPort = 9110;
 
     /// <summary>The seed's actor (under /user) where a node's control link opens its session.</summary>
     public const string NodeGatewayName = "node-gateway";
-
-    /// <summary>Header carrying the SHA-256 (hex) of an uploaded chunk result.</summary>
-    public const string Sha256Header = "X-Flock-Sha256";
-
-    /// <summary>
-    /// On a HEAD of a chunk result: how many bytes of that attempt's upload the seed already holds, so an interrupted
-    /// upload resumes with a Content-Range from there instead of starting over.
-    /// </summary>
-    public const string UploadOffsetHeader = "X-Flock-Upload-Offset";
 
     /// <summary>Header carrying the JSON array of ffmpeg output options on an upload submit.</summary>
     public const string OptionsHeader = "X-Flock-Options";

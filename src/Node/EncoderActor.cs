@@ -31,7 +31,7 @@ public sealed class EncoderActor : UntypedActor, IWithTimers
     private readonly Dictionary<string, ChunkJob> _encoding = [];
     private readonly Dictionary<string, ChunkJob> _uploading = [];
     private SeedConnection? _connection;
-    private string? _transferToken;
+    private bool _joinedOnce;
     private (double Power, double Fps)? _benchmark;
     private string? _memberAddress;
     private bool _joining;
@@ -231,7 +231,7 @@ public sealed class EncoderActor : UntypedActor, IWithTimers
         _connection = connection;
         _relay.Connection = connection;
         _lastHeard = DateTime.UtcNow;
-        _transferToken = connection.TransferToken;
+        _joinedOnce = true;
         _backoff = _options.ReconnectMin;
         Log.LogInformation("joined the seed at {Seed} as {Name}", _seed.BaseUri, _name);
         if (_memberAddress is { } address) connection.Send(new ReportMember(address));
@@ -354,7 +354,7 @@ public sealed class EncoderActor : UntypedActor, IWithTimers
 
     private void StartEncodes()
     {
-        while (_encoding.Count < Math.Max(1, _options.ParallelEncodes) && _reserve.Count > 0 && _transferToken is not null)
+        while (_encoding.Count < Math.Max(1, _options.ParallelEncodes) && _reserve.Count > 0 && _joinedOnce)
         {
             var job = _reserve[0];
             _reserve.RemoveAt(0);
@@ -365,13 +365,12 @@ public sealed class EncoderActor : UntypedActor, IWithTimers
             // node's idle gaps from it, and a short chunk may be done before its first progress line.
             _connection?.Send(new ReportChunkProgress(job.Assignment.JobId, job.Assignment.ChunkIndex, job.Assignment.Attempt, 0, 0));
             var self = Self;
-            var token = _transferToken;
             var lastReport = DateTime.MinValue;
             Run(
                 async ct =>
                 {
                     using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, job.Cancellation.Token);
-                    return await ChunkEncoder.EncodeAsync(job.Assignment, _seed, _relay, token, _workDir, _options.Threads, p =>
+                    return await ChunkEncoder.EncodeAsync(job.Assignment, () => _relay.Connection, _relay, _workDir, _options.Threads, p =>
                     {
                         if (DateTime.UtcNow - lastReport < TimeSpan.FromSeconds(1) && !p.Ended) return;
                         lastReport = DateTime.UtcNow;
@@ -402,9 +401,13 @@ public sealed class EncoderActor : UntypedActor, IWithTimers
     private void StartUpload(ChunkJob job)
     {
         // A rejoin and a retry timer may both ask: one upload of a result at a time.
-        if (_transferToken is not { } token || job.ResultFile is not { } file || job.UploadInFlight) return;
+        if (_connection is not { } connection || job.ResultFile is not { } file || job.UploadInFlight) return;
         job.UploadInFlight = true;
-        Run(ct => ResultUploader.UploadAsync(_seed.Http, _seed.BaseUri, token, job.Assignment, file, ct),
+        Run(async ct =>
+            {
+                using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, job.Cancellation.Token);
+                return await ResultUploader.UploadAsync(connection, job.Assignment, file, linked.Token).ConfigureAwait(false);
+            },
             r => new Uploaded(job, r.Outcome, r.Message), e => new UploadFailed(job, e.Message));
     }
 

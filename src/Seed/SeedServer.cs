@@ -124,7 +124,6 @@ public sealed class SeedServer : IAsyncDisposable
 
         app.MapGet("/healthz", () => "ok");
         JobEndpoints.Map(app, runtime);
-        NodeEndpoints.Map(app, runtime, logs);
         EnrollmentEndpoints.Map(app, runtime, logs);
         MetricsEndpoints.Map(app, runtime);
         DashboardEndpoints.Map(app, runtime);

@@ -29,9 +29,9 @@ public sealed record HeldResult(string JobId, int ChunkIndex, int Attempt);
 
 /// <summary>
 /// <paramref name="Proof"/> is HMAC-SHA256(key, "seed|nodeNonce|seedNonce|name"): the node checks that the seed knows the key too.
-/// <paramref name="SessionToken"/> authorises the node's HTTP chunk transfers for this session.
+/// Chunk bytes then travel over the same authenticated transport as the session: no further token is needed.
 /// </summary>
-public sealed record JoinAccepted(string NodeId, string Proof, string SessionToken, TimeSpan HeartbeatInterval) : ControlMessage;
+public sealed record JoinAccepted(string NodeId, string Proof, TimeSpan HeartbeatInterval) : ControlMessage;
 
 /// <param name="Retry">The refusal is for now (the seed has as many nodes as it takes): ask again later instead of giving up.</param>
 public sealed record JoinRejected(string Reason, bool Retry = false) : ControlMessage;

@@ -42,19 +42,6 @@ public sealed class ClusterKey
     public string EnrolledProof(string seedNonce, string nodeNonce, string name, string certificateDigest, string authorityDigest) =>
         Mac($"enrolled|{nodeNonce}|{seedNonce}|{name}|{certificateDigest}|{authorityDigest}");
 
-    /// <summary>The bearer token a node sends on chunk transfers: "name:mac".</summary>
-    public string TransferToken(string nodeName) => $"{nodeName}:{Mac($"transfer|{nodeName}")}";
-
-    /// <returns>the node's name when the token is genuine, else null.</returns>
-    public string? ValidateTransferToken(string? token)
-    {
-        if (string.IsNullOrEmpty(token)) return null;
-        var colon = token.LastIndexOf(':');
-        if (colon <= 0) return null;
-        var name = token[..colon];
-        return FixedEquals(token, TransferToken(name)) ? name : null;
-    }
-
     public static bool FixedEquals(string a, string b) =>
         CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(a), Encoding.UTF8.GetBytes(b));
 

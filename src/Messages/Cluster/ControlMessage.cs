@@ -25,4 +25,9 @@ namespace Flock.Messages.Cluster;
 [JsonDerivedType(typeof(NodeDowned), "node-downed")]
 [JsonDerivedType(typeof(ReportMember), "report-member")]
 [JsonDerivedType(typeof(FetchSourceBytes), "fetch-source-bytes")]
+[JsonDerivedType(typeof(SendChunkResult), "send-chunk-result")]
+[JsonDerivedType(typeof(FetchChunkResultOutcome), "fetch-chunk-result-outcome")]
+[JsonDerivedType(typeof(FetchChunkResultOutcomeResponse), "fetch-chunk-result-outcome-response")]
+[JsonDerivedType(typeof(FetchSecondPassRate), "fetch-second-pass-rate")]
+[JsonDerivedType(typeof(FetchSecondPassRateResponse), "fetch-second-pass-rate-response")]
 public abstract record ControlMessage;

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Akka.Actor;
+using Akka.Streams;
 using Flock.Messages;
 using Flock.Messages.Cluster;
 using Flock.Messages.Security;
@@ -18,6 +19,8 @@ public sealed class SeedConnection : IAsyncDisposable
     private readonly ActorSystem _system;
     private readonly IActorRef _link;
     private readonly ChannelReader<ControlMessage> _inbound;
+    private readonly CancellationTokenSource _ended = new();
+    private readonly Lazy<ActorMaterializer> _materializer;
 
     private SeedConnection(ActorSystem system, IActorRef link, ChannelReader<ControlMessage> inbound, JoinAccepted accepted)
     {
@@ -25,11 +28,10 @@ public sealed class SeedConnection : IAsyncDisposable
         _link = link;
         _inbound = inbound;
         Accepted = accepted;
+        _materializer = new Lazy<ActorMaterializer>(() => system.Materializer(namePrefix: "seed-session"));
     }
 
     public JoinAccepted Accepted { get; }
-
-    public string TransferToken => Accepted.SessionToken;
 
     /// <summary>
     /// Waits for this node's cluster member, opens a session at the seed's gateway and proves the cluster key. A refusal
@@ -108,6 +110,12 @@ public sealed class SeedConnection : IAsyncDisposable
     /// <summary>The member system the session runs from: where streams of chunk bytes are materialized.</summary>
     public ActorSystem System => _system;
 
+    /// <summary>Where this session's own streams (results sent to the seed) run: they end with it.</summary>
+    public IMaterializer Materializer => _materializer.Value;
+
+    /// <summary>Cancelled once this session is given up: what runs over it stops waiting for answers that cannot come.</summary>
+    public CancellationToken Ended => _ended.Token;
+
     /// <summary>Asks the seed's session; the answer comes from the member system's temporary asker, over the same transport.</summary>
     public Task<T> AskAsync<T>(ControlMessage question, TimeSpan timeout, CancellationToken ct) =>
         _link.Ask<T>(new SeedLinkActor.OutboundAsk(question), timeout, ct);
@@ -123,6 +131,8 @@ public sealed class SeedConnection : IAsyncDisposable
 
     public ValueTask DisposeAsync()
     {
+        if (!_ended.IsCancellationRequested) _ended.Cancel();
+        if (_materializer.IsValueCreated) _materializer.Value.Dispose();
         // After what was sent before (a leave): the seed's session then sees the link stop (DeathWatch) and releases
         // what this node held.
         if (!_system.WhenTerminated.IsCompleted) _link.Tell(PoisonPill.Instance);

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using Flock.Media.Encoding;
 using Flock.Media.Options;
 using Flock.Media.Processes;
@@ -16,8 +14,9 @@ namespace Flock.Node.Encoding;
 /// </summary>
 public static class ChunkEncoder
 {
+    /// <param name="session">the node's control session now (null between sessions): a two-pass chunk asks it for its second pass's rate.</param>
     /// <param name="onNotice">hears what the node decided along the way (a chunk encoded again for its bitrate).</param>
-    public static async Task<string> EncodeAsync(AssignChunk a, SeedLink seed, SourceRelay relay, string transferToken, string workDir, int threads,
+    public static async Task<string> EncodeAsync(AssignChunk a, Func<SeedConnection?> session, SourceRelay relay, string workDir, int threads,
         Action<FfmpegProgress> onProgress, CancellationToken ct, Action<string>? onNotice = null)
     {
         CheckAssignment(a);
@@ -25,7 +24,7 @@ public static class ChunkEncoder
         var statistics = Path.Combine(workDir, $"job{a.JobId}-chunk{a.ChunkIndex}-attempt{a.Attempt}-pass");
         try
         {
-            return await EncodeToRateAsync(a, seed, relay, transferToken, workDir, threads, onProgress, ct, onNotice, twoPass, statistics).ConfigureAwait(false);
+            return await EncodeToRateAsync(a, session, relay, workDir, threads, onProgress, ct, onNotice, twoPass, statistics).ConfigureAwait(false);
         }
         finally
         {
@@ -34,7 +33,7 @@ public static class ChunkEncoder
         }
     }
 
-    private static async Task<string> EncodeToRateAsync(AssignChunk a, SeedLink seed, SourceRelay relay, string transferToken, string workDir, int threads,
+    private static async Task<string> EncodeToRateAsync(AssignChunk a, Func<SeedConnection?> session, SourceRelay relay, string workDir, int threads,
         Action<FfmpegProgress> onProgress, CancellationToken ct, Action<string>? onNotice, bool twoPass, string statistics)
     {
         var options = a.VideoOptions;
@@ -46,7 +45,7 @@ public static class ChunkEncoder
             var weighs = FirstPassStats.Weighs(EncoderOptions.Parse(options).VideoEncoder);
             Discard(await EncodeOnceAsync(a, TwoPass.ForPass(weighs ? FirstPassStats.ConstantQuality(options) : options, 1, statistics), relay, workDir, threads,
                 onProgress, ct).ConfigureAwait(false));
-            if (await SecondPassRateAsync(a, seed, transferToken, statistics, ct).ConfigureAwait(false) is { } rate) options = ChunkBitrate.Ask(options, rate);
+            if (await SecondPassRateAsync(a, session(), statistics, ct).ConfigureAwait(false) is { } rate) options = ChunkBitrate.Ask(options, rate);
         }
         IReadOnlyList<string> Video(IReadOnlyList<string> o) => twoPass ? TwoPass.ForPass(o, 2, statistics) : o;
         var output = await EncodeOnceAsync(a, Video(options), relay, workDir, threads, onProgress, ct).ConfigureAwait(false);
@@ -87,24 +86,23 @@ public static class ChunkEncoder
     /// (keep the rate the assignment carried) when the encoder's statistics are not x264's text, or the seed cannot say: the chunk is
     /// still encoded to a rate, only by the source's measure.
     /// </summary>
-    private static async Task<long?> SecondPassRateAsync(AssignChunk a, SeedLink seed, string transferToken, string statistics, CancellationToken ct)
+    private static async Task<long?> SecondPassRateAsync(AssignChunk a, SeedConnection? session, string statistics, CancellationToken ct)
     {
         var log = statistics + "-0.log";
-        if (!File.Exists(log) || FirstPassStats.X264Bits(await File.ReadAllTextAsync(log, ct).ConfigureAwait(false)) is not { } weight) return null;
+        if (session is null || !File.Exists(log) || FirstPassStats.X264Bits(await File.ReadAllTextAsync(log, ct).ConfigureAwait(false)) is not { } weight) return null;
         try
         {
-            var url = new Uri(seed.BaseUri, $"{ResultUploader.ChunkPath(a, "second-pass")}?attempt={a.Attempt}");
-            using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(new FetchSecondPassRate(weight), options: WireJson.Options) };
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", transferToken);
-            using var response = await seed.Http.SendAsync(request, ct).ConfigureAwait(false);
-            if (!response.IsSuccessStatusCode) return null;
-            return WireJson.Deserialize<FetchSecondPassRateResponse>(await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false)).BitsPerSecond;
+            var answer = await session.AskAsync<FetchSecondPassRateResponse>(new FetchSecondPassRate(a.JobId, a.ChunkIndex, a.Attempt, weight), SecondPassTimeout, ct)
+                .ConfigureAwait(false);
+            return answer.BitsPerSecond;
         }
-        catch (Exception e) when (e is HttpRequestException or System.Text.Json.JsonException or TaskCanceledException && !ct.IsCancellationRequested)
+        catch (Exception e) when (e is Akka.Actor.AskTimeoutException or TaskCanceledException && !ct.IsCancellationRequested)
         {
             return null;
         }
     }
+
+    private static readonly TimeSpan SecondPassTimeout = TimeSpan.FromSeconds(30);
 
     /// <param name="videoOptions">what ffmpeg is given: the assignment's options, with a corrected rate or a pass's statistics.</param>
     private static async Task<string> EncodeOnceAsync(AssignChunk a, IReadOnlyList<string> videoOptions, SourceRelay relay, string workDir, int threads,

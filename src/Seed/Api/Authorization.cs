@@ -27,12 +27,4 @@ internal static class Authorization
         var reads = HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method);
         return access == ApiAccess.ReadOnly && !reads ? ApiResults.Error(403, "this token is read-only: it can list and show, not submit or cancel") : null;
     }
-
-    /// <returns>the node's name when the transfer token is genuine; a bad one counts as a failed attempt.</returns>
-    public static async Task<string?> NodeOfAsync(HttpContext context, SeedRuntime seed)
-    {
-        var node = seed.Key.ValidateTransferToken(BearerOf(context));
-        if (node is null) await seed.AuthFailures.FailAsync(context.Connection.RemoteIpAddress, context.RequestAborted);
-        return node;
-    }
 }

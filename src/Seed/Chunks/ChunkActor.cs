@@ -181,7 +181,7 @@ public sealed class ChunkActor : UntypedPersistentActor
         var chunk = _plan.Plan.Chunks[_state.Index];
         var jobDirectory = Path.GetDirectoryName(_chunkDirectory)!;
         var check = new ContentCheckRequest(_sourcePath, _plan.Plan, _plan.Timeline, chunk, EntryOf(attempt), _badEntries, _verify,
-            Api.ResultReceiver.FrameHashFile(_chunkDirectory, _state.Index, attempt), Path.Combine(jobDirectory, ChunkChecks.ReferenceFileName),
+            Transfers.ResultStreams.FrameHashFile(_chunkDirectory, _state.Index, attempt), Path.Combine(jobDirectory, ChunkChecks.ReferenceFileName),
             _plan.Source.MainVideo?.CodecName ?? "");
         var plan = _plan.Plan;
         var ct = _lifetime.Token;
@@ -221,7 +221,7 @@ public sealed class ChunkActor : UntypedPersistentActor
         _checking--;
         RejectEntries(v.BadEntries);
         // The node's frame hashes served this check only (the folder itself is gone once the job settled).
-        var hashes = Api.ResultReceiver.FrameHashFile(_chunkDirectory, _state.Index, v.Attempt);
+        var hashes = Transfers.ResultStreams.FrameHashFile(_chunkDirectory, _state.Index, v.Attempt);
         if (File.Exists(hashes)) File.Delete(hashes);
         // The job settled while this result was checked and its work files were removed.
         if (v.Error is null && !File.Exists(v.File)) v = v with { Error = "the result file is gone: the job is over" };

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Flock.Messages.Cluster;
 using Flock.Seed.Metrics;
 using Flock.Seed.Security;
+using Flock.Seed.Transfers;
 using Microsoft.Extensions.Logging;
 
 namespace Flock.Seed.Cluster;
@@ -16,11 +17,12 @@ public sealed class NodeGatewayActor : ReceiveActor
     public const string ActorName = Flock.Messages.Protocol.NodeGatewayName;
 
     /// <param name="jobs">the queue, asked for a job's source file when a node reads it.</param>
-    public static Props Props(ClusterKey key, IActorRef cluster, IActorRef jobs, SeedMetrics metrics, TimeSpan heartbeatInterval, AuthFailures failures, int maxSessions,
+    /// <param name="results">where the chunk results nodes send are received.</param>
+    public static Props Props(ClusterKey key, IActorRef cluster, IActorRef jobs, ResultStreams results, SeedMetrics metrics, TimeSpan heartbeatInterval, AuthFailures failures, int maxSessions,
         ILoggerFactory logs) =>
-        Akka.Actor.Props.Create(() => new NodeGatewayActor(key, cluster, jobs, metrics, heartbeatInterval, failures, maxSessions, logs));
+        Akka.Actor.Props.Create(() => new NodeGatewayActor(key, cluster, jobs, results, metrics, heartbeatInterval, failures, maxSessions, logs));
 
-    public NodeGatewayActor(ClusterKey key, IActorRef cluster, IActorRef jobs, SeedMetrics metrics, TimeSpan heartbeatInterval, AuthFailures failures, int maxSessions,
+    public NodeGatewayActor(ClusterKey key, IActorRef cluster, IActorRef jobs, ResultStreams results, SeedMetrics metrics, TimeSpan heartbeatInterval, AuthFailures failures, int maxSessions,
         ILoggerFactory logs)
     {
         var log = logs.CreateLogger("flock.seed.nodes");
@@ -34,7 +36,7 @@ public sealed class NodeGatewayActor : ReceiveActor
                 Sender.Tell(new JoinRejected($"the seed has as many nodes as it accepts ({maxSessions}, flock.seed.max-node-connections)", Retry: true));
                 return;
             }
-            Context.ActorOf(NodeSessionActor.Props(Sender, key, cluster, jobs, metrics, heartbeatInterval, failures, log), $"session-{++opened}");
+            Context.ActorOf(NodeSessionActor.Props(Sender, key, cluster, jobs, results, metrics, heartbeatInterval, failures, log), $"session-{++opened}");
         });
         Receive<SeedStopping>(_ =>
         {

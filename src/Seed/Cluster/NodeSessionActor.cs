@@ -4,6 +4,7 @@ using Flock.Messages;
 using Flock.Messages.Cluster;
 using Akka.Streams;
 using Flock.Messages.Chunks;
+using Flock.Seed.Jobs;
 using Flock.Seed.Metrics;
 using Flock.Seed.Security;
 using Flock.Seed.Transfers;
@@ -24,6 +25,7 @@ public sealed class NodeSessionActor : ReceiveActor, IWithTimers
     private readonly ClusterKey _key;
     private readonly IActorRef _cluster;
     private readonly IActorRef _jobs;
+    private readonly ResultStreams _results;
     private readonly SeedMetrics _metrics;
     private readonly TimeSpan _heartbeatInterval;
     private readonly AuthFailures _failures;
@@ -34,17 +36,18 @@ public sealed class NodeSessionActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(IActorRef link, ClusterKey key, IActorRef cluster, IActorRef jobs, SeedMetrics metrics, TimeSpan heartbeatInterval, AuthFailures failures,
+    public static Props Props(IActorRef link, ClusterKey key, IActorRef cluster, IActorRef jobs, ResultStreams results, SeedMetrics metrics, TimeSpan heartbeatInterval, AuthFailures failures,
         ILogger log) =>
-        Akka.Actor.Props.Create(() => new NodeSessionActor(link, key, cluster, jobs, metrics, heartbeatInterval, failures, log));
+        Akka.Actor.Props.Create(() => new NodeSessionActor(link, key, cluster, jobs, results, metrics, heartbeatInterval, failures, log));
 
-    public NodeSessionActor(IActorRef link, ClusterKey key, IActorRef cluster, IActorRef jobs, SeedMetrics metrics, TimeSpan heartbeatInterval, AuthFailures failures,
+    public NodeSessionActor(IActorRef link, ClusterKey key, IActorRef cluster, IActorRef jobs, ResultStreams results, SeedMetrics metrics, TimeSpan heartbeatInterval, AuthFailures failures,
         ILogger log)
     {
         _link = link;
         _key = key;
         _cluster = cluster;
         _jobs = jobs;
+        _results = results;
         _metrics = metrics;
         _heartbeatInterval = heartbeatInterval;
         _failures = failures;
@@ -119,7 +122,7 @@ public sealed class NodeSessionActor : ReceiveActor, IWithTimers
             link.Tell(m, self);
             return true;
         });
-        _link.Tell(new JoinAccepted(join.Name, _key.SeedProof(_seedNonce, join.NodeNonce, join.Name), _key.TransferToken(join.Name), _heartbeatInterval));
+        _link.Tell(new JoinAccepted(join.Name, _key.SeedProof(_seedNonce, join.NodeNonce, join.Name), _heartbeatInterval));
         _cluster.Tell(new NodeConnected(handle, _address, join.Cores, join.FfmpegVersion, join.HeldResults));
         Become(() => Joined(join.Name, sessionId));
     }
@@ -142,11 +145,16 @@ public sealed class NodeSessionActor : ReceiveActor, IWithTimers
             _cluster.Tell(new NodeDisconnected(name, sessionId, "seed stopping"));
             Context.Stop(Self);
         });
-        // Asked from the node's side of the link (its reads of a source), answered to whoever asked there. The streams
-        // are this session's children: they end with it.
+        // Asked from the node's side of the link (its reads of a source, its results), answered to whoever asked there.
+        // The streams are this session's children: they end with it.
         var materializer = Context.Materializer();
-        Receive<FetchSourceBytes>(_ => Sender.Path.Address.Equals(_link.Path.Address), fetch =>
-            SourceStreams.OfferAsync(fetch, _jobs, materializer, _metrics).PipeTo(Sender));
+        Receive<FetchSourceBytes>(_ => FromNode(), fetch => SourceStreams.OfferAsync(fetch, _jobs, materializer, _metrics).PipeTo(Sender));
+        Receive<SendChunkResult>(_ => FromNode(), send => _results.OfferAsync(send, name, materializer).PipeTo(Sender));
+        Receive<FetchChunkResultOutcome>(_ => FromNode(), fetch => _results.OutcomeAsync(fetch, name).PipeTo(Sender));
+        // A two-pass chunk between its passes: the seed shares the file's bits by what its first pass spent.
+        Receive<FetchSecondPassRate>(_ => FromNode(), fetch => _jobs.Ask<FetchSecondPassRateResponse>(
+                new MeasureFirstPass(fetch.JobId, fetch.ChunkIndex, fetch.Attempt, name, fetch.Weight), TimeSpan.FromSeconds(30))
+            .PipeTo(Sender, failure: _ => new FetchSecondPassRateResponse(null)));
         Receive<ControlMessage>(_ => Sender.Equals(_link), message =>
         {
             // Answering each heartbeat lets the node tell a silent seed (a partition) from a quiet one.
@@ -154,6 +162,9 @@ public sealed class NodeSessionActor : ReceiveActor, IWithTimers
             _cluster.Tell(new NodeMessage(name, sessionId, message));
         });
     }
+
+    /// <summary>Asked from the node's member (a temporary asker there), not only told by its link.</summary>
+    private bool FromNode() => Sender.Path.Address.Equals(_link.Path.Address);
 
     private async Task<WrongKey> PenalizeAsync()
     {

@@ -11,6 +11,7 @@ using Flock.Seed.Cluster;
 using Flock.Seed.Jobs;
 using Flock.Seed.Options;
 using Flock.Seed.Storage;
+using Flock.Seed.Transfers;
 using LinqToDB;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
@@ -60,7 +61,8 @@ public static class AkkaConfiguration
             var jobs = registry.Get<JobsActor>();
             var cluster = system.ActorOf(ClusterActor.Props(jobs, o.HeartbeatInterval, o.UnreachableAfter, o.Quarantine, seed.Clock, seed.Metrics, logs, clustered: seed.Transport is not null), "cluster");
             registry.Register<ClusterActor>(cluster);
-            var gateway = system.ActorOf(NodeGatewayActor.Props(seed.Key, cluster, jobs, seed.Metrics, o.HeartbeatInterval, seed.AuthFailures, o.MaxNodeConnections, logs),
+            var results = new ResultStreams(seed.JobsDirectory, o.MaxChunksPerJob, jobs, seed.Metrics, logs.CreateLogger("flock.seed.nodes"));
+            var gateway = system.ActorOf(NodeGatewayActor.Props(seed.Key, cluster, jobs, results, seed.Metrics, o.HeartbeatInterval, seed.AuthFailures, o.MaxNodeConnections, logs),
                 NodeGatewayActor.ActorName);
             NodeGatewayActor.EndSessionsOnShutdown(system, gateway);
         });
@@ -152,13 +154,18 @@ public static class AkkaConfiguration
             # ActorSystem (a node runs two): 2.2 % of a core for an idle seed here. Flock's shortest timer is 200 ms,
             # messages never wait on the wheel, so a coarser tick costs no timing that matters.
             akka.scheduler.tick-duration = 100ms
+            # A chunk stream (source bytes, results) shares its member pair's one connection with the cluster's
+            # heartbeats, which wait behind whatever of it is queued: at most 8 elements (512 KiB) in flight, half a
+            # second on a 1 MB/s uplink, where the default 32 (2 MiB) held heartbeats back for 2 s and more.
+            akka.stream.materializer.stream-ref.buffer-capacity = 8
             """), HoconAddMode.Prepend)
         // Every persisted event and snapshot goes through Flock's serializer under a stable manifest; nothing may fall
         // back to Newtonsoft with CLR type names (local messages are never serialized).
         .WithCustomSerializer(SeedEventSerializer.Name, [typeof(JobAccepted), typeof(JobEvent), typeof(ChunkEvent), typeof(ChunkState), typeof(JobState)], system => new SeedEventSerializer(system))
         .WithCustomSerializer(ControlMessageSerializer.Name, [typeof(Flock.Messages.Cluster.ControlMessage)], system => new ControlMessageSerializer(system))
         .WithCustomSerializer(ByteStringSerializer.Name, [typeof(Akka.IO.ByteString)], system => new ByteStringSerializer(system))
-        .WithCustomSerializer(StreamOfferSerializer.Name, [typeof(Flock.Messages.Chunks.FetchSourceBytesResponse)], system => new StreamOfferSerializer(system))
+        .WithCustomSerializer(StreamOfferSerializer.Name, [typeof(Flock.Messages.Chunks.FetchSourceBytesResponse), typeof(Flock.Messages.Chunks.SendChunkResultResponse)],
+            system => new StreamOfferSerializer(system))
         // Akka.Streams' own settings (the StreamRef protocol's serializer bindings among them) from the start, not only
         // once a materializer injects them: serialization reads its bindings when the system starts.
         .AddHocon(Akka.Streams.ActorMaterializer.DefaultConfig(), HoconAddMode.Append)

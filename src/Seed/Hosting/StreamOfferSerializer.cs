@@ -1,13 +1,17 @@
 using System.Runtime.Serialization;
 using Akka.Actor;
+using Akka.IO;
 using Akka.Serialization;
+using Akka.Streams;
 using Flock.Messages.Chunks;
 
 namespace Flock.Seed.Hosting;
 
 /// <summary>
-/// <see cref="FetchSourceBytesResponse"/> on the wire: its numbers and error as they are, and its stream reference by
-/// Akka.Streams' own serializer, nested, so the reference's origin resolves on the other side as any remote actor's.
+/// The answers that carry a stream of chunk bytes (<see cref="FetchSourceBytesResponse"/> to a node,
+/// <see cref="SendChunkResultResponse"/> from it) on the wire: their numbers and error as they are, and the stream
+/// reference by Akka.Streams' own serializer, nested, so the reference's origin resolves on the other side as any
+/// remote actor's.
 /// </summary>
 public sealed class StreamOfferSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
 {
@@ -17,32 +21,40 @@ public sealed class StreamOfferSerializer(ExtendedActorSystem system) : Serializ
     public const string Name = "flock-stream-offers";
 
     private const string SourceBytesManifest = "fetch-source-bytes-response";
+    private const string ResultBytesManifest = "send-chunk-result-response";
 
     public override int Identifier => Id;
 
-    public override string Manifest(object o) => o is FetchSourceBytesResponse ? SourceBytesManifest : throw new ArgumentException($"{o.GetType().Name} is not a stream offer");
+    public override string Manifest(object o) => o switch
+    {
+        FetchSourceBytesResponse => SourceBytesManifest,
+        SendChunkResultResponse => ResultBytesManifest,
+        _ => throw new ArgumentException($"{o.GetType().Name} is not a stream offer"),
+    };
 
     public override byte[] ToBinary(object obj)
     {
-        var offer = (FetchSourceBytesResponse)obj;
         using var buffer = new MemoryStream();
         using (var writer = new BinaryWriter(buffer))
         {
-            writer.Write(offer.Length);
-            writer.Write(offer.Start);
-            writer.Write(offer.End);
-            writer.Write(offer.NotFound);
-            writer.Write(offer.Error is not null);
-            if (offer.Error is not null) writer.Write(offer.Error);
-            writer.Write(offer.Bytes is not null);
-            if (offer.Bytes is { } bytes)
+            switch (obj)
             {
-                var serializer = system.Serialization.FindSerializerFor(bytes);
-                writer.Write(serializer.Identifier);
-                writer.Write(Akka.Serialization.Serialization.ManifestFor(serializer, bytes));
-                var nested = serializer.ToBinary(bytes);
-                writer.Write(nested.Length);
-                writer.Write(nested);
+                case FetchSourceBytesResponse offer:
+                    writer.Write(offer.Length);
+                    writer.Write(offer.Start);
+                    writer.Write(offer.End);
+                    writer.Write(offer.NotFound);
+                    WriteError(writer, offer.Error);
+                    WriteStream(writer, offer.Bytes);
+                    break;
+                case SendChunkResultResponse offer:
+                    writer.Write(offer.Held);
+                    writer.Write(offer.NotWanted);
+                    WriteError(writer, offer.Error);
+                    WriteStream(writer, offer.Bytes);
+                    break;
+                default:
+                    throw new ArgumentException($"{obj.GetType().Name} is not a stream offer");
             }
         }
         return buffer.ToArray();
@@ -50,29 +62,64 @@ public sealed class StreamOfferSerializer(ExtendedActorSystem system) : Serializ
 
     public override object FromBinary(byte[] bytes, string manifest)
     {
-        if (manifest != SourceBytesManifest) throw new SerializationException($"unknown stream offer {manifest}");
         try
         {
             using var reader = new BinaryReader(new MemoryStream(bytes));
-            var length = reader.ReadInt64();
-            var start = reader.ReadInt64();
-            var end = reader.ReadInt64();
-            var notFound = reader.ReadBoolean();
-            var error = reader.ReadBoolean() ? reader.ReadString() : null;
-            Akka.Streams.ISourceRef<Akka.IO.ByteString>? stream = null;
-            if (reader.ReadBoolean())
+            switch (manifest)
             {
-                var serializerId = reader.ReadInt32();
-                var nestedManifest = reader.ReadString();
-                var nested = reader.ReadBytes(reader.ReadInt32());
-                stream = system.Serialization.Deserialize(nested, serializerId, nestedManifest) as Akka.Streams.ISourceRef<Akka.IO.ByteString>
-                    ?? throw new SerializationException("a stream offer that holds no source of bytes");
+                case SourceBytesManifest:
+                {
+                    var length = reader.ReadInt64();
+                    var start = reader.ReadInt64();
+                    var end = reader.ReadInt64();
+                    var notFound = reader.ReadBoolean();
+                    var error = ReadError(reader);
+                    return new FetchSourceBytesResponse(length, start, end, ReadStream<ISourceRef<ByteString>>(reader), error, notFound);
+                }
+                case ResultBytesManifest:
+                {
+                    var held = reader.ReadInt64();
+                    var notWanted = reader.ReadBoolean();
+                    var error = ReadError(reader);
+                    return new SendChunkResultResponse(held, ReadStream<ISinkRef<ByteString>>(reader), error, notWanted);
+                }
+                default:
+                    throw new SerializationException($"unknown stream offer {manifest}");
             }
-            return new FetchSourceBytesResponse(length, start, end, stream, error, notFound);
         }
         catch (EndOfStreamException e)
         {
             throw new SerializationException("a truncated stream offer", e);
         }
+    }
+
+    private static void WriteError(BinaryWriter writer, string? error)
+    {
+        writer.Write(error is not null);
+        if (error is not null) writer.Write(error);
+    }
+
+    private static string? ReadError(BinaryReader reader) => reader.ReadBoolean() ? reader.ReadString() : null;
+
+    private void WriteStream(BinaryWriter writer, object? stream)
+    {
+        writer.Write(stream is not null);
+        if (stream is null) return;
+        var serializer = system.Serialization.FindSerializerFor(stream);
+        writer.Write(serializer.Identifier);
+        writer.Write(Akka.Serialization.Serialization.ManifestFor(serializer, stream));
+        var nested = serializer.ToBinary(stream);
+        writer.Write(nested.Length);
+        writer.Write(nested);
+    }
+
+    private T? ReadStream<T>(BinaryReader reader) where T : class
+    {
+        if (!reader.ReadBoolean()) return null;
+        var serializerId = reader.ReadInt32();
+        var nestedManifest = reader.ReadString();
+        var nested = reader.ReadBytes(reader.ReadInt32());
+        return system.Serialization.Deserialize(nested, serializerId, nestedManifest) as T
+            ?? throw new SerializationException($"a stream offer that holds no {typeof(T).Name}");
     }
 }

@@ -97,6 +97,13 @@ public sealed class IsolatedNetwork : IAsyncDisposable
         await IpAsync(["netns", "exec", Name, "tc", .. Tbf(_innerLink)]);
     }
 
+    /// <summary>Makes the link fast again.</summary>
+    public async Task UnthrottleAsync()
+    {
+        await TcAsync(["qdisc", "del", "dev", _hostLink, "root"]);
+        await IpAsync(["netns", "exec", Name, "tc", "qdisc", "del", "dev", _innerLink, "root"]);
+    }
+
     public async ValueTask DisposeAsync()
     {
         // The veth pair goes with its namespace.

@@ -38,17 +38,14 @@ public sealed partial class FaultRig : IAsyncDisposable
 
     private readonly string _seedConfig;
 
-    private FaultRig(TestCluster cluster, TcpProxy proxy, IsolatedNetwork? network, string seedConfig)
+    private FaultRig(TestCluster cluster, IsolatedNetwork? network, string seedConfig)
     {
         Cluster = cluster;
-        Proxy = proxy;
         Network = network;
         _seedConfig = seedConfig;
     }
 
     public TestCluster Cluster { get; }
-
-    public TcpProxy Proxy { get; }
 
     /// <summary>The network of <see cref="IsolatedNodeAsync"/>'s node, when the rig was started with one.</summary>
     public IsolatedNetwork? Network { get; }
@@ -59,8 +56,8 @@ public sealed partial class FaultRig : IAsyncDisposable
     /// </param>
     public static async Task<FaultRig> StartAsync(bool isolatedNode = false)
     {
-        // Plain HTTP (tls = off, as on a trusted network): the proxy must read request lines to find and damage an upload.
-        // TLS itself is covered by the security suite; the recovery paths are the same either way.
+        // Plain HTTP on the web side (tls = off, as on a trusted network): TLS there is covered by the security suite, and
+        // chunk bytes travel over the cluster transport either way.
         var cluster = new TestCluster(tls: false);
         var network = isolatedNode ? await IsolatedNetwork.CreateAsync() : null;
         var seedConfig = SeedConfig;
@@ -70,14 +67,14 @@ public sealed partial class FaultRig : IAsyncDisposable
             seedConfig += $"\nflock.seed.remote-host = \"{network.HostAddress}\"\n";
         }
         await cluster.StartSeedAsync(config: seedConfig);
-        return new FaultRig(cluster, new TcpProxy(cluster.Port), network, seedConfig);
+        return new FaultRig(cluster, network, seedConfig);
     }
 
     public Task<FlockProcess> RestartSeedAsync() => Cluster.StartSeedAsync(config: _seedConfig);
 
-    /// <summary>A node that reaches the seed through the proxy (<paramref name="viaProxy"/>) or directly.</summary>
-    public Task<FlockProcess> NodeAsync(string name, bool viaProxy, string extraConfig = "") =>
-        Cluster.StartNodeAsync(name, seed: viaProxy ? Proxy.Address : null, config: NodeConfig + "\n" + extraConfig);
+    /// <summary>A node on the seed's own network (loopback).</summary>
+    public Task<FlockProcess> NodeAsync(string name, string extraConfig = "") =>
+        Cluster.StartNodeAsync(name, config: NodeConfig + "\n" + extraConfig);
 
     /// <summary>A node in the rig's own network (<see cref="Network"/>), which <see cref="IsolatedNetwork.CutAsync"/> cuts off from everything.</summary>
     public Task<FlockProcess> IsolatedNodeAsync(string name, IReadOnlyDictionary<string, string>? env = null) =>
@@ -90,6 +87,20 @@ public sealed partial class FaultRig : IAsyncDisposable
         var path = Cluster.Scratch.File("fault-source.mp4");
         var d = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         await FfmpegTool.FfmpegAsync(["-y", "-f", "lavfi", "-i", $"testsrc2=s=320x240:r=25:d={d}", "-f", "lavfi", "-i", $"sine=d={d}",
+            "-c:v", "libx264", "-preset", "ultrafast", "-g", "25", "-bf", "2", "-c:a", "aac", "-shortest", path]);
+        return path;
+    }
+
+    /// <summary>
+    /// 6 s of 640x360 noise with AAC: about 2.8 MB per second of source and 2.7 MB per second of result, so on a link of
+    /// 1 MiB/s each chunk's source and result take seconds while the little a stream keeps in flight (512 KiB) still
+    /// lets the cluster's heartbeats through in half a second.
+    /// </summary>
+    public async Task<string> BulkyClipAsync(double seconds = 6)
+    {
+        var path = Cluster.Scratch.File("bulky-source.mp4");
+        var d = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await FfmpegTool.FfmpegAsync(["-y", "-f", "lavfi", "-i", $"nullsrc=s=640x360:r=25:d={d},geq=lum='random(1)*255':cb=128:cr=128", "-f", "lavfi", "-i", $"sine=d={d}",
             "-c:v", "libx264", "-preset", "ultrafast", "-g", "25", "-bf", "2", "-c:a", "aac", "-shortest", path]);
         return path;
     }
@@ -136,20 +147,47 @@ public sealed partial class FaultRig : IAsyncDisposable
         return job;
     }
 
-    /// <summary>The chunk and attempt of an upload the proxy saw, from its request line.</summary>
-    public static (int Index, int Attempt) UploadOf(ProxyConnection upload)
+    /// <summary>A chunk result part of which the seed holds: what a node sent of it so far, written through to the seed's disk.</summary>
+    public sealed record PartialUpload(int Index, int Attempt, long Bytes);
+
+    /// <summary>Where the seed keeps what it received of a result until the whole of it is in and checked.</summary>
+    public static string PartialUploadFile(string dataDir, string id, int index, int attempt) =>
+        Path.Combine(dataDir, "jobs", id, "chunks", string.Create(CultureInfo.InvariantCulture, $"{index:D6}.attempt{attempt}.part"));
+
+    /// <summary>The results of a job the seed holds part of now, as its disk shows them.</summary>
+    public IReadOnlyList<PartialUpload> PartialUploads(string id)
     {
-        var put = UploadLine().Match(upload.PutLine ?? "");
-        Assert.True(put.Success, $"not a chunk upload: {upload.PutLine}");
-        return (int.Parse(put.Groups["index"].Value, CultureInfo.InvariantCulture), int.Parse(put.Groups["attempt"].Value, CultureInfo.InvariantCulture));
+        var dir = Path.Combine(Cluster.DataDir, "jobs", id, "chunks");
+        if (!Directory.Exists(dir)) return [];
+        var found = new List<PartialUpload>();
+        foreach (var file in Directory.EnumerateFiles(dir))
+        {
+            if (PartialName().Match(Path.GetFileName(file)) is not { Success: true } m) continue;
+            long bytes;
+            try { bytes = new FileInfo(file).Length; }
+            catch (FileNotFoundException) { continue; }
+            found.Add(new PartialUpload(int.Parse(m.Groups["index"].Value, CultureInfo.InvariantCulture), int.Parse(m.Groups["attempt"].Value, CultureInfo.InvariantCulture), bytes));
+        }
+        return found;
     }
 
-    [GeneratedRegex(@"^PUT /api/jobs/[^/]+/chunks/(?<index>\d+)/result\?attempt=(?<attempt>\d+)")]
-    private static partial Regex UploadLine();
+    /// <summary>Waits until the seed holds at least <paramref name="atLeast"/> bytes of some result of the job; the least advanced such.</summary>
+    public async Task<PartialUpload> UntilPartialUploadAsync(string id, long atLeast)
+    {
+        var until = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        while (true)
+        {
+            if (PartialUploads(id).Where(p => p.Bytes >= atLeast).MinBy(p => p.Bytes) is { } partial) return partial;
+            Assert.True(DateTime.UtcNow < until, $"the seed never held {atLeast} bytes of a result of job {id}\nseed:\n{Cluster.Seed?.Output}");
+            await Task.Delay(50);
+        }
+    }
+
+    [GeneratedRegex(@"^(?<index>\d{6})\.attempt(?<attempt>\d+)\.part$")]
+    private static partial Regex PartialName();
 
     public async ValueTask DisposeAsync()
     {
-        await Proxy.DisposeAsync();
         Cluster.Dispose();
         if (Network is not null) await Network.DisposeAsync();
     }

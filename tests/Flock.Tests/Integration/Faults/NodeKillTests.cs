@@ -1,14 +1,14 @@
 using System.Diagnostics;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Flock.Tests.Support;
 using Xunit;
 
 namespace Flock.Tests.Integration.Faults;
 
 /// <summary>
-/// A node SIGKILLed in the two transfer phases: reading its chunk's source (over the cluster transport, its link slowed
-/// so the kill lands inside the read), and sending its result (over the web side, where the proxy slows it and shows
-/// the open upload).
+/// A node SIGKILLed in the two transfer phases, both over the cluster transport with its link slowed so the kill lands
+/// inside them: reading its chunk's source, and sending its result.
 /// </summary>
 public sealed class NodeKillTests
 {
@@ -28,7 +28,7 @@ public sealed class NodeKillTests
         await UntilAsync(async () => HeldBy(await rig.Cluster.JobAsync(id), "node-a").Count > 0 && await SourceBytesSentAsync(rig) > 16 * 1024,
             "node-a reading its source");
         // node-b is up before the kill, so the time measured is detection and reassignment, not a join.
-        var b = await rig.NodeAsync("node-b", viaProxy: false);
+        var b = await rig.NodeAsync("node-b");
         var held = HeldBy(await rig.Cluster.JobAsync(id), "node-a");
         Assert.NotEmpty(held);
         victim.KillHard();
@@ -57,43 +57,47 @@ public sealed class NodeKillTests
     [Fact]
     public async Task Node_killed_while_uploading_its_result_should_not_lose_the_chunk()
     {
-        await using var rig = await FaultRig.StartAsync();
-        rig.Proxy.Throttle(16 * 1024, 0);
-        var victim = await rig.NodeAsync("node-a", viaProxy: true);
-        var source = await rig.ClipAsync();
-        var id = await rig.SubmitAsync(source);
+        // Results also travel over the cluster transport: node-a's link, slow for its megabytes of results, keeps each
+        // on the way for seconds.
+        await using var rig = await FaultRig.StartAsync(isolatedNode: true);
+        await rig.Network!.ThrottleAsync(1 << 20, TimeSpan.FromMilliseconds(250));
+        var victim = await rig.IsolatedNodeAsync("node-a");
+        var source = await rig.BulkyClipAsync();
+        var id = await rig.SubmitAsync(source, chunkSeconds: 2);
 
-        var uploading = () => rig.Proxy.Connections.FirstOrDefault(c => c.Uploading && c.BytesSincePut > 16 * 1024);
-        await UntilAsync(uploading, "node-a uploading");
-        var b = await rig.NodeAsync("node-b", viaProxy: false);
-        // node-b's start takes seconds, in which node-a's first upload may have all but finished (CI saw it arrive whole
-        // just before the kill): the upload with the least sent so far is the one the kill surely interrupts.
-        var upload = await UntilAsync(() => rig.Proxy.Connections.Where(c => c.Uploading && c.BytesSincePut > 16 * 1024).MinBy(c => c.BytesSincePut),
-            "node-a uploading");
-        var (index, attempt) = FaultRig.UploadOf(upload);
+        await rig.UntilPartialUploadAsync(id, atLeast: 256 * 1024);
+        var b = await rig.NodeAsync("node-b");
+        // node-b's start takes seconds, in which node-a's first result may have all but arrived: the one node-a sends
+        // with the least in so far is the one the kill surely interrupts (node-b's own are in and gone at once).
+        FaultRig.PartialUpload? upload = null;
+        await UntilAsync(async () =>
+        {
+            var held = HeldBy(await rig.Cluster.JobAsync(id), "node-a");
+            upload = rig.PartialUploads(id).Where(p => p.Bytes >= 256 * 1024 && held.Contains((p.Index, p.Attempt))).MinBy(p => p.Bytes);
+            return upload is not null;
+        }, "node-a sending a result");
+        var seedLogBefore = rig.Cluster.Seed!.Output.Length;
         victim.KillHard();
-        // Otherwise node-a's kernel would still deliver the upload bytes it had buffered, and the chunk would arrive whole.
-        rig.Proxy.Sever();
+        // Otherwise node-a's kernel would still send what the dead process had queued, and the result would arrive whole.
+        await rig.Network.CutAsync();
         var clock = Stopwatch.StartNew();
 
-        var (_, recovery) = await rig.WaitForAsync(id, clock, j => FaultRig.Chunk(j, index).GetProperty("attempts").GetInt32() > attempt
-            && FaultRig.Chunk(j, index).GetProperty("node").GetString() != "node-a", $"chunk {index} reassigned");
-        var job = await rig.AssertCompletedExactlyAsync(id, source, victim, b);
-        Assert.Equal("node-b", FaultRig.Chunk(job, index).GetProperty("node").GetString());
-        ReliabilityLog.Record("node SIGKILLed while uploading its result (its connections reset, buffered bytes lost)",
-            "control connection reset: the seed releases the chunk at once", recovery, "nothing",
-            nameof(Node_killed_while_uploading_its_result_should_not_lose_the_chunk));
-    }
-
-    private static async Task<ProxyConnection> UntilAsync(Func<ProxyConnection?> phase, string what)
-    {
-        var until = DateTime.UtcNow + TimeSpan.FromMinutes(2);
-        while (true)
+        // Measured to the seed releasing node-a's chunks (its session ending): node-b may already run a speculative copy
+        // of the chunk, so the chunk's own record can show it elsewhere before the seed knows node-a is gone.
+        var released = new Regex(@"node node-a is (down|unreachable)");
+        while (!released.IsMatch(rig.Cluster.Seed.Output[seedLogBefore..]))
         {
-            if (phase() is { } connection) return connection;
-            Assert.True(DateTime.UtcNow < until, $"timed out waiting for {what}");
-            await Task.Delay(50);
+            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(1), $"the seed never let node-a go:\n{rig.Cluster.Seed.Output}");
+            await Task.Delay(20);
         }
+        var recovery = clock.Elapsed;
+        var lost = upload!;
+        await rig.WaitForAsync(id, clock, j => Reassigned(j, (lost.Index, lost.Attempt)), $"chunk {lost.Index} reassigned");
+        var job = await rig.AssertCompletedExactlyAsync(id, source, victim, b);
+        Assert.Equal("node-b", FaultRig.Chunk(job, lost.Index).GetProperty("node").GetString());
+        ReliabilityLog.Record("node SIGKILLed while uploading its result (over the cluster transport; its link cut, so nothing it had queued arrives)",
+            "its heartbeats stop; its member is downed and removed, which ends its session and releases its chunks", recovery, "nothing",
+            nameof(Node_killed_while_uploading_its_result_should_not_lose_the_chunk));
     }
 
     private static List<(int Index, int Attempts)> HeldBy(JsonElement job, string node) =>

@@ -33,7 +33,7 @@ public sealed class PartitionTests
         // Released back to the queue once node-a is found unreachable; node-b joins only then, so the time is detection alone.
         var (_, recovery) = await rig.WaitForAsync(id, clock, j => held.All(h => FaultRig.Chunk(j, h.Index).GetProperty("state").GetString() == "pending"),
             "node-a's chunks released after it went silent");
-        var b = await rig.NodeAsync("node-b", viaProxy: false);
+        var b = await rig.NodeAsync("node-b");
         var (reassigned, _) = await rig.WaitForAsync(id, clock, j => held.All(h => FaultRig.Chunk(j, h.Index).GetProperty("attempts").GetInt32() > h.Attempts),
             "node-a's chunks reassigned");
         await rig.Cluster.Seed!.WaitForOutputAsync("node node-a is unreachable", TimeSpan.FromSeconds(30));

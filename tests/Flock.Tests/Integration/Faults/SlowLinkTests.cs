@@ -20,7 +20,7 @@ public sealed class SlowLinkTests
         await rig.Network!.ThrottleAsync(48 * 1024, TimeSpan.FromSeconds(1));
         var a = await rig.IsolatedNodeAsync("node-a");
         await a.WaitForOutputAsync("cluster member up", TimeSpan.FromSeconds(30));
-        var b = await rig.NodeAsync("node-b", viaProxy: false);
+        var b = await rig.NodeAsync("node-b");
         var source = await rig.ClipAsync();
         var id = await rig.SubmitAsync(source);
 

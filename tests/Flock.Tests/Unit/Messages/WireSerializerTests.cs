@@ -60,5 +60,26 @@ public sealed class WireSerializerTests
         var back = (FetchSourceBytesResponse)serialization.Deserialize(offers.ToBinary(refused), offers.Identifier, Akka.Serialization.Serialization.ManifestFor(offers, refused));
         Assert.Equal(refused, back);
         Assert.Throws<SerializationException>(() => serialization.Deserialize(offers.ToBinary(refused)[..5], offers.Identifier, "fetch-source-bytes-response"));
+
+        // A refused result offer keeps its reason and whether the node should give up on it.
+        var busy = new SendChunkResultResponse(0, null, "an upload of this result is already in progress; try again shortly");
+        var gone = new SendChunkResultResponse(0, null, "no job 7", NotWanted: true);
+        foreach (var offer in new[] { busy, gone })
+        {
+            Assert.IsType<StreamOfferSerializer>(serialization.FindSerializerFor(offer));
+            Assert.Equal(offer, serialization.Deserialize(offers.ToBinary(offer), offers.Identifier, Akka.Serialization.Serialization.ManifestFor(offers, offer)));
+        }
+        Assert.Throws<SerializationException>(() => serialization.Deserialize(offers.ToBinary(gone), offers.Identifier, "no-such-offer"));
+    }
+
+    [Fact]
+    public async Task A_chunk_stream_should_keep_at_most_half_a_megabyte_in_flight_ahead_of_the_cluster_heartbeats()
+    {
+        using var scratch = ScratchDirectory.Create();
+        await using var flock = await FlockTestSystem.StartSqliteAsync(scratch.Path);
+        // Heartbeats share the member pair's connection and wait behind what is in flight: 32 elements of 64 KiB (Akka's
+        // default) held them back 2 s on a 1 MB/s link, long enough to be taken for a dead member.
+        var refs = Akka.Streams.ActorMaterializerSettings.Create(flock.System).StreamRefSettings;
+        Assert.True(refs.BufferCapacity * (long)Flock.Seed.Transfers.SourceStreams.ElementBytes <= 512 * 1024, $"{refs.BufferCapacity} elements in flight");
     }
 }
