@@ -23,6 +23,9 @@ public static class NodeMembership
     private static readonly TimeSpan MinBackoff = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(10);
 
+    /// <summary>A live seed welcomes a joining member within a second or two; longer means its address is dead.</summary>
+    private static readonly TimeSpan WelcomeTimeout = TimeSpan.FromSeconds(10);
+
     /// <param name="route">opened from each member system once it is up, closed when it ends: the encoder's control link uses it.</param>
     /// <param name="memberUp">hears the member's address each time a member system is up.</param>
     public static async Task RunAsync(NodeOptions options, string name, ControlRoute route, ILoggerFactory logs, Action<string> memberUp, CancellationToken ct)
@@ -104,6 +107,7 @@ public static class NodeMembership
             memberUp(cluster.SelfAddress.ToString());
         });
         var seedLeft = false;
+        var joinStarted = DateTime.UtcNow;
         // A seed whose process died resets its connection: this member joins the next seed at once instead of waiting
         // to find it unreachable and down itself (what a partition, where nothing is reset, still goes through).
         var seedGone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -116,9 +120,19 @@ public static class NodeMembership
             {
                 await Task.WhenAny(system.WhenTerminated, seedGone.Task, Task.Delay(TimeSpan.FromSeconds(1), ct)).ConfigureAwait(false);
                 ct.ThrowIfCancellationRequested();
-                if (seedGone.Task.IsCompleted && cluster.SelfMember.Status == Akka.Cluster.MemberStatus.Up)
+                // Also while still joining: a seed killed before it welcomed this member is not coming back at that address.
+                if (seedGone.Task.IsCompleted)
                 {
                     log.LogWarning("the seed's connection closed (it stopped or was killed); joining again with a fresh system");
+                    seedLeft = true;
+                    await EndWithoutLeavingAsync(system, cluster).ConfigureAwait(false);
+                    break;
+                }
+                // A seed address that never answers (the seed was killed, and restarted elsewhere, between the enrollment
+                // that named it and this member's join): join attempts to it would go on forever, so enroll afresh.
+                if (!welcomed.Task.IsCompleted && DateTime.UtcNow - joinStarted > WelcomeTimeout)
+                {
+                    log.LogWarning("the seed's member at {Seed} did not welcome this member within {Timeout:0}s; enrolling again", enrollment.SeedAddress, WelcomeTimeout.TotalSeconds);
                     seedLeft = true;
                     await EndWithoutLeavingAsync(system, cluster).ConfigureAwait(false);
                     break;

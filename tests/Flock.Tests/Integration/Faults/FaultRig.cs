@@ -82,25 +82,21 @@ public sealed partial class FaultRig : IAsyncDisposable
             network: Network ?? throw new InvalidOperationException("start the rig with isolatedNode: true"));
 
     /// <summary>8 s of 320x240 with AAC: about 100 KB per second of source, so a throttled link takes seconds per chunk.</summary>
-    public async Task<string> ClipAsync(double seconds = 8)
-    {
-        var path = Cluster.Scratch.File("fault-source.mp4");
-        var d = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        await FfmpegTool.FfmpegAsync(["-y", "-f", "lavfi", "-i", $"testsrc2=s=320x240:r=25:d={d}", "-f", "lavfi", "-i", $"sine=d={d}",
-            "-c:v", "libx264", "-preset", "ultrafast", "-g", "25", "-bf", "2", "-c:a", "aac", "-shortest", path]);
-        return path;
-    }
+    public Task<string> ClipAsync(double seconds = 8) => GenerateAsync("fault-source.mp4", d => $"testsrc2=s=320x240:r=25:d={d}", seconds);
 
     /// <summary>
     /// 6 s of 640x360 noise with AAC: about 2.8 MB per second of source and 2.7 MB per second of result, so on a link of
     /// 1 MiB/s each chunk's source and result take seconds while the little a stream keeps in flight (512 KiB) still
     /// lets the cluster's heartbeats through in half a second.
     /// </summary>
-    public async Task<string> BulkyClipAsync(double seconds = 6)
+    public Task<string> BulkyClipAsync(double seconds = 6) =>
+        GenerateAsync("bulky-source.mp4", d => $"nullsrc=s=640x360:r=25:d={d},geq=lum='random(1)*255':cb=128:cr=128", seconds);
+
+    private async Task<string> GenerateAsync(string name, Func<string, string> video, double seconds)
     {
-        var path = Cluster.Scratch.File("bulky-source.mp4");
+        var path = Cluster.Scratch.File(name);
         var d = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        await FfmpegTool.FfmpegAsync(["-y", "-f", "lavfi", "-i", $"nullsrc=s=640x360:r=25:d={d},geq=lum='random(1)*255':cb=128:cr=128", "-f", "lavfi", "-i", $"sine=d={d}",
+        await FfmpegTool.FfmpegAsync(["-y", "-f", "lavfi", "-i", video(d), "-f", "lavfi", "-i", $"sine=d={d}",
             "-c:v", "libx264", "-preset", "ultrafast", "-g", "25", "-bf", "2", "-c:a", "aac", "-shortest", path]);
         return path;
     }

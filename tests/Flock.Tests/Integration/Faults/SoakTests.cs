@@ -118,7 +118,8 @@ public sealed class SoakTests(ITestOutputHelper output)
             gone = FfmpegProcessesUnder(cluster.Scratch.Path).Count == 0;
             if (!gone) await Task.Delay(200);
         }
-        Assert.True(gone, $"ffmpeg still running: {string.Join(", ", FfmpegProcessesUnder(cluster.Scratch.Path))}");
+        Assert.True(gone, $"ffmpeg still running: {string.Join("\n", FfmpegProcessesUnder(cluster.Scratch.Path).Select(Describe))}\n"
+            + string.Concat(nodes.Select(n => $"\n{n.Key}:\n{n.Value.Output[^Math.Min(4000, n.Value.Output.Length)..]}")));
 
         ReliabilityLog.Record($"chaos: {kills.Count} SIGKILLs of random nodes and the seed over {chaosEnded.TotalSeconds:0}s, {jobCount} jobs queued on 3 nodes",
             "control socket closed (nodes); journal replay and node rejoin (seed)",
@@ -178,6 +179,17 @@ public sealed class SoakTests(ITestOutputHelper output)
         }
         Assert.Fail($"jobs not settled: {string.Join(", ", last.Select(j => $"{j.Id}={j.State}"))}");
         return last;
+    }
+
+    /// <summary>A process by its id, parent and command line: which Flock started it, doing what.</summary>
+    private static string Describe(int pid)
+    {
+        try
+        {
+            var parent = File.ReadAllText($"/proc/{pid}/stat").Split(' ')[3];
+            return $"{pid} (parent {parent}): {File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ')}";
+        }
+        catch (IOException) { return $"{pid} (gone)"; }
     }
 
     private static List<int> FfmpegProcessesUnder(string path) =>
