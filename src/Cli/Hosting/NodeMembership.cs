@@ -23,8 +23,8 @@ public static class NodeMembership
     private static readonly TimeSpan MinBackoff = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(10);
 
-    /// <summary>A live seed welcomes a joining member within a second or two; longer means its address is dead.</summary>
-    private static readonly TimeSpan WelcomeTimeout = TimeSpan.FromSeconds(10);
+    /// <summary>A live seed welcomes a joining member within seconds, even on a loaded machine; this long means its address is dead.</summary>
+    private static readonly TimeSpan WelcomeTimeout = TimeSpan.FromSeconds(15);
 
     /// <param name="route">opened from each member system once it is up, closed when it ends: the encoder's control link uses it.</param>
     /// <param name="memberUp">hears the member's address each time a member system is up.</param>
@@ -120,8 +120,7 @@ public static class NodeMembership
             {
                 await Task.WhenAny(system.WhenTerminated, seedGone.Task, Task.Delay(TimeSpan.FromSeconds(1), ct)).ConfigureAwait(false);
                 ct.ThrowIfCancellationRequested();
-                // Also while still joining: a seed killed before it welcomed this member is not coming back at that address.
-                if (seedGone.Task.IsCompleted)
+                if (seedGone.Task.IsCompleted && cluster.SelfMember.Status == Akka.Cluster.MemberStatus.Up)
                 {
                     log.LogWarning("the seed's connection closed (it stopped or was killed); joining again with a fresh system");
                     seedLeft = true;

@@ -4,7 +4,7 @@ namespace Flock.Messages.Chunks;
 
 /// <summary>
 /// Everything a node needs to encode one chunk exactly. The node reads the source through
-/// <paramref name="SourcePath"/> (HTTP range requests on the seed), seeks to <paramref name="SeekSeconds"/> (ffmpeg lands on
+/// <paramref name="SourcePath"/> (range reads on its loopback relay, each relayed to the seed over its control session), seeks to <paramref name="SeekSeconds"/> (ffmpeg lands on
 /// the keyframe at or before it) and keeps exactly the frames whose timestamps, in the source stream's time base,
 /// fall in [<paramref name="StartPts"/>, <paramref name="EndPts"/>); EndPts null means to the end.
 /// <paramref name="SourceBytes"/>, when the seed knows where the chunk's packets lie, lets the node ask the seed for
@@ -15,7 +15,6 @@ public sealed record AssignChunk(
     int ChunkIndex,
     int Attempt,
     string SourcePath,
-    string ResultPath,
     double? SeekSeconds,
     long StartPts,
     long? EndPts,

@@ -173,8 +173,6 @@ public static class ChunkEncoder
             throw new MediaException($"the node refused the assignment: bad job or chunk id '{a.JobId}'/{a.ChunkIndex}");
         if (a.SourcePath != $"/api/jobs/{a.JobId}/source")
             throw new MediaException($"the node refused the assignment: the source must be the job's source on the seed, not '{a.SourcePath}'");
-        if (a.ResultPath != $"/api/jobs/{a.JobId}/chunks/{a.ChunkIndex}/result")
-            throw new MediaException($"the node refused the assignment: the result must go to the chunk's own address, not '{a.ResultPath}'");
         try
         {
             EncoderOptions.CheckVideoAssignment(a.VideoOptions, a.VideoFilter);

@@ -278,7 +278,6 @@ public sealed class ChunkActor : UntypedPersistentActor
             _state.Index,
             attempt,
             $"/api/jobs/{_jobId}/source",
-            $"/api/jobs/{_jobId}/chunks/{_state.Index}/result",
             EntryPoints.SeekSeconds(plan, _plan.Timeline, chunk, _badEntries, NeedsFrameBefore),
             chunk.StartPts,
             chunk.EndPts,

@@ -86,7 +86,7 @@ public sealed class SoakTests(ITestOutputHelper output)
         var recovery = clock.Elapsed - lastKill;
         output.WriteLine($"work back in hand {recovery.TotalSeconds:0.0}s after the last kill ({(recovered ? "every node up, a chunk out" : "every job settled first")})");
 
-        var jobs = await WaitForAllAsync(http, ids, TimeSpan.FromMinutes(Long ? 15 : 5));
+        var jobs = await WaitForAllAsync(http, ids, TimeSpan.FromMinutes(Long ? 15 : 5), () => Logs(cluster, nodes));
         var settled = clock.Elapsed;
         output.WriteLine($"all settled {(settled - chaosEnded).TotalSeconds:0.0}s after the chaos ended");
         var expected = await MediaReport.ReadAsync(reference);
@@ -118,8 +118,7 @@ public sealed class SoakTests(ITestOutputHelper output)
             gone = FfmpegProcessesUnder(cluster.Scratch.Path).Count == 0;
             if (!gone) await Task.Delay(200);
         }
-        Assert.True(gone, $"ffmpeg still running: {string.Join("\n", FfmpegProcessesUnder(cluster.Scratch.Path).Select(Describe))}\n"
-            + string.Concat(nodes.Select(n => $"\n{n.Key}:\n{n.Value.Output[^Math.Min(4000, n.Value.Output.Length)..]}")));
+        Assert.True(gone, $"ffmpeg still running: {string.Join("\n", FfmpegProcessesUnder(cluster.Scratch.Path).Select(Describe))}\n{Logs(cluster, nodes)}");
 
         ReliabilityLog.Record($"chaos: {kills.Count} SIGKILLs of random nodes and the seed over {chaosEnded.TotalSeconds:0}s, {jobCount} jobs queued on 3 nodes",
             "control socket closed (nodes); journal replay and node rejoin (seed)",
@@ -161,7 +160,7 @@ public sealed class SoakTests(ITestOutputHelper output)
     }
 
     /// <summary>Polls the job list, riding out moments when the seed is down, until every job is settled.</summary>
-    private static async Task<IReadOnlyList<JobResponse>> WaitForAllAsync(HttpClient http, IReadOnlyList<string> ids, TimeSpan timeout)
+    private static async Task<IReadOnlyList<JobResponse>> WaitForAllAsync(HttpClient http, IReadOnlyList<string> ids, TimeSpan timeout, Func<string> logs)
     {
         var until = DateTime.UtcNow + timeout;
         IReadOnlyList<JobResponse> last = [];
@@ -177,9 +176,14 @@ public sealed class SoakTests(ITestOutputHelper output)
             catch (TaskCanceledException) { }
             await Task.Delay(500);
         }
-        Assert.Fail($"jobs not settled: {string.Join(", ", last.Select(j => $"{j.Id}={j.State}"))}");
+        Assert.Fail($"jobs not settled: {string.Join(", ", last.Select(j => $"{j.Id}={j.State}"))}\n{logs()}");
         return last;
     }
+
+    /// <summary>The tail of the seed's log and of each node's: what a failed run needs to be understood.</summary>
+    private static string Logs(TestCluster cluster, IReadOnlyDictionary<string, FlockProcess> nodes) =>
+        string.Concat(nodes.Select(n => (n.Key, n.Value.Output)).Prepend(("seed", cluster.Seed?.Output ?? ""))
+            .Select(p => $"\n{p.Item1}:\n{p.Item2[^Math.Min(6000, p.Item2.Length)..]}"));
 
     /// <summary>A process by its id, parent and command line: which Flock started it, doing what.</summary>
     private static string Describe(int pid)

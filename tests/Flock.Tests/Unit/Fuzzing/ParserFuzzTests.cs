@@ -156,7 +156,7 @@ public sealed class ParserFuzzTests
 
     private static byte[] ControlChannelRoundTrip() =>
         System.Text.Json.JsonSerializer.SerializeToUtf8Bytes<ControlMessage>(
-            new AssignChunk("1", 0, 1, "/api/jobs/1/source", "/api/jobs/1/chunks/0/result", 0.5, 0, 100, 0, 25, ["-c:v", "libx264"], null, 4),
+            new AssignChunk("1", 0, 1, "/api/jobs/1/source", 0.5, 0, 100, 0, 25, ["-c:v", "libx264"], null, 4),
             Flock.Messages.WireJson.Options);
 
     private static byte[] RandomBytes(Random random, int length)

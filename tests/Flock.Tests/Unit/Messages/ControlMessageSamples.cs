@@ -24,7 +24,7 @@ internal static class ControlMessageSamples
         ["report-benchmark"] = new ReportBenchmark(1.25, 118.5),
         ["heartbeat"] = new Heartbeat(new DateTimeOffset(2025, 3, 1, 12, 30, 15, 250, TimeSpan.FromHours(2))),
         ["request-work"] = new RequestWork(2),
-        ["assign-chunk"] = new AssignChunk("job-1", 4, 2, "/jobs/job-1/source", "/jobs/job-1/chunks/4", 40.0000390625,
+        ["assign-chunk"] = new AssignChunk("job-1", 4, 2, "/jobs/job-1/source", 40.0000390625,
             512000, null, 0, 12800, ["-c:v", "libx264", "-crf", "20"], "scale=640:-2", 250),
         ["cancel-chunk"] = new CancelChunk("job-1", 4, 2, "job cancelled"),
         ["report-chunk-progress"] = new ReportChunkProgress("job-1", 4, 2, 120, 33.5),

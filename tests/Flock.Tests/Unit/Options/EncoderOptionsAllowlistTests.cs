@@ -93,7 +93,7 @@ public sealed class EncoderOptionsAllowlistTests
     }
 
     private static AssignChunk Assignment(IReadOnlyList<string> video, string? filter = null, string source = "/api/jobs/4/source") =>
-        new("4", 0, 1, source, "/api/jobs/4/chunks/0/result", null, 0, null, 0, 25, video, filter, 25);
+        new("4", 0, 1, source, null, 0, null, 0, 25, video, filter, 25);
 
     [Theory]
     [InlineData(new[] { "-c:v", "libx264", "-i", "/etc/passwd" }, null, "option -i")]

@@ -81,7 +81,7 @@ public sealed class SourceReadsTests
     [Fact]
     public void A_node_should_ask_for_its_source_with_the_chunks_span_when_the_seed_gave_one()
     {
-        var assignment = new AssignChunk("7", 2, 1, "/api/jobs/7/source", "/api/jobs/7/chunks/2/result", 4.02, 100, 200, 0, 12800, ["-c:v", "libx264"], null, 100, Span);
+        var assignment = new AssignChunk("7", 2, 1, "/api/jobs/7/source", 4.02, 100, 200, 0, 12800, ["-c:v", "libx264"], null, 100, Span);
         var seed = new Uri("https://seed.example:8443");
 
         Assert.Equal("https://seed.example:8443/api/jobs/7/source?media=1000&span=40000000-60000000", Flock.Node.Encoding.ChunkEncoder.SourceUrl(seed, assignment));
