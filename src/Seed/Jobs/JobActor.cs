@@ -244,6 +244,15 @@ public sealed class JobActor : UntypedPersistentActor
                     TellChunk(index, new ReleaseFromNode(l.NodeName, "node leaving before it started the chunk"));
                 break;
             case NodeRejoined r:
+                // What the node still runs of a chunk verified meanwhile, or of a settled job, could only be refused once
+                // done: stop it now rather than leave its ffmpeg working for nothing (and reading a source that may be gone).
+                foreach (var held in r.Held.Where(h => h.JobId == _id))
+                {
+                    var why = _state is { IsFinal: true } settled ? $"job {_id} is {settled.Stage}"
+                        : _chunks.TryGetValue(held.ChunkIndex, out var heldView) && heldView.State.Status == ChunkStates.Done
+                            ? $"chunk {held.ChunkIndex} was finished by {heldView.State.Node}" : null;
+                    if (why is not null) _jobs.Tell(new CancelOnNode(r.NodeName, new CancelChunk(_id, held.ChunkIndex, held.Attempt, why)));
+                }
                 foreach (var (index, view) in _chunks.Where(c => c.Value.State.IsHeldBy(r.NodeName)))
                 {
                     var stillHeld = r.Held.Any(h => h.JobId == _id && h.ChunkIndex == index

@@ -52,7 +52,7 @@ public sealed class ResultStreams(string jobsDirectory, int maxChunksPerJob, IAc
         if (send.Length < 0 || send.FrameHashes && send.Length > MaxFrameHashBytes)
             return new SendChunkResultResponse(0, null, $"a length within bounds is required, not {send.Length}", NotWanted: true);
         var dir = Path.Combine(jobsDirectory, send.JobId, "chunks");
-        if (!Directory.Exists(dir)) return new SendChunkResultResponse(0, null, $"no job {send.JobId}", NotWanted: true);
+        if (!Directory.Exists(dir)) return new SendChunkResultResponse(0, null, $"job {send.JobId} takes no more results (finished or gone)", NotWanted: true);
         var target = send.FrameHashes ? FrameHashFile(dir, send.ChunkIndex, send.Attempt) : PartialFile(dir, send.ChunkIndex, send.Attempt);
         var upload = new Upload(send, node, target, metrics);
         lock (_gate)
