@@ -54,20 +54,21 @@ public sealed partial class FaultRig : IAsyncDisposable
     /// Make a network of its own for one node (<see cref="IsolatedNodeAsync"/>), to cut it off entirely: the seed then
     /// also listens, and announces its cluster member, at that network's host end, which every member can reach.
     /// </param>
-    public static async Task<FaultRig> StartAsync(bool isolatedNode = false)
+    /// <param name="seedConfig">HOCON added to the rig's seed configuration, on every start of the seed.</param>
+    public static async Task<FaultRig> StartAsync(bool isolatedNode = false, string seedConfig = "")
     {
         // Plain HTTP on the web side (tls = off, as on a trusted network): TLS there is covered by the security suite, and
         // chunk bytes travel over the cluster transport either way.
         var cluster = new TestCluster(tls: false);
         var network = isolatedNode ? await IsolatedNetwork.CreateAsync() : null;
-        var seedConfig = SeedConfig;
+        var config = SeedConfig + "\n" + seedConfig;
         if (network is not null)
         {
             cluster.AlsoListenOn = network.HostAddress;
-            seedConfig += $"\nflock.seed.remote-host = \"{network.HostAddress}\"\n";
+            config += $"\nflock.seed.remote-host = \"{network.HostAddress}\"\n";
         }
-        await cluster.StartSeedAsync(config: seedConfig);
-        return new FaultRig(cluster, network, seedConfig);
+        await cluster.StartSeedAsync(config: config);
+        return new FaultRig(cluster, network, config);
     }
 
     public Task<FlockProcess> RestartSeedAsync() => Cluster.StartSeedAsync(config: _seedConfig);

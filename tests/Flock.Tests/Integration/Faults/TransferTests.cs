@@ -16,7 +16,7 @@ public sealed class TransferTests(ITestOutputHelper output)
     [Fact]
     public async Task Seed_killed_mid_upload_should_resume_the_upload_from_its_offset_without_encoding_again()
     {
-        await using var rig = await FaultRig.StartAsync(isolatedNode: true);
+        await using var rig = await FaultRig.StartAsync(isolatedNode: true, seedConfig: RejoinGrace);
         var (a, source, id, partial) = await KillSeedMidUploadAsync(rig);
         var clock = Stopwatch.StartNew();
 
@@ -43,7 +43,7 @@ public sealed class TransferTests(ITestOutputHelper output)
     {
         // Over TLS nothing on the wire can flip a byte unnoticed; what the checksum still has to catch is the seed's own
         // copy going bad (a crash leaving garbage in a half-written file): the resumed result then hashes wrong.
-        await using var rig = await FaultRig.StartAsync(isolatedNode: true);
+        await using var rig = await FaultRig.StartAsync(isolatedNode: true, seedConfig: RejoinGrace);
         var (a, source, id, partial) = await KillSeedMidUploadAsync(rig);
         var file = FaultRig.PartialUploadFile(rig.Cluster.DataDir, id, partial.Index, partial.Attempt);
         await using (var damage = new FileStream(file, FileMode.Open, FileAccess.ReadWrite))
@@ -73,6 +73,13 @@ public sealed class TransferTests(ITestOutputHelper output)
             "SHA-256 of the whole result checked by the seed after the resumed upload; the damaged copy is dropped",
             recovery, "nothing (same attempt sent again whole)", nameof(A_partial_result_damaged_on_the_seed_should_be_caught_by_the_checksum_and_sent_again_whole));
     }
+
+    /// <summary>
+    /// What these tests show is the resume, not how fast a node rejoins a restarted seed (measured as their recovery):
+    /// under the full suite's load the node's session came back 10 s after the kill, past the rig's 6 s orphan grace,
+    /// and the restarted seed had handed its chunks to it again under a new attempt. The default grace is 10 s.
+    /// </summary>
+    private const string RejoinGrace = "flock.seed.orphan-grace = 20s";
 
     /// <summary>
     /// node-a on a link of its own, slow for its megabytes of results, sends its first one; once the seed holds part of
