@@ -20,8 +20,11 @@ namespace Flock.Cli.Hosting;
 /// </summary>
 public static class NodeMembership
 {
-    private static readonly TimeSpan MinBackoff = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(10);
+    // A restarted seed must have its nodes back at work within 10 s: a backoff that doubled up to 10 s while the seed
+    // was booting found it up only at the attempt after (1 + 2 + 4 s in, then 8 s later). A refused connection costs
+    // the seed nothing, so attempts stay at most 3 s apart, jittered so hundreds of nodes do not arrive at once.
+    private static readonly TimeSpan MinBackoff = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(3);
 
     /// <summary>A live seed welcomes a joining member within seconds, even on a loaded machine; this long means its address is dead.</summary>
     private static readonly TimeSpan WelcomeTimeout = TimeSpan.FromSeconds(15);
@@ -207,7 +210,7 @@ public static class NodeMembership
 
     private static async Task<TimeSpan> WaitAsync(TimeSpan backoff, CancellationToken ct)
     {
-        try { await Task.Delay(backoff, ct).ConfigureAwait(false); }
+        try { await Task.Delay(backoff * (1 + 0.25 * Random.Shared.NextDouble()), ct).ConfigureAwait(false); }
         catch (OperationCanceledException) { }
         return TimeSpan.FromTicks(Math.Min(MaxBackoff.Ticks, backoff.Ticks * 2));
     }

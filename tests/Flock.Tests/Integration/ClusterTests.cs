@@ -102,7 +102,7 @@ public sealed class ClusterTests
 
         var reference = await ReferenceEncode.EncodeAsync(source, cluster.Scratch.File("reference.mp4"), Options);
         await MediaComparer.AssertEquivalentAsync(reference, output);
-        ReliabilityLog.Record("node SIGKILLed while encoding", "control socket closed by the node's kernel", recovery, "nothing",
+        ReliabilityLog.Record("node SIGKILLed while encoding", "its cluster connection, closed by its kernel", recovery, "nothing",
             nameof(Node_killed_mid_encode_should_not_lose_the_chunk));
     }
 
@@ -152,7 +152,7 @@ public sealed class ClusterTests
 
         var reference = await ReferenceEncode.EncodeAsync(source, cluster.Scratch.File("reference.mp4"), Options);
         await MediaComparer.AssertEquivalentAsync(reference, output);
-        ReliabilityLog.Record("seed SIGKILLed mid-job and restarted on the same data dir", "nodes' control sockets break; they reconnect with backoff",
+        ReliabilityLog.Record("seed SIGKILLed mid-job and restarted on the same data dir", "nodes' cluster connections break; each starts a fresh member, enrolls again and rejoins",
             recovery, "nothing (chunks verified before the crash not encoded again)", nameof(Seed_killed_mid_job_should_resume_without_encoding_verified_chunks_again));
     }
 }

@@ -53,7 +53,7 @@ public sealed class DiskFullTests(ITestOutputHelper output)
             Assert.True(waitingWait.ExitCode == 0, waitingWait.Stdout + waitingWait.Stderr);
             await AssertFetchedExactAsync(cluster, waiting, reference);
             ReliabilityLog.Record("seed disk full while receiving chunk results",
-                "upload fails with ENOSPC; the seed answers 507 and the node keeps the result and retries",
+                "writing the result fails with ENOSPC; the seed answers \"cannot store the result\" and the node keeps it and retries",
                 freed.Elapsed, "nothing (the job waited for space, then completed exactly; another job completed meanwhile)",
                 nameof(Full_disk_should_hold_uploads_until_space_returns_and_fail_assembly_with_the_reason_while_other_jobs_finish));
 

@@ -121,7 +121,7 @@ public sealed class SoakTests(ITestOutputHelper output)
         Assert.True(gone, $"ffmpeg still running: {string.Join("\n", FfmpegProcessesUnder(cluster.Scratch.Path).Select(Describe))}\n{Logs(cluster, nodes)}");
 
         ReliabilityLog.Record($"chaos: {kills.Count} SIGKILLs of random nodes and the seed over {chaosEnded.TotalSeconds:0}s, {jobCount} jobs queued on 3 nodes",
-            "control socket closed (nodes); journal replay and node rejoin (seed)",
+            "cluster connection closed (nodes); journal replay and node rejoin (seed)",
             recovery, $"nothing (every job exact, all settled {(settled - chaosEnded).TotalSeconds:0.0}s after the chaos ended; no temp files, ffmpeg processes or open chunk leases left)",
             nameof(Jobs_should_all_finish_exactly_while_nodes_and_the_seed_are_killed_at_random));
     }
