@@ -22,9 +22,9 @@ public static class NodeMembership
 {
     // A restarted seed must have its nodes back at work within 10 s: a backoff that doubled up to 10 s while the seed
     // was booting found it up only at the attempt after (1 + 2 + 4 s in, then 8 s later). A refused connection costs
-    // the seed nothing, so attempts stay at most 3 s apart, jittered so hundreds of nodes do not arrive at once. The
-    // first wait stays 1 s: at 0.5 s a member started right after a partition healed failed to rejoin for a minute in
-    // one run of ClusterTransportFaultTests (not understood; see the seed's log that test now prints).
+    // the seed nothing, so waits stop growing at 3 s (plus up to a quarter, jittered so hundreds of nodes do not arrive
+    // at once). The first wait stays 1 s: at 0.5 s a member started right after a partition healed failed to rejoin
+    // for a minute in one run of ClusterTransportFaultTests (not understood; see the seed's log that test now prints).
     private static readonly TimeSpan MinBackoff = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(3);
 
