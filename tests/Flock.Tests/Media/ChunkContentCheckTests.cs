@@ -131,6 +131,39 @@ public sealed class ChunkContentCheckTests
     }
 
     [Fact]
+    public async Task Two_chunks_in_one_GOP_should_share_one_reference_decode_and_each_be_held_to_its_own_frames()
+    {
+        // Keyframes every 2 s, chunks of 1 s: the chunks at 2 s and 3 s both enter at keyframe 1, which is sampled.
+        var s = await PlanAsync(await TestClips.ConstantFrameRateMp4());
+        using var scratch = ScratchDirectory.Create("flock-content-check");
+        var none = new HashSet<long>();
+        var entry = s.Timeline.KeyframePts[1];
+        Assert.True(ChunkContentCheck.SampledForReference(s.Timeline, entry));
+        var pair = s.Plan.Chunks.Where(c => EntryPoints.Natural(s.Timeline, c) == entry).OrderBy(c => c.FirstPts).ToList();
+        Assert.Equal(2, pair.Count);
+        var (early, late) = (pair[0], pair[1]);
+        var earlyHashes = await EncodeAsync(s, early, none, scratch);
+        var lateHashes = await EncodeAsync(s, late, none, scratch);
+        var hits = ChunkContentCheck.SharedDecodeHits;
+
+        // The later chunk first, as the tail's last chunk often comes back first: its decode covers the earlier one.
+        var lateVerdict = await ChunkContentCheck.CheckAsync(Request(s, late, none, VerifyLevel.FirstFrames, lateHashes, scratch), CancellationToken.None);
+        var earlyVerdict = await ChunkContentCheck.CheckAsync(Request(s, early, none, VerifyLevel.FirstFrames, earlyHashes, scratch), CancellationToken.None);
+
+        Assert.Null(lateVerdict.Error);
+        Assert.Null(earlyVerdict.Error);
+        Assert.Equal(ContentCheckMethod.Reference, earlyVerdict.Method);
+        Assert.True(ChunkContentCheck.SharedDecodeHits > hits, "the second chunk of the GOP decoded the source again");
+
+        // Given the later chunk's frames as its own, the earlier chunk must fail: the shared decode is sliced per chunk.
+        var swapped = scratch.File("early-given-late-frames.framehash");
+        File.Copy(lateHashes, swapped);
+        Assert.Equal(early.FrameCount, late.FrameCount);
+        var wrong = await ChunkContentCheck.CheckAsync(Request(s, early, none, VerifyLevel.FirstFrames, swapped, scratch), CancellationToken.None);
+        Assert.Contains("differs", wrong.Error ?? "", StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_output_whose_chunks_were_joined_out_of_order_should_fail_the_content_check()
     {
         var s = await PlanAsync(await TestClips.ConstantFrameRateMp4());
