@@ -109,7 +109,8 @@ public sealed class SourceRelay : IAsyncDisposable
 
     /// <summary>
     /// Reads a chunk's bytes (its container header and its packets' span) while it waits in reserve, so its encode
-    /// starts on bytes already here: the next chunk arrives while the current one encodes.
+    /// starts on bytes already here: the next chunk arrives while the current one encodes. Also the chunk encoding now,
+    /// when it is to be encoded more than once, so that its later passes do not ask the seed again.
     /// </summary>
     public void Prefetch(AssignChunk a)
     {

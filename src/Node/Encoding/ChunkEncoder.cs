@@ -21,6 +21,9 @@ public static class ChunkEncoder
     {
         CheckAssignment(a);
         var twoPass = TwoPass.IsRequested(a.VideoOptions);
+        // A chunk encoded more than once (two passes; a rate target's correction) reads its source each time. Held here
+        // from the start, as a chunk waiting in reserve is, every pass reads it from memory, and the seed sends it once.
+        if (twoPass || VideoBitrate.TargetOf(a.VideoOptions) is not null) relay.Prefetch(a);
         var statistics = Path.Combine(workDir, $"job{a.JobId}-chunk{a.ChunkIndex}-attempt{a.Attempt}-pass");
         try
         {
