@@ -23,6 +23,7 @@ public sealed class EncoderActor : UntypedActor, IWithTimers
     private readonly SeedLink _seed;
     private readonly ControlRoute _route;
     private readonly SourceRelay _relay;
+    private readonly FirstPassesAhead _ahead = new();
     private readonly ClusterKey _key;
     private readonly TaskCompletionSource<string> _fatal;
     private readonly TaskCompletionSource _left;
@@ -98,7 +99,12 @@ public sealed class EncoderActor : UntypedActor, IWithTimers
         Task.Run(() => work(token), CancellationToken.None).PipeTo(Self, success: onSuccess, failure: onFailure);
     }
 
-    protected override void OnReceive(object message) => RunTask(() => ReceiveAsync(message));
+    protected override void OnReceive(object message) => RunTask(async () =>
+    {
+        await ReceiveAsync(message);
+        // The running encode runs the first passes of the two-pass chunks behind it; it reads the reserve from here.
+        _ahead.Waiting = [.. _reserve.Select(j => j.Assignment)];
+    });
 
     private async Task ReceiveAsync(object message)
     {
@@ -277,7 +283,7 @@ public sealed class EncoderActor : UntypedActor, IWithTimers
                 foreach (var job in _reserve.Concat(_encoding.Values).Concat(_uploading.Values))
                 {
                     job.Cancellation.Cancel();
-                    _relay.Forget(job.Assignment);
+                    ForgetSource(job.Assignment);
                 }
                 _reserve.Clear();
                 _encoding.Clear();
@@ -291,7 +297,7 @@ public sealed class EncoderActor : UntypedActor, IWithTimers
                     if (a.JobId != c.JobId || a.ChunkIndex != c.ChunkIndex || a.Attempt != c.Attempt) continue;
                     Log.LogInformation("job {JobId} chunk {ChunkIndex} attempt {Attempt} cancelled: {Reason}", a.JobId, a.ChunkIndex, a.Attempt, c.Reason);
                     job.Cancellation.Cancel();
-                    _relay.Forget(a);
+                    ForgetSource(a);
                     _reserve.Remove(job);
                     _uploading.Remove(job.Key);
                 }
@@ -326,7 +332,7 @@ public sealed class EncoderActor : UntypedActor, IWithTimers
         foreach (var job in _reserve)
         {
             await job.Cancellation.CancelAsync();
-            _relay.Forget(job.Assignment);
+            ForgetSource(job.Assignment);
         }
         _reserve.Clear();
         Timers.StartSingleTimer(nameof(DrainTimedOut), new DrainTimedOut(), _options.DrainTimeout);
@@ -375,7 +381,7 @@ public sealed class EncoderActor : UntypedActor, IWithTimers
                         if (DateTime.UtcNow - lastReport < TimeSpan.FromSeconds(1) && !p.Ended) return;
                         lastReport = DateTime.UtcNow;
                         self.Tell(new Progress(job, p.Frame, p.FramesPerSecond));
-                    }, linked.Token, notice => Log.LogInformation("{Notice}", notice)).ConfigureAwait(false);
+                    }, linked.Token, notice => Log.LogInformation("{Notice}", notice), _ahead).ConfigureAwait(false);
                 },
                 file => new Encoded(job, file),
                 e => new EncodeFailed(job, e switch
@@ -432,8 +438,15 @@ public sealed class EncoderActor : UntypedActor, IWithTimers
         _connection = null;
         _relay.Connection = null;
         // The seed hands chunks not yet started to other nodes when we vanish; running ones may still finish and count.
-        foreach (var job in _reserve) _relay.Forget(job.Assignment);
+        foreach (var job in _reserve) ForgetSource(job.Assignment);
         _reserve.Clear();
+    }
+
+    /// <summary>A chunk attempt this node will not encode now: its prefetched bytes and any first pass run ahead for it go.</summary>
+    private void ForgetSource(AssignChunk a)
+    {
+        _relay.Forget(a);
+        _ahead.Forget(a, _workDir);
     }
 
     private void ScheduleReconnect()

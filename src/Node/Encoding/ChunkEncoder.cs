@@ -16,28 +16,42 @@ public static class ChunkEncoder
 {
     /// <param name="session">the node's control session now (null between sessions): a two-pass chunk asks it for its second pass's rate.</param>
     /// <param name="onNotice">hears what the node decided along the way (a chunk encoded again for its bitrate).</param>
+    /// <param name="ahead">first passes of the two-pass chunks waiting behind this one: run here before this chunk asks its rate.</param>
     public static async Task<string> EncodeAsync(AssignChunk a, Func<SeedConnection?> session, SourceRelay relay, string workDir, int threads,
-        Action<FfmpegProgress> onProgress, CancellationToken ct, Action<string>? onNotice = null)
+        Action<FfmpegProgress> onProgress, CancellationToken ct, Action<string>? onNotice = null, FirstPassesAhead? ahead = null)
     {
         CheckAssignment(a);
         var twoPass = TwoPass.IsRequested(a.VideoOptions);
         // A chunk encoded more than once (two passes; a rate target's correction) reads its source each time. Held here
         // from the start, as a chunk waiting in reserve is, every pass reads it from memory, and the seed sends it once.
         if (twoPass || VideoBitrate.TargetOf(a.VideoOptions) is not null) relay.Prefetch(a);
-        var statistics = Path.Combine(workDir, $"job{a.JobId}-chunk{a.ChunkIndex}-attempt{a.Attempt}-pass");
+        var statistics = StatisticsPrefix(workDir, a);
         try
         {
-            return await EncodeToRateAsync(a, session, relay, workDir, threads, onProgress, ct, onNotice, twoPass, statistics).ConfigureAwait(false);
+            return await EncodeToRateAsync(a, session, relay, workDir, threads, onProgress, ct, onNotice, twoPass, statistics, ahead).ConfigureAwait(false);
         }
         finally
         {
-            if (twoPass && Directory.Exists(workDir))
-                foreach (var log in Directory.EnumerateFiles(workDir, Path.GetFileName(statistics) + "*")) File.Delete(log);
+            if (twoPass)
+            {
+                if (ahead is not null) ahead.Forget(a, workDir);
+                else DeleteStatistics(workDir, a);
+            }
         }
     }
 
+    /// <summary>Where a two-pass chunk attempt's statistics go (ffmpeg's <c>-passlogfile</c> prefix).</summary>
+    private static string StatisticsPrefix(string workDir, AssignChunk a) => Path.Combine(workDir, $"job{a.JobId}-chunk{a.ChunkIndex}-attempt{a.Attempt}-pass");
+
+    /// <summary>Removes a chunk attempt's first-pass statistics.</summary>
+    public static void DeleteStatistics(string workDir, AssignChunk a)
+    {
+        if (!Directory.Exists(workDir)) return;
+        foreach (var log in Directory.EnumerateFiles(workDir, Path.GetFileName(StatisticsPrefix(workDir, a)) + "*")) File.Delete(log);
+    }
+
     private static async Task<string> EncodeToRateAsync(AssignChunk a, Func<SeedConnection?> session, SourceRelay relay, string workDir, int threads,
-        Action<FfmpegProgress> onProgress, CancellationToken ct, Action<string>? onNotice, bool twoPass, string statistics)
+        Action<FfmpegProgress> onProgress, CancellationToken ct, Action<string>? onNotice, bool twoPass, string statistics, FirstPassesAhead? ahead)
     {
         var options = a.VideoOptions;
         if (twoPass)
@@ -46,9 +60,17 @@ public static class ChunkEncoder
             // rate) reads them, aiming at the share of the file's bits the seed gives the chunk by what its first pass
             // spent at the constant quality every chunk's first pass runs at.
             var weighs = FirstPassStats.Weighs(EncoderOptions.Parse(options).VideoEncoder);
-            Discard(await EncodeOnceAsync(a, TwoPass.ForPass(weighs ? FirstPassStats.ConstantQuality(options) : options, 1, statistics), relay, workDir, threads,
-                onProgress, ct).ConfigureAwait(false));
-            if (await SecondPassRateAsync(a, session(), statistics, ct).ConfigureAwait(false) is { } rate) options = ChunkBitrate.Ask(options, rate);
+            var weight = ahead is null ? null : await ahead.WeightOfAsync(a, ct).ConfigureAwait(false);
+            if (weight is null || !File.Exists(statistics + "-0.log"))
+            {
+                Discard(await EncodeOnceAsync(a, TwoPass.ForPass(weighs ? FirstPassStats.ConstantQuality(options) : options, 1, statistics), relay, workDir, threads,
+                    onProgress, ct).ConfigureAwait(false));
+                weight = await WeightOfAsync(statistics, ct).ConfigureAwait(false);
+            }
+            else onNotice?.Invoke($"job {a.JobId} chunk {a.ChunkIndex} attempt {a.Attempt}: first pass already run while it waited");
+            if (weighs && ahead is not null) await WeighWaitingChunksAsync(a, ahead, session, relay, workDir, threads, onNotice, ct).ConfigureAwait(false);
+            if (weight is { } w && await SecondPassRateAsync(a, session(), w, await ModelOfAsync(statistics, ct).ConfigureAwait(false), ct).ConfigureAwait(false) is { } rate)
+                options = ChunkBitrate.Ask(options, rate);
         }
         IReadOnlyList<string> Video(IReadOnlyList<string> o) => twoPass ? TwoPass.ForPass(o, 2, statistics) : o;
         var output = await EncodeOnceAsync(a, Video(options), relay, workDir, threads, onProgress, ct).ConfigureAwait(false);
@@ -89,13 +111,12 @@ public static class ChunkEncoder
     /// (keep the rate the assignment carried) when the encoder's statistics are not x264's text, or the seed cannot say: the chunk is
     /// still encoded to a rate, only by the source's measure.
     /// </summary>
-    private static async Task<long?> SecondPassRateAsync(AssignChunk a, SeedConnection? session, string statistics, CancellationToken ct)
+    private static async Task<long?> SecondPassRateAsync(AssignChunk a, SeedConnection? session, double weight, FirstPassBits? model, CancellationToken ct)
     {
-        var log = statistics + "-0.log";
-        if (session is null || !File.Exists(log) || FirstPassStats.X264Bits(await File.ReadAllTextAsync(log, ct).ConfigureAwait(false)) is not { } weight) return null;
+        if (session is null) return null;
         try
         {
-            var answer = await session.AskAsync<FetchSecondPassRateResponse>(new FetchSecondPassRate(a.JobId, a.ChunkIndex, a.Attempt, weight), SecondPassTimeout, ct)
+            var answer = await session.AskAsync<FetchSecondPassRateResponse>(new FetchSecondPassRate(a.JobId, a.ChunkIndex, a.Attempt, weight, Model: model), SecondPassTimeout, ct)
                 .ConfigureAwait(false);
             return answer.BitsPerSecond;
         }
@@ -106,6 +127,56 @@ public static class ChunkEncoder
     }
 
     private static readonly TimeSpan SecondPassTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>What an x264 first pass spent, from its statistics; null for another encoder's (binary) statistics.</summary>
+    private static async Task<double?> WeightOfAsync(string statistics, CancellationToken ct)
+    {
+        var log = statistics + "-0.log";
+        return File.Exists(log) ? FirstPassStats.X264Bits(await File.ReadAllTextAsync(log, ct).ConfigureAwait(false)) : null;
+    }
+
+    /// <summary>The chunk's bits as a function of the file's rate factor, from x264's statistics (<see cref="FirstPassModel"/>); null for other encoders'.</summary>
+    private static async Task<FirstPassBits?> ModelOfAsync(string statistics, CancellationToken ct)
+    {
+        var log = statistics + "-0.log";
+        if (!File.Exists(log) || FirstPassModel.FromX264(await File.ReadAllTextAsync(log, ct).ConfigureAwait(false)) is not { IsUsable: true } m) return null;
+        return new FirstPassBits(m.Texture, m.Motion, m.Misc);
+    }
+
+    /// <summary>
+    /// Runs the first pass of each two-pass chunk of the same job waiting behind <paramref name="current"/> and tells the
+    /// seed its weight, so that the rate <paramref name="current"/> asks next is shared among more weighed chunks.
+    /// </summary>
+    private static async Task WeighWaitingChunksAsync(AssignChunk current, FirstPassesAhead ahead, Func<SeedConnection?> session, SourceRelay relay, string workDir,
+        int threads, Action<string>? onNotice, CancellationToken ct)
+    {
+        foreach (var next in ahead.Waiting)
+        {
+            if (ct.IsCancellationRequested) return;
+            if (next.JobId != current.JobId || !TwoPass.IsRequested(next.VideoOptions) || ahead.Holds(next)) continue;
+            CheckAssignment(next);
+            var statistics = StatisticsPrefix(workDir, next);
+            if (!ahead.TryRun(next, async own =>
+                {
+                    using var both = CancellationTokenSource.CreateLinkedTokenSource(ct, own);
+                    Discard(await EncodeOnceAsync(next, TwoPass.ForPass(FirstPassStats.ConstantQuality(next.VideoOptions), 1, statistics), relay, workDir, threads, _ => { },
+                        both.Token).ConfigureAwait(false));
+                    return await WeightOfAsync(statistics, both.Token).ConfigureAwait(false);
+                }, out var weighing)) continue;
+            if (await weighing.ConfigureAwait(false) is not { } weight || session() is not { } link) continue;
+            onNotice?.Invoke($"job {next.JobId} chunk {next.ChunkIndex} attempt {next.Attempt}: first pass run while it waits, before chunk {current.ChunkIndex} asks its rate");
+            try
+            {
+                await link.AskAsync<FetchSecondPassRateResponse>(new FetchSecondPassRate(next.JobId, next.ChunkIndex, next.Attempt, weight, RateWanted: false,
+                    Model: await ModelOfAsync(statistics, ct).ConfigureAwait(false)), SecondPassTimeout, ct)
+                    .ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is Akka.Actor.AskTimeoutException or TaskCanceledException && !ct.IsCancellationRequested)
+            {
+                // The seed weighs it when the chunk asks its own rate.
+            }
+        }
+    }
 
     /// <param name="videoOptions">what ffmpeg is given: the assignment's options, with a corrected rate or a pass's statistics.</param>
     private static async Task<string> EncodeOnceAsync(AssignChunk a, IReadOnlyList<string> videoOptions, SourceRelay relay, string workDir, int threads,

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Dispatch;
 using Akka.Persistence;
 using Flock.Media.Assembly;
+using Flock.Media.Encoding;
 using Flock.Media.Options;
 using Flock.Media.Planning;
 using Flock.Media.Processes;
@@ -678,10 +679,19 @@ public sealed class JobActor : UntypedPersistentActor
     /// second pass shares them among frames; a job that has no rate control yet (nothing handed out with it) keeps
     /// what it handed out.
     /// </summary>
+    private static FirstPassModel? ModelOf(MeasureFirstPass m) => m.Model is { } b ? new FirstPassModel(b.Texture, b.Motion, b.Misc) : null;
+
     private FetchSecondPassRateResponse SecondPassRateFor(MeasureFirstPass m)
     {
         if (_rate is null || _state is not { IsFinal: false } || m.ChunkIndex < 0 || m.ChunkIndex >= _rate.Allocation.Length) return new FetchSecondPassRateResponse(null);
-        var (next, rate) = _rate.SecondPass(m.ChunkIndex, m.Weight);
+        if (!m.RateWanted)
+        {
+            _rate = _rate.Weighed(m.ChunkIndex, m.Weight, ModelOf(m));
+            Log.LogInformation("job {Job} chunk {Chunk}: first pass weighed ahead on {Node} ({Measured} of {Chunks} chunks weighed)",
+                _id, m.ChunkIndex, m.NodeName, _rate.FirstPass.Count, _rate.Allocation.Length);
+            return new FetchSecondPassRateResponse(null);
+        }
+        var (next, rate) = _rate.SecondPass(m.ChunkIndex, m.Weight, ModelOf(m));
         Log.LogInformation("job {Job} chunk {Chunk}: second pass asked for {Rate} kb/s from its first pass on {Node} (weight share {Share:0} kb/s, {Measured} of {Chunks} chunks weighed, file target {Target} kb/s)",
             _id, m.ChunkIndex, rate / 1000, m.NodeName, next.Allocation[m.ChunkIndex] / 1000, next.FirstPass.Count, next.Allocation.Length, next.Target / 1000);
         _rate = next;

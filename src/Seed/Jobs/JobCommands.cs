@@ -67,7 +67,8 @@ public sealed record SubmitChunkResult(string JobId, int ChunkIndex, int Attempt
 /// replied to with <see cref="Messages.Chunks.FetchSecondPassRateResponse"/>, the rate its second pass is to aim at (null:
 /// no bitrate target to share, or no plan yet, so the node keeps the rate it was handed).
 /// </summary>
-public sealed record MeasureFirstPass(string JobId, int ChunkIndex, int Attempt, string NodeName, double Weight);
+/// <param name="RateWanted">false: only weighed (a chunk waiting in a node's reserve), its second pass is asked later.</param>
+public sealed record MeasureFirstPass(string JobId, int ChunkIndex, int Attempt, string NodeName, double Weight, bool RateWanted = true, Messages.Chunks.FirstPassBits? Model = null);
 
 public sealed record ChunkResultAnswer(bool Accepted, string Message, bool TryAgain = false);
 

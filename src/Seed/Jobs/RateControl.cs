@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Flock.Media.Encoding;
 using Flock.Media.Options;
 using Flock.Media.Planning;
 using Flock.Media.Probing;
@@ -27,6 +28,16 @@ public sealed record RateControl(
     /// known, it replaces the source's bytes as the measure the file's bits are shared by.
     /// </summary>
     public ImmutableDictionary<int, double> FirstPass { get; init; } = ImmutableDictionary<int, double>.Empty;
+
+    /// <summary>
+    /// Each weighed chunk's bits as a function of the file's rate factor (<see cref="FirstPassModel"/>, x264): once any
+    /// is known the file's bits are shared as x264's own second pass would share them among these frames, not in
+    /// proportion to <see cref="FirstPass"/>.
+    /// </summary>
+    public ImmutableDictionary<int, FirstPassModel> Models { get; init; } = ImmutableDictionary<int, FirstPassModel>.Empty;
+
+    /// <summary>Chunks whose second pass has been asked for its rate: what they were asked holds bits; a chunk only weighed does not.</summary>
+    public ImmutableHashSet<int> SecondPassAsked { get; init; } = [];
 
     /// <summary>The shares from the source's bytes alone, which chunks without a first pass yet keep (scaled to the measured ones).</summary>
     public ImmutableArray<double> SourceAllocation { get; init; }
@@ -71,10 +82,35 @@ public sealed record RateControl(
     /// counted at their source share times what the measured ones weigh per source bit, and the chunk is asked for its
     /// new share as <see cref="Assign"/> asks (corrected by what the verified chunks came to).
     /// </summary>
-    public (RateControl State, long BitsPerSecond) SecondPass(int index, double weight)
+    public (RateControl State, long BitsPerSecond) SecondPass(int index, double weight, FirstPassModel? model = null)
     {
-        if (weight <= 0 || double.IsNaN(weight) || double.IsInfinity(weight) || SourceAllocation.IsDefault) return Assign(index);
+        if (!IsWeight(weight) || SourceAllocation.IsDefault) return Assign(index);
+        var weighed = Weighed(index, weight, model);
+        var allocation = weighed.Allocation;
+        // What a first-pass hand-out asked for binds nothing (that chunk's second pass is asked again): only second
+        // passes already asked, and chunks verified, hold bits; the rest, chunks only weighed included, is shared by
+        // the new weights.
+        var ratio = LearnedRatio;
+        var committed = SecondPassAsked.Where(i => i != index && !Achieved.ContainsKey(i) && Assigned.ContainsKey(i)).Sum(i => Assigned[i] * Seconds[i] * ratio);
+        var open = Enumerable.Range(0, allocation.Length).Where(i => i == index || (!Achieved.ContainsKey(i) && !SecondPassAsked.Contains(i))).Sum(i => allocation[i] * Seconds[i]);
+        var rate = ShareOfWhatIsLeft(allocation[index], committed, open, ratio);
+        return (weighed with { Assigned = Assigned.SetItem(index, rate), SecondPassAsked = SecondPassAsked.Add(index) }, rate);
+    }
+
+    /// <summary>
+    /// Chunk <paramref name="index"/>'s first pass weighed it at <paramref name="weight"/>: the file's bits are shared
+    /// again by first-pass weight, the chunks not measured yet counted at their source share times what the measured
+    /// ones weigh per source bit. Nothing is asked: a chunk weighed while it waits behind another is asked later.
+    /// </summary>
+    public RateControl Weighed(int index, double weight, FirstPassModel? model = null)
+    {
+        if (!IsWeight(weight) || SourceAllocation.IsDefault || index < 0 || index >= SourceAllocation.Length) return this;
         var firstPass = FirstPass.SetItem(index, weight);
+        if (model is { IsUsable: true } || !Models.IsEmpty)
+        {
+            var models = model is { IsUsable: true } ? Models.SetItem(index, model) : Models;
+            return this with { FirstPass = firstPass, Models = models, Allocation = ModelledAllocation(models) };
+        }
         var sourceBits = firstPass.Keys.Sum(i => SourceAllocation[i] * Seconds[i]);
         var perSourceBit = firstPass.Values.Sum() / sourceBits;
         var weights = Enumerable.Range(0, SourceAllocation.Length)
@@ -82,14 +118,24 @@ public sealed record RateControl(
         var budget = Target * Seconds.Sum();
         var total = weights.Sum();
         ImmutableArray<double> allocation = [.. weights.Select((w, i) => Seconds[i] > 0 ? budget * w / total / Seconds[i] : SourceAllocation[i])];
-        // What a first-pass hand-out asked for binds nothing (that chunk's second pass is asked again): only second
-        // passes already asked, and chunks verified, hold bits; the rest is shared by the new weights.
-        var ratio = LearnedRatio;
-        var committed = firstPass.Keys.Where(i => i != index && !Achieved.ContainsKey(i) && Assigned.ContainsKey(i)).Sum(i => Assigned[i] * Seconds[i] * ratio);
-        var open = Enumerable.Range(0, allocation.Length).Where(i => i == index || (!Achieved.ContainsKey(i) && !firstPass.ContainsKey(i))).Sum(i => allocation[i] * Seconds[i]);
-        var rate = ShareOfWhatIsLeft(allocation[index], committed, open, ratio);
-        return (this with { FirstPass = firstPass, Allocation = allocation, Assigned = Assigned.SetItem(index, rate) }, rate);
+        return this with { FirstPass = firstPass, Allocation = allocation };
     }
+
+    /// <summary>
+    /// Each chunk's rate at the one rate factor where the file's chunks spend its budget: chunks not weighed yet are
+    /// counted as the weighed ones together, scaled by their share of the source's bytes.
+    /// </summary>
+    private ImmutableArray<double> ModelledAllocation(ImmutableDictionary<int, FirstPassModel> models)
+    {
+        var sourceBits = models.Keys.Sum(i => SourceAllocation[i] * Seconds[i]);
+        var together = models.Values.Aggregate(new FirstPassModel(0, 0, 0), (a, b) => a + b);
+        var each = Enumerable.Range(0, SourceAllocation.Length)
+            .Select(i => models.TryGetValue(i, out var m) ? m : together.Scaled(sourceBits > 0 ? SourceAllocation[i] * Seconds[i] / sourceBits : 0)).ToList();
+        var rateFactor = FirstPassModel.RateFactorFor(each, Target * Seconds.Sum());
+        return [.. each.Select((m, i) => Seconds[i] > 0 ? m.BitsAt(rateFactor) / Seconds[i] : SourceAllocation[i])];
+    }
+
+    private static bool IsWeight(double weight) => weight > 0 && !double.IsNaN(weight) && !double.IsInfinity(weight);
 
     /// <summary>Chunk <paramref name="index"/> went out asked for <paramref name="bitsPerSecond"/> without this control (before the plan existed).</summary>
     public RateControl HandedOut(int index, long bitsPerSecond) => Assigned.ContainsKey(index) ? this : this with { Assigned = Assigned.SetItem(index, bitsPerSecond) };
@@ -97,7 +143,7 @@ public sealed record RateControl(
     public RateControl Verified(int index, long videoBits) => this with { Achieved = Achieved.SetItem(index, videoBits) };
 
     /// <summary>A chunk run again from scratch (job retried) is asked afresh.</summary>
-    public RateControl Forget(int index) => this with { Assigned = Assigned.Remove(index), Achieved = Achieved.Remove(index) };
+    public RateControl Forget(int index) => this with { Assigned = Assigned.Remove(index), Achieved = Achieved.Remove(index), SecondPassAsked = SecondPassAsked.Remove(index) };
 
     /// <summary>
     /// A chunk's <paramref name="share"/> scaled so that the chunks still open (<paramref name="open"/> bits by their

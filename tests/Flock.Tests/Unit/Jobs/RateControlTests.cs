@@ -1,3 +1,4 @@
+using Flock.Media.Encoding;
 using Flock.Media.Planning;
 using Flock.Seed.Jobs;
 using Flock.Tests.Unit.Planning;
@@ -106,6 +107,43 @@ public sealed class RateControlTests
         Assert.True(asked[3] < asked[0], string.Join(", ", asked));
         Assert.InRange(asked.Select((r, i) => r * control.Seconds[i]).Sum() / (500_000 * control.Seconds.Sum()), 0.999, 1.001);
         Assert.Equal(asked[2], control.Assigned[2]);
+    }
+
+    [Fact]
+    public void Chunks_weighed_ahead_should_shape_the_first_ask_and_hold_no_bits_until_their_own_ask()
+    {
+        // Chunk 2 waits in a node's reserve; its first pass ran before chunk 0 asked its rate.
+        var control = Control(4);
+        for (var i = 0; i < 4; i++) (control, _) = control.Assign(i);
+        control = control.Weighed(1, 1000).Weighed(2, 3000).Weighed(3, 1000);
+        Assert.Empty(control.SecondPassAsked);
+        var asked = new long[4];
+        for (var i = 0; i < 4; i++) (control, asked[i]) = control.SecondPass(i, i == 2 ? 3000 : 1000);
+        // Everything was known at the first ask: every chunk gets its share, the first as much as the last.
+        Assert.Equal((double)asked[0], asked[3], 1.0);
+        Assert.Equal(3.0, asked[2] / (double)asked[0], 0.01);
+        Assert.InRange(asked.Select((r, i) => r * control.Seconds[i]).Sum() / (500_000 * control.Seconds.Sum()), 0.999, 1.001);
+    }
+
+    [Fact]
+    public void Chunks_with_an_x264_model_should_be_shared_at_one_rate_factor_not_in_proportion_to_their_weights()
+    {
+        // A calm chunk spends most of its bits on headers and motion, which a lower rate factor hardly cuts; a busy one on
+        // texture. Proportional shares would starve the calm one; at one rate factor both keep their headers.
+        var control = Control(2, "100k");
+        var calm = new FirstPassModel(Texture: 20_000, Motion: 20_000, Misc: 60_000);
+        var busy = new FirstPassModel(Texture: 900_000, Motion: 60_000, Misc: 40_000);
+        (control, _) = control.Assign(0);
+        (control, _) = control.Assign(1);
+        control = control.Weighed(1, busy.BitsAt(1), busy);
+        (control, var calmRate) = control.SecondPass(0, calm.BitsAt(1), calm);
+        var budget = 100_000 * control.Seconds.Sum();
+        var rateFactor = FirstPassModel.RateFactorFor([calm, busy], budget);
+        Assert.Equal(calm.BitsAt(rateFactor) / control.Seconds[0], control.Allocation[0], 1);
+        Assert.InRange(calmRate - calm.BitsAt(rateFactor) / control.Seconds[0], -1, 1); // asked in whole bits per second
+        var proportional = budget * calm.BitsAt(1) / (calm.BitsAt(1) + busy.BitsAt(1)) / control.Seconds[0];
+        Assert.True(calmRate > 1.5 * proportional, $"calm chunk asked {calmRate:0} b/s; proportional share {proportional:0} b/s");
+        Assert.Equal(budget, control.Allocation.Select((r, i) => r * control.Seconds[i]).Sum(), 1);
     }
 
     [Fact]
