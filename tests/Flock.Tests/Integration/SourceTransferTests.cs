@@ -16,6 +16,13 @@ public sealed class SourceTransferTests(ITestOutputHelper output)
 {
     private const double Allowance = 1.15;
 
+    /// <summary>
+    /// A two-pass job runs ffmpeg two or three times per chunk, and each run reads the container's index (here at the
+    /// file's end) from the seed again: measured 1.09x on 6 chunks and 1.16x on 8 (1.42x before its chunks were held on
+    /// the node between passes).
+    /// </summary>
+    private const double TwoPassAllowance = 1.25;
+
     [Theory]
     [InlineData(".mp4", false)] // moov at the end: every node reads the index from the file's tail
     [InlineData(".mkv", false)]
@@ -45,7 +52,7 @@ public sealed class SourceTransferTests(ITestOutputHelper output)
 
         var (chunks, preRoll) = await PreRollBytesAsync(Path.Combine(cluster.DataDir, "jobs", id, "plan.json"), source);
         Assert.True(chunks >= 5, $"the job should have several chunks, got {chunks}");
-        var limit = Allowance * size + preRoll;
+        var limit = (twoPass ? TwoPassAllowance : Allowance) * size + preRoll;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{extension}{(twoPass ? " two-pass" : "")}: source {size} bytes in {chunks} chunks, pre-roll {preRoll}, sent {sent} ({sent / (double)size:0.000}x), limit {limit:0}"));
         Assert.True(sent <= limit, string.Create(CultureInfo.InvariantCulture, $"the seed sent {sent} bytes for a {size}-byte source ({sent / (double)size:0.00}x; limit {limit:0})"));
