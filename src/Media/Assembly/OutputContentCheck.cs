@@ -16,18 +16,32 @@ namespace Flock.Media.Assembly;
 /// </summary>
 public static class OutputContentCheck
 {
-    public static async Task VerifyAsync(string output, IReadOnlyList<string> chunkFiles, string workDirectory, CancellationToken ct)
+    public static Task VerifyAsync(string output, IReadOnlyList<string> chunkFiles, string workDirectory, CancellationToken ct) =>
+        VerifyAsync(output, chunkFiles.Count, ChunkKeyframesAsync(chunkFiles, workDirectory, ct), workDirectory, ct);
+
+    /// <summary>
+    /// The verified chunks' keyframes, hashed in order. It needs only the chunk files, so the seed starts it while it
+    /// joins them and the output's own half is all that is left after the join.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> ChunkKeyframesAsync(IReadOnlyList<string> chunkFiles, string workDirectory, CancellationToken ct)
     {
         Directory.CreateDirectory(workDirectory);
         var list = Path.Combine(workDirectory, "content-check.ffconcat");
         var sb = new StringBuilder("ffconcat version 1.0\n");
         foreach (var file in chunkFiles) sb.Append("file '").Append(file.Replace("'", "'\\''", StringComparison.Ordinal)).Append("'\n");
         await File.WriteAllTextAsync(list, sb.ToString(), ct).ConfigureAwait(false);
-        var fromOutput = KeyframeHashesAsync(["-i", output], Path.Combine(workDirectory, "output-keyframes.nut"), ct);
-        var fromChunks = KeyframeHashesAsync(["-f", "concat", "-safe", "0", "-protocol_whitelist", "file", "-i", list], Path.Combine(workDirectory, "chunk-keyframes.nut"), ct);
-        var (actual, expected) = (await fromOutput.ConfigureAwait(false), await fromChunks.ConfigureAwait(false));
-        if (actual.Count < chunkFiles.Count)
-            throw new MediaException($"output content check: {actual.Count} keyframes in the output for {chunkFiles.Count} chunks");
+        return await KeyframeHashesAsync(["-f", "concat", "-safe", "0", "-protocol_whitelist", "file", "-i", list], Path.Combine(workDirectory, "chunk-keyframes.nut"), ct)
+            .ConfigureAwait(false);
+    }
+
+    /// <param name="chunkKeyframes">from <see cref="ChunkKeyframesAsync"/> over the <paramref name="chunkCount"/> chunk files joined into <paramref name="output"/>.</param>
+    public static async Task VerifyAsync(string output, int chunkCount, Task<IReadOnlyList<string>> chunkKeyframes, string workDirectory, CancellationToken ct)
+    {
+        Directory.CreateDirectory(workDirectory);
+        var actual = await KeyframeHashesAsync(["-i", output], Path.Combine(workDirectory, "output-keyframes.nut"), ct).ConfigureAwait(false);
+        var expected = await chunkKeyframes.ConfigureAwait(false);
+        if (actual.Count < chunkCount)
+            throw new MediaException($"output content check: {actual.Count} keyframes in the output for {chunkCount} chunks");
         if (FrameHashes.FirstDifference(actual, expected, Math.Max(actual.Count, expected.Count)) is { } k)
             throw new MediaException($"output content check: keyframe {k} of the output is not the verified chunks' keyframe {k} ({actual.Count} keyframes in the output, {expected.Count} in the chunks)");
     }

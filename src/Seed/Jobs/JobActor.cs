@@ -900,10 +900,14 @@ public sealed class JobActor : UntypedPersistentActor
         Task.Run(
             async () =>
             {
+                // What is left after the last chunk is the job's fixed cost (issue 18): the chunks' half of the content
+                // check needs no output, so it runs during the join, and the output's two checks run side by side.
+                var chunkKeyframes = OutputContentCheck.ChunkKeyframesAsync(files, work, ct);
                 await ChunkAssembler.AssembleAsync(new AssemblyRequest(spec.InputPath, plan.Source, plan.Plan, files, staged, plan.Options.Audio, plan.Options.Subtitle, work,
                     otherStreams), ct).ConfigureAwait(false);
-                await OutputVerifier.VerifyOutputAsync(staged, plan.Timeline, plan.Plan, plan.Source, ct).ConfigureAwait(false);
-                await OutputContentCheck.VerifyAsync(staged, files, work, ct).ConfigureAwait(false);
+                await Task.WhenAll(
+                    OutputVerifier.VerifyOutputAsync(staged, plan.Timeline, plan.Plan, plan.Source, ct),
+                    OutputContentCheck.VerifyAsync(staged, files.Length, chunkKeyframes, work, ct)).ConfigureAwait(false);
                 var dir = Path.GetDirectoryName(Path.GetFullPath(spec.OutputPath));
                 if (dir is not null) Directory.CreateDirectory(dir);
                 File.Move(staged, spec.OutputPath, overwrite: true);
