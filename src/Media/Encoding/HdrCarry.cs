@@ -148,13 +148,5 @@ public static class HdrCarry
         else video.AddRange([key, merged]);
     }
 
-    private static int IndexOf(List<string> video, string key)
-    {
-        for (var i = 0; i + 1 < video.Count; i += 2)
-        {
-            var k = video[i];
-            if (k == key || (k.StartsWith(key + ":", StringComparison.Ordinal) && k[(key.Length + 1)..] is "v" or "V" or "v:0" or "V:0")) return i;
-        }
-        return -1;
-    }
+    private static int IndexOf(List<string> video, string key) => EncoderParams.IndexOf(video, key);
 }

@@ -60,23 +60,11 @@ public static class RateLevel
             return video;
         }
         var param = $"level-idc={(idc / 30.0).ToString("0.0", CultureInfo.InvariantCulture)}";
-        var at = IndexOf(video, "-x265-params");
-        if (at >= 0) video[at + 1] = video[at + 1].TrimEnd(':') + ":" + param;
-        else video.AddRange(["-x265-params", param]);
+        EncoderParams.Append(video, "-x265-params", [param]);
         return video;
     }
 
-    private static bool HasKey(IReadOnlyList<string> video, string key) => IndexOf(video, key) >= 0;
+    private static bool HasKey(IReadOnlyList<string> video, string key) => EncoderParams.IndexOf(video, key) >= 0;
 
-    private static HashSet<string> ParamNames(IReadOnlyList<string> video, string key) =>
-        IndexOf(video, key) is var at and >= 0
-            ? video[at + 1].Split(':', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('=', 2)[0].Trim()).ToHashSet(StringComparer.OrdinalIgnoreCase)
-            : new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-
-    private static int IndexOf(IReadOnlyList<string> video, string key)
-    {
-        for (var i = 0; i + 1 < video.Count; i += 2)
-            if (video[i] == key || video[i] == key + ":v") return i;
-        return -1;
-    }
+    private static HashSet<string> ParamNames(IReadOnlyList<string> video, string key) => EncoderParams.Names(video, key);
 }

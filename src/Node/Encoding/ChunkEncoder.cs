@@ -185,14 +185,13 @@ public static class ChunkEncoder
         Directory.CreateDirectory(workDir);
         var output = Path.Combine(workDir, $"job{a.JobId}-chunk{a.ChunkIndex}-attempt{a.Attempt}.mp4");
         var hashes = FrameHashFile(output);
-        var video = videoOptions.ToList();
+        var encoder = EncoderOptions.Parse(a.VideoOptions).VideoEncoder;
         // The node's share of its cores, unless the job's options name a thread count themselves: theirs wins, as it would
         // on a single machine (an -threads added after it would override it).
-        if (threads > 0 && !videoOptions.Contains("-threads")) video.AddRange(["-threads", threads.ToString(CultureInfo.InvariantCulture)]);
+        var video = EncoderThreads.Limit(videoOptions, encoder, threads);
         var spec = new ChunkEncodeSpec(SourceUrl(relay.BaseUri, a), $"Bearer {relay.Token}", a.SeekSeconds, a.StreamIndex, a.TimeBaseDenominator, a.StartPts, a.EndPts,
             video, a.VideoFilter, output) { FrameHashPath = hashes, TimeBaseNumerator = a.TimeBaseNumerator };
         var parser = new FfmpegProgressParser();
-        var encoder = EncoderOptions.Parse(a.VideoOptions).VideoEncoder;
         var decodeErrors = new List<string>();
         var transportTrouble = false;
         var result = await ProcessRunner.RunAsync(Ffmpeg.FfmpegPath, ChunkEncodeArguments.Build(spec), ct,
