@@ -40,6 +40,15 @@ public sealed class EncoderThreadsTests
     }
 
     [Fact]
+    public void SVT_AV1_should_be_told_its_logical_processors_unless_the_user_did()
+    {
+        Assert.Equal(["-c:v", "libsvtav1", "-svtav1-params", "tune=0:lp=2", "-threads", "2"],
+            EncoderThreads.Limit(["-c:v", "libsvtav1", "-svtav1-params", "tune=0"], "libsvtav1", 2));
+        Assert.Equal(["-c:v", "libsvtav1", "-svtav1-params", "lp=4", "-threads", "1"],
+            EncoderThreads.Limit(["-c:v", "libsvtav1", "-svtav1-params", "lp=4"], "libsvtav1", 1));
+    }
+
+    [Fact]
     public void Other_encoders_and_a_users_own_thread_count_should_get_only_what_they_got_before()
     {
         Assert.Equal(["-c:v", "libx264", "-threads", "1"], EncoderThreads.Limit(["-c:v", "libx264"], "libx264", 1));
