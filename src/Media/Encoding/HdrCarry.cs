@@ -129,24 +129,17 @@ public static class HdrCarry
 
     private static void AddTag(List<string> video, string key, string? value)
     {
-        if (value is null || IndexOf(video, key) >= 0) return;
+        if (value is null || EncoderParams.IndexOf(video, key) >= 0) return;
         video.AddRange([key, value]);
     }
 
     /// <summary>Adds parameters the user's own -x265-params (or -svtav1-params) does not set; theirs win.</summary>
     private static void MergeParams(List<string> video, string key, IReadOnlyList<(string Name, string? Value)> wanted)
     {
-        var at = IndexOf(video, key);
-        var given = at >= 0 ? video[at + 1] : "";
-        var names = given.Split(':', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('=', 2)[0].Trim()).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var names = EncoderParams.Names(video, key);
         // x265 calls it hdr10 now and hdr before: either means the user decided.
         if (names.Contains("hdr")) names.Add("hdr10");
         var added = wanted.Where(p => p.Value is not null && !names.Contains(p.Name)).Select(p => $"{p.Name}={p.Value}").ToList();
         if (added.Count == 0 || added.All(a => a.StartsWith("hdr10=", StringComparison.Ordinal) || a.StartsWith("enable-hdr=", StringComparison.Ordinal))) return;
-        var merged = string.Join(':', given.Length > 0 ? [given.TrimEnd(':'), .. added] : added);
-        if (at >= 0) video[at + 1] = merged;
-        else video.AddRange([key, merged]);
-    }
-
-    private static int IndexOf(List<string> video, string key) => EncoderParams.IndexOf(video, key);
-}
+        EncoderParams.Append(video, key, added);
+    }}

@@ -45,8 +45,8 @@ public static class RateLevel
 
     private static bool NeedsPin(EncoderOptions options) => options.VideoEncoder switch
     {
-        "libx264" => !HasKey(options.Video, "-level") && !ParamNames(options.Video, "-x264-params").Contains("level"),
-        "libx265" => !ParamNames(options.Video, "-x265-params").Overlaps(["level-idc", "level"]),
+        "libx264" => EncoderParams.IndexOf(options.Video, "-level") < 0 && !EncoderParams.Names(options.Video, "-x264-params").Contains("level"),
+        "libx265" => !EncoderParams.Names(options.Video, "-x265-params").Overlaps(["level-idc", "level"]),
         _ => false,
     };
 
@@ -63,8 +63,4 @@ public static class RateLevel
         EncoderParams.Append(video, "-x265-params", [param]);
         return video;
     }
-
-    private static bool HasKey(IReadOnlyList<string> video, string key) => EncoderParams.IndexOf(video, key) >= 0;
-
-    private static HashSet<string> ParamNames(IReadOnlyList<string> video, string key) => EncoderParams.Names(video, key);
 }

@@ -28,7 +28,9 @@ public static class EncoderParams
     {
         if (parameters.Count == 0) return;
         var at = IndexOf(video, key);
-        if (at >= 0) video[at + 1] = string.Join(':', [video[at + 1].TrimEnd(':'), .. parameters]);
-        else video.AddRange([key, string.Join(':', parameters)]);
+        var given = at >= 0 ? video[at + 1] : "";
+        var merged = string.Join(':', given.Length > 0 ? [given.TrimEnd(':'), .. parameters] : parameters);
+        if (at >= 0) video[at + 1] = merged;
+        else video.AddRange([key, merged]);
     }
 }
