@@ -60,16 +60,16 @@ public static class ChunkEncoder
             // rate) reads them, aiming at the share of the file's bits the seed gives the chunk by what its first pass
             // spent at the constant quality every chunk's first pass runs at.
             var weighs = FirstPassStats.Weighs(EncoderOptions.Parse(options).VideoEncoder);
-            var weight = ahead is null ? null : await ahead.WeightOfAsync(a, ct).ConfigureAwait(false);
-            if (weight is null || !File.Exists(statistics + "-0.log"))
+            var ranAhead = ahead is not null && await ahead.WeightOfAsync(a, ct).ConfigureAwait(false) is not null && File.Exists(statistics + "-0.log");
+            if (!ranAhead)
             {
                 Discard(await EncodeOnceAsync(a, TwoPass.ForPass(weighs ? FirstPassStats.ConstantQuality(options) : options, 1, statistics), relay, workDir, threads,
                     onProgress, ct).ConfigureAwait(false));
-                weight = await WeightOfAsync(statistics, ct).ConfigureAwait(false);
             }
             else onNotice?.Invoke($"job {a.JobId} chunk {a.ChunkIndex} attempt {a.Attempt}: first pass already run while it waited");
             if (weighs && ahead is not null) await WeighWaitingChunksAsync(a, ahead, session, relay, workDir, threads, onNotice, ct).ConfigureAwait(false);
-            if (weight is { } w && await SecondPassRateAsync(a, session(), w, await ModelOfAsync(statistics, ct).ConfigureAwait(false), ct).ConfigureAwait(false) is { } rate)
+            var (weight, model) = await FirstPassOfAsync(statistics, ct).ConfigureAwait(false);
+            if (weight is { } w && await SecondPassRateAsync(a, session(), w, model, ct).ConfigureAwait(false) is { } rate)
                 options = ChunkBitrate.Ask(options, rate);
         }
         IReadOnlyList<string> Video(IReadOnlyList<string> o) => twoPass ? TwoPass.ForPass(o, 2, statistics) : o;
@@ -128,19 +128,16 @@ public static class ChunkEncoder
 
     private static readonly TimeSpan SecondPassTimeout = TimeSpan.FromSeconds(30);
 
-    /// <summary>What an x264 first pass spent, from its statistics; null for another encoder's (binary) statistics.</summary>
-    private static async Task<double?> WeightOfAsync(string statistics, CancellationToken ct)
+    /// <summary>
+    /// What an x264 first pass spent, and the chunk's bits as a function of the file's rate factor
+    /// (<see cref="FirstPassModel"/>), from one read of its statistics; nulls for another encoder's (binary) statistics.
+    /// </summary>
+    private static async Task<(double? Weight, FirstPassBits? Model)> FirstPassOfAsync(string statistics, CancellationToken ct)
     {
         var log = statistics + "-0.log";
-        return File.Exists(log) ? FirstPassStats.X264Bits(await File.ReadAllTextAsync(log, ct).ConfigureAwait(false)) : null;
-    }
-
-    /// <summary>The chunk's bits as a function of the file's rate factor, from x264's statistics (<see cref="FirstPassModel"/>); null for other encoders'.</summary>
-    private static async Task<FirstPassBits?> ModelOfAsync(string statistics, CancellationToken ct)
-    {
-        var log = statistics + "-0.log";
-        if (!File.Exists(log) || FirstPassModel.FromX264(await File.ReadAllTextAsync(log, ct).ConfigureAwait(false)) is not { IsUsable: true } m) return null;
-        return new FirstPassBits(m.Texture, m.Motion, m.Misc);
+        if (!File.Exists(log)) return (null, null);
+        var text = await File.ReadAllTextAsync(log, ct).ConfigureAwait(false);
+        return (FirstPassStats.X264Bits(text), FirstPassModel.FromX264(text) is { IsUsable: true } m ? new FirstPassBits(m.Texture, m.Motion, m.Misc) : null);
     }
 
     /// <summary>
@@ -156,20 +153,21 @@ public static class ChunkEncoder
             if (next.JobId != current.JobId || !TwoPass.IsRequested(next.VideoOptions) || ahead.Holds(next)) continue;
             CheckAssignment(next);
             var statistics = StatisticsPrefix(workDir, next);
+            FirstPassBits? model = null;
             if (!ahead.TryRun(next, async own =>
                 {
                     using var both = CancellationTokenSource.CreateLinkedTokenSource(ct, own);
                     Discard(await EncodeOnceAsync(next, TwoPass.ForPass(FirstPassStats.ConstantQuality(next.VideoOptions), 1, statistics), relay, workDir, threads, _ => { },
                         both.Token).ConfigureAwait(false));
-                    return await WeightOfAsync(statistics, both.Token).ConfigureAwait(false);
+                    (var weight, model) = await FirstPassOfAsync(statistics, both.Token).ConfigureAwait(false);
+                    return weight;
                 }, out var weighing)) continue;
             if (await weighing.ConfigureAwait(false) is not { } weight || session() is not { } link) continue;
             onNotice?.Invoke($"job {next.JobId} chunk {next.ChunkIndex} attempt {next.Attempt}: first pass run while it waits, before chunk {current.ChunkIndex} asks its rate");
             try
             {
-                await link.AskAsync<FetchSecondPassRateResponse>(new FetchSecondPassRate(next.JobId, next.ChunkIndex, next.Attempt, weight, RateWanted: false,
-                    Model: await ModelOfAsync(statistics, ct).ConfigureAwait(false)), SecondPassTimeout, ct)
-                    .ConfigureAwait(false);
+                await link.AskAsync<FetchSecondPassRateResponse>(new FetchSecondPassRate(next.JobId, next.ChunkIndex, next.Attempt, weight, RateWanted: false, Model: model),
+                    SecondPassTimeout, ct).ConfigureAwait(false);
             }
             catch (Exception e) when (e is Akka.Actor.AskTimeoutException or TaskCanceledException && !ct.IsCancellationRequested)
             {

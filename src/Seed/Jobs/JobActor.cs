@@ -679,8 +679,6 @@ public sealed class JobActor : UntypedPersistentActor
     /// second pass shares them among frames; a job that has no rate control yet (nothing handed out with it) keeps
     /// what it handed out.
     /// </summary>
-    private static FirstPassModel? ModelOf(MeasureFirstPass m) => m.Model is { } b ? new FirstPassModel(b.Texture, b.Motion, b.Misc) : null;
-
     private FetchSecondPassRateResponse SecondPassRateFor(MeasureFirstPass m)
     {
         if (_rate is null || _state is not { IsFinal: false } || m.ChunkIndex < 0 || m.ChunkIndex >= _rate.Allocation.Length) return new FetchSecondPassRateResponse(null);
@@ -697,6 +695,8 @@ public sealed class JobActor : UntypedPersistentActor
         _rate = next;
         return new FetchSecondPassRateResponse(rate);
     }
+
+    private static FirstPassModel? ModelOf(MeasureFirstPass m) => m.Model is { } b ? new FirstPassModel(b.Texture, b.Motion, b.Misc) : null;
 
     /// <summary>
     /// Only once nothing is pending, and only for a node holding none of this job's chunks: the chunks expected to
