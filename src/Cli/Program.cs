@@ -111,14 +111,21 @@ public static class Program
         };
         var data = new Option<string?>("--data") { Description = "Data directory (journal, chunks, cluster key).", HelpName = "DIR" };
         var logFormat = LogFormatOption();
+        var peer = new Option<string[]>("--peer")
+        {
+            Description = "A running seed member's web address (HOST:PORT or URL): join its cluster as a further seed member (repeatable; needs flock.seed.shared-dir and a postgresql journal).",
+            HelpName = "HOST:PORT",
+            AllowMultipleArgumentsPerToken = false,
+        };
 
         var command = new Command("seed", "Run the seed: job queue, splitting, joining and the HTTP API.");
         command.Options.Add(config);
         command.Options.Add(urls);
         command.Options.Add(data);
+        command.Options.Add(peer);
         command.Options.Add(logFormat);
         command.SetAction((parse, ct) =>
-            SeedRunner.RunAsync(parse.GetValue(config), parse.GetValue(urls), parse.GetValue(data), parse.GetValue(logFormat), ct));
+            SeedRunner.RunAsync(parse.GetValue(config), parse.GetValue(urls), parse.GetValue(data), parse.GetValue(logFormat), ct, parse.GetValue(peer)));
         command.Subcommands.Add(SeedTokenCommand());
         return command;
     }

@@ -59,7 +59,9 @@ public sealed class SeedServer : IAsyncDisposable
 
     public static async Task<SeedServer> StartAsync(SeedOptions options, ILoggerFactory? loggerFactory = null, Action<string>? say = null, CancellationToken ct = default)
     {
-        var dataDir = Path.GetFullPath(options.DataDir);
+        if (options.SeveralMembersRefusal() is { } refusal) throw new ArgumentException(refusal);
+        // One of several seed members keeps nothing of its own: any of them may coordinate next and needs it all.
+        var dataDir = options.StateDirectory();
         Directory.CreateDirectory(dataDir);
         var (key, createdAt) = ClusterKey.LoadOrCreate(options.ClusterKey, dataDir);
         if (createdAt is not null) say?.Invoke($"created a cluster key in {createdAt}: give it to nodes as FLOCK_CLUSTER_KEY");
@@ -87,8 +89,17 @@ public sealed class SeedServer : IAsyncDisposable
             (authority, var authorityAt) = ClusterAuthority.LoadOrCreate(dataDir);
             if (authorityAt is not null) say?.Invoke($"created the cluster's certificate authority in {authorityAt}: nodes get certificates from it when they enroll");
             var (bindHost, publicHost) = RemoteHosts(options, urls);
+            IReadOnlyList<string> join = [];
+            if (options.SeveralMembers())
+            {
+                join = await SeedPeers.JoinAddressesAsync(options, new SeedMemberRegistry(dataDir), tokens.Admin, certificate, ct).ConfigureAwait(false);
+                say?.Invoke(join.Count == 0
+                    ? "no other seed member answered: this one forms the cluster and coordinates"
+                    : $"joining the seed members at {string.Join(", ", join)}");
+            }
             transport = new ClusterTransport(bindHost, publicHost, options.RemotePort, authority.IssueForSeed("seed"), authority.Check, [ClusterTransport.SeedRole],
-                JoinAddress: null, StableAfter: options.UnreachableAfter, PublicPort: options.RemotePublicPort > 0 ? options.RemotePublicPort : null);
+                JoinAddress: null, StableAfter: options.UnreachableAfter, PublicPort: options.RemotePublicPort > 0 ? options.RemotePublicPort : null,
+                SeedNodes: join.Count > 0 ? join : null);
         }
         var clock = TimeProvider.System;
         var metrics = new SeedMetrics();
@@ -113,10 +124,15 @@ public sealed class SeedServer : IAsyncDisposable
         {
             builder.Logging.ClearProviders().AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
             builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+            builder.Logging.AddFilter("Yarp", LogLevel.Error);
         }
         builder.Services.AddAkka(AkkaConfiguration.SystemName, akka => akka.ConfigureFlock(seed).WithAkkaSection(options.AkkaSection));
+        if (options.SeveralMembers()) builder.Services.AddHttpForwarder();
         var app = builder.Build();
         var logs = app.Services.GetRequiredService<ILoggerFactory>();
+        var registry = options.SeveralMembers() ? new SeedMemberRegistry(dataDir) : null;
+        if (registry is not null && transport is not null)
+            StandbyForwarding.Use(app, () => Akka.Cluster.Cluster.Get(app.Services.GetRequiredService<ActorSystem>()), registry, certificate, logs.CreateLogger("flock.seed.standby"));
 
         var runtime = new SeedRuntime(options, key, app.Services.GetRequiredService<IRequiredActor<JobsActor>>(), app.Services.GetRequiredService<IRequiredActor<ClusterActor>>(),
             dataDir, metrics, tokens, authFailures, authority,
@@ -136,13 +152,26 @@ public sealed class SeedServer : IAsyncDisposable
         if (transport is not null) say?.Invoke($"cluster member {runtime.MemberAddress()} (Akka.Remote, mutual TLS with the cluster's certificates)");
         var server = new SeedServer(app, runtime, new Uri(bound), certificate is null ? null : Flock.Messages.Security.CertificateFingerprint.Of(certificate));
         if (transport is not null) Akka.Cluster.Cluster.Get(server.System).RegisterOnMemberRemoved(() => server._memberRemoved.TrySetResult());
+        if (registry is not null && transport is not null)
+        {
+            var self = runtime.MemberAddress()!;
+            registry.Record(self, WebAddressOf(new Uri(bound), transport.PublicHost));
+            server._forget = () => registry.Forget(self);
+        }
         return server;
     }
 
     public Task WaitForShutdownAsync(CancellationToken ct) => _app.WaitForShutdownAsync(ct);
 
+    private Action? _forget;
+
+    /// <summary>The web address other seed members forward to: a wildcard bind is reached by the member's public host.</summary>
+    private static Uri WebAddressOf(Uri bound, string publicHost) =>
+        bound.Host is "0.0.0.0" or "[::]" or "::" or "+" or "*" ? new UriBuilder(bound) { Host = publicHost }.Uri : bound;
+
     public async ValueTask DisposeAsync()
     {
+        _forget?.Invoke();
         // Stops Kestrel, then the ActorSystem (Akka.Hosting runs its coordinated shutdown as the host stops).
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);

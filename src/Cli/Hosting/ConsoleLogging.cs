@@ -29,5 +29,7 @@ internal static class ConsoleLogging
         b.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         b.SetMinimumLevel(minimum);
         b.AddFilter("Microsoft", LogLevel.Warning);
+        // A standby seed member says in its own words when it cannot forward to the coordinator (StandbyForwarding).
+        b.AddFilter("Yarp", LogLevel.Error);
     });
 }

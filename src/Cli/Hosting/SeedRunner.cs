@@ -13,7 +13,7 @@ namespace Flock.Cli.Hosting;
 /// <summary>`flock seed`: the seed as a long-running service.</summary>
 public static class SeedRunner
 {
-    public static async Task<int> RunAsync(string? configFile, string? urls, string? dataDir, string? logFormat, CancellationToken ct)
+    public static async Task<int> RunAsync(string? configFile, string? urls, string? dataDir, string? logFormat, CancellationToken ct, string[]? peers = null)
     {
         SeedOptions options;
         try
@@ -28,6 +28,7 @@ public static class SeedRunner
         }
         if (urls is not null) options.Urls = urls;
         if (dataDir is not null) options.DataDir = dataDir;
+        if (peers is { Length: > 0 }) options.Peers = [.. options.Peers, .. peers];
         using var logs = ConsoleLogging.CreateOrReport(logFormat ?? options.LogFormat);
         if (logs is null) return 1;
         // A flock killed with SIGKILL on a machine without setpriv left its ffmpeg encoding for nobody. Reading /proc

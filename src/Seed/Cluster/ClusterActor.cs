@@ -27,6 +27,7 @@ public sealed class ClusterActor : UntypedActor, IWithTimers
 
     private readonly TimeSpan _check;
     private readonly bool _clustered;
+    private readonly Func<bool>? _standby;
     private AkkaMembers _akka = AkkaMembers.Empty;
     private ClusterEventLog _events = ClusterEventLog.Empty;
     private string? _leader;
@@ -35,9 +36,10 @@ public sealed class ClusterActor : UntypedActor, IWithTimers
 
     /// <param name="clustered">the seed's system runs Akka.Cluster (not the embedded one of `flock encode`).</param>
     public ClusterActor(IActorRef jobs, TimeSpan heartbeatInterval, TimeSpan unreachableAfter, QuarantineOptions quarantine, TimeProvider clock, SeedMetrics metrics, ILoggerFactory logs,
-        bool clustered = false)
+        bool clustered = false, Func<bool>? standby = null)
     {
         _clustered = clustered;
+        _standby = standby;
         Log = ActorLogging.For(logs, typeof(ClusterActor), Self);
         _metrics = metrics;
         _jobs = jobs;
@@ -47,9 +49,10 @@ public sealed class ClusterActor : UntypedActor, IWithTimers
         _check = TimeSpan.FromMilliseconds(Math.Max(200, heartbeatInterval.TotalMilliseconds / 2));
     }
 
+    /// <param name="standby">whether this seed member stands by now (null: it never does): it then leaves the queue alone.</param>
     public static Props Props(IActorRef jobs, TimeSpan heartbeatInterval, TimeSpan unreachableAfter, QuarantineOptions quarantine, TimeProvider clock, SeedMetrics metrics,
-        ILoggerFactory logs, bool clustered = false) =>
-        Akka.Actor.Props.Create(() => new ClusterActor(jobs, heartbeatInterval, unreachableAfter, quarantine, clock, metrics, logs, clustered));
+        ILoggerFactory logs, bool clustered = false, Func<bool>? standby = null) =>
+        Akka.Actor.Props.Create(() => new ClusterActor(jobs, heartbeatInterval, unreachableAfter, quarantine, clock, metrics, logs, clustered, standby));
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -68,7 +71,12 @@ public sealed class ClusterActor : UntypedActor, IWithTimers
     /// Asks the queue where it is, through the same proxy everything else uses: the answer comes from the queue itself,
     /// so it shows where the singleton really runs (the oldest `seed` member), or the local queue of the embedded cluster.
     /// </summary>
-    private void IdentifyQueue() => _jobs.Tell(new FetchQueueLocation(), Self);
+    private void IdentifyQueue()
+    {
+        // The queue of a standby member is another member's, and Flock's messages do not cross between seed members.
+        if (_standby?.Invoke() == true) return;
+        _jobs.Tell(new FetchQueueLocation(), Self);
+    }
 
     protected override void PostStop()
     {

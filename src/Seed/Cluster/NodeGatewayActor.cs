@@ -18,18 +18,25 @@ public sealed class NodeGatewayActor : ReceiveActor
 
     /// <param name="jobs">the queue, asked for a job's source file when a node reads it.</param>
     /// <param name="results">where the chunk results nodes send are received.</param>
+    /// <param name="coordinates">whether this seed member coordinates now; only the coordinator takes sessions.</param>
     public static Props Props(ClusterKey key, IActorRef cluster, IActorRef jobs, ResultStreams results, SeedMetrics metrics, TimeSpan heartbeatInterval, AuthFailures failures, int maxSessions,
-        ILoggerFactory logs) =>
-        Akka.Actor.Props.Create(() => new NodeGatewayActor(key, cluster, jobs, results, metrics, heartbeatInterval, failures, maxSessions, logs));
+        ILoggerFactory logs, Func<bool>? coordinates = null) =>
+        Akka.Actor.Props.Create(() => new NodeGatewayActor(key, cluster, jobs, results, metrics, heartbeatInterval, failures, maxSessions, logs, coordinates ?? (() => true)));
 
     public NodeGatewayActor(ClusterKey key, IActorRef cluster, IActorRef jobs, ResultStreams results, SeedMetrics metrics, TimeSpan heartbeatInterval, AuthFailures failures, int maxSessions,
-        ILoggerFactory logs)
+        ILoggerFactory logs, Func<bool> coordinates)
     {
         var log = logs.CreateLogger("flock.seed.nodes");
         var opened = 0L;
         Receive<OpenSession>(_ =>
         {
             var address = NodeSessionActor.AddressOf(Sender);
+            if (!coordinates())
+            {
+                log.LogInformation("turned away a node session from {Address}: this seed member stands by", address);
+                Sender.Tell(new JoinRejected("this seed member stands by (another coordinates the cluster): enroll again to reach the coordinator", Retry: true));
+                return;
+            }
             if (Context.GetChildren().Count() >= maxSessions)
             {
                 log.LogWarning("refused a node connection from {Address}: {Max} already open (flock.seed.max-node-connections)", address, maxSessions);

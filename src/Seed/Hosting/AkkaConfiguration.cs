@@ -59,10 +59,14 @@ public static class AkkaConfiguration
             // The embedded cluster of `flock encode` / `flock demo` has no Akka.Cluster to hold a singleton: one local queue.
             if (seed.Transport is null) registry.Register<JobsActor>(system.ActorOf(JobsProps(logs), JobsSingletonName));
             var jobs = registry.Get<JobsActor>();
-            var cluster = system.ActorOf(ClusterActor.Props(jobs, o.HeartbeatInterval, o.UnreachableAfter, o.Quarantine, seed.Clock, seed.Metrics, logs, clustered: seed.Transport is not null), "cluster");
+            var cluster = system.ActorOf(ClusterActor.Props(jobs, o.HeartbeatInterval, o.UnreachableAfter, o.Quarantine, seed.Clock, seed.Metrics, logs, clustered: seed.Transport is not null,
+                standby: o.SeveralMembers() && seed.Transport is not null ? () => !Coordinator.IsSelf(Akka.Cluster.Cluster.Get(system)) : null), "cluster");
             registry.Register<ClusterActor>(cluster);
             var results = new ResultStreams(seed.JobsDirectory, o.MaxChunksPerJob, jobs, seed.Metrics, logs.CreateLogger("flock.seed.nodes"));
-            var gateway = system.ActorOf(NodeGatewayActor.Props(seed.Key, cluster, jobs, results, seed.Metrics, o.HeartbeatInterval, seed.AuthFailures, o.MaxNodeConnections, logs),
+            // A standby seed member turns node sessions away: its queue is the coordinator's, behind a proxy, and Flock's
+            // session messages are never serialized between seed members.
+            Func<bool> coordinates = o.SeveralMembers() && seed.Transport is not null ? () => Coordinator.IsSelf(Akka.Cluster.Cluster.Get(system)) : () => true;
+            var gateway = system.ActorOf(NodeGatewayActor.Props(seed.Key, cluster, jobs, results, seed.Metrics, o.HeartbeatInterval, seed.AuthFailures, o.MaxNodeConnections, logs, coordinates),
                 NodeGatewayActor.ActorName);
             NodeGatewayActor.EndSessionsOnShutdown(system, gateway);
         });
@@ -105,8 +109,11 @@ public static class AkkaConfiguration
             .WithClustering(new ClusterOptions
             {
                 Roles = transport.Roles.ToArray(),
-                SeedNodes = transport.JoinAddress is { } join ? [join] : [],
-                SplitBrainResolver = new KeepOldestOption { DownIfAlone = false, Role = ClusterTransport.SeedRole },
+                SeedNodes = transport.SeedNodes?.ToArray() ?? (transport.JoinAddress is { } join ? [join] : []),
+                // Counting `seed` members only, down-if-alone decides exactly as before with one seed member. With three
+                // or more, a coordinator cut off from all the others (or killed) is downed and the rest carry on;
+                // with two, the survivor of a dead oldest cannot tell that from being cut off itself, and downs itself.
+                SplitBrainResolver = new KeepOldestOption { DownIfAlone = true, Role = ClusterTransport.SeedRole },
             })
             .AddHocon(ConfigurationFactory.ParseString($$"""
                 akka.cluster {
@@ -124,7 +131,7 @@ public static class AkkaConfiguration
                 akka.remote.log-remote-lifecycle-events = off
                 """), HoconAddMode.Prepend);
         // The seed forms the cluster by joining itself; its address is only known once remoting has bound its port.
-        if (transport.JoinAddress is null) builder.AddStartup((system, _) => Akka.Cluster.Cluster.Get(system).Join(Akka.Cluster.Cluster.Get(system).SelfAddress));
+        if (transport.JoinAddress is null && transport.SeedNodes is null) builder.AddStartup((system, _) => Akka.Cluster.Cluster.Get(system).Join(Akka.Cluster.Cluster.Get(system).SelfAddress));
         return builder;
     }
 

@@ -12,6 +12,7 @@ namespace Flock.Seed.Hosting;
 /// <param name="CheckPeer">null when a peer's certificate is acceptable, else why not; run in every handshake, both ways.</param>
 /// <param name="JoinAddress">The seed member to join; null for the seed itself, which forms the cluster.</param>
 /// <param name="StableAfter">How long membership must be stable before the Split Brain Resolver downs the unreachable.</param>
+/// <param name="SeedNodes">The running seed members a further seed member joins (Akka tries each); null: <paramref name="JoinAddress"/>.</param>
 /// <param name="PublicPort">The port in its address when others dial another than <paramref name="Port"/> (a port forward); null: Port.</param>
 public sealed record ClusterTransport(
     string BindHost,
@@ -22,7 +23,8 @@ public sealed record ClusterTransport(
     IReadOnlyList<string> Roles,
     string? JoinAddress,
     TimeSpan StableAfter,
-    int? PublicPort = null)
+    int? PublicPort = null,
+    IReadOnlyList<string>? SeedNodes = null)
 {
     public const string SeedRole = "seed";
     public const string EncoderRole = "encoder";

@@ -34,6 +34,35 @@ public sealed class SeedOptions
 
     public string DataDir { get; set; } = ".flock/seed";
 
+    /// <summary>
+    /// The directory every seed member of one cluster shares (an NFS mount at the same path on each machine): with it
+    /// set, what data-dir held (cluster key, tokens, certificates and the cluster's authority, sources, chunk results
+    /// and outputs) lives there instead. Empty: one seed member, everything in data-dir.
+    /// </summary>
+    public string SharedDir { get; set; } = "";
+
+    /// <summary>Web addresses of seed members already running: this one joins their cluster as a further seed member.</summary>
+    public List<string> Peers { get; set; } = [];
+
+    /// <summary>Several seed members share one cluster: set by a shared dir, which every member must have.</summary>
+    public bool SeveralMembers() => SharedDir.Length > 0;
+
+    /// <summary>
+    /// Why these options cannot run as one of several seed members, or null. Each member recovers every job from the
+    /// journal when it becomes the coordinator and reads the files the others wrote, so both must be shared.
+    /// </summary>
+    public string? SeveralMembersRefusal()
+    {
+        if (Peers.Count > 0 && !SeveralMembers())
+            return "a further seed member (--peer, flock.seed.peers) needs flock.seed.shared-dir (FLOCK_SEED_SHARED_DIR): the directory all seed members share for sources, results and the cluster's keys";
+        if (SeveralMembers() && !Journal.Provider.Trim().ToLowerInvariant().StartsWith("postgres", StringComparison.Ordinal))
+            return $"several seed members (flock.seed.shared-dir is set) need one journal they all reach: flock.seed.journal.provider = postgresql with a connection string (FLOCK_SEED_POSTGRES), not {Journal.Provider}";
+        return null;
+    }
+
+    /// <summary>Where the cluster's shared state lives: the shared dir when there is one, else data-dir.</summary>
+    public string StateDirectory() => Path.GetFullPath(SeveralMembers() ? SharedDir : DataDir);
+
     public string AdminToken { get; set; } = "";
 
     public List<string> ReadOnlyTokens { get; set; } = [];

@@ -34,6 +34,9 @@ public sealed class ApiTokens
         _readOnlyFile = readOnlyFile;
     }
 
+    /// <summary>What a further seed member shows the running ones when it asks them for the cluster's members.</summary>
+    public string Admin => _admin;
+
     public static (ApiTokens Tokens, string? CreatedAt) LoadOrCreate(SeedOptions options, string dataDir)
     {
         var readOnly = options.ReadOnlyTokens.Where(t => !string.IsNullOrWhiteSpace(t)).Select(t => t.Trim()).ToArray();

@@ -33,6 +33,8 @@ public sealed partial class EnvironmentOverrideTests
         ["FLOCK_SEED_LIVE"] = ("on", nameof(SeedOptions.Live)),
         ["FLOCK_JOURNAL_PROVIDER"] = ("postgresql", "Journal.Provider"),
         ["FLOCK_JOURNAL_CONNECTION"] = ("Host=db;Username=flock", "Journal.ConnectionString"),
+        ["FLOCK_SEED_POSTGRES"] = ("Host=db2;Username=flock", "Journal.ConnectionString"),
+        ["FLOCK_SEED_SHARED_DIR"] = ("/mnt/flock", nameof(SeedOptions.SharedDir)),
     };
 
     private static readonly Dictionary<string, (string Value, string Property)> NodeVariables = new()

@@ -1,0 +1,54 @@
+using System.Text.Json;
+using Flock.Messages;
+
+namespace Flock.Seed.Cluster;
+
+/// <summary>
+/// The seed members of one cluster as recorded in the shared dir: each member's Akka address and the web address it
+/// serves. Akka's membership carries no web address, yet a standby member forwards the web side to the coordinator's,
+/// and a seed member started without peers finds the running ones here instead of forming a second cluster.
+/// Entries of killed members stay until that address starts again: readers treat an entry as a hint, never as a
+/// live member (membership is Akka's).
+/// </summary>
+public sealed class SeedMemberRegistry(string sharedDir)
+{
+    public const string DirectoryName = "seed-members";
+
+    public sealed record Entry(string Address, string Url);
+
+    private string Dir => Path.Combine(sharedDir, DirectoryName);
+
+    public void Record(string address, Uri url)
+    {
+        Directory.CreateDirectory(Dir);
+        var path = PathOf(address);
+        var temp = path + "." + Environment.ProcessId + ".tmp";
+        File.WriteAllText(temp, WireJson.Serialize(new Entry(address, url.ToString())));
+        // Readers on other machines see the old entry or the new one, never half of one.
+        File.Move(temp, path, overwrite: true);
+    }
+
+    public void Forget(string address)
+    {
+        try { File.Delete(PathOf(address)); }
+        catch (IOException) { }
+    }
+
+    public IReadOnlyList<Entry> All()
+    {
+        if (!Directory.Exists(Dir)) return [];
+        var entries = new List<Entry>();
+        foreach (var file in Directory.EnumerateFiles(Dir, "*.json"))
+        {
+            try { entries.Add(WireJson.Deserialize<Entry>(File.ReadAllText(file))); }
+            catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException) { }
+        }
+        return entries;
+    }
+
+    public Uri? UrlOf(string address) =>
+        All().FirstOrDefault(e => e.Address == address) is { } entry && Uri.TryCreate(entry.Url, UriKind.Absolute, out var url) ? url : null;
+
+    private string PathOf(string address) =>
+        Path.Combine(Dir, string.Concat(address.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' ? c : '_')) + ".json");
+}

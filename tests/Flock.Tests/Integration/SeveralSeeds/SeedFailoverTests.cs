@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Flock.Messages.Jobs;
+using Flock.Tests.Integration.Faults;
+using Flock.Tests.Integration.Persistence;
+using Flock.Tests.Support;
+using Xunit;
+
+namespace Flock.Tests.Integration.SeveralSeeds;
+
+/// <summary>
+/// Three seed members sharing a throwaway PostgreSQL journal and one shared dir, and two nodes, all real processes on
+/// 127.0.0.1: the coordinating member is lost mid-job and another takes the job over from the journal.
+/// </summary>
+public sealed class SeedFailoverTests(PostgresServerFixture postgres) : IClassFixture<PostgresServerFixture>
+{
+    [Fact]
+    public async Task Coordinator_killed_mid_job_should_hand_the_job_to_another_seed_member_and_complete_exactly()
+    {
+        await using var seeds = await SeedMembers.StartAsync(postgres, 3);
+        var (a, b, c) = (seeds.Members[0], seeds.Members[1], seeds.Members[2]);
+        Assert.Contains("forms the cluster", a.Seed!.Output);
+        Assert.Contains("joining the seed members at", b.Seed!.Output);
+
+        // The nodes enroll at b, which stands by and forwards to a, the coordinator; a killed, b coordinates next.
+        var nodes = $"127.0.0.1:{b.Port}";
+        var ffmpeg = await b.PacedFfmpegAsync(speed: 2);
+        var n1 = await b.StartNodeAsync("node-1", seed: nodes, config: FaultRig.NodeConfig, env: new Dictionary<string, string> { ["FLOCK_FFMPEG"] = ffmpeg });
+        var n2 = await b.StartNodeAsync("node-2", seed: nodes, config: FaultRig.NodeConfig, env: new Dictionary<string, string> { ["FLOCK_FFMPEG"] = ffmpeg });
+        var source = b.Scratch.File("source.mp4");
+        await FfmpegTool.FfmpegAsync(["-y", "-f", "lavfi", "-i", "testsrc2=s=320x240:r=25:d=16", "-f", "lavfi", "-i", "sine=d=16",
+            "-c:v", "libx264", "-preset", "ultrafast", "-g", "25", "-bf", "2", "-c:a", "aac", "-shortest", source]);
+        var id = await b.SubmitDetachedAsync(source, b.Scratch.File("out.mp4"), 1, FaultRig.Options);
+
+        var before = await seeds.WaitForJobAsync(b, id, j => Chunks(j).Count(ch => ch.GetProperty("state").GetString() == "done") >= 3
+            && Chunks(j).Any(ch => ch.GetProperty("state").GetString() is "encoding" or "assigned"), "three chunks done and more in flight");
+        var doneBefore = Chunks(before).Where(ch => ch.GetProperty("state").GetString() == "done").Select(ch => ch.GetProperty("index").GetInt32()).ToHashSet();
+        a.Seed.KillHard();
+        var clock = Stopwatch.StartNew();
+
+        // Another member coordinates once it hands out work: a chunk not done at the kill moves on.
+        var (_, takeover) = await seeds.WaitForAsync(b, id, clock, j => Chunks(j).Count(ch => ch.GetProperty("state").GetString() == "done") > doneBefore.Count,
+            "a chunk done after the coordinator was killed");
+        var job = await seeds.WaitForJobAsync(b, id, j => JobStates.IsFinal(j.GetProperty("state").GetString()!), "the job to end", TimeSpan.FromMinutes(3));
+        Assert.True(job.GetProperty("state").GetString() == "completed", job + seeds.Logs(n1, n2));
+        Assert.All(Chunks(job), ch => Assert.Equal("done", ch.GetProperty("state").GetString()));
+        Assert.Equal(job.GetProperty("totalFrames").GetInt32(), Chunks(job).Sum(ch => ch.GetProperty("frames").GetInt32()));
+        // Nothing verified is encoded again: the chunks done before the kill kept their one attempt.
+        Assert.All(Chunks(job).Where(ch => doneBefore.Contains(ch.GetProperty("index").GetInt32())), ch => Assert.Equal(1, ch.GetProperty("attempts").GetInt32()));
+
+        // Any surviving member answers, c as well as b, and the output is what one machine makes.
+        var output = c.Scratch.File("fetched.mp4");
+        var fetch = await c.PbmAsync("job", "fetch", id, output);
+        Assert.True(fetch.ExitCode == 0, fetch.Stderr + seeds.Logs(n1, n2));
+        var reference = await ReferenceEncode.EncodeAsync(source, c.Scratch.File("reference.mp4"), FaultRig.Options);
+        await MediaComparer.AssertEquivalentAsync(reference, output);
+        ReliabilityLog.Record("the coordinating seed member SIGKILLed mid-job (three seed members, PostgreSQL journal, shared dir)",
+            "its cluster member is unreachable, downed and removed; the oldest survivor starts the queue singleton and recovers every job from the journal; nodes enroll again at another seed member",
+            takeover, "the chunks in flight at the kill (encoded again); verified chunks kept", nameof(Coordinator_killed_mid_job_should_hand_the_job_to_another_seed_member_and_complete_exactly));
+    }
+
+    [Fact]
+    public async Task A_further_seed_member_without_a_shared_dir_or_on_sqlite_should_be_refused_with_one_line()
+    {
+        using var cluster = new TestCluster();
+        var noShared = await FlockProcess.RunAsync(["seed", "--urls", cluster.BaseUrl, "--data", cluster.DataDir, "--peer", "127.0.0.1:1"], TimeSpan.FromMinutes(1),
+            new Dictionary<string, string> { ["FLOCK_CLUSTER_KEY"] = cluster.Key, ["FLOCK_TOKEN"] = cluster.AdminToken });
+        Assert.NotEqual(0, noShared.ExitCode);
+        Assert.Contains("needs flock.seed.shared-dir", noShared.Stderr);
+
+        var onSqlite = await FlockProcess.RunAsync(["seed", "--urls", cluster.BaseUrl, "--data", cluster.DataDir, "--peer", "127.0.0.1:1"], TimeSpan.FromMinutes(1),
+            new Dictionary<string, string> { ["FLOCK_CLUSTER_KEY"] = cluster.Key, ["FLOCK_TOKEN"] = cluster.AdminToken, ["FLOCK_SEED_SHARED_DIR"] = cluster.Scratch.File("shared") });
+        Assert.NotEqual(0, onSqlite.ExitCode);
+        Assert.Contains("flock.seed.journal.provider = postgresql", onSqlite.Stderr);
+        Assert.Single(onSqlite.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.StartsWith("error:", StringComparison.Ordinal));
+    }
+
+    private static IEnumerable<JsonElement> Chunks(JsonElement job) => job.GetProperty("chunks").EnumerateArray();
+}

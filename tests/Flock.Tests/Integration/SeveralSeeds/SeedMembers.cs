@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Flock.Tests.Integration.Faults;
+using Flock.Tests.Integration.Persistence;
+using Xunit;
+
+namespace Flock.Tests.Integration.SeveralSeeds;
+
+/// <summary>
+/// Seed members of one cluster as `flock seed` processes: the first forms it, each further one is started with
+/// `--peer` naming the first. One <see cref="TestCluster"/> per member (its own web port and scratch dir), all with
+/// the same key, admin token, PostgreSQL journal and shared dir, and the fault rig's short failure detection.
+/// </summary>
+public sealed class SeedMembers : IAsyncDisposable
+{
+    private SeedMembers(IReadOnlyList<TestCluster> members, string sharedDir)
+    {
+        Members = members;
+        SharedDir = sharedDir;
+    }
+
+    public IReadOnlyList<TestCluster> Members { get; }
+
+    public string SharedDir { get; }
+
+    public static async Task<SeedMembers> StartAsync(PostgresServerFixture postgres, int count)
+    {
+        if (!postgres.Installed) throw new Xunit.Sdk.XunitException("PostgreSQL 15 not installed: apt-get install postgresql");
+        if (postgres.StartFailure is { } failure) throw new Xunit.Sdk.XunitException("Could not start the throwaway PostgreSQL server: " + failure.Message);
+        var members = Enumerable.Range(0, count).Select(_ => new TestCluster()).ToList();
+        var shared = members[0].Scratch.File("shared");
+        var token = members[0].AdminToken;
+        var env = new Dictionary<string, string>
+        {
+            ["FLOCK_SEED_SHARED_DIR"] = shared,
+            ["FLOCK_JOURNAL_PROVIDER"] = "postgresql",
+            ["FLOCK_SEED_POSTGRES"] = postgres.ConnectionString!,
+        };
+        var set = new SeedMembers(members, shared);
+        try
+        {
+            await members[0].StartSeedAsync(adminToken: token, env: env, config: FaultRig.SeedConfig);
+            foreach (var member in members.Skip(1))
+            {
+                await member.StartSeedAsync(["--peer", $"127.0.0.1:{members[0].Port}"], adminToken: token, env: env, config: FaultRig.SeedConfig);
+                // One at a time, as an operator would: each joins the cluster the others formed.
+                await set.UntilAsync(async () => await SeedMembersUpAsync(members[0]) == members.IndexOf(member) + 1, $"seed member {members.IndexOf(member) + 1} up");
+            }
+        }
+        catch
+        {
+            await set.DisposeAsync();
+            throw;
+        }
+        return set;
+    }
+
+    /// <summary>The `seed` members up in the cluster, as the member's `GET /api/cluster` lists them.</summary>
+    public static async Task<int> SeedMembersUpAsync(TestCluster member)
+    {
+        try
+        {
+            using var reply = await member.Http.GetAsync("api/cluster");
+            if (!reply.IsSuccessStatusCode) return 0;
+            var cluster = JsonDocument.Parse(await reply.Content.ReadAsStringAsync()).RootElement;
+            return cluster.GetProperty("members").EnumerateArray().Count(m => m.GetProperty("status").GetString() == "up"
+                && m.GetProperty("roles").EnumerateArray().Any(r => r.GetString() == "seed"));
+        }
+        catch (HttpRequestException)
+        {
+            return 0;
+        }
+    }
+
+    /// <summary>
+    /// Polls the job at <paramref name="member"/>, riding out the seconds in which no member coordinates (a 503, or a
+    /// refused connection while the coordinator's loss is detected).
+    /// </summary>
+    public async Task<JsonElement> WaitForJobAsync(TestCluster member, string id, Func<JsonElement, bool> condition, string what, TimeSpan? timeout = null)
+    {
+        var (job, _) = await WaitForAsync(member, id, Stopwatch.StartNew(), condition, what, timeout);
+        return job;
+    }
+
+    /// <returns>the job, and the time from <paramref name="since"/> to the condition first holding.</returns>
+    public async Task<(JsonElement Job, TimeSpan Elapsed)> WaitForAsync(TestCluster member, string id, Stopwatch since, Func<JsonElement, bool> condition, string what, TimeSpan? timeout = null)
+    {
+        var until = DateTime.UtcNow + (timeout ?? TimeSpan.FromMinutes(2));
+        var last = "";
+        while (true)
+        {
+            try
+            {
+                using var reply = await member.Http.GetAsync($"api/jobs/{id}");
+                last = await reply.Content.ReadAsStringAsync();
+                if (reply.IsSuccessStatusCode)
+                {
+                    var job = JsonDocument.Parse(last).RootElement.Clone();
+                    if (condition(job)) return (job, since.Elapsed);
+                }
+            }
+            catch (HttpRequestException e)
+            {
+                last = e.Message;
+            }
+            if (DateTime.UtcNow > until) Assert.Fail($"timed out waiting for {what}: {last}{Logs()}");
+            await Task.Delay(200);
+        }
+    }
+
+    public async Task UntilAsync(Func<Task<bool>> condition, string what)
+    {
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > until) Assert.Fail($"timed out waiting for {what}{Logs()}");
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>Every member's log and the given processes', for a failure message.</summary>
+    public string Logs(params FlockProcess[] others) =>
+        string.Concat(Members.Select((m, i) => $"\nseed member {i}:\n{m.Seed?.Output}")) + string.Concat(others.Select((p, i) => $"\nprocess {i}:\n{p.Output}"));
+
+    public ValueTask DisposeAsync()
+    {
+        foreach (var member in Members) member.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}
