@@ -149,8 +149,9 @@ public static class Program
     {
         var seed = new Option<string?>("--seed")
         {
-            Description = "The seed to join: HOST:PORT (TLS when the seed offers it) or an http(s):// URL (default: FLOCK_SEED, else flock.node.seed, 127.0.0.1:9110).",
-            HelpName = "HOST:PORT",
+            Description = "The seed to join: HOST:PORT (TLS when the seed offers it) or an http(s):// URL; several seed members comma-separated, "
+                + "the first that answers is used (default: FLOCK_SEED, else flock.node.seed, 127.0.0.1:9110).",
+            HelpName = "HOST:PORT[,HOST:PORT...]",
         };
         var keyFile = new Option<string?>("--cluster-key-file")
         {

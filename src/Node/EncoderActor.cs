@@ -130,7 +130,12 @@ public sealed class EncoderActor : UntypedActor, IWithTimers
                 break;
             case JoinFailed f:
                 _joining = false;
-                Log.LogWarning("cannot reach the seed at {Seed}: {Error}; retrying in {Delay:0.#}s", _seed.BaseUri, f.Error.Message, _backoff.TotalSeconds);
+                var tried = _seed.BaseUri;
+                // Another seed member may be up: the retry resolves (and pins) the next address.
+                if (_seed.MoveOnAfter(f.Error))
+                    Log.LogWarning("cannot reach the seed at {Seed}: {Error}; trying {Next} in {Delay:0.#}s", tried, f.Error.Message, _seed.BaseUri, _backoff.TotalSeconds);
+                else
+                    Log.LogWarning("cannot reach the seed at {Seed}: {Error}; retrying in {Delay:0.#}s", tried, f.Error.Message, _backoff.TotalSeconds);
                 ScheduleReconnect();
                 break;
             case Benchmarked b:

@@ -43,6 +43,7 @@ public static class NodeMembership
         while (!ct.IsCancellationRequested)
         {
             Enrollment? enrollment;
+            var tried = seed.BaseUri;
             try
             {
                 enrollment = await ClusterEnrollment.EnrollAsync(seed, key, name, ct).ConfigureAwait(false);
@@ -59,7 +60,9 @@ public static class NodeMembership
             }
             catch (Exception e) when (e is IOException or HttpRequestException or TaskCanceledException or System.Text.Json.JsonException)
             {
-                log.LogDebug("cannot enroll with the seed at {Seed}: {Error}", seed.BaseUri, e.Message);
+                // Another seed member may be up: the next attempt goes to the next address.
+                if (seed.MoveOnAfter(e)) log.LogInformation("cannot enroll with the seed at {Seed}: {Error}; trying {Next} next", tried, e.Message, seed.BaseUri);
+                else log.LogDebug("cannot enroll with the seed at {Seed}: {Error}", tried, e.Message);
                 backoff = await WaitAsync(backoff, ct).ConfigureAwait(false);
                 continue;
             }
@@ -70,6 +73,8 @@ public static class NodeMembership
             }
             using (enrollment)
             {
+                // With several seed members, which one answered is worth a line.
+                if (seed.Addresses.Count > 1) log.LogInformation("enrolled with the seed at {Seed}; joining its member {Member}", seed.BaseUri, enrollment.SeedAddress);
                 var started = DateTime.UtcNow;
                 await RunOneSystemAsync(options, enrollment, PublicHost(options, seed.BaseUri), route, log, logs, memberUp, ct).ConfigureAwait(false);
                 if (DateTime.UtcNow - started > TimeSpan.FromSeconds(30)) backoff = MinBackoff;

@@ -34,6 +34,13 @@ public static class NodeRunner
         if (!string.IsNullOrWhiteSpace(seed)) options.Seed = seed;
         if (name is not null) options.Name = name;
         if (acceptFingerprint is not null) options.AcceptFingerprint = acceptFingerprint;
+        // Before anything starts: a bad entry in a list of several would otherwise surface only when it is tried.
+        try { SeedAddress.ParseList(options.Seed); }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 1;
+        }
         using var logs = ConsoleLogging.CreateOrReport(logFormat ?? options.LogFormat);
         if (logs is null) return 1;
         // A flock killed with SIGKILL on a machine without setpriv left its ffmpeg encoding for nobody. Reading /proc

@@ -14,14 +14,15 @@ public sealed class PbmApp
     public const string TokenEnvironmentVariable = "FLOCK_TOKEN";
 
     public const string Usage = """
-        usage: flock pbm [HOST:PORT|URL] [--token TOKEN] [--accept-fingerprint SHA256:HEX] <palette> <verb> [arguments]
-               flock pbm HOST:PORT [--token TOKEN]          (interactive session)
+        usage: flock pbm [HOST:PORT|URL[,...]] [--token TOKEN] [--accept-fingerprint SHA256:HEX] <palette> <verb> [arguments]
+               flock pbm HOST:PORT[,...] [--token TOKEN]    (interactive session)
 
         """ + Commands + """
 
         The seed defaults to 127.0.0.1:9110. HOST:PORT uses TLS when the seed offers it; its certificate is pinned on
         first contact in $FLOCK_KNOWN_SEEDS (default ~/.config/flock/known_seeds), and a changed one is refused unless
-        --accept-fingerprint names it. A full http:// or https:// URL is used as written.
+        --accept-fingerprint names it. A full http:// or https:// URL is used as written. Several seed members,
+        comma-separated (a:9110,b:9110): the first that answers is used.
         The token defaults to $FLOCK_TOKEN. Add --help after any verb for its options.
         """;
 
@@ -81,33 +82,32 @@ public sealed class PbmApp
     {
         string? address;
         IReadOnlyList<string> rest;
-        Uri seed;
+        IReadOnlyList<SeedTarget> seeds;
         try
         {
             (address, rest) = SplitAddress(args);
-            seed = address is null ? SeedAddress.Default : SeedAddress.Parse(address);
+            seeds = address is null ? [new SeedTarget(SeedAddress.Default, SchemeGiven: false)] : SeedAddress.ParseList(address);
         }
         catch (PbmException ex)
         {
             return Fail(ex.Message, ex.ExitCode);
         }
 
-        var schemeGiven = address?.Contains("://", StringComparison.Ordinal) == true;
         if (address is not null && rest.All(a => IsConnectionOption(a) || IsTokenValue(rest, a)))
         {
-            return await RunSessionAsync(seed, schemeGiven, rest, ct).ConfigureAwait(false);
+            return await RunSessionAsync(seeds, rest, ct).ConfigureAwait(false);
         }
 
-        return await RunCommandAsync(seed, schemeGiven, rest, ct).ConfigureAwait(false);
+        return await RunCommandAsync(seeds, rest, ct).ConfigureAwait(false);
     }
 
     /// <summary>
     /// `flock pbm HOST:PORT`: a prompt per line, each line parsed by the same commands as the one-shot form; errors
     /// are printed and the session goes on. `help`, `history`, `exit`/`quit`; end of input or Ctrl+C ends it.
     /// </summary>
-    private async Task<int> RunSessionAsync(Uri seed, bool schemeGiven, IReadOnlyList<string> sessionOptions, CancellationToken ct)
+    private async Task<int> RunSessionAsync(IReadOnlyList<SeedTarget> seeds, IReadOnlyList<string> sessionOptions, CancellationToken ct)
     {
-        var prompt = $"[{seed.Authority}] pbm> ";
+        var prompt = $"[{string.Join(',', seeds.Select(s => s.Address.Authority))}] pbm> ";
         var input = _input ?? (Console.IsInputRedirected ? new TextLineInput(Console.In, _console.Out) : new TerminalLineInput());
         var history = new List<string>();
         while (!ct.IsCancellationRequested)
@@ -148,7 +148,7 @@ public sealed class PbmApp
                 tokens.RemoveAt(0);
             }
 
-            await RunCommandAsync(seed, schemeGiven, [.. sessionOptions, .. tokens], ct, interactive: true).ConfigureAwait(false);
+            await RunCommandAsync(seeds, [.. sessionOptions, .. tokens], ct, interactive: true).ConfigureAwait(false);
             await _console.Error.FlushAsync(CancellationToken.None).ConfigureAwait(false);
         }
 
@@ -156,7 +156,7 @@ public sealed class PbmApp
     }
 
     /// <param name="interactive">A session's line: a line that is no command gets one error line, not the whole usage.</param>
-    private async Task<int> RunCommandAsync(Uri seed, bool schemeGiven, IReadOnlyList<string> rest, CancellationToken ct, bool interactive = false)
+    private async Task<int> RunCommandAsync(IReadOnlyList<SeedTarget> seeds, IReadOnlyList<string> rest, CancellationToken ct, bool interactive = false)
     {
         try
         {
@@ -175,14 +175,13 @@ public sealed class PbmApp
             var context = new PbmContext(
                 _console,
                 parse => new SeedClient(
-                    seed,
+                    seeds,
                     parse.GetValue(token) ?? NonEmpty(_environment(TokenEnvironmentVariable)),
                     _handler,
                     new KnownSeeds(KnownSeeds.DefaultPath(_environment), parse.GetValue(accept) ?? NonEmpty(_environment(KnownSeeds.AcceptVariable)))
                     {
                         Notice = line => _console.Error.WriteLine(line),
-                    },
-                    schemeGiven),
+                    }),
                 _pollInterval);
 
             // Nested under a root so that help reads `flock pbm job submit ...`.

@@ -25,30 +25,43 @@ public sealed class SeedClient : IDisposable
     private readonly HttpMessageHandler? _handler;
     private readonly string? _token;
     private readonly KnownSeeds? _trust;
-    private readonly bool _schemeGiven;
-    private HttpClient? _http;
+    private readonly Target[] _targets;
+    private int _current;
 
     /// <param name="baseAddress">The seed; http:// when the user typed no scheme (TLS is then used if the seed offers it).</param>
     /// <param name="handler">HTTP handler to reach the seed through (tests); null for real sockets with <paramref name="trust"/>.</param>
     /// <param name="trust">Pinned seed certificates; null only with a <paramref name="handler"/>.</param>
     /// <param name="schemeGiven">Whether the user typed the scheme (then no TLS probing happens).</param>
     public SeedClient(Uri baseAddress, string? token, HttpMessageHandler? handler = null, KnownSeeds? trust = null, bool schemeGiven = true)
+        : this([new SeedTarget(baseAddress, schemeGiven)], token, handler, trust)
     {
-        BaseAddress = baseAddress;
+    }
+
+    /// <param name="seeds">The seed members, tried in this order: a request that finds one unavailable goes on to the next.</param>
+    public SeedClient(IReadOnlyList<SeedTarget> seeds, string? token, HttpMessageHandler? handler = null, KnownSeeds? trust = null)
+    {
+        if (seeds.Count == 0)
+        {
+            throw new ArgumentException("no seed address", nameof(seeds));
+        }
+
+        _targets = [.. seeds.Select(s => new Target(s.Address, s.SchemeGiven))];
         _handler = handler;
         _token = token;
         _trust = trust;
-        _schemeGiven = schemeGiven;
     }
 
-    public Uri BaseAddress { get; private set; }
+    /// <summary>The seed member in use: the last one that answered (the first until one did not).</summary>
+    public Uri BaseAddress => _targets[_current].Address;
 
-    /// <summary>The HttpClient, created on first use once the seed's scheme is known and its certificate checked.</summary>
-    private async Task<HttpClient> ClientAsync(CancellationToken ct)
+    /// <summary>The HttpClient for one seed member, created on first use once its scheme is known and its certificate checked.</summary>
+    /// <exception cref="SeedTrustException">the member's certificate is not the pinned one.</exception>
+    /// <exception cref="HttpRequestException">the member cannot be reached.</exception>
+    private async Task<HttpClient> ClientAsync(Target target, CancellationToken ct)
     {
-        if (_http is not null)
+        if (target.Http is not null)
         {
-            return _http;
+            return target.Http;
         }
 
         HttpClient http;
@@ -58,31 +71,18 @@ public sealed class SeedClient : IDisposable
         }
         else
         {
-            try
-            {
-                BaseAddress = await SeedEndpoint.ResolveAsync(BaseAddress, _schemeGiven, _trust, ct).ConfigureAwait(false);
-            }
-            catch (SeedTrustException ex)
-            {
-                throw new PbmException(ex.Message);
-            }
-            catch (HttpRequestException ex)
-            {
-                // Name the address really tried: a HOST:PORT is tried over TLS first, whatever BaseAddress still says.
-                throw Unreachable(Describe(ex), ex, SeedEndpoint.FirstTried(BaseAddress, _schemeGiven));
-            }
-
-            http = new HttpClient(SeedEndpoint.Handler(_trust, BaseAddress), disposeHandler: true);
+            target.Address = await SeedEndpoint.ResolveAsync(target.Address, target.SchemeGiven, _trust, ct).ConfigureAwait(false);
+            http = new HttpClient(SeedEndpoint.Handler(_trust, target.Address), disposeHandler: true);
         }
 
-        http.BaseAddress = BaseAddress;
+        http.BaseAddress = target.Address;
         http.Timeout = Timeout.InfiniteTimeSpan;
         if (!string.IsNullOrEmpty(_token))
         {
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _token);
         }
 
-        return _http = http;
+        return target.Http = http;
     }
 
     public Task<JobListResponse> ListJobsAsync(CancellationToken ct) =>
@@ -132,17 +132,22 @@ public sealed class SeedClient : IDisposable
             CultureInfo.InvariantCulture,
             $"api/jobs/upload?name={Uri.EscapeDataString(Path.GetFileName(inputPath))}{(output is null ? "" : "&output=" + Uri.EscapeDataString(output))}&chunkSeconds={chunkSeconds}&priority={priority}{(live ? "&live=true" : "")}{(keepLive ? "&keepLive=true" : "")}");
 
-        await using var file = new FileStream(
-            inputPath, FileMode.Open, FileAccess.Read, FileShare.Read, CopyBufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan);
-        using var request = new HttpRequestMessage(HttpMethod.Post, query);
-        // The default JSON encoder escapes every non-ASCII character, so the header value stays plain ASCII.
-        request.Headers.TryAddWithoutValidation(Protocol.OptionsHeader, JsonSerializer.Serialize(options, WireJson.Options));
-        var content = new StreamContent(file, CopyBufferSize);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        content.Headers.ContentLength = file.Length;
-        request.Content = content;
+        // The file is opened once per attempt: a request sent to a seed member that was down is sent afresh to the next.
+        HttpRequestMessage Upload()
+        {
+            var file = new FileStream(
+                inputPath, FileMode.Open, FileAccess.Read, FileShare.Read, CopyBufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan);
+            var request = new HttpRequestMessage(HttpMethod.Post, query);
+            // The default JSON encoder escapes every non-ASCII character, so the header value stays plain ASCII.
+            request.Headers.TryAddWithoutValidation(Protocol.OptionsHeader, JsonSerializer.Serialize(options, WireJson.Options));
+            var content = new StreamContent(file, CopyBufferSize);
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+            content.Headers.ContentLength = file.Length;
+            request.Content = content;
+            return request;
+        }
 
-        using var response = await SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout: null, ct).ConfigureAwait(false);
+        using var response = await SendAsync(Upload, HttpCompletionOption.ResponseContentRead, timeout: null, ct).ConfigureAwait(false);
         var submitted = await ReadJsonAsync<SubmitJobResponse>(response, ct).ConfigureAwait(false);
         return submitted.Id;
     }
@@ -160,8 +165,9 @@ public sealed class SeedClient : IDisposable
             throw new PbmException($"output directory not found: {directory}");
         }
 
-        using var request = new HttpRequestMessage(HttpMethod.Get, "api/jobs/" + Uri.EscapeDataString(id) + "/output");
-        using var response = await SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout: null, ct).ConfigureAwait(false);
+        using var response = await SendAsync(
+            () => new HttpRequestMessage(HttpMethod.Get, "api/jobs/" + Uri.EscapeDataString(id) + "/output"), HttpCompletionOption.ResponseHeadersRead, timeout: null, ct)
+            .ConfigureAwait(false);
 
         var temp = Path.Combine(directory, "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N")[..8] + ".part");
         try
@@ -203,68 +209,146 @@ public sealed class SeedClient : IDisposable
 
     public void Dispose()
     {
-        _http?.Dispose();
+        foreach (var target in _targets)
+        {
+            target.Http?.Dispose();
+        }
     }
 
     private async Task<T> SendJsonAsync<T>(HttpMethod method, string path, CancellationToken ct, object? body = null, TimeSpan? timeout = null)
     {
-        using var request = new HttpRequestMessage(method, path);
-        if (body is not null)
+        HttpRequestMessage Build()
         {
-            request.Content = JsonContent.Create(body, body.GetType(), options: WireJson.Options);
+            var request = new HttpRequestMessage(method, path);
+            if (body is not null)
+            {
+                request.Content = JsonContent.Create(body, body.GetType(), options: WireJson.Options);
+            }
+
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+            return request;
         }
 
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        using var response = await SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout ?? RequestTimeout, ct).ConfigureAwait(false);
+        using var response = await SendAsync(Build, HttpCompletionOption.ResponseContentRead, timeout ?? RequestTimeout, ct).ConfigureAwait(false);
         return await ReadJsonAsync<T>(response, ct).ConfigureAwait(false);
     }
 
-    /// <summary>Sends, turning transport failures and non-2xx answers into one-line <see cref="PbmException"/>s.</summary>
+    /// <summary>
+    /// Sends to the seed member in use, going on to the next ones while a member is unavailable (no connection, no
+    /// answer in time, 502/503/504); turns transport failures and non-2xx answers into one-line <see cref="PbmException"/>s.
+    /// </summary>
+    /// <param name="build">A fresh request per attempt: a sent HttpRequestMessage cannot be sent again.</param>
     private async Task<HttpResponseMessage> SendAsync(
-        HttpRequestMessage request, HttpCompletionOption completion, TimeSpan? timeout, CancellationToken ct)
+        Func<HttpRequestMessage> build, HttpCompletionOption completion, TimeSpan? timeout, CancellationToken ct)
     {
-        using var timeoutCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        if (timeout is { } t)
+        var failures = new List<Failure>();
+        for (var attempt = 1; ; attempt++)
         {
-            timeoutCts.CancelAfter(t);
-        }
-
-        HttpResponseMessage response;
-        try
-        {
-            var http = await ClientAsync(timeoutCts.Token).ConfigureAwait(false);
-            response = await http.SendAsync(request, completion, timeoutCts.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            throw Unreachable($"no answer within {timeout?.TotalSeconds ?? 0:0} s");
-        }
-        catch (HttpRequestException ex) when (_trust?.LastRefusal is { } refusal)
-        {
-            throw new PbmException(refusal, PbmExitCodes.Failure, ex);
-        }
-        catch (HttpRequestException ex)
-        {
-            throw Unreachable(Describe(ex), ex);
-        }
-
-        if (response.IsSuccessStatusCode)
-        {
-            return response;
-        }
-
-        using (response)
-        {
-            if (response.StatusCode is HttpStatusCode.Unauthorized)
+            var target = _targets[_current];
+            var more = attempt < _targets.Length;
+            using var request = build();
+            // A request that may have reached a member is repeated elsewhere only when repeating it cannot act twice.
+            var idempotent = request.Method == HttpMethod.Get || request.Method == HttpMethod.Head;
+            using var timeoutCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            if (timeout is { } t)
             {
-                throw new PbmException(string.IsNullOrEmpty(_token)
-                    ? "no token: set FLOCK_TOKEN or pass --token (the seed keeps its admin token in <data-dir>/admin.token)"
-                    : "the seed refused the token (set FLOCK_TOKEN or --token)");
+                timeoutCts.CancelAfter(t);
             }
 
-            var message = await ReadErrorAsync(response, ct).ConfigureAwait(false);
-            throw new PbmException(message);
+            var sending = false;
+            Failure failure;
+            try
+            {
+                var http = await ClientAsync(target, timeoutCts.Token).ConfigureAwait(false);
+                sending = true;
+                var response = await http.SendAsync(request, completion, timeoutCts.Token).ConfigureAwait(false);
+                if (response.IsSuccessStatusCode)
+                {
+                    return response;
+                }
+
+                using (response)
+                {
+                    var status = (int)response.StatusCode;
+                    if (status is not (502 or 503 or 504))
+                    {
+                        // A real answer: every member of the cluster would give the same.
+                        throw await AnswerErrorAsync(response, ct).ConfigureAwait(false);
+                    }
+
+                    // A 503 is a member that refused without acting; a proxy's 502/504 may hide one that did.
+                    failure = new Failure(target.Address, await ReadErrorAsync(response, ct).ConfigureAwait(false), status == 503 || idempotent)
+                    {
+                        Answered = true,
+                    };
+                }
+            }
+            catch (SeedTrustException ex)
+            {
+                throw new PbmException(ex.Message);
+            }
+            catch (OperationCanceledException ex) when (!ct.IsCancellationRequested)
+            {
+                // The address really tried: a HOST:PORT is tried over TLS first, whatever the target still says.
+                var shown = sending ? target.Address : SeedEndpoint.FirstTried(target.Address, target.SchemeGiven);
+                // The handler's ConnectTimeout, not ours: no connection was made, so nothing was sent.
+                var connectTimedOut = !timeoutCts.IsCancellationRequested && ex.InnerException is TimeoutException;
+                failure = connectTimedOut
+                    ? new Failure(shown, Program.OneLine(ex.InnerException!.Message), MayRetry: true) { Inner = ex }
+                    : new Failure(shown, $"no answer within {timeout?.TotalSeconds ?? 0:0} s", !sending || idempotent);
+            }
+            catch (HttpRequestException ex) when (_trust?.LastRefusal is { } refusal)
+            {
+                throw new PbmException(refusal, PbmExitCodes.Failure, ex);
+            }
+            catch (HttpRequestException ex)
+            {
+                var shown = sending ? target.Address : SeedEndpoint.FirstTried(target.Address, target.SchemeGiven);
+                var notSent = !sending
+                    || ex.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError;
+                failure = new Failure(shown, Describe(ex), notSent || idempotent) { Inner = ex };
+            }
+
+            failures.Add(failure);
+            if (more && failure.MayRetry)
+            {
+                _current = (_current + 1) % _targets.Length;
+                continue;
+            }
+
+            if (failures.Count == 1)
+            {
+                // One member tried: the error reads as it does with a single address.
+                throw failure.Answered
+                    ? new PbmException(failure.Reason)
+                    : new PbmException($"cannot reach seed at {SeedAddress.Display(failure.Address)}: {failure.Reason}", PbmExitCodes.Failure, failure.Inner)
+                    {
+                        Unreachable = true,
+                    };
+            }
+
+            // One line naming every member tried: "cannot reach seed at A: why; nor at B: why".
+            throw new PbmException(
+                "cannot reach seed at " + string.Join("; nor at ", failures.Select(f => $"{SeedAddress.Display(f.Address)}: {f.Reason}")),
+                PbmExitCodes.Failure,
+                failure.Inner)
+            {
+                Unreachable = true,
+            };
         }
+    }
+
+    /// <summary>A non-2xx answer that is the seed's word: the same from every member.</summary>
+    private async Task<PbmException> AnswerErrorAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        if (response.StatusCode is HttpStatusCode.Unauthorized)
+        {
+            return new PbmException(string.IsNullOrEmpty(_token)
+                ? "no token: set FLOCK_TOKEN or pass --token (the seed keeps its admin token in <data-dir>/admin.token)"
+                : "the seed refused the token (set FLOCK_TOKEN or --token)");
+        }
+
+        return new PbmException(await ReadErrorAsync(response, ct).ConfigureAwait(false));
     }
 
     private static async Task<string> ReadErrorAsync(HttpResponseMessage response, CancellationToken ct)
@@ -313,8 +397,25 @@ public sealed class SeedClient : IDisposable
         }
     }
 
-    private PbmException Unreachable(string reason, Exception? inner = null, Uri? address = null) =>
-        new($"cannot reach seed at {SeedAddress.Display(address ?? BaseAddress)}: {reason}", PbmExitCodes.Failure, inner) { Unreachable = true };
+    /// <summary>Why one attempt failed, and whether the request may go on to the next member.</summary>
+    /// <param name="Address">The address really tried.</param>
+    private sealed record Failure(Uri Address, string Reason, bool MayRetry)
+    {
+        /// <summary>The member answered (502/503/504), as opposed to no connection or no answer.</summary>
+        public bool Answered { get; init; }
+
+        public Exception? Inner { get; init; }
+    }
+
+    private sealed class Target(Uri address, bool schemeGiven)
+    {
+        /// <summary>As typed; the resolved address (https:// when the member offers TLS) once its client exists.</summary>
+        public Uri Address { get; set; } = address;
+
+        public bool SchemeGiven { get; } = schemeGiven;
+
+        public HttpClient? Http { get; set; }
+    }
 
     private static string Describe(HttpRequestException ex)
     {

@@ -32,7 +32,11 @@ public static class ClusterEnrollment
     {
         try { await seed.ResolveAsync(ct).ConfigureAwait(false); }
         catch (SeedTrustException e) { throw new JoinRefusedException(e.Message); }
-        using var challengeReply = await seed.Http.PostAsync(new Uri(seed.BaseUri, "/api/cluster/challenge"), null, ct).ConfigureAwait(false);
+        // Both requests go to the member resolved here, whatever another caller does with the link meanwhile.
+        var (at, http) = (seed.BaseUri, seed.Http);
+        using var challengeReply = await http.PostAsync(new Uri(at, "/api/cluster/challenge"), null, ct).ConfigureAwait(false);
+        if (SeedUnavailableException.IsStatus((int)challengeReply.StatusCode))
+            throw new SeedUnavailableException($"enrollment challenge: HTTP {(int)challengeReply.StatusCode} from {at}");
         if (!challengeReply.IsSuccessStatusCode) throw new IOException($"enrollment challenge: HTTP {(int)challengeReply.StatusCode}");
         var challenge = await challengeReply.Content.ReadFromJsonAsync<EnrollmentChallengeResponse>(WireJson.Options, ct).ConfigureAwait(false)
             ?? throw new IOException("empty enrollment challenge");
@@ -45,8 +49,10 @@ public static class ClusterEnrollment
             var nodeNonce = ClusterKey.NewNonce();
             var keyDigest = ClusterCertificates.Digest(privateKey.ExportSubjectPublicKeyInfo());
             var request = new EnrollNode(name, challenge.SeedNonce, nodeNonce, requestPem, key.EnrollProof(challenge.SeedNonce, nodeNonce, name, keyDigest));
-            using var reply = await seed.Http.PostAsJsonAsync(new Uri(seed.BaseUri, "/api/cluster/enroll"), request, WireJson.Options, ct).ConfigureAwait(false);
+            using var reply = await http.PostAsJsonAsync(new Uri(at, "/api/cluster/enroll"), request, WireJson.Options, ct).ConfigureAwait(false);
             if ((int)reply.StatusCode == 409) return null;
+            if (SeedUnavailableException.IsStatus((int)reply.StatusCode))
+                throw new SeedUnavailableException($"enrollment: HTTP {(int)reply.StatusCode} from {at}: {await ErrorOf(reply, ct).ConfigureAwait(false)}");
             if (!reply.IsSuccessStatusCode)
             {
                 var error = await ErrorOf(reply, ct).ConfigureAwait(false);

@@ -22,8 +22,9 @@ public sealed class SeedFailoverTests(PostgresServerFixture postgres) : IClassFi
         Assert.Contains("forms the cluster", a.Seed!.Output);
         Assert.Contains("joining the seed members at", b.Seed!.Output);
 
-        // The nodes enroll at b, which stands by and forwards to a, the coordinator; a killed, b coordinates next.
-        var nodes = $"127.0.0.1:{b.Port}";
+        // The nodes know every member's web address, as a user would give them. Once a is killed they move on to b and
+        // c, which forward to the coordinator (b, the oldest survivor) or answer 503 until it has taken over.
+        var nodes = $"127.0.0.1:{a.Port},127.0.0.1:{b.Port},127.0.0.1:{c.Port}";
         var ffmpeg = await b.PacedFfmpegAsync(speed: 2);
         var n1 = await b.StartNodeAsync("node-1", seed: nodes, config: FaultRig.NodeConfig, env: new Dictionary<string, string> { ["FLOCK_FFMPEG"] = ffmpeg });
         var n2 = await b.StartNodeAsync("node-2", seed: nodes, config: FaultRig.NodeConfig, env: new Dictionary<string, string> { ["FLOCK_FFMPEG"] = ffmpeg });
