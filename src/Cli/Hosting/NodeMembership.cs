@@ -6,6 +6,7 @@ using Akka.Hosting;
 using Flock.Messages.Cluster;
 using Flock.Node.Connection;
 using Flock.Node.Options;
+using Flock.Seed.Cluster;
 using Flock.Seed.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -107,6 +108,8 @@ public static class NodeMembership
         // The control session needs only the seed's welcome, not Up: a member stays Joining while members killed before
         // it are still unreachable (no convergence), and its work need not wait for their downing.
         var welcomed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // The seed member whose gateway the control link opens at: the one enrolled with, then whichever coordinates.
+        var gateway = Address.Parse(enrollment.SeedAddress);
         _ = welcomed.Task.ContinueWith(_ => route.Open(system, ControlRoute.RemoteGateway(enrollment.SeedAddress)), TaskScheduler.Default);
         cluster.Subscribe(system.ActorOf(Props.Create(() => new SelfWelcomeWatcher(cluster.SelfAddress, welcomed))),
             ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.IMemberEvent));
@@ -121,8 +124,7 @@ public static class NodeMembership
         // A seed whose process died resets its connection: this member joins the next seed at once instead of waiting
         // to find it unreachable and down itself (what a partition, where nothing is reset, still goes through).
         var seedGone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var seedAddress = Address.Parse(enrollment.SeedAddress);
-        system.EventStream.Subscribe(system.ActorOf(Props.Create(() => new SeedConnectionWatcher(seedAddress, seedGone)), "seed-connection"),
+        system.EventStream.Subscribe(system.ActorOf(Props.Create(() => new SeedConnectionWatcher(() => gateway, () => seedGone)), "seed-connection"),
             typeof(Akka.Remote.DisassociatedEvent));
         try
         {
@@ -130,6 +132,12 @@ public static class NodeMembership
             {
                 await Task.WhenAny(system.WhenTerminated, seedGone.Task, Task.Delay(TimeSpan.FromSeconds(1), ct)).ConfigureAwait(false);
                 ct.ThrowIfCancellationRequested();
+                if (welcomed.Task.IsCompleted && Coordinator.Of(cluster) is { } coordinator && !coordinator.Address.Equals(gateway))
+                {
+                    gateway = coordinator.Address;
+                    log.LogInformation("the seed member {Seed} coordinates now: control sessions open there", gateway);
+                    route.Open(system, ControlRoute.RemoteGateway(gateway.ToString()));
+                }
                 if (seedGone.Task.IsCompleted && cluster.SelfMember.Status == Akka.Cluster.MemberStatus.Up)
                 {
                     log.LogWarning("the seed's connection closed (it stopped or was killed); joining again with a fresh system");
@@ -193,8 +201,8 @@ public static class NodeMembership
     /// <summary>Hears Akka.Remote drop its connection to the seed's member.</summary>
     private sealed class SeedConnectionWatcher : ReceiveActor
     {
-        public SeedConnectionWatcher(Address seed, TaskCompletionSource gone) =>
-            Receive<Akka.Remote.DisassociatedEvent>(e => e.RemoteAddress.Equals(seed), _ => { gone.TrySetResult(); });
+        public SeedConnectionWatcher(Func<Address> seed, Func<TaskCompletionSource> gone) =>
+            Receive<Akka.Remote.DisassociatedEvent>(e => e.RemoteAddress.Equals(seed()), _ => { gone().TrySetResult(); });
     }
 
     /// <summary>The configured host, else the local address this machine uses to reach the seed (no packet is sent).</summary>

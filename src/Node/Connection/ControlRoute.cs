@@ -12,8 +12,10 @@ public sealed class ControlRoute
 {
     private readonly Lock _gate = new();
     private TaskCompletionSource<Route> _current = NewSource();
+    private CancellationTokenSource _superseded = new();
 
-    public sealed record Route(ActorSystem System, string GatewayPath);
+    /// <param name="Superseded">cancelled once the route is replaced or closed: a handshake still waiting on it gives up.</param>
+    public sealed record Route(ActorSystem System, string GatewayPath, CancellationToken Superseded);
 
     /// <summary>Nodes in the seed's own process: no cluster transport, the gateway is a local actor.</summary>
     public static ControlRoute Local(ActorSystem seedSystem)
@@ -32,7 +34,11 @@ public sealed class ControlRoute
         lock (_gate)
         {
             if (_current.Task.IsCompleted) _current = NewSource();
-            _current.SetResult(new Route(system, gatewayPath));
+            // Another seed member coordinates now (or a fresh member system is up): a handshake with the old gateway
+            // would only wait out its timeout for an answer that is not coming.
+            _superseded.Cancel();
+            _superseded = new CancellationTokenSource();
+            _current.SetResult(new Route(system, gatewayPath, _superseded.Token));
         }
     }
 
@@ -41,7 +47,11 @@ public sealed class ControlRoute
     {
         lock (_gate)
         {
-            if (_current.Task.IsCompletedSuccessfully && _current.Task.Result.System == system) _current = NewSource();
+            if (_current.Task.IsCompletedSuccessfully && _current.Task.Result.System == system)
+            {
+                _current = NewSource();
+                _superseded.Cancel();
+            }
         }
     }
 

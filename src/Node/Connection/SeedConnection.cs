@@ -56,7 +56,7 @@ public sealed class SeedConnection : IAsyncDisposable
         }
         try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct, to.Superseded);
             timeout.CancelAfter(HandshakeTimeout);
             Challenge challenge;
             switch (await NextAsync(inbound.Reader, timeout.Token).ConfigureAwait(false))
@@ -91,7 +91,9 @@ public sealed class SeedConnection : IAsyncDisposable
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
             to.System.Stop(link);
-            throw new IOException($"the seed did not answer within {HandshakeTimeout.TotalSeconds:0}s");
+            throw new IOException(to.Superseded.IsCancellationRequested
+                ? "the seed member it asked no longer coordinates; asking the one that does"
+                : $"the seed did not answer within {HandshakeTimeout.TotalSeconds:0}s");
         }
         catch
         {

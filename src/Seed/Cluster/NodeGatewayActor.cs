@@ -28,9 +28,16 @@ public sealed class NodeGatewayActor : ReceiveActor
     {
         var log = logs.CreateLogger("flock.seed.nodes");
         var opened = 0L;
+        var stopping = false;
         Receive<OpenSession>(_ =>
         {
             var address = NodeSessionActor.AddressOf(Sender);
+            if (stopping)
+            {
+                // Its sessions were just ended; one opened now would end with the seed moments later.
+                Sender.Tell(new JoinRejected("this seed member is stopping", Retry: true));
+                return;
+            }
             if (!coordinates())
             {
                 log.LogInformation("turned away a node session from {Address}: this seed member stands by", address);
@@ -47,6 +54,7 @@ public sealed class NodeGatewayActor : ReceiveActor
         });
         Receive<SeedStopping>(_ =>
         {
+            stopping = true;
             foreach (var session in Context.GetChildren()) session.Tell(NodeSessionActor.SeedStopping.Instance);
             Sender.Tell(Akka.Done.Instance);
         });

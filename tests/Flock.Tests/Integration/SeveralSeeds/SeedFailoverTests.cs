@@ -15,38 +15,61 @@ namespace Flock.Tests.Integration.SeveralSeeds;
 public sealed class SeedFailoverTests(PostgresServerFixture postgres) : IClassFixture<PostgresServerFixture>
 {
     [Fact]
-    public async Task Coordinator_killed_mid_job_should_hand_the_job_to_another_seed_member_and_complete_exactly()
+    public Task Coordinator_killed_mid_job_should_hand_the_job_to_another_seed_member_and_complete_exactly() =>
+        LoseTheCoordinatorMidJobAsync(a =>
+        {
+            a.Seed!.KillHard();
+            return Task.CompletedTask;
+        },
+            "the coordinating seed member SIGKILLed mid-job (three seed members, PostgreSQL journal, shared dir)",
+            "its cluster member is unreachable, downed and removed; the oldest survivor starts the queue singleton and recovers every job from the journal; nodes join again through the next seed address they were given",
+            nameof(Coordinator_killed_mid_job_should_hand_the_job_to_another_seed_member_and_complete_exactly));
+
+    [Fact]
+    public Task Coordinator_stopped_mid_job_should_hand_the_job_over_and_complete_exactly() =>
+        LoseTheCoordinatorMidJobAsync(async a =>
+        {
+            a.Seed!.Terminate();
+            Assert.Equal(0, await a.Seed.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        },
+            "the coordinating seed member stopped (SIGTERM) mid-job (three seed members, PostgreSQL journal, shared dir)",
+            "it ends its node sessions and turns new ones away, leaves the cluster and hands the queue singleton over to the oldest survivor, which recovers every job from the journal; nodes join again through the next seed address they were given",
+            nameof(Coordinator_stopped_mid_job_should_hand_the_job_over_and_complete_exactly));
+
+    private async Task LoseTheCoordinatorMidJobAsync(Func<TestCluster, Task> lose, string fault, string detection, string test)
     {
         await using var seeds = await SeedMembers.StartAsync(postgres, 3);
         var (a, b, c) = (seeds.Members[0], seeds.Members[1], seeds.Members[2]);
         Assert.Contains("forms the cluster", a.Seed!.Output);
         Assert.Contains("joining the seed members at", b.Seed!.Output);
 
-        // The nodes know every member's web address, as a user would give them. Once a is killed they move on to b and
+        // The nodes know every member's web address, as a user would give them. Once a is gone they move on to b and
         // c, which forward to the coordinator (b, the oldest survivor) or answer 503 until it has taken over.
         var nodes = $"127.0.0.1:{a.Port},127.0.0.1:{b.Port},127.0.0.1:{c.Port}";
         var ffmpeg = await b.PacedFfmpegAsync(speed: 2);
         var n1 = await b.StartNodeAsync("node-1", seed: nodes, config: FaultRig.NodeConfig, env: new Dictionary<string, string> { ["FLOCK_FFMPEG"] = ffmpeg });
         var n2 = await b.StartNodeAsync("node-2", seed: nodes, config: FaultRig.NodeConfig, env: new Dictionary<string, string> { ["FLOCK_FFMPEG"] = ffmpeg });
+        seeds.Others.AddRange([n1, n2]);
         var source = b.Scratch.File("source.mp4");
         await FfmpegTool.FfmpegAsync(["-y", "-f", "lavfi", "-i", "testsrc2=s=320x240:r=25:d=16", "-f", "lavfi", "-i", "sine=d=16",
             "-c:v", "libx264", "-preset", "ultrafast", "-g", "25", "-bf", "2", "-c:a", "aac", "-shortest", source]);
+        // Submitted at b, which stands by: the job API is forwarded to a.
         var id = await b.SubmitDetachedAsync(source, b.Scratch.File("out.mp4"), 1, FaultRig.Options);
 
         var before = await seeds.WaitForJobAsync(b, id, j => Chunks(j).Count(ch => ch.GetProperty("state").GetString() == "done") >= 3
             && Chunks(j).Any(ch => ch.GetProperty("state").GetString() is "encoding" or "assigned"), "three chunks done and more in flight");
         var doneBefore = Chunks(before).Where(ch => ch.GetProperty("state").GetString() == "done").Select(ch => ch.GetProperty("index").GetInt32()).ToHashSet();
-        a.Seed.KillHard();
         var clock = Stopwatch.StartNew();
+        await lose(a);
 
-        // Another member coordinates once it hands out work: a chunk not done at the kill moves on.
+        // Another member coordinates once it hands out work: a chunk not done when a went away is done.
         var (_, takeover) = await seeds.WaitForAsync(b, id, clock, j => Chunks(j).Count(ch => ch.GetProperty("state").GetString() == "done") > doneBefore.Count,
-            "a chunk done after the coordinator was killed");
+            "a chunk done after the coordinator went away");
         var job = await seeds.WaitForJobAsync(b, id, j => JobStates.IsFinal(j.GetProperty("state").GetString()!), "the job to end", TimeSpan.FromMinutes(3));
         Assert.True(job.GetProperty("state").GetString() == "completed", job + seeds.Logs(n1, n2));
         Assert.All(Chunks(job), ch => Assert.Equal("done", ch.GetProperty("state").GetString()));
         Assert.Equal(job.GetProperty("totalFrames").GetInt32(), Chunks(job).Sum(ch => ch.GetProperty("frames").GetInt32()));
-        // Nothing verified is encoded again: the chunks done before the kill kept their one attempt.
+        // Nothing verified is encoded again: the chunks done before the coordinator went kept their one attempt.
         Assert.All(Chunks(job).Where(ch => doneBefore.Contains(ch.GetProperty("index").GetInt32())), ch => Assert.Equal(1, ch.GetProperty("attempts").GetInt32()));
 
         // Any surviving member answers, c as well as b, and the output is what one machine makes.
@@ -55,9 +78,7 @@ public sealed class SeedFailoverTests(PostgresServerFixture postgres) : IClassFi
         Assert.True(fetch.ExitCode == 0, fetch.Stderr + seeds.Logs(n1, n2));
         var reference = await ReferenceEncode.EncodeAsync(source, c.Scratch.File("reference.mp4"), FaultRig.Options);
         await MediaComparer.AssertEquivalentAsync(reference, output);
-        ReliabilityLog.Record("the coordinating seed member SIGKILLed mid-job (three seed members, PostgreSQL journal, shared dir)",
-            "its cluster member is unreachable, downed and removed; the oldest survivor starts the queue singleton and recovers every job from the journal; nodes enroll again at another seed member",
-            takeover, "the chunks in flight at the kill (encoded again); verified chunks kept", nameof(Coordinator_killed_mid_job_should_hand_the_job_to_another_seed_member_and_complete_exactly));
+        ReliabilityLog.Record(fault, detection, takeover, "the chunks in flight (encoded again where their node's result did not survive); verified chunks kept", test);
     }
 
     [Fact]

@@ -23,10 +23,23 @@ public sealed class SeedMembers : IAsyncDisposable
 
     public string SharedDir { get; }
 
+    /// <summary>Processes whose logs a failure shows besides the members' (the nodes).</summary>
+    public List<FlockProcess> Others { get; } = [];
+
     public static async Task<SeedMembers> StartAsync(PostgresServerFixture postgres, int count)
     {
         if (!postgres.Installed) throw new Xunit.Sdk.XunitException("PostgreSQL 15 not installed: apt-get install postgresql");
         if (postgres.StartFailure is { } failure) throw new Xunit.Sdk.XunitException("Could not start the throwaway PostgreSQL server: " + failure.Message);
+        // A database of its own: the members recover every job the journal holds, and the fixture's server is shared
+        // by the tests of a class.
+        var database = "flock_" + Guid.NewGuid().ToString("N")[..12];
+        await using (var admin = new Npgsql.NpgsqlConnection(postgres.ConnectionString))
+        {
+            await admin.OpenAsync();
+            await using var create = new Npgsql.NpgsqlCommand($"CREATE DATABASE {database}", admin);
+            await create.ExecuteNonQueryAsync();
+        }
+        var connection = new Npgsql.NpgsqlConnectionStringBuilder(postgres.ConnectionString) { Database = database }.ConnectionString;
         var members = Enumerable.Range(0, count).Select(_ => new TestCluster()).ToList();
         var shared = members[0].Scratch.File("shared");
         var token = members[0].AdminToken;
@@ -34,7 +47,7 @@ public sealed class SeedMembers : IAsyncDisposable
         {
             ["FLOCK_SEED_SHARED_DIR"] = shared,
             ["FLOCK_JOURNAL_PROVIDER"] = "postgresql",
-            ["FLOCK_SEED_POSTGRES"] = postgres.ConnectionString!,
+            ["FLOCK_SEED_POSTGRES"] = connection,
         };
         var set = new SeedMembers(members, shared);
         try
@@ -120,7 +133,7 @@ public sealed class SeedMembers : IAsyncDisposable
 
     /// <summary>Every member's log and the given processes', for a failure message.</summary>
     public string Logs(params FlockProcess[] others) =>
-        string.Concat(Members.Select((m, i) => $"\nseed member {i}:\n{m.Seed?.Output}")) + string.Concat(others.Select((p, i) => $"\nprocess {i}:\n{p.Output}"));
+        string.Concat(Members.Select((m, i) => $"\nseed member {i}:\n{m.Seed?.Output}")) + string.Concat(Others.Concat(others).Distinct().Select((p, i) => $"\nprocess {i}:\n{p.Output}"));
 
     public ValueTask DisposeAsync()
     {
