@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Security;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Flock.Seed.Cluster;
+using Flock.Seed.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -30,14 +30,8 @@ public static class StandbyForwarding
             AutomaticDecompression = DecompressionMethods.None,
             UseCookies = false,
             ConnectTimeout = ConnectTimeout,
-            SslOptions = new SslClientAuthenticationOptions
-            {
-                // The members serve one certificate from the shared dir: the coordinator must present exactly it.
-                RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
-                    errors == SslPolicyErrors.None
-                    || (sharedCertificate is not null && certificate is not null
-                        && certificate.GetCertHashString(HashAlgorithmName.SHA256) == sharedCertificate.GetCertHashString(HashAlgorithmName.SHA256)),
-            },
+            // The members serve one certificate from the shared dir: the coordinator must present exactly it.
+            SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = SeedMemberCertificate.Validator(sharedCertificate) },
         });
         app.Use(async (context, next) =>
         {

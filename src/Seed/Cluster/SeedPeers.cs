@@ -6,6 +6,7 @@ using Flock.Messages;
 using Flock.Messages.Cluster;
 using Flock.Seed.Hosting;
 using Flock.Seed.Options;
+using Flock.Seed.Security;
 
 namespace Flock.Seed.Cluster;
 
@@ -47,15 +48,7 @@ public static class SeedPeers
     {
         using var handler = new SocketsHttpHandler
         {
-            SslOptions = new SslClientAuthenticationOptions
-            {
-                // The seed members of a cluster serve one certificate from the shared dir (pinned by its fingerprint, as
-                // nodes and pbm do), or certificates a CA the machine trusts vouches for.
-                RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
-                    errors == SslPolicyErrors.None
-                    || (sharedCertificate is not null && certificate is not null && certificate.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256)
-                        == sharedCertificate.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256)),
-            },
+            SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = SeedMemberCertificate.Validator(sharedCertificate) },
         };
         using var http = new HttpClient(handler) { Timeout = AskTimeout };
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(peer, "/api/cluster"));
