@@ -26,10 +26,17 @@ public sealed record Enrollment(X509Certificate2 Certificate, X509Certificate2 A
 /// </summary>
 public static class ClusterEnrollment
 {
+    private static readonly TimeSpan EnrollTimeout = TimeSpan.FromSeconds(10);
+
     /// <returns>null when the seed runs no cluster transport (an embedded cluster): the control channel is all there is.</returns>
     /// <exception cref="JoinRefusedException">wrong key, or a seed that does not know it: asking again will not help.</exception>
-    public static async Task<Enrollment?> EnrollAsync(SeedLink seed, ClusterKey key, string name, CancellationToken ct)
+    public static async Task<Enrollment?> EnrollAsync(SeedLink seed, ClusterKey key, string name, CancellationToken cancel)
     {
+        // The link's client waits half an hour for chunk results; a seed member whose network went silent under a pooled
+        // connection would hold enrollment as long. Past this, the next seed address is tried.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        timeout.CancelAfter(EnrollTimeout);
+        var ct = timeout.Token;
         try { await seed.ResolveAsync(ct).ConfigureAwait(false); }
         catch (SeedTrustException e) { throw new JoinRefusedException(e.Message); }
         // Both requests go to the member resolved here, whatever another caller does with the link meanwhile.

@@ -20,6 +20,12 @@ public static class StandbyForwarding
 {
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// A coordinator cut off without a close answers nothing on a pooled connection: YARP's default 100 s of silence
+    /// held every forwarded request that long. The coordinator's own questions to its actors give up after 30 s.
+    /// </summary>
+    private static readonly ForwarderRequestConfig Quiet = new() { ActivityTimeout = TimeSpan.FromSeconds(35) };
+
     public static void Use(WebApplication app, Func<Akka.Cluster.Cluster> cluster, SeedMemberRegistry registry, X509Certificate2? sharedCertificate, ILogger log)
     {
         var forwarder = app.Services.GetRequiredService<IHttpForwarder>();
@@ -55,7 +61,7 @@ public static class StandbyForwarding
                     : $"this seed member stands by and does not know where the coordinator {coordinator.Address} serves: ask another seed member").ConfigureAwait(false);
                 return;
             }
-            var error = await forwarder.SendAsync(context, target.GetLeftPart(UriPartial.Authority), invoker, ForwarderRequestConfig.Empty, HttpTransformer.Default).ConfigureAwait(false);
+            var error = await forwarder.SendAsync(context, target.GetLeftPart(UriPartial.Authority), invoker, Quiet, HttpTransformer.Default).ConfigureAwait(false);
             if (error == ForwarderError.None) return;
             log.LogDebug("forwarding {Path} to the coordinator at {Target}: {Error}", context.Request.Path, target, error);
             // 503 says nothing was done here: clients with several seed addresses try the next, a submit included.

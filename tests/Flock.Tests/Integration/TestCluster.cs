@@ -27,7 +27,10 @@ public sealed class TestCluster : IDisposable
     /// <summary>The job API's admin token, given to the seed and to every pbm run.</summary>
     public string AdminToken { get; private set; } = "test-admin-token-" + Guid.NewGuid().ToString("N");
 
-    public string BaseUrl => $"{(Tls ? "https" : "http")}://127.0.0.1:{Port}";
+    public string BaseUrl => $"{(Tls ? "https" : "http")}://{Host}:{Port}";
+
+    /// <summary>Where the seed's web side listens and pbm reaches it: another address for a seed in a network of its own.</summary>
+    public string Host { get; set; } = "127.0.0.1";
 
     /// <summary>This cluster's own known-seeds file, so tests never touch the user's ~/.config/flock.</summary>
     public string KnownSeedsFile => Scratch.File("known_seeds");
@@ -56,16 +59,17 @@ public sealed class TestCluster : IDisposable
     /// <param name="env">Overrides for the seed's environment (FLOCK_TOKEN = "" lets it create its own admin token).</param>
     /// <param name="configFile">A HOCON file for the seed (--config), for limits and roots.</param>
     /// <param name="config">HOCON text merged over seed.conf, e.g. short heartbeat settings for a fault test.</param>
+    /// <param name="network">A network of the seed's own (its <see cref="Host"/> is then the network's address).</param>
     public async Task<FlockProcess> StartSeedAsync(IReadOnlyList<string>? extraArgs = null, string? adminToken = null,
-        IReadOnlyDictionary<string, string>? env = null, string? configFile = null, string? config = null)
+        IReadOnlyDictionary<string, string>? env = null, string? configFile = null, string? config = null, IsolatedNetwork? network = null)
     {
         if (adminToken is not null) AdminToken = adminToken;
         var environment = new Dictionary<string, string> { ["FLOCK_CLUSTER_KEY"] = Key, ["FLOCK_TOKEN"] = AdminToken, ["FLOCK_SEED_TLS"] = Tls ? "on" : "off" };
         foreach (var (k, v) in env ?? new Dictionary<string, string>()) environment[k] = v;
         configFile ??= config is null ? null : WriteConfig("seed", config);
         var urls = AlsoListenOn is null ? BaseUrl : $"{BaseUrl};{(Tls ? "https" : "http")}://{AlsoListenOn}:{Port}";
-        Seed = Track(FlockProcess.Start(["seed", "--urls", urls, "--data", DataDir, .. configFile is null ? Array.Empty<string>() : ["--config", configFile], .. extraArgs ?? []],
-            environment));
+        string[] args = ["seed", "--urls", urls, "--data", DataDir, .. configFile is null ? Array.Empty<string>() : ["--config", configFile], .. extraArgs ?? []];
+        Seed = Track(network is null ? FlockProcess.Start(args, environment) : network.Start(args, environment));
         await Seed.WaitForOutputAsync("seed listening on", TimeSpan.FromSeconds(30));
         return Seed;
     }
@@ -88,11 +92,11 @@ public sealed class TestCluster : IDisposable
     }
 
     public Task<(int ExitCode, string Stdout, string Stderr)> PbmAsync(params string[] args) =>
-        FlockProcess.RunAsync(["pbm", $"127.0.0.1:{Port}", .. args], TimeSpan.FromMinutes(4), ClientEnvironment());
+        FlockProcess.RunAsync(["pbm", $"{Host}:{Port}", .. args], TimeSpan.FromMinutes(4), ClientEnvironment());
 
     /// <summary>pbm with environment changes (another token, none, another pin file).</summary>
     public Task<(int ExitCode, string Stdout, string Stderr)> PbmWithAsync(IReadOnlyDictionary<string, string> env, params string[] args) =>
-        FlockProcess.RunAsync(["pbm", $"127.0.0.1:{Port}", .. args], TimeSpan.FromMinutes(4), ClientEnvironment(env));
+        FlockProcess.RunAsync(["pbm", $"{Host}:{Port}", .. args], TimeSpan.FromMinutes(4), ClientEnvironment(env));
 
     /// <summary>The `cluster show --json` entry of one node.</summary>
     public async Task<JsonElement> NodeAsync(string name)

@@ -36,16 +36,36 @@ public sealed class SeedFailoverTests(PostgresServerFixture postgres) : IClassFi
             "it ends its node sessions and turns new ones away, leaves the cluster and hands the queue singleton over to the oldest survivor, which recovers every job from the journal; nodes join again through the next seed address they were given",
             nameof(Coordinator_stopped_mid_job_should_hand_the_job_over_and_complete_exactly));
 
-    private async Task LoseTheCoordinatorMidJobAsync(Func<TestCluster, Task> lose, string fault, string detection, string test)
+    [Fact]
+    public async Task Coordinator_cut_off_mid_job_should_down_itself_and_leave_the_job_to_the_others()
     {
-        await using var seeds = await SeedMembers.StartAsync(postgres, 3);
+        // Its whole network unplugged, nothing closed: the coordinator finds itself alone against two seed members and
+        // downs itself, while they down it, so there is never a second coordinator writing to the journal beside it.
+        await using var network = await IsolatedNetwork.CreateAsync();
+        await LoseTheCoordinatorMidJobAsync(_ => network.CutAsync(),
+            "the coordinating seed member cut off mid-job (its network unplugged; three seed members, PostgreSQL journal, shared dir)",
+            "no heartbeats either way; the Split Brain Resolver (keep-oldest, down-if-alone) downs it on both sides: it stops itself, the oldest survivor starts the queue singleton after the removal margin and recovers every job; nodes move their control session to it",
+            nameof(Coordinator_cut_off_mid_job_should_down_itself_and_leave_the_job_to_the_others),
+            network,
+            async a =>
+            {
+                // Downed, it stopped by itself, saying why, so that its service starts it afresh.
+                Assert.NotEqual(0, await a.Seed!.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+                Assert.Contains("the seed's own cluster member was removed from the cluster", a.Seed.Output);
+            });
+    }
+
+    private async Task LoseTheCoordinatorMidJobAsync(Func<TestCluster, Task> lose, string fault, string detection, string test,
+        IsolatedNetwork? network = null, Func<TestCluster, Task>? afterwards = null)
+    {
+        await using var seeds = await SeedMembers.StartAsync(postgres, 3, network);
         var (a, b, c) = (seeds.Members[0], seeds.Members[1], seeds.Members[2]);
         Assert.Contains("forms the cluster", a.Seed!.Output);
         Assert.Contains("joining the seed members at", b.Seed!.Output);
 
         // The nodes know every member's web address, as a user would give them. Once a is gone they move on to b and
         // c, which forward to the coordinator (b, the oldest survivor) or answer 503 until it has taken over.
-        var nodes = $"127.0.0.1:{a.Port},127.0.0.1:{b.Port},127.0.0.1:{c.Port}";
+        var nodes = $"{a.Host}:{a.Port},127.0.0.1:{b.Port},127.0.0.1:{c.Port}";
         var ffmpeg = await b.PacedFfmpegAsync(speed: 2);
         var n1 = await b.StartNodeAsync("node-1", seed: nodes, config: FaultRig.NodeConfig, env: new Dictionary<string, string> { ["FLOCK_FFMPEG"] = ffmpeg });
         var n2 = await b.StartNodeAsync("node-2", seed: nodes, config: FaultRig.NodeConfig, env: new Dictionary<string, string> { ["FLOCK_FFMPEG"] = ffmpeg });
@@ -78,6 +98,7 @@ public sealed class SeedFailoverTests(PostgresServerFixture postgres) : IClassFi
         Assert.True(fetch.ExitCode == 0, fetch.Stderr + seeds.Logs(n1, n2));
         var reference = await ReferenceEncode.EncodeAsync(source, c.Scratch.File("reference.mp4"), FaultRig.Options);
         await MediaComparer.AssertEquivalentAsync(reference, output);
+        if (afterwards is not null) await afterwards(a);
         ReliabilityLog.Record(fault, detection, takeover, "the chunks in flight (encoded again where their node's result did not survive); verified chunks kept", test);
     }
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Flock.Tests.Integration.Faults;
 using Flock.Tests.Integration.Persistence;
+using Flock.Tests.Support;
 using Xunit;
 
 namespace Flock.Tests.Integration.SeveralSeeds;
@@ -26,7 +27,11 @@ public sealed class SeedMembers : IAsyncDisposable
     /// <summary>Processes whose logs a failure shows besides the members' (the nodes).</summary>
     public List<FlockProcess> Others { get; } = [];
 
-    public static async Task<SeedMembers> StartAsync(PostgresServerFixture postgres, int count)
+    /// <param name="firstIsolated">
+    /// A network of its own for the first member (the coordinator), to cut it off from everything: the others then
+    /// also listen, and announce their cluster members, at the network's host end, which it can reach.
+    /// </param>
+    public static async Task<SeedMembers> StartAsync(PostgresServerFixture postgres, int count, IsolatedNetwork? firstIsolated = null)
     {
         if (!postgres.Installed) throw new Xunit.Sdk.XunitException("PostgreSQL 15 not installed: apt-get install postgresql");
         if (postgres.StartFailure is { } failure) throw new Xunit.Sdk.XunitException("Could not start the throwaway PostgreSQL server: " + failure.Message);
@@ -52,10 +57,18 @@ public sealed class SeedMembers : IAsyncDisposable
         var set = new SeedMembers(members, shared);
         try
         {
-            await members[0].StartSeedAsync(adminToken: token, env: env, config: FaultRig.SeedConfig);
+            var (firstConfig, othersConfig) = (FaultRig.SeedConfig, FaultRig.SeedConfig);
+            if (firstIsolated is not null)
+            {
+                members[0].Host = firstIsolated.Address;
+                firstConfig += $"\nflock.seed.remote-host = \"{firstIsolated.Address}\"\n";
+                othersConfig += $"\nflock.seed.remote-host = \"{firstIsolated.HostAddress}\"\n";
+                foreach (var member in members.Skip(1)) member.AlsoListenOn = firstIsolated.HostAddress;
+            }
+            await members[0].StartSeedAsync(adminToken: token, env: env, config: firstConfig, network: firstIsolated);
             foreach (var member in members.Skip(1))
             {
-                await member.StartSeedAsync(["--peer", $"127.0.0.1:{members[0].Port}"], adminToken: token, env: env, config: FaultRig.SeedConfig);
+                await member.StartSeedAsync(["--peer", $"{members[0].Host}:{members[0].Port}"], adminToken: token, env: env, config: othersConfig);
                 // One at a time, as an operator would: each joins the cluster the others formed.
                 await set.UntilAsync(async () => await SeedMembersUpAsync(members[0]) == members.IndexOf(member) + 1, $"seed member {members.IndexOf(member) + 1} up");
             }
@@ -104,7 +117,10 @@ public sealed class SeedMembers : IAsyncDisposable
         {
             try
             {
-                using var reply = await member.Http.GetAsync($"api/jobs/{id}");
+                // A member forwarding to a coordinator that went silent holds the request for a while; the next poll
+                // goes on without it, so the time measured is the takeover's, not one hung request's.
+                using var poll = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+                using var reply = await member.Http.GetAsync($"api/jobs/{id}", poll.Token);
                 last = await reply.Content.ReadAsStringAsync();
                 if (reply.IsSuccessStatusCode)
                 {
@@ -112,7 +128,7 @@ public sealed class SeedMembers : IAsyncDisposable
                     if (condition(job)) return (job, since.Elapsed);
                 }
             }
-            catch (HttpRequestException e)
+            catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
             {
                 last = e.Message;
             }
