@@ -47,16 +47,26 @@ public sealed class SeedFailoverTests(PostgresServerFixture postgres) : IClassFi
             "no heartbeats either way; the Split Brain Resolver (keep-oldest, down-if-alone) downs it on both sides: it stops itself, the oldest survivor starts the queue singleton after the removal margin and recovers every job; nodes move their control session to it",
             nameof(Coordinator_cut_off_mid_job_should_down_itself_and_leave_the_job_to_the_others),
             network,
-            async a =>
+            async (seeds, id) =>
             {
                 // Downed, it stopped by itself, saying why, so that its service starts it afresh.
+                var a = seeds.Members[0];
                 Assert.NotEqual(0, await a.Seed!.WaitForExitAsync(TimeSpan.FromSeconds(60)));
                 Assert.Contains("the seed's own cluster member was removed from the cluster", a.Seed.Output);
+                // Healed and started again without peers, it finds the running members in the shared dir and joins them
+                // as a standby; its web side answers with the coordinator's view of the job.
+                await network.HealAsync();
+                var again = await seeds.RestartFirstAsync();
+                await seeds.UntilAsync(async () => await SeedMembers.SeedMembersUpAsync(seeds.Members[1]) == 3, "the restarted member up beside the other two");
+                Assert.Contains("joining the seed members at", again.Output);
+                Assert.DoesNotContain("forms the cluster", again.Output);
+                var job = await seeds.WaitForJobAsync(a, id, j => true, "the job through the restarted member");
+                Assert.Equal("completed", job.GetProperty("state").GetString());
             });
     }
 
     private async Task LoseTheCoordinatorMidJobAsync(Func<TestCluster, Task> lose, string fault, string detection, string test,
-        IsolatedNetwork? network = null, Func<TestCluster, Task>? afterwards = null)
+        IsolatedNetwork? network = null, Func<SeedMembers, string, Task>? afterwards = null)
     {
         await using var seeds = await SeedMembers.StartAsync(postgres, 3, network);
         var (a, b, c) = (seeds.Members[0], seeds.Members[1], seeds.Members[2]);
@@ -65,7 +75,7 @@ public sealed class SeedFailoverTests(PostgresServerFixture postgres) : IClassFi
 
         // The nodes know every member's web address, as a user would give them. Once a is gone they move on to b and
         // c, which forward to the coordinator (b, the oldest survivor) or answer 503 until it has taken over.
-        var nodes = $"{a.Host}:{a.Port},127.0.0.1:{b.Port},127.0.0.1:{c.Port}";
+        var nodes = string.Join(',', seeds.Members.Select(m => $"{m.Host}:{m.Port}"));
         var ffmpeg = await b.PacedFfmpegAsync(speed: 2);
         var n1 = await b.StartNodeAsync("node-1", seed: nodes, config: FaultRig.NodeConfig, env: new Dictionary<string, string> { ["FLOCK_FFMPEG"] = ffmpeg });
         var n2 = await b.StartNodeAsync("node-2", seed: nodes, config: FaultRig.NodeConfig, env: new Dictionary<string, string> { ["FLOCK_FFMPEG"] = ffmpeg });
@@ -98,7 +108,7 @@ public sealed class SeedFailoverTests(PostgresServerFixture postgres) : IClassFi
         Assert.True(fetch.ExitCode == 0, fetch.Stderr + seeds.Logs(n1, n2));
         var reference = await ReferenceEncode.EncodeAsync(source, c.Scratch.File("reference.mp4"), FaultRig.Options);
         await MediaComparer.AssertEquivalentAsync(reference, output);
-        if (afterwards is not null) await afterwards(a);
+        if (afterwards is not null) await afterwards(seeds, id);
         ReliabilityLog.Record(fault, detection, takeover, "the chunks in flight (encoded again where their node's result did not survive); verified chunks kept", test);
     }
 

@@ -24,12 +24,20 @@ public sealed class SeedMembers : IAsyncDisposable
 
     public string SharedDir { get; }
 
+    private Func<Task<FlockProcess>>? _restartFirst;
+
+    /// <summary>
+    /// Starts the first member again as its service would: same configuration, no peers. The shared dir's record of
+    /// the running members is what keeps it from forming a second cluster.
+    /// </summary>
+    public Task<FlockProcess> RestartFirstAsync() => _restartFirst!();
+
     /// <summary>Processes whose logs a failure shows besides the members' (the nodes).</summary>
     public List<FlockProcess> Others { get; } = [];
 
     /// <param name="firstIsolated">
     /// A network of its own for the first member (the coordinator), to cut it off from everything: the others then
-    /// also listen, and announce their cluster members, at the network's host end, which it can reach.
+    /// listen, and announce their cluster members, at the network's host end, which it can reach.
     /// </param>
     public static async Task<SeedMembers> StartAsync(PostgresServerFixture postgres, int count, IsolatedNetwork? firstIsolated = null)
     {
@@ -58,12 +66,15 @@ public sealed class SeedMembers : IAsyncDisposable
         try
         {
             var (firstConfig, othersConfig) = (FaultRig.SeedConfig, FaultRig.SeedConfig);
+            set._restartFirst = () => members[0].StartSeedAsync(adminToken: token, env: env, config: firstConfig, network: firstIsolated);
             if (firstIsolated is not null)
             {
                 members[0].Host = firstIsolated.Address;
                 firstConfig += $"\nflock.seed.remote-host = \"{firstIsolated.Address}\"\n";
                 othersConfig += $"\nflock.seed.remote-host = \"{firstIsolated.HostAddress}\"\n";
-                foreach (var member in members.Skip(1)) member.AlsoListenOn = firstIsolated.HostAddress;
+                // The web address each member records in the shared dir is where the others forward to: one that both
+                // sides of the link reach.
+                foreach (var member in members.Skip(1)) member.Host = firstIsolated.HostAddress;
             }
             await members[0].StartSeedAsync(adminToken: token, env: env, config: firstConfig, network: firstIsolated);
             foreach (var member in members.Skip(1))
