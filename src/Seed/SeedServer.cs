@@ -63,6 +63,7 @@ public sealed class SeedServer : IAsyncDisposable
         // One of several seed members keeps nothing of its own: any of them may coordinate next and needs it all.
         var dataDir = options.StateDirectory();
         Directory.CreateDirectory(dataDir);
+        var registry = options.SeveralMembers() ? new SeedMemberRegistry(dataDir) : null;
         var (key, createdAt) = ClusterKey.LoadOrCreate(options.ClusterKey, dataDir);
         if (createdAt is not null) say?.Invoke($"created a cluster key in {createdAt}: give it to nodes as FLOCK_CLUSTER_KEY");
         var (tokens, tokenAt) = ApiTokens.LoadOrCreate(options, dataDir);
@@ -90,9 +91,9 @@ public sealed class SeedServer : IAsyncDisposable
             if (authorityAt is not null) say?.Invoke($"created the cluster's certificate authority in {authorityAt}: nodes get certificates from it when they enroll");
             var (bindHost, publicHost) = RemoteHosts(options, urls);
             IReadOnlyList<string> join = [];
-            if (options.SeveralMembers())
+            if (registry is not null)
             {
-                join = await SeedPeers.JoinAddressesAsync(options, new SeedMemberRegistry(dataDir), tokens.Admin, certificate, ct).ConfigureAwait(false);
+                join = await SeedPeers.JoinAddressesAsync(options, registry, tokens.Admin, certificate, ct).ConfigureAwait(false);
                 say?.Invoke(join.Count == 0
                     ? "no other seed member answered: this one forms the cluster and coordinates"
                     : $"joining the seed members at {string.Join(", ", join)}");
@@ -127,10 +128,9 @@ public sealed class SeedServer : IAsyncDisposable
             builder.Logging.AddFilter("Yarp", LogLevel.Error);
         }
         builder.Services.AddAkka(AkkaConfiguration.SystemName, akka => akka.ConfigureFlock(seed).WithAkkaSection(options.AkkaSection));
-        if (options.SeveralMembers()) builder.Services.AddHttpForwarder();
+        if (registry is not null) builder.Services.AddHttpForwarder();
         var app = builder.Build();
         var logs = app.Services.GetRequiredService<ILoggerFactory>();
-        var registry = options.SeveralMembers() ? new SeedMemberRegistry(dataDir) : null;
         if (registry is not null && transport is not null)
             StandbyForwarding.Use(app, () => Akka.Cluster.Cluster.Get(app.Services.GetRequiredService<ActorSystem>()), registry, certificate, logs.CreateLogger("flock.seed.standby"));
 
@@ -167,7 +167,10 @@ public sealed class SeedServer : IAsyncDisposable
 
     /// <summary>The web address other seed members forward to: a wildcard bind is reached by the member's public host.</summary>
     private static Uri WebAddressOf(Uri bound, string publicHost) =>
-        bound.Host is "0.0.0.0" or "[::]" or "::" or "+" or "*" ? new UriBuilder(bound) { Host = publicHost }.Uri : bound;
+        IsWildcard(bound.Host) ? new UriBuilder(bound) { Host = publicHost }.Uri : bound;
+
+    /// <summary>A host in `urls` that means every interface: no one can dial it.</summary>
+    public static bool IsWildcard(string host) => host is "0.0.0.0" or "[::]" or "::" or "+" or "*";
 
     public async ValueTask DisposeAsync()
     {

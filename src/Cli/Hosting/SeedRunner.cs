@@ -92,7 +92,7 @@ public static class SeedRunner
     public static string DashboardLine(Uri address, string? fingerprint, bool selfSigned)
     {
         var url = new UriBuilder(address) { Path = "/" };
-        if (url.Host is "0.0.0.0" or "[::]" or "::" or "+" or "*") url.Host = Environment.MachineName.ToLowerInvariant();
+        if (SeedServer.IsWildcard(url.Host)) url.Host = Environment.MachineName.ToLowerInvariant();
         var line = $"dashboard {url.Uri}";
         if (fingerprint is null || !selfSigned) return line;
         var hex = fingerprint[Flock.Messages.Security.CertificateFingerprint.Prefix.Length..].ToUpperInvariant();
@@ -108,7 +108,7 @@ public static class SeedRunner
     {
         var node = NodeConfiguration.Load(null);
         var address = new UriBuilder(server.Address);
-        if (address.Host is "0.0.0.0" or "[::]" or "::" or "+" or "*") address.Host = "127.0.0.1";
+        if (SeedServer.IsWildcard(address.Host)) address.Host = "127.0.0.1";
         node.Seed = address.Uri.ToString();
         node.ClusterKey = seedOptions.ClusterKey is { Length: > 0 } configured
             ? configured

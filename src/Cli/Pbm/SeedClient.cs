@@ -270,7 +270,7 @@ public sealed class SeedClient : IDisposable
                 using (response)
                 {
                     var status = (int)response.StatusCode;
-                    if (status is not (502 or 503 or 504))
+                    if (!Flock.Node.Connection.SeedUnavailableException.IsStatus(status))
                     {
                         // A real answer: every member of the cluster would give the same.
                         throw await AnswerErrorAsync(response, ct).ConfigureAwait(false);

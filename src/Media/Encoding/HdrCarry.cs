@@ -142,4 +142,5 @@ public static class HdrCarry
         var added = wanted.Where(p => p.Value is not null && !names.Contains(p.Name)).Select(p => $"{p.Name}={p.Value}").ToList();
         if (added.Count == 0 || added.All(a => a.StartsWith("hdr10=", StringComparison.Ordinal) || a.StartsWith("enable-hdr=", StringComparison.Ordinal))) return;
         EncoderParams.Append(video, key, added);
-    }}
+    }
+}

@@ -27,7 +27,7 @@ public sealed class ClusterActor : UntypedActor, IWithTimers
 
     private readonly TimeSpan _check;
     private readonly bool _clustered;
-    private readonly Func<bool>? _standby;
+    private readonly Func<bool> _coordinates;
     private AkkaMembers _akka = AkkaMembers.Empty;
     private ClusterEventLog _events = ClusterEventLog.Empty;
     private string? _leader;
@@ -36,10 +36,10 @@ public sealed class ClusterActor : UntypedActor, IWithTimers
 
     /// <param name="clustered">the seed's system runs Akka.Cluster (not the embedded one of `flock encode`).</param>
     public ClusterActor(IActorRef jobs, TimeSpan heartbeatInterval, TimeSpan unreachableAfter, QuarantineOptions quarantine, TimeProvider clock, SeedMetrics metrics, ILoggerFactory logs,
-        bool clustered = false, Func<bool>? standby = null)
+        bool clustered = false, Func<bool>? coordinates = null)
     {
         _clustered = clustered;
-        _standby = standby;
+        _coordinates = coordinates ?? (() => true);
         Log = ActorLogging.For(logs, typeof(ClusterActor), Self);
         _metrics = metrics;
         _jobs = jobs;
@@ -49,10 +49,10 @@ public sealed class ClusterActor : UntypedActor, IWithTimers
         _check = TimeSpan.FromMilliseconds(Math.Max(200, heartbeatInterval.TotalMilliseconds / 2));
     }
 
-    /// <param name="standby">whether this seed member stands by now (null: it never does): it then leaves the queue alone.</param>
+    /// <param name="coordinates">whether this seed member coordinates now (null: always); a standby one leaves the queue alone.</param>
     public static Props Props(IActorRef jobs, TimeSpan heartbeatInterval, TimeSpan unreachableAfter, QuarantineOptions quarantine, TimeProvider clock, SeedMetrics metrics,
-        ILoggerFactory logs, bool clustered = false, Func<bool>? standby = null) =>
-        Akka.Actor.Props.Create(() => new ClusterActor(jobs, heartbeatInterval, unreachableAfter, quarantine, clock, metrics, logs, clustered, standby));
+        ILoggerFactory logs, bool clustered = false, Func<bool>? coordinates = null) =>
+        Akka.Actor.Props.Create(() => new ClusterActor(jobs, heartbeatInterval, unreachableAfter, quarantine, clock, metrics, logs, clustered, coordinates));
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -74,7 +74,7 @@ public sealed class ClusterActor : UntypedActor, IWithTimers
     private void IdentifyQueue()
     {
         // The queue of a standby member is another member's, and Flock's messages do not cross between seed members.
-        if (_standby?.Invoke() == true) return;
+        if (!_coordinates()) return;
         _jobs.Tell(new FetchQueueLocation(), Self);
     }
 

@@ -4,7 +4,7 @@ using Flock.Seed.Hosting;
 namespace Flock.Seed.Cluster;
 
 /// <summary>
-/// Which seed member coordinates: the oldest `seed` member that is up (or leaving), where the queue singleton and with
+/// Which seed member coordinates: the oldest `seed` member not yet removed, where the queue singleton and with
 /// it every job and chunk actor run. The others stand by: their web side forwards to the coordinator's, and their
 /// node gateway turns sessions away, so no Flock message ever has to cross between seed members.
 /// </summary>

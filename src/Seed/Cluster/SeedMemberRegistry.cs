@@ -34,20 +34,18 @@ public sealed class SeedMemberRegistry(string sharedDir)
         catch (IOException) { }
     }
 
-    public IReadOnlyList<Entry> All()
-    {
-        if (!Directory.Exists(Dir)) return [];
-        var entries = new List<Entry>();
-        foreach (var file in Directory.EnumerateFiles(Dir, "*.json"))
-        {
-            try { entries.Add(WireJson.Deserialize<Entry>(File.ReadAllText(file))); }
-            catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException) { }
-        }
-        return entries;
-    }
+    public IReadOnlyList<Entry> All() =>
+        Directory.Exists(Dir) ? Directory.EnumerateFiles(Dir, "*.json").Select(Read).OfType<Entry>().ToList() : [];
 
+    /// <summary>A standby member asks this for every request it forwards: one file read, not the whole directory.</summary>
     public Uri? UrlOf(string address) =>
-        All().FirstOrDefault(e => e.Address == address) is { } entry && Uri.TryCreate(entry.Url, UriKind.Absolute, out var url) ? url : null;
+        Read(PathOf(address)) is { } entry && entry.Address == address && Uri.TryCreate(entry.Url, UriKind.Absolute, out var url) ? url : null;
+
+    private static Entry? Read(string file)
+    {
+        try { return WireJson.Deserialize<Entry>(File.ReadAllText(file)); }
+        catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException) { return null; }
+    }
 
     private string PathOf(string address) =>
         Path.Combine(Dir, string.Concat(address.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' ? c : '_')) + ".json");

@@ -59,13 +59,13 @@ public static class AkkaConfiguration
             // The embedded cluster of `flock encode` / `flock demo` has no Akka.Cluster to hold a singleton: one local queue.
             if (seed.Transport is null) registry.Register<JobsActor>(system.ActorOf(JobsProps(logs), JobsSingletonName));
             var jobs = registry.Get<JobsActor>();
+            // A standby seed member leaves the queue alone and turns node sessions away: its queue is the coordinator's,
+            // behind a proxy, and Flock's messages are never serialized between seed members.
+            Func<bool> coordinates = o.SeveralMembers() && seed.Transport is not null ? () => Coordinator.IsSelf(Akka.Cluster.Cluster.Get(system)) : () => true;
             var cluster = system.ActorOf(ClusterActor.Props(jobs, o.HeartbeatInterval, o.UnreachableAfter, o.Quarantine, seed.Clock, seed.Metrics, logs, clustered: seed.Transport is not null,
-                standby: o.SeveralMembers() && seed.Transport is not null ? () => !Coordinator.IsSelf(Akka.Cluster.Cluster.Get(system)) : null), "cluster");
+                coordinates: coordinates), "cluster");
             registry.Register<ClusterActor>(cluster);
             var results = new ResultStreams(seed.JobsDirectory, o.MaxChunksPerJob, jobs, seed.Metrics, logs.CreateLogger("flock.seed.nodes"));
-            // A standby seed member turns node sessions away: its queue is the coordinator's, behind a proxy, and Flock's
-            // session messages are never serialized between seed members.
-            Func<bool> coordinates = o.SeveralMembers() && seed.Transport is not null ? () => Coordinator.IsSelf(Akka.Cluster.Cluster.Get(system)) : () => true;
             var gateway = system.ActorOf(NodeGatewayActor.Props(seed.Key, cluster, jobs, results, seed.Metrics, o.HeartbeatInterval, seed.AuthFailures, o.MaxNodeConnections, logs, coordinates),
                 NodeGatewayActor.ActorName);
             NodeGatewayActor.EndSessionsOnShutdown(system, gateway);
