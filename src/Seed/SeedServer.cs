@@ -100,7 +100,7 @@ public sealed class SeedServer : IAsyncDisposable
             }
             transport = new ClusterTransport(bindHost, publicHost, options.RemotePort, authority.IssueForSeed("seed"), authority.Check, [ClusterTransport.SeedRole],
                 JoinAddress: null, StableAfter: options.UnreachableAfter, PublicPort: options.RemotePublicPort > 0 ? options.RemotePublicPort : null,
-                SeedNodes: join.Count > 0 ? join : null);
+                SeedNodes: join.Count > 0 ? join : null, RemovalMargin: options.RemovalMargin);
         }
         var clock = TimeProvider.System;
         var metrics = new SeedMetrics();

@@ -34,7 +34,8 @@ md.AppendLine("""
     and that every chunk was counted once, and only then records what it measured. Recovery is the wall-clock time
     from the fault (or, where a row says so, from the moment it starts to cost the job) to the work being back in hand
     (chunk reassigned, upload resumed or re-sent, or the job failed with its reason); the tests use a 3 s detection
-    window (`unreachable-after`, `seed-unreachable-after`) where the defaults are 10 s, on a shared 2-core machine.
+    window (`unreachable-after`, `seed-unreachable-after`) where the defaults are 5 s and 10 s, on a shared 2-core
+    machine, except where a row says it ran with the defaults.
 
     ## How durability works
 

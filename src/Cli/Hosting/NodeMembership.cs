@@ -89,7 +89,7 @@ public static class NodeMembership
         Action<string> memberUp, CancellationToken ct)
     {
         var transport = new ClusterTransport("0.0.0.0", publicHost, options.RemotePort, enrollment.Certificate, enrollment.CheckPeer, [ClusterTransport.EncoderRole],
-            enrollment.SeedAddress, options.SeedUnreachableAfter,
+            enrollment.SeedAddress, enrollment.StableAfter ?? options.SeedUnreachableAfter,
             PublicPort: options.RemotePublicPort > 0 ? options.RemotePublicPort : null);
         using var host = new HostBuilder()
             .ConfigureServices(services => services.AddSingleton(logs).AddAkka(AkkaConfiguration.SystemName, akka => akka.ConfigureFlockCommon().WithFlockCluster(transport).WithAkkaSection(options.AkkaSection)))

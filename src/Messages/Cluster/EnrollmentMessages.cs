@@ -18,4 +18,11 @@ public sealed record EnrollNode(string Name, string SeedNonce, string NodeNonce,
 /// <param name="Authority">The cluster's authority certificate, PEM: the only issuer the node accepts from peers.</param>
 /// <param name="SeedAddress">The seed's Akka address (akka.ssl.tcp://flock@host:port): where the node joins the cluster.</param>
 /// <param name="Proof">HMAC-SHA256(cluster key, "enrolled|nodeNonce|seedNonce|name|sha256(certificate)|sha256(authority)"): the node checks that the seed knows the key, and that this authority is the cluster's.</param>
-public sealed record NodeEnrolledResponse(string Certificate, string Authority, string SeedAddress, string Proof);
+public sealed record NodeEnrolledResponse(string Certificate, string Authority, string SeedAddress, string Proof)
+{
+    /// <summary>
+    /// The cluster's Split Brain Resolver stable-after, in seconds (the seed's `unreachable-after`). Whichever member
+    /// leads decides the downing, and that may be a node: every member must wait alike. null from an older seed.
+    /// </summary>
+    public double? StableAfterSeconds { get; init; }
+}

@@ -8,7 +8,8 @@ using Flock.Messages.Security;
 namespace Flock.Node.Connection;
 
 /// <summary>A node's certificate from the cluster's authority, for a key made here, and where to join.</summary>
-public sealed record Enrollment(X509Certificate2 Certificate, X509Certificate2 Authority, string SeedAddress) : IDisposable
+/// <param name="StableAfter">The seed's Split Brain Resolver stable-after, which this member's must equal; null from an older seed.</param>
+public sealed record Enrollment(X509Certificate2 Certificate, X509Certificate2 Authority, string SeedAddress, TimeSpan? StableAfter = null) : IDisposable
 {
     /// <returns>null when a peer's certificate was issued by this cluster's authority, else why not.</returns>
     public string? CheckPeer(X509Certificate2 presented) => ClusterCertificates.CheckIssuedBy(presented, Authority);
@@ -81,7 +82,8 @@ public static class ClusterEnrollment
                 authority.Dispose();
                 throw new JoinRefusedException($"the seed's certificate for this node is {wrong}");
             }
-            return new Enrollment(ClusterCertificates.WithKey(enrolled.Certificate, privateKey), authority, enrolled.SeedAddress);
+            return new Enrollment(ClusterCertificates.WithKey(enrolled.Certificate, privateKey), authority, enrolled.SeedAddress,
+                enrolled.StableAfterSeconds is > 0 and var seconds ? TimeSpan.FromSeconds(seconds) : null);
         }
     }
 

@@ -52,7 +52,8 @@ internal static class EnrollmentEndpoints
             log.LogInformation("node {Node} enrolled from {Address}: certificate {Serial}", request.Name, http.Connection.RemoteIpAddress, certificate.SerialNumber);
             return ApiResults.Ok(new NodeEnrolledResponse(certificate.ExportCertificatePem(), authorityPem, seedAddress,
                 seed.Key.EnrolledProof(request.SeedNonce, request.NodeNonce, request.Name, ClusterCertificates.Digest(certificate.RawData),
-                    ClusterCertificates.Digest(authority.Certificate.RawData))));
+                    ClusterCertificates.Digest(authority.Certificate.RawData)))
+            { StableAfterSeconds = seed.Options.UnreachableAfter.TotalSeconds });
         });
     }
 }

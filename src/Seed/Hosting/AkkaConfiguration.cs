@@ -120,6 +120,7 @@ public static class AkkaConfiguration
                   # A SIGKILLed member is unreachable after about 3-4 s, then downed once membership was stable this long.
                   failure-detector.acceptable-heartbeat-pause = 2s
                   split-brain-resolver.stable-after = {{(int)Math.Max(1, transport.StableAfter.TotalSeconds)}}s
+                  {{(transport.RemovalMargin is { } margin ? $"down-removal-margin = {(int)Math.Max(100, margin.TotalMilliseconds)}ms" : "")}}
                   # Never down every member when reachability keeps changing (a node killed while others join): with
                   # keep-oldest on role seed the seed's side is kept anyway, and downing the seed takes the queue with it.
                   split-brain-resolver.down-all-when-unstable = off

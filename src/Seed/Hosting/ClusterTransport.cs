@@ -13,6 +13,7 @@ namespace Flock.Seed.Hosting;
 /// <param name="JoinAddress">The seed member to join; null for the seed itself, which forms the cluster.</param>
 /// <param name="StableAfter">How long membership must be stable before the Split Brain Resolver downs the unreachable.</param>
 /// <param name="SeedNodes">The running seed members a further seed member joins (Akka tries each); null: <paramref name="JoinAddress"/>.</param>
+/// <param name="RemovalMargin">How long a new oldest `seed` member waits, once the lost one is removed, before it starts the singleton; null: Akka's (stable-after).</param>
 /// <param name="PublicPort">The port in its address when others dial another than <paramref name="Port"/> (a port forward); null: Port.</param>
 public sealed record ClusterTransport(
     string BindHost,
@@ -24,7 +25,8 @@ public sealed record ClusterTransport(
     string? JoinAddress,
     TimeSpan StableAfter,
     int? PublicPort = null,
-    IReadOnlyList<string>? SeedNodes = null)
+    IReadOnlyList<string>? SeedNodes = null,
+    TimeSpan? RemovalMargin = null)
 {
     public const string SeedRole = "seed";
     public const string EncoderRole = "encoder";

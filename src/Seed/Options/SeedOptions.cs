@@ -77,7 +77,14 @@ public sealed class SeedOptions
 
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(2);
 
-    public TimeSpan UnreachableAfter { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>Also the Split Brain Resolver's stable-after: 5 s so that a lost coordinator's queue moves within 15 s.</summary>
+    public TimeSpan UnreachableAfter { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long the next oldest seed member waits, once a lost coordinator is removed, before it starts the queue:
+    /// time for a coordinator cut off on the other side to have downed itself and stopped its own.
+    /// </summary>
+    public TimeSpan RemovalMargin { get; set; } = TimeSpan.FromSeconds(2);
 
     public TimeSpan OrphanGrace { get; set; } = TimeSpan.FromSeconds(10);
 

@@ -156,6 +156,8 @@ public sealed partial class ClusterTransportTests
         Assert.NotNull(enrollment);
         Assert.Equal(SeedAddressOf(seed), enrollment.SeedAddress);
         Assert.Null(enrollment.CheckPeer(enrollment.Certificate));
+        // The seed's stable-after (its default unreachable-after), which the node's member must wait alike when it leads.
+        Assert.Equal(TimeSpan.FromSeconds(5), enrollment.StableAfter);
 
         await using (var member = await MemberSystem.StartAsync(enrollment.Certificate, enrollment.CheckPeer, enrollment.SeedAddress))
         {

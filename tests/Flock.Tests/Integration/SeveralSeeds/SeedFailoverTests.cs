@@ -14,6 +14,10 @@ namespace Flock.Tests.Integration.SeveralSeeds;
 /// </summary>
 public sealed class SeedFailoverTests(PostgresServerFixture postgres) : IClassFixture<PostgresServerFixture>
 {
+    /// <summary>
+    /// With the default failure detection of seeds and nodes (not the fault rig's short one): the takeover time it
+    /// records is what a user gets.
+    /// </summary>
     [Fact]
     public Task Coordinator_killed_mid_job_should_hand_the_job_to_another_seed_member_and_complete_exactly() =>
         LoseTheCoordinatorMidJobAsync(a =>
@@ -21,9 +25,10 @@ public sealed class SeedFailoverTests(PostgresServerFixture postgres) : IClassFi
             a.Seed!.KillHard();
             return Task.CompletedTask;
         },
-            "the coordinating seed member SIGKILLed mid-job (three seed members, PostgreSQL journal, shared dir)",
+            "the coordinating seed member SIGKILLed mid-job (three seed members, PostgreSQL journal, shared dir; default failure detection: unreachable-after 5 s, removal-margin 2 s)",
             "its cluster member is unreachable, downed and removed; the oldest survivor starts the queue singleton and recovers every job from the journal; nodes join again through the next seed address they were given",
-            nameof(Coordinator_killed_mid_job_should_hand_the_job_to_another_seed_member_and_complete_exactly));
+            nameof(Coordinator_killed_mid_job_should_hand_the_job_to_another_seed_member_and_complete_exactly),
+            defaultDetection: true);
 
     [Fact]
     public Task Coordinator_stopped_mid_job_should_hand_the_job_over_and_complete_exactly() =>
@@ -65,10 +70,15 @@ public sealed class SeedFailoverTests(PostgresServerFixture postgres) : IClassFi
             });
     }
 
+    /// <summary>Nodes as users run them, but for a short join benchmark and one encoder thread (the test's cores are few).</summary>
+    private const string DefaultDetectionNodeConfig = "flock.node { benchmark-seconds = 0.5\n threads = 1 }";
+
+    /// <param name="defaultDetection">Seeds and nodes with their default heartbeats, failure detection and reconnect waits.</param>
     private async Task LoseTheCoordinatorMidJobAsync(Func<TestCluster, Task> lose, string fault, string detection, string test,
-        IsolatedNetwork? network = null, Func<SeedMembers, string, Task>? afterwards = null)
+        IsolatedNetwork? network = null, Func<SeedMembers, string, Task>? afterwards = null, bool defaultDetection = false)
     {
-        await using var seeds = await SeedMembers.StartAsync(postgres, 3, network);
+        await using var seeds = await SeedMembers.StartAsync(postgres, 3, network, defaultDetection ? "" : FaultRig.SeedConfig);
+        var nodeConfig = defaultDetection ? DefaultDetectionNodeConfig : FaultRig.NodeConfig;
         var (a, b, c) = (seeds.Members[0], seeds.Members[1], seeds.Members[2]);
         Assert.Contains("forms the cluster", a.Seed!.Output);
         Assert.Contains("joining the seed members at", b.Seed!.Output);
@@ -77,8 +87,8 @@ public sealed class SeedFailoverTests(PostgresServerFixture postgres) : IClassFi
         // c, which forward to the coordinator (b, the oldest survivor) or answer 503 until it has taken over.
         var nodes = string.Join(',', seeds.Members.Select(m => $"{m.Host}:{m.Port}"));
         var ffmpeg = await b.PacedFfmpegAsync(speed: 2);
-        var n1 = await b.StartNodeAsync("node-1", seed: nodes, config: FaultRig.NodeConfig, env: new Dictionary<string, string> { ["FLOCK_FFMPEG"] = ffmpeg });
-        var n2 = await b.StartNodeAsync("node-2", seed: nodes, config: FaultRig.NodeConfig, env: new Dictionary<string, string> { ["FLOCK_FFMPEG"] = ffmpeg });
+        var n1 = await b.StartNodeAsync("node-1", seed: nodes, config: nodeConfig, env: new Dictionary<string, string> { ["FLOCK_FFMPEG"] = ffmpeg });
+        var n2 = await b.StartNodeAsync("node-2", seed: nodes, config: nodeConfig, env: new Dictionary<string, string> { ["FLOCK_FFMPEG"] = ffmpeg });
         seeds.Others.AddRange([n1, n2]);
         var source = b.Scratch.File("source.mp4");
         await FfmpegTool.FfmpegAsync(["-y", "-f", "lavfi", "-i", "testsrc2=s=320x240:r=25:d=16", "-f", "lavfi", "-i", "sine=d=16",
@@ -90,6 +100,7 @@ public sealed class SeedFailoverTests(PostgresServerFixture postgres) : IClassFi
             && Chunks(j).Any(ch => ch.GetProperty("state").GetString() is "encoding" or "assigned"), "three chunks done and more in flight");
         var doneBefore = Chunks(before).Where(ch => ch.GetProperty("state").GetString() == "done").Select(ch => ch.GetProperty("index").GetInt32()).ToHashSet();
         var clock = Stopwatch.StartNew();
+        var lostAt = DateTimeOffset.UtcNow;
         await lose(a);
 
         // Another member coordinates once it hands out work: a chunk not done when a went away is done.
@@ -102,6 +113,12 @@ public sealed class SeedFailoverTests(PostgresServerFixture postgres) : IClassFi
         // Nothing verified is encoded again: the chunks done before the coordinator went kept their one attempt.
         Assert.All(Chunks(job).Where(ch => doneBefore.Contains(ch.GetProperty("index").GetInt32())), ch => Assert.Equal(1, ch.GetProperty("attempts").GetInt32()));
 
+        // The takeover proper: the first chunk attempt the new coordinator handed out (the seeds' clock is this machine's).
+        var handedOut = Chunks(job).SelectMany(ch => ch.GetProperty("history").EnumerateArray()).Select(h => h.GetProperty("started").GetDateTimeOffset())
+            .Where(at => at > lostAt).DefaultIfEmpty(DateTimeOffset.MaxValue).Min();
+        Assert.True(handedOut < DateTimeOffset.MaxValue, "no chunk was handed out after the coordinator went away: " + job);
+        var handOut = handedOut - lostAt;
+
         // Any surviving member answers, c as well as b, and the output is what one machine makes.
         var output = c.Scratch.File("fetched.mp4");
         var fetch = await c.PbmAsync("job", "fetch", id, output);
@@ -109,7 +126,8 @@ public sealed class SeedFailoverTests(PostgresServerFixture postgres) : IClassFi
         var reference = await ReferenceEncode.EncodeAsync(source, c.Scratch.File("reference.mp4"), FaultRig.Options);
         await MediaComparer.AssertEquivalentAsync(reference, output);
         if (afterwards is not null) await afterwards(seeds, id);
-        ReliabilityLog.Record(fault, detection, takeover, "the chunks in flight (encoded again where their node's result did not survive); verified chunks kept", test);
+        ReliabilityLog.Record(fault, detection + $"; work handed out again after {handOut.TotalSeconds:0.0} s", takeover,
+            "the chunks in flight (encoded again where their node's result did not survive); verified chunks kept", test);
     }
 
     [Fact]

@@ -39,7 +39,8 @@ public sealed class SeedMembers : IAsyncDisposable
     /// A network of its own for the first member (the coordinator), to cut it off from everything: the others then
     /// listen, and announce their cluster members, at the network's host end, which it can reach.
     /// </param>
-    public static async Task<SeedMembers> StartAsync(PostgresServerFixture postgres, int count, IsolatedNetwork? firstIsolated = null)
+    /// <param name="seedConfig">Each member's configuration: the fault rig's short failure detection unless given.</param>
+    public static async Task<SeedMembers> StartAsync(PostgresServerFixture postgres, int count, IsolatedNetwork? firstIsolated = null, string seedConfig = FaultRig.SeedConfig)
     {
         if (!postgres.Installed) throw new Xunit.Sdk.XunitException("PostgreSQL 15 not installed: apt-get install postgresql");
         if (postgres.StartFailure is { } failure) throw new Xunit.Sdk.XunitException("Could not start the throwaway PostgreSQL server: " + failure.Message);
@@ -65,7 +66,7 @@ public sealed class SeedMembers : IAsyncDisposable
         var set = new SeedMembers(members, shared);
         try
         {
-            var (firstConfig, othersConfig) = (FaultRig.SeedConfig, FaultRig.SeedConfig);
+            var (firstConfig, othersConfig) = (seedConfig, seedConfig);
             set._restartFirst = () => members[0].StartSeedAsync(adminToken: token, env: env, config: firstConfig, network: firstIsolated);
             if (firstIsolated is not null)
             {

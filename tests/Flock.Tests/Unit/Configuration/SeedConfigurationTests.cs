@@ -14,7 +14,8 @@ public sealed class SeedConfigurationTests
         var options = SeedConfiguration.Load(null, ConfigFiles.NoEnvironment);
 
         Assert.Equal("https://127.0.0.1:9110", options.Urls);
-        Assert.Equal(TimeSpan.FromSeconds(10), options.UnreachableAfter);
+        Assert.Equal(TimeSpan.FromSeconds(5), options.UnreachableAfter);
+        Assert.Equal(TimeSpan.FromSeconds(2), options.RemovalMargin);
         Assert.Equal(TimeSpan.FromSeconds(2), options.HeartbeatInterval);
         Assert.Equal(68719476736L, options.MaxUploadSize);
         Assert.Equal(30, options.DefaultChunkSeconds);

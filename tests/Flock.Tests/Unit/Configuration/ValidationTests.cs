@@ -101,7 +101,8 @@ public sealed class ValidationTests : IDisposable
         var file = Write("""
             flock.seed {
               heartbeat-interval = 250ms
-              unreachable-after = 5s
+              unreachable-after = 7s
+              removal-margin = 1500ms
               orphan-grace = 2m
               quarantine { window = 1.5h, duration = 10 seconds }
               max-upload-size = 64MiB
@@ -117,7 +118,8 @@ public sealed class ValidationTests : IDisposable
         var o = SeedConfiguration.Load(file, ConfigFiles.NoEnvironment);
 
         Assert.Equal(TimeSpan.FromMilliseconds(250), o.HeartbeatInterval);
-        Assert.Equal(TimeSpan.FromSeconds(5), o.UnreachableAfter);
+        Assert.Equal(TimeSpan.FromSeconds(7), o.UnreachableAfter);
+        Assert.Equal(TimeSpan.FromMilliseconds(1500), o.RemovalMargin);
         Assert.Equal(TimeSpan.FromMinutes(2), o.OrphanGrace);
         Assert.Equal(TimeSpan.FromMinutes(90), o.Quarantine.Window);
         Assert.Equal(TimeSpan.FromSeconds(10), o.Quarantine.Duration);
