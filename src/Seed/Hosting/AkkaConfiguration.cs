@@ -42,7 +42,7 @@ public static class AkkaConfiguration
         Props JobsProps(ILoggerFactory logs)
         {
             var o = seed.Options;
-            return JobsActor.Props(seed.JobsDirectory, o.OrphanGrace, o.ChunkSizing(), o.Speculation, o.MinFreeSpace, seed.Clock, seed.Metrics, o.VerifyLevel(), logs);
+            return JobsActor.Props(seed.JobsDirectory, o.OrphanGrace, o.ChunkSizing(), o.Speculation, o.MinFreeSpace, seed.Clock, seed.Metrics, o.VerifyLevel(), o.Retention, logs);
         }
         if (seed.Transport is not null)
         {
@@ -169,7 +169,7 @@ public static class AkkaConfiguration
             """), HoconAddMode.Prepend)
         // Every persisted event and snapshot goes through Flock's serializer under a stable manifest; nothing may fall
         // back to Newtonsoft with CLR type names (local messages are never serialized).
-        .WithCustomSerializer(SeedEventSerializer.Name, [typeof(JobAccepted), typeof(JobEvent), typeof(ChunkEvent), typeof(ChunkState), typeof(JobState)], system => new SeedEventSerializer(system))
+        .WithCustomSerializer(SeedEventSerializer.Name, [typeof(JobAccepted), typeof(AcceptedJobs), typeof(JobEvent), typeof(ChunkEvent), typeof(ChunkState), typeof(JobState)], system => new SeedEventSerializer(system))
         .WithCustomSerializer(ControlMessageSerializer.Name, [typeof(Flock.Messages.Cluster.ControlMessage)], system => new ControlMessageSerializer(system))
         .WithCustomSerializer(ByteStringSerializer.Name, [typeof(Akka.IO.ByteString)], system => new ByteStringSerializer(system))
         .WithCustomSerializer(StreamOfferSerializer.Name, [typeof(Flock.Messages.Chunks.FetchSourceBytesResponse), typeof(Flock.Messages.Chunks.SendChunkResultResponse)],

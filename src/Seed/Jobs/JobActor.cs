@@ -76,6 +76,12 @@ public sealed class JobActor : UntypedPersistentActor
     /// <summary>A job with 10,000 chunks journals 10,000 summaries: a snapshot every this many events keeps its recovery short.</summary>
     public const int SnapshotEvery = 500;
     private long _snapshotAt;
+    /// <summary>The sequence number of the compacted state's snapshot while it is being saved; null otherwise.</summary>
+    private long? _compactingAt;
+    /// <summary>The journals of the chunks of the job being compacted, read before compaction forgets which were opened.</summary>
+    private IReadOnlyList<string> _compactingChunks = [];
+    /// <summary>Asked to compact while chunk actors still ran: they were stopped, and compaction follows the last one.</summary>
+    private bool _compactOnceChunksStop;
     /// <summary>Publishes a live job as HLS (<see cref="JobSpec.Live"/>); null until its plan is known, and for other jobs.</summary>
     private IActorRef? _live;
     /// <summary>The verified prefix last told to <see cref="_live"/>, so chunk progress does not repeat it.</summary>
@@ -280,7 +286,25 @@ public sealed class JobActor : UntypedPersistentActor
                 else Sender.Tell(ToResponse());
                 break;
             case RetryJob:
+                if (_compactOnceChunksStop)
+                {
+                    _compactOnceChunksStop = false;
+                    CompactionEnded(compacted: false);
+                }
                 Retry();
+                break;
+            case CompactJournal:
+                Compact();
+                break;
+            case ChunkJournalsDeleted d:
+                if (d.Failed > 0) Log.LogWarning("job {JobId} compacted; {Failed} of the deletions of its {Chunks} chunks' journals failed (their rows stay)", _id, d.Failed, d.Chunks);
+                else Log.LogInformation("job {JobId} compacted: its final state kept as a snapshot, its events and its {Chunks} chunks' journals deleted", _id, d.Chunks);
+                CompactionEnded(compacted: true);
+                break;
+            case DeleteMessagesSuccess:
+                break;
+            case DeleteMessagesFailure f:
+                Log.LogWarning(f.Cause, "deleting the compacted events of {PersistenceId} failed; they stay and are read back at the next start", PersistenceId);
                 break;
             case SetJobPriority p:
                 void AnswerPriority()
@@ -338,12 +362,24 @@ public sealed class JobActor : UntypedPersistentActor
             case Terminated t when _chunkActors.FirstOrDefault(c => c.Value.Equals(t.ActorRef)) is { Value: not null } stopped:
                 // A verified chunk stopped itself (or one failing over and over was given up by its supervisor).
                 _chunkActors.Remove(stopped.Key);
+                if (_compactOnceChunksStop && _chunkActors.Count == 0)
+                {
+                    _compactOnceChunksStop = false;
+                    Compact();
+                }
                 break;
             case Terminated:
                 break;
             case SaveSnapshotSuccess saved:
                 // The job's state is whole in every snapshot: older ones are of no use.
                 DeleteSnapshots(new SnapshotSelectionCriteria(saved.Metadata.SequenceNr - 1));
+                if (_compactingAt == saved.Metadata.SequenceNr) Compacted(saved.Metadata.SequenceNr);
+                break;
+            case SaveSnapshotFailure f when _compactingAt == f.Metadata.SequenceNr:
+                // Nothing was deleted: the job stays whole, and is asked again after the next start.
+                _compactingAt = null;
+                Log.LogWarning(f.Cause, "compacting job {JobId} failed: its snapshot could not be saved; every event is kept", _id);
+                CompactionEnded(compacted: false);
                 break;
             case SaveSnapshotFailure f:
                 // A missed snapshot only makes the next recovery longer; it must not fail the job.
@@ -355,6 +391,49 @@ public sealed class JobActor : UntypedPersistentActor
                 Unhandled(message);
                 break;
         }
+    }
+
+    /// <summary>
+    /// Retention: a settled job keeps its final state as one snapshot (its chunk summaries are all `job show` reads of
+    /// it), and its events and its chunks' journals go once that snapshot is saved.
+    /// </summary>
+    private void Compact()
+    {
+        // Already under way: that one answers the queue.
+        if (_compactingAt is not null || _compactOnceChunksStop) return;
+        if (_state is not { IsFinal: true, Compacted: false, SettledChunks: not null } state || _backfilling || _summaryStale)
+        {
+            CompactionEnded(compacted: false);
+            return;
+        }
+        if (_chunkActors.Count > 0)
+        {
+            // A settled job's chunk actors have nothing left to do; their journals cannot go while they run.
+            _compactOnceChunksStop = true;
+            foreach (var actor in _chunkActors.Values) Context.Stop(actor);
+            return;
+        }
+        _compactingChunks = state.ChunkPersistenceIds(_id).ToList();
+        _compactingAt = LastSequenceNr;
+        SaveSnapshot(state.Compact());
+    }
+
+    /// <summary>The queue compacts one job at a time, so that thousands of old jobs do not flood the journal at once.</summary>
+    private void CompactionEnded(bool compacted) => _jobs.Tell(new CompactJournalResponse(_id, compacted));
+
+    private void Compacted(long snapshotAt)
+    {
+        _compactingAt = null;
+        _snapshotAt = snapshotAt;
+        var state = _state = _state!.Compact();
+        // As a restarted seed would see them: the unverified chunks have no journal any more, only lines of the plan.
+        foreach (var index in _chunks.Keys.Where(i => !state.VerifiedChunks.ContainsKey(i)).ToList())
+        {
+            _chunks[index] = new ChunkView(ChunkState.Initial(index), 0, 0);
+            _reported.Remove(index);
+        }
+        DeleteMessages(snapshotAt);
+        Context.ActorOf(ChunkJournalDeletion.Props(_compactingChunks), $"chunk-journal-deletion-{snapshotAt}");
     }
 
     private void ResumeJob()
@@ -808,6 +887,12 @@ public sealed class JobActor : UntypedPersistentActor
 
     private void Retry()
     {
+        if (_compactingAt is not null)
+        {
+            // Its compacted snapshot forgets which chunks had journals, which a retry would read back.
+            Sender.Tell(new Status.Failure(new InvalidOperationException($"job {_id} is being compacted (retention); retry it in a moment")));
+            return;
+        }
         if (_plan is null && _state is { IsFinal: true, ChunkCount: > 0 } && File.Exists(Path.Combine(_directory, JobPlanFiles.FileName)))
         {
             // Settled jobs are not re-spawned after a seed restart; their plan and verified chunks are still on disk.

@@ -17,6 +17,16 @@ public sealed record RetryJob(string JobId);
 /// <summary>Replied to with the job's JobResponse; a higher priority is handed out first from the next dispatch on.</summary>
 public sealed record SetJobPriority(string JobId, int Priority);
 
+/// <summary>
+/// The job has settled and is older than the newest ones retention keeps whole: keep its final state as a snapshot and
+/// delete its events and its chunks' journals. A job already compacted, or not settled, ignores it.
+/// </summary>
+public sealed record CompactJournal;
+
+/// <summary>The job's answer to <see cref="CompactJournal"/> once it is done with it: the queue then asks the next one.</summary>
+/// <param name="Compacted">false when there was nothing to do (not settled, already compacted) or it failed.</param>
+public sealed record CompactJournalResponse(string JobId, bool Compacted);
+
 /// <summary>The queue gives up on a job for a reason the job itself cannot see (no node can run its encoder).</summary>
 public sealed record FailJob(string Reason);
 

@@ -80,3 +80,9 @@ public sealed record SettledChunk(int Index, string Status, int Attempts, string
 
 /// <summary>The queue accepted a job (journalled under the queue's own persistence id, <c>jobs</c>): a restarted seed brings it back.</summary>
 public sealed record JobAccepted(string JobId);
+
+/// <summary>
+/// The queue's snapshot: every job it accepted, in order. Saved every <see cref="JobsActor.SnapshotEvery"/> jobs, after
+/// which the <see cref="JobAccepted"/> events it covers are deleted.
+/// </summary>
+public sealed record AcceptedJobs(IReadOnlyList<string> JobIds);

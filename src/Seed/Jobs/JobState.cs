@@ -37,6 +37,12 @@ public sealed record JobState(
     /// <summary>The job's chunks as they stood when it settled; null while it runs (its chunk actors know) and for jobs settled before this was journalled.</summary>
     public IReadOnlyList<SettledChunk>? SettledChunks { get; init; }
 
+    /// <summary>
+    /// Kept as a snapshot with its events and its chunks' journals deleted (retention): a retry starts its unfinished
+    /// chunks from nothing, since their journals are gone.
+    /// </summary>
+    public bool Compacted { get; init; }
+
     /// <summary>When joining the verified chunks began (the last time, for a retried job).</summary>
     public DateTimeOffset? AssemblyStartedAt { get; init; }
 
@@ -59,7 +65,7 @@ public sealed record JobState(
         JobCompleted c => this with { Stage = JobStates.Completed, FinishedAt = c.At, Spec = Spec with { OutputPath = c.OutputPath } },
         JobFailed f => this with { Stage = JobStates.Failed, Error = f.Reason, FinishedAt = f.At },
         JobCancelled c => this with { Stage = JobStates.Cancelled, FinishedAt = c.At },
-        JobRetried r => this with { Stage = r.Stage, Error = null, FinishedAt = null, SettledChunks = null, AssemblyStartedAt = null },
+        JobRetried r => this with { Stage = r.Stage, Error = null, FinishedAt = null, SettledChunks = null, AssemblyStartedAt = null, Compacted = false },
         JobChunksSettled s => this with { SettledChunks = s.Chunks },
         JobChunksOpened o => this with { OpenedChunks = OpenedChunks.Union(o.Indices.Where(i => !VerifiedChunks.ContainsKey(i))) },
         JobChunkVerified v => this with { VerifiedChunks = VerifiedChunks.SetItem(v.Chunk.Index, v.Chunk), OpenedChunks = OpenedChunks.Remove(v.Chunk.Index) },
@@ -68,6 +74,16 @@ public sealed record JobState(
         JobSubmitted => throw new InvalidOperationException("a job is submitted once"),
         _ => throw new ArgumentOutOfRangeException(nameof(e), e, "unknown job event"),
     };
+
+    /// <summary>
+    /// The state a compacted job keeps: its chunks' journals are gone, so none counts as opened (a retry gives each a
+    /// fresh actor when it is handed out).
+    /// </summary>
+    public JobState Compact() => this with { Compacted = true, OpenedChunks = [] };
+
+    /// <summary>The persistence ids of this job's chunks that have (had) a journal of their own.</summary>
+    public IEnumerable<string> ChunkPersistenceIds(string jobId) =>
+        Enumerable.Range(0, ChunkCount).Where(IsOpened).Select(i => $"chunk-{jobId}-{i}");
 
     /// <summary>Whether an event may follow the current stage: a settled job changes again only when an operator retries it.</summary>
     public bool Accepts(JobEvent e) => e is JobRetried ? Stage is JobStates.Failed or JobStates.Cancelled : !IsFinal && e switch

@@ -50,10 +50,19 @@ public sealed class JobsActor : UntypedPersistentActor, IWithTimers
     private bool _dispatchQueued;
 
     private readonly Flock.Media.Verification.VerifyLevel _verify;
+    private readonly RetentionOptions _retention;
+    /// <summary>Settled jobs already asked to compact in this queue's life (a retried one is asked again once it settles).</summary>
+    private readonly HashSet<string> _compactionAsked = new(StringComparer.Ordinal);
+    /// <summary>Jobs waiting to be asked to compact, and the one asked last until it answers.</summary>
+    private readonly Queue<string> _toCompact = new();
+    private string? _compacting;
+    /// <summary>A job that never answers (it failed over and over) holds the others back no longer than this.</summary>
+    private static readonly TimeSpan CompactionPatience = TimeSpan.FromMinutes(10);
 
     public JobsActor(string jobsDirectory, TimeSpan orphanGrace, ChunkSizing sizing, SpeculationOptions speculation, long minFreeSpace, TimeProvider clock, SeedMetrics metrics,
-        Flock.Media.Verification.VerifyLevel verify, ILoggerFactory logs)
+        Flock.Media.Verification.VerifyLevel verify, RetentionOptions retention, ILoggerFactory logs)
     {
+        _retention = retention;
         _verify = verify;
         _logs = logs;
         Log = ActorLogging.For(logs, typeof(JobsActor), Self);
@@ -68,10 +77,13 @@ public sealed class JobsActor : UntypedPersistentActor, IWithTimers
 
     /// <param name="sizing">How jobs are cut; each job's own chunk length replaces <see cref="ChunkSizing.ChunkSeconds"/>.</param>
     public static Props Props(string jobsDirectory, TimeSpan orphanGrace, ChunkSizing sizing, SpeculationOptions speculation, long minFreeSpace, TimeProvider clock, SeedMetrics metrics,
-        Flock.Media.Verification.VerifyLevel verify, ILoggerFactory logs) =>
-        Akka.Actor.Props.Create(() => new JobsActor(jobsDirectory, orphanGrace, sizing, speculation, minFreeSpace, clock, metrics, verify, logs));
+        Flock.Media.Verification.VerifyLevel verify, RetentionOptions retention, ILoggerFactory logs) =>
+        Akka.Actor.Props.Create(() => new JobsActor(jobsDirectory, orphanGrace, sizing, speculation, minFreeSpace, clock, metrics, verify, retention, logs));
 
     public override string PersistenceId => "jobs";
+
+    /// <summary>The queue journals one small event per job: a snapshot every this many keeps its journal short.</summary>
+    public const int SnapshotEvery = 100;
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -95,6 +107,10 @@ public sealed class JobsActor : UntypedPersistentActor, IWithTimers
     {
         switch (message)
         {
+            case SnapshotOffer { Snapshot: AcceptedJobs snapshot }:
+                _accepted.Clear();
+                _accepted.AddRange(snapshot.JobIds);
+                break;
             case JobAccepted a:
                 _accepted.Add(a.JobId);
                 break;
@@ -151,7 +167,17 @@ public sealed class JobsActor : UntypedPersistentActor, IWithTimers
                     }
                     _jobs[c.JobId] = entry with { Stage = c.Stage, Priority = c.Priority, SubmittedAt = c.SubmittedAt, Encoder = c.VideoEncoder };
                     if (c.Stage == JobStates.Encoding) QueueDispatch();
+                    if (!JobStates.IsFinal(c.Stage)) _compactionAsked.Remove(c.JobId);
+                    // After a start, once every job has said where it stands (not once per job: thousands may report).
+                    else if (_stageUnheard.Count == 0) CompactOldJobs();
                 }
+                break;
+            case CompactJournalResponse c when c.JobId == _compacting:
+                Timers.Cancel(nameof(CompactionPatience));
+                _compacting = null;
+                CompactNext();
+                break;
+            case CompactJournalResponse:
                 break;
             case WorkWanted w:
                 _wants[w.Node.Name] = new Want(w.Node, w.FreeSlots);
@@ -237,11 +263,45 @@ public sealed class JobsActor : UntypedPersistentActor, IWithTimers
                     Sender.Tell(new Status.Failure(e));
                 }
                 break;
-            case SaveSnapshotSuccess or SaveSnapshotFailure:
+            case SaveSnapshotSuccess saved:
+                // The list is whole in every snapshot: the events and snapshots before it are of no use.
+                DeleteMessages(saved.Metadata.SequenceNr);
+                DeleteSnapshots(new SnapshotSelectionCriteria(saved.Metadata.SequenceNr - 1));
+                break;
+            case SaveSnapshotFailure f:
+                Log.LogWarning(f.Cause, "snapshot of the queue at {SequenceNr} failed; its events are kept", f.Metadata.SequenceNr);
+                break;
+            case DeleteMessagesSuccess or DeleteSnapshotsSuccess:
+                break;
+            case DeleteMessagesFailure or DeleteSnapshotsFailure:
+                Log.LogWarning("deleting the queue's events or snapshots covered by its snapshot failed; they stay and are read back at the next start");
                 break;
             default:
                 Unhandled(message);
                 break;
+        }
+    }
+
+    /// <summary>Retention: settled jobs beyond the newest <see cref="RetentionOptions.KeepJobs"/> keep only their final state.</summary>
+    private void CompactOldJobs()
+    {
+        if (!_retention.Compacts()) return;
+        var old = _jobs.Values.Where(j => JobStates.IsFinal(j.Stage))
+            .OrderByDescending(j => long.TryParse(j.Id, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0)
+            .Skip(_retention.KeepJobs);
+        foreach (var job in old)
+            if (_compactionAsked.Add(job.Id)) _toCompact.Enqueue(job.Id);
+        CompactNext();
+    }
+
+    private void CompactNext()
+    {
+        while (_compacting is null && _toCompact.TryDequeue(out var id))
+        {
+            if (!_jobs.TryGetValue(id, out var job)) continue;
+            _compacting = id;
+            job.Ref.Tell(new CompactJournal());
+            Timers.StartSingleTimer(nameof(CompactionPatience), new CompactJournalResponse(id, false), CompactionPatience);
         }
     }
 
@@ -281,6 +341,8 @@ public sealed class JobsActor : UntypedPersistentActor, IWithTimers
         var spec = new JobSpec(id, input, s.InputName, output, s.Options, s.ChunkSeconds, s.Priority, s.UserOutput, s.Live, s.KeepLive);
         Persist(new JobAccepted(id), _ =>
         {
+            _accepted.Add(id);
+            if (LastSequenceNr % SnapshotEvery == 0) SaveSnapshot(new AcceptedJobs([.. _accepted]));
             Spawn(id, spec);
             Log.LogInformation("job {JobId} submitted: {Input} -> {Output} ({Options})", id, s.InputName, output, string.Join(' ', s.Options));
             Sender.Tell(new SubmitJobResponse(id));

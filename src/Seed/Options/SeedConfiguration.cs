@@ -24,6 +24,9 @@ public static class SeedConfiguration
         if (!(options.MinChunkSeconds > 0)) throw new ConfigException($"{config.SourceOf("flock.seed.min-chunk-seconds")}: flock.seed.min-chunk-seconds must be positive, not {options.MinChunkSeconds}");
         try { options.VerifyLevel(); }
         catch (FormatException e) { throw new ConfigException($"{config.SourceOf("flock.seed.verify")}: flock.seed.{e.Message}"); }
+        try { options.Retention.Compacts(); }
+        catch (FormatException e) { throw new ConfigException($"{config.SourceOf("flock.seed.retention.mode")}: flock.seed.{e.Message}"); }
+        if (options.Retention.KeepJobs < 0) throw new ConfigException($"{config.SourceOf("flock.seed.retention.keep-jobs")}: flock.seed.retention.keep-jobs must be 0 or more, not {options.Retention.KeepJobs}");
         try { options.HdrStrict(); }
         catch (FormatException e) { throw new ConfigException($"{config.SourceOf("flock.seed.hdr")}: flock.seed.{e.Message}"); }
         return (options, config);

@@ -131,6 +131,8 @@ public sealed class SeedOptions
 
     public QuarantineOptions Quarantine { get; set; } = new();
 
+    public RetentionOptions Retention { get; set; } = new();
+
     /// <summary>The seed's way of cutting jobs, with the default chunk length standing in for each job's own.</summary>
     public ChunkSizing ChunkSizing() => new(DefaultChunkSeconds, TailChunks, MinChunkSeconds, PreferSceneCuts);
 
@@ -163,6 +165,24 @@ public sealed record QuarantineOptions
 
     /// <summary>How long a quarantined node gets no new chunks; it returns by itself afterwards.</summary>
     public TimeSpan Duration { get; set; } = TimeSpan.FromMinutes(2);
+}
+
+/// <summary>`flock.seed.retention`: how much of settled jobs' journals is kept.</summary>
+public sealed record RetentionOptions
+{
+    /// <summary>compact: settled jobs beyond the newest <see cref="KeepJobs"/> are compacted; keep: every event is kept.</summary>
+    public string Mode { get; set; } = "compact";
+
+    /// <summary>The newest settled jobs that keep every event of their own and of their chunks.</summary>
+    public int KeepJobs { get; set; } = 20;
+
+    /// <summary>True with `mode = compact`; anything but compact or keep is a configuration error.</summary>
+    public bool Compacts() => Mode switch
+    {
+        "compact" => true,
+        "keep" => false,
+        _ => throw new FormatException($"retention.mode must be compact or keep, not '{Mode}'"),
+    };
 }
 
 /// <summary>`flock.seed.speculation`: running the last straggling chunks again on idle nodes.</summary>

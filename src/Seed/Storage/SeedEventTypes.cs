@@ -14,6 +14,7 @@ public static class SeedEventTypes
 
     public static EventTypeRegistry Create() => new EventTypeRegistry()
         .Register<JobAccepted>("job-accepted")
+        .Register<AcceptedJobs>("accepted-jobs")
         .Register<JobSubmitted>("job-submitted")
         .Register<JobPlanned>("job-planned")
         .Register<JobAssemblyStarted>("job-assembly-started")

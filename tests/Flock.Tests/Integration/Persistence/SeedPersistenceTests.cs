@@ -169,6 +169,42 @@ public abstract class SeedPersistenceTests : IDisposable
         Assert.Equal("queued, priority 7, 2 event(s) replayed", await ledger.Ask<string>("read", Patience));
     }
 
+    [Fact]
+    public async Task Queue_should_recover_every_job_it_accepted_from_its_snapshot_and_the_events_after_it()
+    {
+        // Past one snapshot; every job fails its planning (no such input) and the older ones are compacted meanwhile.
+        const int Jobs = JobsActor.SnapshotEvery + 5;
+        var jobsDirectory = Scratch.File("jobs");
+        var ids = new List<string>();
+        await using (var seed = await StartAsync())
+        {
+            var queue = StartQueue(seed, jobsDirectory);
+            for (var i = 0; i < Jobs; i++)
+                ids.Add((await queue.Ask<SubmitJobResponse>(new SubmitJob("/nonexistent/in.mp4", "in.mp4", null, "out.mp4", ["-c:v", "libx264"], 2, 0, false), Patience)).Id);
+            await WaitForAsync(async () => await SnapshotsAsync("jobs") > 0);
+            // 105 plannings at once, each failing on its probe: longer than a single wait allows.
+            await WaitForAsync(async () => (await queue.Ask<JobListResponse>(new FetchJobs(Which: JobSelection.Unfinished), Patience)).Jobs.Count == 0, TimeSpan.FromSeconds(90));
+        }
+        await using (var db = OpenDatabase())
+        {
+            // The events the snapshot covers are gone (but the one Akka.Persistence.Sql keeps, marked deleted).
+            Assert.Equal(5L, Convert.ToInt64(await ScalarAsync(db, "SELECT COUNT(*) FROM journal WHERE persistence_id = 'jobs' AND NOT deleted")));
+            Assert.Equal("accepted-jobs", await ScalarAsync(db, "SELECT manifest FROM snapshot WHERE persistence_id = 'jobs'"));
+        }
+
+        await using (var seed = await StartAsync())
+        {
+            var queue = StartQueue(seed, jobsDirectory);
+            var listed = await queue.Ask<JobListResponse>(new FetchJobs(), Patience);
+            Assert.Equal(ids.OrderBy(long.Parse), listed.Jobs.Select(j => j.Id).OrderBy(long.Parse));
+            Assert.All(listed.Jobs, j => Assert.Equal(JobStates.Failed, j.State));
+        }
+    }
+
+    private static IActorRef StartQueue(FlockTestSystem seed, string jobsDirectory) =>
+        seed.System.ActorOf(JobsActor.Props(jobsDirectory, TimeSpan.FromSeconds(10), new Flock.Media.Planning.ChunkSizing(2, 0, 1, false), new SpeculationOptions { Enabled = false }, 0,
+            TimeProvider.System, new Flock.Seed.Metrics.SeedMetrics(), Flock.Media.Verification.VerifyLevel.FirstFrames, new RetentionOptions(), NullLoggerFactory.Instance), "jobs");
+
     private static (IActorRef Chunk, ChannelReader<ChunkState> Changes) StartChunk(FlockTestSystem seed, string job)
     {
         var changes = Channel.CreateUnbounded<ChunkState>();
@@ -198,9 +234,9 @@ public abstract class SeedPersistenceTests : IDisposable
         return Convert.ToInt64(await ScalarAsync(db, $"SELECT COUNT(*) FROM snapshot WHERE persistence_id = '{persistenceId}'"));
     }
 
-    private static async Task WaitForAsync(Func<Task<bool>> condition)
+    private static async Task WaitForAsync(Func<Task<bool>> condition, TimeSpan? patience = null)
     {
-        var until = DateTime.UtcNow.AddSeconds(10);
+        var until = DateTime.UtcNow + (patience ?? TimeSpan.FromSeconds(10));
         while (!await condition())
         {
             Assert.True(DateTime.UtcNow < until, "timed out");

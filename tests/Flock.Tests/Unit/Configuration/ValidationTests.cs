@@ -53,6 +53,22 @@ public sealed class ValidationTests : IDisposable
         Assert.EndsWith(message, e.Message.Split(" (a file holds")[0], StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("flock.seed.retention.mode = forget", "flock.seed.retention.mode must be compact or keep, not 'forget'")]
+    [InlineData("flock.seed.retention.keep-jobs = -1", "flock.seed.retention.keep-jobs must be 0 or more, not -1")]
+    public void A_retention_other_than_compact_or_keep_with_a_count_should_be_an_error_naming_the_file(string line, string message)
+    {
+        Assert.EndsWith(": " + message, SeedError(line + "\n").Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Retention_should_compact_beyond_twenty_jobs_by_default_and_keep_everything_when_asked()
+    {
+        var defaults = SeedConfiguration.Load(null, ConfigFiles.NoEnvironment).Retention;
+        Assert.Equal((true, 20), (defaults.Compacts(), defaults.KeepJobs));
+        Assert.False(SeedConfiguration.Load(Write("flock.seed.retention { mode = keep }\n"), ConfigFiles.NoEnvironment).Retention.Compacts());
+    }
+
     [Fact]
     public void An_unknown_key_without_a_close_match_should_get_no_suggestion()
     {
