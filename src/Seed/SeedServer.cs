@@ -64,6 +64,8 @@ public sealed class SeedServer : IAsyncDisposable
         var dataDir = options.StateDirectory();
         Directory.CreateDirectory(dataDir);
         var registry = options.SeveralMembers() ? new SeedMemberRegistry(dataDir) : null;
+        // Held until this member is up and recorded (the end of this method), or its start failed.
+        using var starting = registry is null ? null : await SeedStartLock.AcquireAsync(dataDir, say, ct).ConfigureAwait(false);
         var (key, createdAt) = ClusterKey.LoadOrCreate(options.ClusterKey, dataDir);
         if (createdAt is not null) say?.Invoke($"created a cluster key in {createdAt}: give it to nodes as FLOCK_CLUSTER_KEY");
         var (tokens, tokenAt) = ApiTokens.LoadOrCreate(options, dataDir);
@@ -154,6 +156,8 @@ public sealed class SeedServer : IAsyncDisposable
         if (transport is not null) Akka.Cluster.Cluster.Get(server.System).RegisterOnMemberRemoved(() => server._memberRemoved.TrySetResult());
         if (registry is not null && transport is not null)
         {
+            // Recorded only once up: a member started next asks this one for the `seed` members that are up.
+            await MemberUpAsync(server.System, ct).ConfigureAwait(false);
             var self = runtime.MemberAddress()!;
             registry.Record(self, WebAddressOf(new Uri(bound), transport.PublicHost));
             server._forget = () => registry.Forget(self);
@@ -162,6 +166,14 @@ public sealed class SeedServer : IAsyncDisposable
     }
 
     public Task WaitForShutdownAsync(CancellationToken ct) => _app.WaitForShutdownAsync(ct);
+
+    private static async Task MemberUpAsync(ActorSystem system, CancellationToken ct)
+    {
+        var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Akka.Cluster.Cluster.Get(system).RegisterOnMemberUp(() => up.TrySetResult());
+        try { await up.Task.WaitAsync(TimeSpan.FromSeconds(60), ct).ConfigureAwait(false); }
+        catch (TimeoutException) { throw new IOException("this seed member was not up in the cluster within 60 s of starting"); }
+    }
 
     private Action? _forget;
 

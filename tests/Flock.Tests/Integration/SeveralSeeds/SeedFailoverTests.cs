@@ -131,6 +131,21 @@ public sealed class SeedFailoverTests(PostgresServerFixture postgres) : IClassFi
     }
 
     [Fact]
+    public async Task Seed_members_started_at_once_on_an_empty_shared_dir_should_form_one_cluster()
+    {
+        await using var seeds = await SeedMembers.StartAsync(postgres, 3, atOnce: true);
+
+        // One formed it (and created the shared keys); the others waited for it to be up, then joined it.
+        Assert.Single(seeds.Members, m => m.Seed!.Output.Contains("forms the cluster", StringComparison.Ordinal));
+        Assert.Single(seeds.Members, m => m.Seed!.Output.Contains("created the cluster's certificate authority", StringComparison.Ordinal));
+        Assert.Equal(2, seeds.Members.Count(m => m.Seed!.Output.Contains("joining the seed members at", StringComparison.Ordinal)));
+        // Each member's view is the coordinator's: the three of them up in one cluster.
+        foreach (var member in seeds.Members)
+            await seeds.UntilAsync(async () => await SeedMembers.SeedMembersUpAsync(member) == 3, "three seed members up in one cluster");
+        Assert.False(File.Exists(Path.Combine(seeds.SharedDir, Flock.Seed.Cluster.SeedMemberRegistry.DirectoryName, Flock.Seed.Cluster.SeedStartLock.FileName)));
+    }
+
+    [Fact]
     public async Task A_further_seed_member_without_a_shared_dir_or_on_sqlite_should_be_refused_with_one_line()
     {
         using var cluster = new TestCluster();

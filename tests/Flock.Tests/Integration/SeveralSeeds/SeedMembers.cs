@@ -40,7 +40,9 @@ public sealed class SeedMembers : IAsyncDisposable
     /// listen, and announce their cluster members, at the network's host end, which it can reach.
     /// </param>
     /// <param name="seedConfig">Each member's configuration: the fault rig's short failure detection unless given.</param>
-    public static async Task<SeedMembers> StartAsync(PostgresServerFixture postgres, int count, IsolatedNetwork? firstIsolated = null, string seedConfig = FaultRig.SeedConfig)
+    /// <param name="atOnce">Every member started at the same moment, none given peers, as services on several machines may be.</param>
+    public static async Task<SeedMembers> StartAsync(PostgresServerFixture postgres, int count, IsolatedNetwork? firstIsolated = null, string seedConfig = FaultRig.SeedConfig,
+        bool atOnce = false)
     {
         if (!postgres.Installed) throw new Xunit.Sdk.XunitException("PostgreSQL 15 not installed: apt-get install postgresql");
         if (postgres.StartFailure is { } failure) throw new Xunit.Sdk.XunitException("Could not start the throwaway PostgreSQL server: " + failure.Message);
@@ -76,6 +78,11 @@ public sealed class SeedMembers : IAsyncDisposable
                 // The web address each member records in the shared dir is where the others forward to: one that both
                 // sides of the link reach.
                 foreach (var member in members.Skip(1)) member.Host = firstIsolated.HostAddress;
+            }
+            if (atOnce)
+            {
+                await Task.WhenAll(members.Select(m => m.StartSeedAsync(adminToken: token, env: env, config: seedConfig)));
+                return set;
             }
             await members[0].StartSeedAsync(adminToken: token, env: env, config: firstConfig, network: firstIsolated);
             foreach (var member in members.Skip(1))
