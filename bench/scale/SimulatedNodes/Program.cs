@@ -52,15 +52,11 @@ async Task RunNodeAsync(string name)
     Directory.CreateDirectory(options.WorkDir);
     var route = new ControlRoute();
     using var leaving = new CancellationTokenSource();
-    IActorRef? encoder = null;
-    string? address = null;
-    var gate = new Lock();
-    void Report(string a) { lock (gate) { address = a; encoder?.Tell(new EncoderActor.MemberUp(a), ActorRefs.NoSender); } }
-    void Attach(IActorRef e) { lock (gate) { encoder = e; if (address is { } a) e.Tell(new EncoderActor.MemberUp(a), ActorRefs.NoSender); } }
-    var membership = NodeMembership.RunAsync(options, name, route, logs, Report, leaving.Token);
+    var member = new MemberAddressRelay();
+    var membership = NodeMembership.RunAsync(options, name, route, logs, member.Report, leaving.Token);
     try
     {
-        var error = await NodeAgent.RunAsync(system, route, options, name, logs, stop.Token, Attach);
+        var error = await NodeAgent.RunAsync(system, route, options, name, logs, stop.Token, member.Attach);
         if (error is not null) Console.Error.WriteLine($"{name}: {error}");
     }
     finally

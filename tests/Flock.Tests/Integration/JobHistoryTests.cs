@@ -18,22 +18,6 @@ public sealed class JobHistoryTests
     private static IEnumerable<JsonElement> History(JsonElement chunk) =>
         chunk.TryGetProperty("history", out var h) && h.ValueKind == JsonValueKind.Array ? h.EnumerateArray() : [];
 
-    /// <summary>What `job show` must still say after a restart: the grid, frames, nodes and attempts.</summary>
-    private static string Shown(JsonElement job) => JsonSerializer.Serialize(new
-    {
-        encoded = job.GetProperty("encodedFrames").GetInt32(),
-        total = job.GetProperty("totalFrames").GetInt32(),
-        chunks = Chunks(job).Select(c => new
-        {
-            index = c.GetProperty("index").GetInt32(),
-            state = c.GetProperty("state").GetString(),
-            attempts = c.GetProperty("attempts").GetInt32(),
-            node = c.GetProperty("node").ToString(),
-            frames = c.GetProperty("frames").GetInt32(),
-            history = History(c).Select(a => a.ToString()).ToList(),
-        }).ToList(),
-    });
-
     [Fact]
     public async Task Completed_job_should_keep_its_chunks_and_every_attempt_with_the_failure_across_a_seed_restart()
     {
@@ -79,7 +63,7 @@ public sealed class JobHistoryTests
         // Loaded for its history, not resumed: the restarted seed does not say it resumes a completed job.
         Assert.Contains("1 job in the journal", restarted.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("resuming job", restarted.Output, StringComparison.Ordinal);
-        Assert.Equal(Shown(before), Shown(after));
+        Assert.Equal(JobShown.Of(before), JobShown.Of(after));
         var show = await cluster.PbmAsync("job", "show", id);
         Assert.True(show.ExitCode == 0, show.Stderr);
         var chunks = Chunks(after).Count();
@@ -112,7 +96,7 @@ public sealed class JobHistoryTests
         await cluster.StartSeedAsync();
         var after = await cluster.JobAsync(id);
         AssertNothingLeftRunning(after, encodingIndex);
-        Assert.Equal(Shown(cancelled), Shown(after));
+        Assert.Equal(JobShown.Of(cancelled), JobShown.Of(after));
     }
 
     [Fact]
@@ -131,12 +115,12 @@ public sealed class JobHistoryTests
 
         seed = await cluster.StartSeedAsync();
         await seed.WaitForOutputAsync($"job {id}: chunk summary of the completed job journalled", TimeSpan.FromSeconds(30));
-        Assert.Equal(Shown(settled), Shown(await cluster.JobAsync(id)));
+        Assert.Equal(JobShown.Of(settled), JobShown.Of(await cluster.JobAsync(id)));
         await StopAsync(seed);
         Assert.Equal(1, await ExecuteAsync(cluster, $"SELECT COUNT(*) FROM journal WHERE persistence_id = 'job-{id}' AND manifest = 'job-chunks-settled'"));
 
         seed = await cluster.StartSeedAsync();
-        Assert.Equal(Shown(settled), Shown(await cluster.JobAsync(id)));
+        Assert.Equal(JobShown.Of(settled), JobShown.Of(await cluster.JobAsync(id)));
         await StopAsync(seed);
         Assert.DoesNotContain("chunk summary of the", seed.Output, StringComparison.Ordinal);
     }

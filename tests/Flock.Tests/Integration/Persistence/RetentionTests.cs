@@ -14,23 +14,6 @@ public sealed class RetentionTests
 {
     private static IEnumerable<JsonElement> Chunks(JsonElement job) => job.GetProperty("chunks").EnumerateArray();
 
-    /// <summary>What `job show` says of a settled job: stage, frames, and every chunk with every attempt.</summary>
-    private static string Shown(JsonElement job) => JsonSerializer.Serialize(new
-    {
-        state = job.GetProperty("state").GetString(),
-        encoded = job.GetProperty("encodedFrames").GetInt32(),
-        total = job.GetProperty("totalFrames").GetInt32(),
-        chunks = Chunks(job).Select(c => new
-        {
-            index = c.GetProperty("index").GetInt32(),
-            state = c.GetProperty("state").GetString(),
-            attempts = c.GetProperty("attempts").GetInt32(),
-            node = c.GetProperty("node").ToString(),
-            frames = c.GetProperty("frames").GetInt32(),
-            history = c.TryGetProperty("history", out var h) ? h.ToString() : "",
-        }).ToList(),
-    });
-
     [Fact]
     public async Task Settled_jobs_beyond_the_newest_kept_should_be_compacted_and_still_show_their_whole_history()
     {
@@ -46,7 +29,7 @@ public sealed class RetentionTests
         var first = await cluster.SubmitDetachedAsync(source, cluster.Scratch.File("out1.mp4"), 2, options);
         var wait = await cluster.PbmAsync("job", "wait", first);
         Assert.True(wait.ExitCode == 0, wait.Stdout + wait.Stderr + Logs());
-        var firstShown = Shown(await cluster.JobAsync(first));
+        var firstShown = JobShown.Of(await cluster.JobAsync(first));
         var firstRows = await RowsAsync(cluster, first);
         Assert.True(firstRows.JobEvents >= 4 && firstRows.ChunkEvents >= 3 * Chunks(await cluster.JobAsync(first)).Count(), $"{firstRows}");
 
@@ -60,7 +43,7 @@ public sealed class RetentionTests
         // One snapshot; of the events only what Akka.Persistence.Sql keeps to hold each journal's sequence number, marked deleted.
         Assert.Equal((0, 0, 1), (compacted.JobEvents, compacted.ChunkEvents, compacted.Snapshots));
         Assert.True(compacted.DeletedRows <= 1 + Chunks(await cluster.JobAsync(first)).Count(), $"{compacted}");
-        Assert.Equal(firstShown, Shown(await cluster.JobAsync(first)));
+        Assert.Equal(firstShown, JobShown.Of(await cluster.JobAsync(first)));
         var secondRows = await RowsAsync(cluster, second);
         Assert.True(secondRows.JobEvents > 0 && secondRows.ChunkEvents > 0, $"job 2, the newest settled, keeps its events: {secondRows}");
 
@@ -83,7 +66,7 @@ public sealed class RetentionTests
         seed.Terminate();
         Assert.Equal(0, await seed.WaitForExitAsync(TimeSpan.FromMinutes(1)));
         seed = await cluster.StartSeedAsync(config: config);
-        Assert.Equal(firstShown, Shown(await cluster.JobAsync(first)));
+        Assert.Equal(firstShown, JobShown.Of(await cluster.JobAsync(first)));
         Assert.Contains("3 jobs in the journal", seed.Output, StringComparison.Ordinal);
         var show = await cluster.PbmAsync("job", "show", first);
         Assert.True(show.ExitCode == 0, show.Stderr);

@@ -13,9 +13,7 @@ public sealed class JobChunksOnDemandTests
 
     private static JobState OnDemand() => JobState.Start(new JobSubmitted(JobSample.Spec, JobSample.SubmittedAt, ChunksOnDemand: true)).Apply(new JobPlanned(12, 3000, "libx264"));
 
-    private static SettledChunk Verified(int index) =>
-        SettledChunk.Of(new[] { (ChunkEvent)new ChunkAssigned("box1", 1, At), new ChunkResultReceived("box1", 1, "ab12", 4096), new ChunkVerified("box1", 1, "ab12", 250) { RecordedAt = At.AddSeconds(9) } }
-            .Aggregate(ChunkState.Initial(index), (s, e) => s.Apply(e)), At.AddSeconds(9), "verified");
+    private static SettledChunk Verified(int index) => JobSample.VerifiedChunk(index, At);
 
     [Fact]
     public void Planned_job_should_need_no_chunk_actor_before_any_chunk_is_handed_out()

@@ -11,9 +11,7 @@ public sealed class JobCompactionTests
 {
     private static readonly DateTimeOffset At = JobSample.SubmittedAt.AddMinutes(2);
 
-    private static SettledChunk Verified(int index) =>
-        SettledChunk.Of(new[] { (ChunkEvent)new ChunkAssigned("box1", 1, At), new ChunkResultReceived("box1", 1, "ab12", 4096), new ChunkVerified("box1", 1, "ab12", 250) { RecordedAt = At.AddSeconds(9) } }
-            .Aggregate(ChunkState.Initial(index), (s, e) => s.Apply(e)), At.AddSeconds(9), "verified");
+    private static SettledChunk Verified(int index) => JobSample.VerifiedChunk(index, At);
 
     /// <summary>12 chunks on demand: 0 and 2 verified, 1 and 3 opened and failed with the job, the rest never started.</summary>
     private static JobState Failed() => new JobEvent[]

@@ -1,3 +1,4 @@
+using Flock.Seed.Chunks;
 using Flock.Seed.Jobs;
 using Xunit;
 
@@ -8,6 +9,12 @@ internal static class JobSample
     public static readonly DateTimeOffset SubmittedAt = new(2025, 3, 1, 9, 0, 0, TimeSpan.Zero);
 
     public static readonly JobSpec Spec = new("job-1", "/data/in.mkv", "in.mkv", "/out/result.mkv", ["-crf", "20"], 30, 0);
+
+    /// <summary>Chunk <paramref name="index"/> as its job summarises it once verified: one attempt on box1, 250 frames.</summary>
+    public static SettledChunk VerifiedChunk(int index, DateTimeOffset at) =>
+        SettledChunk.Of(new[] { (ChunkEvent)new ChunkAssigned("box1", 1, at), new ChunkResultReceived("box1", 1, "ab12", 4096),
+                new ChunkVerified("box1", 1, "ab12", 250) { RecordedAt = at.AddSeconds(9) } }
+            .Aggregate(ChunkState.Initial(index), (s, e) => s.Apply(e)), at.AddSeconds(9), "verified");
 
     public static JobState Queued() => JobState.Start(new JobSubmitted(Spec, SubmittedAt));
 
