@@ -17,10 +17,11 @@ public sealed class TakeOverTests
     {
         using var cluster = new TestCluster();
         var seed = await cluster.StartSeedAsync(config: NoSpeculation);
-        // Every chunk encode on this node waits 30 s before ffmpeg starts; its benchmark runs normally. The fast node
-        // must join and run out of pending chunks before the slow one starts its reserve: 15 s was not always enough
-        // with the suite's heaviest tests (three seed members and two nodes) beside it on 2 cores.
-        var slowFfmpeg = await cluster.SlowChunkFfmpegAsync(30);
+        // Every chunk encode on this node waits 60 s before ffmpeg starts; its benchmark runs normally. The fast node
+        // must join (its benchmark included) and run out of pending chunks before the slow one starts its reserve:
+        // 15 s, then 30 s, were not always enough with the suite's heaviest tests (three seed members and two nodes,
+        // three at once) beside it on 2 cores.
+        var slowFfmpeg = await cluster.SlowChunkFfmpegAsync(60);
         var slow = await cluster.StartNodeAsync("slow", env: new Dictionary<string, string> { ["FLOCK_FFMPEG"] = slowFfmpeg });
         await seed.WaitForOutputAsync("node slow is up", TimeSpan.FromSeconds(60));
 
