@@ -287,7 +287,7 @@ public sealed class JobsActor : UntypedPersistentActor, IWithTimers
     {
         if (!_retention.Compacts()) return;
         var old = _jobs.Values.Where(j => JobStates.IsFinal(j.Stage))
-            .OrderByDescending(j => long.TryParse(j.Id, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0)
+            .OrderByDescending(j => j.Number)
             .Skip(_retention.KeepJobs);
         foreach (var job in old)
             if (_compactionAsked.Add(job.Id)) _toCompact.Enqueue(job.Id);
@@ -473,18 +473,19 @@ public sealed class JobsActor : UntypedPersistentActor, IWithTimers
             _ => true,
         }).ToList();
         if (f.Limit is not { } limit) return (Ordered(chosen).ToList(), null, null);
-        var newestFirst = chosen.Select(j => (Job: j, Number: long.Parse(j.Id, CultureInfo.InvariantCulture)))
-            .Where(j => f.Before is not { } before || j.Number < before)
-            .OrderByDescending(j => j.Number)
-            .ToList();
-        var page = newestFirst.Take(Math.Max(1, limit)).Select(j => j.Job).ToList();
+        var newestFirst = chosen.Where(j => f.Before is not { } before || j.Number < before).OrderByDescending(j => j.Number).ToList();
+        var page = newestFirst.Take(Math.Max(1, limit)).ToList();
         return (page, newestFirst.Count > page.Count ? page[^1].Id : null, chosen.Count);
     }
 
     private static IEnumerable<JobEntry> Ordered(IEnumerable<JobEntry> jobs) =>
-        jobs.OrderByDescending(j => j.Priority).ThenBy(j => j.SubmittedAt).ThenBy(j => long.Parse(j.Id, CultureInfo.InvariantCulture));
+        jobs.OrderByDescending(j => j.Priority).ThenBy(j => j.SubmittedAt).ThenBy(j => j.Number);
 
-    private sealed record JobEntry(string Id, IActorRef Ref, string Stage, int Priority, DateTimeOffset SubmittedAt, string? Encoder);
+    private sealed record JobEntry(string Id, IActorRef Ref, string Stage, int Priority, DateTimeOffset SubmittedAt, string? Encoder)
+    {
+        /// <summary>Ids are numbers (the queue makes them so; a journal's other ids are never spawned): newest is highest.</summary>
+        public long Number { get; } = long.Parse(Id, CultureInfo.InvariantCulture);
+    }
 
     private sealed record Want(NodeHandle Node, int Slots);
 
