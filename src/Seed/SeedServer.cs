@@ -45,7 +45,7 @@ public sealed class SeedServer : IAsyncDisposable
     /// <summary>
     /// Completes when the seed's own cluster member is removed from the cluster (downed by the Split Brain Resolver or
     /// an operator), or is left for good: its queue singleton is gone with it and a member joins a cluster once, so
-    /// the process must start again (journal replay brings every job back). Never completes without the cluster transport.
+    /// `flock seed` starts a fresh server (journal replay brings every job back). Never completes without the cluster transport.
     /// </summary>
     public Task MemberRemoved => _memberRemoved.Task;
 
@@ -53,6 +53,9 @@ public sealed class SeedServer : IAsyncDisposable
 
     /// <summary>The address actually bound (a configured port 0 is resolved).</summary>
     public Uri Address { get; }
+
+    /// <summary>Every address Kestrel bound (a configured port 0 resolved), first the one of <see cref="Address"/>.</summary>
+    public IReadOnlyList<string> BoundAddresses { get; private init; } = [];
 
     /// <summary>The served certificate's SHA-256 fingerprint; null when TLS is off.</summary>
     public string? CertificateFingerprint { get; }
@@ -147,12 +150,16 @@ public sealed class SeedServer : IAsyncDisposable
         DashboardEndpoints.Map(app, runtime);
 
         await app.StartAsync(ct).ConfigureAwait(false);
-        var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? urls;
+        IReadOnlyList<string> addresses = [.. app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? []];
+        var bound = addresses.FirstOrDefault() ?? urls;
         // The embedded cluster of `flock encode` (no `say`) is loopback-only by construction and stays quiet.
         if (!options.Tls && say is not null)
             say($"warning: TLS is off (flock.seed.tls = off): tokens and video travel in clear on {bound}; only do this on a trusted network");
         if (transport is not null) say?.Invoke($"cluster member {runtime.MemberAddress()} (Akka.Remote, mutual TLS with the cluster's certificates)");
-        var server = new SeedServer(app, runtime, new Uri(bound), certificate is null ? null : Flock.Messages.Security.CertificateFingerprint.Of(certificate));
+        var server = new SeedServer(app, runtime, new Uri(bound), certificate is null ? null : Flock.Messages.Security.CertificateFingerprint.Of(certificate))
+        {
+            BoundAddresses = addresses.Count > 0 ? addresses : [bound],
+        };
         if (transport is not null) Akka.Cluster.Cluster.Get(server.System).RegisterOnMemberRemoved(() => server._memberRemoved.TrySetResult());
         if (registry is not null && transport is not null)
         {

@@ -37,40 +37,91 @@ public static class SeedRunner
         {
             if (ChildProcesses.SweepOrphans() is > 0 and var swept) Console.Error.WriteLine($"killed {swept} ffmpeg process(es) that a killed flock had left running");
         }, CancellationToken.None);
-        SeedServer server;
-        try
+        var backoff = MinRestartBackoff;
+        for (var incarnation = 1; ; incarnation++)
         {
-            server = await SeedServer.StartAsync(options, logs, line => Console.Error.WriteLine(line), ct);
+            SeedServer server;
+            try
+            {
+                server = await SeedServer.StartAsync(options, logs, line => Console.Error.WriteLine(line), ct);
+            }
+            catch (Exception e) when (e is IOException or InvalidOperationException or ArgumentException)
+            {
+                if (incarnation == 1 || ct.IsCancellationRequested)
+                {
+                    Console.Error.WriteLine($"error: cannot start the seed: {e.Message}");
+                    return 1;
+                }
+                // Its ports may still be held by the member just stopped, or the other seed members briefly unreachable.
+                Console.Error.WriteLine($"cannot start the seed's fresh member: {e.Message}; trying again in {backoff.TotalSeconds:0} s");
+                backoff = await RestartDelayAsync(backoff, ct);
+                continue;
+            }
+            var started = DateTime.UtcNow;
+            var outcome = await ServeAsync(server, options, logs, incarnation, ct);
+            if (outcome != Outcome.Downed) return outcome == Outcome.Stopped ? 0 : 1;
+            if (ct.IsCancellationRequested) return 0;
+            // A member that served a while was downed once, not in a loop: the next start need not wait long.
+            if (DateTime.UtcNow - started > TimeSpan.FromMinutes(5)) backoff = MinRestartBackoff;
+            backoff = await RestartDelayAsync(backoff, ct);
+            if (ct.IsCancellationRequested) return 0;
         }
-        catch (Exception e) when (e is IOException or InvalidOperationException or ArgumentException)
-        {
-            Console.Error.WriteLine($"error: cannot start the seed: {e.Message}");
-            return 1;
-        }
+    }
+
+    private static readonly TimeSpan MinRestartBackoff = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan MaxRestartBackoff = TimeSpan.FromSeconds(30);
+
+    private enum Outcome { Stopped, Downed, Failed }
+
+    /// <summary>Serves until stopped (Ctrl+C, SIGTERM) or until the cluster removes this seed's member.</summary>
+    private static async Task<Outcome> ServeAsync(SeedServer server, SeedOptions options, ILoggerFactory logs, int incarnation, CancellationToken ct)
+    {
         await using (server)
         {
-            Console.Error.WriteLine($"seed listening on {server.Address}, data in {server.Runtime.DataDir}");
-            Console.Error.WriteLine(DashboardLine(server.Address, server.CertificateFingerprint, selfSigned: options.TlsCertificate.Length == 0));
+            if (incarnation == 1)
+            {
+                Console.Error.WriteLine($"seed listening on {server.Address}, data in {server.Runtime.DataDir}");
+                Console.Error.WriteLine(DashboardLine(server.Address, server.CertificateFingerprint, selfSigned: options.TlsCertificate.Length == 0));
+            }
+            else Console.Error.WriteLine($"seed listening on {server.Address} again, as a fresh cluster member");
+            // The local node belongs to this member's ActorSystem and ends with it.
+            using var localStop = CancellationTokenSource.CreateLinkedTokenSource(ct);
             Task<string?>? localNode = null;
             if (options.LocalNode)
             {
                 try
                 {
-                    localNode = StartLocalNode(options, server, logs, ct);
+                    localNode = StartLocalNode(options, server, logs, localStop.Token);
                 }
                 catch (Exception e) when (e is ConfigException or IOException or ArgumentException)
                 {
                     Console.Error.WriteLine($"error: cannot start the local node: {e.Message}");
-                    return 1;
+                    return Outcome.Failed;
                 }
             }
 
             try { await Task.WhenAny(Task.Delay(Timeout.Infinite, ct), server.MemberRemoved).Unwrap(); }
             catch (OperationCanceledException) { }
+            if (server.MemberRemoved.IsCompleted && !ct.IsCancellationRequested && options.SeveralMembers())
+            {
+                // Another seed member coordinates now. A fresh member started here while still cut off from them would
+                // find none answering and form a cluster of its own beside theirs: its service starts it once it can
+                // reach them again (README, Several seed members).
+                Console.Error.WriteLine("error: the seed's own cluster member was removed from the cluster (downed): stopping so its service starts it again; every job resumes from the journal");
+                return Outcome.Failed;
+            }
             if (server.MemberRemoved.IsCompleted && !ct.IsCancellationRequested)
             {
-                Console.Error.WriteLine("error: the seed's own cluster member was removed from the cluster (downed): stopping so its service starts it again; every job resumes from the journal");
-                return 1;
+                // Akka downs a member that some others found unreachable while it still gossiped through the rest (the
+                // Split Brain Resolver's indirectly connected members: a starved or flaky link), the seed included. A
+                // member joins a cluster once, so the process starts a fresh one: jobs resume from the journal, nodes
+                // enroll again and hand in what they finished meanwhile.
+                Console.Error.WriteLine("the seed's own cluster member was downed by the cluster: starting a fresh member; every job resumes from the journal");
+                localStop.Cancel();
+                if (localNode is not null) await Task.WhenAny(localNode, Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None));
+                // The same web address again: nodes and pbm know this seed by it (a configured port 0 was resolved).
+                options.Urls = string.Join(';', server.BoundAddresses);
+                return Outcome.Downed;
             }
             if (localNode is not null)
             {
@@ -81,7 +132,14 @@ public static class SeedRunner
             }
             Console.Error.WriteLine("seed stopping");
         }
-        return 0;
+        return Outcome.Stopped;
+    }
+
+    private static async Task<TimeSpan> RestartDelayAsync(TimeSpan backoff, CancellationToken ct)
+    {
+        try { await Task.Delay(backoff, ct); }
+        catch (OperationCanceledException) { }
+        return TimeSpan.FromTicks(Math.Min(MaxRestartBackoff.Ticks, backoff.Ticks * 2));
     }
 
     /// <summary>
