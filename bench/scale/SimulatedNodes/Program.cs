@@ -15,11 +15,13 @@ using Microsoft.Extensions.Logging;
 // a machine of two cores. Their "ffmpeg" is whatever FLOCK_FFMPEG names: bench/scale's sleeps for the chunk's planned
 // time, then encodes it for real at the source's 64x64, so that every result the seed verifies is a right one.
 //
-//   SimulatedNodes --seed HOST:PORT --count N --prefix NAME --work DIR   (FLOCK_CLUSTER_KEY in the environment)
+//   SimulatedNodes --seed HOST:PORT --count N --prefix NAME --work DIR [--config FILE]   (FLOCK_CLUSTER_KEY in the environment)
 var seed = Arg("--seed") ?? throw new ArgumentException("--seed HOST:PORT");
 var count = int.Parse(Arg("--count") ?? "10", System.Globalization.CultureInfo.InvariantCulture);
 var prefix = Arg("--prefix") ?? "sim";
 var work = Path.GetFullPath(Arg("--work") ?? Path.Combine(Path.GetTempPath(), "flock-sim"));
+// A node configuration file as `flock node --config` reads it (its `akka { }` section included).
+var config = Arg("--config");
 
 using var logs = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
 using var stop = new CancellationTokenSource();
@@ -40,7 +42,7 @@ return 0;
 
 async Task RunNodeAsync(string name)
 {
-    var options = NodeConfiguration.Load(null);
+    var options = NodeConfiguration.Load(config);
     options.Seed = seed;
     options.Name = name;
     // Every member of this process listens on a port of its own.

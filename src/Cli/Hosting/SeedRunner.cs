@@ -52,7 +52,7 @@ public static class SeedRunner
                     Console.Error.WriteLine($"error: cannot start the seed: {e.Message}");
                     return 1;
                 }
-                // Its ports may still be held by the member just stopped, or the other seed members briefly unreachable.
+                // Its ports may still be held a moment by the member just stopped.
                 Console.Error.WriteLine($"cannot start the seed's fresh member: {e.Message}; trying again in {backoff.TotalSeconds:0} s");
                 backoff = await RestartDelayAsync(backoff, ct);
                 continue;
