@@ -54,9 +54,7 @@ public sealed class ClusterTransportFaultTests
         var job = await cluster.JobAsync(id);
         Assert.Equal("completed", job.GetProperty("state").GetString());
         Assert.Equal(job.GetProperty("totalFrames").GetInt32(), job.GetProperty("chunks").EnumerateArray().Sum(c => c.GetProperty("frames").GetInt32()));
-        var output = cluster.Scratch.File("fetched.mp4");
-        Assert.Equal(0, (await cluster.PbmAsync("job", "fetch", id, output)).ExitCode);
-        await MediaComparer.AssertEquivalentAsync(await ReferenceEncode.EncodeAsync(source, cluster.Scratch.File("reference.mp4"), FaultRig.Options), output);
+        await FaultRig.AssertFetchedEqualsReferenceAsync(cluster, id, source);
         ReliabilityLog.Record("node cut off on the cluster transport (Akka.Remote through a proxy), then healed",
             "Akka.Cluster failure detector, then the Split Brain Resolver (keep-oldest, stable-after = unreachable-after, 3 s in the test)",
             removed, "nothing (its member was downed and its chunks went back to the queue; it joined again with a fresh ActorSystem and took work again)",

@@ -109,6 +109,14 @@ public sealed partial class FaultRig : IAsyncDisposable
 
     public static JsonElement Chunk(JsonElement job, int index) => job.GetProperty("chunks")[index];
 
+    /// <summary>The completed job as pbm fetches it equals a single-machine encode of its source with <see cref="Options"/>.</summary>
+    public static async Task AssertFetchedEqualsReferenceAsync(TestCluster cluster, string id, string source)
+    {
+        var output = cluster.Scratch.File("fetched.mp4");
+        Assert.Equal(0, (await cluster.PbmAsync("job", "fetch", id, output)).ExitCode);
+        await MediaComparer.AssertEquivalentAsync(await ReferenceEncode.EncodeAsync(source, cluster.Scratch.File("reference.mp4"), Options), output);
+    }
+
     /// <summary>Polls until the predicate holds, returning the time it took from <paramref name="since"/>.</summary>
     public async Task<(JsonElement Job, TimeSpan Elapsed)> WaitForAsync(string id, Stopwatch since, Func<JsonElement, bool> condition, string what, TimeSpan? timeout = null)
     {

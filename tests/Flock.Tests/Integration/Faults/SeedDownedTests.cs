@@ -61,9 +61,7 @@ public sealed class SeedDownedTests
         // Verified before the downing and journalled: never encoded again.
         foreach (var index in verified)
             Assert.Equal(FaultRig.Chunk(before, index).GetProperty("attempts").GetInt32(), FaultRig.Chunk(job, index).GetProperty("attempts").GetInt32());
-        var output = cluster.Scratch.File("fetched.mp4");
-        Assert.Equal(0, (await cluster.PbmAsync("job", "fetch", id, output)).ExitCode);
-        await MediaComparer.AssertEquivalentAsync(await ReferenceEncode.EncodeAsync(source, cluster.Scratch.File("reference.mp4"), FaultRig.Options), output);
+        await FaultRig.AssertFetchedEqualsReferenceAsync(cluster, id, source);
         ReliabilityLog.Record("seed's own cluster member downed by another member (what the Split Brain Resolver does to an indirectly connected seed)",
             "the seed sees its member removed; `flock seed` starts a fresh member in the same process (1 s back-off), nodes enroll again",
             recovery, "nothing (the queue and every job came back from the journal; verified chunks kept attempt 1)",
