@@ -26,8 +26,7 @@ public static class NodeMembership
     // the seed nothing, so waits stop growing at 3 s (plus up to a quarter, jittered so hundreds of nodes do not arrive
     // at once). The first wait stays 1 s: at 0.5 s a member started right after a partition healed failed to rejoin
     // for a minute in one run of ClusterTransportFaultTests (not understood; see the seed's log that test now prints).
-    private static readonly TimeSpan MinBackoff = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(3);
+    private static RestartBackoff NewBackoff() => new(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3), jitter: 0.25);
 
     /// <summary>A live seed welcomes a joining member within seconds, even on a loaded machine; this long means its address is dead.</summary>
     private static readonly TimeSpan WelcomeTimeout = TimeSpan.FromSeconds(15);
@@ -40,7 +39,7 @@ public static class NodeMembership
         // Whichever of this link and the encoder's first meets the seed pins its certificate and says so.
         using var seed = SeedLink.For(options, line => log.LogInformation("{Notice}", line));
         var key = new ClusterKey(options.ClusterKey);
-        var backoff = MinBackoff;
+        var backoff = NewBackoff();
         while (!ct.IsCancellationRequested)
         {
             Enrollment? enrollment;
@@ -64,7 +63,7 @@ public static class NodeMembership
                 // Another seed member may be up: the next attempt goes to the next address.
                 if (seed.MoveOnAfter(e)) log.LogInformation("cannot enroll with the seed at {Seed}: {Error}; trying {Next} next", tried, e.Message, seed.BaseUri);
                 else log.LogDebug("cannot enroll with the seed at {Seed}: {Error}", tried, e.Message);
-                backoff = await WaitAsync(backoff, ct).ConfigureAwait(false);
+                await backoff.WaitAsync(ct).ConfigureAwait(false);
                 continue;
             }
             if (enrollment is null)
@@ -78,10 +77,10 @@ public static class NodeMembership
                 if (seed.Addresses.Count > 1) log.LogInformation("enrolled with the seed at {Seed}; joining its member {Member}", seed.BaseUri, enrollment.SeedAddress);
                 var started = DateTime.UtcNow;
                 await RunOneSystemAsync(options, enrollment, PublicHost(options, seed.BaseUri), route, log, logs, memberUp, ct).ConfigureAwait(false);
-                if (DateTime.UtcNow - started > TimeSpan.FromSeconds(30)) backoff = MinBackoff;
+                if (DateTime.UtcNow - started > TimeSpan.FromSeconds(30)) backoff.Reset();
             }
             if (ct.IsCancellationRequested) return;
-            backoff = await WaitAsync(backoff, ct).ConfigureAwait(false);
+            await backoff.WaitAsync(ct).ConfigureAwait(false);
         }
     }
 
@@ -221,12 +220,5 @@ public static class NodeMembership
         {
             return Dns.GetHostName();
         }
-    }
-
-    private static async Task<TimeSpan> WaitAsync(TimeSpan backoff, CancellationToken ct)
-    {
-        try { await Task.Delay(backoff * (1 + 0.25 * Random.Shared.NextDouble()), ct).ConfigureAwait(false); }
-        catch (OperationCanceledException) { }
-        return TimeSpan.FromTicks(Math.Min(MaxBackoff.Ticks, backoff.Ticks * 2));
     }
 }

@@ -37,7 +37,7 @@ public static class SeedRunner
         {
             if (ChildProcesses.SweepOrphans() is > 0 and var swept) Console.Error.WriteLine($"killed {swept} ffmpeg process(es) that a killed flock had left running");
         }, CancellationToken.None);
-        var backoff = MinRestartBackoff;
+        var backoff = new RestartBackoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30));
         for (var incarnation = 1; ; incarnation++)
         {
             SeedServer server;
@@ -53,23 +53,19 @@ public static class SeedRunner
                     return 1;
                 }
                 // Its ports may still be held a moment by the member just stopped.
-                Console.Error.WriteLine($"cannot start the seed's fresh member: {e.Message}; trying again in {backoff.TotalSeconds:0} s");
-                backoff = await RestartDelayAsync(backoff, ct);
+                Console.Error.WriteLine($"cannot start the seed's fresh member: {e.Message}; trying again in {backoff.Next.TotalSeconds:0} s");
+                await backoff.WaitAsync(ct);
                 continue;
             }
             var started = DateTime.UtcNow;
             var outcome = await ServeAsync(server, options, logs, incarnation, ct);
             if (outcome != Outcome.Downed) return outcome == Outcome.Stopped ? 0 : 1;
-            if (ct.IsCancellationRequested) return 0;
             // A member that served a while was downed once, not in a loop: the next start need not wait long.
-            if (DateTime.UtcNow - started > TimeSpan.FromMinutes(5)) backoff = MinRestartBackoff;
-            backoff = await RestartDelayAsync(backoff, ct);
+            if (DateTime.UtcNow - started > TimeSpan.FromMinutes(5)) backoff.Reset();
+            await backoff.WaitAsync(ct);
             if (ct.IsCancellationRequested) return 0;
         }
     }
-
-    private static readonly TimeSpan MinRestartBackoff = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan MaxRestartBackoff = TimeSpan.FromSeconds(30);
 
     private enum Outcome { Stopped, Downed, Failed }
 
@@ -102,7 +98,8 @@ public static class SeedRunner
 
             try { await Task.WhenAny(Task.Delay(Timeout.Infinite, ct), server.MemberRemoved).Unwrap(); }
             catch (OperationCanceledException) { }
-            if (server.MemberRemoved.IsCompleted && !ct.IsCancellationRequested && options.SeveralMembers())
+            var downed = server.MemberRemoved.IsCompleted && !ct.IsCancellationRequested;
+            if (downed && options.SeveralMembers())
             {
                 // Another seed member coordinates now. A fresh member started here while still cut off from them would
                 // find none answering and form a cluster of its own beside theirs: its service starts it once it can
@@ -110,7 +107,7 @@ public static class SeedRunner
                 Console.Error.WriteLine("error: the seed's own cluster member was removed from the cluster (downed): stopping so its service starts it again; every job resumes from the journal");
                 return Outcome.Failed;
             }
-            if (server.MemberRemoved.IsCompleted && !ct.IsCancellationRequested)
+            if (downed)
             {
                 // Akka downs a member that some others found unreachable while it still gossiped through the rest (the
                 // Split Brain Resolver's indirectly connected members: a starved or flaky link), the seed included. A
@@ -133,13 +130,6 @@ public static class SeedRunner
             Console.Error.WriteLine("seed stopping");
         }
         return Outcome.Stopped;
-    }
-
-    private static async Task<TimeSpan> RestartDelayAsync(TimeSpan backoff, CancellationToken ct)
-    {
-        try { await Task.Delay(backoff, ct); }
-        catch (OperationCanceledException) { }
-        return TimeSpan.FromTicks(Math.Min(MaxRestartBackoff.Ticks, backoff.Ticks * 2));
     }
 
     /// <summary>
