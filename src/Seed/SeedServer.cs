@@ -113,7 +113,14 @@ public sealed class SeedServer : IAsyncDisposable
         var seed = new SeedContext(options, dataDir, metrics, clock, key, authFailures, transport);
         Directory.CreateDirectory(seed.JobsDirectory);
 
-        var builder = WebApplication.CreateSlimBuilder();
+        // Flock reads no appsettings.json, but the default host watches for one: inotify on the working directory and every
+        // folder under it, woken by every file written there (ffmpeg's output too). Run from a home or repo folder, that
+        // cost CPU beside the encodes and hundreds of inotify watches per process.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+            ContentRootPath = AppContext.BaseDirectory,
+        });
         builder.WebHost.UseUrls(urls);
         if (certificate is not null) builder.WebHost.UseKestrelHttpsConfiguration(); // the slim builder leaves HTTPS out
         builder.WebHost.ConfigureKestrel(k =>

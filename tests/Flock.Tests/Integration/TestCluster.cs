@@ -54,6 +54,9 @@ public sealed class TestCluster : IDisposable
     /// <summary>A second address the seed's web side listens on (an <see cref="IsolatedNetwork"/>'s host end).</summary>
     public string? AlsoListenOn { get; set; }
 
+    /// <summary>Where the seed and node processes start (null: the test's own).</summary>
+    public string? WorkingDirectory { get; set; }
+
     /// <param name="extraArgs">More `flock seed` arguments.</param>
     /// <param name="adminToken">The admin token to give the seed (and then pbm); null: <see cref="AdminToken"/>.</param>
     /// <param name="env">Overrides for the seed's environment (FLOCK_TOKEN = "" lets it create its own admin token).</param>
@@ -69,7 +72,7 @@ public sealed class TestCluster : IDisposable
         configFile ??= config is null ? null : WriteConfig("seed", config);
         var urls = AlsoListenOn is null ? BaseUrl : $"{BaseUrl};{(Tls ? "https" : "http")}://{AlsoListenOn}:{Port}";
         string[] args = ["seed", "--urls", urls, "--data", DataDir, .. configFile is null ? Array.Empty<string>() : ["--config", configFile], .. extraArgs ?? []];
-        Seed = Track(network is null ? FlockProcess.Start(args, environment) : network.Start(args, environment));
+        Seed = Track(network is null ? FlockProcess.Start(args, environment, workingDirectory: WorkingDirectory) : network.Start(args, environment));
         await Seed.WaitForOutputAsync("seed listening on", TimeSpan.FromSeconds(30));
         return Seed;
     }
@@ -86,7 +89,7 @@ public sealed class TestCluster : IDisposable
         var workDir = Scratch.File($"work-{name}").Replace("\\", "/", StringComparison.Ordinal);
         string[] extra = ["--config", WriteConfig($"node-{name}", $"flock.node.work-dir = \"{workDir}\"\n{config}")];
         string[] args = ["node", "--seed", seed ?? $"{network?.HostAddress ?? "127.0.0.1"}:{Port}", "--name", name, .. extra];
-        var node = Track(network is null ? FlockProcess.Start(args, environment) : network.Start(args, environment));
+        var node = Track(network is null ? FlockProcess.Start(args, environment, workingDirectory: WorkingDirectory) : network.Start(args, environment));
         if (waitForJoin) await node.WaitForOutputAsync("joined the seed", TimeSpan.FromSeconds(30));
         return node;
     }
