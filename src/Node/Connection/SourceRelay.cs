@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using Akka.Actor;
@@ -37,6 +38,7 @@ public sealed class SourceRelay : IAsyncDisposable
     private CancellationTokenSource _session = new();
     private TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Dictionary<ActorSystem, IMaterializer> _materializers = [];
+    private readonly ConcurrentDictionary<string, int> _failedAnswers = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
 
     private SourceRelay(WebApplication app, string token, TimeSpan sessionWait)
@@ -77,6 +79,15 @@ public sealed class SourceRelay : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>
+    /// How many reads of <paramref name="url"/> (a chunk's source URL: the job and the chunk's span) this relay could not
+    /// answer whole: no session, the seed refused or did not answer, the bytes stopped coming. ffmpeg prints no line of
+    /// its own for an answer refused on a reconnect, only its demuxer's complaint about the file it was cut off from.
+    /// </summary>
+    public int FailedAnswers(string url) => _failedAnswers.TryGetValue(new Uri(url).PathAndQuery, out var n) ? n : 0;
+
+    private void Failed(HttpContext http) => _failedAnswers.AddOrUpdate(http.Request.Path + http.Request.QueryString, 1, (_, n) => n + 1);
 
     /// <summary>The session and its lifetime; a read arriving between sessions (a rejoin after a partition) waits for the next.</summary>
     private async Task<(SeedConnection Connection, CancellationToken Session)?> SessionAsync(CancellationToken aborted)
@@ -211,6 +222,7 @@ public sealed class SourceRelay : IAsyncDisposable
         if (await SessionAsync(http.RequestAborted).ConfigureAwait(false) is not var (connection, session))
         {
             http.Response.StatusCode = 503;
+            Failed(http);
             return;
         }
         using var read = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, session);
@@ -239,6 +251,8 @@ public sealed class SourceRelay : IAsyncDisposable
         catch (Exception e) when (e is AskTimeoutException or TaskCanceledException or OperationCanceledException)
         {
             // A session that ended under the question: a broken connection makes ffmpeg ask again, into the next one.
+            if (http.RequestAborted.IsCancellationRequested) return;
+            Failed(http);
             if (session.IsCancellationRequested) http.Abort();
             else http.Response.StatusCode = 504;
             return;
@@ -253,6 +267,7 @@ public sealed class SourceRelay : IAsyncDisposable
             }
             log.LogDebug("source read of job {Job} from {Start} refused: {Error}", id, start, offer.Error);
             http.Response.StatusCode = offer.NotFound ? 404 : 502;
+            Failed(http);
             return;
         }
         AnswerPartial(http, offer.Start, offer.End, offer.Length);
@@ -272,6 +287,8 @@ public sealed class SourceRelay : IAsyncDisposable
         {
             // The status is sent: a short body is all ffmpeg can be told, and it reads on from where this one ended.
             log.LogDebug("source read of job {Job} from {Start} ended early: {Error}", id, start, e.Message);
+            // ffmpeg closing a read it no longer wants (a seek) is no failure of the link.
+            if (!http.RequestAborted.IsCancellationRequested) Failed(http);
             http.Abort();
         }
     }

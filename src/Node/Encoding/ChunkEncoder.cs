@@ -190,18 +190,12 @@ public static class ChunkEncoder
         var spec = new ChunkEncodeSpec(SourceUrl(relay.BaseUri, a), $"Bearer {relay.Token}", a.SeekSeconds, a.StreamIndex, a.TimeBaseDenominator, a.StartPts, a.EndPts,
             video, a.VideoFilter, output) { FrameHashPath = hashes, TimeBaseNumerator = a.TimeBaseNumerator };
         var parser = new FfmpegProgressParser();
-        var decodeErrors = new List<string>();
-        var transportTrouble = false;
+        var input = new InputTrouble(encoder);
+        var failedReads = relay.FailedAnswers(spec.SourceUrl);
         var result = await ProcessRunner.RunAsync(Ffmpeg.FfmpegPath, ChunkEncodeArguments.Build(spec), ct,
-            line => { if (parser.Feed(line) is { } p) onProgress(p); }, captureStdout: false,
-            onStderrLine: line =>
-            {
-                if (DecodeErrors.IsDecodeError(line, encoder)) lock (decodeErrors) decodeErrors.Add(line.Trim());
-                else if (DecodeErrors.IsTransportError(line)) transportTrouble = true;
-            }).ConfigureAwait(false);
-        string? decodeError;
-        lock (decodeErrors) decodeError = decodeErrors.FirstOrDefault();
-        if (!result.Succeeded && decodeError is null && DecodeErrors.IsDecodeError(result.LastErrorLine, encoder)) decodeError = result.LastErrorLine;
+            line => { if (parser.Feed(line) is { } p) onProgress(p); }, captureStdout: false, onStderrLine: input.Feed).ConfigureAwait(false);
+        if (relay.FailedAnswers(spec.SourceUrl) > failedReads) input.LinkBroke();
+        var decodeError = input.DecodeError(result.Succeeded, result.LastErrorLine);
         if (!result.Succeeded || decodeError is not null)
         {
             // ffmpeg names the input first; the source's URL says nothing to a user.
@@ -209,8 +203,9 @@ public static class ChunkEncoder
             Discard(output);
             var from = a.SeekSeconds is { } ss ? string.Create(CultureInfo.InvariantCulture, $"decoding from {ss:0.###}s") : "decoding from the start";
             // A concealed error leaves ffmpeg's exit code 0: its line is the reason, and the result is never uploaded.
-            // A link that failed under ffmpeg can cut the source short: that is the node's (or the network's) failure, not the source's.
-            if (decodeError is not null && !(transportTrouble && !result.Succeeded))
+            // A link that failed under ffmpeg can cut the source short: that is the node's (or the network's) failure, not the
+            // source's, even when ffmpeg took the cut for the end of the file and exited 0. A retry shows a damaged source again.
+            if (input.BlamesSource(result.Succeeded, result.LastErrorLine))
                 throw new SourceDecodeException($"source decode error in chunk {a.ChunkIndex} ({from}): {decodeError}", result.StandardErrorTail);
             throw new MediaException($"ffmpeg failed on chunk {a.ChunkIndex}: {result.LastErrorLine}", result.StandardErrorTail);
         }
