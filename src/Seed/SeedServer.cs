@@ -144,7 +144,7 @@ public sealed class SeedServer : IAsyncDisposable
         var app = builder.Build();
         var logs = app.Services.GetRequiredService<ILoggerFactory>();
         if (registry is not null && transport is not null)
-            StandbyForwarding.Use(app, () => Akka.Cluster.Cluster.Get(app.Services.GetRequiredService<ActorSystem>()), registry, certificate, logs.CreateLogger("flock.seed.standby"));
+            StandbyForwarding.Use(app, () => Akka.Cluster.Cluster.Get(app.Services.GetRequiredService<ActorSystem>()), registry, certificate, tokens.Admin, logs.CreateLogger("flock.seed.standby"));
 
         var runtime = new SeedRuntime(options, key, app.Services.GetRequiredService<IRequiredActor<JobsActor>>(), app.Services.GetRequiredService<IRequiredActor<ClusterActor>>(),
             dataDir, metrics, tokens, authFailures, authority,

@@ -19,7 +19,7 @@ internal static class Authorization
         var access = seed.Tokens.Check(BearerOf(context));
         if (access == ApiAccess.None)
         {
-            var throttled = await seed.AuthFailures.FailAsync(context.Connection.RemoteIpAddress, context.RequestAborted);
+            var throttled = await seed.AuthFailures.FailAsync(ForwardedClient.AddressOf(context, seed.Tokens.Admin), context.RequestAborted);
             return throttled
                 ? ApiResults.Error(429, "too many failed attempts from this address: slow down")
                 : ApiResults.Error(401, "a valid token is required (FLOCK_TOKEN or --token)");

@@ -40,16 +40,17 @@ internal static class EnrollmentEndpoints
             try { memberRequest = ClusterCertificates.LoadRequest(request.CertificateRequest); }
             catch (ArgumentException e) { return ApiResults.Error(400, e.Message); }
             var keyDigest = ClusterCertificates.Digest(memberRequest.PublicKey.ExportSubjectPublicKeyInfo());
+            var from = ForwardedClient.AddressOf(http, seed.Tokens.Admin);
             if (!ClusterKey.FixedEquals(request.Proof, seed.Key.EnrollProof(request.SeedNonce, request.NodeNonce, request.Name, keyDigest)))
             {
-                log.LogWarning("node {Node} from {Address} refused enrollment: wrong cluster key", request.Name, http.Connection.RemoteIpAddress);
-                var throttled = await seed.AuthFailures.FailAsync(http.Connection.RemoteIpAddress, ct);
+                log.LogWarning("node {Node} from {Address} refused enrollment: wrong cluster key", request.Name, from);
+                var throttled = await seed.AuthFailures.FailAsync(from, ct);
                 if (!throttled) await Task.Delay(AuthFailures.Penalty, ct);
                 return ApiResults.Error(403, throttled ? "wrong cluster key (too many failed attempts from this address: slow down)" : "wrong cluster key");
             }
             using var certificate = authority.Issue(memberRequest, request.Name);
             var authorityPem = authority.PublicPem;
-            log.LogInformation("node {Node} enrolled from {Address}: certificate {Serial}", request.Name, http.Connection.RemoteIpAddress, certificate.SerialNumber);
+            log.LogInformation("node {Node} enrolled from {Address}: certificate {Serial}", request.Name, from, certificate.SerialNumber);
             return ApiResults.Ok(new NodeEnrolledResponse(certificate.ExportCertificatePem(), authorityPem, seedAddress,
                 seed.Key.EnrolledProof(request.SeedNonce, request.NodeNonce, request.Name, ClusterCertificates.Digest(certificate.RawData),
                     ClusterCertificates.Digest(authority.Certificate.RawData)))

@@ -26,8 +26,10 @@ public static class StandbyForwarding
     /// </summary>
     private static readonly ForwarderRequestConfig Quiet = new() { ActivityTimeout = TimeSpan.FromSeconds(35) };
 
-    public static void Use(WebApplication app, Func<Akka.Cluster.Cluster> cluster, SeedMemberRegistry registry, X509Certificate2? sharedCertificate, ILogger log)
+    /// <param name="secret">what the members sign their clients' addresses with (<see cref="ForwardedClient"/>): the shared admin token.</param>
+    public static void Use(WebApplication app, Func<Akka.Cluster.Cluster> cluster, SeedMemberRegistry registry, X509Certificate2? sharedCertificate, string secret, ILogger log)
     {
+        var transformer = new VouchForClient(secret);
         var forwarder = app.Services.GetRequiredService<IHttpForwarder>();
         var invoker = new HttpMessageInvoker(new SocketsHttpHandler
         {
@@ -61,13 +63,25 @@ public static class StandbyForwarding
                     : $"this seed member stands by and does not know where the coordinator {coordinator.Address} serves: ask another seed member").ConfigureAwait(false);
                 return;
             }
-            var error = await forwarder.SendAsync(context, target.GetLeftPart(UriPartial.Authority), invoker, Quiet, HttpTransformer.Default).ConfigureAwait(false);
+            var error = await forwarder.SendAsync(context, target.GetLeftPart(UriPartial.Authority), invoker, Quiet, transformer).ConfigureAwait(false);
             if (error == ForwarderError.None) return;
             log.LogDebug("forwarding {Path} to the coordinator at {Target}: {Error}", context.Request.Path, target, error);
             // 503 says nothing was done here: clients with several seed addresses try the next, a submit included.
             if (!context.Response.HasStarted && error is ForwarderError.Request or ForwarderError.RequestTimedOut)
                 await RefuseAsync(context, $"this seed member stands by and cannot reach the coordinator's web side at {target.GetLeftPart(UriPartial.Authority)}: try again or ask another seed member").ConfigureAwait(false);
         });
+    }
+
+    /// <summary>Forwards the request as it came, with the client's address vouched for in place of any the client sent itself.</summary>
+    private sealed class VouchForClient(string secret) : HttpTransformer
+    {
+        public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
+        {
+            await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken).ConfigureAwait(false);
+            proxyRequest.Headers.Remove(ForwardedClient.Header);
+            if (httpContext.Connection.RemoteIpAddress is { } client)
+                proxyRequest.Headers.TryAddWithoutValidation(ForwardedClient.Header, ForwardedClient.Vouch(client, secret));
+        }
     }
 
     private static Task RefuseAsync(HttpContext context, string message)
