@@ -1,5 +1,5 @@
 using System.Net;
-using System.Net.Sockets;
+using Flock.Tests.Support;
 using Xunit;
 
 namespace Flock.Tests.Integration.Security;
@@ -81,7 +81,7 @@ public sealed class TokenTests
 
         // A good client on the same address, and one on another loopback address, are answered at once.
         var good = await cluster.Http.GetAsync("api/jobs");
-        using var other = cluster.CreateClient(cluster.AdminToken, FromAddress(IPAddress.Parse("127.0.0.2")));
+        using var other = cluster.CreateClient(cluster.AdminToken, LoopbackSource.From(IPAddress.Parse("127.0.0.2")));
         var goodElsewhere = await other.GetAsync("api/jobs");
         var stillHeld = burst.Count(t => !t.IsCompleted);
 
@@ -93,26 +93,7 @@ public sealed class TokenTests
         Assert.True(stillHeld > 0, "the over-limit failures should still be held (one second each, one at a time) when the good clients were served");
 
         // Another address is not affected by the guesser's record.
-        using var otherGuess = cluster.CreateClient("wrong-token", FromAddress(IPAddress.Parse("127.0.0.3")));
+        using var otherGuess = cluster.CreateClient("wrong-token", LoopbackSource.From(IPAddress.Parse("127.0.0.3")));
         Assert.Equal(HttpStatusCode.Unauthorized, (await otherGuess.GetAsync("api/jobs")).StatusCode);
     }
-
-    private static SocketsHttpHandler FromAddress(IPAddress local) => new()
-    {
-        ConnectCallback = async (context, ct) =>
-        {
-            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
-            try
-            {
-                socket.Bind(new IPEndPoint(local, 0));
-                await socket.ConnectAsync(context.DnsEndPoint, ct);
-                return new NetworkStream(socket, ownsSocket: true);
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
-        },
-    };
 }

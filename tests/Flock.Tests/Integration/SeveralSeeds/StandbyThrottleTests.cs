@@ -1,7 +1,7 @@
 using System.Net;
-using System.Net.Sockets;
 using Flock.Seed.Api;
 using Flock.Tests.Integration.Persistence;
+using Flock.Tests.Support;
 using Xunit;
 
 namespace Flock.Tests.Integration.SeveralSeeds;
@@ -22,8 +22,9 @@ public sealed class StandbyThrottleTests(PostgresServerFixture postgres) : IClas
         await using var members = await SeedMembers.StartAsync(postgres, 2);
         var (coordinator, standby) = (members.Members[0], members.Members[1]);
         // Two clients on their own loopback addresses; the standby reaches the coordinator from 127.0.0.1.
-        using var guesser = ClientFrom(IPAddress.Parse("127.0.0.5"), standby.BaseUrl);
-        using var other = ClientFrom(IPAddress.Parse("127.0.0.6"), standby.BaseUrl);
+        Assert.Equal(HttpStatusCode.OK, (await standby.Http.GetAsync("api/jobs")).StatusCode); // pins the members' certificate
+        using var guesser = standby.CreateClient("not-the-token", LoopbackSource.From(IPAddress.Parse("127.0.0.5")));
+        using var other = standby.CreateClient("not-the-token", LoopbackSource.From(IPAddress.Parse("127.0.0.6")));
 
         for (var i = 0; i < Limit; i++) Assert.Equal(HttpStatusCode.Unauthorized, await JobsAsync(guesser));
         Assert.Equal((HttpStatusCode)429, await JobsAsync(guesser));
@@ -33,43 +34,16 @@ public sealed class StandbyThrottleTests(PostgresServerFixture postgres) : IClas
 
         // A client cannot vouch for itself: straight to the coordinator with another address in the header, the guesser
         // is still the guesser.
-        using var direct = ClientFrom(IPAddress.Parse("127.0.0.5"), coordinator.BaseUrl);
+        Assert.Equal(HttpStatusCode.OK, (await coordinator.Http.GetAsync("api/jobs")).StatusCode);
+        using var direct = coordinator.CreateClient("not-the-token", LoopbackSource.From(IPAddress.Parse("127.0.0.5")));
         Assert.Equal((HttpStatusCode)429, await JobsAsync(direct, (ForwardedClient.Header, "127.0.0.9 " + new string('0', 64))));
     }
 
     private static async Task<HttpStatusCode> JobsAsync(HttpClient client, (string Name, string Value)? header = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "api/jobs");
-        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "not-the-token");
         if (header is { } h) request.Headers.TryAddWithoutValidation(h.Name, h.Value);
         using var reply = await client.SendAsync(request);
         return reply.StatusCode;
-    }
-
-    /// <summary>A client whose connections come from <paramref name="source"/> (any 127/8 address is this machine's).</summary>
-    private static HttpClient ClientFrom(IPAddress source, string baseUrl)
-    {
-        var handler = new SocketsHttpHandler
-        {
-            // Each request on a connection of its own, so each is counted as it comes.
-            PooledConnectionLifetime = TimeSpan.Zero,
-            SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true },
-            ConnectCallback = async (context, ct) =>
-            {
-                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                try
-                {
-                    socket.Bind(new IPEndPoint(source, 0));
-                    await socket.ConnectAsync(context.DnsEndPoint, ct);
-                    return new NetworkStream(socket, ownsSocket: true);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
-            },
-        };
-        return new HttpClient(handler) { BaseAddress = new Uri(baseUrl + "/"), Timeout = TimeSpan.FromSeconds(60) };
     }
 }
