@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Hosting;
+using Flock.Configuration;
 using Flock.Messages.Cluster;
 using Flock.Seed.Api;
 using Flock.Seed.Cluster;
@@ -113,14 +114,7 @@ public sealed class SeedServer : IAsyncDisposable
         var seed = new SeedContext(options, dataDir, metrics, clock, key, authFailures, transport);
         Directory.CreateDirectory(seed.JobsDirectory);
 
-        // Flock reads no appsettings.json, but the default host watches for one: inotify on the working directory and every
-        // folder under it, woken by every file written there (ffmpeg's output too). Run from a home or repo folder, that
-        // cost CPU beside the encodes and hundreds of inotify watches per process.
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
-        {
-            Args = ["--hostBuilder:reloadConfigOnChange=false"],
-            ContentRootPath = AppContext.BaseDirectory,
-        });
+        var builder = FlockWebHost.CreateSlimBuilder();
         builder.WebHost.UseUrls(urls);
         if (certificate is not null) builder.WebHost.UseKestrelHttpsConfiguration(); // the slim builder leaves HTTPS out
         builder.WebHost.ConfigureKestrel(k =>

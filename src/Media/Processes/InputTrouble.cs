@@ -22,12 +22,6 @@ public sealed partial class InputTrouble(string? encoder)
     [GeneratedRegex(@"^\[https? @ 0x[0-9a-fA-F]+\] Stream ends prematurely at (?<at>\d+), should be (?<size>\d+)$")]
     private static partial Regex ShortAnswer();
 
-    /// <summary>The first line that said the input did not decode cleanly; null: none.</summary>
-    public string? FirstDecodeError
-    {
-        get { lock (_gate) return _decodeError; }
-    }
-
     /// <summary>Whether the link failed: an error from the network's side, or an answer cut short that reconnecting did not mend.</summary>
     public bool LinkFailed
     {
@@ -35,8 +29,12 @@ public sealed partial class InputTrouble(string? encoder)
     }
 
     /// <summary>The run's decode error: the first one it printed, or, for a failed run, its last line when that is one; null: none.</summary>
-    public string? DecodeError(bool succeeded, string? lastErrorLine) =>
-        FirstDecodeError ?? (!succeeded && lastErrorLine is not null && DecodeErrors.IsDecodeError(lastErrorLine, encoder) ? lastErrorLine.Trim() : null);
+    public string? DecodeError(bool succeeded, string? lastErrorLine)
+    {
+        string? first;
+        lock (_gate) first = _decodeError;
+        return first ?? (!succeeded && lastErrorLine is not null && DecodeErrors.IsDecodeError(lastErrorLine, encoder) ? lastErrorLine.Trim() : null);
+    }
 
     /// <summary>Whether the run's decode error is the source's (and the keyframe decoding started from): there was one, and the link held.</summary>
     public bool BlamesSource(bool succeeded, string? lastErrorLine) => DecodeError(succeeded, lastErrorLine) is not null && !LinkFailed;

@@ -5,6 +5,7 @@ using Akka.Actor;
 using Akka.IO;
 using Akka.Streams;
 using Akka.Streams.Dsl;
+using Flock.Configuration;
 using Flock.Messages.Chunks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -106,14 +107,7 @@ public sealed class SourceRelay : IAsyncDisposable
     /// <param name="sessionWait">how long a read waits for a control session when the node has none (it rejoins within seconds).</param>
     public static async Task<SourceRelay> StartAsync(ILoggerFactory logs, CancellationToken ct, TimeSpan? sessionWait = null)
     {
-        // Flock reads no appsettings.json, but the default host watches for one: inotify on the working directory and every
-        // folder under it, woken by every file written there (ffmpeg's output too). Run from a home or repo folder, that
-        // cost CPU beside the encodes and hundreds of inotify watches per process.
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
-        {
-            Args = ["--hostBuilder:reloadConfigOnChange=false"],
-            ContentRootPath = AppContext.BaseDirectory,
-        });
+        var builder = FlockWebHost.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         var app = builder.Build();
