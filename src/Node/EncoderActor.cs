@@ -244,7 +244,10 @@ public sealed class EncoderActor : UntypedActor, IWithTimers
         _joinedOnce = true;
         _backoff = _options.ReconnectMin;
         Log.LogInformation("joined the seed at {Seed} as {Name}", _seed.BaseUri, _name);
-        if (_memberAddress is { } address) connection.Send(new ReportMember(address));
+        // The member address of an earlier member system names a member that is gone or going: the seed would take its
+        // downing for this session's. The fresh member reports itself once it is up.
+        if (_memberAddress is { } address && address == ((ExtendedActorSystem)connection.System).Provider.DefaultAddress.ToString())
+            connection.Send(new ReportMember(address));
         var self = Self;
         _ = Task.Run(async () =>
         {

@@ -28,8 +28,16 @@ public sealed class SeedConnection : IAsyncDisposable
         _link = link;
         _inbound = inbound;
         Accepted = accepted;
-        _materializer = new Lazy<ActorMaterializer>(() => system.Materializer(namePrefix: "seed-session"));
+        _materializer = new Lazy<ActorMaterializer>(() => OwnMaterializer(system));
     }
+
+    /// <summary>
+    /// A materializer of the session's own, ended with it. Not <c>system.Materializer(namePrefix: ...)</c>: that only
+    /// renames the member system's shared default, so ending a session with it stopped every later stream of a member
+    /// that outlives its session (one that moves to the next coordinating seed member, and the source relay).
+    /// </summary>
+    public static ActorMaterializer OwnMaterializer(ActorSystem system) =>
+        ActorMaterializer.Create(system, ActorMaterializerSettings.Create(system), "seed-session");
 
     public JoinAccepted Accepted { get; }
 

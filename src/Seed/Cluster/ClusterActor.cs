@@ -185,6 +185,8 @@ public sealed class ClusterActor : UntypedActor, IWithTimers
             // Back from a partition on the same session: it is welcome again, but what it held was already given away.
             member = member with { Status = member.Health.IsQuarantined(_clock.GetUtcNow()) ? MemberStatus.Quarantined : MemberStatus.Up };
             Log.LogInformation("node {Node} reachable again", m.Name);
+            // Its requests for work while it was out were not passed on, and it will not ask again until a chunk ends.
+            if (member.Status == MemberStatus.Up && member.FreeSlots > 0 && m.Message is not RequestWork) _jobs.Tell(new WorkWanted(member.Handle, member.FreeSlots));
         }
         switch (m.Message)
         {
@@ -289,7 +291,10 @@ public sealed class ClusterActor : UntypedActor, IWithTimers
         // Node loss is cluster membership: a node whose encoder member was downed (by the Split Brain Resolver once it
         // stayed unreachable past stable-after, or by an operator) has lost its chunks, even while its control channel
         // still answers. A member that left on purpose went through leaving first and keeps finishing its work.
-        if (node is not null && IsDownedMember(e) && _members.TryGetValue(node, out var lost) && lost.IsConnected && lost.Status != MemberStatus.Leaving)
+        // Only the member its session runs from counts: a node that came back with a fresh member has lost nothing
+        // when its old member is removed, and marking it gone then took the new session's work away.
+        if (node is not null && IsDownedMember(e) && _members.TryGetValue(node, out var lost) && lost.IsConnected && lost.Status != MemberStatus.Leaving
+            && lost.Address == NodeSessionActor.AddressOf(e.Member.Address))
             MarkGone(lost with { DownedMember = address }, MemberStatus.Unreachable, $"its cluster member {address} was downed");
         if (e.Member.HasRole(ClusterTransport.SeedRole) && e is ClusterEvent.MemberUp or ClusterEvent.MemberRemoved)
         {

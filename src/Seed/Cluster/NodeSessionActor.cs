@@ -57,7 +57,10 @@ public sealed class NodeSessionActor : ReceiveActor, IWithTimers
     }
 
     /// <summary>The link's member address (host:port) for logs and `cluster show`; "local" for a node in the seed's own process.</summary>
-    public static string AddressOf(IActorRef link) => link.Path.Address is { Host: { } host, Port: { } port } ? $"{host}:{port}" : "local";
+    public static string AddressOf(IActorRef link) => AddressOf(link.Path.Address);
+
+    /// <summary>A member's address as sessions are known by: host:port, or "local" for one without a network address.</summary>
+    public static string AddressOf(Address member) => member is { Host: { } host, Port: { } port } ? $"{host}:{port}" : "local";
 
     protected override void PreStart()
     {
