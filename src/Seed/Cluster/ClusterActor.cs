@@ -103,8 +103,7 @@ public sealed class ClusterActor : UntypedActor, IWithTimers
                 if (!w.Holding) _metrics.ChunkLeft(w.Name, w.ChunkId);
                 // A node that just ran out of chunks may have asked for work before the seed knew it was idle: now it
                 // can take over a reserved chunk or run a straggler again.
-                if (!w.Holding && !member.Work.IsEmpty && updated.Work.IsEmpty && updated.Status == MemberStatus.Up && updated.FreeSlots > 0)
-                    _jobs.Tell(new WorkWanted(updated.Handle, updated.FreeSlots));
+                if (!w.Holding && !member.Work.IsEmpty && updated.Work.IsEmpty) AskAgainFor(updated);
                 break;
             case CancelOnNode c when _members.TryGetValue(c.NodeName, out var holder):
                 holder.Handle.Send(c.Cancel);
@@ -186,7 +185,7 @@ public sealed class ClusterActor : UntypedActor, IWithTimers
             member = member with { Status = member.Health.IsQuarantined(_clock.GetUtcNow()) ? MemberStatus.Quarantined : MemberStatus.Up };
             Log.LogInformation("node {Node} reachable again", m.Name);
             // Its requests for work while it was out were not passed on, and it will not ask again until a chunk ends.
-            if (member.Status == MemberStatus.Up && member.FreeSlots > 0 && m.Message is not RequestWork) _jobs.Tell(new WorkWanted(member.Handle, member.FreeSlots));
+            if (m.Message is not RequestWork) AskAgainFor(member);
         }
         switch (m.Message)
         {
@@ -264,10 +263,16 @@ public sealed class ClusterActor : UntypedActor, IWithTimers
             else if (member.Status == MemberStatus.Quarantined && !member.Health.IsQuarantined(now))
             {
                 Log.LogInformation("node {Node} back from quarantine", member.Name);
-                _members[member.Name] = member with { Status = MemberStatus.Up, Health = member.Health.Expire(now) };
-                if (member.FreeSlots > 0) _jobs.Tell(new WorkWanted(member.Handle, member.FreeSlots));
+                var back = _members[member.Name] = member with { Status = MemberStatus.Up, Health = member.Health.Expire(now) };
+                AskAgainFor(back);
             }
         }
+    }
+
+    /// <summary>Passes on once more the slots a member last asked to fill, if it can take work now: it does not ask twice.</summary>
+    private void AskAgainFor(Member member)
+    {
+        if (member.Status == MemberStatus.Up && member.FreeSlots > 0) _jobs.Tell(new WorkWanted(member.Handle, member.FreeSlots));
     }
 
     private Member OnChunkFailed(Member member, string chunk)
