@@ -29,7 +29,7 @@ public sealed class NodeMemberDowningTests
     [Fact]
     public async Task Removal_of_a_nodes_old_member_should_not_take_the_work_of_its_session_from_a_fresh_member()
     {
-        await using var seed = await SeedView.StartAsync();
+        await using var seed = new SeedView();
         seed.Connect("s2", 2002);
         // What a node that had joined from the old member sent first on its new session (fixed on the node, not relied on).
         seed.Say("s2", new ReportMember(AddressAt(2001)));
@@ -45,7 +45,7 @@ public sealed class NodeMemberDowningTests
     [Fact]
     public async Task A_node_whose_own_member_was_downed_should_lose_its_work_and_be_given_work_again_once_its_fresh_member_is_up()
     {
-        await using var seed = await SeedView.StartAsync();
+        await using var seed = new SeedView();
         seed.Connect("s1", 2001);
         seed.Say("s1", new ReportMember(AddressAt(2001)));
         seed.Say("s1", new ReportBenchmark(1, 30));
@@ -76,20 +76,17 @@ public sealed class NodeMemberDowningTests
     /// <summary>The seed's cluster view, with what it tells the job queue recorded.</summary>
     private sealed class SeedView : IAsyncDisposable
     {
-        private readonly ActorSystem _system;
+        private readonly ActorSystem _system = ActorSystem.Create("flock");
         private readonly IActorRef _recorder;
 
-        private SeedView(ActorSystem system)
+        public SeedView()
         {
-            _system = system;
-            _recorder = system.ActorOf(Props.Create(() => new Recorder()));
-            Cluster = system.ActorOf(ClusterActor.Props(_recorder, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1), new QuarantineOptions(), TimeProvider.System,
+            _recorder = _system.ActorOf(Props.Create(() => new Recorder()));
+            Cluster = _system.ActorOf(ClusterActor.Props(_recorder, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1), new QuarantineOptions(), TimeProvider.System,
                 new SeedMetrics(), NullLoggerFactory.Instance));
         }
 
         public IActorRef Cluster { get; }
-
-        public static Task<SeedView> StartAsync() => Task.FromResult(new SeedView(ActorSystem.Create("flock")));
 
         public void Connect(string session, int port) =>
             Cluster.Tell(new NodeConnected(new NodeHandle(Node, session, ["libx264"], _ => true), $"127.0.0.1:{port}", 2, "5.1", []));
