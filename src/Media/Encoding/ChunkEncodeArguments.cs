@@ -21,6 +21,12 @@ public sealed record ChunkEncodeSpec(
     /// </summary>
     public string? FrameHashPath { get; init; }
 
+    /// <summary>
+    /// With <see cref="FrameHashPath"/>: how many of the chunk's first frames are hashed whole; every later frame only by
+    /// its top-left corner, so the seed still counts them (see <see cref="ChunkFrameHashes"/>). Null: every frame whole.
+    /// </summary>
+    public int? WholeHashFrames { get; init; }
+
     /// <summary>The numerator of the stream's time base (<see cref="TimeBaseDenominator"/> is its denominator).</summary>
     public long TimeBaseNumerator { get; init; } = 1;
 
@@ -76,6 +82,9 @@ public static class ChunkEncodeArguments
                     ? $"[{stream}]split=2[flock_enc][flock_all];[flock_all]{trim}[flock_hash];[flock_enc]{f},{after}[flock_out]"
                     : $"[{stream}]{trim},split=2[flock_enc][flock_hash];[flock_enc]{f}[flock_out]"
                 : $"[{stream}]{trim},split=2[flock_out][flock_hash]";
+            if (spec.WholeHashFrames is { } whole)
+                graph = graph.Replace("[flock_hash]", "[flock_trimmed]", StringComparison.Ordinal)
+                    + $";[flock_trimmed]split=2[flock_first][flock_rest];[flock_first]select=lt(n\\,{whole.ToString(CultureInfo.InvariantCulture)})[flock_hash];[flock_rest]{ChunkFrameHashes.Corner}[flock_count]";
             args.AddRange(["-filter_complex", graph, "-map", "[flock_out]"]);
         }
         args.AddRange(spec.VideoOptions);
@@ -84,7 +93,11 @@ public static class ChunkEncodeArguments
         if (spec.TimeBaseDenominator is > 0 and <= int.MaxValue) args.AddRange(["-movie_timescale", spec.TimeBaseDenominator.ToString(CultureInfo.InvariantCulture)]);
         args.AddRange(["-f", "mp4", spec.OutputPath]);
         if (spec.FrameHashPath is not null)
+        {
             args.AddRange(["-map", "[flock_hash]", "-fps_mode", "passthrough", "-f", "framehash", "-hash", "murmur3", spec.FrameHashPath]);
+            if (spec.WholeHashFrames is not null)
+                args.AddRange(["-map", "[flock_count]", "-fps_mode", "passthrough", "-f", "framehash", "-hash", "murmur3", ChunkFrameHashes.CornerFile(spec.FrameHashPath)]);
+        }
         return args;
     }
 }

@@ -65,6 +65,9 @@ public static class ChunkContentCheck
 {
     public const int FirstFramesChecked = 5;
 
+    /// <summary>How many of a chunk's first frames this check compares at <paramref name="level"/>: the node need not hash more of them whole. Null: every frame.</summary>
+    public static int? WholeFramesCompared(VerifyLevel level) => level == VerifyLevel.Frames ? null : FirstFramesChecked;
+
     /// <summary>Chunks entered at keyframe 1, 1 + this, 1 + 2 x this... are checked by reference even when it is an IDR frame.</summary>
     public const int IdrSampleEvery = 8;
 

@@ -27,6 +27,12 @@ public sealed record AssignChunk(
 {
     /// <summary>The numerator of the stream's time base (the denominator is above); 1 from a seed that did not say.</summary>
     public long TimeBaseNumerator { get; init; } = 1;
+
+    /// <summary>
+    /// How many of the chunk's first frames the node hashes whole (the seed compares no more of them); every later frame
+    /// is hashed by its corner only, to be counted. Null (and from a seed that did not say): every frame whole.
+    /// </summary>
+    public int? WholeHashFrames { get; init; }
 }
 
 /// <summary>

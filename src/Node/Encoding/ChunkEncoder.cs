@@ -188,7 +188,7 @@ public static class ChunkEncoder
         // on a single machine (an -threads added after it would override it).
         var video = EncoderThreads.Limit(videoOptions, encoder, threads);
         var spec = new ChunkEncodeSpec(SourceUrl(relay.BaseUri, a), $"Bearer {relay.Token}", a.SeekSeconds, a.StreamIndex, a.TimeBaseDenominator, a.StartPts, a.EndPts,
-            video, a.VideoFilter, output) { FrameHashPath = hashes, TimeBaseNumerator = a.TimeBaseNumerator };
+            video, a.VideoFilter, output) { FrameHashPath = hashes, WholeHashFrames = a.WholeHashFrames, TimeBaseNumerator = a.TimeBaseNumerator };
         var parser = new FfmpegProgressParser();
         var input = new InputTrouble(encoder);
         var failedReads = relay.FailedAnswers(spec.SourceUrl);
@@ -209,6 +209,7 @@ public static class ChunkEncoder
                 throw new SourceDecodeException($"source decode error in chunk {a.ChunkIndex} ({from}): {decodeError}", result.StandardErrorTail);
             throw new MediaException($"ffmpeg failed on chunk {a.ChunkIndex}: {result.LastErrorLine}", result.StandardErrorTail);
         }
+        await ChunkFrameHashes.CompleteAsync(spec, ct).ConfigureAwait(false);
         return output;
     }
 
@@ -227,6 +228,7 @@ public static class ChunkEncoder
     {
         if (File.Exists(result)) File.Delete(result);
         if (File.Exists(FrameHashFile(result))) File.Delete(FrameHashFile(result));
+        if (File.Exists(ChunkFrameHashes.CornerFile(FrameHashFile(result)))) File.Delete(ChunkFrameHashes.CornerFile(FrameHashFile(result)));
     }
 
     /// <summary>

@@ -286,7 +286,11 @@ public sealed class ChunkActor : UntypedPersistentActor
             _plan.Options.Video,
             _plan.Options.VideoFilter,
             chunk.FrameCount,
-            SourceSpans.For(_plan.Timeline, chunk, _entries[attempt], NeedsFrameBefore ? NeighbourFilters.FramesAfter : 0)) { TimeBaseNumerator = plan.TimeBase.Numerator };
+            SourceSpans.For(_plan.Timeline, chunk, _entries[attempt], NeedsFrameBefore ? NeighbourFilters.FramesAfter : 0))
+        {
+            TimeBaseNumerator = plan.TimeBase.Numerator,
+            WholeHashFrames = ChunkContentCheck.WholeFramesCompared(_verify),
+        };
     }
 
     /// <summary>The user's filter looks at neighbouring frames: the decode starts a keyframe earlier and reads past the end.</summary>

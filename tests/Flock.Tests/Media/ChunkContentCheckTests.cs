@@ -25,15 +25,23 @@ public sealed class ChunkContentCheckTests
         return new Setup(source, ChunkPlanner.Plan(timeline, info.MainVideo!.Index, info.StartSeconds, chunkSeconds), timeline, info.MainVideo.CodecName);
     }
 
-    /// <summary>Runs the node's command for <paramref name="chunk"/>, seeking as <paramref name="bad"/> says, and returns its frame hash file.</summary>
-    private static async Task<string> EncodeAsync(Setup s, PlannedChunk chunk, IReadOnlySet<long> bad, ScratchDirectory scratch)
+    /// <summary>
+    /// Runs the node's command for <paramref name="chunk"/>, seeking as <paramref name="bad"/> says and hashing as much of
+    /// each frame as the seed asks for at <paramref name="level"/>, and returns its frame hash file.
+    /// </summary>
+    private static async Task<string> EncodeAsync(Setup s, PlannedChunk chunk, IReadOnlySet<long> bad, ScratchDirectory scratch, VerifyLevel level = VerifyLevel.FirstFrames)
     {
-        var output = scratch.File($"chunk{chunk.Index}.mp4");
-        var hashes = scratch.File($"chunk{chunk.Index}.framehash");
+        var output = scratch.File($"chunk{chunk.Index}-{level}.mp4");
+        var hashes = scratch.File($"chunk{chunk.Index}-{level}.framehash");
         var spec = new ChunkEncodeSpec(s.Source, null, EntryPoints.SeekSeconds(s.Plan, s.Timeline, chunk, bad), s.Plan.StreamIndex, s.Plan.TimeBase.Denominator,
-            chunk.StartPts, chunk.EndPts, ["-c:v", "libx264", "-preset", "ultrafast"], null, output) { FrameHashPath = hashes };
+            chunk.StartPts, chunk.EndPts, ["-c:v", "libx264", "-preset", "ultrafast"], null, output)
+        {
+            FrameHashPath = hashes,
+            WholeHashFrames = ChunkContentCheck.WholeFramesCompared(level),
+        };
         var r = await ProcessRunner.RunAsync(Ffmpeg.FfmpegPath, ChunkEncodeArguments.Build(spec), CancellationToken.None);
         Assert.True(r.Succeeded, r.StandardErrorTail);
+        await ChunkFrameHashes.CompleteAsync(spec, CancellationToken.None);
         return hashes;
     }
 
@@ -51,7 +59,7 @@ public sealed class ChunkContentCheckTests
         var chunk = s.Plan.Chunks.First(c => EntryPoints.Natural(s.Timeline, c) == lying);
         var none = new HashSet<long>();
 
-        var verdict = await ChunkContentCheck.CheckAsync(Request(s, chunk, none, level, await EncodeAsync(s, chunk, none, scratch), scratch), CancellationToken.None);
+        var verdict = await ChunkContentCheck.CheckAsync(Request(s, chunk, none, level, await EncodeAsync(s, chunk, none, scratch, level), scratch), CancellationToken.None);
 
         Assert.NotNull(verdict.Error);
         Assert.True(verdict.Blames(lying), verdict.Error);
@@ -69,7 +77,7 @@ public sealed class ChunkContentCheckTests
         var chunk = s.Plan.Chunks.First(c => EntryPoints.Natural(s.Timeline, c) == lying);
         var bad = new HashSet<long> { lying };
 
-        var verdict = await ChunkContentCheck.CheckAsync(Request(s, chunk, bad, level, await EncodeAsync(s, chunk, bad, scratch), scratch), CancellationToken.None);
+        var verdict = await ChunkContentCheck.CheckAsync(Request(s, chunk, bad, level, await EncodeAsync(s, chunk, bad, scratch, level), scratch), CancellationToken.None);
 
         Assert.Null(verdict.Error);
     }
@@ -82,13 +90,34 @@ public sealed class ChunkContentCheckTests
         var none = new HashSet<long>();
         foreach (var chunk in s.Plan.Chunks)
         {
-            var hashes = await EncodeAsync(s, chunk, none, scratch);
             foreach (var level in new[] { VerifyLevel.FirstFrames, VerifyLevel.Frames })
             {
+                var hashes = await EncodeAsync(s, chunk, none, scratch, level);
                 var verdict = await ChunkContentCheck.CheckAsync(Request(s, chunk, none, level, hashes, scratch), CancellationToken.None);
                 Assert.True(verdict.Error is null && verdict.BadEntries.Count == 0, $"chunk {chunk.Index} at {level}: {verdict.Error}");
             }
         }
+    }
+
+    [Fact]
+    public async Task A_node_hashing_only_the_first_frames_whole_should_still_count_every_frame()
+    {
+        var s = await PlanAsync(await TestClips.ConstantFrameRateMp4());
+        using var scratch = ScratchDirectory.Create("flock-content-check");
+        var none = new HashSet<long>();
+        var chunk = s.Plan.Chunks[1];
+
+        var whole = await FrameHashes.ReadAsync(await EncodeAsync(s, chunk, none, scratch, VerifyLevel.Frames), CancellationToken.None);
+        var first = await FrameHashes.ReadAsync(await EncodeAsync(s, chunk, none, scratch, VerifyLevel.FirstFrames), CancellationToken.None);
+
+        Assert.Equal(chunk.FrameCount, whole.Count);
+        Assert.Equal(chunk.FrameCount, first.Count);
+        var compared = ChunkContentCheck.WholeFramesCompared(VerifyLevel.FirstFrames)!.Value;
+        Assert.True(chunk.FrameCount > compared, $"the chunk has {chunk.FrameCount} frames");
+        Assert.Equal(whole.Take(compared), first.Take(compared));
+        // The rest are corners: a hash of a whole frame there would mean the saving is gone.
+        Assert.All(Enumerable.Range(compared, chunk.FrameCount - compared), i => Assert.NotEqual(whole[i], first[i]));
+        Assert.False(File.Exists(ChunkFrameHashes.CornerFile(scratch.File($"chunk{chunk.Index}-{VerifyLevel.FirstFrames}.framehash"))));
     }
 
     [Fact]
@@ -172,8 +201,7 @@ public sealed class ChunkContentCheckTests
         var chunks = new List<string>();
         foreach (var chunk in s.Plan.Chunks)
         {
-            await EncodeAsync(s, chunk, none, scratch);
-            chunks.Add(scratch.File($"chunk{chunk.Index}.mp4"));
+            chunks.Add(Path.ChangeExtension(await EncodeAsync(s, chunk, none, scratch), ".mp4"));
         }
         async Task<string> JoinAsync(IEnumerable<string> files, string name)
         {
