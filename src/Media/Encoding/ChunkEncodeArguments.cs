@@ -77,14 +77,15 @@ public static class ChunkEncodeArguments
         }
         else
         {
+            // The trimmed frames as fed to the encoder: hashed as they are, or split into the first ones and every frame's corner.
+            var trimmed = spec.WholeHashFrames is null ? "[flock_hash]" : "[flock_trimmed]";
             var graph = spec.VideoFilter is { Length: > 0 } f
                 ? neighbours
-                    ? $"[{stream}]split=2[flock_enc][flock_all];[flock_all]{trim}[flock_hash];[flock_enc]{f},{after}[flock_out]"
-                    : $"[{stream}]{trim},split=2[flock_enc][flock_hash];[flock_enc]{f}[flock_out]"
-                : $"[{stream}]{trim},split=2[flock_out][flock_hash]";
+                    ? $"[{stream}]split=2[flock_enc][flock_all];[flock_all]{trim}{trimmed};[flock_enc]{f},{after}[flock_out]"
+                    : $"[{stream}]{trim},split=2[flock_enc]{trimmed};[flock_enc]{f}[flock_out]"
+                : $"[{stream}]{trim},split=2[flock_out]{trimmed}";
             if (spec.WholeHashFrames is { } whole)
-                graph = graph.Replace("[flock_hash]", "[flock_trimmed]", StringComparison.Ordinal)
-                    + $";[flock_trimmed]split=2[flock_first][flock_rest];[flock_first]select=lt(n\\,{whole.ToString(CultureInfo.InvariantCulture)})[flock_hash];[flock_rest]{ChunkFrameHashes.Corner}[flock_count]";
+                graph += $";[flock_trimmed]split=2[flock_first][flock_rest];[flock_first]select=lt(n\\,{whole.ToString(CultureInfo.InvariantCulture)})[flock_hash];[flock_rest]{ChunkFrameHashes.Corner}[flock_count]";
             args.AddRange(["-filter_complex", graph, "-map", "[flock_out]"]);
         }
         args.AddRange(spec.VideoOptions);

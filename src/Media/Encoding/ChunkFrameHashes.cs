@@ -1,4 +1,5 @@
 using Flock.Media.Processes;
+using Flock.Media.Verification;
 
 namespace Flock.Media.Encoding;
 
@@ -25,14 +26,12 @@ public static class ChunkFrameHashes
     {
         if (spec.FrameHashPath is not { } path || spec.WholeHashFrames is not { } whole) return;
         var corners = CornerFile(path);
-        var first = (await File.ReadAllLinesAsync(path, ct).ConfigureAwait(false)).Where(IsFrame).ToList();
-        var all = (await File.ReadAllLinesAsync(corners, ct).ConfigureAwait(false)).Where(IsFrame).ToList();
+        var first = (await File.ReadAllLinesAsync(path, ct).ConfigureAwait(false)).Where(FrameHashes.IsFrameLine).ToList();
+        var all = (await File.ReadAllLinesAsync(corners, ct).ConfigureAwait(false)).Where(FrameHashes.IsFrameLine).ToList();
         // Both came from one split of the same frames: anything else is not a hash file to trust.
         if (first.Count != Math.Min(whole, all.Count))
             throw new MediaException($"frame hashes: {first.Count} whole frames written for {all.Count} frames counted");
         await File.WriteAllLinesAsync(path, first.Concat(all.Skip(first.Count)), ct).ConfigureAwait(false);
         File.Delete(corners);
     }
-
-    private static bool IsFrame(string line) => line.Length > 0 && line[0] != '#';
 }

@@ -9,13 +9,16 @@ public static class FrameHashes
         foreach (var raw in lines)
         {
             var line = raw.Trim();
-            if (line.Length == 0 || line[0] == '#') continue;
+            if (!IsFrameLine(line)) continue;
             var comma = line.LastIndexOf(',');
             if (comma < 0) throw new FormatException($"not a framehash line: '{line}'");
             hashes.Add(line[(comma + 1)..].Trim());
         }
         return hashes;
     }
+
+    /// <summary>Whether a (trimmed) line of such output describes a frame, not a '#' header or a blank.</summary>
+    public static bool IsFrameLine(string line) => line.Length > 0 && line[0] != '#';
 
     public static async Task<IReadOnlyList<string>> ReadAsync(string path, CancellationToken ct) =>
         Parse(await File.ReadAllLinesAsync(path, ct).ConfigureAwait(false));

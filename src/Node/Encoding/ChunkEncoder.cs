@@ -226,9 +226,8 @@ public static class ChunkEncoder
     /// <summary>Removes a result and its frame hashes (a failed attempt, or one the seed has).</summary>
     public static void Discard(string result)
     {
-        if (File.Exists(result)) File.Delete(result);
-        if (File.Exists(FrameHashFile(result))) File.Delete(FrameHashFile(result));
-        if (File.Exists(ChunkFrameHashes.CornerFile(FrameHashFile(result)))) File.Delete(ChunkFrameHashes.CornerFile(FrameHashFile(result)));
+        foreach (var file in new[] { result, FrameHashFile(result), ChunkFrameHashes.CornerFile(FrameHashFile(result)) })
+            if (File.Exists(file)) File.Delete(file);
     }
 
     /// <summary>
