@@ -143,7 +143,11 @@ public sealed record EntryPointResponse(double Seconds, string Reason);
 /// <paramref name="History"/> every attempt so far, oldest first, failed and released ones included.
 /// </summary>
 public sealed record ChunkResponse(int Index, string State, int Attempts, string? Node, int Frames, double Percent = 0, double? Fps = null,
-    IReadOnlyList<ChunkRunResponse>? Runs = null, IReadOnlyList<ChunkAttemptResponse>? History = null);
+    IReadOnlyList<ChunkRunResponse>? Runs = null, IReadOnlyList<ChunkAttemptResponse>? History = null)
+{
+    /// <summary>With a bitrate target (`-b:v`): the rate the chunk was last asked for, its second pass's in a two-pass job; null otherwise.</summary>
+    public long? AskedBitsPerSecond { get; init; }
+}
 
 /// <summary>
 /// One attempt of a chunk: the node, when it was handed out and when it ended (null while it runs), its

@@ -211,7 +211,10 @@ public sealed class JobActor : UntypedPersistentActor
                 OnEntryPointsRejected(r);
                 break;
             case MeasureFirstPass m:
-                Sender.Tell(SecondPassRateFor(m));
+                AnswerSecondPass(m);
+                break;
+            case JournalRateThenAnswer j:
+                JournalRate(j);
                 break;
             case SubmitChunkResult r when _chunkActors.TryGetValue(r.ChunkIndex, out var chunk) && _state is { IsFinal: false }:
                 chunk.Tell(r, Sender);
@@ -680,7 +683,7 @@ public sealed class JobActor : UntypedPersistentActor
                 _fpsHistory = _fpsHistory.Record(now, 0);
                 if (claim.SpeculateAfter is not null)
                     Log.LogInformation("job {Job} chunk {Chunk}: speculative attempt {Attempt} on idle node {Node}", _id, index, claimed.Assignment.Attempt, claim.NodeName);
-                Sender.Tell(WithRate(claimed));
+                AnswerClaim(claimed, Sender);
                 return;
             }
         }
@@ -727,52 +730,103 @@ public sealed class JobActor : UntypedPersistentActor
         _jobs.Tell(new CancelOnNode(c.Holder, new CancelChunk(_id, c.Index, waiting.Attempt, $"chunk {c.Index} was taken over by idle node {steal.NodeName}")));
         Log.LogInformation("job {Job} chunk {Chunk}: idle node {Node} takes it over from {Holder}'s reserve (attempt {Attempt})",
             _id, c.Index, steal.NodeName, c.Holder, claimed.Assignment.Attempt);
-        Sender.Tell(WithRate(claimed));
+        AnswerClaim(claimed, Sender);
     }
 
     /// <summary>
     /// A job with a bitrate target: the chunk is asked for its share of the file's bits, corrected by what the chunks
-    /// verified so far came to (see <see cref="RateControl"/>). Other jobs' assignments pass unchanged.
+    /// verified so far came to (see <see cref="RateControl"/>), and the node hears it only once it is journalled (a
+    /// restarted seed asks the chunk for the same again). Other jobs' assignments are answered at once, unchanged.
     /// </summary>
-    private ChunkClaimed WithRate(ChunkClaimed claimed)
+    private void AnswerClaim(ChunkClaimed claimed, IActorRef sender)
     {
-        if (_plan is null) return claimed;
-        // Chunks out before this (the head chunk, handed out while the rest was still being planned) went with the
-        // user's own rate; those verified before a restart are counted by what they came to.
-        _rate ??= RateControl.For(_plan.Options.Video, _plan.Timeline, _plan.Plan) is { } fresh
-            ? _chunks.Values.Where(c => c.State.Status != ChunkStates.Pending && c.State.Index != claimed.Assignment.ChunkIndex)
-                .Aggregate(fresh, (r, c) => c.State.VerifiedVideoBytes is { } bytes ? r.HandedOut(c.State.Index, r.Target).Verified(c.State.Index, bytes * 8) : r.HandedOut(c.State.Index, r.Target))
-            : null;
-        if (_rate is null) return claimed;
+        if (RateControlNow(claimed.Assignment.ChunkIndex) is not { } control) { sender.Tell(claimed); return; }
         var index = claimed.Assignment.ChunkIndex;
-        var (next, rate) = _rate.Assign(index);
-        if (!ReferenceEquals(next, _rate))
-            Log.LogInformation("job {Job} chunk {Chunk}: asked for {Rate} kb/s (complexity share {Share:0} kb/s, file target {Target} kb/s, chunks so far came to {Ratio:0.000} of what they were asked)",
-                _id, index, rate / 1000, _rate.Allocation[index] / 1000, _rate.Target / 1000, _rate.LearnedRatio);
+        var (next, rate) = control.Assign(index);
+        var answer = claimed with { Assignment = claimed.Assignment with { VideoOptions = VideoBitrate.WithTarget(claimed.Assignment.VideoOptions, rate) } };
         _rate = next;
-        return claimed with { Assignment = claimed.Assignment with { VideoOptions = VideoBitrate.WithTarget(claimed.Assignment.VideoOptions, rate) } };
+        if (_state!.ChunkRates.TryGetValue(index, out var journalled) && journalled.BitsPerSecond == rate) { sender.Tell(answer); return; }
+        if (!ReferenceEquals(next, control))
+            Log.LogInformation("job {Job} chunk {Chunk}: asked for {Rate} kb/s (complexity share {Share:0} kb/s, file target {Target} kb/s, chunks so far came to {Ratio:0.000} of what they were asked)",
+                _id, index, rate / 1000, control.Allocation[index] / 1000, control.Target / 1000, control.LearnedRatio);
+        // The claim ran as a task; the journal is written from a message of its own, where Akka flushes it at once.
+        Self.Tell(new JournalRateThenAnswer(new JobChunkRateAsked(index, rate, SecondPass: false, _clock.GetUtcNow()), answer), sender);
+    }
+
+    private void JournalRate(JournalRateThenAnswer j)
+    {
+        var sender = Sender;
+        Persist(j.Asked, e =>
+        {
+            _state = _state!.Apply(e);
+            SnapshotIfDue();
+            sender.Tell(j.Answer);
+        });
+    }
+
+    /// <summary>
+    /// The job's rate control, made when a chunk is first asked for a rate once the plan is known: chunks out before it
+    /// (the head chunk, handed out while the rest was still being planned) went with the user's own rate; after a seed
+    /// restart it is what the journal says was asked and weighed (<see cref="RateControl.Recovered"/>).
+    /// <paramref name="asking"/> is the chunk being handed out now, not counted as out unless the journal has its rate.
+    /// </summary>
+    private RateControl? RateControlNow(int? asking = null)
+    {
+        if (_rate is not null || _plan is null || _state is null) return _rate;
+        if (RateControl.For(_plan.Options.Video, _plan.Timeline, _plan.Plan) is not { } fresh) return null;
+        var rates = _state.ChunkRates;
+        var outWithoutRate = _chunks.Values
+            .Where(c => c.State.Status != ChunkStates.Pending && c.State.VerifiedVideoBytes is null && c.State.Index != asking && !rates.ContainsKey(c.State.Index))
+            .Select(c => c.State.Index);
+        var verified = _chunks.Values.Where(c => c.State.VerifiedVideoBytes is not null).Select(c => (c.State.Index, c.State.VerifiedVideoBytes!.Value * 8));
+        _rate = fresh.Recovered(_state.ChunkWeights, rates.Values, outWithoutRate, verified);
+        if (!rates.IsEmpty || !_state.ChunkWeights.IsEmpty)
+            Log.LogInformation("job {Job}: the file's bits shared as journalled: {Rates} asked ({List}), {Weighed} weighed by their first pass",
+                _id, Plural.Of(rates.Count, "chunk"), string.Join(", ", rates.Values.Select(r => $"{r.ChunkIndex}: {r.BitsPerSecond / 1000} kb/s{(r.SecondPass ? " second pass" : "")}")),
+                Plural.Of(_state.ChunkWeights.Select(w => w.ChunkIndex).Distinct().Count(), "chunk"));
+        return _rate;
     }
 
     /// <summary>
     /// A two-pass chunk's second pass is asked for its share of the file's bits by first-pass weight, as one machine's
-    /// second pass shares them among frames; a job that has no rate control yet (nothing handed out with it) keeps
-    /// what it handed out.
+    /// second pass shares them among frames; a job that has no rate control (no bitrate target) keeps what it handed
+    /// out. The weight and the rate are journalled before the node hears the answer.
     /// </summary>
-    private FetchSecondPassRateResponse SecondPassRateFor(MeasureFirstPass m)
+    private void AnswerSecondPass(MeasureFirstPass m)
     {
-        if (_rate is null || _state is not { IsFinal: false } || m.ChunkIndex < 0 || m.ChunkIndex >= _rate.Allocation.Length) return new FetchSecondPassRateResponse(null);
+        if (RateControlNow() is not { } control || _state is not { IsFinal: false } || m.ChunkIndex < 0 || m.ChunkIndex >= control.Allocation.Length)
+        {
+            Sender.Tell(new FetchSecondPassRateResponse(null));
+            return;
+        }
+        var now = _clock.GetUtcNow();
+        var weighed = new JobChunkWeighed(m.ChunkIndex, m.Weight, m.Model, now);
+        FetchSecondPassRateResponse answer;
+        var events = new List<JobEvent> { weighed };
         if (!m.RateWanted)
         {
-            _rate = _rate.Weighed(m.ChunkIndex, m.Weight, ModelOf(m));
+            _rate = control.Weighed(m.ChunkIndex, m.Weight, ModelOf(m));
             Log.LogInformation("job {Job} chunk {Chunk}: first pass weighed ahead on {Node} ({Measured} of {Chunks} chunks weighed)",
                 _id, m.ChunkIndex, m.NodeName, _rate.FirstPass.Count, _rate.Allocation.Length);
-            return new FetchSecondPassRateResponse(null);
+            answer = new FetchSecondPassRateResponse(null);
         }
-        var (next, rate) = _rate.SecondPass(m.ChunkIndex, m.Weight, ModelOf(m));
-        Log.LogInformation("job {Job} chunk {Chunk}: second pass asked for {Rate} kb/s from its first pass on {Node} (weight share {Share:0} kb/s, {Measured} of {Chunks} chunks weighed, file target {Target} kb/s)",
-            _id, m.ChunkIndex, rate / 1000, m.NodeName, next.Allocation[m.ChunkIndex] / 1000, next.FirstPass.Count, next.Allocation.Length, next.Target / 1000);
-        _rate = next;
-        return new FetchSecondPassRateResponse(rate);
+        else
+        {
+            var (next, rate) = control.SecondPass(m.ChunkIndex, m.Weight, ModelOf(m));
+            Log.LogInformation("job {Job} chunk {Chunk}: second pass asked for {Rate} kb/s from its first pass on {Node} (weight share {Share:0} kb/s, {Measured} of {Chunks} chunks weighed, file target {Target} kb/s)",
+                _id, m.ChunkIndex, rate / 1000, m.NodeName, next.Allocation[m.ChunkIndex] / 1000, next.FirstPass.Count, next.Allocation.Length, next.Target / 1000);
+            _rate = next;
+            events.Add(new JobChunkRateAsked(m.ChunkIndex, rate, SecondPass: true, now));
+            answer = new FetchSecondPassRateResponse(rate);
+        }
+        var sender = Sender;
+        var last = events[^1];
+        PersistAll(events, e =>
+        {
+            _state = _state!.Apply(e);
+            SnapshotIfDue();
+            if (ReferenceEquals(e, last)) sender.Tell(answer);
+        });
     }
 
     private static FirstPassModel? ModelOf(MeasureFirstPass m) => m.Model is { } b ? new FirstPassModel(b.Texture, b.Motion, b.Misc) : null;
@@ -1175,6 +1229,8 @@ public sealed class JobActor : UntypedPersistentActor
         var chunks = s is { IsFinal: true, SettledChunks: { } settled }
             ? settled.Select(ChunkView.ToResponse).ToArray()
             : _chunks.Values.Select(c => c.ToResponse(ExpectedFrames(c.State.Index))).ToArray();
+        if (!s.ChunkRates.IsEmpty)
+            chunks = [.. chunks.Select(c => s.ChunkRates.TryGetValue(c.Index, out var asked) ? c with { AskedBitsPerSecond = asked.BitsPerSecond } : c)];
         var encoded = _chunks.Values.Sum(c => c.State.Status == ChunkStates.Done ? ExpectedFrames(c.State.Index) : Math.Min(c.EncodedFrames, ExpectedFrames(c.State.Index)));
         var now = _clock.GetUtcNow();
         var fps = stage == JobStates.Encoding ? _throughput.FramesPerSecond(now) : null;
@@ -1254,4 +1310,7 @@ public sealed class JobActor : UntypedPersistentActor
 
     /// <summary>Internal: <paramref name="Claim"/> needs chunk <paramref name="Index"/>, which has no actor yet.</summary>
     private sealed record OpenChunk(int Index, ClaimChunk Claim);
+
+    /// <summary>A chunk's rate, asked in a claim, to journal before the claiming node hears <paramref name="Answer"/>.</summary>
+    private sealed record JournalRateThenAnswer(JobChunkRateAsked Asked, ChunkClaimed Answer);
 }

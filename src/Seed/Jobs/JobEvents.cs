@@ -78,6 +78,21 @@ public sealed record SettledChunk(int Index, string Status, int Attempts, string
     };
 }
 
+/// <summary>
+/// A chunk of a job with a bitrate target was asked for <paramref name="BitsPerSecond"/> (its first hand-out, or with
+/// <paramref name="SecondPass"/> its second pass), journalled before the node hears it: a restarted seed asks every
+/// later attempt of the chunk for the same rate and counts the chunks still out at what they were asked, not at the
+/// file's target, so the file's bits stay shared as they were.
+/// </summary>
+public sealed record JobChunkRateAsked(int ChunkIndex, long BitsPerSecond, bool SecondPass, DateTimeOffset At) : JobEvent;
+
+/// <summary>
+/// A two-pass chunk's first pass weighed it (<paramref name="Model"/>: its bits as a function of the file's rate factor,
+/// when x264's statistics gave one): a restarted seed shares the file's bits by every weight measured, not only by those
+/// measured after it started again.
+/// </summary>
+public sealed record JobChunkWeighed(int ChunkIndex, double Weight, Messages.Chunks.FirstPassBits? Model, DateTimeOffset At) : JobEvent;
+
 /// <summary>The queue accepted a job (journalled under the queue's own persistence id, <c>jobs</c>): a restarted seed brings it back.</summary>
 public sealed record JobAccepted(string JobId);
 

@@ -43,6 +43,12 @@ public sealed record JobState(
     /// </summary>
     public bool Compacted { get; init; }
 
+    /// <summary>The rate each chunk of a job with a bitrate target was last asked for (see <see cref="JobChunkRateAsked"/>).</summary>
+    public ImmutableSortedDictionary<int, JobChunkRateAsked> ChunkRates { get; init; } = ImmutableSortedDictionary<int, JobChunkRateAsked>.Empty;
+
+    /// <summary>Two-pass chunks' first-pass weights in the order they were measured (a chunk weighed again is listed again).</summary>
+    public ImmutableList<JobChunkWeighed> ChunkWeights { get; init; } = [];
+
     /// <summary>When joining the verified chunks began (the last time, for a retried job).</summary>
     public DateTimeOffset? AssemblyStartedAt { get; init; }
 
@@ -65,10 +71,17 @@ public sealed record JobState(
         JobCompleted c => this with { Stage = JobStates.Completed, FinishedAt = c.At, Spec = Spec with { OutputPath = c.OutputPath } },
         JobFailed f => this with { Stage = JobStates.Failed, Error = f.Reason, FinishedAt = f.At },
         JobCancelled c => this with { Stage = JobStates.Cancelled, FinishedAt = c.At },
-        JobRetried r => this with { Stage = r.Stage, Error = null, FinishedAt = null, SettledChunks = null, AssemblyStartedAt = null, Compacted = false },
+        // The chunks not verified are asked afresh; the first passes measured still weigh what they weighed.
+        JobRetried r => this with
+        {
+            Stage = r.Stage, Error = null, FinishedAt = null, SettledChunks = null, AssemblyStartedAt = null, Compacted = false,
+            ChunkRates = ChunkRates.RemoveRange(ChunkRates.Keys.Where(i => !VerifiedChunks.ContainsKey(i))),
+        },
         JobChunksSettled s => this with { SettledChunks = s.Chunks },
         JobChunksOpened o => this with { OpenedChunks = OpenedChunks.Union(o.Indices.Where(i => !VerifiedChunks.ContainsKey(i))) },
         JobChunkVerified v => this with { VerifiedChunks = VerifiedChunks.SetItem(v.Chunk.Index, v.Chunk), OpenedChunks = OpenedChunks.Remove(v.Chunk.Index) },
+        JobChunkRateAsked r => this with { ChunkRates = ChunkRates.SetItem(r.ChunkIndex, r) },
+        JobChunkWeighed w => this with { ChunkWeights = ChunkWeights.Add(w) },
         JobPriorityChanged p => this with { Spec = Spec with { Priority = p.Priority } },
         JobEntryPointRejected r => RejectedEntryPoints.Any(e => e.Pts == r.Pts) ? this : this with { RejectedEntryPoints = RejectedEntryPoints.Add(r) },
         JobSubmitted => throw new InvalidOperationException("a job is submitted once"),

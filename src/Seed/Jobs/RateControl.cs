@@ -137,6 +137,25 @@ public sealed record RateControl(
 
     private static bool IsWeight(double weight) => weight > 0 && !double.IsNaN(weight) && !double.IsInfinity(weight);
 
+    /// <summary>
+    /// The control as a restarted seed finds it in the journal: the first passes weighed in the order they were measured,
+    /// each chunk at the rate it was last asked for (a second pass's ask binding as it did), the chunks out without a
+    /// journalled rate (<paramref name="outWithoutRate"/>: handed out before the plan existed, or by a seed that did not
+    /// journal rates) at the file's target, and the verified chunks at what they came to.
+    /// </summary>
+    public RateControl Recovered(IEnumerable<JobChunkWeighed> weights, IEnumerable<JobChunkRateAsked> asked, IEnumerable<int> outWithoutRate,
+        IEnumerable<(int Index, long VideoBits)> verified)
+    {
+        var state = weights.Aggregate(this, (r, w) => r.Weighed(w.ChunkIndex, w.Weight, w.Model is { } b ? new FirstPassModel(b.Texture, b.Motion, b.Misc) : null));
+        state = asked.Where(a => a.ChunkIndex >= 0 && a.ChunkIndex < Allocation.Length).Aggregate(state, (r, a) => r with
+        {
+            Assigned = r.Assigned.SetItem(a.ChunkIndex, a.BitsPerSecond),
+            SecondPassAsked = a.SecondPass ? r.SecondPassAsked.Add(a.ChunkIndex) : r.SecondPassAsked,
+        });
+        state = outWithoutRate.Aggregate(state, (r, i) => r.HandedOut(i, r.Target));
+        return verified.Aggregate(state, (r, v) => r.HandedOut(v.Index, r.Target).Verified(v.Index, v.VideoBits));
+    }
+
     /// <summary>Chunk <paramref name="index"/> went out asked for <paramref name="bitsPerSecond"/> without this control (before the plan existed).</summary>
     public RateControl HandedOut(int index, long bitsPerSecond) => Assigned.ContainsKey(index) ? this : this with { Assigned = Assigned.SetItem(index, bitsPerSecond) };
 

@@ -35,6 +35,8 @@ public static class SeedEventTypes
         .Register<JobChunksSettled>("job-chunks-settled")
         .Register<JobChunksOpened>("job-chunks-opened")
         .Register<JobChunkVerified>("job-chunk-verified")
+        .Register<JobChunkRateAsked>("job-chunk-rate-asked")
+        .Register<JobChunkWeighed>("job-chunk-weighed")
         .Register<ChunkState>("chunk-state")
         .Register<JobState>("job-state");
 }

@@ -52,7 +52,10 @@ public static class JobFormatter
         }
 
         yield return string.Create(CultureInfo.InvariantCulture, $"chunks: {job.Chunks.Count}");
-        foreach (var line in TextTable.Render(ChunkHeader, job.Chunks.Select(ChunkCells).ToArray(), terminal))
+        // A job with a bitrate target also says what each chunk was asked for: the file's bits as the seed shared them.
+        var rated = job.Chunks.Any(c => c.AskedBitsPerSecond is not null);
+        var header = rated ? [.. ChunkHeader, "asked kb/s"] : ChunkHeader;
+        foreach (var line in TextTable.Render(header, job.Chunks.Select(c => rated ? [.. ChunkCells(c), AskedKilobits(c)] : ChunkCells(c)).ToArray(), terminal))
         {
             yield return line;
         }
@@ -115,6 +118,9 @@ public static class JobFormatter
         string.IsNullOrEmpty(chunk.Node) ? "-" : chunk.Node,
         chunk.Frames.ToString(CultureInfo.InvariantCulture),
     ];
+
+    private static string AskedKilobits(ChunkResponse chunk) =>
+        chunk.AskedBitsPerSecond is { } rate ? (rate / 1000).ToString(CultureInfo.InvariantCulture) : "-";
 
     /// <summary>One line saying where a running job stands, e.g. `abc encoding 41.7% (500/1200 frames, 3/8 chunks)`.</summary>
     public static string ProgressLine(JobResponse job) => job.Id + " " + job.State + " " + Progress(job);

@@ -141,6 +141,21 @@ public sealed class PbmOutputTests
     }
 
     [Fact]
+    public void Job_show_of_a_job_with_a_bitrate_target_should_say_what_each_chunk_was_asked_for()
+    {
+        var job = OneChunkJob(JobStates.Encoding) with
+        {
+            Chunks = [new ChunkResponse(0, ChunkStates.Done, 1, "box1", 50) { AskedBitsPerSecond = 455_454 }, new ChunkResponse(1, ChunkStates.Pending, 0, null, 0)],
+        };
+
+        var lines = JobFormatter.Details(job, terminal: true).ToList();
+
+        Assert.Contains("index | state   | attempts | node | frames | asked kb/s", lines);
+        Assert.Equal(["0     | done    | 1        | box1 | 50     | 455", "1     | pending | 0        | -    | 0      | -"], lines.TakeLast(2));
+        Assert.DoesNotContain(JobFormatter.Details(OneChunkJob(JobStates.Encoding), terminal: true), l => l.Contains("asked", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Job_show_should_list_every_attempt_of_a_chunk_that_failed_before_it_was_done()
     {
         var at = new DateTimeOffset(2026, 12, 2, 10, 0, 0, TimeSpan.Zero);
