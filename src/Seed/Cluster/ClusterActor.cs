@@ -92,7 +92,7 @@ public sealed class ClusterActor : UntypedActor, IWithTimers
                 break;
             case NodeDisconnected d:
                 if (_members.TryGetValue(d.Name, out var gone) && gone.Handle.SessionId == d.SessionId && gone.Status != MemberStatus.Down)
-                    MarkGone(gone, gone.Status is MemberStatus.Leaving or MemberStatus.Exiting ? MemberStatus.Exiting : MemberStatus.Down, d.Reason);
+                    MarkGone(gone, gone.Status is MemberStatus.Leaving or MemberStatus.Exiting ? MemberStatus.Exiting : MemberStatus.Down, d.Reason, d.Ordinary);
                 break;
             case NodeMessage m:
                 OnNodeMessage(m);
@@ -348,10 +348,10 @@ public sealed class ClusterActor : UntypedActor, IWithTimers
 
     private void Record(string kind, string? address, string? node, string detail) => _events = _events.Add(_clock.GetUtcNow(), kind, address, node, detail);
 
-    private void MarkGone(Member member, string status, string reason)
+    private void MarkGone(Member member, string status, string reason, bool ordinary = false)
     {
-        // Leaving on purpose is ordinary; losing a node is worth a warning.
-        Log.Log(status == MemberStatus.Exiting ? LogLevel.Information : LogLevel.Warning, "node {Node} is {Status}: {Reason}", member.Name, status, reason);
+        // Leaving on purpose, or being let go by a seed that stops, is ordinary; losing a node is worth a warning.
+        Log.Log(ordinary || status == MemberStatus.Exiting ? LogLevel.Information : LogLevel.Warning, "node {Node} is {Status}: {Reason}", member.Name, status, reason);
         _members[member.Name] = member with { Status = status, Work = ImmutableSortedSet<string>.Empty };
         Record(status == MemberStatus.Down ? "downed" : status, null, member.Name, reason);
         _metrics.NodeIdle(member.Name);

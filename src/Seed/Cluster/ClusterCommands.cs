@@ -4,7 +4,8 @@ namespace Flock.Seed.Cluster;
 
 public sealed record NodeConnected(NodeHandle Handle, string Address, int Cores, string FfmpegVersion, IReadOnlyList<HeldResult> Held);
 
-public sealed record NodeDisconnected(string Name, string SessionId, string Reason);
+/// <param name="Ordinary">The seed itself is stopping: losing the node then is expected, not worth a warning.</param>
+public sealed record NodeDisconnected(string Name, string SessionId, string Reason, bool Ordinary = false);
 
 /// <summary>Any control message from a node: proof of life, and the message itself to act on.</summary>
 public sealed record NodeMessage(string Name, string SessionId, ControlMessage Message);

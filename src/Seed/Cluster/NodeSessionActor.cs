@@ -145,7 +145,7 @@ public sealed class NodeSessionActor : ReceiveActor, IWithTimers
         // The node's link sees this session stop and joins again with backoff.
         Receive<SeedStopping>(_ =>
         {
-            _cluster.Tell(new NodeDisconnected(name, sessionId, "seed stopping"));
+            _cluster.Tell(new NodeDisconnected(name, sessionId, "seed stopping", Ordinary: true));
             Context.Stop(Self);
         });
         // Asked from the node's side of the link (its reads of a source, its results), answered to whoever asked there.
