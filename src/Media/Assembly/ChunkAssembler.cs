@@ -34,8 +34,13 @@ public static class ChunkAssembler
         // from the source (input 2), whose packets ffmpeg then never reads: no stream of it is mapped.
         var copied = r.OtherStreamsPath is not null;
         if (copied) args.AddRange(["-i", r.OtherStreamsPath!]);
-        args.AddRange(["-i", r.SourcePath, "-map", "0:v:0"]);
+        args.AddRange(["-i", r.SourcePath]);
         var source = copied ? "2" : "1";
+        // MP4 takes cover pictures as streams of their own (from their files, inputs after the source); Matroska as attachments.
+        var covers = r.Covers ?? [];
+        if (container == OutputContainer.Mp4)
+            foreach (var cover in covers) args.AddRange(["-i", cover.Path]);
+        args.AddRange(["-map", "0:v:0"]);
         var others = OtherStreams.Of(r.Source);
         // Every other stream of the source, in source order. Naming one stream's metadata turns off ffmpeg's automatic
         // per-stream copy, so each output stream gets its source stream's tags (language, title) explicitly.
@@ -48,6 +53,23 @@ public static class ChunkAssembler
             {
                 args.AddRange(["-map", copied ? $"1:{i}" : $"1:{s.Index}"]);
                 metadata.AddRange([$"-map_metadata:s:{outputIndex++}", $"{source}:s:{s.Index}"]);
+            }
+        }
+        var attachments = others.Count(s => s.CodecType == "attachment" && container == OutputContainer.Matroska);
+        for (var k = 0; k < covers.Count; k++)
+        {
+            var cover = covers[k];
+            if (container == OutputContainer.Mp4)
+            {
+                var input = int.Parse(source, CultureInfo.InvariantCulture) + 1 + k;
+                args.AddRange(["-map", $"{input.ToString(CultureInfo.InvariantCulture)}:0", $"-disposition:v:{(1 + k).ToString(CultureInfo.InvariantCulture)}", "attached_pic"]);
+                metadata.AddRange([$"-map_metadata:s:{outputIndex++}", $"{source}:s:{cover.Stream.Index}"]);
+            }
+            else if (container == OutputContainer.Matroska)
+            {
+                var t = (attachments + k).ToString(CultureInfo.InvariantCulture);
+                args.AddRange(["-attach", cover.Path, $"-metadata:s:t:{t}", $"mimetype={CoverPictures.MimeTypeOf(cover.Stream)}",
+                    $"-metadata:s:t:{t}", $"filename={CoverPictures.FileNameOf(cover.Stream, first: k == 0)}"]);
             }
         }
         args.AddRange(["-c", "copy"]);

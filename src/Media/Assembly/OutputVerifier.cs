@@ -34,6 +34,10 @@ public static class OutputVerifier
             if (info.CountOf(type) != source.CountOf(type))
                 throw new MediaException($"output has {info.CountOf(type)} {type} streams, the source {source.CountOf(type)}");
         }
+        var covers = CoverPictures.Of(info).Count;
+        var kept = CoverPictures.KeptIn(source, OutputContainers.FromPath(path)).Count;
+        if (covers != kept)
+            throw new MediaException($"output has {Plural(covers)}, {kept} expected from the source");
         var (pts, tb) = await ReadVideoPtsAsync(path, info, ct).ConfigureAwait(false);
         if (pts.Length != timeline.FrameCount)
             throw new MediaException($"output has {pts.Length} video frames, the plan {timeline.FrameCount}");
@@ -63,6 +67,8 @@ public static class OutputVerifier
             throw new MediaException(string.Create(CultureInfo.InvariantCulture,
                 $"output video starts at {actualStart:0.######}s into the file, the source's at {expectedStart:0.######}s"));
     }
+
+    private static string Plural(int covers) => covers == 1 ? "1 cover picture" : $"{covers} cover pictures";
 
     private static double MedianFrameSeconds(FrameTimeline timeline)
     {

@@ -23,4 +23,8 @@ public sealed record StreamInfo(
     bool IsAttachedPicture,
     int Width,
     int Height,
-    string? PixelFormat);
+    string? PixelFormat)
+{
+    /// <summary>The stream's `filename` tag: what a Matroska attachment (a cover picture, a font) is called.</summary>
+    public string? FileName { get; init; }
+}
