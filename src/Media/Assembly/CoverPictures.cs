@@ -17,13 +17,13 @@ public static class CoverPictures
 {
     public static IReadOnlyList<StreamInfo> Of(MediaInfo source) => source.Streams.Where(s => s.IsAttachedPicture).ToList();
 
-    /// <summary>The cover pictures an output in <paramref name="container"/> keeps.</summary>
-    public static IReadOnlyList<StreamInfo> KeptIn(MediaInfo source, OutputContainer container) => Of(source).Where(s => Fits(s, container)).ToList();
+    /// <summary>The cover pictures an output at <paramref name="outputPath"/> keeps (its extension says its container).</summary>
+    public static IReadOnlyList<StreamInfo> KeptIn(MediaInfo source, string outputPath) => Of(source).Where(s => Fits(s, outputPath)).ToList();
 
     /// <summary>One line per cover picture the output cannot keep, for the job's warnings.</summary>
-    public static IReadOnlyList<string> Losses(MediaInfo source, OutputContainer container) =>
-        Of(source).Where(s => !Fits(s, container))
-            .Select(s => $"the source's cover picture (stream {s.Index}, {s.CodecName}) cannot be kept in {Name(container)}: the output leaves it out")
+    public static IReadOnlyList<string> Losses(MediaInfo source, string outputPath) =>
+        Of(source).Where(s => !Fits(s, outputPath))
+            .Select(s => $"the source's cover picture (stream {s.Index}, {s.CodecName}) cannot be kept in {Name(outputPath)}: the output leaves it out")
             .ToList();
 
     /// <summary>Copies each of <paramref name="covers"/> out of the source, as the very bytes it holds, into <paramref name="workDirectory"/>.</summary>
@@ -61,8 +61,10 @@ public static class CoverPictures
         _ => "image/tiff",
     };
 
-    private static bool Fits(StreamInfo cover, OutputContainer container) => container switch
+    // ffmpeg's QuickTime muxer (.mov) writes no cover picture, its MP4 muxer (.mp4, .m4v) does.
+    private static bool Fits(StreamInfo cover, string outputPath) => OutputContainers.FromPath(outputPath) switch
     {
+        OutputContainer.Mp4 when IsQuickTime(outputPath) => false,
         OutputContainer.Mp4 => cover.CodecName is "mjpeg" or "png" or "bmp",
         OutputContainer.Matroska => cover.CodecName is "mjpeg" or "png" or "bmp" or "gif" or "webp" or "tiff",
         _ => false,
@@ -78,8 +80,11 @@ public static class CoverPictures
         _ => "tif",
     };
 
-    private static string Name(OutputContainer container) => container switch
+    private static bool IsQuickTime(string outputPath) => System.IO.Path.GetExtension(outputPath).Equals(".mov", StringComparison.OrdinalIgnoreCase);
+
+    private static string Name(string outputPath) => OutputContainers.FromPath(outputPath) switch
     {
+        OutputContainer.Mp4 when IsQuickTime(outputPath) => "QuickTime (.mov)",
         OutputContainer.Mp4 => "MP4",
         OutputContainer.Matroska => "Matroska",
         _ => "WebM",

@@ -35,7 +35,7 @@ public static class OutputVerifier
                 throw new MediaException($"output has {info.CountOf(type)} {type} streams, the source {source.CountOf(type)}");
         }
         var covers = CoverPictures.Of(info).Count;
-        var kept = CoverPictures.KeptIn(source, OutputContainers.FromPath(path)).Count;
+        var kept = CoverPictures.KeptIn(source, path).Count;
         if (covers != kept)
             throw new MediaException($"output has {Plural(covers)}, {kept} expected from the source");
         var (pts, tb) = await ReadVideoPtsAsync(path, info, ct).ConfigureAwait(false);

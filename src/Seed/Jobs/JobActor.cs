@@ -1042,7 +1042,7 @@ public sealed class JobActor : UntypedPersistentActor
                 // What is left after the last chunk is the job's fixed cost (issue 18): the chunks' half of the content
                 // check needs no output, so it runs during the join, and the output's two checks run side by side.
                 var chunkKeyframes = OutputContentCheck.ChunkKeyframesAsync(files, work, ct);
-                var covers = await CoverPictures.ExtractAsync(spec.InputPath, CoverPictures.KeptIn(plan.Source, OutputContainers.FromPath(staged)), work, ct).ConfigureAwait(false);
+                var covers = await CoverPictures.ExtractAsync(spec.InputPath, CoverPictures.KeptIn(plan.Source, staged), work, ct).ConfigureAwait(false);
                 await ChunkAssembler.AssembleAsync(new AssemblyRequest(spec.InputPath, plan.Source, plan.Plan, files, staged, plan.Options.Audio, plan.Options.Subtitle, work,
                     otherStreams, covers), ct).ConfigureAwait(false);
                 await Task.WhenAll(

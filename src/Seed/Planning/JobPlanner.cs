@@ -60,7 +60,7 @@ public static class JobPlanner
     }
 
     private static IReadOnlyList<string>? CoverWarnings(JobSpec spec, MediaInfo source) =>
-        CoverPictures.Losses(source, OutputContainers.FromPath(spec.OutputPath)) is { Count: > 0 } lost ? lost : null;
+        CoverPictures.Losses(source, spec.OutputPath) is { Count: > 0 } lost ? lost : null;
 
     /// <param name="head">The first chunks, already handed out, which the whole plan must begin with exactly.</param>
     public static async Task<JobPlanFiles> PlanAsync(JobSpec spec, ChunkSizing sizing, string jobDirectory, JobPlanFiles? head, CancellationToken ct)

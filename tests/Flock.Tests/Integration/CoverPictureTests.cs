@@ -39,18 +39,21 @@ public sealed class CoverPictureTests
         Assert.Equal("150", frames.StandardOutput.Trim());
     }
 
-    [Fact]
-    public async Task A_cover_picture_a_WebM_output_cannot_hold_should_be_warned_about_and_the_job_should_still_complete()
+    [Theory]
+    [InlineData(".webm", "WebM", "vp9 0", "opus 0")]
+    [InlineData(".mov", "QuickTime (.mov)", "h264 0", "aac 0")]
+    public async Task A_cover_picture_the_output_container_cannot_hold_should_be_warned_about_and_the_job_should_still_complete(string extension, string name, string video, string audio)
     {
-        using var scratch = ScratchDirectory.Create("flock-cover-webm");
+        using var scratch = ScratchDirectory.Create("flock-cover-lost");
         var (source, _) = await SourceWithCoverAsync(scratch, ".mp4", "png");
-        var output = scratch.File("out.webm");
+        var output = scratch.File("out" + extension);
+        string[] options = extension == ".webm" ? ["-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-crf", "40", "-b:v", "0"] : [.. ReferenceEncode.DefaultVideoOptions];
 
-        var run = await FlockProcess.RunAsync(["encode", source, output, "--nodes", "2", "--chunk-seconds", "2", "--", "-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-crf", "40", "-b:v", "0"]);
+        var run = await FlockProcess.RunAsync(["encode", source, output, "--nodes", "2", "--chunk-seconds", "2", "--", .. options]);
 
         Assert.True(run.ExitCode == 0, run.Stderr);
-        Assert.Contains("warning: the source's cover picture (stream 2, png) cannot be kept in WebM: the output leaves it out", run.Stdout + run.Stderr, StringComparison.Ordinal);
-        Assert.Equal(["video vp9 0", "audio opus 0"], (await StreamsAsync(output)).Select(s => $"{s[1]} {s[2]} {s[3]}"));
+        Assert.Contains($"warning: the source's cover picture (stream 2, png) cannot be kept in {name}: the output leaves it out", run.Stdout + run.Stderr, StringComparison.Ordinal);
+        Assert.Equal([$"video {video}", $"audio {audio}"], (await StreamsAsync(output)).Select(s => $"{s[1]} {s[2]} {s[3]}"));
     }
 
     /// <summary>6 s of 320x180 with audio, and a cover picture: MP4's covr, or a Matroska attachment (which ffmpeg reads as an attached picture).</summary>
