@@ -27,4 +27,7 @@ public sealed record StreamInfo(
 {
     /// <summary>The stream's `filename` tag: what a Matroska attachment (a cover picture, a font) is called.</summary>
     public string? FileName { get; init; }
+
+    /// <summary>The container's four-character code for the stream (`tmcd` for a QuickTime timecode track), when it has one.</summary>
+    public string? CodecTag { get; init; }
 }

@@ -49,7 +49,7 @@ public static class MediaProbe
                     disposition.ValueKind == JsonValueKind.Object && disposition.TryGetProperty("attached_pic", out var ap) && ap.GetInt32() == 1,
                     s.TryGetProperty("width", out var w) ? w.GetInt32() : 0,
                     s.TryGetProperty("height", out var h) ? h.GetInt32() : 0,
-                    Str(s, "pix_fmt")) { FileName = tags.ValueKind == JsonValueKind.Object ? Str(tags, "filename") : null });
+                    Str(s, "pix_fmt")) { FileName = tags.ValueKind == JsonValueKind.Object ? Str(tags, "filename") : null, CodecTag = Str(s, "codec_tag_string") });
             }
         }
         var chapters = root.TryGetProperty("chapters", out var ch) ? ch.GetArrayLength() : 0;

@@ -21,11 +21,11 @@ public sealed record JobPlanFiles(MediaInfo Source, FrameTimeline Timeline, Chun
     /// <summary>What of the source's HDR the output will not have (<see cref="Flock.Media.Encoding.HdrCarry.Losses"/>); null: nothing lost.</summary>
     public IReadOnlyList<string>? HdrWarnings { get; init; }
 
-    /// <summary>The source's cover pictures the output's container cannot hold (<see cref="Flock.Media.Assembly.CoverPictures.Losses"/>); null: none lost.</summary>
-    public IReadOnlyList<string>? CoverWarnings { get; init; }
+    /// <summary>The source's streams the output will not have (<see cref="Flock.Media.Assembly.StreamsLeftOut"/>); null: none.</summary>
+    public IReadOnlyList<string>? StreamWarnings { get; init; }
 
     /// <summary>Everything the user should be told about the source and what becomes of it.</summary>
-    public IReadOnlyList<string> Warnings() => [.. HdrWarnings ?? [], .. CoverWarnings ?? [], .. Warning is { } w ? [w] : Array.Empty<string>()];
+    public IReadOnlyList<string> Warnings() => [.. HdrWarnings ?? [], .. StreamWarnings ?? [], .. Warning is { } w ? [w] : Array.Empty<string>()];
 
     /// <summary>The first chunk, planned from the source's first seconds while the whole file is still being read.</summary>
     public const string HeadFileName = "plan-head.json";

@@ -56,6 +56,24 @@ public sealed class CoverPictureTests
         Assert.Equal([$"video {video}", $"audio {audio}"], (await StreamsAsync(output)).Select(s => $"{s[1]} {s[2]} {s[3]}"));
     }
 
+    [Fact]
+    public async Task A_second_video_stream_and_a_font_an_mp4_output_cannot_have_should_each_be_warned_about()
+    {
+        using var scratch = ScratchDirectory.Create("flock-left-out");
+        var font = scratch.File("title.ttf");
+        await File.WriteAllBytesAsync(font, Enumerable.Range(0, 2000).Select(i => (byte)(i * 13)).ToArray());
+        var source = scratch.File("two-angles.mkv");
+        await FfmpegTool.FfmpegAsync(["-y", "-f", "lavfi", "-i", "testsrc2=s=320x180:r=25:d=4", "-f", "lavfi", "-i", "testsrc=s=160x90:r=25:d=4",
+            "-attach", font, "-metadata:s:t", "mimetype=application/x-truetype-font", "-map", "0", "-map", "1", "-c:v", "libx264", "-preset", "ultrafast", source]);
+
+        var run = await FlockProcess.RunAsync(["encode", source, scratch.File("out.mp4"), "--nodes", "2", "--chunk-seconds", "2", "--", .. ReferenceEncode.DefaultVideoOptions]);
+
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        var said = run.Stdout + run.Stderr;
+        Assert.Contains("warning: the source's video stream 1 (h264 160x90) is left out: a job encodes one video stream, stream 0", said, StringComparison.Ordinal);
+        Assert.Contains("warning: the source's attachment 2 (title.ttf) is left out: only a Matroska (.mkv) output holds attachments", said, StringComparison.Ordinal);
+    }
+
     /// <summary>6 s of 320x180 with audio, and a cover picture: MP4's covr, or a Matroska attachment (which ffmpeg reads as an attached picture).</summary>
     private static async Task<(string Source, string Cover)> SourceWithCoverAsync(ScratchDirectory scratch, string extension, string coverCodec)
     {
