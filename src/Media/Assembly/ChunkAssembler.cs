@@ -49,7 +49,8 @@ public static class ChunkAssembler
         for (var i = 0; i < others.Count; i++)
         {
             var s = others[i];
-            if (s.CodecType is "audio" or "subtitle" || (s.CodecType == "attachment" && container == OutputContainer.Matroska))
+            if (s.CodecType == "audio" || (s.CodecType == "subtitle" && SubtitleStreams.Fits(s, r.OutputPath, asAsked: r.SubtitleOptions.Count > 0))
+                || (s.CodecType == "attachment" && container == OutputContainer.Matroska))
             {
                 args.AddRange(["-map", copied ? $"1:{i}" : $"1:{s.Index}"]);
                 metadata.AddRange([$"-map_metadata:s:{outputIndex++}", $"{source}:s:{s.Index}"]);
@@ -78,7 +79,7 @@ public static class ChunkAssembler
             && r.Source.Streams.Any(s => s.CodecType == "audio" && s.CodecName is not ("opus" or "vorbis")))
             args.AddRange(["-c:a", "libopus"]);
         args.AddRange(r.AudioOptions);
-        if (r.Source.CountOf("subtitle") > 0 && r.SubtitleOptions.Count == 0)
+        if (SubtitleStreams.KeptCount(r.Source, r.OutputPath, asAsked: false) > 0 && r.SubtitleOptions.Count == 0)
         {
             if (container == OutputContainer.Mp4) args.AddRange(["-c:s", "mov_text"]);
             else if (container == OutputContainer.WebM) args.AddRange(["-c:s", "webvtt"]);

@@ -26,14 +26,15 @@ public static class OutputVerifier
     }
 
     /// <summary>Checks the assembled output: every frame of the timeline, in order, at its timestamp, and every other stream present.</summary>
-    public static async Task VerifyOutputAsync(string path, FrameTimeline timeline, ChunkPlan plan, MediaInfo source, CancellationToken ct)
+    /// <param name="subtitlesAsAsked">the user gave subtitle options: every subtitle stream was mapped (<see cref="SubtitleStreams"/>).</param>
+    public static async Task VerifyOutputAsync(string path, FrameTimeline timeline, ChunkPlan plan, MediaInfo source, CancellationToken ct, bool subtitlesAsAsked = false)
     {
         var info = await MediaProbe.ProbeAsync(path, ct).ConfigureAwait(false);
-        foreach (var type in new[] { "audio", "subtitle" })
-        {
-            if (info.CountOf(type) != source.CountOf(type))
-                throw new MediaException($"output has {info.CountOf(type)} {type} streams, the source {source.CountOf(type)}");
-        }
+        if (info.CountOf("audio") != source.CountOf("audio"))
+            throw new MediaException($"output has {info.CountOf("audio")} audio streams, the source {source.CountOf("audio")}");
+        var subtitles = SubtitleStreams.KeptCount(source, path, subtitlesAsAsked);
+        if (info.CountOf("subtitle") != subtitles)
+            throw new MediaException($"output has {info.CountOf("subtitle")} subtitle streams, {subtitles} expected from the source's {source.CountOf("subtitle")}");
         var covers = CoverPictures.Of(info).Count;
         var kept = CoverPictures.KeptIn(source, path).Count;
         if (covers != kept)

@@ -5,12 +5,13 @@ namespace Flock.Media.Assembly;
 /// <summary>
 /// The source's streams an output will not have, each said once at submit rather than found missing afterwards: video
 /// streams besides the one encoded, data streams (a camera's telemetry; a QuickTime timecode track is written again
-/// from the video's timecode, so it is not lost), attachments outside Matroska, and cover pictures the container
-/// cannot hold (<see cref="CoverPictures"/>).
+/// from the video's timecode, so it is not lost), attachments outside Matroska, picture subtitles outside Matroska
+/// (<see cref="SubtitleStreams"/>), and cover pictures the container cannot hold (<see cref="CoverPictures"/>).
 /// </summary>
 public static class StreamsLeftOut
 {
-    public static IReadOnlyList<string> Warnings(MediaInfo source, string outputPath)
+    /// <param name="subtitlesAsAsked">the user gave subtitle options: every subtitle stream is mapped as they asked.</param>
+    public static IReadOnlyList<string> Warnings(MediaInfo source, string outputPath, bool subtitlesAsAsked = false)
     {
         var warnings = new List<string>();
         var main = source.MainVideo;
@@ -21,6 +22,7 @@ public static class StreamsLeftOut
         if (OutputContainers.FromPath(outputPath) != OutputContainer.Matroska)
             foreach (var s in source.Streams.Where(s => s.CodecType == "attachment"))
                 warnings.Add($"the source's attachment {s.Index} ({s.FileName ?? s.CodecName}) is left out: only a Matroska (.mkv) output holds attachments");
+        warnings.AddRange(SubtitleStreams.Losses(source, outputPath, subtitlesAsAsked));
         warnings.AddRange(CoverPictures.Losses(source, outputPath));
         return warnings;
     }

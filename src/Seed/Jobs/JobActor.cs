@@ -1046,7 +1046,7 @@ public sealed class JobActor : UntypedPersistentActor
                 await ChunkAssembler.AssembleAsync(new AssemblyRequest(spec.InputPath, plan.Source, plan.Plan, files, staged, plan.Options.Audio, plan.Options.Subtitle, work,
                     otherStreams, covers), ct).ConfigureAwait(false);
                 await Task.WhenAll(
-                    OutputVerifier.VerifyOutputAsync(staged, plan.Timeline, plan.Plan, plan.Source, ct),
+                    OutputVerifier.VerifyOutputAsync(staged, plan.Timeline, plan.Plan, plan.Source, ct, subtitlesAsAsked: plan.Options.Subtitle.Count > 0),
                     OutputContentCheck.VerifyAsync(staged, files.Length, chunkKeyframes, work, ct)).ConfigureAwait(false);
                 var dir = Path.GetDirectoryName(Path.GetFullPath(spec.OutputPath));
                 if (dir is not null) Directory.CreateDirectory(dir);

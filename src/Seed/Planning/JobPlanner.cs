@@ -39,7 +39,7 @@ public static class JobPlanner
         // The head's last chunk ends where the read did, not at a real cut: it is never handed out.
         if (first.Chunks.Count < 2) return null;
         var plan = first with { Chunks = first.Chunks.Take(Math.Min(wanted, first.Chunks.Count - 1)).ToList() };
-        var files = new JobPlanFiles(source, head, plan, options) { HdrWarnings = hdrWarnings, StreamWarnings = StreamWarnings(spec, source) };
+        var files = new JobPlanFiles(source, head, plan, options) { HdrWarnings = hdrWarnings, StreamWarnings = StreamWarnings(spec, source, options) };
         Directory.CreateDirectory(jobDirectory);
         await files.SaveAsync(jobDirectory, JobPlanFiles.HeadFileName, ct).ConfigureAwait(false);
         return files;
@@ -59,8 +59,11 @@ public static class JobPlanner
         return (pinned, losses.Count > 0 ? losses : null);
     }
 
-    private static IReadOnlyList<string>? StreamWarnings(JobSpec spec, MediaInfo source) =>
-        StreamsLeftOut.Warnings(source, spec.OutputPath) is { Count: > 0 } lost ? lost : null;
+    private static IReadOnlyList<string>? StreamWarnings(JobSpec spec, MediaInfo source, EncoderOptions options)
+    {
+        if (SubtitleStreams.Refusal(source, spec.OutputPath, options.Subtitle) is { } refused) throw new MediaException(refused);
+        return StreamsLeftOut.Warnings(source, spec.OutputPath, subtitlesAsAsked: options.Subtitle.Count > 0) is { Count: > 0 } lost ? lost : null;
+    }
 
     /// <param name="head">The first chunks, already handed out, which the whole plan must begin with exactly.</param>
     public static async Task<JobPlanFiles> PlanAsync(JobSpec spec, ChunkSizing sizing, string jobDirectory, JobPlanFiles? head, CancellationToken ct)
@@ -83,7 +86,7 @@ public static class JobPlanner
         var files = new JobPlanFiles(source, timeline, plan, options)         {
             Warning = SourceChecks.ShortfallWarning(timeline, source, source.StartSeconds),
             HdrWarnings = hdrWarnings,
-            StreamWarnings = StreamWarnings(spec, source),
+            StreamWarnings = StreamWarnings(spec, source, options),
         };
         Directory.CreateDirectory(jobDirectory);
         await files.SaveAsync(jobDirectory, JobPlanFiles.FileName, ct).ConfigureAwait(false);
