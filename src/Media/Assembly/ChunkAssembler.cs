@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Flock.Media.Processes;
+using Flock.Media.Probing;
 
 namespace Flock.Media.Assembly;
 
@@ -41,22 +42,17 @@ public static class ChunkAssembler
         if (container == OutputContainer.Mp4)
             foreach (var cover in covers) args.AddRange(["-i", cover.Path]);
         args.AddRange(["-map", "0:v:0"]);
-        var others = OtherStreams.Of(r.Source);
         // Every other stream of the source, in source order. Naming one stream's metadata turns off ffmpeg's automatic
         // per-stream copy, so each output stream gets its source stream's tags (language, title) explicitly.
         var metadata = new List<string> { "-map_metadata:s:0", $"{source}:s:{video.Index}" };
         var outputIndex = 1;
-        for (var i = 0; i < others.Count; i++)
+        var mapped = Mapped(r.Source, r.OutputPath, r.SubtitleOptions);
+        foreach (var (s, copyIndex) in mapped)
         {
-            var s = others[i];
-            if (s.CodecType == "audio" || (s.CodecType == "subtitle" && SubtitleStreams.Fits(s, r.OutputPath, asAsked: r.SubtitleOptions.Count > 0))
-                || (s.CodecType == "attachment" && container == OutputContainer.Matroska))
-            {
-                args.AddRange(["-map", copied ? $"1:{i}" : $"1:{s.Index}"]);
-                metadata.AddRange([$"-map_metadata:s:{outputIndex++}", $"{source}:s:{s.Index}"]);
-            }
+            args.AddRange(["-map", copied ? $"1:{copyIndex}" : $"1:{s.Index}"]);
+            metadata.AddRange([$"-map_metadata:s:{outputIndex++}", $"{source}:s:{s.Index}"]);
         }
-        var attachments = others.Count(s => s.CodecType == "attachment" && container == OutputContainer.Matroska);
+        var attachments = mapped.Count(m => m.Stream.CodecType == "attachment");
         for (var k = 0; k < covers.Count; k++)
         {
             var cover = covers[k];
@@ -73,18 +69,7 @@ public static class ChunkAssembler
                     $"-metadata:s:t:{t}", $"filename={CoverPictures.FileNameOf(cover.Stream, first: k == 0)}"]);
             }
         }
-        args.AddRange(["-c", "copy"]);
-        // WebM holds only Opus/Vorbis audio: convert once, for the whole track, unless the user chose.
-        if (container == OutputContainer.WebM && !r.AudioOptions.Any(o => o is "-c:a" or "-codec:a" or "-acodec")
-            && r.Source.Streams.Any(s => s.CodecType == "audio" && s.CodecName is not ("opus" or "vorbis")))
-            args.AddRange(["-c:a", "libopus"]);
-        args.AddRange(r.AudioOptions);
-        if (SubtitleStreams.KeptCount(r.Source, r.OutputPath, asAsked: false) > 0 && r.SubtitleOptions.Count == 0)
-        {
-            if (container == OutputContainer.Mp4) args.AddRange(["-c:s", "mov_text"]);
-            else if (container == OutputContainer.WebM) args.AddRange(["-c:s", "webvtt"]);
-        }
-        args.AddRange(r.SubtitleOptions);
+        args.AddRange(CodecOptions(r.Source, r.OutputPath, r.AudioOptions, r.SubtitleOptions));
         args.AddRange(["-map_metadata", source, "-map_chapters", source, .. metadata]);
         if (container == OutputContainer.Mp4)
         {
@@ -102,6 +87,40 @@ public static class ChunkAssembler
         {
             if (File.Exists(partial)) File.Delete(partial);
         }
+    }
+
+    /// <summary>
+    /// The source's streams the join takes besides its video, in source order, with their place in the copy of them
+    /// (<see cref="OtherStreams"/>): audio, the subtitles the output keeps (<see cref="SubtitleStreams"/>), attachments into Matroska.
+    /// </summary>
+    public static IReadOnlyList<(StreamInfo Stream, int CopyIndex)> Mapped(MediaInfo source, string outputPath, IReadOnlyList<string> subtitleOptions)
+    {
+        var container = OutputContainers.FromPath(outputPath);
+        var others = OtherStreams.Of(source);
+        return others.Select((s, i) => (s, i))
+            .Where(m => m.s.CodecType == "audio"
+                || (m.s.CodecType == "subtitle" && SubtitleStreams.Fits(m.s, outputPath, asAsked: subtitleOptions.Count > 0))
+                || (m.s.CodecType == "attachment" && container == OutputContainer.Matroska))
+            .ToList();
+    }
+
+    /// <summary>How the join writes those streams: copied, but for what the container needs converted and what the user asked.</summary>
+    public static IReadOnlyList<string> CodecOptions(MediaInfo source, string outputPath, IReadOnlyList<string> audioOptions, IReadOnlyList<string> subtitleOptions)
+    {
+        var container = OutputContainers.FromPath(outputPath);
+        var args = new List<string> { "-c", "copy" };
+        // WebM holds only Opus/Vorbis audio: convert once, for the whole track, unless the user chose.
+        if (container == OutputContainer.WebM && !audioOptions.Any(o => o is "-c:a" or "-codec:a" or "-acodec")
+            && source.Streams.Any(s => s.CodecType == "audio" && s.CodecName is not ("opus" or "vorbis")))
+            args.AddRange(["-c:a", "libopus"]);
+        args.AddRange(audioOptions);
+        if (SubtitleStreams.KeptCount(source, outputPath, asAsked: false) > 0 && subtitleOptions.Count == 0)
+        {
+            if (container == OutputContainer.Mp4) args.AddRange(["-c:s", "mov_text"]);
+            else if (container == OutputContainer.WebM) args.AddRange(["-c:s", "webvtt"]);
+        }
+        args.AddRange(subtitleOptions);
+        return args;
     }
 
     public static string ConcatList(AssemblyRequest r)

@@ -73,9 +73,16 @@ public static class JobPlanner
         // The decode check and the HDR probe need nothing from the timeline, and listing a large file's packets is mostly waiting on I/O.
         var decodable = SourceChecks.CheckEndAsync(spec.InputPath, video, source, ct);
         var withHdr = OptionsAsync(spec, source, ct);
+        // The join's other streams tried in the output's container (OutputTrial), beside the packet listing.
+        async Task<string?> TrialAsync() =>
+            await OutputTrial.CheckAsync(spec.InputPath, source, spec.OutputPath, (await withHdr.ConfigureAwait(false)).Options, jobDirectory, ct).ConfigureAwait(false);
+        var trial = TrialAsync();
         var timeline = await TimelineReader.ReadAsync(spec.InputPath, source, ct).ConfigureAwait(false);
         await decodable.ConfigureAwait(false);
         var (options, hdrWarnings) = await withHdr.ConfigureAwait(false);
+        // Flock's own refusals first (they say what to do in its terms), then what the trial met.
+        var streamWarnings = StreamWarnings(spec, source, options);
+        if (await trial.ConfigureAwait(false) is { } refused) throw new MediaException(refused);
         var fixedCuts = head?.Plan.Chunks.Select(c => c.EndPts!.Value).ToArray();
         var plan = ChunkPlanner.Plan(timeline, video.Index, source.StartSeconds, sizing with { FixedGop = FixedGop.Of(options) }, fixedCuts);
         foreach (var planned in head?.Plan.Chunks ?? [])
@@ -86,7 +93,7 @@ public static class JobPlanner
         var files = new JobPlanFiles(source, timeline, plan, options)         {
             Warning = SourceChecks.ShortfallWarning(timeline, source, source.StartSeconds),
             HdrWarnings = hdrWarnings,
-            StreamWarnings = StreamWarnings(spec, source, options),
+            StreamWarnings = streamWarnings,
         };
         Directory.CreateDirectory(jobDirectory);
         await files.SaveAsync(jobDirectory, JobPlanFiles.FileName, ct).ConfigureAwait(false);
