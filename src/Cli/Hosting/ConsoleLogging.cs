@@ -20,8 +20,10 @@ internal static class ConsoleLogging
     }
 
     /// <param name="format">text: one readable line per entry; json: one JSON object per line, template fields (JobId, ChunkIndex...) under State.</param>
-    public static ILoggerFactory Create(LogLevel minimum, string format = Text) => LoggerFactory.Create(b =>
+    /// <param name="outcomesSaidElsewhere">the command prints the job's end itself (`flock encode`, `flock demo`): the seed's own line of it is left out.</param>
+    public static ILoggerFactory Create(LogLevel minimum, string format = Text, bool outcomesSaidElsewhere = false) => LoggerFactory.Create(b =>
     {
+        if (outcomesSaidElsewhere) b.AddFilter(Flock.Seed.Jobs.JobActor.OutcomeCategory, LogLevel.None);
         if (Validate(format) == Json)
             b.AddJsonConsole(o => { o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ"; o.UseUtcTimestamp = true; o.IncludeScopes = true; });
         else

@@ -83,7 +83,8 @@ public static class DemoRunner
     private static async Task<Leg> LegAsync(string input, string output, int count, bool pinned, double chunkSeconds, string dir, CancellationToken ct)
     {
         Directory.CreateDirectory(dir);
-        using var logs = ConsoleLogging.Create(Environment.GetEnvironmentVariable("FLOCK_VERBOSE") == "1" ? LogLevel.Information : LogLevel.Warning);
+        using var logs = ConsoleLogging.Create(Environment.GetEnvironmentVariable("FLOCK_VERBOSE") == "1" ? LogLevel.Information : LogLevel.Warning,
+            outcomesSaidElsewhere: Environment.GetEnvironmentVariable("FLOCK_VERBOSE") != "1");
         var cluster = await EmbeddedCluster.StartAsync(0, logs, ct, remoteNodes: true);
         var nodes = DemoNodes.Start(count, pinned, cluster.Address, cluster.Seed.Options.ClusterKey, dir);
         try

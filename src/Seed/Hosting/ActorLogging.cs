@@ -10,8 +10,11 @@ namespace Flock.Seed.Hosting;
 /// </summary>
 public static class ActorLogging
 {
-    public static ILogger For(ILoggerFactory logs, Type actor, IActorRef self) =>
-        new PathLogger(logs.CreateLogger(actor.FullName ?? actor.Name), self.Path.ToStringWithoutAddress());
+    public static ILogger For(ILoggerFactory logs, Type actor, IActorRef self) => For(logs, actor.FullName ?? actor.Name, self);
+
+    /// <summary>A logger of its own category, for lines a host may want to route apart from the actor's others.</summary>
+    public static ILogger For(ILoggerFactory logs, string category, IActorRef self) =>
+        new PathLogger(logs.CreateLogger(category), self.Path.ToStringWithoutAddress());
 
     private sealed class PathLogger(ILogger inner, string path) : ILogger
     {

@@ -27,6 +27,20 @@ public sealed class OutputTrialTests
         Assert.False(File.Exists(scratch.File("out.mp4")));
     }
 
+    [Fact]
+    public async Task A_job_that_fails_under_flock_encode_should_be_reported_in_one_error_line()
+    {
+        using var scratch = ScratchDirectory.Create("flock-trial-line");
+        var source = await FlacSourceAsync(scratch);
+
+        var run = await FlockProcess.RunAsync(["encode", source, scratch.File("out.mp4"), "--nodes", "1", "--chunk-seconds", "2", "--", .. ReferenceEncode.DefaultVideoOptions]);
+
+        Assert.Equal(1, run.ExitCode);
+        // The seed's own log line of the failure is left out: the command says it once, as `error:`.
+        var lines = (run.Stdout + run.Stderr).Split('\n').Where(l => l.Contains("job 1 failed", StringComparison.Ordinal)).ToList();
+        Assert.True(lines.Count == 1 && lines[0].StartsWith("error: job 1 failed: the output cannot hold", StringComparison.Ordinal), string.Join("\n", lines));
+    }
+
     [Theory]
     [InlineData("out.mp4", "alac")]
     [InlineData("out.mkv", null)]
