@@ -14,4 +14,13 @@ public static class OutputContainers
             var other => throw new Processes.MediaException(
                 $"unsupported output extension '{(other.Length == 0 ? "(none)" : other)}': use .mp4, .mkv or .webm"),
         };
+
+    /// <summary>The ffmpeg muxer an output at <paramref name="path"/> is written with (`-f`): .mov is QuickTime's, not MP4's.</summary>
+    public static string MuxerFor(string path) => FromPath(path) switch
+    {
+        OutputContainer.Matroska => "matroska",
+        OutputContainer.WebM => "webm",
+        _ when Path.GetExtension(path).Equals(".mov", StringComparison.OrdinalIgnoreCase) => "mov",
+        _ => "mp4",
+    };
 }

@@ -19,13 +19,7 @@ public static class OutputTrial
         if (mapped.Count == 0) return null;
         Directory.CreateDirectory(workDirectory);
         var trial = Path.Combine(workDirectory, "output-trial" + Path.GetExtension(outputPath));
-        var format = OutputContainers.FromPath(outputPath) switch
-        {
-            OutputContainer.Matroska => "matroska",
-            OutputContainer.WebM => "webm",
-            _ when Path.GetExtension(outputPath).Equals(".mov", StringComparison.OrdinalIgnoreCase) => "mov",
-            _ => "mp4",
-        };
+        var format = OutputContainers.MuxerFor(outputPath);
         List<string> args = ["-nostdin", "-hide_banner", "-v", "error", "-y", .. MediaProbe.LocalInputGuard, "-i", sourcePath];
         foreach (var (stream, _) in mapped) args.AddRange(["-map", $"0:{stream.Index}"]);
         args.AddRange(ChunkAssembler.CodecOptions(source, outputPath, options.Audio, options.Subtitle));

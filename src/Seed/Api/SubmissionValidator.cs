@@ -23,11 +23,30 @@ public static class SubmissionValidator
         // The options are tried while the source is probed: both lie on the way from a submit to the first chunk.
         using var trying = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var vf = parsed.VideoFilter is null ? Array.Empty<string>() : ["-vf", parsed.VideoFilter];
+        // Into both containers the encoded video goes through: chunks travel as MP4 (VP8 fits no MP4, and every chunk
+        // of such a job failed on its node), and the output's (H.264 fits no WebM, and such a job failed at the join).
+        var tried = Path.Combine(Path.GetTempPath(), $"flock-try-{Guid.NewGuid():N}");
+        var muxers = new[] { "mp4", OutputContainers.MuxerFor(outputName) }.Distinct().ToList();
+        var files = muxers.Select(m => $"{tried}.{m}").ToList();
         Task<ProcessResult> Try(string size, CancellationToken token) => ProcessRunner.RunAsync(Ffmpeg.FfmpegPath,
-            ["-nostdin", "-hide_banner", "-v", "error", "-f", "lavfi", "-i", $"testsrc2=s={size}:r=10:d=0.3", .. vf, .. TwoPass.Without(parsed.Video), "-f", "null", "-"], token);
+            ["-nostdin", "-hide_banner", "-v", "error", "-y", "-f", "lavfi", "-i", $"testsrc2=s={size}:r=10:d=0.3",
+             .. muxers.SelectMany((m, i) => (string[])[.. vf, .. TwoPass.Without(parsed.Video), "-an", "-f", m, files[i]])], token);
+        try
+        {
+            await ValidateParsedAsync(inputPath, parsed, outputName, chunkSeconds, maxChunks, hdrStrict, trying, Try, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (var file in files) File.Delete(file);
+        }
+    }
+
+    private static async Task ValidateParsedAsync(string inputPath, EncoderOptions parsed, string outputName, double chunkSeconds, int maxChunks, bool hdrStrict,
+        CancellationTokenSource trying, Func<string, CancellationToken, Task<ProcessResult>> tryVideo, CancellationToken ct)
+    {
         // A filter (a crop, a pad) may only make sense at the source's own size: it is tried on a frame of that size,
         // once the probe says what it is. Without one, the try runs beside the probe.
-        var videoTried = parsed.VideoFilter is null ? Try("128x72", trying.Token) : null;
+        var videoTried = parsed.VideoFilter is null ? tryVideo("128x72", trying.Token) : null;
         MediaInfo source;
         try
         {
@@ -42,10 +61,12 @@ public static class SubmissionValidator
         }
         // The planner cuts near every chunk length (at keyframes): this many chunks, give or take one.
         var chunks = Math.Ceiling(source.DurationSeconds / chunkSeconds);
-        var video = await (videoTried ?? Try(source.MainVideo is { Width: > 0, Height: > 0 } v ? $"{v.Width}x{v.Height}" : "128x72", ct)).ConfigureAwait(false);
+        var video = await (videoTried ?? tryVideo(source.MainVideo is { Width: > 0, Height: > 0 } v ? $"{v.Width}x{v.Height}" : "128x72", ct)).ConfigureAwait(false);
         if (chunks > maxChunks)
             throw new MediaException($"the job would have about {chunks:0} chunks, more than flock.seed.max-chunks-per-job ({maxChunks}): use longer chunks");
-        if (!video.Succeeded) throw new MediaException($"video options refused by ffmpeg: {FfmpegErrorText.Summary(video.StandardErrorTail, video.ExitCode)}", video.StandardErrorTail);
+        if (!video.Succeeded)
+            throw new MediaException($"video options refused by ffmpeg: {FfmpegErrorText.Summary(video.StandardErrorTail, video.ExitCode)} (chunks travel as MP4, the output is {Path.GetExtension(outputName)})",
+                video.StandardErrorTail);
         if (hdrStrict)
         {
             var hdr = await SourceProbes.ProbeHdrAsync(inputPath, source.MainVideo!.Index, ct).ConfigureAwait(false);

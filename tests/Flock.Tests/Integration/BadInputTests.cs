@@ -37,6 +37,29 @@ public sealed class BadInputTests
         Assert.False(File.Exists(output), "no output may be delivered for a failed job");
     }
 
+    /// <summary>
+    /// An encoder whose video one of the two containers cannot hold: chunks travel as MP4 (VP8 made every chunk fail on
+    /// its node, over and over), and the output's own (H.264 into WebM failed at the join after the last chunk).
+    /// </summary>
+    [Theory]
+    [InlineData("out.webm", new[] { "-c:v", "libvpx", "-deadline", "realtime", "-b:v", "300k" }, "codec not currently supported in container (chunks travel as MP4, the output is .webm)")]
+    [InlineData("out.webm", new[] { "-c:v", "libx264", "-preset", "ultrafast" }, "Only VP8 or VP9 or AV1 video and Vorbis or Opus audio and WebVTT subtitles are supported for WebM (chunks travel as MP4, the output is .webm)")]
+    public async Task Video_a_container_on_the_way_cannot_hold_should_be_refused_at_submit(string name, string[] options, string expected)
+    {
+        using var scratch = ScratchDirectory.Create("flock-bad-container");
+        var output = scratch.File(name);
+
+        var run = await FlockProcess.RunAsync(["encode", await TestClips.ConstantFrameRateMp4(), output, "--nodes", "1", "--", .. options], TimeSpan.FromMinutes(2));
+
+        Assert.NotEqual(0, run.ExitCode);
+        var errors = run.Stderr.Split('\n').Where(l => l.StartsWith("error: ", StringComparison.Ordinal)).ToList();
+        Assert.True(errors.Count == 1, $"expected one error line, got:\n{run.Stderr}");
+        Assert.StartsWith("error: video options refused by ffmpeg: ", errors[0], StringComparison.Ordinal);
+        Assert.Contains(expected, errors[0], StringComparison.Ordinal);
+        Assert.DoesNotContain("job 1:", run.Stdout, StringComparison.Ordinal); // refused before it became a job
+        Assert.False(File.Exists(output));
+    }
+
     [Fact]
     public async Task Unwritable_output_directory_should_fail_before_encoding()
     {

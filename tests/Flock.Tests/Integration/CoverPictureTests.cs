@@ -74,12 +74,10 @@ public sealed class CoverPictureTests
         Assert.Contains("warning: the source's attachment 2 (title.ttf) is left out: only a Matroska (.mkv) output holds attachments", said, StringComparison.Ordinal);
     }
 
-    /// <summary>6 s of 320x180 with audio, and a cover picture: MP4's covr, or a Matroska attachment (which ffmpeg reads as an attached picture).</summary>
+    /// <summary>The 6 s clip with audio (<see cref="TestClips.ConstantFrameRateMp4"/>) and a cover picture: MP4's covr, or a Matroska attachment (which ffmpeg reads as an attached picture).</summary>
     private static async Task<(string Source, string Cover)> SourceWithCoverAsync(ScratchDirectory scratch, string extension, string coverCodec)
     {
-        var plain = scratch.File("plain.mp4");
-        await FfmpegTool.FfmpegAsync(["-y", "-f", "lavfi", "-i", "testsrc2=s=320x180:r=25:d=6", "-f", "lavfi", "-i", "sine=d=6",
-            "-c:v", "libx264", "-preset", "ultrafast", "-g", "25", "-c:a", "aac", "-shortest", plain]);
+        var plain = await TestClips.ConstantFrameRateMp4();
         var cover = scratch.File(coverCodec == "png" ? "front.png" : "front.jpg");
         await FfmpegTool.FfmpegAsync(["-y", "-f", "lavfi", "-i", "testsrc=s=200x200:d=1", "-frames:v", "1", "-c:v", coverCodec, .. coverCodec == "mjpeg" ? ["-pix_fmt", "yuvj420p"] : Array.Empty<string>(), cover]);
         var source = scratch.File("source" + extension);

@@ -54,12 +54,10 @@ public sealed class PictureSubtitleTests
         Assert.DoesNotContain("verified:", run.Stdout + run.Stderr, StringComparison.Ordinal);
     }
 
-    /// <summary>6 s of 320x180 with audio and one PGS subtitle (a 4x2 picture shown from 1 s to 3 s), in Matroska.</summary>
+    /// <summary>The 6 s clip with audio (<see cref="TestClips.ConstantFrameRateMp4"/>) and one PGS subtitle (a 4x2 picture shown from 1 s to 3 s), in Matroska.</summary>
     private static async Task<string> SourceWithPgsAsync(ScratchDirectory scratch)
     {
-        var plain = scratch.File("plain.mp4");
-        await FfmpegTool.FfmpegAsync(["-y", "-f", "lavfi", "-i", "testsrc2=s=320x180:r=25:d=6", "-f", "lavfi", "-i", "sine=d=6",
-            "-c:v", "libx264", "-preset", "ultrafast", "-g", "25", "-c:a", "aac", "-shortest", plain]);
+        var plain = await TestClips.ConstantFrameRateMp4();
         var sup = scratch.File("subtitles.sup");
         await File.WriteAllBytesAsync(sup, [.. PgsDisplaySet(90_000, show: true), .. PgsDisplaySet(3 * 90_000, show: false)]);
         var source = scratch.File("remux.mkv");
