@@ -11,8 +11,20 @@ public static class Ffmpeg
     public static async Task<ProcessResult> RunCheckedAsync(IEnumerable<string> args, CancellationToken ct, Action<string>? onStdoutLine = null)
     {
         var result = await ProcessRunner.RunAsync(FfmpegPath, args, ct, onStdoutLine).ConfigureAwait(false);
-        if (!result.Succeeded) throw new MediaException($"ffmpeg failed: {result.LastErrorLine}", result.StandardErrorTail);
+        if (!result.Succeeded) throw new MediaException($"ffmpeg failed: {Reason(result)}", result.StandardErrorTail);
         return result;
+    }
+
+    /// <summary>
+    /// ffmpeg's last line, unless it is `Error initializing output stream 0:1 --` with its reason left empty because a
+    /// muxer or encoder said it on an earlier line: then that line too.
+    /// </summary>
+    private static string Reason(ProcessResult result)
+    {
+        var last = result.LastErrorLine;
+        return last.EndsWith("--", StringComparison.Ordinal)
+            ? $"{last[..^2].TrimEnd()}: {Options.FfmpegErrorText.Summary(result.StandardErrorTail, result.ExitCode)}"
+            : last;
     }
 
     public static async Task<ProcessResult> ProbeCheckedAsync(IEnumerable<string> args, CancellationToken ct, Action<string>? onStdoutLine = null, bool captureStdout = true)
