@@ -15,7 +15,7 @@ public static class SourceProbes
 
     public static async Task<MediaInfo> ProbeAsync(string path, CancellationToken ct)
     {
-        var file = new FileInfo(path);
+        var file = Followed(path);
         // A missing file is MediaProbe's to refuse, with its own message.
         if (!file.Exists) return await MediaProbe.ProbeAsync(path, ct).ConfigureAwait(false);
         var key = (file.FullName, file.Length, file.LastWriteTimeUtc);
@@ -28,11 +28,18 @@ public static class SourceProbes
     /// <summary>The source's HDR description (<see cref="HdrProbe"/>), reused like the probe: a strict submit, the head plan and the whole plan each need it.</summary>
     public static async Task<HdrInfo> ProbeHdrAsync(string path, int streamIndex, CancellationToken ct)
     {
-        var file = new FileInfo(path);
+        var file = Followed(path);
         var key = ("hdr", file.FullName, file.Length, file.LastWriteTimeUtc, streamIndex);
         if (Cache.TryGetValue(key, out HdrInfo? known) && known is not null) return known;
         var hdr = await HdrProbe.ProbeAsync(path, streamIndex, ct).ConfigureAwait(false);
         Cache.Set(key, hdr, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = Lifetime });
         return hdr;
+    }
+
+    /// <summary>The file itself when <paramref name="path"/> is a symbolic link: its size and time, not the link's, say whether it changed.</summary>
+    private static FileInfo Followed(string path)
+    {
+        var file = new FileInfo(path);
+        return file.LinkTarget is not null && file.ResolveLinkTarget(returnFinalTarget: true) is FileInfo target ? target : file;
     }
 }

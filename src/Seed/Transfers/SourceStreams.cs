@@ -32,7 +32,9 @@ public static class SourceStreams
                 return new FetchSourceBytesResponse(0, request.Start, request.Start, null, "bad job id or range");
             var file = await jobs.Ask<JobFileResponse>(new FetchJobFile(request.JobId, JobFileKind.Source), TimeSpan.FromSeconds(30)).ConfigureAwait(false);
             if (file.Path is not { } path) return new FetchSourceBytesResponse(0, request.Start, request.Start, null, file.Error ?? "no source", NotFound: true);
-            var length = new FileInfo(path).Length;
+            // The length of the file read, not of a symbolic link that names it (FileInfo does not follow one).
+            long length;
+            using (var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite)) length = RandomAccess.GetLength(handle);
             if (request.Start >= length) return new FetchSourceBytesResponse(length, request.Start, request.Start, null, "range not satisfiable");
             var last = SourceReads.LastByteFor(request.Start, request.Last, length, request.Span);
             var bytes = Read(path, request.Start, last + 1, metrics).IdleTimeout(Idle);
