@@ -27,6 +27,9 @@ public static class EncodeRunner
         var input = Path.GetFullPath(args.Input);
         var output = Path.GetFullPath(args.Output);
         if (!File.Exists(input)) return Fail(progress, $"input not found: {args.Input}");
+        // Compared as real paths, so a link or `..` cannot hide it: the finished output would replace the source.
+        if (File.Exists(output) && Flock.Seed.Security.MediaRoots.RealPath(output) == Flock.Seed.Security.MediaRoots.RealPath(input))
+            return Fail(progress, $"output {args.Output} is the input: it would replace the source");
         var outDir = Path.GetDirectoryName(output)!;
         if (!CanWrite(outDir)) return Fail(progress, $"output directory not writable: {outDir}");
         var nodes = Math.Max(1, args.Nodes ?? Environment.ProcessorCount);

@@ -36,6 +36,8 @@ internal static class JobEndpoints
             {
                 (output, var outputError) = seed.MediaRoots.Output(request.OutputPath);
                 if (output is null) return ApiResults.Error(403, outputError!);
+                // Both are real paths here (every link followed): the finished output would replace the source.
+                if (string.Equals(output, input, StringComparison.Ordinal)) return ApiResults.Error(400, $"output {request.OutputPath} is the input: it would replace the source");
             }
             return await SubmitAsync(seed, new SubmitJob(input, Path.GetFileName(request.InputPath), output,
                 request.OutputPath ?? request.InputPath, request.Options ?? [], request.ChunkSeconds, request.Priority, InputIsOwned: false, request.OutputPath ?? "",

@@ -61,6 +61,26 @@ public sealed class BadInputTests
     }
 
     [Fact]
+    public async Task An_output_that_is_the_input_should_be_refused_even_through_a_link()
+    {
+        using var scratch = ScratchDirectory.Create("flock-bad-same");
+        var source = scratch.File("film.mp4");
+        File.Copy(await TestClips.ConstantFrameRateMp4(), source);
+        var before = await File.ReadAllBytesAsync(source);
+        var link = scratch.File("film-link.mp4");
+        File.CreateSymbolicLink(link, source);
+
+        foreach (var output in new[] { source, link })
+        {
+            var run = await FlockProcess.RunAsync(["encode", source, output, "--nodes", "1", "--", .. ReferenceEncode.DefaultVideoOptions], TimeSpan.FromMinutes(2));
+
+            Assert.NotEqual(0, run.ExitCode);
+            Assert.Contains($"error: output {output} is the input: it would replace the source", run.Stderr, StringComparison.Ordinal);
+        }
+        Assert.Equal(before, await File.ReadAllBytesAsync(source));
+    }
+
+    [Fact]
     public async Task Unwritable_output_directory_should_fail_before_encoding()
     {
         var source = await TestClips.ConstantFrameRateMp4();

@@ -58,6 +58,9 @@ public sealed class MediaRootsTests
             Assert.Contains(says, r.Body, StringComparison.Ordinal);
         }
         Assert.Contains("\"jobs\":[]", await cluster.Http.GetStringAsync("api/jobs"), StringComparison.Ordinal);
+        // The output named as the input (compared as real paths) would replace the source.
+        var same = await SubmitAsync(cluster, Path.Combine(root, "in.mp4"), Path.Combine(root, "in.mp4"));
+        Assert.True(same.Status == HttpStatusCode.BadRequest && same.Body.Contains("is the input: it would replace the source", StringComparison.Ordinal), $"{same.Status} {same.Body}");
 
         var accepted = await SubmitAsync(cluster, Path.Combine(root, "in.mp4"), Path.Combine(root, "out.mp4"));
         Assert.True(accepted.Status == HttpStatusCode.Created, accepted.Body);
