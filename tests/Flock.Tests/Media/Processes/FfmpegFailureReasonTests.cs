@@ -2,7 +2,7 @@ using Flock.Media.Processes;
 using Flock.Tests.Support;
 using Xunit;
 
-namespace Flock.Tests.Unit.Processes;
+namespace Flock.Tests.Media.Processes;
 
 /// <summary>
 /// ffmpeg ends a muxer's refusal with `Error initializing output stream 0:1 --` and the reason left empty (said on an
