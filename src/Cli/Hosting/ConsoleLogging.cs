@@ -19,6 +19,16 @@ internal static class ConsoleLogging
         return null;
     }
 
+    /// <summary>
+    /// The loggers of a command that runs its own seed (`flock encode`, `flock demo`): warnings only, and no line for a
+    /// job's end, which the command says itself; everything with FLOCK_VERBOSE=1.
+    /// </summary>
+    public static ILoggerFactory ForCommand()
+    {
+        var verbose = Environment.GetEnvironmentVariable("FLOCK_VERBOSE") == "1";
+        return Create(verbose ? LogLevel.Information : LogLevel.Warning, outcomesSaidElsewhere: !verbose);
+    }
+
     /// <param name="format">text: one readable line per entry; json: one JSON object per line, template fields (JobId, ChunkIndex...) under State.</param>
     /// <param name="outcomesSaidElsewhere">the command prints the job's end itself (`flock encode`, `flock demo`): the seed's own line of it is left out.</param>
     public static ILoggerFactory Create(LogLevel minimum, string format = Text, bool outcomesSaidElsewhere = false) => LoggerFactory.Create(b =>

@@ -8,7 +8,6 @@ using Flock.Messages.Cluster;
 using Flock.Messages.Jobs;
 using Flock.Seed.Cluster;
 using Flock.Seed.Planning;
-using Microsoft.Extensions.Logging;
 
 namespace Flock.Cli.Hosting;
 
@@ -83,8 +82,7 @@ public static class DemoRunner
     private static async Task<Leg> LegAsync(string input, string output, int count, bool pinned, double chunkSeconds, string dir, CancellationToken ct)
     {
         Directory.CreateDirectory(dir);
-        using var logs = ConsoleLogging.Create(Environment.GetEnvironmentVariable("FLOCK_VERBOSE") == "1" ? LogLevel.Information : LogLevel.Warning,
-            outcomesSaidElsewhere: Environment.GetEnvironmentVariable("FLOCK_VERBOSE") != "1");
+        using var logs = ConsoleLogging.ForCommand();
         var cluster = await EmbeddedCluster.StartAsync(0, logs, ct, remoteNodes: true);
         var nodes = DemoNodes.Start(count, pinned, cluster.Address, cluster.Seed.Options.ClusterKey, dir);
         try

@@ -5,7 +5,6 @@ using Flock.Cli.Pbm.Output;
 using Flock.Media.Processes;
 using Flock.Messages;
 using Flock.Messages.Jobs;
-using Microsoft.Extensions.Logging;
 
 namespace Flock.Cli.Hosting;
 
@@ -34,8 +33,7 @@ public static class EncodeRunner
         if (!CanWrite(outDir)) return Fail(progress, $"output directory not writable: {outDir}");
         var nodes = Math.Max(1, args.Nodes ?? Environment.ProcessorCount);
         var watch = Stopwatch.StartNew();
-        using var logs = ConsoleLogging.Create(Environment.GetEnvironmentVariable("FLOCK_VERBOSE") == "1" ? LogLevel.Information : LogLevel.Warning,
-            outcomesSaidElsewhere: Environment.GetEnvironmentVariable("FLOCK_VERBOSE") != "1");
+        using var logs = ConsoleLogging.ForCommand();
         // The source's probe and the options' try need no cluster: they run while it starts, both on the way to the first chunk.
         var validation = EmbeddedCluster.ValidateAsync(input, output, args.Options, args.ChunkSeconds, args.Hdr, ct);
         await using var cluster = await EmbeddedCluster.StartAsync(nodes, logs, ct, args.Hdr);

@@ -36,7 +36,8 @@ public static class ChunkAssembler
         var copied = r.OtherStreamsPath is not null;
         if (copied) args.AddRange(["-i", r.OtherStreamsPath!]);
         args.AddRange(["-i", r.SourcePath]);
-        var source = copied ? "2" : "1";
+        var sourceInput = copied ? 2 : 1;
+        var source = sourceInput.ToString(CultureInfo.InvariantCulture);
         // MP4 takes cover pictures as streams of their own (from their files, inputs after the source); Matroska as attachments.
         var covers = r.Covers ?? [];
         if (container == OutputContainer.Mp4)
@@ -58,7 +59,7 @@ public static class ChunkAssembler
             var cover = covers[k];
             if (container == OutputContainer.Mp4)
             {
-                var input = int.Parse(source, CultureInfo.InvariantCulture) + 1 + k;
+                var input = sourceInput + 1 + k;
                 args.AddRange(["-map", $"{input.ToString(CultureInfo.InvariantCulture)}:0", $"-disposition:v:{(1 + k).ToString(CultureInfo.InvariantCulture)}", "attached_pic"]);
                 metadata.AddRange([$"-map_metadata:s:{outputIndex++}", $"{source}:s:{cover.Stream.Index}"]);
             }

@@ -23,7 +23,7 @@ public static class CoverPictures
     /// <summary>One line per cover picture the output cannot keep, for the job's warnings.</summary>
     public static IReadOnlyList<string> Losses(MediaInfo source, string outputPath) =>
         Of(source).Where(s => !Fits(s, outputPath))
-            .Select(s => $"the source's cover picture (stream {s.Index}, {s.CodecName}) cannot be kept in {Name(outputPath)}: the output leaves it out")
+            .Select(s => $"the source's cover picture (stream {s.Index}, {s.CodecName}) cannot be kept in {OutputContainers.NameOf(outputPath)}: the output leaves it out")
             .ToList();
 
     /// <summary>Copies each of <paramref name="covers"/> out of the source, as the very bytes it holds, into <paramref name="workDirectory"/>.</summary>
@@ -51,42 +51,26 @@ public static class CoverPictures
     public static string FileNameOf(StreamInfo cover, bool first) =>
         cover.FileName is { Length: > 0 } name ? name : first ? $"cover.{Extension(cover)}" : $"cover-{cover.Index}.{Extension(cover)}";
 
-    public static string MimeTypeOf(StreamInfo cover) => cover.CodecName switch
+    public static string MimeTypeOf(StreamInfo cover) => Images[cover.CodecName].MimeType;
+
+    /// <summary>The picture codecs a Matroska attachment can carry, with their file extension and MIME type.</summary>
+    private static readonly Dictionary<string, (string Extension, string MimeType)> Images = new(StringComparer.Ordinal)
     {
-        "mjpeg" => "image/jpeg",
-        "png" => "image/png",
-        "bmp" => "image/bmp",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        _ => "image/tiff",
+        ["mjpeg"] = ("jpg", "image/jpeg"),
+        ["png"] = ("png", "image/png"),
+        ["bmp"] = ("bmp", "image/bmp"),
+        ["gif"] = ("gif", "image/gif"),
+        ["webp"] = ("webp", "image/webp"),
+        ["tiff"] = ("tif", "image/tiff"),
     };
 
-    // ffmpeg's QuickTime muxer (.mov) writes no cover picture, its MP4 muxer (.mp4, .m4v) does.
+    // ffmpeg's QuickTime muxer (.mov) writes no cover picture, its MP4 muxer (.mp4, .m4v) does: JPEG, PNG and BMP.
     private static bool Fits(StreamInfo cover, string outputPath) => OutputContainers.FromPath(outputPath) switch
     {
-        OutputContainer.Mp4 when IsQuickTime(outputPath) => false,
-        OutputContainer.Mp4 => cover.CodecName is "mjpeg" or "png" or "bmp",
-        OutputContainer.Matroska => cover.CodecName is "mjpeg" or "png" or "bmp" or "gif" or "webp" or "tiff",
+        OutputContainer.Mp4 => !OutputContainers.IsQuickTime(outputPath) && cover.CodecName is "mjpeg" or "png" or "bmp",
+        OutputContainer.Matroska => Images.ContainsKey(cover.CodecName),
         _ => false,
     };
 
-    private static string Extension(StreamInfo cover) => cover.CodecName switch
-    {
-        "mjpeg" => "jpg",
-        "png" => "png",
-        "bmp" => "bmp",
-        "gif" => "gif",
-        "webp" => "webp",
-        _ => "tif",
-    };
-
-    private static bool IsQuickTime(string outputPath) => System.IO.Path.GetExtension(outputPath).Equals(".mov", StringComparison.OrdinalIgnoreCase);
-
-    private static string Name(string outputPath) => OutputContainers.FromPath(outputPath) switch
-    {
-        OutputContainer.Mp4 when IsQuickTime(outputPath) => "QuickTime (.mov)",
-        OutputContainer.Mp4 => "MP4",
-        OutputContainer.Matroska => "Matroska",
-        _ => "WebM",
-    };
+    private static string Extension(StreamInfo cover) => Images[cover.CodecName].Extension;
 }

@@ -20,7 +20,19 @@ public static class OutputContainers
     {
         OutputContainer.Matroska => "matroska",
         OutputContainer.WebM => "webm",
-        _ when Path.GetExtension(path).Equals(".mov", StringComparison.OrdinalIgnoreCase) => "mov",
+        _ when IsQuickTime(path) => "mov",
         _ => "mp4",
     };
+
+    /// <summary>The output's container as a user names it in a message: MP4, QuickTime (.mov), Matroska or WebM.</summary>
+    public static string NameOf(string path) => FromPath(path) switch
+    {
+        OutputContainer.Matroska => "Matroska",
+        OutputContainer.WebM => "WebM",
+        _ when IsQuickTime(path) => "QuickTime (.mov)",
+        _ => "MP4",
+    };
+
+    /// <summary>A .mov output: MP4 to Flock's join, but written by ffmpeg's QuickTime muxer, which holds less (no cover picture).</summary>
+    public static bool IsQuickTime(string path) => Path.GetExtension(path).Equals(".mov", StringComparison.OrdinalIgnoreCase);
 }

@@ -34,12 +34,12 @@ public static class SubtitleStreams
         if (options.Count == 0 || OutputContainers.FromPath(outputPath) == OutputContainer.Matroska) return null;
         var picture = source.Streams.FirstOrDefault(s => s.CodecType == "subtitle" && IsPicture(s));
         return picture is null ? null
-            : $"the source's picture subtitles (stream {picture.Index}, {picture.CodecName}) cannot go into {(OutputContainers.FromPath(outputPath) == OutputContainer.WebM ? "WebM" : "MP4")} as `{string.Join(' ', options)}` asks: "
+            : $"the source's picture subtitles (stream {picture.Index}, {picture.CodecName}) cannot go into {OutputContainers.NameOf(outputPath)} as `{string.Join(' ', options)}` asks: "
               + "give no subtitle options (the output then leaves them out, with a warning) or write a .mkv";
     }
 
     /// <summary>One line per subtitle stream the output cannot keep, for the job's warnings.</summary>
     public static IEnumerable<string> Losses(MediaInfo source, string outputPath, bool asAsked) =>
         source.Streams.Where(s => s.CodecType == "subtitle" && !Fits(s, outputPath, asAsked))
-            .Select(s => $"the source's picture subtitles (stream {s.Index}, {s.CodecName}{(s.Language is { } l ? $", {l}" : "")}) cannot be kept in {(OutputContainers.FromPath(outputPath) == OutputContainer.WebM ? "WebM" : "MP4")}: the output leaves them out (a .mkv output keeps them)");
+            .Select(s => $"the source's picture subtitles (stream {s.Index}, {s.CodecName}{(s.Language is { } l ? $", {l}" : "")}) cannot be kept in {OutputContainers.NameOf(outputPath)}: the output leaves them out (a .mkv output keeps them)");
 }
