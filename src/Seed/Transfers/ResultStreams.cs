@@ -55,12 +55,8 @@ public sealed class ResultStreams(string jobsDirectory, int maxChunksPerJob, IAc
         if (!Directory.Exists(dir)) return new SendChunkResultResponse(0, null, $"job {send.JobId} takes no more results (finished or gone)", NotWanted: true);
         var target = send.FrameHashes ? FrameHashFile(dir, send.ChunkIndex, send.Attempt) : PartialFile(dir, send.ChunkIndex, send.Attempt);
         var upload = new Upload(send, node, target, metrics);
-        lock (_gate)
-        {
-            if (_uploads.TryGetValue(target, out var running) && !running.Outcome.IsCompleted)
-                return new SendChunkResultResponse(0, null, "an upload of this result is already in progress; try again shortly");
-            _uploads[target] = upload;
-        }
+        if (!await ClaimAsync(target, upload).ConfigureAwait(false))
+            return new SendChunkResultResponse(0, null, "an upload of this result is already in progress; try again shortly");
         _ = upload.Outcome.ContinueWith(async _ =>
         {
             await Task.Delay(Unclaimed).ConfigureAwait(false);
@@ -71,10 +67,12 @@ public sealed class ResultStreams(string jobsDirectory, int maxChunksPerJob, IAc
             var held = await upload.OpenAsync().ConfigureAwait(false);
             if (held > 0) log.LogInformation("job {JobId} chunk {ChunkIndex} attempt {Attempt} from {Node}: resuming upload at byte {Offset} of {Total}",
                 send.JobId, send.ChunkIndex, send.Attempt, node, held, send.Length);
-            var (offered, written) = StreamRefs.SinkRef<ByteString>()
+            var ((offered, kill), written) = StreamRefs.SinkRef<ByteString>()
                 .IdleTimeout(Idle)
+                .ViaMaterialized(KillSwitches.Single<ByteString>(), Keep.Both)
                 .ToMaterialized(Sink.ForEachAsync<ByteString>(1, upload.WriteAsync), Keep.Both)
                 .Run(materializer);
+            upload.Stream = kill;
             upload.Finish(FinishAsync(upload, written));
             return new SendChunkResultResponse(held, await offered.ConfigureAwait(false));
         }
@@ -87,6 +85,41 @@ public sealed class ResultStreams(string jobsDirectory, int maxChunksPerJob, IAc
             return new SendChunkResultResponse(0, null, $"seed cannot store the result: {e.Message}");
         }
     }
+
+    /// <summary>
+    /// Makes <paramref name="upload"/> the one feeding its file. Another node's upload still running keeps it (false).
+    /// The same node's is over, whatever the seed's side of it still thinks: a node offers a file again only once its
+    /// own send failed, typically when its session ended (a partition, the seed frozen) and it joined again. The old
+    /// stream's sender may be a member that is gone, and the seed would notice only when that member is removed, while
+    /// the result waits and its chunk is handed to another node. So the old upload is stopped, keeping what it wrote.
+    /// </summary>
+    private async Task<bool> ClaimAsync(string target, Upload upload)
+    {
+        Upload? superseded;
+        lock (_gate)
+        {
+            if (!_uploads.TryGetValue(target, out superseded) || superseded.Outcome.IsCompleted)
+            {
+                _uploads[target] = upload;
+                return true;
+            }
+            if (superseded.Node != upload.Node) return false;
+        }
+        log.LogInformation("job {JobId} chunk {ChunkIndex} attempt {Attempt} from {Node}: offered again; the earlier upload of it stops at byte {Offset}",
+            upload.Send.JobId, upload.Send.ChunkIndex, upload.Send.Attempt, upload.Node, superseded.Position);
+        superseded.Stop();
+        try { await superseded.Outcome.WaitAsync(SupersedeWait).ConfigureAwait(false); }
+        catch (TimeoutException) { return false; }
+        lock (_gate)
+        {
+            if (_uploads.TryGetValue(target, out var now) && !ReferenceEquals(now, superseded) && !now.Outcome.IsCompleted) return false;
+            _uploads[target] = upload;
+            return true;
+        }
+    }
+
+    /// <summary>How long a stopped upload may take to close its file (a write in flight) before the new offer is told to wait.</summary>
+    private static readonly TimeSpan SupersedeWait = TimeSpan.FromSeconds(10);
 
     /// <summary>What became of the node's last offer of this file, once its bytes are in and checked.</summary>
     public async Task<FetchChunkResultOutcomeResponse> OutcomeAsync(FetchChunkResultOutcome fetch, string node)
@@ -160,6 +193,8 @@ public sealed class ResultStreams(string jobsDirectory, int maxChunksPerJob, IAc
     private sealed class Upload(SendChunkResult send, string node, string target, SeedMetrics metrics)
     {
         private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        // A stopped stream ends without waiting for the write in flight: the file is closed only once that write is done.
+        private readonly SemaphoreSlim _io = new(1, 1);
         private readonly TaskCompletionSource<FetchChunkResultOutcomeResponse> _outcome = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private FileStream? _file;
 
@@ -192,34 +227,56 @@ public sealed class ResultStreams(string jobsDirectory, int maxChunksPerJob, IAc
             return held;
         }
 
+        /// <summary>Stops the stream feeding the file (its upload then ends as interrupted, keeping what it wrote).</summary>
+        public IKillSwitch? Stream { get; set; }
+
+        public void Stop() => Stream?.Abort(new IOException("the node offered this result again"));
+
         public async Task WriteAsync(ByteString bytes)
         {
             var data = bytes.ToArray();
-            try { await _file!.WriteAsync(data, CancellationToken.None).ConfigureAwait(false); }
-            catch (IOException e)
+            await _io.WaitAsync().ConfigureAwait(false);
+            try
+            {
+                if (_file is null) throw new IOException("the upload was stopped");
+                await _file.WriteAsync(data, CancellationToken.None).ConfigureAwait(false);
+                _hash.AppendData(data);
+                Position += data.Length;
+            }
+            catch (IOException e) when (_file is not null)
             {
                 StoreError = e;
                 throw;
             }
-            _hash.AppendData(data);
-            Position += data.Length;
+            finally
+            {
+                _io.Release();
+            }
             metrics.ResultBytesReceived(data.Length);
         }
 
         /// <returns>the bytes the file holds and their SHA-256.</returns>
         public (long Bytes, string Sha256) Close()
         {
-            if (_file is null) return (Position, "");
+            _io.Wait();
             try
             {
-                _file.Flush(flushToDisk: true);
-                return (_file.Length, Convert.ToHexStringLower(_hash.GetHashAndReset()));
+                if (_file is null) return (Position, "");
+                try
+                {
+                    _file.Flush(flushToDisk: true);
+                    return (_file.Length, Convert.ToHexStringLower(_hash.GetHashAndReset()));
+                }
+                finally
+                {
+                    _file.Dispose();
+                    _file = null;
+                    _hash.Dispose();
+                }
             }
             finally
             {
-                _file.Dispose();
-                _file = null;
-                _hash.Dispose();
+                _io.Release();
             }
         }
 
