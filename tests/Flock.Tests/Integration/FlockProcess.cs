@@ -126,8 +126,39 @@ public sealed class FlockProcess : IDisposable
         _process.WaitForExit(5000);
     }
 
+    /// <summary>
+    /// SIGSTOP to the process and every process under it (its ffmpeg included), as a machine that stalls does: a VM
+    /// paused or migrated, a laptop suspended, a swap storm. Nothing is closed; its peers only hear silence.
+    /// </summary>
+    public void Freeze() => SignalTree(19);
+
+    /// <summary>SIGCONT to the process and everything under it: the machine wakes up where it stopped.</summary>
+    public void Thaw() => SignalTree(18);
+
+    private void SignalTree(int signal)
+    {
+        // The parent first, so that it starts no child between the listing and the signal.
+        var pids = new List<int> { _process.Id };
+        for (var i = 0; i < pids.Count; i++) pids.AddRange(ChildrenOf(pids[i]));
+        foreach (var pid in pids) Kill(pid, signal);
+    }
+
+    private static IEnumerable<int> ChildrenOf(int pid)
+    {
+        var tasks = $"/proc/{pid}/task";
+        if (!Directory.Exists(tasks)) return [];
+        var children = new List<int>();
+        foreach (var task in Directory.EnumerateDirectories(tasks))
+        {
+            try { children.AddRange(File.ReadAllText(Path.Combine(task, "children")).Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse)); }
+            catch (IOException) { }
+        }
+        return children;
+    }
+
     public void Dispose()
     {
+        Thaw();
         KillHard();
         _process.Dispose();
     }

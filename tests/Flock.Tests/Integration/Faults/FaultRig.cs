@@ -74,8 +74,8 @@ public sealed partial class FaultRig : IAsyncDisposable
     public Task<FlockProcess> RestartSeedAsync() => Cluster.StartSeedAsync(config: _seedConfig);
 
     /// <summary>A node on the seed's own network (loopback).</summary>
-    public Task<FlockProcess> NodeAsync(string name, string extraConfig = "") =>
-        Cluster.StartNodeAsync(name, config: NodeConfig + "\n" + extraConfig);
+    public Task<FlockProcess> NodeAsync(string name, string extraConfig = "", IReadOnlyDictionary<string, string>? env = null) =>
+        Cluster.StartNodeAsync(name, env: env, config: NodeConfig + "\n" + extraConfig);
 
     /// <summary>A node in the rig's own network (<see cref="Network"/>), which <see cref="IsolatedNetwork.CutAsync"/> cuts off from everything.</summary>
     public Task<FlockProcess> IsolatedNodeAsync(string name, IReadOnlyDictionary<string, string>? env = null) =>
