@@ -1,3 +1,4 @@
+using Flock.Media.Storage;
 using Akka.Actor;
 using Flock.Media.Processes;
 using Flock.Messages.Chunks;
@@ -42,6 +43,10 @@ public sealed class EncoderActor : UntypedActor, IWithTimers
     private TimeSpan _backoff;
     private DateTime _lastHeard;
     private bool _stopping;
+    private string? _paused;
+
+    /// <summary>Free space the work dir must have before this node takes a chunk: min-free-space, or more after an encode ran out.</summary>
+    private long _spaceWanted;
     private readonly CancellationTokenSource _lifetime = new();
 
     public EncoderActor(NodeOptions options, string name, ControlRoute route, SourceRelay relay, TaskCompletionSource<string> fatal, TaskCompletionSource left,
@@ -58,6 +63,7 @@ public sealed class EncoderActor : UntypedActor, IWithTimers
         _key = new ClusterKey(options.ClusterKey);
         _fatal = fatal;
         _backoff = options.ReconnectMin;
+        _spaceWanted = options.MinFreeSpace;
     }
 
     /// <param name="route">Where the control link to the seed opens from: the node's cluster member, or the seed's own system.</param>
@@ -162,6 +168,9 @@ public sealed class EncoderActor : UntypedActor, IWithTimers
             case HeartbeatTick:
                 _connection?.Send(new Heartbeat(DateTimeOffset.UtcNow));
                 break;
+            case SpaceCheck:
+                RequestWork();
+                break;
             case Progress p when _encoding.ContainsKey(p.Job.Key):
                 _connection?.Send(new ReportChunkProgress(p.Job.Assignment.JobId, p.Job.Assignment.ChunkIndex, p.Job.Assignment.Attempt, p.Frames, p.Fps));
                 break;
@@ -179,7 +188,19 @@ public sealed class EncoderActor : UntypedActor, IWithTimers
             case EncodeFailed f:
                 _encoding.Remove(f.Job.Key);
                 _relay.Forget(f.Job.Assignment);
-                if (!f.Job.Cancellation.IsCancellationRequested)
+                var wanted = !f.Job.Cancellation.IsCancellationRequested;
+                if (wanted && f.OutOfSpace)
+                {
+                    var freeNow = DiskSpace.FreeBytes(_workDir) ?? 0;
+                    // The chunk did not fit in what is free now, even above min-free-space: taking the next one at once
+                    // would fail the same way (and the seed would hand this one straight back). Wait for room to be made.
+                    _spaceWanted = Math.Max(_spaceWanted, 2 * freeNow);
+                    Log.LogWarning("job {JobId} chunk {ChunkIndex} attempt {Attempt} handed back: the work dir {WorkDir} ran out of space ({Free} free now)",
+                        f.Job.Assignment.JobId, f.Job.Assignment.ChunkIndex, f.Job.Assignment.Attempt, _workDir, DiskSpace.Format(freeNow));
+                    _connection?.Send(new ReportChunkFailed(f.Job.Assignment.JobId, f.Job.Assignment.ChunkIndex, f.Job.Assignment.Attempt,
+                        $"node's work dir ran out of space: {f.Error}", NodeFault: true));
+                }
+                else if (wanted)
                 {
                     Log.LogWarning("job {JobId} chunk {ChunkIndex} attempt {Attempt} failed: {Error}", f.Job.Assignment.JobId, f.Job.Assignment.ChunkIndex, f.Job.Assignment.Attempt, f.Error);
                     _connection?.Send(new ReportChunkFailed(f.Job.Assignment.JobId, f.Job.Assignment.ChunkIndex, f.Job.Assignment.Attempt, f.Error, f.SourceDecode));
@@ -241,6 +262,8 @@ public sealed class EncoderActor : UntypedActor, IWithTimers
         _connection = connection;
         _relay.Connection = connection;
         _lastHeard = DateTime.UtcNow;
+        // A new session's seed has not heard why this node waits: the next request for work tells it again.
+        _paused = null;
         _joinedOnce = true;
         _backoff = _options.ReconnectMin;
         Log.LogInformation("joined the seed at {Seed} as {Name}", _seed.BaseUri, _name);
@@ -403,7 +426,7 @@ public sealed class EncoderActor : UntypedActor, IWithTimers
                     MediaException m => FailureText(m.Message, m.Details),
                     SourceDecodeException d => FailureText(d.Message, d.Details),
                     _ => e.Message,
-                }, e is SourceDecodeException));
+                }, e is SourceDecodeException, IsOutOfSpace(e)));
         }
     }
 
@@ -443,8 +466,46 @@ public sealed class EncoderActor : UntypedActor, IWithTimers
     {
         if (_connection is null || _benchmark is null || _stopping) return;
         var free = Capacity - _reserve.Count - _encoding.Count;
-        if (free > 0) _connection.Send(new RequestWork(free));
+        var paused = ShortOfSpace();
+        if ((paused is null) != (_paused is null))
+        {
+            if (paused is not null)
+            {
+                Log.LogWarning("taking no chunks for now: {Reason}; looking again every {Seconds} s", paused, SpaceCheckInterval.TotalSeconds);
+                Timers.StartPeriodicTimer(nameof(SpaceCheck), new SpaceCheck(), SpaceCheckInterval);
+            }
+            else
+            {
+                Log.LogInformation("taking chunks again: the work dir has {Free} free", DiskSpace.FreeBytes(_workDir) is { } bytes ? DiskSpace.Format(bytes) : "room");
+                Timers.Cancel(nameof(SpaceCheck));
+                _spaceWanted = _options.MinFreeSpace;
+            }
+        }
+        if (paused != _paused)
+        {
+            _paused = paused;
+            // Said even with no slot free, so the seed's view of why this node waits is current.
+            _connection.Send(new RequestWork(paused is null ? Math.Max(0, free) : 0, paused));
+            return;
+        }
+        if (paused is null && free > 0) _connection.Send(new RequestWork(free));
     }
+
+    private static readonly TimeSpan SpaceCheckInterval = TimeSpan.FromSeconds(5);
+
+    /// <summary>Why this node should take no chunk now (its work dir short of min-free-space, or of room for a chunk that ran out), or null.</summary>
+    private string? ShortOfSpace()
+    {
+        if (_spaceWanted <= 0 || DiskSpace.FreeBytes(_workDir) is not { } free || free >= _spaceWanted) return null;
+        return _spaceWanted > _options.MinFreeSpace
+            ? $"work dir ran out of space for a chunk: {DiskSpace.Format(free)} free, waiting for {DiskSpace.Format(_spaceWanted)}"
+            : $"work dir {DiskSpace.Format(free)} free, min-free-space {DiskSpace.Format(_options.MinFreeSpace)}";
+    }
+
+    /// <summary>ENOSPC, as ffmpeg words it in its error line or .NET raises it: the node's disk, not the chunk.</summary>
+    public static bool IsOutOfSpace(Exception e) =>
+        e.Message.Contains("No space left on device", StringComparison.Ordinal) || e is IOException { HResult: 28 }
+        || e is MediaException { Details: { } details } && details.Contains("No space left on device", StringComparison.Ordinal);
 
     private async Task DropConnectionAsync()
     {
@@ -489,7 +550,9 @@ public sealed class EncoderActor : UntypedActor, IWithTimers
     private sealed record HeartbeatTick;
     private sealed record Progress(ChunkJob Job, int Frames, double Fps);
     private sealed record Encoded(ChunkJob Job, string File);
-    private sealed record EncodeFailed(ChunkJob Job, string Error, bool SourceDecode);
+    private sealed record EncodeFailed(ChunkJob Job, string Error, bool SourceDecode, bool OutOfSpace = false);
+
+    private sealed record SpaceCheck;
     private sealed record Uploaded(ChunkJob Job, UploadOutcome Outcome, string Message);
     private sealed record UploadFailed(ChunkJob Job, string Error);
     private sealed record RetryUpload(ChunkJob Job);

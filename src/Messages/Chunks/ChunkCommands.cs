@@ -51,5 +51,7 @@ public sealed record ReportChunkProgress(string JobId, int ChunkIndex, int Attem
 /// <paramref name="Error"/> carries ffmpeg's own last error lines, so a failed job explains itself.
 /// <paramref name="SourceDecode"/>: the source did not decode cleanly from where the node was told to start, which the
 /// seed may blame on that entry point rather than on the node.
+/// <paramref name="NodeFault"/>: the node's own trouble, not the chunk's (its work dir ran out of space): the chunk goes
+/// back to the queue without a try counted against it, so a job never fails because its nodes' disks are full.
 /// </summary>
-public sealed record ReportChunkFailed(string JobId, int ChunkIndex, int Attempt, string Error, bool SourceDecode = false) : ControlMessage;
+public sealed record ReportChunkFailed(string JobId, int ChunkIndex, int Attempt, string Error, bool SourceDecode = false, bool NodeFault = false) : ControlMessage;

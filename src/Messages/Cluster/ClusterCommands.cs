@@ -41,8 +41,11 @@ public sealed record ReportBenchmark(double Power, double FramesPerSecond) : Con
 
 public sealed record Heartbeat(DateTimeOffset SentAt) : ControlMessage;
 
-/// <summary>A node pulls: it asks for as many chunks as it has free slots (encoding plus one in reserve).</summary>
-public sealed record RequestWork(int FreeSlots) : ControlMessage;
+/// <summary>
+/// A node pulls: it asks for as many chunks as it has free slots (encoding plus one in reserve). <paramref name="Paused"/>:
+/// it takes none for now, and why (its work dir short of min-free-space), for `pbm cluster show`.
+/// </summary>
+public sealed record RequestWork(int FreeSlots, string? Paused = null) : ControlMessage;
 
 /// <summary>
 /// Graceful leave: the node finishes or hands back its chunks and expects no more work. Node to seed when the node

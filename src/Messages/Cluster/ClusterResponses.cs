@@ -35,7 +35,8 @@ public sealed record NodeResponse(
     string FfmpegVersion,
     string Reachability = Reachability.Unreachable,
     double LastHeartbeatSeconds = 0,
-    DateTimeOffset? QuarantinedUntil = null);
+    DateTimeOffset? QuarantinedUntil = null,
+    string? Paused = null);
 
 /// <summary>
 /// A member of the Akka cluster as Akka.Cluster sees it (the seed's own included): its address, roles, status

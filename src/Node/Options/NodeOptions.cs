@@ -28,6 +28,10 @@ public sealed class NodeOptions
 
     public string WorkDir { get; set; } = "";
 
+    /// <summary>Below this much free space in the work dir the node takes no chunks (0: no check).</summary>
+    [Flock.Configuration.ByteSize]
+    public long MinFreeSpace { get; set; } = 64L << 20;
+
     public int ParallelEncodes { get; set; } = 1;
 
     public int Reserve { get; set; } = 1;

@@ -1,3 +1,4 @@
+using Flock.Media.Storage;
 using Akka.Actor;
 using Flock.Messages.Cluster;
 using Flock.Messages.Jobs;
@@ -21,6 +22,6 @@ internal static class MetricsEndpoints
         {
             var jobs = await seed.Jobs.Ask<JobListResponse>(new FetchJobs(), TimeSpan.FromSeconds(30));
             var cluster = await seed.Cluster.Ask<ClusterResponse>(new FetchCluster(), TimeSpan.FromSeconds(30));
-            return Results.Text(MetricsReport.Render(jobs, cluster, seed.Metrics, Storage.DiskSpace.FreeBytes(seed.DataDir)), PrometheusWriter.ContentType);
+            return Results.Text(MetricsReport.Render(jobs, cluster, seed.Metrics, DiskSpace.FreeBytes(seed.DataDir)), PrometheusWriter.ContentType);
         });
 }

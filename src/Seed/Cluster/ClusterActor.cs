@@ -196,7 +196,9 @@ public sealed class ClusterActor : UntypedActor, IWithTimers
                 Record("up", null, m.Name, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"power {b.Power:0.00}"));
                 break;
             case RequestWork w:
-                member = member with { FreeSlots = w.FreeSlots };
+                if (w.Paused is { } why && member.Paused is null) Log.LogWarning("node {Node} takes no chunks for now: {Reason}", m.Name, why);
+                else if (w.Paused is null && member.Paused is not null) Log.LogInformation("node {Node} takes chunks again", m.Name);
+                member = member with { FreeSlots = w.FreeSlots, Paused = w.Paused };
                 if (member.Status == MemberStatus.Up) _jobs.Tell(new WorkWanted(member.Handle, w.FreeSlots));
                 break;
             case LeaveCluster l when member.Status != MemberStatus.Exiting:
@@ -214,6 +216,7 @@ public sealed class ClusterActor : UntypedActor, IWithTimers
                 break;
             case ReportChunkFailed f:
                 _jobs.Tell(new ChunkReport(f.JobId, f.ChunkIndex, m.Name, f));
+                // A node out of disk still counts towards its quarantine, should it keep taking chunks it cannot hold.
                 member = OnChunkFailed(member, $"{f.JobId}/{f.ChunkIndex}");
                 break;
         }

@@ -16,12 +16,14 @@ public sealed record Member(
     ImmutableSortedSet<string> Work,
     NodeHealth Health,
     int FreeSlots = 0,
-    string? DownedMember = null)
+    string? DownedMember = null,
+    string? Paused = null)
 {
     public string Name => Handle.Name;
 
     public bool IsConnected => Status is MemberStatus.Joining or MemberStatus.Up or MemberStatus.Leaving or MemberStatus.Quarantined;
 
     public NodeResponse ToResponse(DateTimeOffset now) => new(Name, Address, Status, Math.Round(Power, 2), Cores, Work.ToArray(), FfmpegVersion,
-        IsConnected ? Reachability.Reachable : Reachability.Unreachable, Math.Round(Math.Max(0, (now - LastSeen).TotalSeconds), 1), Health.QuarantinedUntil);
+        IsConnected ? Reachability.Reachable : Reachability.Unreachable, Math.Round(Math.Max(0, (now - LastSeen).TotalSeconds), 1), Health.QuarantinedUntil,
+        Paused);
 }

@@ -1,3 +1,4 @@
+using Flock.Media.Storage;
 using Akka.Actor;
 using Akka.Dispatch;
 using Akka.Persistence;
@@ -1079,6 +1080,10 @@ public sealed class JobActor : UntypedPersistentActor
                     _fpsHistory = _fpsHistory.Record(_clock.GetUtcNow(), p.Frames - view.EncodedFrames);
                     _chunks[r.ChunkIndex] = view with { EncodedFrames = Math.Max(view.EncodedFrames, p.Frames), FramesPerSecond = p.FramesPerSecond };
                 }
+                break;
+            case ReportChunkFailed { NodeFault: true } f:
+                // Not the chunk's failure: it goes back to the queue untouched, its history saying why.
+                chunk.Tell(new ReleaseFromNode(r.NodeName, f.Error));
                 break;
             case ReportChunkFailed f:
                 chunk.Tell(new FailAttempt(r.NodeName, f.Attempt, f.Error, f.SourceDecode));

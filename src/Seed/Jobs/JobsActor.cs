@@ -1,3 +1,4 @@
+using Flock.Media.Storage;
 using System.Globalization;
 using Akka.Actor;
 using Akka.Dispatch;

@@ -1,3 +1,4 @@
+using Flock.Media.Storage;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Flock.Tests.Support;
@@ -32,7 +33,7 @@ public sealed class ClusterTests
         var reference = await ReferenceEncode.EncodeAsync(source, cluster.Scratch.File("reference.mp4"), [.. ReferenceEncode.DefaultVideoOptions]);
         await MediaComparer.AssertEquivalentAsync(reference, output);
         // Attached, submit shows what job watch shows, down to the final size: the file it then wrote.
-        var size = Flock.Seed.Storage.DiskSpace.Format(new FileInfo(output).Length);
+        var size = DiskSpace.Format(new FileInfo(output).Length);
         Assert.Matches($@"(?m)^\S+ completed \[#{{10}}\] 100\.0% \(\d+/\d+ frames, \d+/\d+ chunks\) \| now -, avg (\d+\.\d fps|-) \| elapsed \d+(m\d\ds|s) \| eta 0s \| size {Regex.Escape(size)}$", submit.Stdout);
 
         var list = await cluster.PbmAsync("job", "list", "--json");

@@ -1,3 +1,4 @@
+using Flock.Media.Storage;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;

@@ -1,3 +1,4 @@
+using Flock.Media.Storage;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Flock.Seed.Storage;

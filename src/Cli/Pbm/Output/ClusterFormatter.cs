@@ -45,13 +45,16 @@ public static class ClusterFormatter
         node.Work.Count == 0 ? "-" : string.Join(',', node.Work),
     ];
 
-    /// <summary>`up`, `unreachable`; a quarantined node says until when: `quarantined until 14:02:31Z`.</summary>
+    /// <summary>
+    /// `up`, `unreachable`; a quarantined node says until when: `quarantined until 14:02:31Z`; an up node that takes no
+    /// chunks for now says why: `paused (work dir 12 MiB free, min-free-space 256 MiB)`.
+    /// </summary>
     public static string Status(NodeResponse node)
     {
         var status = node.Status.ToLowerInvariant();
-        return status == MemberStatus.Quarantined && node.QuarantinedUntil is { } until
-            ? status + " until " + until.ToUniversalTime().ToString("HH:mm:ss'Z'", CultureInfo.InvariantCulture)
-            : status;
+        if (status == MemberStatus.Quarantined && node.QuarantinedUntil is { } until)
+            return status + " until " + until.ToUniversalTime().ToString("HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        return status == MemberStatus.Up && node.Paused is { } why ? $"paused ({why})" : status;
     }
 
     /// <summary>`reachable (heartbeat 0.8s ago)`, `unreachable (heartbeat 42.0s ago)`.</summary>

@@ -1,3 +1,4 @@
+using Flock.Media.Storage;
 using System.Globalization;
 using Flock.Messages;
 using Flock.Messages.Jobs;
@@ -237,8 +238,8 @@ public static class JobFormatter
     {
         null => "-",
         { } bytes when job.ExpectedOutputBytes is { } expected && (expected != bytes || job.State != JobStates.Completed) =>
-            Flock.Seed.Storage.DiskSpace.Format(bytes) + " of ~" + Flock.Seed.Storage.DiskSpace.Format(expected),
-        { } bytes => Flock.Seed.Storage.DiskSpace.Format(bytes),
+            DiskSpace.Format(bytes) + " of ~" + DiskSpace.Format(expected),
+        { } bytes => DiskSpace.Format(bytes),
     };
 
     /// <summary>`[######----]`: the encoded share of the frames in ten cells.</summary>

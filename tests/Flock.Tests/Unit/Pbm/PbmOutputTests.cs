@@ -193,6 +193,17 @@ public sealed class PbmOutputTests
     }
 
     [Fact]
+    public void Cluster_show_should_say_why_an_up_node_takes_no_chunks()
+    {
+        var node = new NodeResponse("box4", "10.0.0.8:40000", "up", 1, 4, [], "ffmpeg 5.1", Reachability.Reachable, 0.4,
+            Paused: "work dir 48 KiB free, min-free-space 64.0 MiB");
+
+        Assert.Equal("10.0.0.8:40000 | [encoder] | paused (work dir 48 KiB free, min-free-space 64.0 MiB) | reachable (heartbeat 0.4s ago) | box4 | 1.00 | -",
+            string.Join(" | ", ClusterFormatter.Cells(node)));
+        Assert.Equal("up", ClusterFormatter.Status(node with { Paused = null }));
+    }
+
+    [Fact]
     public void Counts_of_one_should_be_singular()
     {
         Assert.Equal("Count: 1 job", JobFormatter.CountFooter(1));

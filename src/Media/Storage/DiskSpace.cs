@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Flock.Seed.Storage;
+namespace Flock.Media.Storage;
 
 /// <summary>Free space on the filesystem holding a path (a mount point inside the data dir counts as its own disk).</summary>
 public static class DiskSpace
