@@ -88,6 +88,9 @@ public sealed class SourceRelay : IAsyncDisposable
     /// </summary>
     public int FailedAnswers(string url) => _failedAnswers.TryGetValue(new Uri(url).PathAndQuery, out var n) ? n : 0;
 
+    /// <summary>The count for <paramref name="url"/> goes once its ffmpeg run has been judged: one entry per chunk otherwise stayed for the node's life.</summary>
+    public void ForgetFailedAnswers(string url) => _failedAnswers.TryRemove(new Uri(url).PathAndQuery, out _);
+
     private void Failed(HttpContext http) => _failedAnswers.AddOrUpdate(http.Request.Path + http.Request.QueryString, 1, (_, n) => n + 1);
 
     /// <summary>The session and its lifetime; a read arriving between sessions (a rejoin after a partition) waits for the next.</summary>

@@ -192,9 +192,17 @@ public static class ChunkEncoder
         var parser = new FfmpegProgressParser();
         var input = new InputTrouble(encoder);
         var failedReads = relay.FailedAnswers(spec.SourceUrl);
-        var result = await ProcessRunner.RunAsync(Ffmpeg.FfmpegPath, ChunkEncodeArguments.Build(spec), ct,
-            line => { if (parser.Feed(line) is { } p) onProgress(p); }, captureStdout: false, onStderrLine: input.Feed).ConfigureAwait(false);
-        if (relay.FailedAnswers(spec.SourceUrl) > failedReads) input.LinkBroke();
+        ProcessResult result;
+        try
+        {
+            result = await ProcessRunner.RunAsync(Ffmpeg.FfmpegPath, ChunkEncodeArguments.Build(spec), ct,
+                line => { if (parser.Feed(line) is { } p) onProgress(p); }, captureStdout: false, onStderrLine: input.Feed).ConfigureAwait(false);
+            if (relay.FailedAnswers(spec.SourceUrl) > failedReads) input.LinkBroke();
+        }
+        finally
+        {
+            relay.ForgetFailedAnswers(spec.SourceUrl);
+        }
         var decodeError = input.DecodeError(result.Succeeded, result.LastErrorLine);
         if (!result.Succeeded || decodeError is not null)
         {

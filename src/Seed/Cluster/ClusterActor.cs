@@ -148,7 +148,8 @@ public sealed class ClusterActor : UntypedActor, IWithTimers
                     .Select(m => m.Name).ToHashSet(StringComparer.Ordinal));
                 break;
             case FetchIdleNodes:
-                var up = _members.Values.Where(m => m.Status == MemberStatus.Up).ToList();
+                // A paused node (its own word: no room for chunks) is no candidate: the last chunks must not wait for it.
+                var up = _members.Values.Where(m => m.Status == MemberStatus.Up && m.Paused is null).ToList();
                 Sender.Tell(new IdleNodesResponse(up.Where(m => m.Work.IsEmpty).Select(m => m.Name).ToHashSet(StringComparer.Ordinal),
                     up.ToDictionary(m => m.Name, m => m.Power, StringComparer.Ordinal)));
                 break;
@@ -199,7 +200,8 @@ public sealed class ClusterActor : UntypedActor, IWithTimers
                 if (w.Paused is { } why && member.Paused is null) Log.LogWarning("node {Node} takes no chunks for now: {Reason}", m.Name, why);
                 else if (w.Paused is null && member.Paused is not null) Log.LogInformation("node {Node} takes chunks again", m.Name);
                 member = member with { FreeSlots = w.FreeSlots, Paused = w.Paused };
-                if (member.Status == MemberStatus.Up) _jobs.Tell(new WorkWanted(member.Handle, w.FreeSlots));
+                // Paused, it is no peer either: chunks kept back for a faster node must not wait for one that takes none.
+                if (member.Status == MemberStatus.Up) _jobs.Tell(w.Paused is null ? new WorkWanted(member.Handle, w.FreeSlots) : new WorkWithdrawn(m.Name));
                 break;
             case LeaveCluster l when member.Status != MemberStatus.Exiting:
                 member = member with { Status = MemberStatus.Leaving };

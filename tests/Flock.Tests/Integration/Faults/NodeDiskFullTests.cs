@@ -24,12 +24,14 @@ public sealed class NodeDiskFullTests(ITestOutputHelper output)
         }
         await using var rig = await FaultRig.StartAsync();
         var mounts = new List<string>();
+        var nodes = new List<FlockProcess>();
         try
         {
             // node-a: 48 KiB of disk, and a 1 MiB margin it cannot meet; node-c: the same disk, a margin it meets, chunk
             // results it cannot hold.
             var fullDisk = await MountAsync(rig, "work-full", mounts);
             var a = await rig.NodeAsync("node-a", $"flock.node {{ work-dir = \"{fullDisk}\", min-free-space = 1MiB }}");
+            nodes.Add(a);
             await a.WaitForOutputAsync("taking no chunks for now: work dir 48 KiB free, min-free-space 1.0 MiB", TimeSpan.FromSeconds(30));
             await rig.Cluster.Seed!.WaitForOutputAsync("node node-a takes no chunks for now", TimeSpan.FromSeconds(30));
             var show = await rig.Cluster.PbmAsync("cluster", "show");
@@ -38,6 +40,7 @@ public sealed class NodeDiskFullTests(ITestOutputHelper output)
 
             var tightDisk = await MountAsync(rig, "work-tight", mounts);
             var c = await rig.NodeAsync("node-c", $"flock.node {{ work-dir = \"{tightDisk}\", min-free-space = 16KiB }}");
+            nodes.Add(c);
             var source = await rig.BulkyClipAsync(4);
             var id = await rig.SubmitAsync(source);
             await c.WaitForOutputAsync("ran out of space", TimeSpan.FromMinutes(1));
@@ -48,6 +51,7 @@ public sealed class NodeDiskFullTests(ITestOutputHelper output)
             // Its chunk did not fit: it waits for room (twice what is free) instead of taking chunks it cannot hold.
             await c.WaitForOutputAsync("taking no chunks for now: work dir ran out of space for a chunk", TimeSpan.FromSeconds(30));
             var b = await rig.NodeAsync("node-b");
+            nodes.Add(b);
 
             var job = await rig.AssertCompletedExactlyAsync(id, source, a, b, c);
             Assert.DoesNotContain(Attempts(job), h => h.GetProperty("node").GetString() == "node-a");
@@ -69,6 +73,8 @@ public sealed class NodeDiskFullTests(ITestOutputHelper output)
         }
         finally
         {
+            output.WriteLine("seed:\n" + rig.Cluster.Seed?.Output);
+            foreach (var node in nodes) output.WriteLine("node:\n" + node.Output);
             foreach (var mount in mounts) await RunAsync("umount", "-l", mount);
         }
     }
