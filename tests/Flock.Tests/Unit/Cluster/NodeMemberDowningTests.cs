@@ -7,9 +7,6 @@ using Flock.Messages.Cluster;
 using Flock.Seed.Cluster;
 using Flock.Seed.Hosting;
 using Flock.Seed.Jobs;
-using Flock.Seed.Metrics;
-using Flock.Seed.Options;
-using Microsoft.Extensions.Logging.Abstractions;
 using Xunit;
 using AkkaMember = Akka.Cluster.Member;
 using AkkaStatus = Akka.Cluster.MemberStatus;
@@ -29,7 +26,7 @@ public sealed class NodeMemberDowningTests
     [Fact]
     public async Task Removal_of_a_nodes_old_member_should_not_take_the_work_of_its_session_from_a_fresh_member()
     {
-        await using var seed = new SeedView();
+        await using var seed = new SeedClusterView(Node);
         seed.Connect("s2", 2002);
         // What a node that had joined from the old member sent first on its new session (fixed on the node, not relied on).
         seed.Say("s2", new ReportMember(AddressAt(2001)));
@@ -45,7 +42,7 @@ public sealed class NodeMemberDowningTests
     [Fact]
     public async Task A_node_whose_own_member_was_downed_should_lose_its_work_and_be_given_work_again_once_its_fresh_member_is_up()
     {
-        await using var seed = new SeedView();
+        await using var seed = new SeedClusterView(Node);
         seed.Connect("s1", 2001);
         seed.Say("s1", new ReportMember(AddressAt(2001)));
         seed.Say("s1", new ReportBenchmark(1, 30));
@@ -71,55 +68,5 @@ public sealed class NodeMemberDowningTests
         var create = typeof(AkkaMember).GetMethod("Create", BindingFlags.NonPublic | BindingFlags.Static,
             [typeof(UniqueAddress), typeof(int), typeof(AkkaStatus), typeof(ImmutableHashSet<string>), typeof(AppVersion)])!;
         return (AkkaMember)create.Invoke(null, [new UniqueAddress(Address.Parse(AddressAt(port)), port), 1, status, ImmutableHashSet.Create(ClusterTransport.EncoderRole), AppVersion.Zero])!;
-    }
-
-    /// <summary>The seed's cluster view, with what it tells the job queue recorded.</summary>
-    private sealed class SeedView : IAsyncDisposable
-    {
-        private readonly ActorSystem _system = ActorSystem.Create("flock");
-        private readonly IActorRef _recorder;
-
-        public SeedView()
-        {
-            _recorder = _system.ActorOf(Props.Create(() => new Recorder()));
-            Cluster = _system.ActorOf(ClusterActor.Props(_recorder, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1), new QuarantineOptions(), TimeProvider.System,
-                new SeedMetrics(), NullLoggerFactory.Instance));
-        }
-
-        public IActorRef Cluster { get; }
-
-        public void Connect(string session, int port) =>
-            Cluster.Tell(new NodeConnected(new NodeHandle(Node, session, ["libx264"], _ => true), $"127.0.0.1:{port}", 2, "5.1", []));
-
-        public void Say(string session, ControlMessage message) => Cluster.Tell(new NodeMessage(Node, session, message));
-
-        /// <summary>The node's status once everything told before is handled (the view answers in order).</summary>
-        public async Task<string> StatusAsync()
-        {
-            var view = await Cluster.Ask<ClusterResponse>(new FetchCluster(), TimeSpan.FromSeconds(10));
-            return view.Nodes.Single(n => n.Name == Node).Status;
-        }
-
-        /// <summary>Everything the view told the job queue before it answered the last question.</summary>
-        public async Task<IReadOnlyList<object>> JobsAsync()
-        {
-            await StatusAsync();
-            // Asked after the view's answer, so after everything it told the recorder before answering.
-            return await _recorder.Ask<IReadOnlyList<object>>(new Recorder.Seen(), TimeSpan.FromSeconds(10));
-        }
-
-        public async ValueTask DisposeAsync() => await _system.Terminate();
-    }
-
-    private sealed class Recorder : ReceiveActor
-    {
-        public sealed record Seen;
-
-        public Recorder()
-        {
-            var seen = new List<object>();
-            Receive<Seen>(_ => Sender.Tell((IReadOnlyList<object>)seen.ToArray()));
-            ReceiveAny(seen.Add);
-        }
     }
 }
