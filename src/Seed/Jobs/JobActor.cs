@@ -32,7 +32,7 @@ namespace Flock.Seed.Jobs;
 /// What follows a journalled event runs in its persist handler: Akka holds every other message back until then, so
 /// no message sees a state the journal does not have yet.
 /// </remarks>
-public sealed class JobActor : UntypedPersistentActor
+public sealed class JobActor : UntypedPersistentActor, IWithTimers
 {
     private readonly string _id;
     private readonly JobSpec? _newSpec;
@@ -283,7 +283,7 @@ public sealed class JobActor : UntypedPersistentActor
             case ReleaseOrphanedChunks o:
                 foreach (var (index, view) in _chunks)
                     foreach (var node in view.State.LiveRuns.Select(run => run.Node).Where(n => !o.ConnectedNodes.Contains(n)).Distinct().ToList())
-                        TellChunk(index, new ReleaseFromNode(node, "node did not come back after the seed restarted"));
+                        TellChunk(index, new ReleaseFromNode(node, o.Reason));
                 break;
             case CancelJob:
                 if (_state is { IsFinal: false })
@@ -380,6 +380,14 @@ public sealed class JobActor : UntypedPersistentActor
                     _compactOnceChunksStop = false;
                     Compact();
                 }
+                else if (!_compactOnceChunksStop && _state is { IsFinal: false } && _chunks.TryGetValue(stopped.Key, out var left) && !left.State.IsFinal)
+                    RestartChunkLater(stopped.Key);
+                break;
+            case RestartChunk r when !_chunkActors.ContainsKey(r.Index) && _state is { IsFinal: false } && (_plan ?? _head) is { } restartPlan
+                && _chunks.TryGetValue(r.Index, out var stillOpen) && !stillOpen.State.IsFinal:
+                Log.LogInformation("job {JobId} chunk {ChunkIndex}: starting its actor again from its journal", _id, r.Index);
+                StartChunkActor(restartPlan, r.Index);
+                _chunksRecovering.Add(r.Index);
                 break;
             case Terminated:
                 break;
@@ -453,7 +461,13 @@ public sealed class JobActor : UntypedPersistentActor
     {
         if (_state is null)
         {
-            if (_newSpec is null) { Log.LogError("job {JobId} has no journal and no spec: stopping", _id); Context.Stop(Self); return; }
+            if (_newSpec is null)
+            {
+                Log.LogError("job {JobId} has no journal and no spec: stopping", _id);
+                _jobs.Tell(new JobGivenUp(_id));
+                Context.Stop(Self);
+                return;
+            }
             Directory.CreateDirectory(ChunkDirectory);
             Persist(new JobSubmitted(_newSpec, _clock.GetUtcNow(), ChunksOnDemand: true), e =>
             {
@@ -603,6 +617,39 @@ public sealed class JobActor : UntypedPersistentActor
         if ((_backfilling || _summaryStale) && _state is { IsFinal: true }) JournalSettledChunks();
     }
 
+    /// <summary>
+    /// A chunk actor that stopped while its chunk is open was stopped by Akka.Persistence: an event it could not write
+    /// (the seed's disk full, the journal's database gone). Left so, its chunk could never finish and neither could the
+    /// job; it starts again from its journal after a pause that doubles up to 30 s while the journal keeps failing.
+    /// </summary>
+    private void RestartChunkLater(int index)
+    {
+        var times = _chunkRestarts.GetValueOrDefault(index);
+        _chunkRestarts[index] = times + 1;
+        var pause = TimeSpan.FromSeconds(Math.Min(30, 1 << Math.Min(times, 5)));
+        Log.LogWarning("job {JobId} chunk {ChunkIndex}: its actor stopped (its journal could not be written); starting it again in {Seconds} s", _id, index, pause.TotalSeconds);
+        Timers.StartSingleTimer($"restart-chunk-{index}", new RestartChunk(index), pause);
+    }
+
+    private readonly Dictionary<int, int> _chunkRestarts = [];
+
+    /// <summary>Who asked the claim whose chunk is being opened in the journal: told at once should the write fail.</summary>
+    private IActorRef? _claimAwaitingJournal;
+
+    /// <summary>
+    /// Akka.Persistence stops this actor after this: the queue, waiting on a claim it will never answer, would wait out
+    /// its whole timeout (with every other job's dispatch behind it) before it heard the actor had gone.
+    /// </summary>
+    protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
+    {
+        base.OnPersistFailure(cause, @event, sequenceNr);
+        _claimAwaitingJournal?.Tell(new JobStopping(_id));
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    private sealed record RestartChunk(int Index);
+
     private void StartChunkActor(JobPlanFiles plan, int index)
     {
         var actor = Context.ActorOf(ChunkActor.Props(_id, index, plan, ChunkDirectory, _clock,
@@ -641,8 +688,10 @@ public sealed class JobActor : UntypedPersistentActor
             return;
         }
         var sender = Sender;
+        _claimAwaitingJournal = sender;
         Persist(new JobChunksOpened([o.Index], _clock.GetUtcNow()), e =>
         {
+            _claimAwaitingJournal = null;
             _state = _state!.Apply(e);
             StartChunkActor(plan, o.Index);
             SnapshotIfDue();

@@ -30,6 +30,12 @@ public sealed record CompactJournalResponse(string JobId, bool Compacted);
 /// <summary>The queue gives up on a job for a reason the job itself cannot see (no node can run its encoder).</summary>
 public sealed record FailJob(string Reason);
 
+/// <summary>The answer to a claim the job could not journal: its actor is stopping, and starts again from its journal.</summary>
+public sealed record JobStopping(string JobId);
+
+/// <summary>A job's actor stops for good (nothing to recover it from): the queue does not start it again.</summary>
+public sealed record JobGivenUp(string JobId);
+
 /// <summary>A node has free slots; the jobs actor hands it chunks in queue order.</summary>
 public sealed record WorkWanted(NodeHandle Node, int FreeSlots);
 
@@ -86,7 +92,7 @@ public sealed record ChunkResultAnswer(bool Accepted, string Message, bool TryAg
 public sealed record JobStageChanged(string JobId, string Stage, int Priority, DateTimeOffset SubmittedAt, string? VideoEncoder);
 
 /// <summary>Chunks still held by nodes that are not connected after a seed restart are released after a grace period.</summary>
-public sealed record ReleaseOrphanedChunks(IReadOnlySet<string> ConnectedNodes);
+public sealed record ReleaseOrphanedChunks(IReadOnlySet<string> ConnectedNodes, string Reason = "node did not come back after the seed restarted");
 
 internal sealed record PlanFinished(Planning.JobPlanFiles Plan);
 

@@ -152,6 +152,28 @@ public sealed class JobsActor : UntypedPersistentActor, IWithTimers
     {
         switch (message)
         {
+            case JobGivenUp g:
+                _givenUp.Add(g.JobId);
+                break;
+            case Terminated t when _jobs.Values.FirstOrDefault(j => j.Ref.Equals(t.ActorRef)) is { } stopped:
+                if (_givenUp.Contains(stopped.Id)) break;
+                // Not asked for chunks meanwhile: a claim on a stopped actor waits out its whole timeout, with every
+                // other job's dispatch behind it.
+                _stoppedJobs.Add(stopped.Id);
+                RestartJobLater(stopped.Id);
+                break;
+            case RestartJob r when _jobs.TryGetValue(r.JobId, out var dead) && !_givenUp.Contains(r.JobId):
+                Log.LogInformation("job {JobId}: starting its actor again from its journal", r.JobId);
+                var restarted = StartJobActor(r.JobId, _specs.GetValueOrDefault(r.JobId));
+                _jobs[r.JobId] = dead with { Ref = restarted };
+                _stoppedJobs.Remove(r.JobId);
+                // What its journal says nodes hold may be what failed to be written: a chunk it lists as handed to a node
+                // that never heard of it would wait for that node forever. Every chunk held goes back to the queue; a node
+                // that does have one still hands in its result, which the first to arrive wins.
+                restarted.Tell(new ReleaseOrphanedChunks(new HashSet<string>(StringComparer.Ordinal),
+                    "the job's actor started again after its journal failed: what nodes held is not known"));
+                QueueDispatch();
+                break;
             case JobStageChanged c:
                 if (_jobs.TryGetValue(c.JobId, out var entry))
                 {
@@ -352,13 +374,48 @@ public sealed class JobsActor : UntypedPersistentActor, IWithTimers
 
     private void Spawn(string id, JobSpec? spec)
     {
-        var actor = Context.ActorOf(JobActor.Props(id, spec, Path.Combine(_jobsDirectory, id), Self, _sizing, _minFreeSpace, _clock, _verify, _logs), $"job-{id}");
-        _jobs[id] = new JobEntry(id, actor, JobStates.Queued, spec?.Priority ?? 0, _clock.GetUtcNow(), null);
+        _jobs[id] = new JobEntry(id, StartJobActor(id, spec), JobStates.Queued, spec?.Priority ?? 0, _clock.GetUtcNow(), null);
     }
+
+    private IActorRef StartJobActor(string id, JobSpec? spec)
+    {
+        var actor = Context.ActorOf(JobActor.Props(id, spec, Path.Combine(_jobsDirectory, id), Self, _sizing, _minFreeSpace, _clock, _verify, _logs), $"job-{id}");
+        Context.Watch(actor);
+        // A job submitted in this run may stop before its first event is written: it starts again from its spec.
+        if (spec is not null) _specs[id] = spec;
+        return actor;
+    }
+
+    /// <summary>
+    /// A job's actor stops only when Akka.Persistence stops it: an event it could not write (the seed's disk full, the
+    /// journal's database gone). Left so, the job would answer nothing until the seed restarted (seen: a data disk filled
+    /// mid-job, every claim and `job show` timed out, and freeing the disk changed nothing). It starts again from its
+    /// journal after a pause that doubles up to 30 s while the journal keeps failing.
+    /// </summary>
+    private void RestartJobLater(string id)
+    {
+        var times = _jobRestarts.GetValueOrDefault(id);
+        _jobRestarts[id] = times + 1;
+        var pause = TimeSpan.FromSeconds(Math.Min(30, 1 << Math.Min(times, 5)));
+        Log.LogWarning("job {JobId}: its actor stopped (its journal could not be written); starting it again in {Seconds} s", id, pause.TotalSeconds);
+        Timers.StartSingleTimer($"restart-job-{id}", new RestartJob(id), pause);
+    }
+
+    private readonly Dictionary<string, JobSpec> _specs = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _jobRestarts = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _givenUp = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _stoppedJobs = new(StringComparer.Ordinal);
+
+    private sealed record RestartJob(string JobId);
 
     private bool Forward(string jobId, object message)
     {
         if (!_jobs.TryGetValue(jobId, out var job)) return false;
+        if (_stoppedJobs.Contains(jobId))
+        {
+            Sender.Tell(new Status.Failure(new InvalidOperationException($"job {jobId} is starting again (its journal could not be written); retry in a moment")));
+            return true;
+        }
         job.Ref.Tell(message, Sender);
         return true;
     }
@@ -373,7 +430,7 @@ public sealed class JobsActor : UntypedPersistentActor, IWithTimers
 
     private async Task DispatchAsync()
     {
-        var encoding = Ordered(_jobs.Values.Where(j => j.Stage == JobStates.Encoding)).ToList();
+        var encoding = Ordered(_jobs.Values.Where(j => j.Stage == JobStates.Encoding && !_stoppedJobs.Contains(j.Id))).ToList();
         if (encoding.Count == 0) return;
         foreach (var job in encoding.ToList())
         {
@@ -424,7 +481,7 @@ public sealed class JobsActor : UntypedPersistentActor, IWithTimers
         foreach (var job in encoding)
         {
             if (want.Slots <= 0 || (oneOnly && got)) break;
-            if (!want.Node.CanEncode(job.Encoder)) continue;
+            if (!want.Node.CanEncode(job.Encoder) || _stoppedJobs.Contains(job.Id)) continue;
             while (want.Slots > 0 && !(oneOnly && got))
             {
                 var peers = _wants.Values.Where(w => w.Node.Name != name && w.Node.CanEncode(job.Encoder)).Select(w => w.Node.Name).ToList();
@@ -437,6 +494,12 @@ public sealed class JobsActor : UntypedPersistentActor, IWithTimers
                 {
                     // One job that cannot answer (it is restarting) must not take the queue, and every other job, down with it.
                     Log.LogWarning("job {JobId} did not answer a claim for {Node}; trying the next job", job.Id, name);
+                    break;
+                }
+                if (answer is JobStopping)
+                {
+                    // Its Terminated follows and starts it again; until then no claim goes to it.
+                    _stoppedJobs.Add(job.Id);
                     break;
                 }
                 if (answer is not ChunkClaimed claimed) break;
