@@ -319,8 +319,10 @@ public sealed class SeedClient : IDisposable
             if (failures.Count == 1)
             {
                 // One member tried: the error reads as it does with a single address.
+                // An answered 502/503/504 is a moment's absence too (a job starting again, a proxy between members): a
+                // wait or watch asks again, within its grace, as it does when there is no answer at all.
                 throw failure.Answered
-                    ? new PbmException(failure.Reason)
+                    ? new PbmException(failure.Reason) { Unreachable = true }
                     : new PbmException($"cannot reach seed at {SeedAddress.Display(failure.Address)}: {failure.Reason}", PbmExitCodes.Failure, failure.Inner)
                     {
                         Unreachable = true,

@@ -194,6 +194,11 @@ internal static class JobEndpoints
         {
             return ApiResults.Error(404, $"no job {id}");
         }
+        catch (JobRestartingException e)
+        {
+            // A moment's absence, as of a seed member: pbm's waits and watches ask again.
+            return ApiResults.Error(503, e.Message);
+        }
         catch (InvalidOperationException e)
         {
             return ApiResults.Error(409, e.Message);

@@ -108,7 +108,12 @@ public sealed class ChunkActor : UntypedPersistentActor
                 if (events.Count == 0) { Sender.Tell(new NothingToClaim()); return; }
                 // Not CurrentAttempt: while the first attempt is encoding, that still names the first, not this new one.
                 var claimant = Sender;
-                PersistThen(events, () => claimant.Tell(new ChunkClaimed(BuildAssignment(events.OfType<ChunkAssigned>().Last().Attempt))));
+                _claimAwaitingJournal = claimant;
+                PersistThen(events, () =>
+                {
+                    _claimAwaitingJournal = null;
+                    claimant.Tell(new ChunkClaimed(BuildAssignment(events.OfType<ChunkAssigned>().Last().Attempt)));
+                });
                 break;
             case SubmitChunkResult r:
                 OnResult(r);
@@ -141,6 +146,19 @@ public sealed class ChunkActor : UntypedPersistentActor
                 Unhandled(message);
                 break;
         }
+    }
+
+    /// <summary>Who asked the claim being journalled: answered at once should the write fail.</summary>
+    private IActorRef? _claimAwaitingJournal;
+
+    /// <summary>
+    /// Akka.Persistence stops this actor after this (its job starts it again from its journal): the job, and the queue
+    /// behind it, would otherwise wait out the claim's whole timeout.
+    /// </summary>
+    protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
+    {
+        base.OnPersistFailure(cause, @event, sequenceNr);
+        _claimAwaitingJournal?.Tell(new NothingToClaim());
     }
 
     /// <summary>Journals the events and applies each; <paramref name="then"/> runs after the last one is applied.</summary>

@@ -117,3 +117,6 @@ internal sealed record EntryPointsKnown(System.Collections.Immutable.ImmutableSo
 
 /// <summary>Tell a node to stop an attempt it no longer needs to finish.</summary>
 public sealed record CancelOnNode(string NodeName, Messages.Chunks.CancelChunk Cancel);
+
+/// <summary>The job's actor is starting again after a journal failure: asked again in a moment, it answers (HTTP 503).</summary>
+public sealed class JobRestartingException(string message) : InvalidOperationException(message);

@@ -189,6 +189,8 @@ public sealed class JobsActor : UntypedPersistentActor, IWithTimers
                         foreach (var key in _assignedAt.Keys.Where(k => k.JobId == c.JobId).ToList()) _assignedAt.Remove(key);
                     }
                     _jobs[c.JobId] = entry with { Stage = c.Stage, Priority = c.Priority, SubmittedAt = c.SubmittedAt, Encoder = c.VideoEncoder };
+                    // A job tells its stage once its spec is journalled: from then on a restart reads it back from there.
+                    _specs.Remove(c.JobId);
                     if (c.Stage == JobStates.Encoding) QueueDispatch();
                     if (!JobStates.IsFinal(c.Stage)) _compactionAsked.Remove(c.JobId);
                     // After a start, once every job has said where it stands (not once per job: thousands may report).
@@ -413,7 +415,7 @@ public sealed class JobsActor : UntypedPersistentActor, IWithTimers
         if (!_jobs.TryGetValue(jobId, out var job)) return false;
         if (_stoppedJobs.Contains(jobId))
         {
-            Sender.Tell(new Status.Failure(new InvalidOperationException($"job {jobId} is starting again (its journal could not be written); retry in a moment")));
+            Sender.Tell(new Status.Failure(new JobRestartingException($"job {jobId} is starting again (its journal could not be written); retry in a moment")));
             return true;
         }
         job.Ref.Tell(message, Sender);
