@@ -413,13 +413,36 @@ public sealed class JobsActor : UntypedPersistentActor, IWithTimers
     private bool Forward(string jobId, object message)
     {
         if (!_jobs.TryGetValue(jobId, out var job)) return false;
-        if (_stoppedJobs.Contains(jobId))
-        {
-            Sender.Tell(new Status.Failure(new JobRestartingException($"job {jobId} is starting again (its journal could not be written); retry in a moment")));
-            return true;
-        }
-        job.Ref.Tell(message, Sender);
+        if (_stoppedJobs.Contains(jobId)) AnswerWhileRestarting(jobId, message);
+        else job.Ref.Tell(message, Sender);
         return true;
+    }
+
+    /// <summary>
+    /// What a job starting again answers, each asker in its own terms: a result is kept by its node and sent again, a
+    /// node's report is dropped (the restarted job sends every held chunk back to the queue), and a question from the
+    /// API fails as a moment's absence (HTTP 503), which pbm's waits ride out.
+    /// </summary>
+    private void AnswerWhileRestarting(string jobId, object message)
+    {
+        var why = $"job {jobId} is starting again (its journal could not be written); retry in a moment";
+        switch (message)
+        {
+            case ChunkReport:
+                break;
+            case SubmitChunkResult:
+                Sender.Tell(new ChunkResultAnswer(false, why, TryAgain: true));
+                break;
+            case MeasureFirstPass:
+                Sender.Tell(new FetchSecondPassRateResponse(null));
+                break;
+            case FetchJobFile:
+                Sender.Tell(new JobFileResponse(null, why));
+                break;
+            default:
+                Sender.Tell(new Status.Failure(new JobRestartingException(why)));
+                break;
+        }
     }
 
     /// <summary>Coalesces bursts of triggers (many chunks released at once) into one dispatch round.</summary>
