@@ -1,6 +1,6 @@
-using Flock.Media.Storage;
 using Akka.Actor;
 using Flock.Media.Processes;
+using Flock.Media.Storage;
 using Flock.Messages.Chunks;
 using Flock.Messages.Cluster;
 using Flock.Messages.Security;
@@ -466,7 +466,8 @@ public sealed class EncoderActor : UntypedActor, IWithTimers
     {
         if (_connection is null || _benchmark is null || _stopping) return;
         var free = Capacity - _reserve.Count - _encoding.Count;
-        var paused = ShortOfSpace();
+        var room = DiskSpace.FreeBytes(_workDir);
+        var paused = ShortOfSpace(room);
         if ((paused is null) != (_paused is null))
         {
             if (paused is not null)
@@ -476,7 +477,7 @@ public sealed class EncoderActor : UntypedActor, IWithTimers
             }
             else
             {
-                Log.LogInformation("taking chunks again: the work dir has {Free} free", DiskSpace.FreeBytes(_workDir) is { } bytes ? DiskSpace.Format(bytes) : "room");
+                Log.LogInformation("taking chunks again: the work dir has {Free} free", room is { } bytes ? DiskSpace.Format(bytes) : "room");
                 Timers.Cancel(nameof(SpaceCheck));
                 _spaceWanted = _options.MinFreeSpace;
             }
@@ -494,16 +495,17 @@ public sealed class EncoderActor : UntypedActor, IWithTimers
     private static readonly TimeSpan SpaceCheckInterval = TimeSpan.FromSeconds(5);
 
     /// <summary>Why this node should take no chunk now (its work dir short of min-free-space, or of room for a chunk that ran out), or null.</summary>
-    private string? ShortOfSpace()
+    /// <param name="room">free bytes in the work dir; null when the filesystem cannot say (then no check).</param>
+    private string? ShortOfSpace(long? room)
     {
-        if (_spaceWanted <= 0 || DiskSpace.FreeBytes(_workDir) is not { } free || free >= _spaceWanted) return null;
+        if (_spaceWanted <= 0 || room is not { } free || free >= _spaceWanted) return null;
         return _spaceWanted > _options.MinFreeSpace
             ? $"work dir ran out of space for a chunk: {DiskSpace.Format(free)} free, waiting for {DiskSpace.Format(_spaceWanted)}"
             : $"work dir {DiskSpace.Format(free)} free, min-free-space {DiskSpace.Format(_options.MinFreeSpace)}";
     }
 
     /// <summary>ENOSPC, as ffmpeg words it in its error line or .NET raises it: the node's disk, not the chunk.</summary>
-    public static bool IsOutOfSpace(Exception e) =>
+    private static bool IsOutOfSpace(Exception e) =>
         e.Message.Contains("No space left on device", StringComparison.Ordinal) || e is IOException { HResult: 28 }
         || e is MediaException { Details: { } details } && details.Contains("No space left on device", StringComparison.Ordinal);
 

@@ -1,5 +1,5 @@
-using Flock.Media.Storage;
 using Akka.Actor;
+using Flock.Media.Storage;
 using Flock.Messages.Cluster;
 using Flock.Messages.Jobs;
 using Flock.Seed.Cluster;

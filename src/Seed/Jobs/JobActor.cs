@@ -1,4 +1,3 @@
-using Flock.Media.Storage;
 using Akka.Actor;
 using Akka.Dispatch;
 using Akka.Persistence;
@@ -7,6 +6,7 @@ using Flock.Media.Encoding;
 using Flock.Media.Options;
 using Flock.Media.Planning;
 using Flock.Media.Processes;
+using Flock.Media.Storage;
 using Flock.Media.Verification;
 using Flock.Messages;
 using Flock.Messages.Chunks;
@@ -17,7 +17,6 @@ using Flock.Seed.Cluster;
 using Flock.Seed.Hosting;
 using Flock.Seed.Live;
 using Flock.Seed.Planning;
-using Flock.Seed.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace Flock.Seed.Jobs;
@@ -620,18 +619,16 @@ public sealed class JobActor : UntypedPersistentActor, IWithTimers
     /// <summary>
     /// A chunk actor that stopped while its chunk is open was stopped by Akka.Persistence: an event it could not write
     /// (the seed's disk full, the journal's database gone). Left so, its chunk could never finish and neither could the
-    /// job; it starts again from its journal after a pause that doubles up to 30 s while the journal keeps failing.
+    /// job; it starts again from its journal after a pause (<see cref="RestartBackoff{TKey}"/>).
     /// </summary>
     private void RestartChunkLater(int index)
     {
-        var times = _chunkRestarts.GetValueOrDefault(index);
-        _chunkRestarts[index] = times + 1;
-        var pause = TimeSpan.FromSeconds(Math.Min(30, 1 << Math.Min(times, 5)));
+        var pause = _chunkRestarts.Next(index);
         Log.LogWarning("job {JobId} chunk {ChunkIndex}: its actor stopped (its journal could not be written); starting it again in {Seconds} s", _id, index, pause.TotalSeconds);
         Timers.StartSingleTimer($"restart-chunk-{index}", new RestartChunk(index), pause);
     }
 
-    private readonly Dictionary<int, int> _chunkRestarts = [];
+    private readonly RestartBackoff<int> _chunkRestarts = new();
 
     /// <summary>Who asked the claim whose chunk is being opened in the journal: told at once should the write fail.</summary>
     private IActorRef? _claimAwaitingJournal;

@@ -1,9 +1,9 @@
-using Flock.Media.Storage;
 using System.Globalization;
 using Akka.Actor;
 using Akka.Dispatch;
 using Akka.Persistence;
 using Flock.Media.Planning;
+using Flock.Media.Storage;
 using Flock.Messages;
 using Flock.Messages.Chunks;
 using Flock.Messages.Cluster;
@@ -12,7 +12,6 @@ using Flock.Seed.Cluster;
 using Flock.Seed.Hosting;
 using Flock.Seed.Metrics;
 using Flock.Seed.Options;
-using Flock.Seed.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace Flock.Seed.Jobs;
@@ -392,19 +391,17 @@ public sealed class JobsActor : UntypedPersistentActor, IWithTimers
     /// A job's actor stops only when Akka.Persistence stops it: an event it could not write (the seed's disk full, the
     /// journal's database gone). Left so, the job would answer nothing until the seed restarted (seen: a data disk filled
     /// mid-job, every claim and `job show` timed out, and freeing the disk changed nothing). It starts again from its
-    /// journal after a pause that doubles up to 30 s while the journal keeps failing.
+    /// journal after a pause (<see cref="RestartBackoff{TKey}"/>).
     /// </summary>
     private void RestartJobLater(string id)
     {
-        var times = _jobRestarts.GetValueOrDefault(id);
-        _jobRestarts[id] = times + 1;
-        var pause = TimeSpan.FromSeconds(Math.Min(30, 1 << Math.Min(times, 5)));
+        var pause = _jobRestarts.Next(id);
         Log.LogWarning("job {JobId}: its actor stopped (its journal could not be written); starting it again in {Seconds} s", id, pause.TotalSeconds);
         Timers.StartSingleTimer($"restart-job-{id}", new RestartJob(id), pause);
     }
 
     private readonly Dictionary<string, JobSpec> _specs = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int> _jobRestarts = new(StringComparer.Ordinal);
+    private readonly RestartBackoff<string> _jobRestarts = new();
     private readonly HashSet<string> _givenUp = new(StringComparer.Ordinal);
     private readonly HashSet<string> _stoppedJobs = new(StringComparer.Ordinal);
 
@@ -455,7 +452,7 @@ public sealed class JobsActor : UntypedPersistentActor, IWithTimers
 
     private async Task DispatchAsync()
     {
-        var encoding = Ordered(_jobs.Values.Where(j => j.Stage == JobStates.Encoding && !_stoppedJobs.Contains(j.Id))).ToList();
+        var encoding = Ordered(_jobs.Values.Where(j => j.Stage == JobStates.Encoding)).ToList();
         if (encoding.Count == 0) return;
         foreach (var job in encoding.ToList())
         {

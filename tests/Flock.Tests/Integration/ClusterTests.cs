@@ -1,6 +1,6 @@
-using Flock.Media.Storage;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Flock.Media.Storage;
 using Flock.Tests.Support;
 using Xunit;
 

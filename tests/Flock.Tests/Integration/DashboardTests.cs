@@ -1,4 +1,3 @@
-using Flock.Media.Storage;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
@@ -6,8 +5,8 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Flock.Cli.Pbm.Output;
+using Flock.Media.Storage;
 using Flock.Messages.Jobs;
-using Flock.Seed.Storage;
 using Flock.Tests.Support;
 using Xunit;
 

@@ -1,7 +1,6 @@
-using Flock.Media.Storage;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Flock.Seed.Storage;
+using Flock.Media.Storage;
 using Flock.Tests.Support;
 using Xunit;
 

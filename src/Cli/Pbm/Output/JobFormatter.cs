@@ -1,5 +1,5 @@
-using Flock.Media.Storage;
 using System.Globalization;
+using Flock.Media.Storage;
 using Flock.Messages;
 using Flock.Messages.Jobs;
 
