@@ -63,6 +63,8 @@ public static class MetricsReport
 
         w.Family("flock_source_sent_bytes_total", "counter", "Source bytes the seed sent to nodes in stream elements over Akka.Remote (counted as each element leaves, a transfer cut short included).");
         w.Sample("flock_source_sent_bytes_total", metrics.BytesSent);
+        w.Family("flock_source_reads_total", "counter", "Range reads of a job's source the seed answered with bytes for nodes (each costs the node about two round trips on its link).");
+        w.Sample("flock_source_reads_total", metrics.SourceReads);
 
         w.Family("flock_result_received_bytes_total", "counter", "Chunk result bytes received from nodes.");
         w.Sample("flock_result_received_bytes_total", metrics.BytesReceived);

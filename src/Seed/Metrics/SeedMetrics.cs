@@ -17,6 +17,7 @@ public sealed class SeedMetrics
 
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, double>> _fpsByNode = new(StringComparer.Ordinal);
     private long _bytesSent;
+    private long _sourceReads;
     private long _bytesReceived;
     private long _chunkRetries;
     private long _jobsCompleted;
@@ -38,6 +39,11 @@ public sealed class SeedMetrics
     public long ChunkRetries => Interlocked.Read(ref _chunkRetries);
 
     public void SourceBytesSent(long bytes) => Interlocked.Add(ref _bytesSent, bytes);
+
+    /// <summary>Range reads of a job's source answered for nodes: each costs its node a round trip or two on its link.</summary>
+    public long SourceReads => Interlocked.Read(ref _sourceReads);
+
+    public void SourceRead() => Interlocked.Increment(ref _sourceReads);
 
     public void ResultBytesReceived(long bytes) => Interlocked.Add(ref _bytesReceived, bytes);
 

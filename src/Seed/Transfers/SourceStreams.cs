@@ -39,6 +39,7 @@ public static class SourceStreams
             var last = SourceReads.LastByteFor(request.Start, request.Last, length, request.Span);
             var bytes = Read(path, request.Start, last + 1, metrics).IdleTimeout(Idle);
             var offered = await bytes.RunWith(StreamRefs.SourceRef<ByteString>(), materializer).ConfigureAwait(false);
+            metrics.SourceRead();
             return new FetchSourceBytesResponse(length, request.Start, last + 1, offered);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or AskTimeoutException)
