@@ -41,6 +41,9 @@ public sealed class SourceRelay : IAsyncDisposable
     /// <summary>What ffmpeg read past a chunk's span before it stopped, measured on MP4 (three reads: 32, 32 and 64 KiB).</summary>
     private const long ReadPastEnd = 128 * 1024;
 
+    /// <summary>What ffmpeg read before a chunk's first packet when it seeked there, measured on Matroska (207 bytes of cluster header).</summary>
+    private const long ReadBeforeStart = 4 * 1024;
+
     private readonly WebApplication _app;
     private readonly List<Prefetched> _prefetched = [];
     private readonly TimeSpan _sessionWait;
@@ -150,15 +153,18 @@ public sealed class SourceRelay : IAsyncDisposable
             // The header is the same for every chunk of the job: fetched once, kept with the job's other shared bytes.
             var header = span.MediaStart > 0 && !_shared.Covers(a.JobId, 0, span.MediaStart) ? span.MediaStart : 0;
             var headerShared = header <= SharedLimit;
-            if (held + (headerShared ? 0 : header) + (span.End - span.Start) > PrefetchLimit) return;
+            if (held + (headerShared ? 0 : header) + (span.End - span.Start) + ReadBeforeStart + ReadPastEnd > PrefetchLimit) return;
             var key = Key(a);
             if (_prefetched.Any(p => p.Chunk == key)) return;
             if (header > 0 && headerShared) _shared.Add(a.JobId, 0, header, FetchAllAsync(connection, session, a.JobId, 0, header));
-            else if (header > 0) _prefetched.Add(new Prefetched(key, a.JobId, 0, header, null, FetchAllAsync(connection, session, a.JobId, 0, header)));
+            else if (header > 0) _prefetched.Add(new Prefetched(key, a.JobId, 0, header, null, FetchAllAsync(connection, session, a.JobId, 0, header), null));
             // ffmpeg's demuxer reads a little past the chunk's last packet before its decoder lets it stop: those bytes
             // come with the rest, not as questions of their own (200 ms each on a link with 100 ms of round trip).
+            // It also reads the few bytes before the span that frame its first packet (a Matroska cluster's header).
             var end = span.End + Math.Min(ReadPastEnd, (span.End - span.Start) / 32);
-            _prefetched.Add(new Prefetched(key, a.JobId, span.Start, end, span, FetchAllAsync(connection, session, a.JobId, span.Start, end)));
+            var start = Math.Max(span.MediaStart, span.Start - ReadBeforeStart);
+            var arrival = new Arrival();
+            _prefetched.Add(new Prefetched(key, a.JobId, start, end, span, FetchAllAsync(connection, session, a.JobId, start, end, arrival), arrival));
         }
     }
 
@@ -179,7 +185,8 @@ public sealed class SourceRelay : IAsyncDisposable
     private static string Key(AssignChunk a) => $"{a.JobId}/{a.ChunkIndex}/{a.Attempt}";
 
     /// <returns>[start, end) of the source (less where the file ends first) and its length; null when the seed could not give it all.</returns>
-    private async Task<(byte[] Bytes, long Length)?> FetchAllAsync(SeedConnection connection, CancellationToken session, string job, long start, long end)
+    /// <param name="arrival">told of the bytes as they come, for readers that need not wait for all of them.</param>
+    private async Task<(byte[] Bytes, long Length)?> FetchAllAsync(SeedConnection connection, CancellationToken session, string job, long start, long end, Arrival? arrival = null)
     {
         try
         {
@@ -187,6 +194,7 @@ public sealed class SourceRelay : IAsyncDisposable
                 .ConfigureAwait(false);
             if (offer.Bytes is not { } bytes || offer.Start != start || (offer.End != end && offer.End != offer.Length)) return null;
             var buffer = new byte[offer.End - start];
+            arrival?.Started(buffer, offer.Length);
             var at = 0;
             var since = 0L;
             await bytes.Source.Via(Flow.Create<ByteString>().IdleTimeout(ElementTimeout))
@@ -195,6 +203,7 @@ public sealed class SourceRelay : IAsyncDisposable
                     if (at == 0) since = Stopwatch.GetTimestamp();
                     element.CopyTo(buffer, at, element.Count);
                     at += element.Count;
+                    arrival?.Filled(at);
                 }, MaterializerFor(connection.System)).WaitAsync(session).ConfigureAwait(false);
             if (at != buffer.Length) return null;
             // Nothing but the link slows a fetch into memory: its rate is what the next streams' window is sized by.
@@ -211,7 +220,8 @@ public sealed class SourceRelay : IAsyncDisposable
     /// <summary>
     /// A read that starts inside bytes this node holds for the job, answered from them as the seed would have cut it:
     /// a chunk's prefetched span, or the bytes every chunk reads. Another chunk's span still on its way is not waited
-    /// for (a read just past this chunk's end would wait for all of the next chunk's bytes): the seed answers it.
+    /// for (a read just past this chunk's end would wait for all of the next chunk's bytes): the seed answers it. The
+    /// chunk's own span still on its way answers as far as it has arrived; ffmpeg reads on from there.
     /// </summary>
     private async Task<bool> ServeHeldAsync(HttpContext http, string id, long start, long? last, SourceByteSpan? span)
     {
@@ -219,6 +229,7 @@ public sealed class SourceRelay : IAsyncDisposable
         lock (_gate)
             hit = _prefetched.FirstOrDefault(p => p.JobId == id && p.Start <= start && start < p.End
                 && (p.Bytes.IsCompleted || p.Span is null || (span is not null && p.Span == span)));
+        if (hit is { Arrival: { } arrival } && await ServeArrivingAsync(http, hit, arrival, start, last, span).ConfigureAwait(false)) return true;
         var (from, held) = hit is not null ? (hit.Start, hit.Bytes)
             : _shared.Find(id, start) is { } piece ? (piece.Start, piece.Bytes) : (0L, null);
         if (held is null || await held.ConfigureAwait(false) is not var (bytes, length) || start >= from + bytes.Length) return false;
@@ -226,6 +237,24 @@ public sealed class SourceRelay : IAsyncDisposable
         AnswerPartial(http, start, end, length);
         await http.Response.Body.WriteAsync(bytes.AsMemory((int)(start - from), (int)(end - start)), http.RequestAborted).ConfigureAwait(false);
         return true;
+    }
+
+    /// <summary>Answers from <paramref name="hit"/>'s bytes that have arrived once the one at <paramref name="start"/> has; false once the fetch ended (whole or failed).</summary>
+    private static async Task<bool> ServeArrivingAsync(HttpContext http, Prefetched hit, Arrival arrival, long start, long? last, SourceByteSpan? span)
+    {
+        while (true)
+        {
+            var grew = arrival.Grew;
+            if (hit.Bytes.IsCompleted) return false;
+            if (arrival.Buffer is { } buffer && arrival.Arrived > start - hit.Start)
+            {
+                var end = Math.Min(hit.Start + arrival.Arrived, SourceReads.LastByteFor(start, last, arrival.Length, span) + 1);
+                AnswerPartial(http, start, end, arrival.Length);
+                await http.Response.Body.WriteAsync(buffer.AsMemory((int)(start - hit.Start), (int)(end - start)), http.RequestAborted).ConfigureAwait(false);
+                return true;
+            }
+            await Task.WhenAny(grew, hit.Bytes).WaitAsync(http.RequestAborted).ConfigureAwait(false);
+        }
     }
 
     /// <summary>206 headers for bytes [start, end) of a file <paramref name="length"/> long, as the seed's own range answers had them.</summary>
@@ -239,7 +268,8 @@ public sealed class SourceRelay : IAsyncDisposable
     }
 
     /// <param name="Span">the chunk's span these bytes were fetched for; null for its container header.</param>
-    private sealed record Prefetched(string Chunk, string JobId, long Start, long End, SourceByteSpan? Span, Task<(byte[] Bytes, long Length)?> Bytes);
+    /// <param name="Arrival">the bytes as they come, for a chunk's span (its own reader need not wait for all of them).</param>
+    private sealed record Prefetched(string Chunk, string JobId, long Start, long End, SourceByteSpan? Span, Task<(byte[] Bytes, long Length)?> Bytes, Arrival? Arrival);
 
     private async Task ServeAsync(HttpContext http, string id, ILogger log)
     {

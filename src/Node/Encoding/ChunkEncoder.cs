@@ -24,6 +24,8 @@ public static class ChunkEncoder
         var twoPass = TwoPass.IsRequested(a.VideoOptions);
         // A chunk encoded more than once (two passes; a rate target's correction) reads its source each time. Held here
         // from the start, as a chunk waiting in reserve is, every pass reads it from memory, and the seed sends it once.
+        // Not every chunk: on a slow link a whole chunk fetched at once beside the reserve's queues a heartbeat behind
+        // both (SlowLinkTests lost the seed's at 48 KB/s), where ffmpeg's own reads go at the pace it decodes.
         if (twoPass || VideoBitrate.TargetOf(a.VideoOptions) is not null) relay.Prefetch(a);
         var statistics = StatisticsPrefix(workDir, a);
         try
