@@ -1,13 +1,16 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Threading.Channels;
 
 namespace Flock.Tests.Support;
 
 /// <summary>
 /// A TCP forwarder on 127.0.0.1 in front of a member's cluster transport, so a test can damage the network the way real
 /// ones fail: a partition that closes nothing (<see cref="BlackHole"/>). It holds bytes back rather than dropping
-/// them, as TCP retransmission would deliver them once the link heals. (Slow links and cut links are the isolated
-/// network's: <see cref="IsolatedNetwork"/>.)
+/// them, as TCP retransmission would deliver them once the link heals. With a <see cref="Delay"/>, a distant link: each
+/// direction holds every byte that long, in order, without limiting how many are in flight (this kernel has no netem).
+/// (Slow links and cut links are the isolated network's: <see cref="IsolatedNetwork"/>.)
 /// </summary>
 public sealed class TcpProxy : IAsyncDisposable
 {
@@ -16,15 +19,19 @@ public sealed class TcpProxy : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private volatile bool _blackHole;
 
-    public TcpProxy(int targetPort)
+    public TcpProxy(int targetPort, TimeSpan delay = default)
     {
         _targetPort = targetPort;
+        Delay = delay;
         _listener = new TcpListener(IPAddress.Loopback, 0);
         _listener.Start();
         _ = AcceptLoopAsync();
     }
 
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+    /// <summary>How long each direction holds every byte: half the round trip it adds.</summary>
+    public TimeSpan Delay { get; }
 
     public string Address => $"127.0.0.1:{Port}";
 
@@ -69,7 +76,44 @@ public sealed class TcpProxy : IAsyncDisposable
         }
     }
 
-    private async Task PumpAsync(Socket from, Socket to)
+    private Task PumpAsync(Socket from, Socket to) => Delay > TimeSpan.Zero ? DelayedPumpAsync(from, to) : DirectPumpAsync(from, to);
+
+    /// <summary>Reads on while what was read waits out its delay, so the delay adds latency and takes no bandwidth.</summary>
+    private async Task DelayedPumpAsync(Socket from, Socket to)
+    {
+        var held = Channel.CreateUnbounded<(long Due, byte[] Bytes)>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        var deliver = Task.Run(async () =>
+        {
+            await foreach (var (due, bytes) in held.Reader.ReadAllAsync(_stop.Token))
+            {
+                var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
+                if (wait > TimeSpan.Zero) await Task.Delay(wait, _stop.Token);
+                if (bytes.Length == 0)
+                {
+                    try { to.Shutdown(SocketShutdown.Send); } catch (SocketException) { }
+                    return;
+                }
+                await to.SendAsync(bytes, SocketFlags.None, _stop.Token);
+            }
+        });
+        var buffer = new byte[64 * 1024];
+        try
+        {
+            while (true)
+            {
+                var read = await from.ReceiveAsync(buffer, SocketFlags.None, _stop.Token);
+                held.Writer.TryWrite((Stopwatch.GetTimestamp() + (long)(Delay.TotalSeconds * Stopwatch.Frequency), buffer.AsSpan(0, read).ToArray()));
+                if (read == 0) break;
+            }
+        }
+        finally
+        {
+            held.Writer.TryComplete();
+        }
+        await deliver;
+    }
+
+    private async Task DirectPumpAsync(Socket from, Socket to)
     {
         var buffer = new byte[64 * 1024];
         while (true)

@@ -1,0 +1,56 @@
+using System.Globalization;
+using Flock.Tests.Integration.Faults;
+using Flock.Tests.Support;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Flock.Tests.Integration;
+
+/// <summary>
+/// A node far from the seed (a cloud machine on another continent): every byte between them takes 100 ms there and
+/// back. What every chunk of a job reads is kept on the node, each chunk's bytes come as one stream whose window
+/// follows the link, and a chunk is read as it arrives: the paths a near node rarely takes, whose bytes must be the
+/// very bytes of the source. How long it takes is bench/far-node's business.
+/// </summary>
+public sealed class FarNodeTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task A_node_far_from_the_seed_should_encode_exactly_and_read_what_every_chunk_reads_once()
+    {
+        // The seed announces the proxy's port, so the node's whole cluster transport (chunk bytes, results, heartbeats)
+        // crosses it; the proxy holds each direction 50 ms and takes no bandwidth.
+        var remotePort = FlockProcess.FreePort();
+        await using var proxy = new TcpProxy(remotePort, TimeSpan.FromMilliseconds(50));
+        using var cluster = new TestCluster();
+        var seed = await cluster.StartSeedAsync(config: $"flock.seed {{ remote-port = {remotePort}, remote-public-port = {proxy.Port} }}\n",
+            env: new Dictionary<string, string> { ["FLOCK_SEED_REMOTE_PORT"] = remotePort.ToString(CultureInfo.InvariantCulture) });
+        var node = await cluster.StartNodeAsync("node-far");
+        await node.WaitForOutputAsync("cluster member up", TimeSpan.FromSeconds(30));
+        var source = cluster.Scratch.File("source.mp4");
+        // Its moov after its mdat, as ffmpeg writes by default: every chunk's ffmpeg reads the index at the file's end.
+        await FfmpegTool.FfmpegAsync(["-v", "error", "-f", "lavfi", "-i", "testsrc2=s=640x360:r=25:d=12", "-f", "lavfi", "-i", "sine=d=12",
+            "-c:v", "libx264", "-preset", "ultrafast", "-g", "25", "-b:v", "4M", "-c:a", "aac", "-shortest", source]);
+        var reads = await CounterAsync(cluster, "flock_source_reads_total");
+
+        var id = await cluster.SubmitDetachedAsync(source, cluster.Scratch.File("out.mp4"), 2, FaultRig.Options);
+        var wait = await cluster.PbmAsync("job", "wait", id);
+
+        Assert.True(wait.ExitCode == 0, wait.Stderr + "\nseed:\n" + seed.Output + "\nnode:\n" + node.Output);
+        var job = await cluster.JobAsync(id);
+        var chunks = job.GetProperty("chunks").GetArrayLength();
+        Assert.Equal(job.GetProperty("totalFrames").GetInt32(), job.GetProperty("chunks").EnumerateArray().Sum(c => c.GetProperty("frames").GetInt32()));
+        await FaultRig.AssertFetchedEqualsReferenceAsync(cluster, id, source);
+        Assert.Contains("(its source bytes fetched while it waited)", node.Output, StringComparison.Ordinal);
+        reads = await CounterAsync(cluster, "flock_source_reads_total") - reads;
+        output.WriteLine($"{chunks} chunks, {reads} source reads answered by the seed");
+        Assert.True(reads <= 5 * chunks, $"the far node asked the seed {reads} times for {chunks} chunks");
+        Assert.DoesNotContain("no heartbeat from the seed", node.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("node node-far is unreachable", seed.Output, StringComparison.Ordinal);
+    }
+
+    private static async Task<double> CounterAsync(TestCluster cluster, string name)
+    {
+        using var http = cluster.CreateClient(null);
+        return PrometheusText.Parse(await http.GetStringAsync(new Uri("/metrics", UriKind.Relative))).Value(name);
+    }
+}
