@@ -30,7 +30,7 @@ public sealed class FarNodeTests(ITestOutputHelper output)
         // Its moov after its mdat, as ffmpeg writes by default: every chunk's ffmpeg reads the index at the file's end.
         await FfmpegTool.FfmpegAsync(["-v", "error", "-f", "lavfi", "-i", "testsrc2=s=640x360:r=25:d=12", "-f", "lavfi", "-i", "sine=d=12",
             "-c:v", "libx264", "-preset", "ultrafast", "-g", "25", "-b:v", "4M", "-c:a", "aac", "-shortest", source]);
-        var reads = await CounterAsync(cluster, "flock_source_reads_total");
+        var reads = await cluster.MetricAsync("flock_source_reads_total");
 
         var id = await cluster.SubmitDetachedAsync(source, cluster.Scratch.File("out.mp4"), 2, FaultRig.Options);
         var wait = await cluster.PbmAsync("job", "wait", id);
@@ -41,16 +41,10 @@ public sealed class FarNodeTests(ITestOutputHelper output)
         Assert.Equal(job.GetProperty("totalFrames").GetInt32(), job.GetProperty("chunks").EnumerateArray().Sum(c => c.GetProperty("frames").GetInt32()));
         await FaultRig.AssertFetchedEqualsReferenceAsync(cluster, id, source);
         Assert.Contains("(its source bytes fetched while it waited)", node.Output, StringComparison.Ordinal);
-        reads = await CounterAsync(cluster, "flock_source_reads_total") - reads;
+        reads = await cluster.MetricAsync("flock_source_reads_total") - reads;
         output.WriteLine($"{chunks} chunks, {reads} source reads answered by the seed");
         Assert.True(reads <= 5 * chunks, $"the far node asked the seed {reads} times for {chunks} chunks");
         Assert.DoesNotContain("no heartbeat from the seed", node.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("node node-far is unreachable", seed.Output, StringComparison.Ordinal);
-    }
-
-    private static async Task<double> CounterAsync(TestCluster cluster, string name)
-    {
-        using var http = cluster.CreateClient(null);
-        return PrometheusText.Parse(await http.GetStringAsync(new Uri("/metrics", UriKind.Relative))).Value(name);
     }
 }

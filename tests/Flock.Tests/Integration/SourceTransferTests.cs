@@ -39,13 +39,13 @@ public sealed class SourceTransferTests(ITestOutputHelper output)
         var node = await cluster.StartNodeAsync("node-t");
 
         var before = await SentBytesAsync(cluster);
-        var readsBefore = await CounterAsync(cluster, "flock_source_reads_total");
+        var readsBefore = await cluster.MetricAsync("flock_source_reads_total");
         string[] options = twoPass ? ["-c:v", "libx264", "-preset", "ultrafast", "-b:v", "1M", "-pass", "2"] : ["-c:v", "libx264", "-preset", "ultrafast"];
         var id = await cluster.SubmitDetachedAsync(source, cluster.Scratch.File("out" + extension), 6, options);
         var wait = await cluster.PbmAsync("job", "wait", id);
         Assert.True(wait.ExitCode == 0, wait.Stdout + wait.Stderr);
         var sent = await SentBytesAsync(cluster) - before;
-        var reads = await CounterAsync(cluster, "flock_source_reads_total") - readsBefore;
+        var reads = await cluster.MetricAsync("flock_source_reads_total") - readsBefore;
         // The chunk waiting behind the one encoding had its bytes fetched meanwhile, and that cost no byte more.
         Assert.Contains("(its source bytes fetched while it waited)", node.Output, StringComparison.Ordinal);
 
@@ -65,13 +65,8 @@ public sealed class SourceTransferTests(ITestOutputHelper output)
         Assert.True(sent >= 0.9 * size, $"the seed counted {sent} bytes for a {size}-byte source");
     }
 
-    private static Task<double> SentBytesAsync(TestCluster cluster) => CounterAsync(cluster, "flock_source_sent_bytes_total");
+    private static Task<double> SentBytesAsync(TestCluster cluster) => cluster.MetricAsync("flock_source_sent_bytes_total");
 
-    private static async Task<double> CounterAsync(TestCluster cluster, string name)
-    {
-        using var http = cluster.CreateClient(null);
-        return PrometheusText.Parse(await http.GetStringAsync(new Uri("/metrics", UriKind.Relative))).Value(name);
-    }
 
     /// <summary>
     /// The chunks of the seed's plan and the bytes a node decodes before each one's first frame: from the keyframe at or

@@ -131,6 +131,13 @@ public sealed class TestCluster : IDisposable
         return client;
     }
 
+    /// <summary>One sample of the seed's /metrics, read without a token as a scraper does.</summary>
+    public async Task<double> MetricAsync(string name)
+    {
+        using var http = CreateClient(null);
+        return PrometheusText.Parse(await http.GetStringAsync(new Uri("/metrics", UriKind.Relative))).Value(name);
+    }
+
     /// <summary>Polls the job until the condition holds (or fails the test after the timeout).</summary>
     public async Task<JsonElement> WaitForJobAsync(string id, Func<JsonElement, bool> condition, TimeSpan timeout, string what)
     {
