@@ -36,8 +36,6 @@ public sealed class SourceRelay : IAsyncDisposable
     /// <summary>Of the bytes every chunk of a job reads (<see cref="SourceByteCache"/>), at most this much is kept.</summary>
     private const long SharedLimit = 64L << 20;
 
-    private readonly SourceByteCache _shared = new(SharedLimit);
-
     /// <summary>What ffmpeg read past a chunk's span before it stopped, measured on MP4 (three reads: 32, 32 and 64 KiB).</summary>
     private const long ReadPastEnd = 128 * 1024;
 
@@ -45,6 +43,7 @@ public sealed class SourceRelay : IAsyncDisposable
     private const long ReadBeforeStart = 4 * 1024;
 
     private readonly WebApplication _app;
+    private readonly SourceByteCache _shared = new(SharedLimit);
     private readonly List<Prefetched> _prefetched = [];
     private readonly TimeSpan _sessionWait;
     private SeedConnection? _connection;
