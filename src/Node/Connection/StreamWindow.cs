@@ -1,3 +1,5 @@
+using Flock.Messages.Chunks;
+
 namespace Flock.Node.Connection;
 
 /// <summary>
@@ -16,9 +18,6 @@ public sealed class StreamWindow
 
     /// <summary>At most this much of the link's time queued ahead of a heartbeat.</summary>
     public static readonly TimeSpan QueueBound = TimeSpan.FromMilliseconds(500);
-
-    /// <summary>The seed's element size (its SourceStreams.ElementBytes).</summary>
-    private const int ElementBytes = 64 * 1024;
 
     /// <summary>Below this a fetch says more about its start than about the link.</summary>
     public const long SmallestMeasured = 1L << 20;
@@ -45,7 +44,7 @@ public sealed class StreamWindow
     /// </summary>
     public static int For(double bytesPerSecond, int current)
     {
-        var fits = bytesPerSecond * QueueBound.TotalSeconds / ElementBytes;
+        var fits = bytesPerSecond * QueueBound.TotalSeconds / ChunkStreams.ElementBytes;
         var elements = Narrowest;
         while (elements * 2 <= fits && elements < Widest) elements *= 2;
         return Math.Min(elements, Math.Max(current, Narrowest) * 2);

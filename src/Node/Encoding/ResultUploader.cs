@@ -18,9 +18,6 @@ public enum UploadOutcome { Accepted, NotWanted }
 /// </summary>
 public static class ResultUploader
 {
-    /// <summary>64 KiB: a remote message over maximum-frame-size (128000 bytes) would hang the stream, not fail it.</summary>
-    public const int ElementBytes = 64 * 1024;
-
     private static readonly TimeSpan OfferTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>The seed checks the result's frames before it answers; it gives that five minutes.</summary>
@@ -70,7 +67,7 @@ public static class ResultUploader
             throw new IOException(offer.Error ?? "the seed offered nowhere to send it");
         }
         var start = Math.Clamp(offer.Held, 0, length);
-        var (kill, sent) = FileIO.FromFile(new FileInfo(file), ElementBytes, start)
+        var (kill, sent) = FileIO.FromFile(new FileInfo(file), ChunkStreams.ElementBytes, start)
             .ViaMaterialized(KillSwitches.Single<ByteString>(), Keep.Right)
             .WatchTermination(Keep.Both)
             .To(sink.Sink)

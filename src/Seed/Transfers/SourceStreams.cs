@@ -17,9 +17,6 @@ namespace Flock.Seed.Transfers;
 /// </summary>
 public static class SourceStreams
 {
-    /// <summary>64 KiB: a remote message over maximum-frame-size (128000 bytes) would hang the stream, not fail it.</summary>
-    public const int ElementBytes = 64 * 1024;
-
     /// <summary>A node that asked and never pulls (it died) frees the file after this.</summary>
     private static readonly TimeSpan Idle = TimeSpan.FromSeconds(60);
 
@@ -71,7 +68,7 @@ public static class SourceStreams
         public async Task<ByteString?> NextAsync()
         {
             if (position >= end) return null;
-            var buffer = new byte[(int)Math.Min(ElementBytes, end - position)];
+            var buffer = new byte[(int)Math.Min(ChunkStreams.ElementBytes, end - position)];
             var read = await RandomAccess.ReadAsync(handle, buffer, position).ConfigureAwait(false);
             if (read == 0) return null;
             position += read;

@@ -80,6 +80,6 @@ public sealed class WireSerializerTests
         // Heartbeats share the member pair's connection and wait behind what is in flight: 32 elements of 64 KiB (Akka's
         // default) held them back 2 s on a 1 MB/s link, long enough to be taken for a dead member.
         var refs = Akka.Streams.ActorMaterializerSettings.Create(flock.System).StreamRefSettings;
-        Assert.True(refs.BufferCapacity * (long)Flock.Seed.Transfers.SourceStreams.ElementBytes <= 512 * 1024, $"{refs.BufferCapacity} elements in flight");
+        Assert.True(refs.BufferCapacity * (long)Flock.Messages.Chunks.ChunkStreams.ElementBytes <= 512 * 1024, $"{refs.BufferCapacity} elements in flight");
     }
 }
