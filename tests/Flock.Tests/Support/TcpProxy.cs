@@ -88,6 +88,7 @@ public sealed class TcpProxy : IAsyncDisposable
             {
                 var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
                 if (wait > TimeSpan.Zero) await Task.Delay(wait, _stop.Token);
+                await WhileBlackHoledAsync();
                 if (bytes.Length == 0)
                 {
                     try { to.Shutdown(SocketShutdown.Send); } catch (SocketException) { }
