@@ -56,6 +56,9 @@ public sealed class JobActor : UntypedPersistentActor, IWithTimers
     /// <summary>The copy of the source's other streams under way (<see cref="OtherStreams"/>); null when none is.</summary>
     private CancellationTokenSource? _copyingOtherStreams;
     private bool _assemblyRunning;
+    /// <summary>The verified chunks' keyframes hashed ahead of the join, and the hashing under way (null when none is).</summary>
+    private KeyframesAhead _keyframesAhead = KeyframesAhead.None;
+    private Task<IReadOnlyList<KeyframeRun>>? _keyframesHashing;
     /// <summary>A job settled before settled chunk summaries existed is reading its chunks back to journal one.</summary>
     private bool _backfilling;
     /// <summary>The job settled while chunks were still being read back: its summary is journalled again once they are.</summary>
@@ -361,6 +364,18 @@ public sealed class JobActor : UntypedPersistentActor, IWithTimers
             case AssemblyFailed f:
                 _assemblyRunning = false;
                 Fail(f.Reason);
+                break;
+            case KeyframesHashed k:
+                _keyframesHashing = null;
+                _keyframesAhead = _keyframesAhead.Finished(k.Runs);
+                Log.LogInformation("job {JobId}: keyframes of chunks {Runs} hashed for the output's content check while the last chunks encode",
+                    _id, string.Join(", ", k.Runs.Select(r => r.First == r.Last ? $"{r.First}" : $"{r.First}-{r.Last}")));
+                HashKeyframesAhead();
+                break;
+            case KeyframesHashingFailed f:
+                _keyframesHashing = null;
+                _keyframesAhead = _keyframesAhead.Failed();
+                if (!_lifetime.IsCancellationRequested) Log.LogWarning("job {JobId}: could not hash the verified chunks' keyframes ahead of the join ({Error}); the join hashes them itself", _id, f.Reason);
                 break;
             case FetchJob:
                 Sender.Tell(ToResponse());
@@ -941,6 +956,25 @@ public sealed class JobActor : UntypedPersistentActor, IWithTimers
             return;
         }
         AdvanceIfAllVerified();
+        HashKeyframesAhead();
+    }
+
+    /// <summary>
+    /// In a job's last wave (nothing left to hand out: every chunk not verified is in a node's hands), hashes the
+    /// keyframes of the verified chunks not hashed yet, one run of consecutive chunks at a time, so that the output's
+    /// content check finds the chunks' half done when the last chunk arrives. Earlier it would only cost a process per chunk.
+    /// </summary>
+    private void HashKeyframesAhead()
+    {
+        if (_state is not { Stage: JobStates.Encoding, IsFinal: false } || _plan is not { } plan || _chunks.Count != plan.Plan.Chunks.Count) return;
+        if (_chunks.Values.Any(c => c.State.Status == ChunkStates.Pending) || _chunks.Values.All(c => c.State.Status == ChunkStates.Done)) return;
+        var runs = _keyframesAhead.Next(_chunks.Values.Where(c => c.State.Status == ChunkStates.Done).Select(c => c.State.Index));
+        if (runs.Count == 0) return;
+        _keyframesAhead = _keyframesAhead.Started();
+        var files = plan.Plan.Chunks.Select(c => ChunkActor.ResultFile(ChunkDirectory, c.Index)).ToArray();
+        var hashing = OutputContentCheck.HashRunsAsync(files, runs, OutputContentCheck.DecodeFor(plan.Options.VideoEncoder), AssemblyDirectory, _lifetime.Token);
+        _keyframesHashing = hashing;
+        hashing.PipeTo(Self, success: r => new KeyframesHashed(r), failure: e => new KeyframesHashingFailed(e.Message));
     }
 
     /// <summary>Once every chunk is verified the job assembles (after journalling that it does, when it was encoding).</summary>
@@ -1092,24 +1126,50 @@ public sealed class JobActor : UntypedPersistentActor, IWithTimers
         var otherStreams = File.Exists(others) ? others : null;
         if (otherStreams is not null) Log.LogInformation("job {JobId}: joining the source's other streams from their copy made while encoding", _id);
         var ct = _lifetime.Token;
+        var how = OutputContentCheck.DecodeFor(plan.Options.VideoEncoder);
+        var ahead = _keyframesAhead.Hashed;
+        var hashing = _keyframesHashing;
         Task.Run(
             async () =>
             {
                 // What is left after the last chunk is the job's fixed cost (issue 18): the chunks' half of the content
                 // check needs no output, so it runs during the join, and the output's two checks run side by side.
-                var chunkKeyframes = OutputContentCheck.ChunkKeyframesAsync(files, work, ct);
+                var chunkKeyframes = ChunkKeyframesAsync(ahead, hashing, files, how, work, ct);
                 var covers = await CoverPictures.ExtractAsync(spec.InputPath, CoverPictures.KeptIn(plan.Source, staged), work, ct).ConfigureAwait(false);
                 await ChunkAssembler.AssembleAsync(new AssemblyRequest(spec.InputPath, plan.Source, plan.Plan, files, staged, plan.Options.Audio, plan.Options.Subtitle, work,
                     otherStreams, covers), ct).ConfigureAwait(false);
                 await Task.WhenAll(
                     OutputVerifier.VerifyOutputAsync(staged, plan.Timeline, plan.Plan, plan.Source, ct, subtitlesAsAsked: plan.Options.Subtitle.Count > 0),
-                    OutputContentCheck.VerifyAsync(staged, files.Length, chunkKeyframes, work, ct)).ConfigureAwait(false);
+                    OutputContentCheck.VerifyAsync(staged, files.Length, chunkKeyframes, how, work, ct)).ConfigureAwait(false);
                 var dir = Path.GetDirectoryName(Path.GetFullPath(spec.OutputPath));
                 if (dir is not null) Directory.CreateDirectory(dir);
                 File.Move(staged, spec.OutputPath, overwrite: true);
                 return spec.OutputPath;
             }, CancellationToken.None)
             .PipeTo(Self, success: path => new AssemblyFinished(path), failure: e => new AssemblyFailed($"assembly failed: {e.Message}"));
+    }
+
+    /// <summary>
+    /// Every chunk's keyframes for the output's content check: the runs hashed ahead (and the one still being hashed),
+    /// where their files are unchanged, and the rest hashed now.
+    /// </summary>
+    private static async Task<IReadOnlyList<KeyframeRun>> ChunkKeyframesAsync(IReadOnlyList<KeyframeRun> ahead, Task<IReadOnlyList<KeyframeRun>>? hashing,
+        IReadOnlyList<string> files, KeyframeDecode how, string work, CancellationToken ct)
+    {
+        var candidates = ahead.ToList();
+        if (hashing is not null)
+        {
+            try
+            {
+                candidates.AddRange(await hashing.ConfigureAwait(false));
+            }
+            catch (Exception e) when (e is MediaException or IOException or OperationCanceledException or FormatException or UnauthorizedAccessException)
+            {
+                // What it would have covered is missing, and hashed below.
+            }
+        }
+        var (valid, missing) = KeyframesAhead.Cover(files.Count, candidates, i => FileStamp.Of(files[i]));
+        return [.. valid, .. await OutputContentCheck.HashRunsAsync(files, missing, how, work, ct).ConfigureAwait(false)];
     }
 
     private void OnReport(ChunkReport r)

@@ -105,6 +105,11 @@ internal sealed record AssemblyFinished(string OutputPath);
 
 internal sealed record AssemblyFailed(string Reason);
 
+/// <summary>Internal: verified chunks' keyframes hashed while the last chunks encode (<see cref="KeyframesAhead"/>).</summary>
+internal sealed record KeyframesHashed(IReadOnlyList<Media.Assembly.KeyframeRun> Runs);
+
+internal sealed record KeyframesHashingFailed(string Reason);
+
 /// <summary>Internal: a chunk actor's state changed; the job keeps a derived view for claims and queries.</summary>
 internal sealed record ChunkChanged(Chunks.ChunkState State);
 

@@ -4,6 +4,7 @@ using Flock.Media.Planning;
 using Flock.Media.Probing;
 using Flock.Media.Processes;
 using Flock.Media.Verification;
+using Flock.Seed.Jobs;
 using Flock.Tests.Support;
 using Xunit;
 
@@ -192,8 +193,10 @@ public sealed class ChunkContentCheckTests
         Assert.Contains("differs", wrong.Error ?? "", StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task An_output_whose_chunks_were_joined_out_of_order_should_fail_the_content_check()
+    [Theory]
+    [InlineData(KeyframeDecode.DecoderSkips)]
+    [InlineData(KeyframeDecode.PacketsDropped)]
+    public async Task An_output_whose_chunks_were_joined_out_of_order_should_fail_the_content_check(KeyframeDecode how)
     {
         var s = await PlanAsync(await TestClips.ConstantFrameRateMp4());
         using var scratch = ScratchDirectory.Create("flock-output-check");
@@ -211,12 +214,53 @@ public sealed class ChunkContentCheckTests
             return scratch.File(name + ".mp4");
         }
 
-        await OutputContentCheck.VerifyAsync(await JoinAsync(chunks, "right"), chunks, scratch.File("work-right"), CancellationToken.None);
+        await OutputContentCheck.VerifyAsync(await JoinAsync(chunks, "right"), chunks, how, scratch.File("work-right"), CancellationToken.None);
         var swapped = chunks.ToList();
         (swapped[1], swapped[2]) = (swapped[2], swapped[1]);
         var wrong = await JoinAsync(swapped, "wrong");
 
-        var e = await Assert.ThrowsAsync<MediaException>(() => OutputContentCheck.VerifyAsync(wrong, chunks, scratch.File("work-wrong"), CancellationToken.None));
+        var e = await Assert.ThrowsAsync<MediaException>(() => OutputContentCheck.VerifyAsync(wrong, chunks, how, scratch.File("work-wrong"), CancellationToken.None));
         Assert.Contains("output content check", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(KeyframeDecode.DecoderSkips)]
+    [InlineData(KeyframeDecode.PacketsDropped)]
+    public async Task Keyframes_hashed_in_runs_ahead_of_the_join_should_check_the_output_as_the_whole_chunk_list_does(KeyframeDecode how)
+    {
+        var s = await PlanAsync(await TestClips.ConstantFrameRateMp4(), chunkSeconds: 0.5);
+        using var scratch = ScratchDirectory.Create("flock-output-check-runs");
+        var none = new HashSet<long>();
+        var chunks = new List<string>();
+        foreach (var chunk in s.Plan.Chunks) chunks.Add(Path.ChangeExtension(await EncodeAsync(s, chunk, none, scratch), ".mp4"));
+        var n = chunks.Count;
+        Assert.True(n >= 4, $"{n} chunks planned");
+        async Task<string> JoinAsync(IEnumerable<string> files, string name)
+        {
+            var list = scratch.File(name + ".ffconcat");
+            await File.WriteAllLinesAsync(list, ["ffconcat version 1.0", .. files.Select(f => $"file '{f}'")]);
+            await FfmpegTool.FfmpegAsync(["-v", "error", "-y", "-f", "concat", "-safe", "0", "-i", list, "-c", "copy", scratch.File(name + ".mp4")]);
+            return scratch.File(name + ".mp4");
+        }
+        var work = scratch.File("work");
+
+        // As a job's last wave leaves them: two runs hashed while chunks 1 and the last still encode, the rest by the join.
+        var ahead = await OutputContentCheck.HashRunsAsync(chunks, [(0, 0), (2, n - 2)], how, work, CancellationToken.None);
+        var (valid, missing) = KeyframesAhead.Cover(n, ahead, i => FileStamp.Of(chunks[i]));
+        Assert.Equal([(1, 1), (n - 1, n - 1)], missing);
+        IReadOnlyList<KeyframeRun> runs = [.. valid, .. await OutputContentCheck.HashRunsAsync(chunks, missing, how, work, CancellationToken.None)];
+        var whole = await OutputContentCheck.HashRunsAsync(chunks, [(0, n - 1)], how, work, CancellationToken.None);
+        Assert.Equal(whole[0].Hashes, runs.OrderBy(r => r.First).SelectMany(r => r.Hashes));
+
+        await OutputContentCheck.VerifyAsync(await JoinAsync(chunks, "right"), n, Task.FromResult(runs), how, work, CancellationToken.None);
+        var doubled = chunks.ToList();
+        doubled[2] = doubled[1];
+        var wrong = await JoinAsync(doubled, "doubled");
+        var e = await Assert.ThrowsAsync<MediaException>(() => OutputContentCheck.VerifyAsync(wrong, n, Task.FromResult(runs), how, work, CancellationToken.None));
+        Assert.Contains("output content check", e.Message, StringComparison.Ordinal);
+        // Runs that leave a chunk out are no check at all: refused, not passed.
+        var gap = runs.Where(r => r.First != 1).ToList();
+        await Assert.ThrowsAsync<MediaException>(() => OutputContentCheck.VerifyAsync(scratch.File("right.mp4"), n, Task.FromResult<IReadOnlyList<KeyframeRun>>(gap), how, work, CancellationToken.None));
+        Assert.Empty(Directory.EnumerateFiles(work));
     }
 }

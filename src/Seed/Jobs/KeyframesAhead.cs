@@ -1,0 +1,55 @@
+using System.Collections.Immutable;
+using Flock.Media.Assembly;
+
+namespace Flock.Seed.Jobs;
+
+/// <summary>
+/// The verified chunks' half of the output's content check (<see cref="OutputContentCheck"/>), done while a job's last
+/// chunks still encode rather than after the last one, where it was the job's fixed cost (issue 18): which runs of
+/// consecutive chunks are hashed, and whether a hashing is under way.
+/// </summary>
+public sealed record KeyframesAhead(ImmutableList<KeyframeRun> Hashed, bool Hashing, bool GaveUp)
+{
+    public static readonly KeyframesAhead None = new([], false, false);
+
+    /// <summary>The verified chunks no run covers yet, as runs of consecutive indexes: what to hash next.</summary>
+    public IReadOnlyList<(int First, int Last)> Next(IEnumerable<int> verified) =>
+        GaveUp || Hashing ? [] : Runs(verified.Where(i => !Hashed.Any(r => r.First <= i && i <= r.Last)));
+
+    public KeyframesAhead Started() => this with { Hashing = true };
+
+    public KeyframesAhead Finished(IReadOnlyList<KeyframeRun> runs) => this with { Hashed = Hashed.AddRange(runs), Hashing = false };
+
+    /// <summary>A hashing that failed is not tried again for this job: the join hashes whatever is missing anyway.</summary>
+    public KeyframesAhead Failed() => this with { Hashing = false, GaveUp = true };
+
+    /// <summary>
+    /// Of <paramref name="candidates"/>, the runs to trust for chunks 0 to <paramref name="count"/> - 1: those whose files are
+    /// still as they were hashed and that overlap no earlier one; and the runs of chunks they leave to hash.
+    /// </summary>
+    public static (IReadOnlyList<KeyframeRun> Valid, IReadOnlyList<(int First, int Last)> Missing) Cover(int count, IEnumerable<KeyframeRun> candidates, Func<int, FileStamp> stampOf)
+    {
+        var covered = new bool[count];
+        var valid = new List<KeyframeRun>();
+        foreach (var run in candidates)
+        {
+            if (run.First < 0 || run.Last >= count || run.Last < run.First || run.Files.Count != run.Last - run.First + 1) continue;
+            if (Enumerable.Range(run.First, run.Files.Count).Any(i => covered[i] || stampOf(i) != run.Files[i - run.First])) continue;
+            for (var i = run.First; i <= run.Last; i++) covered[i] = true;
+            valid.Add(run);
+        }
+        return (valid, Runs(Enumerable.Range(0, count).Where(i => !covered[i])));
+    }
+
+    /// <summary>Indexes grouped into runs of consecutive ones, in order.</summary>
+    public static IReadOnlyList<(int First, int Last)> Runs(IEnumerable<int> indexes)
+    {
+        var runs = new List<(int First, int Last)>();
+        foreach (var i in indexes.Distinct().Order())
+        {
+            if (runs.Count > 0 && runs[^1].Last == i - 1) runs[^1] = (runs[^1].First, i);
+            else runs.Add((i, i));
+        }
+        return runs;
+    }
+}
