@@ -41,7 +41,8 @@ public sealed record KeyframeRun(int First, int Last, IReadOnlyList<string> Hash
 /// from source frame to delivered frame is checked end to end. Keyframes only: intra pictures decode alone, so both
 /// decodes are exact whatever came before, and the check costs a few frames per chunk. For the same reason the chunks'
 /// side can be hashed in runs of consecutive chunks, each decoded alone, and those hashed while the last chunks still
-/// encode (<see cref="HashRunsAsync"/>), which leaves the output's own side for after the join.
+/// encode (<see cref="HashRunsAsync"/>), which leaves the output's own side, and the chunks not hashed by then, to one
+/// ffmpeg after the join.
 /// </summary>
 public static class OutputContentCheck
 {
@@ -53,7 +54,7 @@ public static class OutputContentCheck
             : KeyframeDecode.PacketsDropped;
 
     public static Task VerifyAsync(string output, IReadOnlyList<string> chunkFiles, KeyframeDecode how, string workDirectory, CancellationToken ct) =>
-        VerifyAsync(output, chunkFiles.Count, HashRunsAsync(chunkFiles, [(0, chunkFiles.Count - 1)], how, workDirectory, ct), how, workDirectory, ct);
+        VerifyAsync(output, chunkFiles, [], [(0, chunkFiles.Count - 1)], how, workDirectory, ct);
 
     /// <summary>
     /// The keyframes of each run of consecutive chunks (indexes into <paramref name="chunkFiles"/>), each run decoded
@@ -65,25 +66,9 @@ public static class OutputContentCheck
     {
         if (runs.Count == 0) return [];
         Directory.CreateDirectory(workDirectory);
-        var id = Guid.NewGuid().ToString("N")[..12];
-        var lists = new List<string>();
+        var (inputs, lists, stamps) = await RunInputsAsync(chunkFiles, runs, workDirectory, ct).ConfigureAwait(false);
         try
         {
-            var inputs = new List<IReadOnlyList<string>>();
-            var stamps = new List<IReadOnlyList<FileStamp>>();
-            for (var k = 0; k < runs.Count; k++)
-            {
-                var (first, last) = runs[k];
-                var files = chunkFiles.Skip(first).Take(last - first + 1).ToList();
-                // Stamped before hashing: a file replaced meanwhile then fails the stamp check and is hashed again.
-                stamps.Add(files.Select(FileStamp.Of).ToList());
-                var list = Path.Combine(workDirectory, $"keyframes-{id}-{k}.ffconcat");
-                var sb = new StringBuilder("ffconcat version 1.0\n");
-                foreach (var file in files) sb.Append("file '").Append(file.Replace("'", "'\\''", StringComparison.Ordinal)).Append("'\n");
-                await File.WriteAllTextAsync(list, sb.ToString(), ct).ConfigureAwait(false);
-                lists.Add(list);
-                inputs.Add(["-f", "concat", "-safe", "0", "-protocol_whitelist", "file", "-i", list]);
-            }
             var hashes = await KeyframeHashesAsync(inputs, how, workDirectory, ct).ConfigureAwait(false);
             return runs.Select((r, k) => new KeyframeRun(r.First, r.Last, hashes[k], stamps[k])).ToList();
         }
@@ -93,12 +78,25 @@ public static class OutputContentCheck
         }
     }
 
-    /// <param name="chunkRuns">from <see cref="HashRunsAsync"/>: runs that together cover the <paramref name="chunkCount"/> chunk files joined into <paramref name="output"/>, once each.</param>
-    public static async Task VerifyAsync(string output, int chunkCount, Task<IReadOnlyList<KeyframeRun>> chunkRuns, KeyframeDecode how, string workDirectory, CancellationToken ct)
+    /// <param name="hashed">runs of <paramref name="chunkFiles"/> hashed before (<see cref="HashRunsAsync"/>, files unchanged since).</param>
+    /// <param name="missing">the runs they leave out: hashed here, in the same ffmpeg as the output's keyframes.</param>
+    public static async Task VerifyAsync(string output, IReadOnlyList<string> chunkFiles, IReadOnlyList<KeyframeRun> hashed, IReadOnlyList<(int First, int Last)> missing,
+        KeyframeDecode how, string workDirectory, CancellationToken ct)
     {
         Directory.CreateDirectory(workDirectory);
-        var actual = (await KeyframeHashesAsync([["-protocol_whitelist", "file", "-i", output]], how, workDirectory, ct).ConfigureAwait(false))[0];
-        var runs = (await chunkRuns.ConfigureAwait(false)).OrderBy(r => r.First).ToList();
+        var (inputs, lists, stamps) = await RunInputsAsync(chunkFiles, missing, workDirectory, ct).ConfigureAwait(false);
+        IReadOnlyList<IReadOnlyList<string>> all;
+        try
+        {
+            all = await KeyframeHashesAsync([["-protocol_whitelist", "file", "-i", output], .. inputs], how, workDirectory, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (var list in lists) File.Delete(list);
+        }
+        var actual = all[0];
+        var chunkCount = chunkFiles.Count;
+        var runs = hashed.Concat(missing.Select((r, k) => new KeyframeRun(r.First, r.Last, all[k + 1], stamps[k]))).OrderBy(r => r.First).ToList();
         if (runs.Count == 0 || runs[0].First != 0 || runs[^1].Last != chunkCount - 1 || runs.Zip(runs.Skip(1)).Any(p => p.Second.First != p.First.Last + 1))
             throw new MediaException($"output content check: the chunks' keyframes cover {string.Join(", ", runs.Select(r => $"{r.First}-{r.Last}"))} of chunks 0-{chunkCount - 1}");
         var expected = runs.SelectMany(r => r.Hashes).ToList();
@@ -106,6 +104,30 @@ public static class OutputContentCheck
             throw new MediaException($"output content check: {actual.Count} keyframes in the output for {chunkCount} chunks");
         if (FrameHashes.FirstDifference(actual, expected, Math.Max(actual.Count, expected.Count)) is { } k)
             throw new MediaException($"output content check: keyframe {k} of the output is not the verified chunks' keyframe {k} ({actual.Count} keyframes in the output, {expected.Count} in the chunks)");
+    }
+
+    /// <summary>Each run as one concat input (its list written into <paramref name="workDirectory"/>), and its files' stamps taken before any is read.</summary>
+    private static async Task<(List<IReadOnlyList<string>> Inputs, List<string> Lists, List<IReadOnlyList<FileStamp>> Stamps)> RunInputsAsync(
+        IReadOnlyList<string> chunkFiles, IReadOnlyList<(int First, int Last)> runs, string workDirectory, CancellationToken ct)
+    {
+        var id = Guid.NewGuid().ToString("N")[..12];
+        var inputs = new List<IReadOnlyList<string>>();
+        var lists = new List<string>();
+        var stamps = new List<IReadOnlyList<FileStamp>>();
+        for (var k = 0; k < runs.Count; k++)
+        {
+            var (first, last) = runs[k];
+            var files = chunkFiles.Skip(first).Take(last - first + 1).ToList();
+            // Stamped before hashing: a file replaced meanwhile then fails the stamp check and is hashed again.
+            stamps.Add(files.Select(FileStamp.Of).ToList());
+            var list = Path.Combine(workDirectory, $"keyframes-{id}-{k}.ffconcat");
+            var sb = new StringBuilder("ffconcat version 1.0\n");
+            foreach (var file in files) sb.Append("file '").Append(file.Replace("'", "'\\''", StringComparison.Ordinal)).Append("'\n");
+            await File.WriteAllTextAsync(list, sb.ToString(), ct).ConfigureAwait(false);
+            lists.Add(list);
+            inputs.Add(["-f", "concat", "-safe", "0", "-protocol_whitelist", "file", "-i", list]);
+        }
+        return (inputs, lists, stamps);
     }
 
     /// <summary>The keyframe hashes of each input (its ffmpeg input arguments), in order.</summary>

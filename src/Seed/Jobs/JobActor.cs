@@ -1134,13 +1134,14 @@ public sealed class JobActor : UntypedPersistentActor, IWithTimers
             {
                 // What is left after the last chunk is the job's fixed cost (issue 18): the chunks' half of the content
                 // check needs no output, so it runs during the join, and the output's two checks run side by side.
-                var chunkKeyframes = ChunkKeyframesAsync(ahead, hashing, files, how, work, ct);
+                var chunkKeyframes = ChunkKeyframesAsync(ahead, hashing, files);
                 var covers = await CoverPictures.ExtractAsync(spec.InputPath, CoverPictures.KeptIn(plan.Source, staged), work, ct).ConfigureAwait(false);
                 await ChunkAssembler.AssembleAsync(new AssemblyRequest(spec.InputPath, plan.Source, plan.Plan, files, staged, plan.Options.Audio, plan.Options.Subtitle, work,
                     otherStreams, covers), ct).ConfigureAwait(false);
+                var (hashed, missing) = await chunkKeyframes.ConfigureAwait(false);
                 await Task.WhenAll(
                     OutputVerifier.VerifyOutputAsync(staged, plan.Timeline, plan.Plan, plan.Source, ct, subtitlesAsAsked: plan.Options.Subtitle.Count > 0),
-                    OutputContentCheck.VerifyAsync(staged, files.Length, chunkKeyframes, how, work, ct)).ConfigureAwait(false);
+                    OutputContentCheck.VerifyAsync(staged, files, hashed, missing, how, work, ct)).ConfigureAwait(false);
                 var dir = Path.GetDirectoryName(Path.GetFullPath(spec.OutputPath));
                 if (dir is not null) Directory.CreateDirectory(dir);
                 File.Move(staged, spec.OutputPath, overwrite: true);
@@ -1150,11 +1151,11 @@ public sealed class JobActor : UntypedPersistentActor, IWithTimers
     }
 
     /// <summary>
-    /// Every chunk's keyframes for the output's content check: the runs hashed ahead (and the one still being hashed),
-    /// where their files are unchanged, and the rest hashed now.
+    /// The chunks' keyframes hashed ahead for the output's content check (and the hashing still under way, waited for)
+    /// whose files are unchanged, and the runs of chunks they leave for the check to hash beside the output's.
     /// </summary>
-    private static async Task<IReadOnlyList<KeyframeRun>> ChunkKeyframesAsync(IReadOnlyList<KeyframeRun> ahead, Task<IReadOnlyList<KeyframeRun>>? hashing,
-        IReadOnlyList<string> files, KeyframeDecode how, string work, CancellationToken ct)
+    private static async Task<(IReadOnlyList<KeyframeRun> Hashed, IReadOnlyList<(int First, int Last)> Missing)> ChunkKeyframesAsync(
+        IReadOnlyList<KeyframeRun> ahead, Task<IReadOnlyList<KeyframeRun>>? hashing, IReadOnlyList<string> files)
     {
         var candidates = ahead.ToList();
         if (hashing is not null)
@@ -1165,11 +1166,10 @@ public sealed class JobActor : UntypedPersistentActor, IWithTimers
             }
             catch (Exception e) when (e is MediaException or IOException or OperationCanceledException or FormatException or UnauthorizedAccessException)
             {
-                // What it would have covered is missing, and hashed below.
+                // What it would have covered is left missing, and hashed with the output.
             }
         }
-        var (valid, missing) = KeyframesAhead.Cover(files.Count, candidates, i => FileStamp.Of(files[i]));
-        return [.. valid, .. await OutputContentCheck.HashRunsAsync(files, missing, how, work, ct).ConfigureAwait(false)];
+        return KeyframesAhead.Cover(files.Count, candidates, i => FileStamp.Of(files[i]));
     }
 
     private void OnReport(ChunkReport r)
