@@ -375,7 +375,7 @@ public sealed class JobActor : UntypedPersistentActor, IWithTimers
             case KeyframesHashingFailed f:
                 _keyframesHashing = null;
                 _keyframesAhead = _keyframesAhead.Failed();
-                if (!_lifetime.IsCancellationRequested) Log.LogWarning("job {JobId}: could not hash the verified chunks' keyframes ahead of the join ({Error}); the join hashes them itself", _id, f.Reason);
+                if (_state is { IsFinal: false } && !_lifetime.IsCancellationRequested) Log.LogWarning("job {JobId}: could not hash the verified chunks' keyframes ahead of the join ({Error}); the join hashes them itself", _id, f.Reason);
                 break;
             case FetchJob:
                 Sender.Tell(ToResponse());
@@ -956,7 +956,9 @@ public sealed class JobActor : UntypedPersistentActor, IWithTimers
             return;
         }
         AdvanceIfAllVerified();
-        HashKeyframesAhead();
+        // Only a chunk verified or handed out can open the last wave or add to it: progress reports need no look.
+        if ((chunk.Status == ChunkStates.Done && before?.State.Status != ChunkStates.Done) || (before?.State.Status == ChunkStates.Pending && chunk.Status != ChunkStates.Pending))
+            HashKeyframesAhead();
     }
 
     /// <summary>
@@ -966,7 +968,8 @@ public sealed class JobActor : UntypedPersistentActor, IWithTimers
     /// </summary>
     private void HashKeyframesAhead()
     {
-        if (_state is not { Stage: JobStates.Encoding, IsFinal: false } || _plan is not { } plan || _chunks.Count != plan.Plan.Chunks.Count) return;
+        if (_keyframesAhead is not { Hashing: false, GaveUp: false } || _state is not { Stage: JobStates.Encoding, IsFinal: false } || _plan is not { } plan
+            || _chunks.Count != plan.Plan.Chunks.Count) return;
         if (_chunks.Values.Any(c => c.State.Status == ChunkStates.Pending) || _chunks.Values.All(c => c.State.Status == ChunkStates.Done)) return;
         var runs = _keyframesAhead.Next(_chunks.Values.Where(c => c.State.Status == ChunkStates.Done).Select(c => c.State.Index));
         if (runs.Count == 0) return;
