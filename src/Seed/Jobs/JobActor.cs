@@ -370,7 +370,6 @@ public sealed class JobActor : UntypedPersistentActor, IWithTimers
                 _keyframesAhead = _keyframesAhead.Finished(k.Runs);
                 Log.LogInformation("job {JobId}: keyframes of chunks {Runs} hashed for the output's content check while the last chunks encode",
                     _id, string.Join(", ", k.Runs.Select(r => r.First == r.Last ? $"{r.First}" : $"{r.First}-{r.Last}")));
-                HashKeyframesAhead();
                 break;
             case KeyframesHashingFailed f:
                 _keyframesHashing = null;
@@ -956,15 +955,15 @@ public sealed class JobActor : UntypedPersistentActor, IWithTimers
             return;
         }
         AdvanceIfAllVerified();
-        // Only a chunk verified or handed out can open the last wave or add to it: progress reports need no look.
+        // Only a chunk verified or handed out can open the last wave: progress reports need no look.
         if ((chunk.Status == ChunkStates.Done && before?.State.Status != ChunkStates.Done) || (before?.State.Status == ChunkStates.Pending && chunk.Status != ChunkStates.Pending))
             HashKeyframesAhead();
     }
 
     /// <summary>
-    /// In a job's last wave (nothing left to hand out: every chunk not verified is in a node's hands), hashes the
-    /// keyframes of the verified chunks not hashed yet, one run of consecutive chunks at a time, so that the output's
-    /// content check finds the chunks' half done when the last chunk arrives. Earlier it would only cost a process per chunk.
+    /// When a job's last wave begins (nothing left to hand out: every chunk not verified is in a node's hands), hashes
+    /// the keyframes of the verified chunks, in runs of consecutive chunks, so that the output's content check finds
+    /// nearly all of the chunks' half done when the last chunk arrives (<see cref="KeyframesAhead"/>).
     /// </summary>
     private void HashKeyframesAhead()
     {

@@ -6,21 +6,23 @@ namespace Flock.Seed.Jobs;
 /// <summary>
 /// The verified chunks' half of the output's content check (<see cref="OutputContentCheck"/>), done while a job's last
 /// chunks still encode rather than after the last one, where it was the job's fixed cost (issue 18): which runs of
-/// consecutive chunks are hashed, and whether a hashing is under way.
+/// consecutive chunks are hashed, and whether a hashing is under way. Once per job: what is verified after it is
+/// hashed by the ffmpeg that hashes the output's keyframes anyway, where a few more keyframes cost far less than
+/// another ffmpeg would (a process start is most of what hashing a chunk's keyframes costs).
 /// </summary>
 public sealed record KeyframesAhead(ImmutableList<KeyframeRun> Hashed, bool Hashing, bool GaveUp)
 {
     public static readonly KeyframesAhead None = new([], false, false);
 
-    /// <summary>The verified chunks no run covers yet, as runs of consecutive indexes: what to hash next.</summary>
+    /// <summary>The verified chunks as runs of consecutive indexes, the first time; nothing after that.</summary>
     public IReadOnlyList<(int First, int Last)> Next(IEnumerable<int> verified) =>
-        GaveUp || Hashing ? [] : Runs(verified.Where(i => !Hashed.Any(r => r.First <= i && i <= r.Last)));
+        GaveUp || Hashing || !Hashed.IsEmpty ? [] : Runs(verified);
 
     public KeyframesAhead Started() => this with { Hashing = true };
 
     public KeyframesAhead Finished(IReadOnlyList<KeyframeRun> runs) => this with { Hashed = Hashed.AddRange(runs), Hashing = false };
 
-    /// <summary>A hashing that failed is not tried again for this job: the join hashes whatever is missing anyway.</summary>
+    /// <summary>A hashing that failed is not tried again: the output's check hashes whatever is missing anyway.</summary>
     public KeyframesAhead Failed() => this with { Hashing = false, GaveUp = true };
 
     /// <summary>

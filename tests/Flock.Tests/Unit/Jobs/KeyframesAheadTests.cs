@@ -13,16 +13,15 @@ public sealed class KeyframesAheadTests
         new(first, last, Enumerable.Range(first, last - first + 1).Select(i => $"hash{i}").ToList(), Enumerable.Repeat(Stamp, last - first + 1).ToList());
 
     [Fact]
-    public void Verified_chunks_should_be_hashed_in_runs_of_consecutive_chunks_not_hashed_before()
+    public void Verified_chunks_should_be_hashed_once_in_runs_of_consecutive_chunks()
     {
         var ahead = KeyframesAhead.None;
         Assert.Equal([(0, 2), (4, 4), (6, 7)], ahead.Next([7, 0, 1, 2, 4, 6, 1]));
 
         ahead = ahead.Started();
         Assert.Empty(ahead.Next([0, 1, 2]));
-        ahead = ahead.Finished([Run(0, 2), Run(4, 4)]);
-
-        Assert.Equal([(3, 3), (5, 6)], ahead.Next([0, 1, 2, 3, 4, 5, 6]));
+        // What is verified later goes to the output's ffmpeg, where it costs no process of its own.
+        Assert.Empty(ahead.Finished([Run(0, 2), Run(4, 4)]).Next([0, 1, 2, 3, 4, 5, 6]));
         Assert.Empty(ahead.Failed().Next([5, 6]));
     }
 
