@@ -1135,7 +1135,8 @@ public sealed class JobActor : UntypedPersistentActor, IWithTimers
             async () =>
             {
                 // What is left after the last chunk is the job's fixed cost (issue 18): the chunks' half of the content
-                // check needs no output, so it runs during the join, and the output's two checks run side by side.
+                // check was mostly done while the last chunks encoded (what is still under way is waited for during the
+                // join; the rest goes with the output's keyframes), and the output's two checks run side by side.
                 var chunkKeyframes = ChunkKeyframesAsync(ahead, hashing, files);
                 var covers = await CoverPictures.ExtractAsync(spec.InputPath, CoverPictures.KeptIn(plan.Source, staged), work, ct).ConfigureAwait(false);
                 await ChunkAssembler.AssembleAsync(new AssemblyRequest(spec.InputPath, plan.Source, plan.Plan, files, staged, plan.Options.Audio, plan.Options.Subtitle, work,
