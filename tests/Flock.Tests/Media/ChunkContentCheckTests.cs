@@ -206,18 +206,11 @@ public sealed class ChunkContentCheckTests
         {
             chunks.Add(Path.ChangeExtension(await EncodeAsync(s, chunk, none, scratch), ".mp4"));
         }
-        async Task<string> JoinAsync(IEnumerable<string> files, string name)
-        {
-            var list = scratch.File(name + ".ffconcat");
-            await File.WriteAllLinesAsync(list, ["ffconcat version 1.0", .. files.Select(f => $"file '{f}'")]);
-            await FfmpegTool.FfmpegAsync(["-v", "error", "-y", "-f", "concat", "-safe", "0", "-i", list, "-c", "copy", scratch.File(name + ".mp4")]);
-            return scratch.File(name + ".mp4");
-        }
 
-        await OutputContentCheck.VerifyAsync(await JoinAsync(chunks, "right"), chunks, how, scratch.File("work-right"), CancellationToken.None);
+        await OutputContentCheck.VerifyAsync(await JoinAsync(scratch, chunks, "right"), chunks, how, scratch.File("work-right"), CancellationToken.None);
         var swapped = chunks.ToList();
         (swapped[1], swapped[2]) = (swapped[2], swapped[1]);
-        var wrong = await JoinAsync(swapped, "wrong");
+        var wrong = await JoinAsync(scratch, swapped, "wrong");
 
         var e = await Assert.ThrowsAsync<MediaException>(() => OutputContentCheck.VerifyAsync(wrong, chunks, how, scratch.File("work-wrong"), CancellationToken.None));
         Assert.Contains("output content check", e.Message, StringComparison.Ordinal);
@@ -235,13 +228,6 @@ public sealed class ChunkContentCheckTests
         foreach (var chunk in s.Plan.Chunks) chunks.Add(Path.ChangeExtension(await EncodeAsync(s, chunk, none, scratch), ".mp4"));
         var n = chunks.Count;
         Assert.True(n >= 4, $"{n} chunks planned");
-        async Task<string> JoinAsync(IEnumerable<string> files, string name)
-        {
-            var list = scratch.File(name + ".ffconcat");
-            await File.WriteAllLinesAsync(list, ["ffconcat version 1.0", .. files.Select(f => $"file '{f}'")]);
-            await FfmpegTool.FfmpegAsync(["-v", "error", "-y", "-f", "concat", "-safe", "0", "-i", list, "-c", "copy", scratch.File(name + ".mp4")]);
-            return scratch.File(name + ".mp4");
-        }
         var work = scratch.File("work");
 
         // As a job's last wave leaves them: two runs hashed while chunks 1 and the last still encode, the rest by the join.
@@ -252,15 +238,24 @@ public sealed class ChunkContentCheckTests
         var whole = await OutputContentCheck.HashRunsAsync(chunks, [(0, n - 1)], how, work, CancellationToken.None);
         Assert.Equal(whole[0].Hashes, valid.Concat(rest).OrderBy(r => r.First).SelectMany(r => r.Hashes));
 
-        var right = await JoinAsync(chunks, "right");
+        var right = await JoinAsync(scratch, chunks, "right");
         await OutputContentCheck.VerifyAsync(right, chunks, valid, missing, how, work, CancellationToken.None);
         var doubled = chunks.ToList();
         doubled[2] = doubled[1];
-        var wrong = await JoinAsync(doubled, "doubled");
+        var wrong = await JoinAsync(scratch, doubled, "doubled");
         var e = await Assert.ThrowsAsync<MediaException>(() => OutputContentCheck.VerifyAsync(wrong, chunks, valid, missing, how, work, CancellationToken.None));
         Assert.Contains("output content check", e.Message, StringComparison.Ordinal);
         // Runs that leave a chunk out are no check at all: refused, not passed.
         await Assert.ThrowsAsync<MediaException>(() => OutputContentCheck.VerifyAsync(right, chunks, valid, missing.Skip(1).ToList(), how, work, CancellationToken.None));
         Assert.Empty(Directory.EnumerateFiles(work));
+    }
+
+    /// <summary>The chunk files joined by stream copy, as the seed's join does with the video.</summary>
+    private static async Task<string> JoinAsync(ScratchDirectory scratch, IEnumerable<string> files, string name)
+    {
+        var list = scratch.File(name + ".ffconcat");
+        await File.WriteAllLinesAsync(list, ["ffconcat version 1.0", .. files.Select(f => $"file '{f}'")]);
+        await FfmpegTool.FfmpegAsync(["-v", "error", "-y", "-f", "concat", "-safe", "0", "-i", list, "-c", "copy", scratch.File(name + ".mp4")]);
+        return scratch.File(name + ".mp4");
     }
 }
