@@ -153,44 +153,42 @@ public static class AkkaConfiguration
         // with chunk bytes on the cluster transport that was 1.7 % of a seed's own CPU per job (bench/process-cpu
         // --trace), for a diagnostic meant for DotNetty's own development. Process-wide; set before remoting starts.
         DotNetty.Common.ResourceLeakDetector.Level = DotNetty.Common.ResourceLeakDetector.DetectionLevel.Disabled;
-        return ConfigureFlockCommonSettings(builder);
+        return builder
+            .ConfigureLoggers(loggers =>
+            {
+                loggers.ClearLoggers();
+                loggers.AddLoggerFactory();
+            })
+            // Flock's results of abandoned work (a stopped chunk's verification, a left node's upload) are expected to
+            // find no one; the old runtime logged them at debug only.
+            .AddHocon(ConfigurationFactory.ParseString("""
+                # Flock logs what matters of membership itself; Akka's own lines are kept for warnings and errors.
+                akka.loglevel = WARNING
+                akka.log-dead-letters = off
+                akka.log-dead-letters-during-shutdown = off
+                akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
+                # The scheduler's wheel ticks every 10 ms by default, waking a thread 100 times a second in every
+                # ActorSystem (a node runs two): 2.2 % of a core for an idle seed here. Flock's shortest timer is 200 ms,
+                # messages never wait on the wheel, so a coarser tick costs no timing that matters.
+                akka.scheduler.tick-duration = 100ms
+                # A chunk stream (source bytes, results) shares its member pair's one connection with the cluster's
+                # heartbeats, which wait behind whatever of it is queued: at most 8 elements (512 KiB) in flight, half a
+                # second on a 1 MB/s uplink, where the default 32 (2 MiB) held heartbeats back for 2 s and more. A node's
+                # source streams start here and widen to what its link carries in half a second (StreamWindow).
+                akka.stream.materializer.stream-ref.buffer-capacity = 8
+                """), HoconAddMode.Prepend)
+            // Every persisted event and snapshot goes through Flock's serializer under a stable manifest; nothing may fall
+            // back to Newtonsoft with CLR type names (local messages are never serialized).
+            .WithCustomSerializer(SeedEventSerializer.Name, [typeof(JobAccepted), typeof(AcceptedJobs), typeof(JobEvent), typeof(ChunkEvent), typeof(ChunkState), typeof(JobState)], system => new SeedEventSerializer(system))
+            .WithCustomSerializer(ControlMessageSerializer.Name, [typeof(Flock.Messages.Cluster.ControlMessage)], system => new ControlMessageSerializer(system))
+            .WithCustomSerializer(ByteStringSerializer.Name, [typeof(Akka.IO.ByteString)], system => new ByteStringSerializer(system))
+            .WithCustomSerializer(StreamOfferSerializer.Name, [typeof(Flock.Messages.Chunks.FetchSourceBytesResponse), typeof(Flock.Messages.Chunks.SendChunkResultResponse)],
+                system => new StreamOfferSerializer(system))
+            // Akka.Streams' own settings (the StreamRef protocol's serializer bindings among them) from the start, not only
+            // once a materializer injects them: serialization reads its bindings when the system starts.
+            .AddHocon(Akka.Streams.ActorMaterializer.DefaultConfig(), HoconAddMode.Append)
+            .WithStrictSerialization(true);
     }
-
-    private static AkkaConfigurationBuilder ConfigureFlockCommonSettings(AkkaConfigurationBuilder builder) => builder
-        .ConfigureLoggers(loggers =>
-        {
-            loggers.ClearLoggers();
-            loggers.AddLoggerFactory();
-        })
-        // Flock's results of abandoned work (a stopped chunk's verification, a left node's upload) are expected to
-        // find no one; the old runtime logged them at debug only.
-        .AddHocon(ConfigurationFactory.ParseString("""
-            # Flock logs what matters of membership itself; Akka's own lines are kept for warnings and errors.
-            akka.loglevel = WARNING
-            akka.log-dead-letters = off
-            akka.log-dead-letters-during-shutdown = off
-            akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
-            # The scheduler's wheel ticks every 10 ms by default, waking a thread 100 times a second in every
-            # ActorSystem (a node runs two): 2.2 % of a core for an idle seed here. Flock's shortest timer is 200 ms,
-            # messages never wait on the wheel, so a coarser tick costs no timing that matters.
-            akka.scheduler.tick-duration = 100ms
-            # A chunk stream (source bytes, results) shares its member pair's one connection with the cluster's
-            # heartbeats, which wait behind whatever of it is queued: at most 8 elements (512 KiB) in flight, half a
-            # second on a 1 MB/s uplink, where the default 32 (2 MiB) held heartbeats back for 2 s and more. A node's
-            # source streams start here and widen to what its link carries in half a second (StreamWindow).
-            akka.stream.materializer.stream-ref.buffer-capacity = 8
-            """), HoconAddMode.Prepend)
-        // Every persisted event and snapshot goes through Flock's serializer under a stable manifest; nothing may fall
-        // back to Newtonsoft with CLR type names (local messages are never serialized).
-        .WithCustomSerializer(SeedEventSerializer.Name, [typeof(JobAccepted), typeof(AcceptedJobs), typeof(JobEvent), typeof(ChunkEvent), typeof(ChunkState), typeof(JobState)], system => new SeedEventSerializer(system))
-        .WithCustomSerializer(ControlMessageSerializer.Name, [typeof(Flock.Messages.Cluster.ControlMessage)], system => new ControlMessageSerializer(system))
-        .WithCustomSerializer(ByteStringSerializer.Name, [typeof(Akka.IO.ByteString)], system => new ByteStringSerializer(system))
-        .WithCustomSerializer(StreamOfferSerializer.Name, [typeof(Flock.Messages.Chunks.FetchSourceBytesResponse), typeof(Flock.Messages.Chunks.SendChunkResultResponse)],
-            system => new StreamOfferSerializer(system))
-        // Akka.Streams' own settings (the StreamRef protocol's serializer bindings among them) from the start, not only
-        // once a materializer injects them: serialization reads its bindings when the system starts.
-        .AddHocon(Akka.Streams.ActorMaterializer.DefaultConfig(), HoconAddMode.Append)
-        .WithStrictSerialization(true);
 
     /// <summary>
     /// Akka.Persistence.Sql: SQLite in the data dir by default (WAL, one writer at a time), PostgreSQL when

@@ -373,7 +373,6 @@ public sealed class JobActor : UntypedPersistentActor, IWithTimers
                 break;
             case KeyframesHashingFailed f:
                 _keyframesHashing = null;
-                _keyframesAhead = _keyframesAhead.Failed();
                 if (_state is { IsFinal: false } && !_lifetime.IsCancellationRequested) Log.LogWarning("job {JobId}: could not hash the verified chunks' keyframes ahead of the join ({Error}); the join hashes them itself", _id, f.Reason);
                 break;
             case FetchJob:
@@ -967,14 +966,13 @@ public sealed class JobActor : UntypedPersistentActor, IWithTimers
     /// </summary>
     private void HashKeyframesAhead()
     {
-        if (_keyframesAhead is not { Hashing: false, GaveUp: false } || _state is not { Stage: JobStates.Encoding, IsFinal: false } || _plan is not { } plan
+        if (_keyframesAhead.IsStarted || _state is not { Stage: JobStates.Encoding, IsFinal: false } || _plan is not { } plan
             || _chunks.Count != plan.Plan.Chunks.Count) return;
         if (_chunks.Values.Any(c => c.State.Status == ChunkStates.Pending) || _chunks.Values.All(c => c.State.Status == ChunkStates.Done)) return;
         var runs = _keyframesAhead.Next(_chunks.Values.Where(c => c.State.Status == ChunkStates.Done).Select(c => c.State.Index));
         if (runs.Count == 0) return;
         _keyframesAhead = _keyframesAhead.Started();
-        var files = plan.Plan.Chunks.Select(c => ChunkActor.ResultFile(ChunkDirectory, c.Index)).ToArray();
-        var hashing = OutputContentCheck.HashRunsAsync(files, runs, OutputContentCheck.DecodeFor(plan.Options.VideoEncoder), AssemblyDirectory, _lifetime.Token);
+        var hashing = OutputContentCheck.HashRunsAsync(ResultFiles(plan), runs, OutputContentCheck.DecodeFor(plan.Options.VideoEncoder), AssemblyDirectory, _lifetime.Token);
         _keyframesHashing = hashing;
         hashing.PipeTo(Self, success: r => new KeyframesHashed(r), failure: e => new KeyframesHashingFailed(e.Message));
     }
@@ -1023,7 +1021,7 @@ public sealed class JobActor : UntypedPersistentActor, IWithTimers
     /// </summary>
     private string? AssemblySpaceProblem()
     {
-        var chunkBytes = _plan!.Plan.Chunks.Sum(c => new FileInfo(ChunkActor.ResultFile(ChunkDirectory, c.Index)) is { Exists: true } f ? f.Length : 0);
+        var chunkBytes = ResultFiles(_plan!).Sum(file => new FileInfo(file) is { Exists: true } f ? f.Length : 0);
         var free = DiskSpace.FreeBytes(_directory);
         var need = chunkBytes + _minFreeSpace;
         return free is { } bytes && bytes < need
@@ -1118,7 +1116,7 @@ public sealed class JobActor : UntypedPersistentActor, IWithTimers
         _assemblyRunning = true;
         var plan = _plan!;
         var spec = _state!.Spec;
-        var files = plan.Plan.Chunks.Select(c => ChunkActor.ResultFile(ChunkDirectory, c.Index)).ToArray();
+        var files = ResultFiles(plan);
         var work = AssemblyDirectory;
         var staged = Path.Combine(work, "output" + Path.GetExtension(spec.OutputPath));
         Log.LogInformation("job {JobId}: all {Chunks} chunks verified, assembling", _id, files.Length);
@@ -1152,6 +1150,9 @@ public sealed class JobActor : UntypedPersistentActor, IWithTimers
             }, CancellationToken.None)
             .PipeTo(Self, success: path => new AssemblyFinished(path), failure: e => new AssemblyFailed($"assembly failed: {e.Message}"));
     }
+
+    /// <summary>Every chunk's verified result, in order: what the join and its checks read.</summary>
+    private string[] ResultFiles(JobPlanFiles plan) => plan.Plan.Chunks.Select(c => ChunkActor.ResultFile(ChunkDirectory, c.Index)).ToArray();
 
     /// <summary>
     /// The chunks' keyframes hashed ahead for the output's content check (and the hashing still under way, waited for)

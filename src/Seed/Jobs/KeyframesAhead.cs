@@ -6,24 +6,21 @@ namespace Flock.Seed.Jobs;
 /// <summary>
 /// The verified chunks' half of the output's content check (<see cref="OutputContentCheck"/>), done while a job's last
 /// chunks still encode rather than after the last one, where it was the job's fixed cost (issue 18): which runs of
-/// consecutive chunks are hashed, and whether a hashing is under way. Once per job: what is verified after it is
-/// hashed by the ffmpeg that hashes the output's keyframes anyway, where a few more keyframes cost far less than
-/// another ffmpeg would (a process start is most of what hashing a chunk's keyframes costs).
+/// consecutive chunks are hashed, and whether the hashing was started. Once per job, whatever it comes to: what is
+/// verified after it, or what a failed hashing left out, is hashed by the ffmpeg that hashes the output's keyframes
+/// anyway, where a few more keyframes cost far less than another ffmpeg would (a process start is most of what hashing a
+/// chunk's keyframes costs).
 /// </summary>
-public sealed record KeyframesAhead(ImmutableList<KeyframeRun> Hashed, bool Hashing, bool GaveUp)
+public sealed record KeyframesAhead(ImmutableList<KeyframeRun> Hashed, bool IsStarted)
 {
-    public static readonly KeyframesAhead None = new([], false, false);
+    public static readonly KeyframesAhead None = new([], false);
 
     /// <summary>The verified chunks as runs of consecutive indexes, the first time; nothing after that.</summary>
-    public IReadOnlyList<(int First, int Last)> Next(IEnumerable<int> verified) =>
-        GaveUp || Hashing || !Hashed.IsEmpty ? [] : Runs(verified);
+    public IReadOnlyList<(int First, int Last)> Next(IEnumerable<int> verified) => IsStarted ? [] : Runs(verified);
 
-    public KeyframesAhead Started() => this with { Hashing = true };
+    public KeyframesAhead Started() => this with { IsStarted = true };
 
-    public KeyframesAhead Finished(IReadOnlyList<KeyframeRun> runs) => this with { Hashed = Hashed.AddRange(runs), Hashing = false };
-
-    /// <summary>A hashing that failed is not tried again: the output's check hashes whatever is missing anyway.</summary>
-    public KeyframesAhead Failed() => this with { Hashing = false, GaveUp = true };
+    public KeyframesAhead Finished(IReadOnlyList<KeyframeRun> runs) => this with { Hashed = Hashed.AddRange(runs) };
 
     /// <summary>
     /// Of <paramref name="candidates"/>, the runs to trust for chunks 0 to <paramref name="count"/> - 1: those whose files are
