@@ -6,7 +6,7 @@ using System.Text;
 namespace Flock.Tests.Integration;
 
 /// <summary>
-/// The real `flock` program (the flock.dll built next to the tests) as a child process: what users run, with real
+/// The real `flock` program (<see cref="Dll"/>) as a child process: what users run, with real
 /// sockets on 127.0.0.1. Long-running ones (seed, node) are killed with SIGKILL on dispose so no test leaks one.
 /// </summary>
 public sealed class FlockProcess : IDisposable
@@ -16,7 +16,13 @@ public sealed class FlockProcess : IDisposable
 
     private FlockProcess(Process process) => _process = process;
 
-    public static string Dll => Path.Combine(AppContext.BaseDirectory, "flock.dll");
+    /// <summary>
+    /// The build `./flock test` published for this run (<c>FLOCK_TEST_DLL</c>: the launcher's own ReadyToRun build, what
+    /// `./flock demo` and installs run), else the plain build next to the tests (`dotnet test` run directly).
+    /// </summary>
+    public static string Dll => Published ?? Path.Combine(AppContext.BaseDirectory, "flock.dll");
+
+    private static string? Published => Environment.GetEnvironmentVariable("FLOCK_TEST_DLL") is { Length: > 0 } dll ? dll : null;
 
     public int Id => _process.Id;
 
@@ -45,12 +51,16 @@ public sealed class FlockProcess : IDisposable
     }
 
     /// <summary>
-    /// Test processes run the plain build, not the ReadyToRun one `./flock` installs, so flock's own setting (tiered
-    /// compilation off: everything compiled once, optimised) would JIT every method it meets at full optimisation: a
-    /// seed took 5.7-6.5 s of CPU to start, 2.7-2.9 s tiered. The suite is CPU-bound on 2 cores, so tests start flock
-    /// tiered. Behaviour is the same; the production setting is measured in bench/.
+    /// The published build runs with flock's own settings (tiered compilation off over code compiled ahead of time).
+    /// The plain build has no code compiled ahead, so with those settings every method it meets would be JIT-compiled
+    /// at full optimisation (a seed took 5.7-6.5 s of CPU to start, 2.7-2.9 s tiered): it is started tiered. The suite
+    /// is CPU-bound on 2 cores; the five SeedFailoverTests used 189 s of CPU on the plain build started tiered, 130 s
+    /// on the published one.
     /// </summary>
-    private static void Tiered(ProcessStartInfo psi) => psi.Environment["DOTNET_TieredCompilation"] = "1";
+    private static void Tiered(ProcessStartInfo psi)
+    {
+        if (Published is null) psi.Environment["DOTNET_TieredCompilation"] = "1";
+    }
 
     /// <summary>Runs flock (or, with <paramref name="fileName"/>, another program) to completion; returns its exit code, stdout and stderr.</summary>
     public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(IEnumerable<string> args, TimeSpan? timeout = null,
