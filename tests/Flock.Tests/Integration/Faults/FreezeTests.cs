@@ -94,8 +94,8 @@ public sealed class FreezeTests
 
     /// <summary>
     /// A frozen member must never cost the seed its own: that would restart every job's actors. The nodes' side is in
-    /// the message too: once in a full run (not in four runs alone) the seed's member was downed just after the frozen
-    /// node woke, and what the node's old member did then is what tells why.
+    /// the message too: once in a full run (not in seven runs alone or beside busy loops) the seed's member was downed
+    /// just after the frozen node woke, and what the node's old member did then is what tells why.
     /// </summary>
     private static void AssertSeedKeptItsMember(FaultRig rig, params FlockProcess[] nodes)
     {
