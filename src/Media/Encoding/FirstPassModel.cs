@@ -15,6 +15,26 @@ namespace Flock.Media.Encoding;
 /// </summary>
 public sealed partial record FirstPassModel(double Texture, double Motion, double Misc)
 {
+    /// <summary>The constant rate factor the first pass ran at (from its statistics' options); null when it did not run at one.</summary>
+    public double? Crf { get; init; }
+
+    /// <summary>
+    /// The mean over the chunk's frames of log2(second-pass quantiser scale × rate factor / first-pass scale): with it the
+    /// quantiser step from the first pass to the second at any rate factor is known (<see cref="QpShiftAt"/>), and so
+    /// how far the bits were extrapolated. Null when not read from statistics.
+    /// </summary>
+    public double? ScaleLog2 { get; init; }
+
+    /// <summary>
+    /// How many QP the chunk's frames move, on average, from its first pass to its second at <paramref name="rateFactor"/>:
+    /// the further, the less the bits follow the model (x264's texture bits do not scale by one power of the quantiser
+    /// over ten QP: a noisy chunk spends 1.8x a calm one at CRF 23 and the same at CRF 33).
+    /// </summary>
+    public double? QpShiftAt(double rateFactor) => ScaleLog2 is { } s && rateFactor > 0 ? 6 * (s - Math.Log2(rateFactor)) : null;
+
+    /// <summary>The constant rate factor at which this chunk's first pass would have run at the quantisers of its second pass at <paramref name="rateFactor"/>.</summary>
+    public double? CrfAt(double rateFactor) => Crf is { } crf && QpShiftAt(rateFactor) is { } shift ? crf + shift : null;
+
     /// <summary>x264's default: the model's qcomp when the statistics do not name one.</summary>
     public const double DefaultQcomp = 0.6;
 
@@ -35,11 +55,14 @@ public sealed partial record FirstPassModel(double Texture, double Motion, doubl
     public static FirstPassModel? FromX264(string text)
     {
         var qcomp = DefaultQcomp;
+        double? crf = null;
         var frames = new List<(double Scale, double Tex, double Mv, double Misc)>();
         foreach (var line in text.Split('\n'))
         {
             if (line.StartsWith("#options:", StringComparison.Ordinal) && Qcomp().Match(line) is { Success: true } q)
                 qcomp = double.Parse(q.Groups["qcomp"].Value, CultureInfo.InvariantCulture);
+            if (line.StartsWith("#options:", StringComparison.Ordinal) && line.Contains(" rc=crf ", StringComparison.Ordinal) && CrfOption().Match(line) is { Success: true } c)
+                crf = double.Parse(c.Groups["crf"].Value, CultureInfo.InvariantCulture);
             if (Frame().Match(line) is not { Success: true } m) continue;
             var qp = double.Parse(m.Groups["q"].Value, CultureInfo.InvariantCulture);
             frames.Add((0.85 * Math.Pow(2, (qp - 12) / 6), double.Parse(m.Groups["tex"].Value, CultureInfo.InvariantCulture),
@@ -48,7 +71,7 @@ public sealed partial record FirstPassModel(double Texture, double Motion, doubl
         if (frames.Count == 0) return null;
         // Bits at quantiser scale 1, less what no quantiser changes: x264's measure of a frame's complexity.
         var complexity = frames.Select(f => (f.Tex + .1) * Math.Pow(f.Scale, 1.1) + f.Mv * Math.Pow(f.Scale, 0.5)).ToArray();
-        double texture = 0, motion = 0, misc = 0;
+        double texture = 0, motion = 0, misc = 0, scaleLog2 = 0;
         for (var i = 0; i < frames.Count; i++)
         {
             double weights = 0, sum = 0;
@@ -63,8 +86,9 @@ public sealed partial record FirstPassModel(double Texture, double Motion, doubl
             texture += (tex + .1) * Math.Pow(old / scale, 1.1);
             motion += mv * Math.Pow(old / scale, 0.5);
             misc += rest;
+            scaleLog2 += Math.Log2(scale / old);
         }
-        return new FirstPassModel(texture, motion, misc);
+        return new FirstPassModel(texture, motion, misc) { Crf = crf, ScaleLog2 = scaleLog2 / frames.Count };
     }
 
     /// <summary>The rate factor at which <paramref name="models"/> together spend <paramref name="bits"/> (bits grow with it).</summary>
@@ -79,6 +103,9 @@ public sealed partial record FirstPassModel(double Texture, double Motion, doubl
         }
         return Math.Sqrt(lo * hi);
     }
+
+    [GeneratedRegex(@"\bcrf=(?<crf>[0-9.]+)")]
+    private static partial Regex CrfOption();
 
     [GeneratedRegex(@"\bqcomp=(?<qcomp>[0-9.]+)")]
     private static partial Regex Qcomp();

@@ -19,9 +19,12 @@ public static partial class FirstPassStats
     /// <summary>Encoders whose first pass runs at constant quality and writes statistics <see cref="X264Bits"/> reads.</summary>
     public static bool Weighs(string encoder) => encoder == "libx264";
 
-    /// <summary>The first pass's options: the bitrate target replaced by one constant quality (x264 takes a CRF first pass for a bitrate second pass).</summary>
-    public static IReadOnlyList<string> ConstantQuality(IReadOnlyList<string> videoOptions) =>
-        [.. VideoBitrate.WithoutTarget(videoOptions), "-crf", FirstPassCrf];
+    /// <summary>
+    /// The first pass's options: the bitrate target replaced by one constant quality (x264 takes a CRF first pass for a
+    /// bitrate second pass), <paramref name="crf"/> when the seed named one for the job, else <see cref="FirstPassCrf"/>.
+    /// </summary>
+    public static IReadOnlyList<string> ConstantQuality(IReadOnlyList<string> videoOptions, double? crf = null) =>
+        [.. VideoBitrate.WithoutTarget(videoOptions), "-crf", crf is { } c ? c.ToString("0.0", CultureInfo.InvariantCulture) : FirstPassCrf];
 
     /// <summary>
     /// The bits an x264 first pass spent, from its statistics (<c>-passlogfile</c> prefix + <c>-0.log</c>), or null when

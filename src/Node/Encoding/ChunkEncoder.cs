@@ -65,14 +65,23 @@ public static class ChunkEncoder
             var ranAhead = ahead is not null && await ahead.WeightOfAsync(a, ct).ConfigureAwait(false) is not null && File.Exists(statistics + "-0.log");
             if (!ranAhead)
             {
-                Discard(await EncodeOnceAsync(a, TwoPass.ForPass(weighs ? FirstPassStats.ConstantQuality(options) : options, 1, statistics), relay, workDir, threads,
-                    onProgress, ct).ConfigureAwait(false));
+                Discard(await EncodeOnceAsync(a, TwoPass.ForPass(weighs ? FirstPassStats.ConstantQuality(options, ahead?.FirstPassCrf(a.JobId)) : options, 1, statistics),
+                    relay, workDir, threads, onProgress, ct).ConfigureAwait(false));
             }
             else onNotice?.Invoke($"job {a.JobId} chunk {a.ChunkIndex} attempt {a.Attempt}: first pass already run while it waited");
             if (weighs && ahead is not null) await WeighWaitingChunksAsync(a, ahead, session, relay, workDir, threads, onNotice, ct).ConfigureAwait(false);
             var (weight, model) = await FirstPassOfAsync(statistics, ct).ConfigureAwait(false);
-            if (weight is { } w && await SecondPassRateAsync(a, session(), w, model, ct).ConfigureAwait(false) is { } rate)
-                options = ChunkBitrate.Ask(options, rate);
+            var answer = weight is { } w ? await SecondPassRateAsync(a, session(), w, model, mayRunAgain: weighs, ct).ConfigureAwait(false) : null;
+            if (answer is not null) ahead?.Heard(a.JobId, answer);
+            if (answer is { RunFirstPassAgain: true, FirstPassCrf: { } nearer })
+            {
+                onNotice?.Invoke($"job {a.JobId} chunk {a.ChunkIndex} attempt {a.Attempt}: first pass runs again at CRF {nearer:0.0}, nearer its second pass's quantisers");
+                Discard(await EncodeOnceAsync(a, TwoPass.ForPass(FirstPassStats.ConstantQuality(options, nearer), 1, statistics), relay, workDir, threads, onProgress, ct)
+                    .ConfigureAwait(false));
+                (weight, model) = await FirstPassOfAsync(statistics, ct).ConfigureAwait(false);
+                answer = weight is { } rerun ? await SecondPassRateAsync(a, session(), rerun, model, mayRunAgain: false, ct).ConfigureAwait(false) : null;
+            }
+            if (answer?.BitsPerSecond is { } rate) options = ChunkBitrate.Ask(options, rate);
         }
         IReadOnlyList<string> Video(IReadOnlyList<string> o) => twoPass ? TwoPass.ForPass(o, 2, statistics) : o;
         var output = await EncodeOnceAsync(a, Video(options), relay, workDir, threads, onProgress, ct).ConfigureAwait(false);
@@ -113,14 +122,14 @@ public static class ChunkEncoder
     /// (keep the rate the assignment carried) when the encoder's statistics are not x264's text, or the seed cannot say: the chunk is
     /// still encoded to a rate, only by the source's measure.
     /// </summary>
-    private static async Task<long?> SecondPassRateAsync(AssignChunk a, SeedConnection? session, double weight, FirstPassBits? model, CancellationToken ct)
+    private static async Task<FetchSecondPassRateResponse?> SecondPassRateAsync(AssignChunk a, SeedConnection? session, double weight, FirstPassBits? model, bool mayRunAgain,
+        CancellationToken ct)
     {
         if (session is null) return null;
         try
         {
-            var answer = await session.AskAsync<FetchSecondPassRateResponse>(new FetchSecondPassRate(a.JobId, a.ChunkIndex, a.Attempt, weight, Model: model), SecondPassTimeout, ct)
-                .ConfigureAwait(false);
-            return answer.BitsPerSecond;
+            return await session.AskAsync<FetchSecondPassRateResponse>(
+                new FetchSecondPassRate(a.JobId, a.ChunkIndex, a.Attempt, weight, Model: model, MayRunFirstPassAgain: mayRunAgain), SecondPassTimeout, ct).ConfigureAwait(false);
         }
         catch (Exception e) when (e is Akka.Actor.AskTimeoutException or TaskCanceledException && !ct.IsCancellationRequested)
         {
@@ -139,7 +148,7 @@ public static class ChunkEncoder
         var log = statistics + "-0.log";
         if (!File.Exists(log)) return (null, null);
         var text = await File.ReadAllTextAsync(log, ct).ConfigureAwait(false);
-        return (FirstPassStats.X264Bits(text), FirstPassModel.FromX264(text) is { IsUsable: true } m ? new FirstPassBits(m.Texture, m.Motion, m.Misc) : null);
+        return (FirstPassStats.X264Bits(text), FirstPassModel.FromX264(text) is { IsUsable: true } m ? new FirstPassBits(m.Texture, m.Motion, m.Misc, m.Crf, m.ScaleLog2) : null);
     }
 
     /// <summary>
@@ -159,7 +168,8 @@ public static class ChunkEncoder
             if (!ahead.TryRun(next, async own =>
                 {
                     using var both = CancellationTokenSource.CreateLinkedTokenSource(ct, own);
-                    Discard(await EncodeOnceAsync(next, TwoPass.ForPass(FirstPassStats.ConstantQuality(next.VideoOptions), 1, statistics), relay, workDir, threads, _ => { },
+                    Discard(await EncodeOnceAsync(next, TwoPass.ForPass(FirstPassStats.ConstantQuality(next.VideoOptions, ahead.FirstPassCrf(next.JobId)), 1, statistics),
+                        relay, workDir, threads, _ => { },
                         both.Token).ConfigureAwait(false));
                     (var weight, model) = await FirstPassOfAsync(statistics, both.Token).ConfigureAwait(false);
                     return weight;
@@ -168,8 +178,8 @@ public static class ChunkEncoder
             onNotice?.Invoke($"job {next.JobId} chunk {next.ChunkIndex} attempt {next.Attempt}: first pass run while it waits, before chunk {current.ChunkIndex} asks its rate");
             try
             {
-                await link.AskAsync<FetchSecondPassRateResponse>(new FetchSecondPassRate(next.JobId, next.ChunkIndex, next.Attempt, weight, RateWanted: false, Model: model),
-                    SecondPassTimeout, ct).ConfigureAwait(false);
+                ahead.Heard(next.JobId, await link.AskAsync<FetchSecondPassRateResponse>(
+                    new FetchSecondPassRate(next.JobId, next.ChunkIndex, next.Attempt, weight, RateWanted: false, Model: model), SecondPassTimeout, ct).ConfigureAwait(false));
             }
             catch (Exception e) when (e is Akka.Actor.AskTimeoutException or TaskCanceledException && !ct.IsCancellationRequested)
             {

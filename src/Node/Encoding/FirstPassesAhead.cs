@@ -14,6 +14,7 @@ namespace Flock.Node.Encoding;
 public sealed class FirstPassesAhead
 {
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, double> _crfs = new(StringComparer.Ordinal);
     private volatile AssignChunk[] _waiting = [];
 
     private sealed record Entry(Task<double?> Weight, CancellationTokenSource Cancellation);
@@ -66,6 +67,15 @@ public sealed class FirstPassesAhead
 
     /// <summary>Whether <paramref name="a"/>'s first pass was claimed and not forgotten since.</summary>
     public bool Holds(AssignChunk a) => _entries.ContainsKey(Key(a));
+
+    /// <summary>The constant rate factor the seed last said job <paramref name="jobId"/>'s first passes should run at; null: the default.</summary>
+    public double? FirstPassCrf(string jobId) => _crfs.TryGetValue(jobId, out var crf) ? crf : null;
+
+    /// <summary>Keeps what the seed's answer says about the job's first passes.</summary>
+    public void Heard(string jobId, FetchSecondPassRateResponse answer)
+    {
+        if (answer.FirstPassCrf is { } crf && double.IsFinite(crf)) _crfs[jobId] = crf;
+    }
 
     /// <summary>The chunk ended or left the reserve: a first pass still running for it stops, and its statistics go.</summary>
     public void Forget(AssignChunk a, string workDir)

@@ -156,7 +156,7 @@ public sealed class NodeSessionActor : ReceiveActor, IWithTimers
         Receive<FetchChunkResultOutcome>(_ => FromNode(), fetch => _results.OutcomeAsync(fetch, name).PipeTo(Sender));
         // A two-pass chunk between its passes: the seed shares the file's bits by what its first pass spent.
         Receive<FetchSecondPassRate>(_ => FromNode(), fetch => _jobs.Ask<FetchSecondPassRateResponse>(
-                new MeasureFirstPass(fetch.JobId, fetch.ChunkIndex, fetch.Attempt, name, fetch.Weight, fetch.RateWanted, fetch.Model), TimeSpan.FromSeconds(30))
+                new MeasureFirstPass(fetch.JobId, fetch.ChunkIndex, fetch.Attempt, name, fetch.Weight, fetch.RateWanted, fetch.Model, fetch.MayRunFirstPassAgain), TimeSpan.FromSeconds(30))
             .PipeTo(Sender, failure: _ => new FetchSecondPassRateResponse(null)));
         Receive<ControlMessage>(_ => Sender.Equals(_link), message =>
         {

@@ -877,7 +877,17 @@ public sealed class JobActor : UntypedPersistentActor, IWithTimers
             _rate = control.Weighed(m.ChunkIndex, m.Weight, ModelOf(m));
             Log.LogInformation("job {Job} chunk {Chunk}: first pass weighed ahead on {Node} ({Measured} of {Chunks} chunks weighed)",
                 _id, m.ChunkIndex, m.NodeName, _rate.FirstPass.Count, _rate.Allocation.Length);
-            answer = new FetchSecondPassRateResponse(null);
+            answer = new FetchSecondPassRateResponse(null, _rate.FirstPassCrf);
+        }
+        else if (m.MayRunFirstPassAgain && control.Weighed(m.ChunkIndex, m.Weight, ModelOf(m)) is var weighedOnly
+            && weighedOnly.FirstPassAgainAt(m.ChunkIndex) is { } again)
+        {
+            // Its statistics would have its bits extrapolated over many QP, where they stop following x264's model: a
+            // first pass near its second pass's quantisers costs a third of the chunk's encode and says what it needs.
+            _rate = weighedOnly;
+            Log.LogInformation("job {Job} chunk {Chunk}: its second pass would run {Shift:+0.0;-0.0} QP from its first pass on {Node}; the first pass runs again at CRF {Crf}",
+                _id, m.ChunkIndex, weighedOnly.Models[m.ChunkIndex].QpShiftAt(weighedOnly.RateFactor!.Value), m.NodeName, again);
+            answer = new FetchSecondPassRateResponse(null, again, RunFirstPassAgain: true);
         }
         else
         {
@@ -886,7 +896,7 @@ public sealed class JobActor : UntypedPersistentActor, IWithTimers
                 _id, m.ChunkIndex, rate / 1000, m.NodeName, next.Allocation[m.ChunkIndex] / 1000, next.FirstPass.Count, next.Allocation.Length, next.Target / 1000);
             _rate = next;
             events.Add(new JobChunkRateAsked(m.ChunkIndex, rate, SecondPass: true, now));
-            answer = new FetchSecondPassRateResponse(rate);
+            answer = new FetchSecondPassRateResponse(rate, next.FirstPassCrf);
         }
         var sender = Sender;
         var last = events[^1];
@@ -898,7 +908,7 @@ public sealed class JobActor : UntypedPersistentActor, IWithTimers
         });
     }
 
-    private static FirstPassModel? ModelOf(MeasureFirstPass m) => m.Model is { } b ? new FirstPassModel(b.Texture, b.Motion, b.Misc) : null;
+    private static FirstPassModel? ModelOf(MeasureFirstPass m) => RateControl.ModelOf(m.Model);
 
     /// <summary>
     /// Only once nothing is pending, and only for a node holding none of this job's chunks: the chunks expected to

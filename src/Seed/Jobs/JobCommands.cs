@@ -84,7 +84,9 @@ public sealed record SubmitChunkResult(string JobId, int ChunkIndex, int Attempt
 /// no bitrate target to share, or no plan yet, so the node keeps the rate it was handed).
 /// </summary>
 /// <param name="RateWanted">false: only weighed (a chunk waiting in a node's reserve), its second pass is asked later.</param>
-public sealed record MeasureFirstPass(string JobId, int ChunkIndex, int Attempt, string NodeName, double Weight, bool RateWanted = true, Messages.Chunks.FirstPassBits? Model = null);
+/// <param name="MayRunFirstPassAgain">the node runs the chunk's first pass again when the seed answers so.</param>
+public sealed record MeasureFirstPass(string JobId, int ChunkIndex, int Attempt, string NodeName, double Weight, bool RateWanted = true, Messages.Chunks.FirstPassBits? Model = null,
+    bool MayRunFirstPassAgain = false);
 
 public sealed record ChunkResultAnswer(bool Accepted, string Message, bool TryAgain = false);
 

@@ -36,6 +36,38 @@ public sealed record RateControl(
     /// </summary>
     public ImmutableDictionary<int, FirstPassModel> Models { get; init; } = ImmutableDictionary<int, FirstPassModel>.Empty;
 
+    /// <summary>The rate factor at which the file's chunks, as <see cref="Models"/> sees them, spend its budget; null before any model.</summary>
+    public double? RateFactor { get; init; }
+
+    /// <summary>
+    /// How far (in QP) a chunk's first pass may sit from the quantisers of its second pass before it is run again nearer
+    /// them: measured on a 320x180 clip at 100k, first passes at CRF 23 (11 QP away) put 30 % more on noisy chunks
+    /// than one machine did, first passes at CRF 30 within 6 %; on a 640x360 clip at 800k (1 QP away) CRF 23 was nearest.
+    /// </summary>
+    public const double FarQp = 3;
+
+    /// <summary>
+    /// The constant rate factor this job's first passes should run at now: the mean over the weighed chunks of the CRF
+    /// whose quantisers their second passes will use, so that a first pass extrapolates its bits a short way; null
+    /// until a first pass that ran at a CRF has been weighed.
+    /// </summary>
+    public double? FirstPassCrf => RateFactor is { } rf && Models.Values.Select(m => m.CrfAt(rf)).OfType<double>().ToList() is { Count: > 0 } crfs
+        ? Math.Round(Math.Clamp(crfs.Average(), 1, 51), 1)
+        : null;
+
+    /// <summary>
+    /// The CRF chunk <paramref name="index"/>'s first pass should run at again, when it ran more than <see cref="FarQp"/>
+    /// from its second pass's quantisers; null when it is near enough (or its model does not say).
+    /// </summary>
+    public double? FirstPassAgainAt(int index) =>
+        RateFactor is { } rf && Models.TryGetValue(index, out var m) && m.QpShiftAt(rf) is { } shift && Math.Abs(shift) > FarQp && m.CrfAt(rf) is { } crf
+            ? Math.Round(Math.Clamp(crf, 1, 51), 1)
+            : null;
+
+    /// <summary>The model a node's first-pass figures describe.</summary>
+    public static FirstPassModel? ModelOf(Messages.Chunks.FirstPassBits? bits) =>
+        bits is { } b ? new FirstPassModel(b.Texture, b.Motion, b.Misc) { Crf = b.Crf, ScaleLog2 = b.ScaleLog2 } : null;
+
     /// <summary>Chunks whose second pass has been asked for its rate: what they were asked holds bits; a chunk only weighed does not.</summary>
     public ImmutableHashSet<int> SecondPassAsked { get; init; } = [];
 
@@ -109,7 +141,8 @@ public sealed record RateControl(
         if (model is { IsUsable: true } || !Models.IsEmpty)
         {
             var models = model is { IsUsable: true } ? Models.SetItem(index, model) : Models;
-            return this with { FirstPass = firstPass, Models = models, Allocation = ModelledAllocation(models) };
+            var (modelled, rateFactor) = ModelledAllocation(models);
+            return this with { FirstPass = firstPass, Models = models, Allocation = modelled, RateFactor = rateFactor };
         }
         var sourceBits = firstPass.Keys.Sum(i => SourceAllocation[i] * Seconds[i]);
         var perSourceBit = firstPass.Values.Sum() / sourceBits;
@@ -125,14 +158,14 @@ public sealed record RateControl(
     /// Each chunk's rate at the one rate factor where the file's chunks spend its budget: chunks not weighed yet are
     /// counted as the weighed ones together, scaled by their share of the source's bytes.
     /// </summary>
-    private ImmutableArray<double> ModelledAllocation(ImmutableDictionary<int, FirstPassModel> models)
+    private (ImmutableArray<double> Allocation, double RateFactor) ModelledAllocation(ImmutableDictionary<int, FirstPassModel> models)
     {
         var sourceBits = models.Keys.Sum(i => SourceAllocation[i] * Seconds[i]);
         var together = models.Values.Aggregate(new FirstPassModel(0, 0, 0), (a, b) => a + b);
         var each = Enumerable.Range(0, SourceAllocation.Length)
             .Select(i => models.TryGetValue(i, out var m) ? m : together.Scaled(sourceBits > 0 ? SourceAllocation[i] * Seconds[i] / sourceBits : 0)).ToList();
         var rateFactor = FirstPassModel.RateFactorFor(each, Target * Seconds.Sum());
-        return [.. each.Select((m, i) => Seconds[i] > 0 ? m.BitsAt(rateFactor) / Seconds[i] : SourceAllocation[i])];
+        return ([.. each.Select((m, i) => Seconds[i] > 0 ? m.BitsAt(rateFactor) / Seconds[i] : SourceAllocation[i])], rateFactor);
     }
 
     private static bool IsWeight(double weight) => weight > 0 && !double.IsNaN(weight) && !double.IsInfinity(weight);
@@ -146,7 +179,7 @@ public sealed record RateControl(
     public RateControl Recovered(IEnumerable<JobChunkWeighed> weights, IEnumerable<JobChunkRateAsked> asked, IEnumerable<int> outWithoutRate,
         IEnumerable<(int Index, long VideoBits)> verified)
     {
-        var state = weights.Aggregate(this, (r, w) => r.Weighed(w.ChunkIndex, w.Weight, w.Model is { } b ? new FirstPassModel(b.Texture, b.Motion, b.Misc) : null));
+        var state = weights.Aggregate(this, (r, w) => r.Weighed(w.ChunkIndex, w.Weight, ModelOf(w.Model)));
         state = asked.Where(a => a.ChunkIndex >= 0 && a.ChunkIndex < Allocation.Length).Aggregate(state, (r, a) => r with
         {
             Assigned = r.Assigned.SetItem(a.ChunkIndex, a.BitsPerSecond),

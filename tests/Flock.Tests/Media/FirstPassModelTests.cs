@@ -57,6 +57,35 @@ public sealed class FirstPassModelTests(ITestOutputHelper output)
         Assert.True(Worst(modelled) <= 0.13, report);
     }
 
+    [Fact]
+    public async Task A_first_pass_should_say_which_crf_runs_at_the_quantisers_of_a_second_pass_at_another_rate()
+    {
+        using var scratch = ScratchDirectory.Create("flock-first-pass-crf");
+        var source = scratch.File("source.mp4");
+        await FfmpegTool.FfmpegAsync(["-y", "-v", "error", "-f", "lavfi", "-i", "testsrc2=s=320x180:r=25:d=6",
+            "-vf", "noise=alls=8:allf=t:enable='gte(t,3)'", "-c:v", "libx264", "-preset", "ultrafast", "-crf", "20", "-g", "50", source]);
+        async Task<string> FirstPassAsync(string crf)
+        {
+            var stats = scratch.File($"crf{crf}");
+            await FfmpegTool.FfmpegAsync(["-y", "-v", "error", "-i", source, "-c:v", "libx264", "-preset", "fast", "-threads", "1", "-crf", crf,
+                "-pass", "1", "-passlogfile", stats, "-f", "null", "-"]);
+            return await File.ReadAllTextAsync(stats + "-0.log");
+        }
+        var at23 = FirstPassModel.FromX264(await FirstPassAsync("23"))!;
+        var at33Text = await FirstPassAsync("33");
+        var at33 = FirstPassModel.FromX264(at33Text)!;
+        var spentAt33 = FirstPassStats.X264Bits(at33Text)!.Value;
+
+        Assert.Equal(23, at23.Crf);
+        Assert.Equal(33, at33.Crf);
+        // Asked to spend what CRF 33 spent, the CRF 23 statistics put the second pass about ten QP up: near CRF 33.
+        var crf = at23.CrfAt(FirstPassModel.RateFactorFor([at23], spentAt33))!.Value;
+        output.WriteLine($"CRF 23 statistics asked for CRF 33's {spentAt33 / 6000:0} kb/s: second pass at CRF {crf:0.0}");
+        Assert.InRange(crf, 30, 36);
+        // Asked to spend what it spent itself, a first pass's quantisers stay where they were.
+        Assert.InRange(at33.QpShiftAt(FirstPassModel.RateFactorFor([at33], spentAt33))!.Value, -1, 1);
+    }
+
     private static async Task<List<double>> BitsPerChunkAsync(string file, int chunks)
     {
         var probe = await FfmpegTool.FfprobeAsync(["-v", "error", "-select_streams", "v:0", "-show_entries", "packet=pts_time,size", "-of", "csv=p=0", file]);

@@ -147,6 +147,39 @@ public sealed class RateControlTests
     }
 
     [Fact]
+    public void A_first_pass_run_far_from_its_second_passes_quantisers_should_be_run_again_at_the_crf_near_them()
+    {
+        var control = Control(2, "100k");
+        var budget = 100_000 * control.Seconds.Sum();
+        // Texture only, so a chunk spends T × rf^1.1: two chunks that each spent three budgets at CRF 23 meet the file's
+        // budget at rf = 6^(-1/1.1), 6 × log2(6) / 1.1 = 14.1 QP above the quantisers their first passes ran at.
+        var far = new FirstPassModel(Texture: 3 * budget, Motion: 0, Misc: 0) { Crf = 23, ScaleLog2 = 0 };
+        control = control.Weighed(0, far.BitsAt(1), far).Weighed(1, far.BitsAt(1), far);
+        var shift = 6 * Math.Log2(6) / 1.1;
+        Assert.Equal(Math.Pow(6, -1 / 1.1), control.RateFactor!.Value, 6);
+        Assert.Equal(shift, far.QpShiftAt(control.RateFactor.Value)!.Value, 6);
+        Assert.Equal(Math.Round(23 + shift, 1), control.FirstPassAgainAt(0));
+        Assert.Equal(Math.Round(23 + shift, 1), control.FirstPassCrf);
+    }
+
+    [Fact]
+    public void A_first_pass_near_its_second_passes_quantisers_or_without_its_crf_should_not_be_run_again()
+    {
+        var control = Control(2, "100k");
+        var budget = 100_000 * control.Seconds.Sum();
+        // 1.2 budgets each: the second pass runs 6 × log2(1.2) / 1.1 = 1.4 QP above the first, inside RateControl.FarQp.
+        var near = new FirstPassModel(Texture: 0.6 * budget, Motion: 0, Misc: 0) { Crf = 23, ScaleLog2 = 0 };
+        var near2 = control.Weighed(0, near.BitsAt(1), near).Weighed(1, near.BitsAt(1), near);
+        Assert.Null(near2.FirstPassAgainAt(0));
+        Assert.Equal(Math.Round(23 + 6 * Math.Log2(1.2) / 1.1, 1), near2.FirstPassCrf);
+        // An older node's figures carry no CRF: the seed cannot say where to run it, so it never asks.
+        var unknown = new FirstPassModel(Texture: 3 * budget, Motion: 0, Misc: 0);
+        var old = control.Weighed(0, unknown.BitsAt(1), unknown).Weighed(1, unknown.BitsAt(1), unknown);
+        Assert.Null(old.FirstPassAgainAt(0));
+        Assert.Null(old.FirstPassCrf);
+    }
+
+    [Fact]
     public void Chunks_not_weighed_yet_should_count_at_their_source_share_times_what_weighed_ones_weigh_per_source_bit()
     {
         var control = Control(4);
