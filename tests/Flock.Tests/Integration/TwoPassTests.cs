@@ -61,6 +61,36 @@ public sealed class TwoPassTests
     }
 
     [Fact]
+    public async Task A_first_pass_far_from_the_targets_quantisers_should_run_again_nearer_them_and_the_file_stay_exact()
+    {
+        using var scratch = ScratchDirectory.Create("flock-two-pass-again");
+        var source = scratch.File("source.mp4");
+        await FfmpegTool.FfmpegAsync(["-y", "-f", "lavfi", "-i", "testsrc2=s=320x180:r=25:d=12",
+            "-vf", "noise=alls=12:allf=t:enable='gte(t,8)'", "-c:v", "libx264", "-preset", "ultrafast", "-crf", "20", "-g", "50", source]);
+        // 80 kb/s on 320x180 is about ten QP above what CRF 23 spends here.
+        string[] rate = ["-c:v", "libx264", "-preset", "fast", "-b:v", "80k"];
+        var output = scratch.File("flock.mp4");
+        var run = await FlockProcess.RunAsync(["encode", source, output, "--nodes", "2", "--chunk-seconds", "4", "--", .. rate, "-pass", "2"],
+            env: new Dictionary<string, string> { ["FLOCK_VERBOSE"] = "1" });
+        Assert.True(run.ExitCode == 0, run.Stderr);
+
+        var again = System.Text.RegularExpressions.Regex.Matches(run.Stderr, @"chunk (\d+) attempt \d+: first pass runs again at CRF ([0-9.]+)")
+            .Select(m => (Chunk: int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), Crf: double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture))).ToList();
+        Assert.True(again.Count > 0, run.Stderr);
+        Assert.All(again, a => Assert.InRange(a.Crf, 28, 45));
+        // Each chunk ran its first pass again at most once, and every chunk's second pass was still asked its rate.
+        Assert.Equal(again.Count, again.Select(a => a.Chunk).Distinct().Count());
+        var asked = System.Text.RegularExpressions.Regex.Matches(run.Stderr, @"chunk (\d+): second pass asked for \d+ kb/s").Select(m => m.Groups[1].Value).Distinct().Count();
+        var chunks = int.Parse(System.Text.RegularExpressions.Regex.Match(run.Stdout + run.Stderr, @"frames in (\d+) chunks").Groups[1].Value, CultureInfo.InvariantCulture);
+        Assert.Equal(chunks, asked);
+
+        var reference = await ReferenceEncode.EncodeAsync(source, scratch.File("reference.mp4"), [.. rate]);
+        await MediaComparer.AssertEquivalentAsync(reference, output);
+        var flockRate = await VideoRateAsync(output);
+        Assert.True(Math.Abs(flockRate / 80_000 - 1) <= 0.03, $"Flock's two-pass averages {flockRate / 1000:0.0} kb/s for an 80 kb/s target");
+    }
+
+    [Fact]
     public async Task Two_pass_with_an_encoder_that_keeps_stats_in_files_should_be_refused_with_its_reason()
     {
         var source = await TestClips.ConstantFrameRateMp4();
