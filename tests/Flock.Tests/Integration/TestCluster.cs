@@ -194,6 +194,16 @@ public sealed class TestCluster : IDisposable
         ScriptAsync($"ffmpeg-slow-{seconds}s",
             $"for a in \"$@\"; do [ \"$a\" = -copyts ] && {{ sleep {seconds}; break; }}; done\nexec ffmpeg \"$@\"\n");
 
+    /// <summary>
+    /// An ffmpeg (for a node's FLOCK_FFMPEG) whose chunk encodes (the command lines with -copyts) wait until
+    /// <paramref name="gate"/> exists, or <paramref name="maxSeconds"/> have passed, while the node's benchmark and tool
+    /// checks run at once: a node that stalls on every chunk for exactly as long as the test needs, however loaded
+    /// the machine is, and no longer.
+    /// </summary>
+    public Task<string> GatedChunkFfmpegAsync(string gate, int maxSeconds = 300) =>
+        ScriptAsync($"ffmpeg-gated-{Path.GetFileName(gate)}",
+            $"for a in \"$@\"; do [ \"$a\" = -copyts ] && {{ i=0; while [ ! -e '{gate.Replace("'", "'\\''", StringComparison.Ordinal)}' ] && [ $i -lt {maxSeconds * 5} ]; do sleep 0.2; i=$((i+1)); done; break; }}; done\nexec ffmpeg \"$@\"\n");
+
     /// <summary>Ids of live processes whose command line mentions <paramref name="text"/> (a wrapper's path, say).</summary>
     public static IReadOnlyList<int> ProcessesMentioning(string text)
     {

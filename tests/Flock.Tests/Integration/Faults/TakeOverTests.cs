@@ -22,11 +22,11 @@ public sealed class TakeOverTests
     {
         using var cluster = new TestCluster();
         var seed = await cluster.StartSeedAsync(config: NoSpeculation);
-        // Every chunk encode on this node waits 60 s before ffmpeg starts. The fast node must join and run out of
-        // pending chunks before the slow one starts its reserve:
-        // 15 s, then 30 s, were not always enough with the suite's heaviest tests (three seed members and two nodes,
-        // three at once) beside it on 2 cores.
-        var slowFfmpeg = await cluster.SlowChunkFfmpegAsync(60);
+        // Every chunk encode on this node waits until the test opens the gate. The fast node must join and run out of
+        // pending chunks before the slow one starts its reserve: fixed waits of 15 s, then 30 s, were not always enough
+        // with the suite's heaviest tests beside it on 2 cores, and 60 s kept the test a minute longer than it needed.
+        var gate = cluster.Scratch.File("slow-node-may-encode");
+        var slowFfmpeg = await cluster.GatedChunkFfmpegAsync(gate);
         var slow = await cluster.StartNodeAsync("slow", env: new Dictionary<string, string> { ["FLOCK_FFMPEG"] = slowFfmpeg }, config: AlikeNodes);
         await seed.WaitForOutputAsync("node slow is up", TimeSpan.FromSeconds(60));
 
@@ -38,6 +38,8 @@ public sealed class TakeOverTests
             TimeSpan.FromSeconds(60), "two chunks on the slow node");
         var slowChunks = FaultRig.Chunks(held).Where(c => c.GetProperty("node").GetString() == "slow").Select(c => c.GetProperty("index").GetInt32()).ToList();
         await cluster.StartNodeAsync("fast", config: AlikeNodes);
+        await seed.WaitForOutputAsync("idle node fast takes it over from slow's reserve", TimeSpan.FromSeconds(180));
+        await File.WriteAllTextAsync(gate, "");
 
         var wait = await cluster.PbmAsync("job", "wait", id);
 
