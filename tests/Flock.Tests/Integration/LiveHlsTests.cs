@@ -18,9 +18,10 @@ public sealed class LiveHlsTests
     {
         using var cluster = new TestCluster();
         await cluster.StartSeedAsync(config: $"flock.seed.read-only-tokens = [\"{ReadToken}\"]\n");
-        // One node reading no faster than real time: the job lasts about as long as its video, so the playlist can be
-        // caught with verified chunks in it and chunks still to come, on any machine.
-        await cluster.StartNodeAsync("live-a", env: new Dictionary<string, string> { ["FLOCK_FFMPEG"] = await cluster.PacedFfmpegAsync() });
+        // One node reading no faster than twice real time: the job lasts at least half as long as its video (five 2 s
+        // chunks, 1 s each), so the playlist can be caught with verified chunks in it and chunks still to come, on any
+        // machine; the two jobs after it need no pace but run on the same node.
+        await cluster.StartNodeAsync("live-a", env: new Dictionary<string, string> { ["FLOCK_FFMPEG"] = await cluster.PacedFfmpegAsync(speed: 2) });
         var source = cluster.Scratch.File("source.mp4");
         // B-frames: the first chunk's first decode timestamp is negative, which the segments must keep as the output does.
         await FfmpegTool.FfmpegAsync(["-y", "-f", "lavfi", "-i", "testsrc2=s=320x240:r=25:d=10", "-f", "lavfi", "-i", "sine=d=10",
