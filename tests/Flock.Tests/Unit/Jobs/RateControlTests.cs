@@ -147,6 +147,23 @@ public sealed class RateControlTests
     }
 
     [Fact]
+    public void Chunks_not_weighed_yet_should_follow_the_sources_bytes_only_as_far_as_the_weighed_ones_do()
+    {
+        // Chunks 0 and 1 the source spent eight times as much on as on 2 and 3, but the first passes of 0 and 2 say both
+        // need the same: chunk 1, not weighed yet, is counted nearer chunk 0's need than eight times chunk 3's share.
+        var timeline = Timelines.ConstantRate(200, keyframeEvery: 50);
+        var plan = ChunkPlanner.Plan(timeline, 0, 0, 2);
+        var control = RateControl.For(["-c:v", "libx264", "-b:v", "500k"], timeline, plan)! with { SourceAllocation = [1600_000, 1600_000, 200_000, 200_000] };
+        var same = new FirstPassModel(Texture: 400_000, Motion: 20_000, Misc: 10_000);
+        control = control.Weighed(0, same.BitsAt(1), same).Weighed(2, same.BitsAt(1), same);
+        Assert.True(control.Allocation[1] < 2 * control.Allocation[0], string.Join(", ", control.Allocation));
+        Assert.True(control.Allocation[1] > control.Allocation[3], string.Join(", ", control.Allocation));
+        // Two chunks weighed say "no slope", pulled towards plain proportion while so few say it: a slope of 2/3.
+        Assert.Equal(Math.Pow(8, 2.0 / 3), control.Allocation[1] / control.Allocation[3], 3);
+        Assert.Equal(500_000 * control.Seconds.Sum(), control.Allocation.Select((r, i) => r * control.Seconds[i]).Sum(), 0);
+    }
+
+    [Fact]
     public void A_first_pass_run_far_from_its_second_passes_quantisers_should_be_run_again_at_the_crf_near_them()
     {
         var control = Control(2, "100k");
