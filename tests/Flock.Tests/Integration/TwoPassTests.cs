@@ -44,10 +44,8 @@ public sealed class TwoPassTests
     public async Task Each_chunks_second_pass_should_be_asked_for_the_share_its_first_pass_measured()
     {
         using var scratch = ScratchDirectory.Create("flock-two-pass-shares");
-        var source = scratch.File("source.mp4");
         // 12 s: the first 8 s calm, the last 4 s noisy; 4 s chunks.
-        await FfmpegTool.FfmpegAsync(["-y", "-f", "lavfi", "-i", "testsrc2=s=320x180:r=25:d=12",
-            "-vf", "noise=alls=12:allf=t:enable='gte(t,8)'", "-c:v", "libx264", "-preset", "ultrafast", "-crf", "20", "-g", "50", source]);
+        var source = await CalmThenNoisyAsync(scratch);
         var run = await FlockProcess.RunAsync(["encode", source, scratch.File("out.mp4"), "--nodes", "2", "--chunk-seconds", "4", "--",
             "-c:v", "libx264", "-preset", "fast", "-b:v", "300k", "-pass", "2"], env: new Dictionary<string, string> { ["FLOCK_VERBOSE"] = "1" });
         Assert.True(run.ExitCode == 0, run.Stderr);
@@ -64,9 +62,7 @@ public sealed class TwoPassTests
     public async Task A_first_pass_far_from_the_targets_quantisers_should_run_again_nearer_them_and_the_file_stay_exact()
     {
         using var scratch = ScratchDirectory.Create("flock-two-pass-again");
-        var source = scratch.File("source.mp4");
-        await FfmpegTool.FfmpegAsync(["-y", "-f", "lavfi", "-i", "testsrc2=s=320x180:r=25:d=12",
-            "-vf", "noise=alls=12:allf=t:enable='gte(t,8)'", "-c:v", "libx264", "-preset", "ultrafast", "-crf", "20", "-g", "50", source]);
+        var source = await CalmThenNoisyAsync(scratch);
         // 80 kb/s on 320x180 is about ten QP above what CRF 23 spends here.
         string[] rate = ["-c:v", "libx264", "-preset", "fast", "-b:v", "80k"];
         var output = scratch.File("flock.mp4");
@@ -98,6 +94,15 @@ public sealed class TwoPassTests
         var run = await FlockProcess.RunAsync(["encode", source, scratch.File("out.mp4"), "--nodes", "1", "--", "-c:v", "libx265", "-b:v", "300k", "-pass", "2"]);
         Assert.NotEqual(0, run.ExitCode);
         Assert.Contains("-pass 2 is not allowed with libx265", run.Stderr, StringComparison.Ordinal);
+    }
+
+    /// <summary>12 s of 320x180, calm for 8 s and noisy for the last 4.</summary>
+    private static async Task<string> CalmThenNoisyAsync(ScratchDirectory scratch)
+    {
+        var source = scratch.File("source.mp4");
+        await FfmpegTool.FfmpegAsync(["-y", "-f", "lavfi", "-i", "testsrc2=s=320x180:r=25:d=12",
+            "-vf", "noise=alls=12:allf=t:enable='gte(t,8)'", "-c:v", "libx264", "-preset", "ultrafast", "-crf", "20", "-g", "50", source]);
+        return source;
     }
 
     private static async Task<double> VideoRateAsync(string path)

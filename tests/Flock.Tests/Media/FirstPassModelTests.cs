@@ -19,10 +19,8 @@ public sealed class FirstPassModelTests(ITestOutputHelper output)
     public async Task Shares_at_one_rate_factor_should_follow_one_machines_second_pass_closer_than_proportional_shares()
     {
         using var scratch = ScratchDirectory.Create("flock-first-pass-model");
-        var source = scratch.File("source.mp4");
         // 24 s, calm and noisy by turns across chunk boundaries, at a target well below what a CRF 23 encode spends.
-        await FfmpegTool.FfmpegAsync(["-y", "-v", "error", "-f", "lavfi", "-i", "testsrc2=s=320x180:r=25:d=24",
-            "-vf", "noise=alls=8:allf=t:enable='between(mod(t,16),8,16)'", "-c:v", "libx264", "-preset", "ultrafast", "-crf", "20", "-g", "50", source]);
+        var source = await NoisySourceAsync(scratch, 24, "between(mod(t,16),8,16)");
         string[] rate = ["-c:v", "libx264", "-preset", "fast", "-b:v", "250k", "-threads", "1"];
         var stats = scratch.File("one-machine");
         await FfmpegTool.FfmpegAsync(["-y", "-v", "error", "-i", source, .. rate, "-pass", "1", "-passlogfile", stats, "-f", "null", "-"]);
@@ -61,9 +59,7 @@ public sealed class FirstPassModelTests(ITestOutputHelper output)
     public async Task A_first_pass_should_say_which_crf_runs_at_the_quantisers_of_a_second_pass_at_another_rate()
     {
         using var scratch = ScratchDirectory.Create("flock-first-pass-crf");
-        var source = scratch.File("source.mp4");
-        await FfmpegTool.FfmpegAsync(["-y", "-v", "error", "-f", "lavfi", "-i", "testsrc2=s=320x180:r=25:d=6",
-            "-vf", "noise=alls=8:allf=t:enable='gte(t,3)'", "-c:v", "libx264", "-preset", "ultrafast", "-crf", "20", "-g", "50", source]);
+        var source = await NoisySourceAsync(scratch, 6, "gte(t,3)");
         async Task<string> FirstPassAsync(string crf)
         {
             var stats = scratch.File($"crf{crf}");
@@ -84,6 +80,15 @@ public sealed class FirstPassModelTests(ITestOutputHelper output)
         Assert.InRange(crf, 30, 36);
         // Asked to spend what it spent itself, a first pass's quantisers stay where they were.
         Assert.InRange(at33.QpShiftAt(FirstPassModel.RateFactorFor([at33], spentAt33))!.Value, -1, 1);
+    }
+
+    /// <summary><paramref name="seconds"/> of 320x180 with noise where <paramref name="noisy"/> (an ffmpeg expression of t) holds.</summary>
+    private static async Task<string> NoisySourceAsync(ScratchDirectory scratch, int seconds, string noisy)
+    {
+        var source = scratch.File("source.mp4");
+        await FfmpegTool.FfmpegAsync(["-y", "-v", "error", "-f", "lavfi", "-i", $"testsrc2=s=320x180:r=25:d={seconds}",
+            "-vf", $"noise=alls=8:allf=t:enable='{noisy}'", "-c:v", "libx264", "-preset", "ultrafast", "-crf", "20", "-g", "50", source]);
+        return source;
     }
 
     private static async Task<List<double>> BitsPerChunkAsync(string file, int chunks)
