@@ -105,7 +105,7 @@ public sealed class RateJournalTests
     {
         var types = SeedEventTypes.Create();
         var asked = new JobChunkRateAsked(3, 559_000, SecondPass: true, At);
-        var weighed = new JobChunkWeighed(3, 1.5e6, new FirstPassBits(900_000, 60_000, 40_000), At);
+        var weighed = new JobChunkWeighed(3, 1.5e6, new FirstPassBits(900_000, 60_000, 40_000, Crf: 31.5, ScaleLog2: -0.25), At);
 
         Assert.Equal("job-chunk-rate-asked", types.ManifestOf(typeof(JobChunkRateAsked)));
         Assert.Equal("job-chunk-weighed", types.ManifestOf(typeof(JobChunkWeighed)));
@@ -116,5 +116,13 @@ public sealed class RateJournalTests
         var read = (JobState)types.Deserialize(types.Serialize(state), "job-state");
         Assert.Equal(asked, read.ChunkRates[3]);
         Assert.Equal([weighed], read.ChunkWeights);
+        // A weight journalled before first passes said their CRF reads back without one (the seed then never asks that
+        // chunk to run its first pass again).
+        var older = types.Serialize(weighed with { Model = new FirstPassBits(900_000, 60_000, 40_000) });
+        var text = System.Text.Encoding.UTF8.GetString(older);
+        Assert.Contains("\"Crf\":null", text, StringComparison.Ordinal);
+        var withoutThem = System.Text.Encoding.UTF8.GetBytes(text.Replace(",\"Crf\":null", "", StringComparison.Ordinal).Replace(",\"ScaleLog2\":null", "", StringComparison.Ordinal));
+        var old = (JobChunkWeighed)types.Deserialize(withoutThem, "job-chunk-weighed");
+        Assert.Equal(new FirstPassBits(900_000, 60_000, 40_000), old.Model);
     }
 }
