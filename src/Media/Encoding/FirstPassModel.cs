@@ -59,10 +59,12 @@ public sealed partial record FirstPassModel(double Texture, double Motion, doubl
         var frames = new List<(double Scale, double Tex, double Mv, double Misc)>();
         foreach (var line in text.Split('\n'))
         {
-            if (line.StartsWith("#options:", StringComparison.Ordinal) && Qcomp().Match(line) is { Success: true } q)
-                qcomp = double.Parse(q.Groups["qcomp"].Value, CultureInfo.InvariantCulture);
-            if (line.StartsWith("#options:", StringComparison.Ordinal) && line.Contains(" rc=crf ", StringComparison.Ordinal) && CrfOption().Match(line) is { Success: true } c)
-                crf = double.Parse(c.Groups["crf"].Value, CultureInfo.InvariantCulture);
+            if (line.StartsWith("#options:", StringComparison.Ordinal))
+            {
+                if (Qcomp().Match(line) is { Success: true } q) qcomp = double.Parse(q.Groups["qcomp"].Value, CultureInfo.InvariantCulture);
+                if (line.Contains(" rc=crf ", StringComparison.Ordinal) && CrfOption().Match(line) is { Success: true } c)
+                    crf = double.Parse(c.Groups["crf"].Value, CultureInfo.InvariantCulture);
+            }
             if (Frame().Match(line) is not { Success: true } m) continue;
             var qp = double.Parse(m.Groups["q"].Value, CultureInfo.InvariantCulture);
             frames.Add((0.85 * Math.Pow(2, (qp - 12) / 6), double.Parse(m.Groups["tex"].Value, CultureInfo.InvariantCulture),

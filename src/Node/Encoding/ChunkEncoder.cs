@@ -76,9 +76,8 @@ public static class ChunkEncoder
             if (answer is { RunFirstPassAgain: true, FirstPassCrf: { } nearer })
             {
                 onNotice?.Invoke($"job {a.JobId} chunk {a.ChunkIndex} attempt {a.Attempt}: first pass runs again at CRF {nearer:0.0}, nearer its second pass's quantisers");
-                Discard(await EncodeOnceAsync(a, TwoPass.ForPass(FirstPassStats.ConstantQuality(options, nearer), 1, statistics), relay, workDir, threads, onProgress, ct)
-                    .ConfigureAwait(false));
-                (weight, model) = await FirstPassOfAsync(statistics, ct).ConfigureAwait(false);
+                (weight, model) = await FirstPassAsync(a, FirstPassStats.ConstantQuality(options, nearer), statistics, relay, workDir, threads, onProgress, ct)
+                    .ConfigureAwait(false);
                 answer = weight is { } rerun ? await SecondPassRateAsync(a, session(), rerun, model, mayRunAgain: false, ct).ConfigureAwait(false) : null;
             }
             if (answer?.BitsPerSecond is { } rate) options = ChunkBitrate.Ask(options, rate);
@@ -139,6 +138,14 @@ public static class ChunkEncoder
 
     private static readonly TimeSpan SecondPassTimeout = TimeSpan.FromSeconds(30);
 
+    /// <summary>Runs <paramref name="a"/>'s first pass with <paramref name="firstPassOptions"/> and reads what it measured (<see cref="FirstPassOfAsync"/>).</summary>
+    private static async Task<(double? Weight, FirstPassBits? Model)> FirstPassAsync(AssignChunk a, IReadOnlyList<string> firstPassOptions, string statistics,
+        SourceRelay relay, string workDir, int threads, Action<FfmpegProgress> onProgress, CancellationToken ct)
+    {
+        Discard(await EncodeOnceAsync(a, TwoPass.ForPass(firstPassOptions, 1, statistics), relay, workDir, threads, onProgress, ct).ConfigureAwait(false));
+        return await FirstPassOfAsync(statistics, ct).ConfigureAwait(false);
+    }
+
     /// <summary>
     /// What an x264 first pass spent, and the chunk's bits as a function of the file's rate factor
     /// (<see cref="FirstPassModel"/>), from one read of its statistics; nulls for another encoder's (binary) statistics.
@@ -168,10 +175,8 @@ public static class ChunkEncoder
             if (!ahead.TryRun(next, async own =>
                 {
                     using var both = CancellationTokenSource.CreateLinkedTokenSource(ct, own);
-                    Discard(await EncodeOnceAsync(next, TwoPass.ForPass(FirstPassStats.ConstantQuality(next.VideoOptions, ahead.FirstPassCrf(next.JobId)), 1, statistics),
-                        relay, workDir, threads, _ => { },
-                        both.Token).ConfigureAwait(false));
-                    (var weight, model) = await FirstPassOfAsync(statistics, both.Token).ConfigureAwait(false);
+                    (var weight, model) = await FirstPassAsync(next, FirstPassStats.ConstantQuality(next.VideoOptions, ahead.FirstPassCrf(next.JobId)), statistics, relay,
+                        workDir, threads, _ => { }, both.Token).ConfigureAwait(false);
                     return weight;
                 }, out var weighing)) continue;
             if (await weighing.ConfigureAwait(false) is not { } weight || session() is not { } link) continue;

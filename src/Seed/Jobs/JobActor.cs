@@ -879,19 +879,19 @@ public sealed class JobActor : UntypedPersistentActor, IWithTimers
                 _id, m.ChunkIndex, m.NodeName, _rate.FirstPass.Count, _rate.Allocation.Length);
             answer = new FetchSecondPassRateResponse(null, _rate.FirstPassCrf);
         }
-        else if (m.MayRunFirstPassAgain && control.Weighed(m.ChunkIndex, m.Weight, ModelOf(m)) is var weighedOnly
-            && weighedOnly.FirstPassAgainAt(m.ChunkIndex) is { } again)
+        else if (control.Weighed(m.ChunkIndex, m.Weight, ModelOf(m)) is var withWeight && m.MayRunFirstPassAgain
+            && withWeight.FirstPassAgainAt(m.ChunkIndex) is { } again)
         {
             // Its statistics would have its bits extrapolated over many QP, where they stop following x264's model: a
             // first pass near its second pass's quantisers costs a third of the chunk's encode and says what it needs.
-            _rate = weighedOnly;
+            _rate = withWeight;
             Log.LogInformation("job {Job} chunk {Chunk}: its second pass would run {Shift:+0.0;-0.0} QP from its first pass on {Node}; the first pass runs again at CRF {Crf}",
-                _id, m.ChunkIndex, weighedOnly.Models[m.ChunkIndex].QpShiftAt(weighedOnly.RateFactor!.Value), m.NodeName, again);
+                _id, m.ChunkIndex, withWeight.QpShiftOf(m.ChunkIndex), m.NodeName, again);
             answer = new FetchSecondPassRateResponse(null, again, RunFirstPassAgain: true);
         }
         else
         {
-            var (next, rate) = control.SecondPass(m.ChunkIndex, m.Weight, ModelOf(m));
+            var (next, rate) = withWeight.SecondPass(m.ChunkIndex, m.Weight, ModelOf(m));
             Log.LogInformation("job {Job} chunk {Chunk}: second pass asked for {Rate} kb/s from its first pass on {Node} (weight share {Share:0} kb/s, {Measured} of {Chunks} chunks weighed, file target {Target} kb/s)",
                 _id, m.ChunkIndex, rate / 1000, m.NodeName, next.Allocation[m.ChunkIndex] / 1000, next.FirstPass.Count, next.Allocation.Length, next.Target / 1000);
             _rate = next;

@@ -52,7 +52,7 @@ public sealed record RateControl(
     /// until a first pass that ran at a CRF has been weighed.
     /// </summary>
     public double? FirstPassCrf => RateFactor is { } rf && Models.Values.Select(m => m.CrfAt(rf)).OfType<double>().ToList() is { Count: > 0 } crfs
-        ? Math.Round(Math.Clamp(crfs.Average(), 1, 51), 1)
+        ? CrfToRun(crfs.Average())
         : null;
 
     /// <summary>
@@ -60,9 +60,13 @@ public sealed record RateControl(
     /// from its second pass's quantisers; null when it is near enough (or its model does not say).
     /// </summary>
     public double? FirstPassAgainAt(int index) =>
-        RateFactor is { } rf && Models.TryGetValue(index, out var m) && m.QpShiftAt(rf) is { } shift && Math.Abs(shift) > FarQp && m.CrfAt(rf) is { } crf
-            ? Math.Round(Math.Clamp(crf, 1, 51), 1)
-            : null;
+        QpShiftOf(index) is { } shift && Math.Abs(shift) > FarQp && Models[index].CrfAt(RateFactor!.Value) is { } crf ? CrfToRun(crf) : null;
+
+    /// <summary>How many QP chunk <paramref name="index"/>'s frames move from its first pass to its second at the file's rate factor; null when its model does not say.</summary>
+    public double? QpShiftOf(int index) => RateFactor is { } rf && Models.TryGetValue(index, out var m) ? m.QpShiftAt(rf) : null;
+
+    /// <summary>A CRF x264 takes, to the tenth the node passes on.</summary>
+    private static double CrfToRun(double crf) => Math.Round(Math.Clamp(crf, 1, 51), 1);
 
     /// <summary>The model a node's first-pass figures describe.</summary>
     public static FirstPassModel? ModelOf(Messages.Chunks.FirstPassBits? bits) =>
@@ -137,6 +141,10 @@ public sealed record RateControl(
     public RateControl Weighed(int index, double weight, FirstPassModel? model = null)
     {
         if (!IsWeight(weight) || SourceAllocation.IsDefault || index < 0 || index >= SourceAllocation.Length) return this;
+        // Weighed again by what it already holds (the job actor weighs a chunk before it decides to ask its rate): the
+        // shares are what they are, and the rate factor is not searched for again.
+        if (FirstPass.TryGetValue(index, out var held) && held == weight && (model is not { IsUsable: true } || (Models.TryGetValue(index, out var known) && known == model)))
+            return this;
         var firstPass = FirstPass.SetItem(index, weight);
         if (model is { IsUsable: true } || !Models.IsEmpty)
         {

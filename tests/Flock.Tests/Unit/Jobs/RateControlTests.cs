@@ -177,6 +177,9 @@ public sealed class RateControlTests
         Assert.Equal(shift, far.QpShiftAt(control.RateFactor.Value)!.Value, 6);
         Assert.Equal(Math.Round(23 + shift, 1), control.FirstPassAgainAt(0));
         Assert.Equal(Math.Round(23 + shift, 1), control.FirstPassCrf);
+        // Weighed again by what it holds (the job actor weighs before it decides to ask the rate): the same state.
+        Assert.Same(control, control.Weighed(1, far.BitsAt(1), far));
+        Assert.NotSame(control, control.Weighed(1, 2 * far.BitsAt(1), far.Scaled(2)));
     }
 
     [Fact]
