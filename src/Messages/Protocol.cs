@@ -4,7 +4,7 @@ namespace Flock.Messages;
 public static class Protocol
 {
     /// <summary>Bumped whenever a control message changes shape; a node with another version is refused on join.</summary>
-    public const int Version = 4;
+    public const int Version = 5;
 
     public const int DefaultPort = 9110;
 

@@ -216,7 +216,7 @@ public sealed class EncoderActor : UntypedActor, IWithTimers
                 var a = u.Job.Assignment;
                 if (u.Outcome == UploadOutcome.NotWanted) Log.LogInformation("job {JobId} chunk {ChunkIndex} attempt {Attempt} not wanted any more: {Message}", a.JobId, a.ChunkIndex, a.Attempt, u.Message);
                 else if (u.Message.Length == 0) Log.LogInformation("job {JobId} chunk {ChunkIndex} attempt {Attempt} uploaded", a.JobId, a.ChunkIndex, a.Attempt);
-                else Log.LogInformation("job {JobId} chunk {ChunkIndex} attempt {Attempt} uploaded, {Resumed}", a.JobId, a.ChunkIndex, a.Attempt, u.Message);
+                else Log.LogInformation("job {JobId} chunk {ChunkIndex} attempt {Attempt} uploaded, {How}", a.JobId, a.ChunkIndex, a.Attempt, u.Message);
                 await FinishLeavingIfDrainedAsync();
                 break;
             case UploadFailed u:

@@ -8,9 +8,11 @@ namespace Flock.Messages.Chunks;
 /// Node to seed, through its control session: the node holds a file of this chunk attempt, <paramref name="Length"/>
 /// bytes with this SHA-256, and will send it. With <paramref name="FrameHashes"/> the file is the frame hashes of the
 /// source frames the chunk was encoded from (sent first, whole); otherwise the encoded result, continued from what the
-/// seed already holds of it. Answered with <see cref="SendChunkResultResponse"/>.
+/// seed already holds of it. <paramref name="Window"/>: how many elements the node would have in flight, from what its
+/// last upload on this session measured the link to carry in half a second (0: not measured yet, the narrowest; see
+/// <see cref="ChunkStreams.Window"/>). Answered with <see cref="SendChunkResultResponse"/>.
 /// </summary>
-public sealed record SendChunkResult(string JobId, int ChunkIndex, int Attempt, bool FrameHashes, long Length, string Sha256) : ControlMessage;
+public sealed record SendChunkResult(string JobId, int ChunkIndex, int Attempt, bool FrameHashes, long Length, string Sha256, int Window = 0) : ControlMessage;
 
 /// <summary>
 /// The answer to <see cref="SendChunkResult"/>: send bytes [<paramref name="Held"/>, length) into <paramref name="Bytes"/>,

@@ -42,6 +42,13 @@ public sealed class SeedConnection : IAsyncDisposable
     public JoinAccepted Accepted { get; }
 
     /// <summary>
+    /// How many elements of a result upload this session's link carries in half a second, asked of the seed with each
+    /// upload: a new session may be over another link (and a home uplink is slower than its downlink, so not the
+    /// source fetches' window).
+    /// </summary>
+    public StreamWindow UploadWindow { get; } = new();
+
+    /// <summary>
     /// Waits for this node's cluster member, opens a session at the seed's gateway and proves the cluster key. A refusal
     /// throws <see cref="JoinRefusedException"/>: retrying will not help; anything else is worth another try.
     /// </summary>

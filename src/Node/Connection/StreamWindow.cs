@@ -13,8 +13,8 @@ namespace Flock.Node.Connection;
 /// </summary>
 public sealed class StreamWindow
 {
-    public const int Narrowest = 8;
-    public const int Widest = 32;
+    public const int Narrowest = ChunkStreams.NarrowestWindow;
+    public const int Widest = ChunkStreams.WidestWindow;
 
     /// <summary>At most this much of the link's time queued ahead of a heartbeat.</summary>
     public static readonly TimeSpan QueueBound = TimeSpan.FromMilliseconds(500);

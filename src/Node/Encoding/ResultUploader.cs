@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using Akka.IO;
@@ -34,12 +35,17 @@ public static class ResultUploader
             var hashes = ChunkEncoder.FrameHashFile(file);
             if (File.Exists(hashes))
             {
-                var (frames, _, _) = await SendAsync(connection, a, hashes, frameHashes: true, linked.Token).ConfigureAwait(false);
+                var (frames, _, _, _) = await SendAsync(connection, a, hashes, frameHashes: true, linked.Token).ConfigureAwait(false);
                 if (frames.NotWanted) return (UploadOutcome.NotWanted, frames.Message);
                 if (!frames.Accepted) throw new IOException($"frame hashes refused: {frames.Message}");
             }
-            var (result, start, length) = await SendAsync(connection, a, file, frameHashes: false, linked.Token).ConfigureAwait(false);
-            if (result.Accepted) return (UploadOutcome.Accepted, start > 0 ? string.Create(CultureInfo.InvariantCulture, $"resumed at byte {start} of {length}") : "");
+            var (result, start, length, window) = await SendAsync(connection, a, file, frameHashes: false, linked.Token).ConfigureAwait(false);
+            if (result.Accepted)
+            {
+                string?[] said = [start > 0 ? FormattableString.Invariant($"resumed at byte {start} of {length}") : null,
+                    window > ChunkStreams.NarrowestWindow ? FormattableString.Invariant($"{window} elements in flight") : null];
+                return (UploadOutcome.Accepted, string.Join(", ", said.OfType<string>()));
+            }
             if (result.NotWanted) return (UploadOutcome.NotWanted, result.Message);
             throw new IOException($"upload refused: {result.Message}");
         }
@@ -49,7 +55,8 @@ public static class ResultUploader
         }
     }
 
-    private static async Task<(FetchChunkResultOutcomeResponse Outcome, long Start, long Length)> SendAsync(SeedConnection connection, AssignChunk a, string file,
+    /// <returns>the seed's outcome, where the stream started and the file's length, and the window the stream was granted.</returns>
+    private static async Task<(FetchChunkResultOutcomeResponse Outcome, long Start, long Length, int Window)> SendAsync(SeedConnection connection, AssignChunk a, string file,
         bool frameHashes, CancellationToken ct)
     {
         string sha;
@@ -59,14 +66,17 @@ public static class ResultUploader
             length = read.Length;
             sha = Convert.ToHexStringLower(await SHA256.HashDataAsync(read, ct).ConfigureAwait(false));
         }
-        var offer = await connection.AskAsync<SendChunkResultResponse>(new SendChunkResult(a.JobId, a.ChunkIndex, a.Attempt, frameHashes, length, sha), OfferTimeout, ct)
+        var window = ChunkStreams.Window(connection.UploadWindow.Elements);
+        var offer = await connection.AskAsync<SendChunkResultResponse>(new SendChunkResult(a.JobId, a.ChunkIndex, a.Attempt, frameHashes, length, sha, window),
+                OfferTimeout, ct)
             .ConfigureAwait(false);
         if (offer.Bytes is not { } sink)
         {
-            if (offer.NotWanted) return (new FetchChunkResultOutcomeResponse(false, true, offer.Error ?? "the seed does not want it"), 0, length);
+            if (offer.NotWanted) return (new FetchChunkResultOutcomeResponse(false, true, offer.Error ?? "the seed does not want it"), 0, length, window);
             throw new IOException(offer.Error ?? "the seed offered nowhere to send it");
         }
         var start = Math.Clamp(offer.Held, 0, length);
+        var since = Stopwatch.GetTimestamp();
         var (kill, sent) = FileIO.FromFile(new FileInfo(file), ChunkStreams.ElementBytes, start)
             .ViaMaterialized(KillSwitches.Single<ByteString>(), Keep.Right)
             .WatchTermination(Keep.Both)
@@ -74,8 +84,9 @@ public static class ResultUploader
             .Run(connection.Materializer);
         await using (ct.Register(() => kill.Abort(new OperationCanceledException("upload cancelled"))))
             await sent.ConfigureAwait(false);
+        connection.UploadWindow.Measured(length - start, Stopwatch.GetElapsedTime(since));
         var outcome = await connection.AskAsync<FetchChunkResultOutcomeResponse>(new FetchChunkResultOutcome(a.JobId, a.ChunkIndex, a.Attempt, frameHashes),
             OutcomeTimeout, ct).ConfigureAwait(false);
-        return (outcome, start, length);
+        return (outcome, start, length, window);
     }
 }

@@ -152,7 +152,7 @@ public sealed class NodeSessionActor : ReceiveActor, IWithTimers
         // The streams are this session's children: they end with it.
         var materializer = Context.Materializer();
         Receive<FetchSourceBytes>(_ => FromNode(), fetch => SourceStreams.OfferAsync(fetch, _jobs, materializer, _metrics).PipeTo(Sender));
-        Receive<SendChunkResult>(_ => FromNode(), send => _results.OfferAsync(send, name, materializer).PipeTo(Sender));
+        Receive<SendChunkResult>(_ => FromNode(), send => _results.OfferAsync(send, name, UploadMaterializer(send.Window, materializer)).PipeTo(Sender));
         Receive<FetchChunkResultOutcome>(_ => FromNode(), fetch => _results.OutcomeAsync(fetch, name).PipeTo(Sender));
         // A two-pass chunk between its passes: the seed shares the file's bits by what its first pass spent.
         Receive<FetchSecondPassRate>(_ => FromNode(), fetch => _jobs.Ask<FetchSecondPassRateResponse>(
@@ -168,6 +168,24 @@ public sealed class NodeSessionActor : ReceiveActor, IWithTimers
 
     /// <summary>Asked from the node's member (a temporary asker there), not only told by its link.</summary>
     private bool FromNode() => Sender.Path.Address.Equals(_link.Path.Address);
+
+    private readonly Dictionary<int, IMaterializer> _uploadMaterializers = [];
+
+    /// <summary>
+    /// A result stream's window is its SinkRef's buffer, which is its materializer's setting: the narrowest is the
+    /// session's own (the configured buffer-capacity), each wider one a materializer of this session's, made once.
+    /// </summary>
+    private IMaterializer UploadMaterializer(int asked, IMaterializer narrowest)
+    {
+        var elements = ChunkStreams.Window(asked);
+        if (elements == ChunkStreams.NarrowestWindow) return narrowest;
+        if (!_uploadMaterializers.TryGetValue(elements, out var materializer))
+        {
+            var settings = ActorMaterializerSettings.Create(Context.System);
+            _uploadMaterializers[elements] = materializer = ActorMaterializer.Create(Context, settings.WithStreamRefSettings(settings.StreamRefSettings.WithBufferCapacity(elements)), "result-upload");
+        }
+        return materializer;
+    }
 
     private async Task<WrongKey> PenalizeAsync()
     {

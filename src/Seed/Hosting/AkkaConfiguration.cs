@@ -178,7 +178,7 @@ public static class AkkaConfiguration
                 # A chunk stream (source bytes, results) shares its member pair's one connection with the cluster's
                 # heartbeats, which wait behind whatever of it is queued: at most 8 elements (512 KiB) in flight, half a
                 # second on a 1 MB/s uplink, where the default 32 (2 MiB) held heartbeats back for 2 s and more. A node's
-                # source streams start here and widen to what its link carries in half a second (StreamWindow).
+                # source streams and result uploads start here and widen to what its link carries in half a second (StreamWindow).
                 akka.stream.materializer.stream-ref.buffer-capacity = 8
                 """), HoconAddMode.Prepend)
             // Every persisted event and snapshot goes through Flock's serializer under a stable manifest; nothing may fall

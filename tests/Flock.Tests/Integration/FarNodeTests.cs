@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Flock.Tests.Integration.Faults;
 using Flock.Tests.Support;
 using Xunit;
@@ -45,6 +46,39 @@ public sealed class FarNodeTests(ITestOutputHelper output)
         output.WriteLine($"{chunks} chunks, {reads} source reads answered by the seed");
         Assert.True(reads <= 5 * chunks, $"the far node asked the seed {reads} times for {chunks} chunks");
         Assert.DoesNotContain("no heartbeat from the seed", node.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("node node-far is unreachable", seed.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_far_nodes_result_uploads_should_widen_their_window_to_what_the_link_carries()
+    {
+        // Lossless chunks of megabytes: at 8 elements per 100 ms round trip an upload is held to 5 MB/s, however fast
+        // the link; each measured upload may double the window, to 32 elements.
+        var remotePort = FlockProcess.FreePort();
+        await using var proxy = new TcpProxy(remotePort, TimeSpan.FromMilliseconds(50));
+        using var cluster = new TestCluster();
+        var seed = await cluster.StartSeedAsync(config: $"flock.seed {{ remote-port = {remotePort}, remote-public-port = {proxy.Port} }}\n",
+            env: new Dictionary<string, string> { ["FLOCK_SEED_REMOTE_PORT"] = remotePort.ToString(CultureInfo.InvariantCulture) });
+        var node = await cluster.StartNodeAsync("node-far");
+        await node.WaitForOutputAsync("cluster member up", TimeSpan.FromSeconds(30));
+        var source = cluster.Scratch.File("source.mp4");
+        // Noise that changes every frame: each 1 s chunk encoded lossless is about 8 MB, slowly enough (x264 medium) that
+        // one chunk's upload is mostly done before the next chunk's starts, so an upload measures the link, not its share.
+        await FfmpegTool.FfmpegAsync(["-v", "error", "-f", "lavfi", "-i", "testsrc2=s=640x360:r=25:d=6", "-vf", "noise=alls=20:allf=t",
+            "-c:v", "libx264", "-preset", "ultrafast", "-g", "25", source]);
+        string[] options = ["-c:v", "libx264", "-preset", "medium", "-qp", "0"];
+
+        var id = await cluster.SubmitDetachedAsync(source, cluster.Scratch.File("out.mp4"), 1, options);
+        var wait = await cluster.PbmAsync("job", "wait", id);
+
+        Assert.True(wait.ExitCode == 0, wait.Stderr + "\nseed:\n" + seed.Output + "\nnode:\n" + node.Output);
+        foreach (var line in node.Output.Split('\n').Where(l => l.Contains(" uploaded", StringComparison.Ordinal))) output.WriteLine(line);
+        // Widened once measured: the first upload goes at 8, and any wider one proves the seed granted what was asked.
+        Assert.True(Regex.IsMatch(node.Output, "uploaded, (16|32) elements in flight"), string.Join("\n", node.Output.Split('\n').Where(l => l.Contains("upload", StringComparison.Ordinal))));
+        var fetched = cluster.Scratch.File("fetched.mp4");
+        var fetch = await cluster.PbmAsync("job", "fetch", id, fetched);
+        Assert.True(fetch.ExitCode == 0, fetch.Stderr);
+        await MediaComparer.AssertEquivalentAsync(await ReferenceEncode.EncodeAsync(source, cluster.Scratch.File("reference.mp4"), options), fetched);
         Assert.DoesNotContain("node node-far is unreachable", seed.Output, StringComparison.Ordinal);
     }
 }
