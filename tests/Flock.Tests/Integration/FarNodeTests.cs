@@ -18,15 +18,8 @@ public sealed class FarNodeTests(ITestOutputHelper output)
     [Fact]
     public async Task A_node_far_from_the_seed_should_encode_exactly_and_read_what_every_chunk_reads_once()
     {
-        // The seed announces the proxy's port, so the node's whole cluster transport (chunk bytes, results, heartbeats)
-        // crosses it; the proxy holds each direction 50 ms and takes no bandwidth.
-        var remotePort = FlockProcess.FreePort();
-        await using var proxy = new TcpProxy(remotePort, TimeSpan.FromMilliseconds(50));
-        using var cluster = new TestCluster();
-        var seed = await cluster.StartSeedAsync(config: $"flock.seed {{ remote-port = {remotePort}, remote-public-port = {proxy.Port} }}\n",
-            env: new Dictionary<string, string> { ["FLOCK_SEED_REMOTE_PORT"] = remotePort.ToString(CultureInfo.InvariantCulture) });
-        var node = await cluster.StartNodeAsync("node-far");
-        await node.WaitForOutputAsync("cluster member up", TimeSpan.FromSeconds(30));
+        await using var far = await FarCluster.StartAsync();
+        var (cluster, seed, node) = (far.Cluster, far.Seed, far.Node);
         var source = cluster.Scratch.File("source.mp4");
         // Its moov after its mdat, as ffmpeg writes by default: every chunk's ffmpeg reads the index at the file's end.
         await FfmpegTool.FfmpegAsync(["-v", "error", "-f", "lavfi", "-i", "testsrc2=s=640x360:r=25:d=12", "-f", "lavfi", "-i", "sine=d=12",
@@ -54,13 +47,8 @@ public sealed class FarNodeTests(ITestOutputHelper output)
     {
         // Lossless chunks of megabytes: at 8 elements per 100 ms round trip an upload is held to 5 MB/s, however fast
         // the link; each measured upload may double the window, to 32 elements.
-        var remotePort = FlockProcess.FreePort();
-        await using var proxy = new TcpProxy(remotePort, TimeSpan.FromMilliseconds(50));
-        using var cluster = new TestCluster();
-        var seed = await cluster.StartSeedAsync(config: $"flock.seed {{ remote-port = {remotePort}, remote-public-port = {proxy.Port} }}\n",
-            env: new Dictionary<string, string> { ["FLOCK_SEED_REMOTE_PORT"] = remotePort.ToString(CultureInfo.InvariantCulture) });
-        var node = await cluster.StartNodeAsync("node-far");
-        await node.WaitForOutputAsync("cluster member up", TimeSpan.FromSeconds(30));
+        await using var far = await FarCluster.StartAsync();
+        var (cluster, seed, node) = (far.Cluster, far.Seed, far.Node);
         var source = cluster.Scratch.File("source.mp4");
         // Noise that changes every frame: each 1 s chunk encoded lossless is about 8 MB, slowly enough (x264 medium) that
         // one chunk's upload is mostly done before the next chunk's starts, so an upload measures the link, not its share.
@@ -80,5 +68,39 @@ public sealed class FarNodeTests(ITestOutputHelper output)
         Assert.True(fetch.ExitCode == 0, fetch.Stderr);
         await MediaComparer.AssertEquivalentAsync(await ReferenceEncode.EncodeAsync(source, cluster.Scratch.File("reference.mp4"), options), fetched);
         Assert.DoesNotContain("node node-far is unreachable", seed.Output, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A seed and one node whose whole cluster transport (chunk bytes, results, heartbeats) crosses a proxy holding each
+    /// direction 50 ms with no limit on bandwidth: the seed announces the proxy's port as its own.
+    /// </summary>
+    private sealed record FarCluster(TcpProxy Proxy, TestCluster Cluster, FlockProcess Seed, FlockProcess Node) : IAsyncDisposable
+    {
+        public static async Task<FarCluster> StartAsync()
+        {
+            var remotePort = FlockProcess.FreePort();
+            var proxy = new TcpProxy(remotePort, TimeSpan.FromMilliseconds(50));
+            var cluster = new TestCluster();
+            try
+            {
+                var seed = await cluster.StartSeedAsync(config: $"flock.seed {{ remote-port = {remotePort}, remote-public-port = {proxy.Port} }}\n",
+                    env: new Dictionary<string, string> { ["FLOCK_SEED_REMOTE_PORT"] = remotePort.ToString(CultureInfo.InvariantCulture) });
+                var node = await cluster.StartNodeAsync("node-far");
+                await node.WaitForOutputAsync("cluster member up", TimeSpan.FromSeconds(30));
+                return new FarCluster(proxy, cluster, seed, node);
+            }
+            catch
+            {
+                cluster.Dispose();
+                await proxy.DisposeAsync();
+                throw;
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            Cluster.Dispose();
+            await Proxy.DisposeAsync();
+        }
     }
 }

@@ -90,11 +90,7 @@ public sealed partial class ClusterTransportTests
         using var cluster = new TestCluster();
         var seed = await cluster.StartSeedAsync();
         using var rogueAuthority = ClusterCertificates.CreateAuthority("rogue cluster");
-        var (key, request) = ClusterCertificates.CreateRequest("rogue");
-        using var _ = key;
-        using var issued = ClusterCertificates.Issue(rogueAuthority, CertificateRequest.LoadSigningRequestPem(request, System.Security.Cryptography.HashAlgorithmName.SHA256).PublicKey,
-            "rogue", TimeSpan.FromDays(1));
-        using var certificate = ClusterCertificates.WithKey(issued.ExportCertificatePem(), key);
+        using var certificate = IssuedCertificate.From(rogueAuthority, "rogue");
 
         await using var rogue = await MemberSystem.StartAsync(certificate, peer => null, SeedAddressOf(seed));
         await seed.WaitForOutputAsync("refused a cluster connection", TimeSpan.FromSeconds(30));

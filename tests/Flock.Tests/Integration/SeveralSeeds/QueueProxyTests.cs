@@ -1,4 +1,3 @@
-using System.Security.Cryptography.X509Certificates;
 using Akka.Cluster.Tools.Singleton;
 using Flock.Messages.Security;
 using Flock.Tests.Support;
@@ -15,11 +14,7 @@ public sealed class QueueProxyTests
         // Akka's 1 s was the last full second of a takeover: the singleton had started on the oldest survivor and the
         // proxy the nodes' asks go through found it at its next look.
         using var authority = ClusterCertificates.CreateAuthority("proxy test");
-        var (key, request) = ClusterCertificates.CreateRequest("member");
-        using var _ = key;
-        using var issued = ClusterCertificates.Issue(authority, CertificateRequest.LoadSigningRequestPem(request, System.Security.Cryptography.HashAlgorithmName.SHA256).PublicKey,
-            "member", TimeSpan.FromDays(1));
-        using var certificate = ClusterCertificates.WithKey(issued.ExportCertificatePem(), key);
+        using var certificate = IssuedCertificate.From(authority, "member");
         await using var member = await MemberSystem.StartAsync(certificate, _ => null, "akka.ssl.tcp://flock@127.0.0.1:1");
 
         var settings = ClusterSingletonProxySettings.Create(member.System);
