@@ -21,4 +21,11 @@ public static class ChunkStreams
     /// </summary>
     public static int Window(int asked) =>
         asked <= NarrowestWindow ? NarrowestWindow : Math.Min(WidestWindow, 1 << System.Numerics.BitOperations.Log2((uint)asked));
+
+    /// <summary>A StreamRef's buffer is its materializer's setting, not an attribute of its stream: settings for a materializer whose StreamRefs hold <paramref name="elements"/>.</summary>
+    public static Akka.Streams.ActorMaterializerSettings WithWindow(Akka.Actor.ActorSystem system, int elements)
+    {
+        var settings = Akka.Streams.ActorMaterializerSettings.Create(system);
+        return settings.WithStreamRefSettings(settings.StreamRefSettings.WithBufferCapacity(elements));
+    }
 }

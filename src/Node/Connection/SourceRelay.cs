@@ -374,10 +374,7 @@ public sealed class SourceRelay : IAsyncDisposable
         {
             foreach (var gone in _materializers.Keys.Where(k => k.Item1.WhenTerminated.IsCompleted).ToList()) _materializers.Remove(gone);
             if (!_materializers.TryGetValue((system, elements), out var materializer))
-            {
-                var settings = ActorMaterializerSettings.Create(system);
-                _materializers[(system, elements)] = materializer = system.Materializer(settings.WithStreamRefSettings(settings.StreamRefSettings.WithBufferCapacity(elements)));
-            }
+                _materializers[(system, elements)] = materializer = system.Materializer(ChunkStreams.WithWindow(system, elements));
             return materializer;
         }
     }

@@ -180,10 +180,7 @@ public sealed class NodeSessionActor : ReceiveActor, IWithTimers
         var elements = ChunkStreams.Window(asked);
         if (elements == ChunkStreams.NarrowestWindow) return narrowest;
         if (!_uploadMaterializers.TryGetValue(elements, out var materializer))
-        {
-            var settings = ActorMaterializerSettings.Create(Context.System);
-            _uploadMaterializers[elements] = materializer = ActorMaterializer.Create(Context, settings.WithStreamRefSettings(settings.StreamRefSettings.WithBufferCapacity(elements)), "result-upload");
-        }
+            _uploadMaterializers[elements] = materializer = ActorMaterializer.Create(Context, ChunkStreams.WithWindow(Context.System, elements), "result-upload");
         return materializer;
     }
 
