@@ -17,7 +17,7 @@ public static class ChunkBitrate
     /// <summary>Bits per second of the first video stream's packets, over the chunk's span (first frame to last plus one frame).</summary>
     public static async Task<double> MeasureAsync(string path, CancellationToken ct)
     {
-        var (pts, timeBase, bytes) = await ChunkPackets.ReadAsync(path, ct).ConfigureAwait(false);
+        var (pts, timeBase, bytes, _) = await ChunkPackets.ReadChunkAsync(path, crossCheck: false, log: null, ct).ConfigureAwait(false);
         if (pts.Length == 0) throw new MediaException($"not a video: {Path.GetFileName(path)} has no video packets");
         var frame = pts.Length > 1 ? pts.Zip(pts.Skip(1), (a, b) => b - a).Order().ElementAt((pts.Length - 1) / 2) : 1;
         var seconds = timeBase.ToSeconds(pts[^1] - pts[0] + Math.Max(1, frame));

@@ -1,4 +1,5 @@
 using Flock.Media.Processes;
+using Microsoft.Extensions.Logging;
 
 namespace Flock.Media.Probing;
 
@@ -34,4 +35,36 @@ public static class ChunkPackets
         Array.Sort(arr);
         return (arr, timeBase, bytes);
     }
+
+    /// <summary>One chunk in this many (chunk 0 of every job among them) is read by ffprobe beside its sample tables.</summary>
+    public const int CrossCheckEvery = 16;
+
+    private static int _tablesDistrusted;
+
+    /// <summary>
+    /// A returned chunk's packets, read from its own sample tables (<see cref="Mp4VideoSamples"/>: no process) where that
+    /// reader knows the file's shape, by ffprobe otherwise. With <paramref name="crossCheck"/> ffprobe reads it as well and
+    /// its answer is the one used; they must agree to the timestamp and the byte, and the first time they do not, every
+    /// later chunk in this process goes to ffprobe alone (logged once). A caller about to refuse a chunk on the tables'
+    /// word asks ffprobe first (<see cref="FromTables"/>), so the reader can never fail a right chunk.
+    /// </summary>
+    public static async Task<ChunkPacketList> ReadChunkAsync(string path, bool crossCheck, ILogger? log, CancellationToken ct)
+    {
+        var tables = Volatile.Read(ref _tablesDistrusted) == 0 ? Mp4VideoSamples.TryRead(path) : null;
+        if (tables is { } t && !crossCheck) return new ChunkPacketList(t.Pts, t.TimeBase, t.Bytes, FromTables: true);
+        var (pts, timeBase, bytes) = await ReadAsync(path, ct).ConfigureAwait(false);
+        if (tables is { } read && (!read.Pts.AsSpan().SequenceEqual(pts) || read.TimeBase.ToSeconds(1) != timeBase.ToSeconds(1) || read.Bytes != bytes))
+            Distrust(log, $"{Path.GetFileName(path)}: {read.Pts.Length} packets from {read.Pts.FirstOrDefault()} in {read.TimeBase}, {read.Bytes} bytes; ffprobe {pts.Length} from {pts.FirstOrDefault()} in {timeBase}, {bytes} bytes");
+        return new ChunkPacketList(pts, timeBase, bytes, FromTables: false);
+    }
+
+    /// <summary>ffprobe disagreed with the sample tables on a chunk: from now on it reads every chunk.</summary>
+    public static void Distrust(ILogger? log, string what)
+    {
+        if (Interlocked.Exchange(ref _tablesDistrusted, 1) == 0)
+            log?.LogWarning("a chunk's sample tables and ffprobe disagree ({What}): every chunk is read by ffprobe from now on", what);
+    }
 }
+
+/// <summary>A chunk's video packets: sorted presentation timestamps, the stream's time base, the bytes of its packets, and who read them.</summary>
+public sealed record ChunkPacketList(long[] Pts, TimeBase TimeBase, long Bytes, bool FromTables);

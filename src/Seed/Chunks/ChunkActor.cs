@@ -203,12 +203,13 @@ public sealed class ChunkActor : UntypedPersistentActor
             _plan.Source.MainVideo?.CodecName ?? "");
         var plan = _plan.Plan;
         var ct = _lifetime.Token;
+        var log = Log;
         _checking++;
         Task.Run(async () =>
             {
                 // The frames fed to the encoder first: a wrong decode is the entry point's fault, and says where to start instead.
                 var content = await ChunkContentCheck.CheckAsync(check, ct).ConfigureAwait(false);
-                var videoBytes = content.Error is null ? await OutputVerifier.VerifyChunkAsync(file, plan, chunk, ct).ConfigureAwait(false) : 0;
+                var videoBytes = content.Error is null ? await OutputVerifier.VerifyChunkAsync(file, plan, chunk, ct, log).ConfigureAwait(false) : 0;
                 return (content, videoBytes);
             }, CancellationToken.None)
             .PipeTo(Self,
