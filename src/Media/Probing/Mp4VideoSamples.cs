@@ -20,14 +20,18 @@ public static class Mp4VideoSamples
     /// <summary>A chunk's index is a few kilobytes per thousand frames; a larger one is not a chunk of ours.</summary>
     private const long MaxIndexBytes = 64L << 20;
 
+    /// <summary>Ten million frames: over 46 hours at 60 fps, in one chunk. A count beyond it is a damaged table.</summary>
+    private const int MaxSamples = 10_000_000;
+
     /// <returns>sorted presentation timestamps, the track's time base and the bytes of its samples; null: not a file this reads.</returns>
     public static (long[] Pts, TimeBase TimeBase, long Bytes)? TryRead(string path)
     {
         byte[]? moov = null;
+        long fileLength;
         using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.RandomAccess))
         {
             var header = new byte[16];
-            long at = 0, length = file.Length;
+            long at = 0, length = fileLength = file.Length;
             while (at < length)
             {
                 file.Position = at;
@@ -59,7 +63,7 @@ public static class Mp4VideoSamples
         if (moov is null) return null;
         try
         {
-            return ReadMovie(moov);
+            return ReadMovie(moov, fileLength);
         }
         catch (Exception e) when (e is NotOurShape or ArgumentOutOfRangeException)
         {
@@ -67,7 +71,7 @@ public static class Mp4VideoSamples
         }
     }
 
-    private static (long[] Pts, TimeBase TimeBase, long Bytes)? ReadMovie(ReadOnlySpan<byte> moov)
+    private static (long[] Pts, TimeBase TimeBase, long Bytes)? ReadMovie(ReadOnlySpan<byte> moov, long fileLength)
     {
         long movieScale = 0;
         var traks = 0;
@@ -80,11 +84,11 @@ public static class Mp4VideoSamples
         // A chunk holds its video and nothing else.
         if (movieScale <= 0 || traks != 1) return null;
         foreach (var (type, body) in Boxes(moov))
-            if (type == "trak") video = ReadTrack(body, movieScale);
+            if (type == "trak") video = ReadTrack(body, movieScale, fileLength);
         return video;
     }
 
-    private static (long[] Pts, TimeBase TimeBase, long Bytes)? ReadTrack(ReadOnlySpan<byte> trak, long movieScale)
+    private static (long[] Pts, TimeBase TimeBase, long Bytes)? ReadTrack(ReadOnlySpan<byte> trak, long movieScale, long fileLength)
     {
         ReadOnlySpan<byte> elst = default, mdia = default;
         var hasEdits = false;
@@ -124,7 +128,7 @@ public static class Mp4VideoSamples
         }
         if (stts.Length < 8 || stsz.Length < 12) return null;
         var count = BinaryPrimitives.ReadUInt32BigEndian(stsz[8..]);
-        if (count == 0 || count > int.MaxValue / 8) return null;
+        if (count is 0 or > MaxSamples) return null;
         var n = (int)count;
         var uniform = BinaryPrimitives.ReadUInt32BigEndian(stsz[4..]);
         long bytes;
@@ -135,6 +139,8 @@ public static class Mp4VideoSamples
             bytes = 0;
             for (var i = 0; i < n; i++) bytes += BinaryPrimitives.ReadUInt32BigEndian(stsz[(12 + 4 * i)..]);
         }
+        // Samples are bytes of this file: a table that says otherwise is damaged (and is not allocated for).
+        if (bytes > fileLength) return null;
 
         // Composition times: decode times (stts runs) plus their offsets (ctts runs).
         var cts = new long[n];

@@ -147,4 +147,34 @@ public sealed class Mp4VideoSamplesTests
         Assert.Equal(checkedOne.Pts, fromTables.Pts);
         Assert.Equal(checkedOne.Bytes, fromTables.Bytes);
     }
+
+    [Fact]
+    public async Task Damaged_sample_tables_should_be_read_or_left_to_ffprobe_but_never_crash_the_reader()
+    {
+        var s = await PlanAsync(await TestClips.ConstantFrameRateMp4());
+        using var scratch = ScratchDirectory.Create("flock-mp4-samples");
+        var original = await File.ReadAllBytesAsync(await EncodeChunkAsync(s, s.Plan.Chunks[1], ["-c:v", "libx264", "-preset", "ultrafast"], scratch, "fuzz"));
+        // The index (moov) is what the reader parses; the node's ffmpeg writes it after the samples.
+        var index = original.AsSpan().IndexOf("moov"u8) - 4;
+        Assert.True(index > 0);
+        var random = new Random(4242);
+        var mutated = scratch.File("mutated.mp4");
+        int read = 0, left = 0;
+        for (var round = 0; round < 1500; round++)
+        {
+            var bytes = (byte[])original.Clone();
+            for (var flips = random.Next(1, 4); flips > 0; flips--) bytes[index + random.Next(bytes.Length - index)] = (byte)random.Next(256);
+            await File.WriteAllBytesAsync(mutated, bytes);
+            if (Mp4VideoSamples.TryRead(mutated) is { } tables)
+            {
+                read++;
+                Assert.InRange(tables.Bytes, 0, bytes.Length);
+            }
+            else
+            {
+                left++;
+            }
+        }
+        Assert.True(read > 0 && left > 0, $"{read} read, {left} left to ffprobe: the damage reached only one outcome");
+    }
 }
