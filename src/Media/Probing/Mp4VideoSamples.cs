@@ -4,7 +4,7 @@ namespace Flock.Media.Probing;
 
 /// <summary>
 /// The video samples of a chunk file as a node's ffmpeg writes it (MP4, one video track, its index in one `moov`), read
-/// from the file's sample tables in this process. The seed checks every returned chunk, and an ffprobe costs 60-90 ms of
+/// from the file's sample tables in this process. The seed checks every returned chunk, and an ffprobe costs 60-115 ms of
 /// CPU before it reads a byte (ffmpeg 5.1 binds 215 libraries at start), which was 60 % of the seed's CPU per chunk in
 /// bench/scale; this reads the same answer in well under a millisecond.
 ///
