@@ -35,26 +35,16 @@ public static class Mp4VideoSamples
             while (at < length)
             {
                 file.Position = at;
-                if (length - at < 8 || file.ReadAtLeast(header.AsSpan(0, 8), 8, throwOnEndOfStream: false) < 8) return null;
-                long size = BinaryPrimitives.ReadUInt32BigEndian(header);
+                var wanted = (int)Math.Min(header.Length, length - at);
+                var got = file.ReadAtLeast(header.AsSpan(0, wanted), wanted, throwOnEndOfStream: false);
+                if (Header(header.AsSpan(0, got), length - at) is not var (size, headerBytes)) return null;
                 var type = header.AsSpan(4, 4);
-                var headerBytes = 8;
-                if (size == 1)
-                {
-                    if (file.ReadAtLeast(header.AsSpan(8, 8), 8, throwOnEndOfStream: false) < 8) return null;
-                    size = BinaryPrimitives.ReadInt64BigEndian(header.AsSpan(8));
-                    headerBytes = 16;
-                }
-                else if (size == 0)
-                {
-                    size = length - at;
-                }
-                if (size < headerBytes || size > length - at) return null;
                 if (type.SequenceEqual("moof"u8)) return null;
                 if (type.SequenceEqual("moov"u8))
                 {
                     if (moov is not null || size - headerBytes > MaxIndexBytes) return null;
                     moov = new byte[size - headerBytes];
+                    file.Position = at + headerBytes;
                     file.ReadExactly(moov);
                 }
                 at += size;
@@ -71,26 +61,18 @@ public static class Mp4VideoSamples
         }
     }
 
-    private static (long[] Pts, TimeBase TimeBase, long Bytes)? ReadMovie(ReadOnlySpan<byte> moov, long fileLength)
+    private static (long[] Pts, TimeBase TimeBase, long Bytes)? ReadMovie(ReadOnlyMemory<byte> moov, long fileLength)
     {
-        long movieScale = 0;
-        var traks = 0;
-        (long[] Pts, TimeBase TimeBase, long Bytes)? video = null;
-        foreach (var (type, body) in Boxes(moov))
-        {
-            if (type == "mvhd") movieScale = HeaderTimescale(body);
-            else if (type == "trak") traks++;
-        }
+        var boxes = Boxes(moov);
+        var movieScale = boxes.Where(b => b.Type == "mvhd").Select(b => HeaderTimescale(b.Body.Span)).LastOrDefault();
+        var traks = boxes.Where(b => b.Type == "trak").ToList();
         // A chunk holds its video and nothing else.
-        if (movieScale <= 0 || traks != 1) return null;
-        foreach (var (type, body) in Boxes(moov))
-            if (type == "trak") video = ReadTrack(body, movieScale, fileLength);
-        return video;
+        return movieScale <= 0 || traks.Count != 1 ? null : ReadTrack(traks[0].Body, movieScale, fileLength);
     }
 
-    private static (long[] Pts, TimeBase TimeBase, long Bytes)? ReadTrack(ReadOnlySpan<byte> trak, long movieScale, long fileLength)
+    private static (long[] Pts, TimeBase TimeBase, long Bytes)? ReadTrack(ReadOnlyMemory<byte> trak, long movieScale, long fileLength)
     {
-        ReadOnlySpan<byte> elst = default, mdia = default;
+        ReadOnlyMemory<byte> elst = default, mdia = default;
         var hasEdits = false;
         foreach (var (type, body) in Boxes(trak))
         {
@@ -104,11 +86,11 @@ public static class Mp4VideoSamples
         if (mdia.IsEmpty) return null;
         long trackScale = 0;
         var isVideo = false;
-        ReadOnlySpan<byte> stbl = default;
+        ReadOnlyMemory<byte> stbl = default;
         foreach (var (type, body) in Boxes(mdia))
         {
-            if (type == "mdhd") trackScale = HeaderTimescale(body);
-            else if (type == "hdlr") isVideo = body.Length >= 12 && body.AsSpan(8, 4).SequenceEqual("vide"u8);
+            if (type == "mdhd") trackScale = HeaderTimescale(body.Span);
+            else if (type == "hdlr") isVideo = body.Length >= 12 && body.Span.Slice(8, 4).SequenceEqual("vide"u8);
             else if (type == "minf")
                 foreach (var (inner, minf) in Boxes(body))
                     if (inner == "stbl") stbl = minf;
@@ -120,9 +102,9 @@ public static class Mp4VideoSamples
         {
             switch (type)
             {
-                case "stts": stts = body; break;
-                case "ctts": ctts = body; break;
-                case "stsz": stsz = body; break;
+                case "stts": stts = body.Span; break;
+                case "ctts": ctts = body.Span; break;
+                case "stsz": stsz = body.Span; break;
                 case "stz2": return null;
             }
         }
@@ -150,7 +132,7 @@ public static class Mp4VideoSamples
         long emptyTrack = 0, mediaStart = 0, mediaEnd = long.MaxValue;
         if (hasEdits)
         {
-            if (ReadEdits(elst) is not { } edits) return null;
+            if (ReadEdits(elst.Span) is not { } edits) return null;
             emptyTrack = Rescale(edits.Empty, trackScale, movieScale);
             mediaStart = edits.MediaTime;
             mediaEnd = edits.MediaTime + Rescale(edits.Duration, trackScale, movieScale);
@@ -226,28 +208,41 @@ public static class Mp4VideoSamples
     /// <summary>value × to / from, rounded to nearest with halves away from zero, as ffmpeg's av_rescale.</summary>
     private static long Rescale(long value, long to, long from) => (long)(((Int128)value * to * 2 + from) / (2 * (Int128)from));
 
-    /// <summary>The boxes directly inside <paramref name="data"/>; a box that runs past its parent makes the file unreadable here.</summary>
-    private static List<(string Type, byte[] Body)> Boxes(ReadOnlySpan<byte> data)
+    /// <summary>The boxes directly inside <paramref name="data"/>, as slices of it; a box that runs past its parent makes the file unreadable here.</summary>
+    private static List<(string Type, ReadOnlyMemory<byte> Body)> Boxes(ReadOnlyMemory<byte> data)
     {
-        var list = new List<(string, byte[])>();
+        var list = new List<(string, ReadOnlyMemory<byte>)>();
         var at = 0;
         while (at < data.Length)
         {
-            if (data.Length - at < 8) throw new NotOurShape();
-            long size = BinaryPrimitives.ReadUInt32BigEndian(data[at..]);
-            var headerBytes = 8;
-            if (size == 1)
-            {
-                if (data.Length - at < 16) throw new NotOurShape();
-                size = BinaryPrimitives.ReadInt64BigEndian(data[(at + 8)..]);
-                headerBytes = 16;
-            }
-            else if (size == 0) size = data.Length - at;
-            if (size < headerBytes || size > data.Length - at) throw new NotOurShape();
-            list.Add((System.Text.Encoding.ASCII.GetString(data.Slice(at + 4, 4)), data.Slice(at + headerBytes, (int)size - headerBytes).ToArray()));
+            var box = data.Span[at..];
+            if (Header(box, box.Length) is not var (size, headerBytes)) throw new NotOurShape();
+            list.Add((System.Text.Encoding.ASCII.GetString(box.Slice(4, 4)), data.Slice(at + headerBytes, (int)size - headerBytes)));
             at += (int)size;
         }
         return list;
+    }
+
+    /// <summary>
+    /// A box's size and header length from its first bytes (8, or 16 with a 64-bit size; a size of 0 runs to the end of
+    /// its parent); null when they are too few or the box does not fit in the <paramref name="room"/> its parent leaves.
+    /// </summary>
+    private static (long Size, int HeaderBytes)? Header(ReadOnlySpan<byte> bytes, long room)
+    {
+        if (bytes.Length < 8) return null;
+        long size = BinaryPrimitives.ReadUInt32BigEndian(bytes);
+        var headerBytes = 8;
+        if (size == 1)
+        {
+            if (bytes.Length < 16) return null;
+            size = BinaryPrimitives.ReadInt64BigEndian(bytes[8..]);
+            headerBytes = 16;
+        }
+        else if (size == 0)
+        {
+            size = room;
+        }
+        return size < headerBytes || size > room ? null : (size, headerBytes);
     }
 
     /// <summary>A box table that does not add up: the file is left to ffprobe.</summary>
