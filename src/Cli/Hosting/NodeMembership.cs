@@ -28,6 +28,21 @@ public static class NodeMembership
     // for a minute in one run of ClusterTransportFaultTests (not understood; see the seed's log that test now prints).
     private static RestartBackoff NewBackoff() => new(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3), jitter: 0.25);
 
+    /// <summary>
+    /// A refused connection: nothing listens at the seed's address (it is restarting, or stopped). Asking again soon costs
+    /// the seed nothing, so a node asks about every 0.6 s while it is refused (the jitter spreads a cluster's nodes over
+    /// 0.4 s when it answers) instead of backing off to 3 s: with the backoff, a restarted seed waited on average 1.5 s,
+    /// and up to 3.75 s, for each node's next try after it was up.
+    /// </summary>
+    public static bool NothingListening(Exception e) =>
+        e is HttpRequestException { InnerException: SocketException { SocketErrorCode: SocketError.ConnectionRefused } };
+
+    private static async Task WaitForSeedStartAsync(CancellationToken ct)
+    {
+        try { await Task.Delay(TimeSpan.FromMilliseconds(400 + Random.Shared.Next(400)), ct).ConfigureAwait(false); }
+        catch (OperationCanceledException) { }
+    }
+
     /// <summary>A live seed welcomes a joining member within seconds, even on a loaded machine; this long means its address is dead.</summary>
     private static readonly TimeSpan WelcomeTimeout = TimeSpan.FromSeconds(15);
 
@@ -63,7 +78,8 @@ public static class NodeMembership
                 // Another seed member may be up: the next attempt goes to the next address.
                 if (seed.MoveOnAfter(e)) log.LogInformation("cannot enroll with the seed at {Seed}: {Error}; trying {Next} next", tried, e.Message, seed.BaseUri);
                 else log.LogDebug("cannot enroll with the seed at {Seed}: {Error}", tried, e.Message);
-                await backoff.WaitAsync(ct).ConfigureAwait(false);
+                if (NothingListening(e)) await WaitForSeedStartAsync(ct).ConfigureAwait(false);
+                else await backoff.WaitAsync(ct).ConfigureAwait(false);
                 continue;
             }
             if (enrollment is null)
