@@ -137,12 +137,6 @@ public static class AkkaConfiguration
                 }
                 # A lost connection is reported once by Flock (membership, control channel), not by every endpoint writer.
                 akka.remote.log-remote-lifecycle-events = off
-                # A connection's first message can sit unread on the accepting side until the next bytes arrive: its TLS
-                # layer (DotNetty 0.7.6, Azure/DotNetty#602) loses track of a record that comes in while it is still
-                # checking the peer's certificate, a race a freshly started seed loses often (strace: the node's
-                # Associate read at once, answered only when the node's next heartbeat came 4.1 s later). Joins waited
-                # 4-5 s for it; a heartbeat a second (Akka's is 4 s) bounds the wait to about one.
-                akka.remote.transport-failure-detector.heartbeat-interval = 1s
                 """), HoconAddMode.Prepend);
         // The seed forms the cluster by joining itself; its address is only known once remoting has bound its port.
         if (transport.JoinAddress is null && transport.SeedNodes is null) builder.AddStartup((system, _) => Akka.Cluster.Cluster.Get(system).Join(Akka.Cluster.Cluster.Get(system).SelfAddress));
