@@ -108,10 +108,10 @@ public sealed class SeedServer : IAsyncDisposable
             // A member's first message that arrives while the seed still checks that member's certificate can stay unread
             // until its next bytes, Akka.Remote's transport heartbeat 4 s later (DotNetty 0.7.6's TLS handler,
             // Azure/DotNetty#602; strace of both ends showed a node's Associate read at once and answered 4.1 s later).
-            // The first chain check of a process takes 8-22 ms, later ones under 1 ms (measured): checking the seed's own
-            // certificate here keeps the window that small (a rejoin after a seed restart: 5.9 s before, 2.9 s after, one
-            // run in six still waiting the 4 s). A heartbeat every second bounds the wait to one, but costs every member a
-            // message a second each way per other member, which a cluster of hundreds pays all the time: Akka's 4 s stays.
+            // The first chain check of a process takes 8-22 ms, later ones under 1 ms (measured), so the seed's own
+            // certificate is checked here, before any node's. That did not make the race rare: bench/seed-restart still
+            // met it in 4 of 8 rejoins. A transport heartbeat every second bounds the wait to one (12 rejoins: 1.8-3.3 s)
+            // but costs every member a message a second each way per other member, all the time: Akka's 4 s stays.
             _ = authority.Check(member);
             transport = new ClusterTransport(bindHost, publicHost, options.RemotePort, member, authority.Check, [ClusterTransport.SeedRole],
                 JoinAddress: null, StableAfter: options.UnreachableAfter, PublicPort: options.RemotePublicPort > 0 ? options.RemotePublicPort : null,
