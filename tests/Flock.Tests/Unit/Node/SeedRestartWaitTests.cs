@@ -21,20 +21,16 @@ public sealed class SeedRestartWaitTests
     }
 
     [Fact]
-    public async Task A_seed_that_accepts_and_drops_the_connection_should_not_count_as_nothing_listening()
+    public async Task A_seed_that_accepts_the_connection_but_does_not_answer_should_not_count_as_nothing_listening()
     {
+        // Listening but never answering (an overloaded seed): the kernel accepts the connection into the backlog, so no
+        // server code has to run in time, which an accept-and-reset server did not manage once under the full suite.
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        var dropping = Task.Run(async () =>
-        {
-            using var client = await listener.AcceptTcpClientAsync();
-            client.Client.LingerState = new LingerOption(true, 0); // a reset, as an overloaded or crashing server gives
-        });
-        using var http = new HttpClient();
-        var e = await Assert.ThrowsAsync<HttpRequestException>(() => http.GetAsync($"http://127.0.0.1:{port}/api/cluster/enroll"));
-        await dropping;
-        Assert.False(NodeMembership.NothingListening(e), $"a seed that answered was taken for one not listening: {e}");
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(1) };
+        var e = await Assert.ThrowsAnyAsync<Exception>(() => http.GetAsync($"http://127.0.0.1:{port}/api/cluster/enroll"));
+        Assert.False(NodeMembership.NothingListening(e), $"a seed that accepted the connection was taken for one not listening: {e}");
     }
 
     [Fact]
