@@ -22,11 +22,14 @@ namespace Flock.Cli.Hosting;
 public static class NodeMembership
 {
     // A restarted seed must have its nodes back at work within 10 s: a backoff that doubled up to 10 s while the seed
-    // was booting found it up only at the attempt after (1 + 2 + 4 s in, then 8 s later). A refused connection costs
-    // the seed nothing, so waits stop growing at 3 s (plus up to a quarter, jittered so hundreds of nodes do not arrive
-    // at once). The first wait stays 1 s: at 0.5 s a member started right after a partition healed failed to rejoin
-    // for a minute in one run of ClusterTransportFaultTests (not understood; see the seed's log that test now prints).
+    // was booting found it up only at the attempt after (1 + 2 + 4 s in, then 8 s later). Waits stop growing at 3 s
+    // (plus up to a quarter, jittered so hundreds of nodes do not arrive at once). The first wait stays 1 s: at 0.5 s a
+    // member started right after a partition healed failed to rejoin for a minute in one run of
+    // ClusterTransportFaultTests (not understood; see the seed's log that test now prints).
     private static RestartBackoff NewBackoff() => new(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3), jitter: 0.25);
+
+    // While the seed's address refuses connections (see NothingListening): 0.4-0.8 s, never growing.
+    private static RestartBackoff NewRefusedWait() => new(TimeSpan.FromMilliseconds(400), TimeSpan.FromMilliseconds(400), jitter: 1);
 
     /// <summary>
     /// A refused connection: nothing listens at the seed's address (it is restarting, or stopped). Asking again soon costs
@@ -36,12 +39,6 @@ public static class NodeMembership
     /// </summary>
     public static bool NothingListening(Exception e) =>
         e is HttpRequestException { InnerException: SocketException { SocketErrorCode: SocketError.ConnectionRefused } };
-
-    private static async Task WaitForSeedStartAsync(CancellationToken ct)
-    {
-        try { await Task.Delay(TimeSpan.FromMilliseconds(400 + Random.Shared.Next(400)), ct).ConfigureAwait(false); }
-        catch (OperationCanceledException) { }
-    }
 
     /// <summary>A live seed welcomes a joining member within seconds, even on a loaded machine; this long means its address is dead.</summary>
     private static readonly TimeSpan WelcomeTimeout = TimeSpan.FromSeconds(15);
@@ -55,6 +52,7 @@ public static class NodeMembership
         using var seed = SeedLink.For(options, line => log.LogInformation("{Notice}", line));
         var key = new ClusterKey(options.ClusterKey);
         var backoff = NewBackoff();
+        var refused = NewRefusedWait();
         while (!ct.IsCancellationRequested)
         {
             Enrollment? enrollment;
@@ -78,8 +76,7 @@ public static class NodeMembership
                 // Another seed member may be up: the next attempt goes to the next address.
                 if (seed.MoveOnAfter(e)) log.LogInformation("cannot enroll with the seed at {Seed}: {Error}; trying {Next} next", tried, e.Message, seed.BaseUri);
                 else log.LogDebug("cannot enroll with the seed at {Seed}: {Error}", tried, e.Message);
-                if (NothingListening(e)) await WaitForSeedStartAsync(ct).ConfigureAwait(false);
-                else await backoff.WaitAsync(ct).ConfigureAwait(false);
+                await (NothingListening(e) ? refused : backoff).WaitAsync(ct).ConfigureAwait(false);
                 continue;
             }
             if (enrollment is null)

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Flock.Cli.Hosting;
+using Flock.Tests.Integration;
 using Xunit;
 
 namespace Flock.Tests.Unit.Node;
@@ -14,7 +15,7 @@ public sealed class SeedRestartWaitTests
     [Fact]
     public async Task A_seed_port_with_nothing_listening_should_count_as_nothing_listening()
     {
-        var port = FreePort();
+        var port = FlockProcess.FreePort();
         using var http = new HttpClient();
         var e = await Assert.ThrowsAsync<HttpRequestException>(() => http.GetAsync($"http://127.0.0.1:{port}/api/cluster/enroll"));
         Assert.True(NodeMembership.NothingListening(e), $"not told apart: {e}");
@@ -39,12 +40,5 @@ public sealed class SeedRestartWaitTests
         Assert.False(NodeMembership.NothingListening(new TaskCanceledException("timed out")));
         Assert.False(NodeMembership.NothingListening(new IOException("reset")));
         Assert.False(NodeMembership.NothingListening(new HttpRequestException("no route", new SocketException((int)SocketError.HostUnreachable))));
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 }
